@@ -1,0 +1,127 @@
+# Houqin build. `make run` and `make test` are the two commands a newcomer needs.
+# Everything is built with pkg-config against Debian's packages (see `make deps`).
+
+CC ?= gcc
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+PKGS := libmicrohttpd jansson sqlite3 libsodium zlib
+TEST_PKGS := cmocka libcurl
+
+WARN := -std=c11 -Wall -Wextra -Werror -pedantic -Wformat=2 -Wformat-security \
+	-Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wvla -Wwrite-strings -Wshadow -Wundef -fno-common
+DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHOUQIN_VERSION='"$(VERSION)"'
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
+
+REL_FLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/db/*.c src/http/*.c src/modules/*/*.c)) \
+	src/routes.c src/demo.c
+MIGRATIONS := $(sort $(wildcard migrations/*.sql))
+HEADERS := $(shell find src -name '*.h')
+
+REL_OBJ := $(LIB_SRC:src/%.c=build/rel/%.o) build/rel/gen/migrations.o
+SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o) build/san/gen/migrations.o
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+API_SRC := $(sort $(wildcard tests/api/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/unit/%)
+API_BIN := $(API_SRC:tests/api/%.c=build/tests/api/%)
+
+WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
+
+.PHONY: all deps deps-test run test test-unit test-api test-e2e clean lint web
+
+all: houqin web
+
+houqin: build/rel/main.o build/rel/libhouqin.a
+	$(CC) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/libhouqin.a: $(REL_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/san/libhouqin.a: $(SAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/rel/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(REL_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
+
+# Migrations are embedded in the binary as C strings.
+build/gen/migrations.c: $(MIGRATIONS) build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -o $@ $<
+
+build/rel/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -fPIE -c -o $@ $<
+
+build/san/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(SAN_FLAGS) -c -o $@ $<
+
+# ---- web UI (Vite) ----
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+# ---- set-up ----
+deps:
+	@tools/deps.sh build
+
+deps-test:
+	@tools/deps.sh test
+
+run: deps all
+	@test -f data/houqin.db || ./houqin init --demo --db data/houqin.db
+	./houqin serve --db data/houqin.db --listen 127.0.0.1:8080 --demo-banner
+
+# ---- tests: unit + API under ASan/UBSan, then the browser test ----
+build/tests/unit/%: tests/unit/%.c build/san/libhouqin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
+		build/san/libhouqin.a $(PKG_LIBS) $(TEST_LIBS)
+
+build/tests/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/san/libhouqin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
+		tests/api/harness.c build/san/libhouqin.a $(PKG_LIBS) $(TEST_LIBS)
+
+test: deps deps-test all
+	@tools/run-tests.sh
+
+test-unit: $(UNIT_BIN)
+	@tools/run-tests.sh unit
+
+test-api: $(API_BIN)
+	@tools/run-tests.sh api
+
+test-e2e: houqin web
+	@tools/run-tests.sh e2e
+
+tests-bin: $(UNIT_BIN) $(API_BIN)
+
+lint:
+	@! grep -nE '\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|gets|atoi|atol|strtok)\(' \
+		$$(find src tests tools -name '*.c' -o -name '*.h') || (echo "banned function used"; exit 1)
+	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
+
+clean:
+	rm -rf build houqin web/dist

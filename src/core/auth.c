@@ -1,0 +1,270 @@
+/*
+** core/auth.c: roles, password policy and hashing, tokens, session resolution.
+*/
+#include "core/auth.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/parse.h"
+#include "db/db.h"
+
+#include <sodium.h>
+#include <stdatomic.h>
+#include <string.h>
+
+const char *const role_codes[] = { "staff", "dept_head", "office", "worker", "leader",
+				   "finance", "supervisor", "sysadmin", "secadmin", "auditor",
+				   NULL };
+const char *const role_labels[] = { "职工", "部门负责人", "后勤管理员", "维修工/司机/服务人员",
+				    "分管领导", "财务", "纪检监察", "系统管理员", "安全管理员",
+				    "审计管理员", NULL };
+
+static atomic_int fast_hashing;
+
+unsigned
+role_bit(const char *code)
+{
+	for (int i = 0; role_codes[i]; i++)
+		if (strcmp(code, role_codes[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+int
+role_parse_list(const char *csv, unsigned *out)
+{
+	char code[32];
+
+	*out = 0;
+	for (const char *p = csv; *p;) {
+		size_t n = strcspn(p, ",");
+		unsigned bit = 0;
+		if (n < sizeof(code)) {
+			memcpy(code, p, n);
+			code[n] = '\0';
+			bit = role_bit(code);
+		}
+		if (!bit)
+			return ERR_INVALID;
+		*out |= bit;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int
+actor_has(const struct actor *a, unsigned mask)
+{
+	return a && (a->roles & mask) != 0;
+}
+
+int
+auth_password_policy(const char *pw, const char *field, struct err *e)
+{
+	int lower = 0, upper = 0, digit = 0, other = 0;
+	long chars = utf8_chars(pw, strlen(pw));
+
+	if (chars < PASSWORD_MIN || chars > PASSWORD_MAX)
+		return err_setx(e, ERR_RULE, "weak_password", field, "密码长度应为 %d 到 %d 个字符",
+				PASSWORD_MIN, PASSWORD_MAX);
+	for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			lower = 1;
+		else if (*p >= 'A' && *p <= 'Z')
+			upper = 1;
+		else if (*p >= '0' && *p <= '9')
+			digit = 1;
+		else
+			other = 1;
+	}
+	if (lower + upper + digit + other < 3)
+		return err_setx(e, ERR_RULE, "weak_password", field,
+				"密码须包含大写字母、小写字母、数字、符号中的至少三类");
+	return 0;
+}
+
+int
+auth_password_hash(const char *pw, char *out, size_t size, struct err *e)
+{
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+	if (size < crypto_pwhash_STRBYTES)
+		return err_set(e, ERR_NOMEM, NULL, "hash buffer too small");
+	if (atomic_load(&fast_hashing)) {
+		ops = crypto_pwhash_OPSLIMIT_MIN;
+		mem = crypto_pwhash_MEMLIMIT_MIN;
+	}
+	if (crypto_pwhash_str(out, pw, strlen(pw), ops, mem) != 0)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory while hashing");
+	return 0;
+}
+
+int
+auth_password_verify(const char *hash, const char *pw)
+{
+	return hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+void
+auth_set_fast_hashing(int on)
+{
+	atomic_store(&fast_hashing, on);
+}
+
+void
+auth_random_token(char *out)
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, 65, raw, sizeof(raw));
+	sodium_memzero(raw, sizeof(raw));
+}
+
+void
+auth_token_hash(const char *token, char *out)
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static const char sql_actor[] =
+	"SELECT u.id, u.agency_id, COALESCE(u.department_id, 0), u.username, u.display_name,"
+	" d.name"
+	" FROM app_user u LEFT JOIN department d ON d.id = u.department_id"
+	" WHERE u.id = :id AND u.active = 1 AND u.deleted_at IS NULL";
+static const char sql_roles[] = "SELECT role FROM user_role WHERE user_id = :id";
+
+static int
+load_roles(struct db *db, int64_t user_id, unsigned *roles, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	*roles = 0;
+	rc = db_prepare(db, &st, sql_roles, e);
+	if (!rc)
+		rc = db_bind_i64(&st, ":id", user_id, e);
+	while (!rc && (rc = db_step(&st, e)) == 1)
+		*roles |= role_bit(db_col_peek(&st, 0, NULL));
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *out,
+		struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_prepare(db, &st, sql_actor, e);
+	if (!rc)
+		rc = db_bind_i64(&st, ":id", user_id, e);
+	if (!rc)
+		rc = db_step_row(&st, e);
+	if (!rc) {
+		out->id = db_col_i64(&st, 0);
+		out->agency_id = db_col_i64(&st, 1);
+		out->department_id = db_col_i64(&st, 2);
+		out->username = db_col_text(&st, a, 3);
+		out->display_name = db_col_text(&st, a, 4);
+		out->department_name = db_col_text(&st, a, 5);
+	}
+	db_finalize(&st);
+	if (!rc)
+		rc = load_roles(db, user_id, &out->roles, e);
+	return rc;
+}
+
+static const char sql_session[] =
+	"SELECT id, user_id, csrf_token, last_seen_at FROM session"
+	" WHERE token_hash = :h AND ended_at IS NULL";
+static const char sql_touch[] = "UPDATE session SET last_seen_at = :now WHERE id = :id";
+
+int
+auth_session_lookup(struct db *db, struct arena *a, const char *token, struct actor *out,
+		    int *touch, struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[65];
+	int64_t sid = 0, uid = 0, seen = 0, now = now_ms();
+	char *csrf = NULL;
+	int rc;
+
+	auth_token_hash(token, hash);
+	rc = db_prepare(db, &st, sql_session, e);
+	if (!rc)
+		rc = db_bind_text(&st, ":h", hash, e);
+	if (!rc)
+		rc = db_step_row(&st, e);
+	if (!rc) {
+		sid = db_col_i64(&st, 0);
+		uid = db_col_i64(&st, 1);
+		csrf = db_col_text(&st, a, 2);
+		seen = db_col_i64(&st, 3);
+	}
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND || (!rc && now - seen > SESSION_IDLE_MS))
+		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "会话已过期，请重新登录");
+	if (rc)
+		return rc;
+	rc = auth_load_actor(db, a, uid, out, e);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "账号不可用，请重新登录");
+	out->session_id = sid;
+	out->csrf_token = csrf;
+	*touch = now - seen > SESSION_TOUCH_MS;
+	return rc;
+}
+
+int
+auth_session_touch(struct db *db, int64_t session_id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_touch, e);
+
+	if (!rc)
+		rc = db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", session_id, e) ||
+		     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	return rc;
+}
+
+static const char sql_token[] =
+	"SELECT user_id FROM api_token WHERE token_hash = :h AND revoked_at IS NULL";
+
+int
+auth_token_lookup(struct db *db, struct arena *a, const char *token, struct actor *out,
+		  struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[65];
+	int64_t uid = 0;
+	int rc;
+
+	auth_token_hash(token, hash);
+	rc = db_prepare(db, &st, sql_token, e);
+	if (!rc)
+		rc = db_bind_text(&st, ":h", hash, e);
+	if (!rc)
+		rc = db_step_row(&st, e);
+	if (!rc)
+		uid = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "令牌无效");
+	if (rc)
+		return rc;
+	rc = auth_load_actor(db, a, uid, out, e);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "令牌对应账号不可用");
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+** core/clock.c: wall clock with a test offset, Shanghai-time formatting.
+** Asia/Shanghai has had no DST since 1991, so a fixed +08:00 is exact for our data.
+*/
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/parse.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL)
+
+static _Atomic int64_t offset_ms;
+
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_ms);
+}
+
+void
+clock_advance(int64_t delta_ms)
+{
+	atomic_fetch_add(&offset_ms, delta_ms);
+}
+
+/* Days from civil date (Howard Hinnant's algorithm): no timegm/TZ dependence. */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+void
+ms_to_iso(int64_t ms, char *out, unsigned long size)
+{
+	int64_t local = ms + SHANGHAI_OFFSET_MS;
+	int64_t frac = ((local % 1000) + 1000) % 1000;
+	time_t secs = (time_t)((local - frac) / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+}
+
+static int64_t
+days_in_month(int64_t y, int64_t m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : mdays[m - 1];
+}
+
+static int
+num(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
+{
+	return parse_i64n(s, n, min, max, out);
+}
+
+int
+iso_to_ms(const char *s, int64_t *out)
+{
+	int64_t y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = SHANGHAI_OFFSET_MS;
+	size_t n = strlen(s);
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' || num(s, 4, 1970, 9999, &y) ||
+	    num(s + 5, 2, 1, 12, &mo) || num(s + 8, 2, 1, 31, &d))
+		return ERR_INVALID;
+	if (n > 10) {
+		if (n < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
+		    num(s + 11, 2, 0, 23, &h) || num(s + 14, 2, 0, 59, &mi) ||
+		    num(s + 17, 2, 0, 59, &sec))
+			return ERR_INVALID;
+		const char *tz = s + 19;
+		if (*tz == '.') {	/* milliseconds kept; finer digits dropped */
+			int64_t scale = 100;
+			for (tz++; *tz >= '0' && *tz <= '9'; tz++, scale /= 10)
+				frac += (*tz - '0') * scale;
+			if (tz == s + 20)
+				return ERR_INVALID;
+		}
+		if (strcmp(tz, "Z") == 0)
+			off = 0;
+		else if (*tz == '\0' || strcmp(tz, "+08:00") == 0)
+			off = SHANGHAI_OFFSET_MS;
+		else
+			return ERR_INVALID;
+	}
+	int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+	if (d > days_in_month(y, mo))
+		return ERR_INVALID;
+	*out = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + frac - off;
+	return 0;
+}

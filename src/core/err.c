@@ -1,0 +1,79 @@
+/*
+** core/err.c: filling struct err.
+*/
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void
+add_field(struct err *e, const char *field, const char *fmt, va_list ap)
+{
+	struct err_field *f;
+
+	if (!field || e->nfields >= ERR_FIELDS_MAX)
+		return;
+	for (int i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, field) == 0)
+			return;	/* first message per field wins */
+	f = &e->fields[e->nfields++];
+	f->name = field;
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+}
+
+static int
+vset(struct err *e, enum err_code c, const char *slug, const char *field,
+     const char *fmt, va_list ap)
+{
+	va_list ap2;
+
+	e->code = c;
+	e->slug = slug;
+	va_copy(ap2, ap);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	add_field(e, field, fmt, ap2);
+	va_end(ap2);
+	return c;
+}
+
+int
+err_set(struct err *e, enum err_code c, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vset(e, c, NULL, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+err_setx(struct err *e, enum err_code c, const char *slug, const char *field,
+	 const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vset(e, c, slug, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+err_field(struct err *e, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_field(e, field, fmt, ap);
+	va_end(ap);
+}
+
+void
+err_clear(struct err *e)
+{
+	memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,99 @@
+/*
+** db/db.h: the storage API every module uses. Opaque connection, statements
+** bound by :name, transactions. SQLite now; a libpq backend can implement the
+** same contract (rewriting :name to $n).
+**
+** Threads: a struct db is used by one thread at a time. struct db_pool hands out
+** one read connection per worker and serialises every write through a single
+** writer connection behind a mutex (DESIGN §3).
+*/
+#ifndef HOUQIN_DB_H
+#define HOUQIN_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+struct arena;
+struct db;
+struct db_pool;
+
+/* A prepared statement borrowed from the connection's cache. Stack-allocate, zero-init. */
+struct stmt {
+	void *impl;
+	struct db *db;
+};
+
+enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2 };
+
+/* Open a connection with WAL, synchronous=NORMAL, foreign_keys=ON, busy_timeout. */
+int db_open(const char *path, int flags, struct db **out, struct err *e);
+void db_close(struct db *db);
+
+/*
+** Get `sql` (a static string: its address keys the cache) ready to bind.
+** ERR_DB if it does not compile (a bug). Pair with db_finalize.
+*/
+int db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e);
+/* Return the statement to the cache (reset + clear bindings). Safe on a zeroed stmt. */
+void db_finalize(struct stmt *st);
+
+/* Bind by :name. An unknown name is ERR_DB (a bug, logged). text may be NULL (binds NULL). */
+int db_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e);
+int db_bind_text(struct stmt *st, const char *name, const char *v, struct err *e);
+int db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e);
+int db_bind_null(struct stmt *st, const char *name, struct err *e);
+/* Binds v, or NULL when v == 0 (optional foreign keys). */
+int db_bind_id_or_null(struct stmt *st, const char *name, int64_t v, struct err *e);
+
+/* 1 = a row is ready, 0 = done, negative = error (ERR_CONFLICT on a constraint, ERR_DB, ERR_UNAVAILABLE). */
+int db_step(struct stmt *st, struct err *e);
+/* Step a statement that returns no rows: 0 or an error. */
+int db_step_done(struct stmt *st, struct err *e);
+/* Step expecting exactly one row: 0 with the row ready, ERR_NOT_FOUND when none. */
+int db_step_row(struct stmt *st, struct err *e);
+
+int64_t db_col_i64(struct stmt *st, int col);
+int db_col_is_null(struct stmt *st, int col);
+/* Column text copied into the arena (NULL for SQL NULL; "" on OOM is reported as NULL). */
+char *db_col_text(struct stmt *st, struct arena *a, int col);
+/* Borrowed column text, valid until the next step/finalize. NULL for SQL NULL. */
+const char *db_col_peek(struct stmt *st, int col, size_t *len);
+
+int64_t db_last_id(struct db *db);
+int64_t db_changes(struct db *db);
+
+/* Execute one or more statements with no parameters (migrations, pragmas). */
+int db_exec(struct db *db, const char *sql, struct err *e);
+
+/* BEGIN IMMEDIATE; records where it was called for diagnostics. */
+int db_begin_write_at(struct db *db, const char *file, int line, struct err *e);
+#define db_begin_write(db, e) db_begin_write_at((db), __FILE__, __LINE__, (e))
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+int db_in_tx(struct db *db);
+
+/* Online backup of db into a new file at path (safe while others write). */
+int db_backup(struct db *db, const char *path, struct err *e);
+
+/* LIKE pattern "%q%" with %, _ and \\ escaped for ESCAPE '\\'. In the arena. */
+char *db_like_pattern(struct arena *a, const char *q);
+
+/* --- pool --- */
+/* Open nreaders read connections and one writer on path (migrations not applied here). */
+int db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e);
+void db_pool_free(struct db_pool *p);
+/* Borrow a read connection (blocks if all are busy). Never NULL. */
+struct db *db_pool_reader(struct db_pool *p);
+void db_pool_release(struct db_pool *p, struct db *db);
+/* Lock and return the writer connection; db_pool_writer_unlock releases it. */
+struct db *db_pool_writer(struct db_pool *p);
+void db_pool_writer_unlock(struct db_pool *p);
+
+/* --- migrations (db/migrate.c) --- */
+/* Apply every embedded migration newer than schema_migrations' highest, in one transaction. */
+int db_migrate(struct db *db, int *applied, struct err *e);
+/* Highest applied version (0 for an empty database). */
+int db_schema_version(struct db *db, int64_t *out, struct err *e);
+
+#endif

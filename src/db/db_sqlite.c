@@ -1,0 +1,489 @@
+/*
+** db/db_sqlite.c: the SQLite implementation of db.h, with a per-connection
+** statement cache keyed by the SQL string's address.
+*/
+#include "db/db.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_MOD "db"
+#define CACHE_SLOTS 256	/* open addressing; statements past this are not cached */
+
+struct cached {
+	const char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
+struct db {
+	sqlite3 *h;
+	int in_tx;
+	const char *tx_file;
+	int tx_line;
+	struct cached cache[CACHE_SLOTS];
+};
+
+static int
+fail(struct db *db, int rc, struct err *e, const char *what)
+{
+	int ext = db && db->h ? sqlite3_extended_errcode(db->h) : rc;
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return err_setx(e, ERR_CONFLICT, "conflict", NULL, "记录冲突（唯一性或关联约束）");
+	log_msg(LOG_ERROR, LOG_MOD, "%s failed: %s (%d)", what, msg, ext);
+	if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_READONLY ||
+	    (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN ||
+	    (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return err_setx(e, ERR_UNAVAILABLE, "storage_unavailable", NULL, "存储暂不可用，请稍后重试");
+	return err_set(e, ERR_DB, NULL, "database error");
+}
+
+int
+db_open(const char *path, int flags, struct db **out, struct err *e)
+{
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	struct db *db = calloc(1, sizeof(*db));
+	int rc;
+
+	if (!db)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(db, rc, e, "open");
+		db_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	rc = db_exec(db, (flags & DB_READONLY) ?
+		     "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;" :
+		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+		     e);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static struct cached *
+cache_slot(struct db *db, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct cached *c = &db->cache[(h + (uintptr_t)i) % CACHE_SLOTS];
+		if (c->sql == sql && !c->busy)
+			return c;
+		if (!c->sql)
+			return c;
+	}
+	return NULL;
+}
+
+int
+db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
+{
+	struct cached *c = cache_slot(db, sql);
+	sqlite3_stmt *s;
+	int rc;
+
+	st->db = db;
+	st->impl = NULL;
+	if (c && c->sql == sql) {
+		c->busy = 1;
+		st->impl = c;
+		return 0;
+	}
+	rc = sqlite3_prepare_v2(db->h, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, e, "prepare");
+	if (c) {
+		c->sql = sql;
+		c->st = s;
+		c->busy = 1;
+		st->impl = c;
+	} else {
+		/* cache full or the same SQL already in use (nested use): an uncached statement */
+		struct cached *own = calloc(1, sizeof(*own));
+		if (!own) {
+			sqlite3_finalize(s);
+			return err_set(e, ERR_NOMEM, NULL, "out of memory");
+		}
+		own->st = s;
+		own->busy = 2;
+		st->impl = own;
+	}
+	return 0;
+}
+
+void
+db_finalize(struct stmt *st)
+{
+	struct cached *c = st->impl;
+
+	if (!c)
+		return;
+	if (c->busy == 2) {
+		sqlite3_finalize(c->st);
+		free(c);
+	} else {
+		sqlite3_reset(c->st);
+		sqlite3_clear_bindings(c->st);
+		c->busy = 0;
+	}
+	st->impl = NULL;
+}
+
+static sqlite3_stmt *
+S(struct stmt *st)
+{
+	return ((struct cached *)st->impl)->st;
+}
+
+static int
+param(struct stmt *st, const char *name, struct err *e)
+{
+	int i = sqlite3_bind_parameter_index(S(st), name);
+
+	if (i == 0) {
+		log_msg(LOG_ERROR, LOG_MOD, "unknown parameter %s in: %.80s", name, sqlite3_sql(S(st)));
+		err_set(e, ERR_DB, NULL, "database error");
+	}
+	return i;
+}
+
+static int
+bound(struct stmt *st, int rc, struct err *e)
+{
+	return rc == SQLITE_OK ? 0 : fail(st->db, rc, e, "bind");
+}
+
+int
+db_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e)
+{
+	int i = param(st, name, e);
+
+	return i ? bound(st, sqlite3_bind_int64(S(st), i, v), e) : ERR_DB;
+}
+
+int
+db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e)
+{
+	int i = param(st, name, e);
+
+	if (!i)
+		return ERR_DB;
+	if (!v)
+		return bound(st, sqlite3_bind_null(S(st), i), e);
+	if (n > INT32_MAX)
+		return err_set(e, ERR_TOO_LARGE, NULL, "value too large");
+	return bound(st, sqlite3_bind_text(S(st), i, v, (int)n, SQLITE_TRANSIENT), e);
+}
+
+int
+db_bind_text(struct stmt *st, const char *name, const char *v, struct err *e)
+{
+	return db_bind_textn(st, name, v, v ? strlen(v) : 0, e);
+}
+
+int
+db_bind_null(struct stmt *st, const char *name, struct err *e)
+{
+	int i = param(st, name, e);
+
+	return i ? bound(st, sqlite3_bind_null(S(st), i), e) : ERR_DB;
+}
+
+int
+db_bind_id_or_null(struct stmt *st, const char *name, int64_t v, struct err *e)
+{
+	return v ? db_bind_i64(st, name, v, e) : db_bind_null(st, name, e);
+}
+
+int
+db_step(struct stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(S(st));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return fail(st->db, rc, e, "step");
+}
+
+int
+db_step_done(struct stmt *st, struct err *e)
+{
+	int rc = db_step(st, e);
+
+	return rc > 0 ? 0 : rc;
+}
+
+int
+db_step_row(struct stmt *st, struct err *e)
+{
+	int rc = db_step(st, e);
+
+	if (rc == 1)
+		return 0;
+	if (rc == 0)
+		return err_set(e, ERR_NOT_FOUND, NULL, "记录不存在");
+	return rc;
+}
+
+int64_t
+db_col_i64(struct stmt *st, int col)
+{
+	return sqlite3_column_int64(S(st), col);
+}
+
+int
+db_col_is_null(struct stmt *st, int col)
+{
+	return sqlite3_column_type(S(st), col) == SQLITE_NULL;
+}
+
+const char *
+db_col_peek(struct stmt *st, int col, size_t *len)
+{
+	const unsigned char *t = sqlite3_column_text(S(st), col);
+
+	if (len)
+		*len = t ? (size_t)sqlite3_column_bytes(S(st), col) : 0;
+	return (const char *)t;
+}
+
+char *
+db_col_text(struct stmt *st, struct arena *a, int col)
+{
+	size_t n;
+	const char *t = db_col_peek(st, col, &n);
+
+	return t ? arena_strndup(a, t, n) : NULL;
+}
+
+int64_t
+db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int64_t
+db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+int
+db_exec(struct db *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		if (msg)
+			log_msg(LOG_ERROR, LOG_MOD, "exec: %s", msg);
+		sqlite3_free(msg);
+		return fail(db, rc, e, "exec");
+	}
+	return 0;
+}
+
+int
+db_begin_write_at(struct db *db, const char *file, int line, struct err *e)
+{
+	int rc;
+
+	assert(!db->in_tx);
+	rc = db_exec(db, "BEGIN IMMEDIATE", e);
+	if (rc)
+		return rc;
+	db->in_tx = 1;
+	db->tx_file = file;
+	db->tx_line = line;
+	return 0;
+}
+
+int
+db_commit(struct db *db, struct err *e)
+{
+	int rc = db_exec(db, "COMMIT", e);
+
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	db->in_tx = 0;
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int
+db_in_tx(struct db *db)
+{
+	return db->in_tx;
+}
+
+int
+db_backup(struct db *db, const char *path, struct err *e)
+{
+	sqlite3 *dst;
+	sqlite3_backup *b;
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+	if (rc != SQLITE_OK) {
+		sqlite3_close(dst);
+		return err_set(e, ERR_UNAVAILABLE, NULL, "cannot open %s", path);
+	}
+	b = sqlite3_backup_init(dst, "main", db->h, "main");
+	if (!b) {
+		rc = sqlite3_errcode(dst);
+	} else {
+		/* copy in steps so writers are not blocked for the whole copy */
+		do {
+			rc = sqlite3_backup_step(b, 256);
+			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(20);
+		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		sqlite3_backup_finish(b);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_close(dst);
+	if (rc != SQLITE_OK)
+		return err_set(e, ERR_UNAVAILABLE, NULL, "backup failed: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+/* --- pool --- */
+
+struct db_pool {
+	pthread_mutex_t lock, wlock;
+	pthread_cond_t freed;
+	struct db *writer;
+	int n;
+	struct db **readers;
+	int *busy;
+};
+
+int
+db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
+{
+	struct db_pool *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_mutex_init(&p->wlock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->readers = calloc((size_t)nreaders, sizeof(*p->readers));
+	p->busy = calloc((size_t)nreaders, sizeof(*p->busy));
+	if (!p->readers || !p->busy) {
+		db_pool_free(p);
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	rc = db_open(path, DB_CREATE, &p->writer, e);
+	for (int i = 0; !rc && i < nreaders; i++, p->n++)
+		rc = db_open(path, 0, &p->readers[i], e);
+	if (rc) {
+		db_pool_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void
+db_pool_free(struct db_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->n; i++)
+		db_close(p->readers[i]);
+	db_close(p->writer);
+	free(p->readers);
+	free(p->busy);
+	pthread_cond_destroy(&p->freed);
+	pthread_mutex_destroy(&p->wlock);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+struct db *
+db_pool_reader(struct db_pool *p)
+{
+	struct db *db = NULL;
+
+	pthread_mutex_lock(&p->lock);
+	while (!db) {
+		for (int i = 0; i < p->n && !db; i++)
+			if (!p->busy[i]) {
+				p->busy[i] = 1;
+				db = p->readers[i];
+			}
+		if (!db)
+			pthread_cond_wait(&p->freed, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return db;
+}
+
+void
+db_pool_release(struct db_pool *p, struct db *db)
+{
+	pthread_mutex_lock(&p->lock);
+	for (int i = 0; i < p->n; i++)
+		if (p->readers[i] == db)
+			p->busy[i] = 0;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+struct db *
+db_pool_writer(struct db_pool *p)
+{
+	pthread_mutex_lock(&p->wlock);
+	return p->writer;
+}
+
+void
+db_pool_writer_unlock(struct db_pool *p)
+{
+	pthread_mutex_unlock(&p->wlock);
+}

@@ -1,0 +1,101 @@
+/*
+** http/resp.c: response building and the one table from error codes to HTTP.
+*/
+#include "http/resp.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	int code, status;
+	const char *slug, *message;
+} err_table[] = {
+	{ ERR_INVALID, 400, "invalid", "请求参数有误" },
+	{ ERR_BAD_JSON, 400, "bad_json", "请求体不是有效的 JSON" },
+	{ ERR_UNAUTH, 401, "unauthorized", "请先登录" },
+	{ ERR_FORBIDDEN, 403, "forbidden", "没有权限执行此操作" },
+	{ ERR_NOT_FOUND, 404, "not_found", "资源不存在" },
+	{ ERR_METHOD, 405, "method_not_allowed", "不支持此请求方法" },
+	{ ERR_CONFLICT, 409, "conflict", "数据已被修改或存在冲突" },
+	{ ERR_TOO_LARGE, 413, "too_large", "请求体过大" },
+	{ ERR_UNSUPPORTED, 415, "unsupported_media_type", "不支持的文件类型" },
+	{ ERR_RULE, 422, "rule_violation", "不符合业务规则" },
+	{ ERR_RATE, 429, "rate_limited", "请求过于频繁，请稍后再试" },
+	{ ERR_DB, 500, "internal", "服务器内部错误" },
+	{ ERR_NOMEM, 503, "storage_unavailable", "服务暂不可用" },
+	{ ERR_UNAVAILABLE, 503, "storage_unavailable", "存储暂不可用，请稍后重试" },
+};
+
+static int
+find(int code)
+{
+	for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
+		if (err_table[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+int
+resp_status_for(int code)
+{
+	int i = find(code);
+
+	return i < 0 ? 500 : err_table[i].status;
+}
+
+int
+resp_body(struct resp *rs, int status, const char *content_type, const char *body, size_t len)
+{
+	rs->status = status;
+	rs->content_type = content_type;
+	rs->body = body;
+	rs->len = len;
+	return 0;
+}
+
+int
+resp_json(struct resp *rs, int status, json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *copy = s ? arena_strdup(rs->arena, s) : NULL;
+
+	free(s);
+	json_decref(j);
+	if (!copy)
+		return ERR_NOMEM;
+	return resp_body(rs, status, "application/json; charset=utf-8", copy, strlen(copy));
+}
+
+int
+resp_header(struct resp *rs, const char *name, const char *value)
+{
+	if (rs->nheaders >= RESP_HEADERS_MAX)
+		return ERR_NOMEM;
+	rs->headers[rs->nheaders].name = name;
+	rs->headers[rs->nheaders].value = value;
+	rs->nheaders++;
+	return 0;
+}
+
+int
+resp_error(struct resp *rs, const struct err *e)
+{
+	int i = find(e->code);
+	int internal = i < 0 || err_table[i].status >= 500;
+	const char *slug = e->slug && !internal ? e->slug : (i < 0 ? "internal" : err_table[i].slug);
+	const char *msg = !internal && e->msg[0] ? e->msg : (i < 0 ? "服务器内部错误" : err_table[i].message);
+	json_t *err = json_pack("{s:s, s:s}", "code", slug, "message", msg);
+
+	if (err && e->nfields > 0 && !internal) {
+		json_t *fields = json_object();
+		for (int k = 0; k < e->nfields; k++)
+			json_object_set_new(fields, e->fields[k].name, json_string(e->fields[k].msg));
+		json_object_set_new(err, "fields", fields);
+	}
+	if (e->code == ERR_UNAVAILABLE || e->code == ERR_NOMEM)
+		resp_header(rs, "Retry-After", "5");
+	return resp_json(rs, i < 0 ? 500 : err_table[i].status, json_pack("{s:o}", "error", err));
+}

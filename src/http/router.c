@@ -1,0 +1,162 @@
+/*
+** http/router.c: route matching, caller resolution, CSRF, role check and the
+** router-owned write transaction.
+*/
+#include "http/router.h"
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "http/session.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define LOG_MOD "router"
+
+int
+route_match(const char *pattern, const char *path, struct req *rq)
+{
+	const char *p = pattern, *s = path;
+	int n = 0;
+
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return 0;
+		p++;
+		s++;
+		const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+		size_t sl = se ? (size_t)(se - s) : strlen(s);
+		if (pl > 0 && p[0] == ':') {
+			if (sl == 0 || n >= PATH_PARAMS_MAX)
+				return 0;
+			if (rq)
+				rq->params[n] = arena_strndup(rq->arena, s, sl);
+			n++;
+		} else if (pl != sl || strncmp(p, s, pl) != 0) {
+			return 0;
+		}
+		p += pl;
+		s += sl;
+	}
+	if (*p || *s)
+		return 0;
+	if (rq)
+		rq->nparams = n;
+	return 1;
+}
+
+static int
+is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+/* Find the route; ERR_NOT_FOUND when no pattern matches, ERR_METHOD when only the method differs. */
+static int
+find_route(const struct route_table *t, struct req *rq, const struct route **out, struct err *e)
+{
+	int path_seen = 0;
+	const char *m = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (!route_match(t->routes[i].pattern, rq->path, NULL))
+			continue;
+		path_seen = 1;
+		if (strcmp(t->routes[i].method, m) == 0) {
+			route_match(t->routes[i].pattern, rq->path, rq);
+			*out = &t->routes[i];
+			return 0;
+		}
+	}
+	if (path_seen)
+		return err_setx(e, ERR_METHOD, "method_not_allowed", NULL, "不支持 %s 方法", rq->method);
+	return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "接口不存在");
+}
+
+static int
+check_csrf(const struct req *rq, struct err *e)
+{
+	const char *tok = req_header(rq, "X-CSRF-Token");
+	const char *want = rq->user ? rq->user->csrf_token : NULL;
+
+	if (!rq->via_cookie || is_safe_method(rq->method))
+		return 0;
+	if (!tok || !want || strlen(tok) != strlen(want) ||
+	    sodium_memcmp(tok, want, strlen(want)) != 0)
+		return err_setx(e, ERR_FORBIDDEN, "csrf", NULL, "缺少或错误的 CSRF 令牌，请刷新页面");
+	return 0;
+}
+
+static int
+authorize(const struct route *r, struct req *rq, struct err *e)
+{
+	if (!rq->user) {
+		if (r->flags & R_PUBLIC)
+			return 0;
+		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "请先登录");
+	}
+	if (check_csrf(rq, e))
+		return e->code;
+	if (r->roles != ANY_USER && !actor_has(rq->user, r->roles))
+		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
+	return 0;
+}
+
+static int
+run_write(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
+	  struct err *e)
+{
+	struct db *w = db_pool_writer(pool);
+	int rc = db_begin_write(w, e);
+
+	if (!rc) {
+		rq->db = w;
+		rc = r->fn(rq, rs, e);
+		if (rc)
+			db_rollback(w);
+		else
+			rc = db_commit(w, e);
+	}
+	db_pool_writer_unlock(pool);
+	return rc;
+}
+
+void
+router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
+		struct resp *rs)
+{
+	const struct route *r = NULL;
+	struct err e = { 0 };
+	struct db *reader = db_pool_reader(pool);
+	int rc;
+
+	rq->db = reader;
+	rc = find_route(t, rq, &r, &e);
+	if (!rc) {
+		rc = session_resolve(pool, rq, &e);
+		if (rc == ERR_UNAUTH && (r->flags & R_PUBLIC)) {
+			err_clear(&e);	/* a stale cookie must not block login */
+			rc = 0;
+		}
+	}
+	if (!rc)
+		rc = authorize(r, rq, &e);
+	if (!rc)
+		rc = (r->flags & R_WRITE) ? run_write(r, pool, rq, rs, &e) : r->fn(rq, rs, &e);
+	if (rc) {
+		if (resp_status_for(rc) >= 500)
+			log_msg(LOG_ERROR, LOG_MOD, "%s %s failed: %s", rq->method, rq->path, e.msg);
+		if (!e.code)
+			e.code = rc;
+		rs->nheaders = 0;
+		resp_error(rs, &e);
+	}
+	if (rq->set_cookie)
+		resp_header(rs, "Set-Cookie", rq->set_cookie);
+	db_pool_release(pool, reader);
+}

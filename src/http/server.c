@@ -1,0 +1,316 @@
+/*
+** http/server.c: the only file that talks to libmicrohttpd. Builds struct req
+** from MHD callbacks, dispatches, and turns struct resp into an MHD response.
+*/
+#include "http/server.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "http/router.h"
+#include "http/static.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define LOG_MOD "http"
+
+static const char csp[] =
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+struct server {
+	struct MHD_Daemon *d;
+	struct server_config cfg;
+	struct static_root *web;
+	atomic_uint_fast64_t next_id;
+};
+
+struct ctx {
+	struct arena *arena;
+	struct buf body;
+	int too_large;
+	int64_t t0_us;
+};
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct kv_collect {
+	struct arena *a;
+	struct kv *items;
+	int n, cap;
+};
+
+static enum MHD_Result
+collect_kv(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct kv_collect *c = cls;
+
+	(void)kind;
+	if (c->n >= c->cap)
+		return MHD_NO;	/* bounded: the rest are ignored */
+	c->items[c->n].name = arena_strdup(c->a, key);
+	c->items[c->n].value = arena_strdup(c->a, value ? value : "");
+	c->n++;
+	return MHD_YES;
+}
+
+static void
+collect(struct MHD_Connection *conn, enum MHD_ValueKind kind, struct arena *a, struct kv **out,
+	int *n, int cap)
+{
+	struct kv_collect c = { a, arena_array(a, (size_t)cap, sizeof(struct kv)), 0, cap };
+
+	if (c.items)
+		MHD_get_connection_values(conn, kind, collect_kv, &c);
+	*out = c.items;
+	*n = c.n;
+}
+
+static const char *
+peer_ip(struct MHD_Connection *conn, struct arena *a)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "";
+
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+				  buf, sizeof(buf));
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf,
+				  sizeof(buf));
+	}
+	return arena_strdup(a, buf);
+}
+
+static void
+add_common_headers(struct MHD_Response *r, const char *path)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	if (strncmp(path, "/api/", 5) == 0)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result
+send_resp(struct MHD_Connection *conn, const struct req *rq, struct resp *rs)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	int head = strcmp(rq->method, "HEAD") == 0;
+
+	r = MHD_create_response_from_buffer(head ? 0 : rs->len, (void *)(uintptr_t)rs->body,
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	if (rs->content_type)
+		MHD_add_response_header(r, "Content-Type", rs->content_type);
+	for (int i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+	add_common_headers(r, rq->path);
+	ok = MHD_queue_response(conn, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static void
+access_line(const struct server *s, const struct req *rq, const struct resp *rs, int64_t us)
+{
+	if (!s->cfg.access_log)
+		return;
+	log_msg(LOG_INFO, "access", "user=%" PRId64 " \"%s %s\" %d %" PRId64 "us",
+		rq->user ? rq->user->id : 0, rq->method, rq->path, rs->status, us);
+}
+
+static void
+too_large(struct resp *rs)
+{
+	struct err e = { 0 };
+
+	err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体超过 %d 字节上限", BODY_MAX);
+	resp_error(rs, &e);
+}
+
+static enum MHD_Result
+respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char *url,
+	const char *method)
+{
+	struct req rq = { 0 };
+	struct resp rs = { 0 };
+	enum MHD_Result ok;
+
+	rq.arena = c->arena;
+	rs.arena = c->arena;
+	rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
+	log_set_request(rq.id);
+	rq.method = arena_strdup(c->arena, method);
+	rq.path = arena_strdup(c->arena, url);
+	rq.ip = peer_ip(conn, c->arena);
+	collect(conn, MHD_HEADER_KIND, c->arena, &rq.headers, &rq.nheaders, 64);
+	collect(conn, MHD_GET_ARGUMENT_KIND, c->arena, &rq.query, &rq.nquery, QUERY_PARAMS_MAX);
+	rq.body = c->body.p;
+	rq.body_len = c->body.len;
+	if (!rq.method || !rq.path || !rq.headers || !rq.query)
+		return MHD_NO;
+	if (c->too_large)
+		too_large(&rs);
+	else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+		router_dispatch(s->cfg.routes, s->cfg.pool, &rq, &rs);
+	else
+		static_serve(s->web, &rq, &rs);
+	ok = send_resp(conn, &rq, &rs);
+	access_line(s, &rq, &rs, mono_us() - c->t0_us);
+	log_set_request(0);
+	return ok;
+}
+
+/* A declared body over the limit is refused before it is read. */
+static int
+declared_too_large(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	int64_t n;
+
+	return cl && (parse_i64(cl, 0, INT64_MAX, &n) != 0 || n > BODY_MAX);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct ctx *c = *con_cls;
+
+	(void)version;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return MHD_NO;
+		*con_cls = c;
+		c->arena = arena_new(8192);
+		c->body.max = BODY_MAX;
+		c->t0_us = mono_us();
+		if (!c->arena)
+			return MHD_NO;
+		if (declared_too_large(conn)) {
+			c->too_large = 1;
+			return respond(s, conn, c, url, method);
+		}
+		return MHD_YES;	/* answering on the first call would force Connection: close */
+	}
+	if (*upload_data_size) {
+		if (!c->too_large && buf_add(&c->body, upload_data, *upload_data_size))
+			c->too_large = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_large && c->body.len == 0 && declared_too_large(conn))
+		return MHD_YES;	/* already answered on the first call */
+	return respond(s, conn, c, url, method);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	  enum MHD_RequestTerminationCode toe)
+{
+	struct ctx *c = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!c)
+		return;
+	buf_free(&c->body);
+	arena_free(c->arena);
+	free(c);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_msg(LOG_WARN, "mhd", "%s", line);
+}
+
+int
+server_start(const struct server_config *cfg, struct server **out, struct err *e)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in sa = { 0 };
+	struct err ignored = { 0 };
+
+	if (!s)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	s->cfg = *cfg;
+	if (cfg->web_root && static_new(cfg->web_root, &s->web, &ignored))
+		log_msg(LOG_WARN, LOG_MOD, "no web ui at %s: run make to build it", cfg->web_root);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(cfg->port);
+	if (inet_pton(AF_INET, cfg->addr ? cfg->addr : "127.0.0.1", &sa.sin_addr) != 1) {
+		server_stop(s);
+		return err_set(e, ERR_INVALID, "listen", "bad listen address");
+	}
+	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)(cfg->threads > 0 ? cfg->threads : 1),
+				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+	if (!s->d) {
+		server_stop(s);
+		return err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%u",
+			       cfg->addr ? cfg->addr : "127.0.0.1", cfg->port);
+	}
+	*out = s;
+	return 0;
+}
+
+uint16_t
+server_port(const struct server *s)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+
+	return i ? i->port : 0;
+}
+
+void
+server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	static_free(s->web);
+	free(s);
+}

@@ -1,0 +1,67 @@
+/*
+** http/session.c: caller resolution from cookie or bearer token.
+*/
+#include "http/session.h"
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "http/req.h"
+
+#include <string.h>
+#include <strings.h>
+
+static int
+touch(struct db_pool *pool, int64_t sid, struct err *e)
+{
+	struct db *w = db_pool_writer(pool);
+	int rc = db_begin_write(w, e);
+
+	if (!rc)
+		rc = auth_session_touch(w, sid, e);
+	if (!rc)
+		rc = db_commit(w, e);
+	else
+		db_rollback(w);
+	db_pool_writer_unlock(pool);
+	return rc;
+}
+
+int
+session_resolve(struct db_pool *pool, struct req *rq, struct err *e)
+{
+	const char *authz = req_header(rq, "Authorization");
+	struct actor *a = arena_alloc(rq->arena, sizeof(*a));
+	const char *cookie;
+	int refresh = 0, rc;
+
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		rc = auth_token_lookup(rq->db, rq->arena, authz + 7, a, e);
+	} else {
+		cookie = req_cookie(rq, SESSION_COOKIE);
+		if (!cookie || !*cookie)
+			return 0;
+		rc = auth_session_lookup(rq->db, rq->arena, cookie, a, &refresh, e);
+		rq->via_cookie = 1;
+		if (!rc && refresh)
+			rc = touch(pool, a->session_id, e);
+	}
+	if (rc)
+		return rc;
+	a->ip = rq->ip;
+	rq->user = a;
+	return 0;
+}
+
+void
+session_set_cookie(struct req *rq, const char *token)
+{
+	if (token)
+		rq->set_cookie = arena_printf(rq->arena,
+					      SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+					      token);
+	else
+		rq->set_cookie = SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+}

@@ -1,0 +1,574 @@
+/*
+** main.c: the houqin command line. The only place that may exit.
+** Exit codes: 0 ok, 1 failure, 2 usage.
+*/
+#include "core/arena.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "db/db.h"
+#include "demo.h"
+#include "http/server.h"
+#include "modules/org/org.h"
+#include "routes.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HOUQIN_VERSION
+#define HOUQIN_VERSION "dev"
+#endif
+
+#define DEFAULT_DB "data/houqin.db"
+#define DEFAULT_WEB "web/dist"
+
+struct opts {
+	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
+	int threads, demo, port;
+	int argc;		/* positional arguments left */
+	char **argv;
+};
+
+static const char usage_main[] =
+	"usage: houqin <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  init [--demo] [--agency NAME]   create the database (demo data with --demo)\n"
+	"  serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N] [--web DIR]\n"
+	"  migrate                         apply pending schema migrations\n"
+	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
+	"  audit verify                    check the audit hash chain\n"
+	"  backup FILE                     online copy of the database (safe while serving)\n"
+	"  version                         print the version\n"
+	"\n"
+	"common options: --db FILE (default " DEFAULT_DB ")\n"
+	"run 'houqin <command> --help' for details.\n";
+
+static const char usage_init[] =
+	"usage: houqin init [--db FILE] [--demo] [--agency NAME]\n"
+	"  Creates the database and applies migrations. With --demo, seeds the demo\n"
+	"  agency and users (password " DEMO_PASSWORD "); otherwise creates agency NAME\n"
+	"  and a first sysadmin 'admin' whose password is printed once.\n";
+static const char usage_serve[] =
+	"usage: houqin serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N]\n"
+	"                    [--web DIR] [--demo-banner]\n"
+	"  Serves the API and the web UI (default 127.0.0.1:8080, web/dist).\n"
+	"  SIGTERM/SIGINT finish in-flight requests and exit 0.\n";
+static const char usage_migrate[] = "usage: houqin migrate [--db FILE]\n";
+static const char usage_user[] =
+	"usage: houqin user add USERNAME --name NAME --dept DEPT_ID [--roles a,b] [--password P]\n"
+	"       houqin user passwd USERNAME [--password P]\n"
+	"       houqin user roles USERNAME ROLE[,ROLE...]\n"
+	"       houqin user lock|unlock USERNAME\n"
+	"  [--db FILE] on each. Without --password a random one is printed once.\n"
+	"  roles: staff dept_head office worker leader finance supervisor sysadmin secadmin auditor\n";
+static const char usage_backup[] = "usage: houqin backup FILE [--db FILE]\n";
+static const char usage_audit[] = "usage: houqin audit verify [--db FILE]\n";
+
+static int
+usage(const char *text, int code)
+{
+	fputs(text, code ? stderr : stdout);
+	return code;
+}
+
+/* Parse --flag value options; positional args are compacted into o->argv. 0 ok, 2 usage, -1 help. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} str_opts[] = {
+		{ "--db", offsetof(struct opts, db) },
+		{ "--data", offsetof(struct opts, data) },
+		{ "--listen", offsetof(struct opts, listen) },
+		{ "--web", offsetof(struct opts, web) },
+		{ "--name", offsetof(struct opts, name) },
+		{ "--dept", offsetof(struct opts, dept) },
+		{ "--roles", offsetof(struct opts, roles) },
+		{ "--password", offsetof(struct opts, password) },
+		{ "--agency", offsetof(struct opts, agency) },
+		{ "--threads", (size_t)-1 },
+	};
+	int64_t n;
+
+	o->argc = 0;
+	o->argv = argv;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int matched = 0;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return -1;
+		if (strcmp(a, "--demo") == 0 || strcmp(a, "--demo-banner") == 0) {
+			o->demo = 1;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(str_opts) / sizeof(str_opts[0]); k++) {
+			if (strcmp(a, str_opts[k].flag) != 0)
+				continue;
+			if (i + 1 >= argc)
+				return 2;
+			matched = 1;
+			if (str_opts[k].off == (size_t)-1) {
+				if (parse_i64(argv[++i], 1, 256, &n))
+					return 2;
+				o->threads = (int)n;
+			} else {
+				*(const char **)((char *)o + str_opts[k].off) = argv[++i];
+			}
+		}
+		if (!matched && a[0] == '-')
+			return 2;
+		if (!matched)
+			o->argv[o->argc++] = argv[i];
+	}
+	if (!o->db)
+		o->db = DEFAULT_DB;
+	return 0;
+}
+
+static void
+die_err(const char *what, const struct err *e)
+{
+	fprintf(stderr, "houqin: %s: %s", what, e->msg);
+	for (int i = 0; i < e->nfields; i++)
+		fprintf(stderr, " [%s: %s]", e->fields[i].name, e->fields[i].msg);
+	fputc('\n', stderr);
+}
+
+static int
+open_migrated(const char *path, int create, struct db **db)
+{
+	struct err e = { 0 };
+	int applied = 0;
+
+	if (!create && access(path, F_OK) != 0) {
+		fprintf(stderr, "houqin: %s does not exist: run 'houqin init' first\n", path);
+		return 1;
+	}
+	if (db_open(path, DB_CREATE, db, &e) || db_migrate(*db, &applied, &e)) {
+		die_err("cannot open database", &e);
+		db_close(*db);
+		*db = NULL;
+		return 1;
+	}
+	if (applied)
+		fprintf(stderr, "houqin: applied %d migration(s) to %s\n", applied, path);
+	return 0;
+}
+
+static void
+ensure_parent_dir(const char *path)
+{
+	char dir[1024];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0750);
+	}
+}
+
+static void
+random_password(char out[24])
+{
+	char hex[65];
+
+	auth_random_token(hex);
+	/* hex is lower+digits; the fixed tail adds upper case and a symbol for the policy */
+	snprintf(out, 24, "%.16s-Hq", hex);
+}
+
+/* Run fn inside one write transaction on db. */
+static int
+in_tx(struct db *db, int (*fn)(struct db *, struct arena *, const struct opts *, struct err *),
+      const struct opts *o, struct err *e)
+{
+	struct arena *a = arena_new(16384);
+	int rc = a ? db_begin_write(db, e) : err_set(e, ERR_NOMEM, NULL, "out of memory");
+
+	if (!rc) {
+		rc = fn(db, a, o, e);
+		if (rc)
+			db_rollback(db);
+		else
+			rc = db_commit(db, e);
+	}
+	arena_free(a);
+	return rc;
+}
+
+static int
+init_plain(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	struct actor sys = { .ip = "cli", .username = "init" };
+	struct dept root, office;
+	struct user u;
+	char pw[24];
+
+	random_password(pw);
+	if (org_agency_create(db, a, &sys, o->agency ? o->agency : "本单位", &root, e))
+		return e->code;
+	sys.agency_id = root.id;
+	struct dept_in din = { .parent_id = root.id, .name = "办公室" };
+	struct user_in uin = { .username = "admin", .display_name = "系统管理员",
+			       .password = pw };
+	if (org_dept_create(db, a, &sys, &din, &office, e))
+		return e->code;
+	uin.department_id = office.id;
+	if (org_user_create(db, a, &sys, &uin, ROLE_SYSADMIN, &u, e))
+		return e->code;
+	printf("created agency %s with sysadmin 'admin', password (shown once): %s\n", root.name,
+	       pw);
+	printf("grant a secadmin with: houqin user add secadmin --name 安全管理员 --dept %lld "
+	       "--roles secadmin\n", (long long)office.id);
+	return 0;
+}
+
+static int
+cmd_init(struct opts *o)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+	int64_t version;
+	int rc;
+
+	ensure_parent_dir(o->db);
+	if (access(o->db, F_OK) == 0) {
+		fprintf(stderr, "houqin: %s already exists; not touching it\n", o->db);
+		return 1;
+	}
+	if (open_migrated(o->db, 1, &db))
+		return 1;
+	db_schema_version(db, &version, &e);
+	rc = o->demo ? demo_seed(db, &e) : in_tx(db, init_plain, o, &e);
+	if (rc) {
+		die_err("init failed", &e);
+		db_close(db);
+		unlink(o->db);
+		return 1;
+	}
+	printf("initialised %s (schema version %lld)\n", o->db, (long long)version);
+	if (o->demo)
+		demo_print_logins(stdout);
+	db_close(db);
+	return 0;
+}
+
+static int
+cmd_migrate(struct opts *o)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+	int64_t version = 0;
+
+	if (open_migrated(o->db, 0, &db))
+		return 1;
+	db_schema_version(db, &version, &e);
+	printf("%s is at schema version %lld\n", o->db, (long long)version);
+	db_close(db);
+	return 0;
+}
+
+static int
+parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
+{
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	int64_t p;
+
+	if (!s) {
+		snprintf(addr, size, "127.0.0.1");
+		*port = 8080;
+		return 0;
+	}
+	if (!colon || (size_t)(colon - s) >= size || parse_i64(colon + 1, 0, 65535, &p))
+		return 2;
+	memcpy(addr, s, (size_t)(colon - s));
+	addr[colon - s] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+cmd_serve(struct opts *o)
+{
+	struct server_config cfg = { 0 };
+	struct db_pool *pool = NULL;
+	struct server *srv = NULL;
+	struct db *db = NULL;
+	struct err e = { 0 };
+	char addr[64];
+	sigset_t sigs;
+	int sig = 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (parse_listen(o->listen, addr, sizeof(addr), &cfg.port))
+		return usage(usage_serve, 2);
+	if (open_migrated(o->db, 0, &db))
+		return 1;
+	db_close(db);
+	cfg.threads = o->threads ? o->threads : (int)(cores > 0 ? cores : 2);
+	/* block before any thread starts so workers inherit the mask and sigwait gets them */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (db_pool_new(o->db, cfg.threads, &pool, &e)) {
+		die_err("cannot open database", &e);
+		return 1;
+	}
+	cfg.addr = addr;
+	cfg.pool = pool;
+	cfg.routes = &houqin_routes;
+	cfg.web_root = o->web ? o->web : DEFAULT_WEB;
+	cfg.access_log = 1;
+	if (server_start(&cfg, &srv, &e)) {
+		die_err("cannot start server", &e);
+		db_pool_free(pool);
+		return 1;
+	}
+	printf("Houqin %s serving on http://%s:%u/ (database %s, %d threads)\n", HOUQIN_VERSION,
+	       addr, server_port(srv), o->db, cfg.threads);
+	if (o->demo)
+		demo_print_logins(stdout);
+	fflush(stdout);
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "houqin: signal %d, finishing in-flight requests\n", sig);
+	server_stop(srv);
+	db_pool_free(pool);
+	return 0;
+}
+
+static int
+user_find(struct db *db, struct arena *a, const char *name, struct user *u, struct actor *cli,
+	  struct err *e)
+{
+	if (org_user_find(db, a, name, u, e))
+		return e->code;
+	memset(cli, 0, sizeof(*cli));
+	cli->agency_id = u->agency_id;
+	cli->ip = "cli";
+	cli->username = "cli";
+	return 0;
+}
+
+static int
+user_add(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	struct actor cli = { .ip = "cli", .username = "cli" };
+	struct user_in in = { .username = o->argv[1], .display_name = o->name };
+	struct user u;
+	unsigned roles = ROLE_STAFF;
+	char pw[24];
+	int64_t dept;
+
+	if (!o->name || !o->dept || parse_i64(o->dept, 1, INT64_MAX, &dept))
+		return err_set(e, ERR_INVALID, NULL, "--name and a numeric --dept are required");
+	if (o->roles && role_parse_list(o->roles, &roles))
+		return err_set(e, ERR_INVALID, "roles", "unknown role in %s", o->roles);
+	if (!o->password)
+		random_password(pw);
+	in.password = o->password ? o->password : pw;
+	in.department_id = dept;
+	/* the CLI acts inside the department's own agency */
+	if (org_dept_agency(db, dept, &cli.agency_id, e))
+		return e->code;
+	if (org_user_create(db, a, &cli, &in, roles, &u, e))
+		return e->code;
+	printf("created user %s (id %lld)", u.username, (long long)u.id);
+	if (!o->password)
+		printf(", password (shown once): %s", pw);
+	putchar('\n');
+	return 0;
+}
+
+static int
+user_passwd(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	struct actor cli;
+	struct user u;
+	char pw[24];
+
+	if (!o->password)
+		random_password(pw);
+	if (user_find(db, a, o->argv[1], &u, &cli, e) ||
+	    org_user_set_password(db, &cli, u.id, NULL, o->password ? o->password : pw, e))
+		return e->code;
+	printf("password of %s changed", u.username);
+	if (!o->password)
+		printf(" to (shown once): %s", pw);
+	putchar('\n');
+	return 0;
+}
+
+static int
+user_roles(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	struct actor cli;
+	struct user u, out;
+	unsigned roles;
+
+	if (o->argc < 3 || role_parse_list(o->argv[2], &roles))
+		return err_set(e, ERR_INVALID, "roles", "give roles as a,b,c from the list in --help");
+	if (user_find(db, a, o->argv[1], &u, &cli, e) ||
+	    org_user_set_roles(db, a, &cli, u.id, roles, &out, e))
+		return e->code;
+	printf("roles of %s: %s\n", u.username, o->argv[2]);
+	return 0;
+}
+
+static int
+user_lock_common(struct db *db, struct arena *a, const struct opts *o, int lock, struct err *e)
+{
+	struct actor cli;
+	struct user u;
+
+	if (user_find(db, a, o->argv[1], &u, &cli, e) || org_user_lock(db, &cli, u.id, lock, e))
+		return e->code;
+	printf("%s %s\n", u.username, lock ? "locked" : "unlocked");
+	return 0;
+}
+
+static int
+user_lock(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	return user_lock_common(db, a, o, 1, e);
+}
+
+static int
+user_unlock(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	return user_lock_common(db, a, o, 0, e);
+}
+
+static int
+cmd_user(struct opts *o)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct db *, struct arena *, const struct opts *, struct err *);
+	} subs[] = {
+		{ "add", user_add }, { "passwd", user_passwd }, { "roles", user_roles },
+		{ "lock", user_lock }, { "unlock", user_unlock },
+	};
+	struct db *db = NULL;
+	struct err e = { 0 };
+	int rc = -1;
+
+	if (o->argc < 2)
+		return usage(usage_user, 2);
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		if (strcmp(o->argv[0], subs[i].name) != 0)
+			continue;
+		if (open_migrated(o->db, 0, &db))
+			return 1;
+		rc = in_tx(db, subs[i].fn, o, &e);
+		db_close(db);
+		if (rc)
+			die_err(subs[i].name, &e);
+		return rc ? 1 : 0;
+	}
+	return usage(usage_user, 2);
+}
+
+static int
+cmd_backup(struct opts *o)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+
+	if (o->argc != 1)
+		return usage(usage_backup, 2);
+	if (access(o->argv[0], F_OK) == 0) {
+		fprintf(stderr, "houqin: %s exists; refusing to overwrite\n", o->argv[0]);
+		return 1;
+	}
+	if (open_migrated(o->db, 0, &db))
+		return 1;
+	if (db_backup(db, o->argv[0], &e)) {
+		die_err("backup failed", &e);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	printf("backed up %s to %s\n", o->db, o->argv[0]);
+	return 0;
+}
+
+static int
+cmd_audit(struct opts *o)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+	int64_t bad = 0, count = 0;
+
+	if (o->argc != 1 || strcmp(o->argv[0], "verify") != 0)
+		return usage(usage_audit, 2);
+	if (open_migrated(o->db, 0, &db))
+		return 1;
+	if (aud_verify(db, &bad, &count, &e)) {
+		die_err("verify failed", &e);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	if (bad) {
+		printf("audit chain BROKEN at id %lld (%lld records intact before it)\n",
+		       (long long)bad, (long long)count);
+		return 1;
+	}
+	printf("audit chain ok (%lld records)\n", (long long)count);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct opts *);
+		const char *usage;
+	} cmds[] = {
+		{ "init", cmd_init, usage_init },	{ "serve", cmd_serve, usage_serve },
+		{ "migrate", cmd_migrate, usage_migrate }, { "user", cmd_user, usage_user },
+		{ "backup", cmd_backup, usage_backup }, { "audit", cmd_audit, usage_audit },
+	};
+	struct opts o = { 0 };
+	int rc;
+
+	if (argc < 2)
+		return usage(usage_main, 2);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
+		return usage(usage_main, 0);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("houqin %s\n", HOUQIN_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		fputs("houqin: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		rc = parse_opts(argc - 2, argv + 2, &o);
+		if (rc == -1)
+			return usage(cmds[i].usage, 0);
+		if (rc)
+			return usage(cmds[i].usage, 2);
+		return cmds[i].fn(&o);
+	}
+	fprintf(stderr, "houqin: unknown command '%s'\n\n", argv[1]);
+	return usage(usage_main, 2);
+}

@@ -1,0 +1,904 @@
+/*
+** modules/org/org.c: departments, users, roles, sessions, API tokens.
+** Owns tables department, app_user, user_role, session, api_token.
+*/
+#include "modules/org/org.h"
+#include "core/arena.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/limits.h"
+#include "db/db.h"
+
+#include <assert.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---------- JSON views ---------- */
+
+json_t *
+org_roles_json(unsigned roles)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; role_codes[i]; i++)
+		if (roles & (1u << i))
+			json_array_append_new(arr, json_string(role_codes[i]));
+	return arr;
+}
+
+json_t *
+org_dept_json(const struct dept *d)
+{
+	return json_pack("{sI so ss so sI sb so so}", "id", (json_int_t)d->id, "parent_id",
+			 jid_or_null(d->parent_id), "name", d->name, "code",
+			 jstr_or_null(d->code), "sort_order", (json_int_t)d->sort_order, "active",
+			 d->active, "created_at", jtime(d->created_at), "updated_at",
+			 jtime(d->updated_at));
+}
+
+static json_t *
+dept_ref(int64_t id, const char *name)
+{
+	return id ? json_pack("{sI ss}", "id", (json_int_t)id, "name", name ? name : "")
+		  : json_null();
+}
+
+json_t *
+org_user_json(const struct user *u)
+{
+	return json_pack("{sI ss ss so so so sb sb so so}", "id", (json_int_t)u->id, "username",
+			 u->username, "display_name", u->display_name, "phone",
+			 jstr_or_null(u->phone), "department",
+			 dept_ref(u->department_id, u->department_name), "roles",
+			 org_roles_json(u->roles), "active", u->active, "locked", u->locked,
+			 "created_at", jtime(u->created_at), "updated_at", jtime(u->updated_at));
+}
+
+json_t *
+org_actor_json(const struct actor *a)
+{
+	return json_pack("{sI ss ss so so}", "id", (json_int_t)a->id, "username", a->username,
+			 "display_name", a->display_name, "department",
+			 dept_ref(a->department_id, a->department_name), "roles",
+			 org_roles_json(a->roles));
+}
+
+/* ---------- departments ---------- */
+
+#define DEPT_COLS "id, COALESCE(agency_id, id), COALESCE(parent_id, 0), name, code," \
+		  " sort_order, active, created_at, updated_at"
+
+static const char sql_dept_list[] =
+	"SELECT " DEPT_COLS " FROM department WHERE agency_id = :agency"
+	" ORDER BY parent_id IS NOT NULL, parent_id, sort_order, id";
+static const char sql_dept_get[] =
+	"SELECT " DEPT_COLS " FROM department WHERE id = :id AND agency_id = :agency";
+static const char sql_dept_insert[] =
+	"INSERT INTO department (agency_id, parent_id, name, code, sort_order, active,"
+	" created_at, updated_at, created_by)"
+	" VALUES (:agency, :parent, :name, :code, :sort, 1, :now, :now, :by)";
+static const char sql_agency_fix[] = "UPDATE department SET agency_id = id WHERE id = :id";
+static const char sql_dept_update[] =
+	"UPDATE department SET parent_id = :parent, name = :name, code = :code,"
+	" sort_order = :sort, active = :active, updated_at = :now"
+	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
+
+static void
+dept_row(struct stmt *st, struct arena *a, struct dept *d)
+{
+	d->id = db_col_i64(st, 0);
+	d->agency_id = db_col_i64(st, 1);
+	d->parent_id = db_col_i64(st, 2);
+	d->name = db_col_text(st, a, 3);
+	d->code = db_col_text(st, a, 4);
+	d->sort_order = db_col_i64(st, 5);
+	d->active = (int)db_col_i64(st, 6);
+	d->created_at = db_col_i64(st, 7);
+	d->updated_at = db_col_i64(st, 8);
+}
+
+int
+org_dept_list(struct db *db, struct arena *a, const struct actor *who, struct dept **items,
+	      size_t *n, struct err *e)
+{
+	struct stmt st = { 0 };
+	size_t cap = 64;
+	int rc;
+
+	*n = 0;
+	*items = arena_array(a, cap, sizeof(**items));
+	if (!*items)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_dept_list, e);
+	if (!rc)
+		rc = db_bind_i64(&st, ":agency", who->agency_id, e);
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		if (*n == cap) {
+			struct dept *bigger = arena_array(a, cap * 2, sizeof(*bigger));
+			if (!bigger) {
+				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+				break;
+			}
+			memcpy(bigger, *items, cap * sizeof(*bigger));
+			*items = bigger;
+			cap *= 2;
+		}
+		dept_row(&st, a, &(*items)[(*n)++]);
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+org_dept_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     struct dept *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_dept_get, e);
+
+	if (!rc)
+		rc = db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		dept_row(&st, a, out);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "部门不存在");
+	return rc;
+}
+
+static int
+dept_insert(struct db *db, int64_t agency, int64_t parent, const char *name, const char *code,
+	    int64_t sort, int64_t by, int64_t *id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_dept_insert, e);
+
+	if (!rc)
+		rc = db_bind_id_or_null(&st, ":agency", agency, e) ||
+		     db_bind_id_or_null(&st, ":parent", parent, e) ||
+		     db_bind_text(&st, ":name", name, e) || db_bind_text(&st, ":code", code, e) ||
+		     db_bind_i64(&st, ":sort", sort, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+		     db_bind_id_or_null(&st, ":by", by, e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (rc == ERR_CONFLICT)
+		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "同级部门中已有同名部门");
+	*id = db_last_id(db);
+	return rc;
+}
+
+int
+org_agency_create(struct db *db, struct arena *a, const struct actor *who, const char *name,
+		  struct dept *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	struct actor sys = { 0 };
+	int64_t id = 0;
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = dept_insert(db, 0, 0, name, NULL, 0, who->id, &id, e);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_agency_fix, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	sys.agency_id = id;
+	if (!rc)
+		rc = org_dept_get(db, a, &sys, id, out, e);
+	if (!rc)
+		rc = aud_record_raw(db, who->id, id, who->ip, "create", "department", id, NULL,
+				    jarena(a, org_dept_json(out)), e);
+	return rc;
+}
+
+static int
+check_dept_in(const struct dept_in *in, struct err *e)
+{
+	if (in->sort_order < 0 || in->sort_order > 100000)
+		return err_set(e, ERR_INVALID, "sort_order", "排序号应在 0 到 100000 之间");
+	return 0;
+}
+
+int
+org_dept_create(struct db *db, struct arena *a, const struct actor *who,
+		const struct dept_in *in, struct dept *out, struct err *e)
+{
+	struct dept parent;
+	int64_t id = 0;
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = check_dept_in(in, e);
+	if (!rc && org_dept_get(db, a, who, in->parent_id, &parent, e))
+		return err_setx(e, ERR_INVALID, "invalid", "parent_id", "上级部门不存在");
+	if (!rc)
+		rc = dept_insert(db, who->agency_id, in->parent_id, in->name, in->code,
+				 in->sort_order, who->id, &id, e);
+	if (!rc)
+		rc = org_dept_get(db, a, who, id, out, e);
+	if (!rc)
+		rc = aud_record(db, who, "create", "department", id, NULL,
+				jarena(a, org_dept_json(out)), e);
+	return rc;
+}
+
+/* 1 if `ancestor` is id itself or above it in the tree. */
+static int
+is_ancestor_or_self(const struct dept *all, size_t n, int64_t ancestor, int64_t id)
+{
+	for (size_t hops = 0; id && hops <= n; hops++) {
+		if (id == ancestor)
+			return 1;
+		int64_t next = 0;
+		for (size_t i = 0; i < n; i++)
+			if (all[i].id == id)
+				next = all[i].parent_id;
+		id = next;
+	}
+	return 0;
+}
+
+static int
+check_new_parent(struct db *db, struct arena *a, const struct actor *who,
+		 const struct dept *cur, int64_t parent, struct err *e)
+{
+	struct dept *all;
+	size_t n;
+
+	if (!cur->parent_id)
+		return err_setx(e, ERR_RULE, "root_fixed", "parent_id", "机关（根部门）不能设置上级");
+	if (org_dept_list(db, a, who, &all, &n, e))
+		return e->code;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == parent) {
+			if (is_ancestor_or_self(all, n, cur->id, parent))
+				return err_setx(e, ERR_RULE, "cycle", "parent_id",
+						"不能把部门移到它自己或其下级之下");
+			return 0;
+		}
+	return err_setx(e, ERR_INVALID, "invalid", "parent_id", "上级部门不存在");
+}
+
+int
+org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		const struct dept_in *in, uint32_t present, struct dept *out, struct err *e)
+{
+	struct dept cur, next;
+	struct stmt st = { 0 };
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = org_dept_get(db, a, who, id, &cur, e);
+	if (rc)
+		return rc;
+	next = cur;
+	if (present & DEPT_F_PARENT)
+		next.parent_id = in->parent_id;
+	if (present & DEPT_F_NAME)
+		next.name = in->name;
+	if (present & DEPT_F_CODE)
+		next.code = in->code;
+	if (present & DEPT_F_SORT)
+		next.sort_order = in->sort_order;
+	if (present & DEPT_F_ACTIVE)
+		next.active = in->active;
+	if (check_dept_in(&(struct dept_in){ .sort_order = next.sort_order }, e))
+		return e->code;
+	if (next.parent_id != cur.parent_id && check_new_parent(db, a, who, &cur, next.parent_id, e))
+		return e->code;
+	rc = db_prepare(db, &st, sql_dept_update, e);
+	if (!rc)
+		rc = db_bind_id_or_null(&st, ":parent", next.parent_id, e) ||
+		     db_bind_text(&st, ":name", next.name, e) ||
+		     db_bind_text(&st, ":code", next.code, e) ||
+		     db_bind_i64(&st, ":sort", next.sort_order, e) ||
+		     db_bind_i64(&st, ":active", next.active, e) ||
+		     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		     db_bind_i64(&st, ":seen", in->updated_at, e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (rc == ERR_CONFLICT)
+		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "同级部门中已有同名部门");
+	if (!rc && db_changes(db) == 0)
+		return err_setx(e, ERR_CONFLICT, "stale", NULL, "部门已被他人修改，请刷新后重试");
+	if (!rc)
+		rc = org_dept_get(db, a, who, id, out, e);
+	if (!rc)
+		rc = aud_record(db, who, "update", "department", id, jarena(a, org_dept_json(&cur)),
+				jarena(a, org_dept_json(out)), e);
+	return rc;
+}
+
+/* ---------- users ---------- */
+
+#define USER_COLS "u.id, u.agency_id, COALESCE(u.department_id, 0), u.username," \
+		  " u.display_name, u.phone, d.name, u.active, u.locked_until, u.created_at," \
+		  " u.updated_at"
+#define USER_FROM " FROM app_user u LEFT JOIN department d ON d.id = u.department_id"
+#define USER_WHERE                                                                        \
+	" WHERE u.agency_id = :agency AND u.deleted_at IS NULL"                           \
+	" AND (:q IS NULL OR u.username LIKE :q ESCAPE '\\' OR u.display_name LIKE :q"     \
+	" ESCAPE '\\' OR u.phone LIKE :q ESCAPE '\\')"                                   \
+	" AND (:dept IS NULL OR u.department_id = :dept)"                                 \
+	" AND (:role IS NULL OR EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id" \
+	" AND r.role = :role))"                                                           \
+	" AND (:active IS NULL OR u.active = :active)"
+
+static const char sql_user_page[] =
+	"SELECT " USER_COLS USER_FROM USER_WHERE " ORDER BY u.id LIMIT :limit OFFSET :offset";
+static const char sql_user_count[] = "SELECT COUNT(*)" USER_FROM USER_WHERE;
+static const char sql_user_get[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = :id"
+				   " AND u.agency_id = :agency AND u.deleted_at IS NULL";
+static const char sql_user_by_name[] = "SELECT " USER_COLS USER_FROM
+				       " WHERE u.username = :name AND u.deleted_at IS NULL";
+static const char sql_user_roles[] = "SELECT role FROM user_role WHERE user_id = :id";
+static const char sql_user_insert[] =
+	"INSERT INTO app_user (agency_id, department_id, username, display_name, phone,"
+	" password_hash, active, created_at, updated_at, created_by)"
+	" VALUES (:agency, :dept, :username, :display, :phone, :hash, 1, :now, :now, :by)";
+static const char sql_user_update[] =
+	"UPDATE app_user SET display_name = :display, phone = :phone, department_id = :dept,"
+	" active = :active, updated_at = :now WHERE id = :id AND updated_at = :seen";
+static const char sql_user_touch[] = "UPDATE app_user SET updated_at = :now WHERE id = :id";
+static const char sql_role_clear[] = "DELETE FROM user_role WHERE user_id = :id";
+static const char sql_role_add[] = "INSERT INTO user_role (user_id, role) VALUES (:id, :role)";
+static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
+static const char sql_pw_set[] =
+	"UPDATE app_user SET password_hash = :hash, updated_at = :now WHERE id = :id";
+static const char sql_lock_set[] =
+	"UPDATE app_user SET locked_until = :until, failed_logins = 0, updated_at = :now"
+	" WHERE id = :id";
+
+static int
+user_roles(struct db *db, int64_t id, unsigned *roles, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_user_roles, e);
+
+	*roles = 0;
+	if (!rc)
+		rc = db_bind_i64(&st, ":id", id, e);
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		*roles |= role_bit(db_col_peek(&st, 0, NULL));
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+static void
+user_row(struct stmt *st, struct arena *a, struct user *u)
+{
+	u->id = db_col_i64(st, 0);
+	u->agency_id = db_col_i64(st, 1);
+	u->department_id = db_col_i64(st, 2);
+	u->username = db_col_text(st, a, 3);
+	u->display_name = db_col_text(st, a, 4);
+	u->phone = db_col_text(st, a, 5);
+	u->department_name = db_col_text(st, a, 6);
+	u->active = (int)db_col_i64(st, 7);
+	u->locked = db_col_i64(st, 8) > now_ms();
+	u->created_at = db_col_i64(st, 9);
+	u->updated_at = db_col_i64(st, 10);
+}
+
+static int
+bind_filter(struct stmt *st, struct arena *a, const struct actor *who,
+	    const struct user_filter *f, struct err *e)
+{
+	const char *like = f->q && *f->q ? db_like_pattern(a, f->q) : NULL;
+
+	return db_bind_i64(st, ":agency", who->agency_id, e) || db_bind_text(st, ":q", like, e) ||
+	       db_bind_id_or_null(st, ":dept", f->department_id, e) ||
+	       db_bind_text(st, ":role", f->role, e) ||
+	       (f->active < 0 ? db_bind_null(st, ":active", e)
+			      : db_bind_i64(st, ":active", f->active, e)) ? e->code : 0;
+}
+
+int
+org_user_list(struct db *db, struct arena *a, const struct actor *who,
+	      const struct user_filter *f, struct user **items, size_t *n, int64_t *total,
+	      struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	*n = 0;
+	*items = arena_array(a, (size_t)(f->limit > 0 ? f->limit : 1), sizeof(**items));
+	if (!*items)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_user_count, e) || bind_filter(&st, a, who, f, e) ||
+	     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		*total = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_user_page, e) || bind_filter(&st, a, who, f, e) ||
+		     db_bind_i64(&st, ":limit", f->limit, e) ||
+		     db_bind_i64(&st, ":offset", f->offset, e) ? e->code : 0;
+	while (!rc && (int64_t)*n < f->limit && (rc = db_step(&st, e)) == 1) {
+		user_row(&st, a, &(*items)[(*n)++]);
+		rc = 0;
+	}
+	db_finalize(&st);
+	for (size_t i = 0; rc >= 0 && i < *n; i++)
+		rc = user_roles(db, (*items)[i].id, &(*items)[i].roles, e);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+user_fetch(struct db *db, struct arena *a, const char *sql, int64_t agency, int64_t id,
+	   const char *name, struct user *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e);
+
+	if (!rc)
+		rc = (name ? db_bind_text(&st, ":name", name, e)
+			   : db_bind_i64(&st, ":id", id, e) ||
+				     db_bind_i64(&st, ":agency", agency, e)) ||
+		     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		user_row(&st, a, out);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
+	return rc ? rc : user_roles(db, out->id, &out->roles, e);
+}
+
+int
+org_user_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     struct user *out, struct err *e)
+{
+	return user_fetch(db, a, sql_user_get, who->agency_id, id, NULL, out, e);
+}
+
+int
+org_user_find(struct db *db, struct arena *a, const char *username, struct user *out,
+	      struct err *e)
+{
+	return user_fetch(db, a, sql_user_by_name, 0, 0, username, out, e);
+}
+
+static int
+set_roles(struct db *db, int64_t id, unsigned roles, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_role_clear, e) || db_bind_i64(&st, ":id", id, e) ||
+		 db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	for (int i = 0; !rc && role_codes[i]; i++) {
+		if (!(roles & (1u << i)))
+			continue;
+		rc = db_prepare(db, &st, sql_role_add, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_text(&st, ":role", role_codes[i], e) || db_step_done(&st, e) ? e->code
+											: 0;
+		db_finalize(&st);
+	}
+	return rc;
+}
+
+int
+org_dept_agency(struct db *db, int64_t dept_id, int64_t *agency, struct err *e)
+{
+	static const char sql[] = "SELECT COALESCE(agency_id, id) FROM department WHERE id = :id";
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":id", dept_id, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		*agency = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_INVALID, "invalid", "department_id", "部门不存在");
+	return rc;
+}
+
+/* The department must exist in the actor's agency; returns the agency through *agency. */
+static int
+check_dept(struct db *db, const struct actor *who, int64_t dept_id, int64_t *agency,
+	   struct err *e)
+{
+	if (org_dept_agency(db, dept_id, agency, e))
+		return e->code;
+	if (*agency != who->agency_id)
+		return err_setx(e, ERR_INVALID, "invalid", "department_id", "部门不存在");
+	return 0;
+}
+
+static int
+check_username(const char *s, struct err *e)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || n > 32)
+		return err_set(e, ERR_INVALID, "username", "登录名应为 2 到 32 个字符");
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+			return err_set(e, ERR_INVALID, "username",
+				       "登录名只能包含字母、数字、下划线、点和连字符");
+	return 0;
+}
+
+int
+org_user_create(struct db *db, struct arena *a, const struct actor *who,
+		const struct user_in *in, unsigned roles, struct user *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[256];
+	int64_t agency = 0, id;
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = check_username(in->username, e);
+	if (!rc)
+		rc = check_dept(db, who, in->department_id, &agency, e);
+	if (!rc && in->password_hash)
+		snprintf(hash, sizeof(hash), "%s", in->password_hash);
+	else if (!rc)
+		rc = auth_password_policy(in->password, "password", e) ||
+		     auth_password_hash(in->password, hash, sizeof(hash), e) ? e->code : 0;
+	if (!rc)
+		rc = db_prepare(db, &st, sql_user_insert, e) ||
+		     db_bind_i64(&st, ":agency", agency, e) ||
+		     db_bind_i64(&st, ":dept", in->department_id, e) ||
+		     db_bind_text(&st, ":username", in->username, e) ||
+		     db_bind_text(&st, ":display", in->display_name, e) ||
+		     db_bind_text(&st, ":phone", in->phone, e) || db_bind_text(&st, ":hash", hash, e) ||
+		     db_bind_i64(&st, ":now", now_ms(), e) ||
+		     db_bind_id_or_null(&st, ":by", who->id, e) || db_step_done(&st, e)
+			     ? e->code : 0;
+	db_finalize(&st);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == ERR_CONFLICT)
+		return err_setx(e, ERR_CONFLICT, "duplicate", "username", "登录名已被使用");
+	if (rc)
+		return rc;
+	id = db_last_id(db);
+	rc = set_roles(db, id, roles ? roles : ROLE_STAFF, e);
+	if (!rc)
+		rc = user_fetch(db, a, sql_user_get, agency, id, NULL, out, e);
+	if (!rc)
+		rc = aud_record(db, who, "create", "user", id, NULL, jarena(a, org_user_json(out)),
+				e);
+	return rc;
+}
+
+int
+org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		const struct user_in *in, uint32_t present, struct user *out, struct err *e)
+{
+	struct user cur, next;
+	struct stmt st = { 0 };
+	int64_t agency;
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = org_user_get(db, a, who, id, &cur, e);
+	if (rc)
+		return rc;
+	next = cur;
+	if (present & USER_F_DISPLAY)
+		next.display_name = in->display_name;
+	if (present & USER_F_PHONE)
+		next.phone = in->phone;
+	if (present & USER_F_DEPT)
+		next.department_id = in->department_id;
+	if (present & USER_F_ACTIVE)
+		next.active = in->active;
+	if (next.department_id != cur.department_id &&
+	    check_dept(db, who, next.department_id, &agency, e))
+		return e->code;
+	if (next.id == who->id && !next.active)
+		return err_setx(e, ERR_RULE, "self_disable", "active", "不能停用自己的账号");
+	if ((present & USER_F_PASSWORD) && in->password &&
+	    org_user_set_password(db, who, id, NULL, in->password, e))
+		return e->code;
+	rc = db_prepare(db, &st, sql_user_update, e) ||
+	     db_bind_text(&st, ":display", next.display_name, e) ||
+	     db_bind_text(&st, ":phone", next.phone, e) ||
+	     db_bind_id_or_null(&st, ":dept", next.department_id, e) ||
+	     db_bind_i64(&st, ":active", next.active, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e) ||
+	     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc && db_changes(db) == 0)
+		return err_setx(e, ERR_CONFLICT, "stale", NULL, "用户已被他人修改，请刷新后重试");
+	if (!rc)
+		rc = org_user_get(db, a, who, id, out, e);
+	if (!rc)
+		rc = aud_record(db, who, "update", "user", id, jarena(a, org_user_json(&cur)),
+				jarena(a, org_user_json(out)), e);
+	return rc;
+}
+
+static int
+touch_user(struct db *db, int64_t id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_user_touch, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+		 db_bind_i64(&st, ":id", id, e) || db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}
+
+int
+org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		   unsigned roles, struct user *out, struct err *e)
+{
+	struct user cur;
+	unsigned admins = roles & ROLE_ADMINS;
+	int rc;
+
+	assert(db_in_tx(db));
+	if (admins & (admins - 1))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"系统管理员、安全管理员、审计管理员三员分立，不能兼任");
+	if (!roles)
+		return err_set(e, ERR_INVALID, "roles", "至少保留一个角色");
+	rc = org_user_get(db, a, who, id, &cur, e);
+	if (!rc && who && who->id == id)
+		return err_setx(e, ERR_RULE, "self_grant", "roles", "不能修改自己的角色");
+	if (!rc)
+		rc = set_roles(db, id, roles, e);
+	if (!rc)
+		rc = touch_user(db, id, e);
+	if (!rc)
+		rc = org_user_get(db, a, who, id, out, e);
+	if (!rc)
+		rc = aud_record(db, who, "set_roles", "user", id,
+				jarena(a, json_pack("{so}", "roles", org_roles_json(cur.roles))),
+				jarena(a, json_pack("{so}", "roles", org_roles_json(roles))), e);
+	return rc;
+}
+
+int
+org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *old_pw,
+		      const char *new_pw, struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[256];
+	int ok = 1, rc;
+
+	assert(db_in_tx(db));
+	if (old_pw) {
+		rc = db_prepare(db, &st, sql_pw_get, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_step_row(&st, e) ? e->code : 0;
+		ok = !rc && auth_password_verify(db_col_peek(&st, 0, NULL), old_pw);
+		db_finalize(&st);
+		if (rc)
+			return rc;
+		if (!ok)
+			return err_setx(e, ERR_RULE, "bad_password", "old_password", "原密码不正确");
+	}
+	rc = auth_password_policy(new_pw, old_pw ? "new_password" : "password", e);
+	if (!rc)
+		rc = auth_password_hash(new_pw, hash, sizeof(hash), e);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_pw_set, e) || db_bind_text(&st, ":hash", hash, e) ||
+		     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	sodium_memzero(hash, sizeof(hash));
+	if (!rc)	/* never the hash itself: the log says that it changed */
+		rc = aud_record(db, who, old_pw ? "change_password" : "reset_password", "user",
+				id, NULL, NULL, e);
+	return rc;
+}
+
+int
+org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_lock_set, e) ||
+		 db_bind_i64(&st, ":until", lock ? INT64_MAX : 0, e) ||
+		 db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
+		 db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	if (!rc && db_changes(db) == 0)
+		rc = err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
+	if (!rc)
+		rc = aud_record(db, who, lock ? "lock" : "unlock", "user", id, NULL, NULL, e);
+	return rc;
+}
+
+/* ---------- sessions and tokens ---------- */
+
+static const char sql_login_get[] =
+	"SELECT id, agency_id, password_hash, active, failed_logins, locked_until"
+	" FROM app_user WHERE username = :name AND deleted_at IS NULL";
+static const char sql_login_fail[] =
+	"UPDATE app_user SET failed_logins = :n, locked_until = :until WHERE id = :id";
+static const char sql_login_ok[] = "UPDATE app_user SET failed_logins = 0 WHERE id = :id";
+static const char sql_session_insert[] =
+	"INSERT INTO session (token_hash, user_id, csrf_token, ip, created_at, last_seen_at)"
+	" VALUES (:hash, :uid, :csrf, :ip, :now, :now)";
+static const char sql_session_end[] = "UPDATE session SET ended_at = :now WHERE id = :id";
+static const char sql_token_insert[] =
+	"INSERT INTO api_token (token_hash, user_id, name, created_at)"
+	" VALUES (:hash, :uid, :name, :now)";
+
+struct login_row {
+	int64_t id, agency, failed, locked_until;
+	int active;
+	char hash[256];
+};
+
+/* Kept so an unknown user costs as much time as a wrong password (no user enumeration). */
+static int
+dummy_verify(const char *password)
+{
+	static char dummy[256];
+	static int ready;
+
+	if (!ready) {
+		struct err e = { 0 };
+		if (auth_password_hash("dummy-Password-1", dummy, sizeof(dummy), &e))
+			return 0;
+		ready = 1;
+	}
+	return auth_password_verify(dummy, password);
+}
+
+static int
+login_fetch(struct db *db, const char *username, struct login_row *r, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_login_get, e) || db_bind_text(&st, ":name", username, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc) {
+		const char *h = db_col_peek(&st, 2, NULL);
+		r->id = db_col_i64(&st, 0);
+		r->agency = db_col_i64(&st, 1);
+		snprintf(r->hash, sizeof(r->hash), "%s", h ? h : "");
+		r->active = (int)db_col_i64(&st, 3);
+		r->failed = db_col_i64(&st, 4);
+		r->locked_until = db_col_i64(&st, 5);
+	}
+	db_finalize(&st);
+	return rc;
+}
+
+static int
+login_failed(struct db *db, const struct login_row *r, const char *username, const char *ip,
+	     struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t failed = r->failed + 1, until = r->locked_until;
+	json_t *info = json_pack("{ss}", "username", username);
+	int rc;
+
+	if (failed >= LOGIN_FAIL_MAX) {
+		until = now_ms() + LOCKOUT_MS;
+		failed = 0;
+	}
+	rc = db_prepare(db, &st, sql_login_fail, e) || db_bind_i64(&st, ":n", failed, e) ||
+	     db_bind_i64(&st, ":until", until, e) || db_bind_i64(&st, ":id", r->id, e) ||
+	     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = aud_record_raw(db, r->id, r->agency, ip, until > now_ms() ? "login_locked"
+									 : "login_failed",
+				    "session", 0, NULL, info, e);
+	json_decref(info);
+	return rc;
+}
+
+static int
+open_session(struct db *db, const struct login_row *r, const char *ip, struct login_out *out,
+	     struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[65];
+	int rc;
+
+	auth_random_token(out->token);
+	auth_random_token(out->csrf);
+	auth_token_hash(out->token, hash);
+	out->user_id = r->id;
+	rc = db_prepare(db, &st, sql_login_ok, e) || db_bind_i64(&st, ":id", r->id, e) ||
+	     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_session_insert, e) ||
+		     db_bind_text(&st, ":hash", hash, e) || db_bind_i64(&st, ":uid", r->id, e) ||
+		     db_bind_text(&st, ":csrf", out->csrf, e) || db_bind_text(&st, ":ip", ip, e) ||
+		     db_bind_i64(&st, ":now", now_ms(), e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = aud_record_raw(db, r->id, r->agency, ip, "login", "session", db_last_id(db),
+				    NULL, NULL, e);
+	return rc;
+}
+
+int
+org_login(struct db *db, const char *username, const char *password, const char *ip,
+	  struct login_out *out, struct err *e)
+{
+	struct login_row r = { 0 };
+	int rc, ok;
+
+	assert(db_in_tx(db));
+	rc = login_fetch(db, username, &r, e);
+	if (rc == ERR_NOT_FOUND) {
+		json_t *info = json_pack("{ss}", "username", username);
+		dummy_verify(password);
+		err_clear(e);
+		rc = aud_record_raw(db, 0, 0, ip, "login_failed", "session", 0, NULL, info, e);
+		json_decref(info);
+		return rc ? rc : err_setx(e, ERR_UNAUTH, "bad_credentials", NULL, "用户名或密码错误");
+	}
+	if (rc)
+		return rc;
+	if (r.locked_until > now_ms()) {
+		int64_t mins = (r.locked_until - now_ms() + 59999) / 60000;
+		sodium_memzero(r.hash, sizeof(r.hash));
+		if (r.locked_until == INT64_MAX)
+			return err_setx(e, ERR_UNAUTH, "locked", NULL, "账号已被管理员锁定");
+		return err_setx(e, ERR_UNAUTH, "locked", NULL, "连续登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
+				(long long)mins);
+	}
+	ok = auth_password_verify(r.hash, password);
+	sodium_memzero(r.hash, sizeof(r.hash));
+	if (!ok || !r.active) {
+		rc = login_failed(db, &r, username, ip, e);
+		if (rc)
+			return rc;
+		if (!ok)
+			return err_setx(e, ERR_UNAUTH, "bad_credentials", NULL, "用户名或密码错误");
+		return err_setx(e, ERR_UNAUTH, "inactive", NULL, "账号已停用");
+	}
+	return open_session(db, &r, ip, out, e);
+}
+
+int
+org_logout(struct db *db, const struct actor *who, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	assert(db_in_tx(db));
+	if (!who || !who->session_id)
+		return 0;
+	rc = db_prepare(db, &st, sql_session_end, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_i64(&st, ":id", who->session_id, e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = aud_record(db, who, "logout", "session", who->session_id, NULL, NULL, e);
+	return rc;
+}
+
+int
+org_token_create(struct db *db, const struct actor *who, const char *name, char *out,
+		 int64_t *id, struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[65];
+	json_t *info;
+	int rc;
+
+	assert(db_in_tx(db));
+	auth_random_token(out);
+	auth_token_hash(out, hash);
+	rc = db_prepare(db, &st, sql_token_insert, e) || db_bind_text(&st, ":hash", hash, e) ||
+	     db_bind_i64(&st, ":uid", who->id, e) || db_bind_text(&st, ":name", name, e) ||
+	     db_bind_i64(&st, ":now", now_ms(), e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	*id = db_last_id(db);
+	info = json_pack("{ss}", "name", name);
+	rc = aud_record(db, who, "create", "api_token", *id, NULL, info, e);
+	json_decref(info);
+	return rc;
+}

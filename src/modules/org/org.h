@@ -1,0 +1,135 @@
+/*
+** modules/org/org.h: the organisation: departments (a tree per agency), users
+** and their roles, login sessions and API tokens. Domain functions take a db
+** handle and the acting user, apply the rules, write the audit record in the
+** caller's transaction, and know nothing of HTTP. Strings in outputs live in
+** the arena `a`. Write functions must run inside a write transaction.
+*/
+#ifndef HOUQIN_ORG_H
+#define HOUQIN_ORG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct arena;
+struct err;
+struct actor;
+
+struct dept {
+	int64_t id, agency_id, parent_id;	/* parent_id 0 for the agency root */
+	const char *name, *code;
+	int64_t sort_order;
+	int active;
+	int64_t created_at, updated_at;
+};
+
+struct dept_in {
+	int64_t parent_id;
+	const char *name, *code;
+	int64_t sort_order;
+	int active;
+	int64_t updated_at;	/* optimistic concurrency token for updates */
+};
+
+/* Field bits for partial updates (match the order of the API's field table). */
+enum { DEPT_F_PARENT = 1 << 0, DEPT_F_NAME = 1 << 1, DEPT_F_CODE = 1 << 2,
+       DEPT_F_SORT = 1 << 3, DEPT_F_ACTIVE = 1 << 4 };
+
+/* Every department of the actor's agency, roots first then by sort order. */
+int org_dept_list(struct db *db, struct arena *a, const struct actor *who, struct dept **items,
+		  size_t *n, struct err *e);
+int org_dept_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		 struct dept *out, struct err *e);
+/* The agency (root id) a department belongs to. ERR_INVALID on field department_id if none. */
+int org_dept_agency(struct db *db, int64_t dept_id, int64_t *agency, struct err *e);
+/* New agency root (CLI and demo only): parent_id must be 0. */
+int org_agency_create(struct db *db, struct arena *a, const struct actor *who, const char *name,
+		      struct dept *out, struct err *e);
+/* Child of in->parent_id in the actor's agency. ERR_INVALID on fields, ERR_CONFLICT on a duplicate sibling name. */
+int org_dept_create(struct db *db, struct arena *a, const struct actor *who,
+		    const struct dept_in *in, struct dept *out, struct err *e);
+/* Update the fields in `present`; ERR_CONFLICT when in->updated_at is stale; ERR_RULE "cycle". */
+int org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		    const struct dept_in *in, uint32_t present, struct dept *out, struct err *e);
+
+struct user {
+	int64_t id, agency_id, department_id;
+	const char *username, *display_name, *phone, *department_name;
+	unsigned roles;
+	int active, locked;
+	int64_t created_at, updated_at;
+};
+
+struct user_in {
+	const char *username, *display_name, *phone, *password;
+	const char *password_hash;	/* pre-hashed (demo data only); password is then ignored */
+	int64_t department_id;
+	int active;
+	int64_t updated_at;
+};
+
+enum { USER_F_DISPLAY = 1 << 0, USER_F_PHONE = 1 << 1, USER_F_DEPT = 1 << 2,
+       USER_F_ACTIVE = 1 << 3, USER_F_PASSWORD = 1 << 4 };
+
+struct user_filter {
+	const char *q;		/* matches username, display name, phone */
+	int64_t department_id;	/* 0 = any */
+	const char *role;	/* NULL = any */
+	int active;		/* -1 any, 0, 1 */
+	int64_t limit, offset;
+};
+
+int org_user_list(struct db *db, struct arena *a, const struct actor *who,
+		  const struct user_filter *f, struct user **items, size_t *n, int64_t *total,
+		  struct err *e);
+int org_user_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		 struct user *out, struct err *e);
+/* Find by login name in any agency (CLI). ERR_NOT_FOUND. */
+int org_user_find(struct db *db, struct arena *a, const char *username, struct user *out,
+		  struct err *e);
+/*
+** Create a user with role staff (or `roles` when non-zero: CLI/demo only).
+** The CLI passes an actor with id 0 and the department's agency.
+*/
+int org_user_create(struct db *db, struct arena *a, const struct actor *who,
+		    const struct user_in *in, unsigned roles, struct user *out, struct err *e);
+int org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		    const struct user_in *in, uint32_t present, struct user *out,
+		    struct err *e);
+/* Replace the role set. ERR_RULE "role_conflict" for two admin roles, "self_grant" for one's own. */
+int org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		       unsigned roles, struct user *out, struct err *e);
+/* old_pw NULL = administrative reset (CLI); otherwise it must match. */
+int org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *old_pw,
+			  const char *new_pw, struct err *e);
+/* lock = 1 locks until unlocked; 0 unlocks and clears failed attempts. */
+int org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e);
+
+struct login_out {
+	int64_t user_id;
+	char token[65];		/* session cookie value, shown once */
+	char csrf[65];
+};
+
+/*
+** Check credentials and open a session. On a wrong password it records the
+** failure (count, lockout after LOGIN_FAIL_MAX, audit) and returns ERR_UNAUTH
+** with slug "bad_credentials" or "locked": the caller must still COMMIT.
+*/
+int org_login(struct db *db, const char *username, const char *password, const char *ip,
+	      struct login_out *out, struct err *e);
+/* End the actor's session. */
+int org_logout(struct db *db, const struct actor *who, struct err *e);
+/* New API token for the actor; the plain token is written to out (65 bytes) once. */
+int org_token_create(struct db *db, const struct actor *who, const char *name, char *out,
+		     int64_t *id, struct err *e);
+
+/* JSON views shared by the API and the CLI. New references. */
+json_t *org_dept_json(const struct dept *d);
+json_t *org_user_json(const struct user *u);
+json_t *org_actor_json(const struct actor *a);
+json_t *org_roles_json(unsigned roles);
+
+#endif

@@ -1,0 +1,345 @@
+/*
+** modules/org/org_api.c: HTTP handlers for sessions, departments and users.
+** Thin: parse and validate -> call org.c -> encode.
+*/
+#include "routes.h"
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/limits.h"
+#include "core/validate.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "http/session.h"
+#include "modules/org/org.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#ifndef HOUQIN_VERSION
+#define HOUQIN_VERSION "dev"
+#endif
+
+struct login_in {
+	const char *username, *password;
+};
+static const struct field login_fields[] = {
+	{ .name = "username", .type = F_STR, .required = 1, .max = 64,
+	  .off = offsetof(struct login_in, username) },
+	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
+	  .off = offsetof(struct login_in, password) },
+	{ 0 }
+};
+
+struct password_in {
+	const char *old_password, *new_password;
+};
+static const struct field password_fields[] = {
+	{ .name = "old_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
+	  .off = offsetof(struct password_in, old_password) },
+	{ .name = "new_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
+	  .off = offsetof(struct password_in, new_password) },
+	{ 0 }
+};
+
+struct token_in {
+	const char *name;
+};
+static const struct field token_fields[] = {
+	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
+	  .off = offsetof(struct token_in, name) },
+	{ 0 }
+};
+
+/* Order matches DEPT_F_* bits. */
+static const struct field dept_fields[] = {
+	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct dept_in, parent_id) },
+	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
+	  .off = offsetof(struct dept_in, name) },
+	{ .name = "code", .type = F_STR, .max = 32, .off = offsetof(struct dept_in, code) },
+	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000,
+	  .off = offsetof(struct dept_in, sort_order) },
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct dept_in, active) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct dept_in, updated_at) },
+	{ 0 }
+};
+
+/* Order matches USER_F_* bits; username is create-only. */
+static const struct field user_update_fields[] = {
+	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
+	  .off = offsetof(struct user_in, display_name) },
+	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "department_id", .type = F_ID, .required = 1,
+	  .off = offsetof(struct user_in, department_id) },
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct user_in, active) },
+	{ .name = "password", .type = F_STR, .max = PASSWORD_MAX,
+	  .off = offsetof(struct user_in, password) },
+	{ .name = "updated_at", .type = F_TIME, .required = 1,
+	  .off = offsetof(struct user_in, updated_at) },
+	{ 0 }
+};
+
+static const struct field user_create_fields[] = {
+	{ .name = "username", .type = F_STR, .required = 1, .max = 32,
+	  .off = offsetof(struct user_in, username) },
+	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
+	  .off = offsetof(struct user_in, display_name) },
+	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "department_id", .type = F_ID, .required = 1,
+	  .off = offsetof(struct user_in, department_id) },
+	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
+	  .off = offsetof(struct user_in, password) },
+	{ 0 }
+};
+
+struct roles_in {
+	struct strlist roles;
+};
+static const struct field roles_fields[] = {
+	{ .name = "roles", .type = F_STRLIST, .required = 1, .enums = role_codes,
+	  .off = offsetof(struct roles_in, roles) },
+	{ 0 }
+};
+
+int
+org_api_health(struct req *rq, struct resp *rs, struct err *e)
+{
+	(void)rq;
+	(void)e;
+	return resp_json(rs, 200, json_pack("{ss ss}", "status", "ok", "version", HOUQIN_VERSION));
+}
+
+static json_t *
+me_json(const struct actor *a, const char *csrf)
+{
+	return json_pack("{so so}", "user", org_actor_json(a), "csrf_token", jstr_or_null(csrf));
+}
+
+int
+org_api_login(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct login_in in = { 0 };
+	struct login_out out = { 0 };
+	struct actor a;
+	int rc;
+
+	if (req_json_fields(rq, login_fields, &in, NULL, e))
+		return e->code;
+	rc = org_login(rq->db, in.username, in.password, rq->ip, &out, e);
+	if (rc == ERR_UNAUTH)
+		return resp_error(rs, e);	/* commit the failure count and its audit row */
+	if (rc || auth_load_actor(rq->db, rq->arena, out.user_id, &a, e))
+		return e->code;
+	session_set_cookie(rq, out.token);
+	return resp_json(rs, 200, me_json(&a, out.csrf));
+}
+
+int
+org_api_logout(struct req *rq, struct resp *rs, struct err *e)
+{
+	if (org_logout(rq->db, rq->user, e))
+		return e->code;
+	session_set_cookie(rq, NULL);
+	return resp_json(rs, 200, json_object());
+}
+
+int
+org_api_me(struct req *rq, struct resp *rs, struct err *e)
+{
+	(void)e;
+	return resp_json(rs, 200, me_json(rq->user, rq->user->csrf_token));
+}
+
+int
+org_api_password(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct password_in in = { 0 };
+
+	if (req_json_fields(rq, password_fields, &in, NULL, e) ||
+	    org_user_set_password(rq->db, rq->user, rq->user->id, in.old_password,
+				  in.new_password, e))
+		return e->code;
+	return resp_json(rs, 200, json_object());
+}
+
+int
+org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct token_in in = { 0 };
+	char token[65];
+	int64_t id;
+
+	if (req_json_fields(rq, token_fields, &in, NULL, e) ||
+	    org_token_create(rq->db, rq->user, in.name, token, &id, e))
+		return e->code;
+	return resp_json(rs, 201, json_pack("{sI ss ss}", "id", (json_int_t)id, "name", in.name,
+					    "token", token));
+}
+
+static json_t *
+list_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
+{
+	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
+			 (json_int_t)page, "per_page", (json_int_t)per_page);
+}
+
+int
+org_api_dept_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct dept *items;
+	size_t n;
+	json_t *arr;
+
+	if (org_dept_list(rq->db, rq->arena, rq->user, &items, &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, org_dept_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+}
+
+int
+org_api_dept_get(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct dept d;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || org_dept_get(rq->db, rq->arena, rq->user, id, &d, e))
+		return e->code;
+	return resp_json(rs, 200, org_dept_json(&d));
+}
+
+int
+org_api_dept_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct dept_in in = { 0 };
+	struct dept d;
+	uint32_t present;
+
+	if (req_json_fields(rq, dept_fields, &in, &present, e))
+		return e->code;
+	if (!(present & DEPT_F_PARENT) || !in.parent_id)
+		return err_set(e, ERR_INVALID, "parent_id", "请选择上级部门");
+	if (org_dept_create(rq->db, rq->arena, rq->user, &in, &d, e))
+		return e->code;
+	return resp_json(rs, 201, org_dept_json(&d));
+}
+
+int
+org_api_dept_update(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct dept_in in = { 0 };
+	struct dept d;
+	uint32_t present;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, dept_fields, &in, &present, e))
+		return e->code;
+	if (!(present & val_bit(dept_fields, "updated_at")))
+		return err_set(e, ERR_INVALID, "updated_at", "缺少 updated_at（并发控制）");
+	if (org_dept_update(rq->db, rq->arena, rq->user, id, &in, present, &d, e))
+		return e->code;
+	return resp_json(rs, 200, org_dept_json(&d));
+}
+
+static int
+user_filter(struct req *rq, struct user_filter *f, struct page *pg, struct err *e)
+{
+	const char *active = req_query(rq, "active");
+	const char *role = req_query(rq, "role");
+
+	memset(f, 0, sizeof(*f));
+	f->active = -1;
+	f->q = req_query(rq, "q");
+	if (req_page(rq, pg, e) ||
+	    req_query_i64(rq, "department_id", 1, INT64_MAX, &f->department_id, e))
+		return e->code;
+	if (role && *role) {
+		if (!role_bit(role))
+			return err_set(e, ERR_INVALID, "role", "未知角色");
+		f->role = role;
+	}
+	if (active && *active) {
+		if (strcmp(active, "true") != 0 && strcmp(active, "false") != 0)
+			return err_set(e, ERR_INVALID, "active", "应为 true 或 false");
+		f->active = strcmp(active, "true") == 0;
+	}
+	f->limit = pg->per_page;
+	f->offset = pg->offset;
+	return 0;
+}
+
+int
+org_api_user_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user_filter f;
+	struct page pg;
+	struct user *items;
+	size_t n;
+	int64_t total = 0;
+	json_t *arr;
+
+	if (user_filter(rq, &f, &pg, e) ||
+	    org_user_list(rq->db, rq->arena, rq->user, &f, &items, &n, &total, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, org_user_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, total, pg.page, pg.per_page));
+}
+
+int
+org_api_user_get(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user u;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || org_user_get(rq->db, rq->arena, rq->user, id, &u, e))
+		return e->code;
+	return resp_json(rs, 200, org_user_json(&u));
+}
+
+int
+org_api_user_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user_in in = { 0 };
+	struct user u;
+
+	if (req_json_fields(rq, user_create_fields, &in, NULL, e) ||
+	    org_user_create(rq->db, rq->arena, rq->user, &in, 0, &u, e))
+		return e->code;
+	return resp_json(rs, 201, org_user_json(&u));
+}
+
+int
+org_api_user_update(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user_in in = { 0 };
+	struct user u;
+	uint32_t present;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) ||
+	    req_json_fields(rq, user_update_fields, &in, &present, e) ||
+	    org_user_update(rq->db, rq->arena, rq->user, id, &in, present, &u, e))
+		return e->code;
+	return resp_json(rs, 200, org_user_json(&u));
+}
+
+int
+org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct roles_in in = { 0 };
+	struct user u;
+	unsigned roles = 0;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, roles_fields, &in, NULL, e))
+		return e->code;
+	for (size_t i = 0; i < in.roles.n; i++)
+		roles |= role_bit(in.roles.v[i]);
+	if (org_user_set_roles(rq->db, rq->arena, rq->user, id, roles, &u, e))
+		return e->code;
+	return resp_json(rs, 200, org_user_json(&u));
+}

@@ -1,0 +1,352 @@
+/*
+** tests/api/harness.c: in-process server + libcurl client for API tests.
+*/
+#include "api/harness.h"
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "http/server.h"
+#include "modules/org/org.h"
+#include "routes.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+fail(const char *what, const struct err *e)
+{
+	fprintf(stderr, "harness: %s: %s\n", what, e ? e->msg : "");
+	abort();
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fail("cannot write web fixture", NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A tiny web root so static-file tests do not depend on the Vite build. */
+static void
+make_web_root(struct hq_server *s)
+{
+	char p[400];
+
+	snprintf(s->web_root, sizeof(s->web_root), "%s/dist", s->dir);
+	mkdir(s->web_root, 0700);
+	snprintf(p, sizeof(p), "%s/assets", s->web_root);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/index.html", s->web_root);
+	write_file(p, "<!doctype html><html><head><title>后勤</title></head><body>"
+		      "<div id=app></div></body></html>\n");
+	snprintf(p, sizeof(p), "%s/assets/app-1234.js", s->web_root);
+	FILE *f = fopen(p, "w");
+	for (int i = 0; f && i < 200; i++)
+		fprintf(f, "console.log('houqin line %d');\n", i);
+	if (f)
+		fclose(f);
+	snprintf(p, sizeof(p), "%s/secret.txt", s->dir);
+	write_file(p, "TOP-SECRET-OUTSIDE-WEB-ROOT\n");
+}
+
+void
+hq_start(struct hq_server *s)
+{
+	struct server_config cfg = { 0 };
+	struct err e = { 0 };
+	struct db *w;
+	int applied;
+
+	memset(s, 0, sizeof(*s));
+	if (sodium_init() < 0)
+		fail("sodium_init", NULL);
+	auth_set_fast_hashing(1);
+	log_set_level(LOG_ERROR);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	snprintf(s->dir, sizeof(s->dir), "/tmp/houqin-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		fail("mkdtemp", NULL);
+	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
+	make_web_root(s);
+	if (db_pool_new(s->db_path, 2, &s->pool, &e))
+		fail("pool", &e);
+	w = db_pool_writer(s->pool);
+	if (db_migrate(w, &applied, &e))
+		fail("migrate", &e);
+	db_pool_writer_unlock(s->pool);
+	hq_fixture_org(s);
+	cfg.addr = "127.0.0.1";
+	cfg.port = 0;
+	cfg.threads = 2;
+	cfg.web_root = s->web_root;
+	cfg.pool = s->pool;
+	cfg.routes = &houqin_routes;
+	if (server_start(&cfg, &s->srv, &e))
+		fail("server_start", &e);
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", server_port(s->srv));
+}
+
+void
+hq_stop(struct hq_server *s)
+{
+	char cmd[400];
+
+	server_stop(s->srv);
+	db_pool_free(s->pool);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+	if (strncmp(s->dir, "/tmp/houqin-test-", 17) == 0 && system(cmd) != 0)
+		fprintf(stderr, "harness: cannot remove %s\n", s->dir);
+	curl_global_cleanup();
+}
+
+static const struct {
+	const char *username, *roles, *dept;
+} fixture_users[] = {
+	{ "staff", "staff", "一处" },		{ "staff2", "staff", "二处" },
+	{ "dept_head", "dept_head,staff", "一处" }, { "office", "office,staff", "办公室" },
+	{ "worker", "worker,staff", "办公室" },	{ "leader", "leader,staff", "办公室" },
+	{ "finance", "finance,staff", "办公室" },	{ "supervisor", "supervisor", "办公室" },
+	{ "sysadmin", "sysadmin", "办公室" },	{ "secadmin", "secadmin", "办公室" },
+	{ "auditor", "auditor", "办公室" },
+};
+
+void
+hq_fixture_org(struct hq_server *s)
+{
+	struct arena *a = arena_new(16384);
+	struct actor sys = { .ip = "test", .username = "test" };
+	struct db *db = db_pool_writer(s->pool);
+	struct dept root, d[3];
+	static const char *names[] = { "办公室", "一处", "二处" };
+	struct err e = { 0 };
+	struct user u;
+
+	if (db_begin_write(db, &e) || org_agency_create(db, a, &sys, "测试机关", &root, &e))
+		fail("fixture agency", &e);
+	sys.agency_id = root.id;
+	for (int i = 0; i < 3; i++) {
+		struct dept_in in = { .parent_id = root.id, .name = names[i], .sort_order = i };
+		if (org_dept_create(db, a, &sys, &in, &d[i], &e))
+			fail("fixture dept", &e);
+	}
+	for (size_t i = 0; i < sizeof(fixture_users) / sizeof(fixture_users[0]); i++) {
+		unsigned roles;
+		struct user_in in = { .username = fixture_users[i].username,
+				      .display_name = fixture_users[i].username,
+				      .password = TEST_PASSWORD };
+		for (int k = 0; k < 3; k++)
+			if (strcmp(names[k], fixture_users[i].dept) == 0)
+				in.department_id = d[k].id;
+		role_parse_list(fixture_users[i].roles, &roles);
+		if (org_user_create(db, a, &sys, &in, roles, &u, &e))
+			fail("fixture user", &e);
+	}
+	if (db_commit(db, &e))
+		fail("fixture commit", &e);
+	db_pool_writer_unlock(s->pool);
+	s->agency_id = root.id;
+	s->office_dept_id = d[0].id;
+	s->dept1_id = d[1].id;
+	s->dept2_id = d[2].id;
+	arena_free(a);
+}
+
+int64_t
+hq_user_id(struct hq_server *s, const char *username)
+{
+	struct arena *a = arena_new(4096);
+	struct db *db = db_pool_reader(s->pool);
+	struct err e = { 0 };
+	struct user u = { 0 };
+
+	if (org_user_find(db, a, username, &u, &e))
+		fail("hq_user_id", &e);
+	db_pool_release(s->pool, db);
+	arena_free(a);
+	return u.id;
+}
+
+void
+hq_client_init(struct hq_client *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->curl = curl_easy_init();
+	curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");	/* in-memory cookie engine */
+}
+
+void
+hq_client_free(struct hq_client *c)
+{
+	curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+}
+
+struct sink {
+	char *p;
+	size_t len;
+};
+
+static size_t
+collect(char *ptr, size_t size, size_t n, void *ud)
+{
+	struct sink *s = ud;
+	size_t add = size * n;
+	char *q = realloc(s->p, s->len + add + 1);
+
+	if (!q)
+		return 0;
+	memcpy(q + s->len, ptr, add);
+	s->p = q;
+	s->len += add;
+	s->p[s->len] = '\0';
+	return add;
+}
+
+static long
+perform(CURL *h, const char *method, const char *url, const char *body,
+	struct curl_slist *hdrs, struct hq_resp *out)
+{
+	struct sink b = { 0 }, hd = { 0 };
+	CURLcode rc;
+
+	memset(out, 0, sizeof(*out));
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &hd);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	} else {
+		/* reset any body left from an earlier request on this handle */
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	}
+	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "harness: %s %s: %s\n", method, url, curl_easy_strerror(rc));
+		free(b.p);
+		free(hd.p);
+		return -1;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	out->body = b.p;
+	out->len = b.len;
+	out->headers = hd.p;
+	if (b.p && b.len)
+		out->json = json_loadb(b.p, b.len, 0, NULL);
+	return out->status;
+}
+
+long
+hq_req(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+       const char *body, struct hq_resp *out)
+{
+	struct curl_slist *h = NULL;
+	char url[1024], line[200];
+	int unsafe = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+	long status;
+
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "Expect:");
+	if (unsafe && c->csrf[0] && !c->no_csrf) {
+		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
+		h = curl_slist_append(h, line);
+	}
+	if (c->bearer[0]) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", c->bearer);
+		h = curl_slist_append(h, line);
+	}
+	curl_easy_setopt(c->curl, CURLOPT_PATH_AS_IS, 0L);
+	status = perform(c->curl, method, url, body, h, out);
+	curl_slist_free_all(h);
+	return status;
+}
+
+long
+hq_raw(struct hq_server *s, const char *method, const char *path, const char *header,
+       struct hq_resp *out)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hd = header ? curl_slist_append(NULL, header) : NULL;
+	char url[1024];
+	long status;
+
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
+	status = perform(h, method, url, NULL, hd, out);
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	return status;
+}
+
+long
+hq_login(struct hq_server *s, struct hq_client *c, const char *user, const char *pw)
+{
+	struct hq_resp r;
+	char body[256];
+	long status;
+
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+	status = hq_req(s, c, "POST", "/api/v1/session", body, &r);
+	if (status == 200) {
+		const char *tok = json_string_value(json_object_get(r.json, "csrf_token"));
+		snprintf(c->csrf, sizeof(c->csrf), "%s", tok ? tok : "");
+	}
+	hq_resp_free(&r);
+	return status;
+}
+
+void
+hq_resp_free(struct hq_resp *r)
+{
+	json_decref(r->json);
+	free(r->body);
+	free(r->headers);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+hq_err_code(const struct hq_resp *r)
+{
+	const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+
+	return c ? c : "";
+}
+
+const char *
+hq_header(const struct hq_resp *r, const char *name, char *buf, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = r->headers; p && *p;) {
+		const char *eol = strstr(p, "\r\n");
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(buf, size, "%.*s", (int)(len - (size_t)(v - p)), v);
+			return buf;
+		}
+		p = eol ? eol + 2 : p + len;
+	}
+	return NULL;
+}

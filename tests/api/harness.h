@@ -1,0 +1,69 @@
+/*
+** tests/api/harness.h: API tests against the real server started in-process
+** on an ephemeral port with a fresh temporary database (never mocked), and
+** libcurl clients that keep their own cookies and CSRF token.
+*/
+#ifndef HOUQIN_TEST_HARNESS_H
+#define HOUQIN_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define TEST_PASSWORD "Test@2026x"
+
+struct hq_server {
+	char dir[256];		/* temp dir holding the db and web root */
+	char db_path[300];
+	char web_root[300];
+	char base[64];		/* http://127.0.0.1:PORT */
+	struct db_pool *pool;
+	struct server *srv;
+	/* fixture ids (see hq_fixture_org) */
+	int64_t agency_id, office_dept_id, dept1_id, dept2_id;
+};
+
+struct hq_client {
+	void *curl;		/* CURL *, with its own cookie jar */
+	char csrf[80];
+	char bearer[80];
+	int no_csrf;		/* send unsafe requests without the CSRF header */
+};
+
+struct hq_resp {
+	long status;
+	json_t *json;		/* parsed body or NULL */
+	char *body;
+	size_t len;
+	char *headers;		/* raw response header block */
+};
+
+/* Start on a fresh temp database with migrations applied and hq_fixture_org seeded. */
+void hq_start(struct hq_server *s);
+void hq_stop(struct hq_server *s);
+
+/*
+** Fixture: agency 测试机关 with departments 办公室, 一处, 二处 and one user per
+** role named after it (staff, dept_head, office, worker, leader, finance,
+** supervisor, sysadmin, secadmin, auditor) plus staff2 (in 二处), all with TEST_PASSWORD.
+*/
+void hq_fixture_org(struct hq_server *s);
+/* id of a fixture user by username. */
+int64_t hq_user_id(struct hq_server *s, const char *username);
+
+void hq_client_init(struct hq_client *c);
+void hq_client_free(struct hq_client *c);
+/* Log in; returns the HTTP status and keeps the cookie + CSRF token. */
+long hq_login(struct hq_server *s, struct hq_client *c, const char *user, const char *pw);
+/* Send a request (body may be NULL); out must be freed with hq_resp_free. Returns the status. */
+long hq_req(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+	    const char *body, struct hq_resp *out);
+/* Raw path, not normalised by curl (for traversal tests), with optional extra header. */
+long hq_raw(struct hq_server *s, const char *method, const char *path, const char *header,
+	    struct hq_resp *out);
+void hq_resp_free(struct hq_resp *r);
+/* Error code string of a JSON error response, or "" */
+const char *hq_err_code(const struct hq_resp *r);
+/* Header value (first match, case-insensitive) copied into buf, or NULL. */
+const char *hq_header(const struct hq_resp *r, const char *name, char *buf, size_t size);
+
+#endif

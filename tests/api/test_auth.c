@@ -1,0 +1,286 @@
+/*
+** tests/api/test_auth.c: login, lockout, session idle expiry, CSRF, bearer
+** tokens, logout, password change, and that every admin route refuses staff.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "api/harness.h"
+#include "core/clock.h"
+#include "core/limits.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct hq_server srv;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	hq_start(&srv);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	hq_stop(&srv);
+	return 0;
+}
+
+static void
+login_ok_sets_httponly_cookie_and_me_works(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+	char v[300];
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/session",
+				"{\"username\":\"staff\",\"password\":\"" TEST_PASSWORD "\"}", &r),
+			 200);
+	assert_non_null(hq_header(&r, "Set-Cookie", v, sizeof(v)));
+	assert_non_null(strstr(v, "houqin_session="));
+	assert_non_null(strstr(v, "HttpOnly"));
+	assert_non_null(strstr(v, "SameSite=Strict"));
+	assert_int_equal(strlen(json_string_value(json_object_get(r.json, "csrf_token"))), 64);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
+							      "username")), "staff");
+	hq_resp_free(&r);
+
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 200);
+	json_t *u = json_object_get(r.json, "user");
+	assert_string_equal(json_string_value(json_object_get(u, "display_name")), "staff");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(u, "department"),
+							      "name")), "一处");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(u, "roles"), 0)),
+			    "staff");
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
+static void
+wrong_password_and_unknown_user_are_401(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/session",
+				"{\"username\":\"staff\",\"password\":\"Wrong@2026\"}", &r), 401);
+	assert_string_equal(hq_err_code(&r), "bad_credentials");
+	hq_resp_free(&r);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/session",
+				"{\"username\":\"ghost\",\"password\":\"Wrong@2026\"}", &r), 401);
+	assert_string_equal(hq_err_code(&r), "bad_credentials");
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
+static void
+five_failures_lock_for_15_minutes(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	for (int i = 0; i < LOGIN_FAIL_MAX; i++) {
+		assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/session",
+					"{\"username\":\"finance\",\"password\":\"Nope@2026\"}", &r),
+				 401);
+		hq_resp_free(&r);
+	}
+	/* even the right password is refused while locked */
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/session",
+				"{\"username\":\"finance\",\"password\":\"" TEST_PASSWORD "\"}", &r),
+			 401);
+	assert_string_equal(hq_err_code(&r), "locked");
+	hq_resp_free(&r);
+	clock_advance(LOCKOUT_MS - 60 * 1000);
+	assert_int_equal(hq_login(&srv, &c, "finance", TEST_PASSWORD), 401);
+	clock_advance(2 * 60 * 1000);
+	assert_int_equal(hq_login(&srv, &c, "finance", TEST_PASSWORD), 200);
+	hq_client_free(&c);
+}
+
+static void
+session_expires_after_30_idle_minutes(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "leader", TEST_PASSWORD), 200);
+	/* activity keeps it alive */
+	for (int i = 0; i < 3; i++) {
+		clock_advance(20 * 60 * 1000);
+		assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 200);
+		hq_resp_free(&r);
+	}
+	clock_advance(SESSION_IDLE_MS + 1000);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 401);
+	assert_string_equal(hq_err_code(&r), "unauthorized");
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
+static void
+unsafe_requests_need_csrf_header(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+	const char *body = "{\"old_password\":\"" TEST_PASSWORD "\",\"new_password\":\"Next@2026y\"}";
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "worker", TEST_PASSWORD), 200);
+	c.no_csrf = 1;
+	assert_int_equal(hq_req(&srv, &c, "PUT", "/api/v1/me/password", body, &r), 403);
+	assert_string_equal(hq_err_code(&r), "csrf");
+	hq_resp_free(&r);
+	/* a wrong token is no better than none */
+	c.no_csrf = 0;
+	char saved[80];
+	snprintf(saved, sizeof(saved), "%s", c.csrf);
+	snprintf(c.csrf, sizeof(c.csrf), "%064d", 0);
+	assert_int_equal(hq_req(&srv, &c, "PUT", "/api/v1/me/password", body, &r), 403);
+	hq_resp_free(&r);
+	snprintf(c.csrf, sizeof(c.csrf), "%s", saved);
+	assert_int_equal(hq_req(&srv, &c, "PUT", "/api/v1/me/password", body, &r), 200);
+	hq_resp_free(&r);
+	hq_client_free(&c);
+	/* the new password works, the old one does not */
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "worker", TEST_PASSWORD), 401);
+	assert_int_equal(hq_login(&srv, &c, "worker", "Next@2026y"), 200);
+	hq_client_free(&c);
+}
+
+static void
+password_change_rules(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "staff2", TEST_PASSWORD), 200);
+	assert_int_equal(hq_req(&srv, &c, "PUT", "/api/v1/me/password",
+				"{\"old_password\":\"Bad@20261\",\"new_password\":\"Next@2026y\"}", &r),
+			 422);
+	assert_non_null(json_object_get(json_object_get(json_object_get(r.json, "error"), "fields"),
+					"old_password"));
+	hq_resp_free(&r);
+	assert_int_equal(hq_req(&srv, &c, "PUT", "/api/v1/me/password",
+				"{\"old_password\":\"" TEST_PASSWORD "\",\"new_password\":\"short\"}", &r),
+			 422);
+	assert_string_equal(hq_err_code(&r), "weak_password");
+	assert_non_null(json_object_get(json_object_get(json_object_get(r.json, "error"), "fields"),
+					"new_password"));
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
+static void
+bearer_token_works_without_csrf(void **state)
+{
+	struct hq_client c, t;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "office", TEST_PASSWORD), 200);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/tokens", "{\"name\":\"报表同步\"}", &r), 201);
+	const char *tok = json_string_value(json_object_get(r.json, "token"));
+	assert_non_null(tok);
+	hq_client_init(&t);
+	snprintf(t.bearer, sizeof(t.bearer), "%s", tok);
+	hq_resp_free(&r);
+	assert_int_equal(hq_req(&srv, &t, "GET", "/api/v1/me", NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
+							      "username")), "office");
+	hq_resp_free(&r);
+	/* unsafe method with a bearer token and no CSRF header is accepted */
+	assert_int_equal(hq_req(&srv, &t, "POST", "/api/v1/tokens", "{\"name\":\"second\"}", &r), 201);
+	hq_resp_free(&r);
+	snprintf(t.bearer, sizeof(t.bearer), "%064d", 7);
+	assert_int_equal(hq_req(&srv, &t, "GET", "/api/v1/me", NULL, &r), 401);
+	hq_resp_free(&r);
+	hq_client_free(&t);
+	hq_client_free(&c);
+}
+
+static void
+logout_ends_the_session(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+	char v[300];
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "dept_head", TEST_PASSWORD), 200);
+	assert_int_equal(hq_req(&srv, &c, "DELETE", "/api/v1/session", NULL, &r), 200);
+	assert_non_null(hq_header(&r, "Set-Cookie", v, sizeof(v)));
+	assert_non_null(strstr(v, "Max-Age=0"));
+	hq_resp_free(&r);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 401);
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
+static void
+admin_routes_forbid_staff(void **state)
+{
+	static const struct {
+		const char *method, *path, *body;
+	} admin[] = {
+		{ "GET", "/api/v1/users", NULL },
+		{ "GET", "/api/v1/users/1", NULL },
+		{ "POST", "/api/v1/users", "{}" },
+		{ "PUT", "/api/v1/users/1", "{}" },
+		{ "PUT", "/api/v1/users/1/roles", "{\"roles\":[\"sysadmin\"]}" },
+		{ "POST", "/api/v1/departments", "{}" },
+		{ "PUT", "/api/v1/departments/1", "{}" },
+	};
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "staff", TEST_PASSWORD), 200);
+	for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
+		long st = hq_req(&srv, &c, admin[i].method, admin[i].path, admin[i].body, &r);
+		if (st != 403)
+			fail_msg("%s %s as staff gave %ld", admin[i].method, admin[i].path, st);
+		assert_string_equal(hq_err_code(&r), "forbidden");
+		hq_resp_free(&r);
+	}
+	hq_client_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(login_ok_sets_httponly_cookie_and_me_works),
+		cmocka_unit_test(wrong_password_and_unknown_user_are_401),
+		cmocka_unit_test(five_failures_lock_for_15_minutes),
+		cmocka_unit_test(session_expires_after_30_idle_minutes),
+		cmocka_unit_test(unsafe_requests_need_csrf_header),
+		cmocka_unit_test(password_change_rules),
+		cmocka_unit_test(bearer_token_works_without_csrf),
+		cmocka_unit_test(logout_ends_the_session),
+		cmocka_unit_test(admin_routes_forbid_staff),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what Houqin needs from Debian (apt-get; via sudo when not root), and the
+# web packages from the npm registry (pinned by web/package-lock.json, via make).
+#   tools/deps.sh build   compiler, libraries, Node.js for the web build
+#   tools/deps.sh test    + cmocka, libcurl, Chromium and CJK fonts for the tests
+set -eu
+build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev"
+test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl"
+want=$build
+[ "${1:-build}" = test ] && want="$build $test"
+command -v node >/dev/null 2>&1 || want="$want nodejs"
+command -v npm >/dev/null 2>&1 || want="$want npm"
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

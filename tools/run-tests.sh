@@ -1,0 +1,47 @@
+#!/bin/bash
+# Runs the test suites and prints one closing summary line.
+#   tools/run-tests.sh            unit + api (ASan/UBSan builds) + e2e (browser)
+#   tools/run-tests.sh unit|api|e2e
+# Each cmocka binary prints its own summary; the last line here counts binaries.
+set -u
+cd "$(dirname "$0")/.."
+suites=${1:-"unit api e2e"}
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+passed=0
+failed=0
+failures=""
+
+run_bin() {
+	echo "== $1"
+	if "$1"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $1"
+	fi
+}
+
+for suite in $suites; do
+	case $suite in
+	unit|api)
+		make -s -j2 $(ls tests/$suite/test_*.c 2>/dev/null | sed "s#tests/$suite/\(.*\)\.c#build/tests/$suite/\1#") || exit 1
+		for t in build/tests/$suite/test_*; do
+			[ -x "$t" ] && run_bin "$t"
+		done
+		;;
+	e2e)
+		echo "== e2e (node:test + playwright-core + chromium)"
+		if tests/e2e/run.sh; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			failures="$failures e2e"
+		fi
+		;;
+	esac
+done
+[ -n "$failures" ] && echo "failed:$failures"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,62 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { onUnauthorized } from './api.js'
+import { rolesOf } from './menu.js'
+import { clearSession, hasAnyRole, restoreSession, session } from './session.js'
+
+const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./pages/login/LoginPage.vue'),
+    meta: { public: true },
+  },
+  {
+    path: '/',
+    component: () => import('./layout/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./pages/home/HomePage.vue') },
+      {
+        path: 'account/password',
+        name: 'password',
+        component: () => import('./pages/account/PasswordPage.vue'),
+      },
+      {
+        path: 'admin/departments',
+        name: 'departments',
+        component: () => import('./pages/admin/DepartmentsPage.vue'),
+        meta: { roles: rolesOf('departments') },
+      },
+      {
+        path: 'admin/users',
+        name: 'users',
+        component: () => import('./pages/admin/UsersPage.vue'),
+        meta: { roles: rolesOf('users') },
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+// Only same-site paths are followed after login ("//host" would leave the site).
+export function safeRedirect(target) {
+  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? target : '/'
+}
+
+router.beforeEach(async (to) => {
+  await restoreSession()
+  if (to.meta.public) {
+    return session.user && to.name === 'login' ? safeRedirect(to.query.redirect) : true
+  }
+  if (!session.user) return { name: 'login', query: { redirect: to.fullPath } }
+  if (!to.matched.every((r) => hasAnyRole(r.meta.roles))) return { name: 'home' }
+  return true
+})
+
+// Session expired or revoked while the page was open: back to login, then back here.
+onUnauthorized(() => {
+  clearSession()
+  const current = router.currentRoute.value
+  if (!current.meta.public) router.replace({ name: 'login', query: { redirect: current.fullPath } })
+})

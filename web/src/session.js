@@ -1,0 +1,48 @@
+// The signed-in user. The session cookie is HttpOnly, so the UI learns who it is
+// (and the CSRF token) from POST /session and GET /me.
+import { reactive } from 'vue'
+import { api, setCsrfToken } from './api.js'
+
+export const session = reactive({ user: null, restored: false })
+
+function accept(data) {
+  session.user = data.user
+  setCsrfToken(data.csrf_token)
+}
+
+export function clearSession() {
+  session.user = null
+  setCsrfToken('')
+}
+
+// Asks the server once per page load; a network failure is retried on the next navigation.
+export async function restoreSession() {
+  if (session.restored) return
+  try {
+    accept(await api.get('/me', { handle401: false }))
+    session.restored = true
+  } catch (err) {
+    clearSession()
+    if (err.status === 401) session.restored = true
+  }
+}
+
+export async function login(username, password) {
+  accept(await api.post('/session', { username, password }, { handle401: false }))
+  session.restored = true
+}
+
+export async function logout() {
+  try {
+    await api.del('/session', { handle401: false })
+  } finally {
+    clearSession()
+  }
+}
+
+// An empty or missing list means "any signed-in user".
+export function hasAnyRole(roles) {
+  if (!roles || roles.length === 0) return true
+  const mine = session.user?.roles ?? []
+  return roles.some((role) => mine.includes(role))
+}
