@@ -6,6 +6,7 @@
 #ifndef HOUQIN_ROUTES_H
 #define HOUQIN_ROUTES_H
 
+#include "core/validate.h"
 #include "http/router.h"
 
 struct req;
@@ -18,6 +19,8 @@ extern const struct route_table houqin_routes;
 #define HANDLER(name) int name(struct req *rq, struct resp *rs, struct err *e)
 
 /* modules/org/org_api.c */
+extern const struct field org_login_fields[], org_password_fields[], org_token_fields[],
+	org_dept_fields[], org_user_update_fields[], org_user_create_fields[], org_roles_fields[];
 HANDLER(org_api_health);
 HANDLER(org_api_login);
 HANDLER(org_api_logout);

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "http/req.h"
@@ -76,6 +77,16 @@ find_route(const struct route_table *t, struct req *rq, const struct route **out
 	if (path_seen)
 		return err_setx(e, ERR_METHOD, "method_not_allowed", NULL, "不支持 %s 方法", rq->method);
 	return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "接口不存在");
+}
+
+size_t
+router_body_max(const struct route_table *t, const char *method, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->routes[i].body_max && strcmp(t->routes[i].method, method) == 0 &&
+		    route_match(t->routes[i].pattern, path, NULL))
+			return t->routes[i].body_max;
+	return BODY_MAX;
 }
 
 static int

@@ -23,13 +23,25 @@ enum route_flags {
 
 #define ANY_USER 0u	/* roles value: any authenticated user */
 
+struct field;
+struct export_col;
+
+/*
+** One row of THE route table. Trailing members may be omitted (zero):
+** body: the JSON input spec the handler validates with (OpenAPI documents it);
+** cols: columns for ?format=csv|xlsx on list routes (NULL = no export);
+** body_max: request body limit in bytes (0 = BODY_MAX; uploads set more).
+*/
 struct route {
 	const char *method;
 	const char *pattern;	/* "/api/v1/users/:id/roles" */
 	route_fn fn;
 	unsigned roles;		/* role bits allowed; ANY_USER = every logged-in user */
 	unsigned flags;
-	const char *summary;	/* for docs / OpenAPI */
+	const char *summary;	/* Chinese one-liner for docs / OpenAPI */
+	const struct field *body;
+	const struct export_col *cols;
+	size_t body_max;
 };
 
 struct route_table {
@@ -42,6 +54,9 @@ struct route_table {
 ** path) and returns 1 on a match. Exposed for unit tests.
 */
 int route_match(const char *pattern, const char *path, struct req *rq);
+
+/* Body limit of the route matching method and path (BODY_MAX when none sets more). */
+size_t router_body_max(const struct route_table *t, const char *method, const char *path);
 
 /* Serve one /api request end to end into rs (never fails: errors are rendered). */
 void router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,

@@ -152,7 +152,7 @@ too_large(struct resp *rs)
 {
 	struct err e = { 0 };
 
-	err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体超过 %d 字节上限", BODY_MAX);
+	err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体过大");
 	resp_error(rs, &e);
 }
 
@@ -191,12 +191,12 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 
 /* A declared body over the limit is refused before it is read. */
 static int
-declared_too_large(struct MHD_Connection *conn)
+declared_too_large(struct MHD_Connection *conn, size_t max)
 {
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	int64_t n;
 
-	return cl && (parse_i64(cl, 0, INT64_MAX, &n) != 0 || n > BODY_MAX);
+	return cl && (parse_i64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > max);
 }
 
 static enum MHD_Result
@@ -213,11 +213,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 			return MHD_NO;
 		*con_cls = c;
 		c->arena = arena_new(8192);
-		c->body.max = BODY_MAX;
+		c->body.max = strncmp(url, "/api/", 5) == 0 ?
+				      router_body_max(s->cfg.routes, method, url) : BODY_MAX;
 		c->t0_us = mono_us();
 		if (!c->arena)
 			return MHD_NO;
-		if (declared_too_large(conn)) {
+		if (declared_too_large(conn, c->body.max)) {
 			c->too_large = 1;
 			return respond(s, conn, c, url, method);
 		}
@@ -229,7 +230,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (c->too_large && c->body.len == 0 && declared_too_large(conn))
+	if (c->too_large && c->body.len == 0 && declared_too_large(conn, c->body.max))
 		return MHD_YES;	/* already answered on the first call */
 	return respond(s, conn, c, url, method);
 }

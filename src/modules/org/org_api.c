@@ -24,7 +24,7 @@
 struct login_in {
 	const char *username, *password;
 };
-static const struct field login_fields[] = {
+const struct field org_login_fields[] = {
 	{ .name = "username", .type = F_STR, .required = 1, .max = 64,
 	  .off = offsetof(struct login_in, username) },
 	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
@@ -35,7 +35,7 @@ static const struct field login_fields[] = {
 struct password_in {
 	const char *old_password, *new_password;
 };
-static const struct field password_fields[] = {
+const struct field org_password_fields[] = {
 	{ .name = "old_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
 	  .off = offsetof(struct password_in, old_password) },
 	{ .name = "new_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
@@ -46,14 +46,14 @@ static const struct field password_fields[] = {
 struct token_in {
 	const char *name;
 };
-static const struct field token_fields[] = {
+const struct field org_token_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct token_in, name) },
 	{ 0 }
 };
 
 /* Order matches DEPT_F_* bits. */
-static const struct field dept_fields[] = {
+const struct field org_dept_fields[] = {
 	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct dept_in, parent_id) },
 	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct dept_in, name) },
@@ -66,7 +66,7 @@ static const struct field dept_fields[] = {
 };
 
 /* Order matches USER_F_* bits; username is create-only. */
-static const struct field user_update_fields[] = {
+const struct field org_user_update_fields[] = {
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
 	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
@@ -80,7 +80,7 @@ static const struct field user_update_fields[] = {
 	{ 0 }
 };
 
-static const struct field user_create_fields[] = {
+const struct field org_user_create_fields[] = {
 	{ .name = "username", .type = F_STR, .required = 1, .max = 32,
 	  .off = offsetof(struct user_in, username) },
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
@@ -96,7 +96,7 @@ static const struct field user_create_fields[] = {
 struct roles_in {
 	struct strlist roles;
 };
-static const struct field roles_fields[] = {
+const struct field org_roles_fields[] = {
 	{ .name = "roles", .type = F_STRLIST, .required = 1, .enums = role_codes,
 	  .off = offsetof(struct roles_in, roles) },
 	{ 0 }
@@ -124,7 +124,7 @@ org_api_login(struct req *rq, struct resp *rs, struct err *e)
 	struct actor a;
 	int rc;
 
-	if (req_json_fields(rq, login_fields, &in, NULL, e))
+	if (req_json_fields(rq, org_login_fields, &in, NULL, e))
 		return e->code;
 	rc = org_login(rq->db, in.username, in.password, rq->ip, &out, e);
 	if (rc == ERR_UNAUTH)
@@ -156,7 +156,7 @@ org_api_password(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct password_in in = { 0 };
 
-	if (req_json_fields(rq, password_fields, &in, NULL, e) ||
+	if (req_json_fields(rq, org_password_fields, &in, NULL, e) ||
 	    org_user_set_password(rq->db, rq->user, rq->user->id, in.old_password,
 				  in.new_password, e))
 		return e->code;
@@ -170,7 +170,7 @@ org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
 	char token[65];
 	int64_t id;
 
-	if (req_json_fields(rq, token_fields, &in, NULL, e) ||
+	if (req_json_fields(rq, org_token_fields, &in, NULL, e) ||
 	    org_token_create(rq->db, rq->user, in.name, token, &id, e))
 		return e->code;
 	return resp_json(rs, 201, json_pack("{sI ss ss}", "id", (json_int_t)id, "name", in.name,
@@ -217,7 +217,7 @@ org_api_dept_create(struct req *rq, struct resp *rs, struct err *e)
 	struct dept d;
 	uint32_t present;
 
-	if (req_json_fields(rq, dept_fields, &in, &present, e))
+	if (req_json_fields(rq, org_dept_fields, &in, &present, e))
 		return e->code;
 	if (!(present & DEPT_F_PARENT) || !in.parent_id)
 		return err_set(e, ERR_INVALID, "parent_id", "请选择上级部门");
@@ -234,9 +234,9 @@ org_api_dept_update(struct req *rq, struct resp *rs, struct err *e)
 	uint32_t present;
 	int64_t id;
 
-	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, dept_fields, &in, &present, e))
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, org_dept_fields, &in, &present, e))
 		return e->code;
-	if (!(present & val_bit(dept_fields, "updated_at")))
+	if (!(present & val_bit(org_dept_fields, "updated_at")))
 		return err_set(e, ERR_INVALID, "updated_at", "缺少 updated_at（并发控制）");
 	if (org_dept_update(rq->db, rq->arena, rq->user, id, &in, present, &d, e))
 		return e->code;
@@ -306,7 +306,7 @@ org_api_user_create(struct req *rq, struct resp *rs, struct err *e)
 	struct user_in in = { 0 };
 	struct user u;
 
-	if (req_json_fields(rq, user_create_fields, &in, NULL, e) ||
+	if (req_json_fields(rq, org_user_create_fields, &in, NULL, e) ||
 	    org_user_create(rq->db, rq->arena, rq->user, &in, 0, &u, e))
 		return e->code;
 	return resp_json(rs, 201, org_user_json(&u));
@@ -321,7 +321,7 @@ org_api_user_update(struct req *rq, struct resp *rs, struct err *e)
 	int64_t id;
 
 	if (req_path_id(rq, 0, &id, e) ||
-	    req_json_fields(rq, user_update_fields, &in, &present, e) ||
+	    req_json_fields(rq, org_user_update_fields, &in, &present, e) ||
 	    org_user_update(rq->db, rq->arena, rq->user, id, &in, present, &u, e))
 		return e->code;
 	return resp_json(rs, 200, org_user_json(&u));
@@ -335,7 +335,7 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 	unsigned roles = 0;
 	int64_t id;
 
-	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, roles_fields, &in, NULL, e))
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, org_roles_fields, &in, NULL, e))
 		return e->code;
 	for (size_t i = 0; i < in.roles.n; i++)
 		roles |= role_bit(in.roles.v[i]);
