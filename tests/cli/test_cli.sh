@@ -1,0 +1,111 @@
+#!/bin/bash
+# CLI behaviour of the release binary: exit codes, init, user management,
+# online backup while serving, audit verify, and a clean exit on SIGTERM.
+set -u
+cd "$(dirname "$0")/../.."
+bin=./houqin
+tmp=$(mktemp -d /tmp/houqin-cli-XXXXXX)
+pass=0
+fail=0
+pid=""
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+check() {	# check NAME EXPECTED_EXIT COMMAND...
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>&1
+	local got=$?
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $got, want $want"; sed 's/^/    /' "$tmp/out"
+	fi
+}
+
+expect_out() {	# expect_out NAME PATTERN (against the last command's output)
+	if grep -q -- "$2" "$tmp/out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $1: output lacks '$2'"; sed 's/^/    /' "$tmp/out"
+	fi
+}
+
+start_server() {
+	"$bin" serve --db "$1" --listen 127.0.0.1:0 --web web/dist >"$tmp/serve.log" 2>&1 &
+	pid=$!
+	url=""
+	for _ in $(seq 1 100); do
+		url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.log" | head -1)
+		[ -n "$url" ] && break
+		sleep 0.05
+	done
+}
+
+login() {	# login USER PASSWORD -> HTTP status
+	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$url/api/v1/session"
+}
+
+db=$tmp/h.db
+check "no args is usage" 2 "$bin"
+check "--help" 0 "$bin" --help
+expect_out "--help lists commands" "backup FILE"
+check "version" 0 "$bin" version
+expect_out "version prints" "houqin "
+check "unknown command" 2 "$bin" frobnicate
+check "init --help" 0 "$bin" init --help
+check "serve bad flag" 2 "$bin" serve --bogus
+check "serve bad listen" 2 "$bin" serve --listen nonsense --db "$db"
+check "migrate before init" 1 "$bin" migrate --db "$db"
+
+check "init" 0 "$bin" init --db "$db" --agency 测试局
+expect_out "init prints the admin password once" "password (shown once)"
+admin_pw=$(grep -o 'shown once): [^ ]*' "$tmp/out" | head -1 | sed 's/.*: //')
+check "init twice refuses" 1 "$bin" init --db "$db"
+check "migrate is idempotent" 0 "$bin" migrate --db "$db"
+expect_out "migrate reports version" "schema version"
+
+check "user add" 0 "$bin" user add clerk --name 张三 --dept 2 --roles office,staff --password 'Clerk@2026' --db "$db"
+check "user add duplicate" 1 "$bin" user add clerk --name 张三 --dept 2 --db "$db"
+check "user add weak password" 1 "$bin" user add weak --name 弱 --dept 2 --password weak --db "$db"
+check "user add bad role" 1 "$bin" user add r1 --name 角色 --dept 2 --roles wizard --db "$db"
+check "user add missing dept" 2 "$bin" user add --db "$db"
+check "user roles conflict" 1 "$bin" user roles clerk sysadmin,secadmin --db "$db"
+check "user roles" 0 "$bin" user roles clerk leader,staff --db "$db"
+check "user passwd" 0 "$bin" user passwd clerk --password 'Clerk@2027' --db "$db"
+check "user lock" 0 "$bin" user lock clerk --db "$db"
+check "user lock unknown" 1 "$bin" user lock nobody --db "$db"
+
+start_server "$db"
+if [ -z "$url" ]; then
+	fail=$((fail + 1)); echo "FAIL server did not start"; cat "$tmp/serve.log"
+else
+	body=$(curl -s "$url/api/v1/me")
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/me")
+	if [ "$code" = 401 ] && echo "$body" | grep -q '"error":{"code":"unauthorized"'; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL /me without session: $code $body"; fi
+	[ "$(login admin "$admin_pw")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL admin login with the printed password"; }
+	[ "$(login clerk 'Clerk@2027')" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL locked user logged in"; }
+	check "user unlock while serving" 0 "$bin" user unlock clerk --db "$db"
+	[ "$(login clerk 'Clerk@2027')" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL unlocked user cannot log in"; }
+	check "backup while serving" 0 "$bin" backup "$tmp/copy.db" --db "$db"
+	check "backup refuses to overwrite" 1 "$bin" backup "$tmp/copy.db" --db "$db"
+	check "backup copy verifies" 0 "$bin" audit verify --db "$tmp/copy.db"
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	pid=""
+	[ "$rc" = 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL SIGTERM exit $rc"; cat "$tmp/serve.log"; }
+	grep -q '"GET /api/v1/me" 401' "$tmp/serve.log" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no access log line"; }
+fi
+check "audit verify" 0 "$bin" audit verify --db "$db"
+expect_out "audit verify ok" "audit chain ok"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
