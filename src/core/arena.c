@@ -101,7 +101,7 @@ arena_array(struct arena *a, size_t n, size_t size)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = n == SIZE_MAX ? NULL : arena_alloc(a, n + 1);
 
 	if (!p)
 		return NULL;

@@ -151,8 +151,10 @@ load_roles(struct db *db, int64_t user_id, unsigned *roles, struct err *e)
 	rc = db_prepare(db, &st, sql_roles, e);
 	if (!rc)
 		rc = db_bind_i64(&st, ":id", user_id, e);
-	while (!rc && (rc = db_step(&st, e)) == 1)
+	while (!rc && (rc = db_step(&st, e)) == 1) {
 		*roles |= role_bit(db_col_peek(&st, 0, NULL));
+		rc = 0;
+	}
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
 }

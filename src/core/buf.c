@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ buf_add(struct buf *b, const void *data, size_t n)
 	size_t want, cap;
 	char *p;
 
-	if (n > b->max || b->len > b->max - n)
+	if (n > b->max || b->len > b->max - n || b->len + n >= SIZE_MAX / 2)
 		return ERR_TOO_LARGE;
 	want = b->len + n + 1;
 	if (want > b->cap) {

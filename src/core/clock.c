@@ -45,7 +45,10 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 void
 ms_to_iso(int64_t ms, char *out, unsigned long size)
 {
-	int64_t local = ms + SHANGHAI_OFFSET_MS;
+	/* clamp so the offset cannot overflow; real data is nowhere near either end */
+	int64_t clamped = ms > INT64_MAX - SHANGHAI_OFFSET_MS ? INT64_MAX - SHANGHAI_OFFSET_MS
+			  : ms < INT64_MIN + SHANGHAI_OFFSET_MS ? INT64_MIN + SHANGHAI_OFFSET_MS : ms;
+	int64_t local = clamped + SHANGHAI_OFFSET_MS;
 	int64_t frac = ((local % 1000) + 1000) % 1000;
 	time_t secs = (time_t)((local - frac) / 1000);
 	struct tm tm;

@@ -16,8 +16,8 @@ defer_decref(void *p)
 json_t *
 jarena(struct arena *a, json_t *j)
 {
-	if (j)
-		arena_defer(a, defer_decref, j);
+	if (j && arena_defer(a, defer_decref, j))
+		return NULL;	/* arena_defer already released j */
 	return j;
 }
 

@@ -91,7 +91,7 @@ struct db *db_pool_writer(struct db_pool *p);
 void db_pool_writer_unlock(struct db_pool *p);
 
 /* --- migrations (db/migrate.c) --- */
-/* Apply every embedded migration newer than schema_migrations' highest, in one transaction. */
+/* Apply every embedded migration not yet recorded in schema_migrations, in order, in one transaction. */
 int db_migrate(struct db *db, int *applied, struct err *e);
 /* Highest applied version (0 for an empty database). */
 int db_schema_version(struct db *db, int64_t *out, struct err *e);

@@ -130,7 +130,7 @@ db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
 		c->busy = 1;
 		st->impl = c;
 	} else {
-		/* cache full or the same SQL already in use (nested use): an uncached statement */
+		/* cache full: an uncached statement (nested use of the same SQL takes a second slot) */
 		struct cached *own = calloc(1, sizeof(*own));
 		if (!own) {
 			sqlite3_finalize(s);

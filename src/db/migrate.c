@@ -24,6 +24,7 @@ static const char sql_create[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
 static const char sql_max[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_has[] = "SELECT 1 FROM schema_migrations WHERE version = :v";
 static const char sql_record[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)";
 
@@ -59,6 +60,23 @@ apply(struct db *db, const struct migration *m, struct err *e)
 	return rc;
 }
 
+/* 1 if version is recorded as applied, 0 if not, negative on error. */
+static int
+applied_already(struct db *db, int version, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_has, e);
+
+	if (!rc)
+		rc = db_bind_i64(&st, ":v", version, e) ? e->code : db_step(&st, e);
+	db_finalize(&st);
+	return rc;
+}
+
+/*
+** Every embedded migration not yet recorded is applied, in order: a migration
+** merged with a lower number than one already applied still runs.
+*/
 int
 db_migrate(struct db *db, int *applied, struct err *e)
 {
@@ -68,10 +86,15 @@ db_migrate(struct db *db, int *applied, struct err *e)
 	rc = db_begin_write(db, e);
 	if (rc)
 		return rc;
-	rc = db_schema_version(db, &have, e);
+	rc = db_schema_version(db, &have, e);	/* creates schema_migrations if needed */
 	for (const struct migration *m = houqin_migrations; !rc && m->version; m++) {
-		if (m->version <= have)
+		rc = applied_already(db, m->version, e);
+		if (rc < 0)
+			break;
+		if (rc == 1) {
+			rc = 0;
 			continue;
+		}
 		rc = apply(db, m, e);
 		if (rc)
 			log_msg(LOG_ERROR, LOG_MOD, "migration %04d_%s failed", m->version, m->name);

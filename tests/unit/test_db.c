@@ -1,0 +1,625 @@
+/*
+** tests/unit/test_db.c: db/db_sqlite.c, db/db_util.c and db/migrate.c on fresh temp
+** database files (mkstemp under /tmp; each test removes its file and -wal/-shm).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/db.h"
+
+struct fx {
+	char path[64];
+	struct db *db;
+};
+
+static void
+remove_db_files(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char p[96];
+
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+		unlink(p);
+	}
+}
+
+static int
+temp_path(char *out, size_t size)
+{
+	int fd;
+
+	snprintf(out, size, "/tmp/houqin-unit-db-XXXXXX");
+	fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (!f)
+		return 0;
+	db_close(f->db);
+	remove_db_files(f->path);
+	free(f);
+	return 0;
+}
+
+static int
+setup_empty(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct err e = { 0 };
+
+	if (!f || temp_path(f->path, sizeof(f->path))) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	if (db_open(f->path, DB_CREATE, &f->db, &e)) {
+		fprintf(stderr, "db_open: %s\n", e.msg);
+		teardown(state);
+		*state = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static const char sql_create_t[] =
+	"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER)";
+
+static int
+setup_migrated(void **state)
+{
+	struct fx *f;
+	struct err e = { 0 };
+	int applied = 0;
+
+	if (setup_empty(state))
+		return -1;
+	f = *state;
+	if (db_migrate(f->db, &applied, &e) || db_exec(f->db, sql_create_t, &e)) {
+		fprintf(stderr, "setup: %s\n", e.msg);
+		teardown(state);
+		*state = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* One integer from a static query with no parameters. */
+static int64_t
+scalar(struct db *db, const char *sql)
+{
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t v = -1;
+
+	if (db_prepare(db, &st, sql, &e) == 0 && db_step_row(&st, &e) == 0)
+		v = db_col_i64(&st, 0);
+	else
+		fail_msg("scalar(%s): %s", sql, e.msg);
+	db_finalize(&st);
+	return v;
+}
+
+static const char sql_insert_t[] = "INSERT INTO t (name, n) VALUES (:name, :n)";
+static const char sql_count_t[] = "SELECT COUNT(*) FROM t";
+
+static int
+insert_t(struct db *db, const char *name, int64_t n, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_insert_t, e);
+
+	if (!rc)
+		rc = db_bind_text(&st, ":name", name, e);
+	if (!rc)
+		rc = db_bind_i64(&st, ":n", n, e);
+	if (!rc)
+		rc = db_step_done(&st, e);
+	db_finalize(&st);
+	return rc;
+}
+
+/* ---- migrations ---- */
+
+static const char sql_nmig[] = "SELECT COUNT(*) FROM schema_migrations";
+static const char sql_maxmig[] = "SELECT MAX(version) FROM schema_migrations";
+static const char sql_has_audit[] =
+	"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'";
+static const char sql_fk[] = "PRAGMA foreign_keys";
+
+static void
+test_migrate_fresh_then_existing(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { 0 };
+	int64_t v = -1, v2 = -1;
+	int applied = -1;
+
+	assert_int_equal(db_schema_version(f->db, &v, &e), 0);
+	assert_true(v == 0);					/* empty database */
+	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
+	assert_true(applied > 0);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(db_schema_version(f->db, &v, &e), 0);
+	assert_true(v > 0);
+	assert_true(scalar(f->db, sql_nmig) == applied);	/* one row per migration */
+	assert_true(scalar(f->db, sql_maxmig) == v);
+	assert_true(scalar(f->db, sql_has_audit) == 1);
+	assert_true(scalar(f->db, sql_fk) == 1);		/* foreign_keys=ON per connection */
+
+	/* again on the same connection: nothing to do */
+	applied = -1;
+	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
+	assert_int_equal(applied, 0);
+	assert_int_equal(db_schema_version(f->db, &v2, &e), 0);
+	assert_true(v2 == v);
+
+	/* and on a new connection to the existing file */
+	db_close(f->db);
+	f->db = NULL;
+	assert_int_equal(db_open(f->path, 0, &f->db, &e), 0);
+	applied = -1;
+	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
+	assert_int_equal(applied, 0);
+	assert_true(scalar(f->db, sql_nmig) > 0);
+	assert_int_equal(db_schema_version(f->db, &v2, &e), 0);
+	assert_true(v2 == v);
+}
+
+/* ---- open / exec / prepare errors ---- */
+
+static void
+test_open_and_exec_errors(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = (struct db *)&db;	/* sentinel: must not be overwritten */
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	static const char bad_sql[] = "SELEKT 1";
+
+	assert_true(db_open("/nonexistent-houqin-dir/x.db", DB_CREATE, &db, &e) < 0);
+	assert_true(db == (struct db *)&db);
+	assert_true(e.code < 0);
+	err_clear(&e);
+	assert_int_equal(db_exec(f->db, "CREATE TABLE (", &e), ERR_DB);
+	assert_int_equal(e.code, ERR_DB);
+	err_clear(&e);
+	assert_int_equal(db_prepare(f->db, &st, bad_sql, &e), ERR_DB);
+	db_finalize(&st);	/* safe after a failed prepare */
+	db_finalize(&st);	/* and twice */
+	{
+		struct stmt z = { 0 };
+
+		db_finalize(&z);	/* safe on a zeroed stmt */
+	}
+	assert_int_equal(db_exec(f->db, "SELECT 1; SELECT 2;", &e), 0);
+}
+
+/* ---- binds and columns ---- */
+
+static const char sql_binds[] =
+	"SELECT :a + :b, :t, :t IS NULL, :opt IS NULL, :opt, length(:tn), :tn";
+
+static void
+test_named_binds(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new(0);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	size_t len = 0;
+	const char *peek;
+
+	assert_int_equal(db_prepare(f->db, &st, sql_binds, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":a", 40, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":b", 2, &e), 0);
+	assert_int_equal(db_bind_text(&st, ":t", "后勤", &e), 0);
+	assert_int_equal(db_bind_id_or_null(&st, ":opt", 0, &e), 0);
+	assert_int_equal(db_bind_textn(&st, ":tn", "abcdef", 3, &e), 0);
+	/* unknown names are a bug: ERR_DB, nothing else changes */
+	assert_int_equal(db_bind_i64(&st, ":nope", 1, &e), ERR_DB);
+	assert_int_equal(e.code, ERR_DB);
+	assert_int_equal(db_bind_text(&st, ":nope", "x", &e), ERR_DB);
+	assert_int_equal(db_bind_null(&st, ":nope", &e), ERR_DB);
+	assert_int_equal(db_bind_i64(&st, "a", 1, &e), ERR_DB);	/* the ':' is part of the name */
+	assert_int_equal(db_bind_i64(&st, ":A", 1, &e), ERR_DB);	/* case-sensitive */
+	assert_int_equal(db_step_row(&st, &e), 0);
+	assert_true(db_col_i64(&st, 0) == 42);
+	assert_string_equal(db_col_text(&st, a, 1), "后勤");
+	assert_true(db_col_i64(&st, 2) == 0);
+	assert_true(db_col_i64(&st, 3) == 1);
+	assert_int_equal(db_col_is_null(&st, 4), 1);
+	assert_null(db_col_text(&st, a, 4));
+	assert_null(db_col_peek(&st, 4, &len));
+	assert_int_equal(len, 0);
+	assert_true(db_col_i64(&st, 5) == 3);
+	peek = db_col_peek(&st, 6, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(peek, "abc", 3);
+	assert_int_equal(db_step(&st, &e), 0);	/* done */
+	db_finalize(&st);
+
+	/* finalize cleared the bindings: a re-prepared statement starts with NULLs */
+	assert_int_equal(db_prepare(f->db, &st, sql_binds, &e), 0);
+	assert_int_equal(db_bind_id_or_null(&st, ":opt", 7, &e), 0);
+	assert_int_equal(db_bind_text(&st, ":t", NULL, &e), 0);	/* NULL text binds NULL */
+	assert_int_equal(db_step_row(&st, &e), 0);
+	assert_int_equal(db_col_is_null(&st, 0), 1);		/* :a + :b with nothing bound */
+	assert_true(db_col_i64(&st, 2) == 1);
+	assert_true(db_col_i64(&st, 3) == 0);
+	assert_true(db_col_i64(&st, 4) == 7);
+	db_finalize(&st);
+	arena_free(a);
+}
+
+static const char sql_by_id[] = "SELECT name FROM t WHERE id = :id";
+static const char sql_names[] = "SELECT name FROM t ORDER BY id";
+
+static void
+test_step_row_not_found(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new(0);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	assert_int_equal(insert_t(f->db, "one", 1, &e), 0);
+	assert_true(db_last_id(f->db) == 1);
+	assert_true(db_changes(f->db) == 1);
+	assert_int_equal(db_prepare(f->db, &st, sql_by_id, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":id", 999, &e), 0);
+	assert_int_equal(db_step_row(&st, &e), ERR_NOT_FOUND);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	db_finalize(&st);
+	assert_int_equal(db_prepare(f->db, &st, sql_by_id, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":id", 1, &e), 0);
+	assert_int_equal(db_step_row(&st, &e), 0);
+	assert_string_equal(db_col_text(&st, a, 0), "one");
+	db_finalize(&st);
+	/* step_done on a query that returns rows is still 0 */
+	assert_int_equal(db_prepare(f->db, &st, sql_names, &e), 0);
+	assert_int_equal(db_step_done(&st, &e), 0);
+	db_finalize(&st);
+	arena_free(a);
+}
+
+static const char sql_insert_role[] = "INSERT INTO user_role (user_id, role) VALUES (:u, 'staff')";
+
+static void
+test_constraint_conflicts(void **state)
+{
+	struct fx *f = *state;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	assert_int_equal(insert_t(f->db, "dup", 1, &e), 0);
+	err_clear(&e);
+	assert_int_equal(insert_t(f->db, "dup", 2, &e), ERR_CONFLICT);	/* UNIQUE */
+	assert_int_equal(e.code, ERR_CONFLICT);
+	assert_string_equal(e.slug, "conflict");
+	assert_true(scalar(f->db, sql_count_t) == 1);
+	/* the cached statement was reset and works for the next caller */
+	assert_int_equal(insert_t(f->db, "other", 3, &e), 0);
+	assert_true(scalar(f->db, sql_count_t) == 2);
+	/* NOT NULL and FOREIGN KEY are constraint failures too */
+	err_clear(&e);
+	assert_int_equal(insert_t(f->db, NULL, 4, &e), ERR_CONFLICT);
+	err_clear(&e);
+	assert_int_equal(db_prepare(f->db, &st, sql_insert_role, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":u", 12345, &e), 0);
+	assert_int_equal(db_step_done(&st, &e), ERR_CONFLICT);	/* no such app_user */
+	db_finalize(&st);
+	assert_true(scalar(f->db, sql_count_t) == 2);
+}
+
+static void
+test_transactions(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { 0 };
+
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	assert_int_equal(db_in_tx(f->db), 1);
+	for (int i = 0; i < 10; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "r%d", i);
+		assert_int_equal(insert_t(f->db, name, i, &e), 0);
+	}
+	assert_true(scalar(f->db, sql_count_t) == 10);	/* visible inside the tx */
+	db_rollback(f->db);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_true(scalar(f->db, sql_count_t) == 0);	/* rollback leaves nothing */
+	db_rollback(f->db);				/* harmless outside a tx */
+
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	assert_int_equal(insert_t(f->db, "kept", 1, &e), 0);
+	assert_int_equal(db_commit(f->db, &e), 0);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_true(scalar(f->db, sql_count_t) == 1);
+
+	/* a failed statement inside a tx does not end the tx; rollback undoes the rest */
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	assert_int_equal(insert_t(f->db, "new", 2, &e), 0);
+	assert_int_equal(insert_t(f->db, "kept", 3, &e), ERR_CONFLICT);
+	assert_int_equal(db_in_tx(f->db), 1);
+	db_rollback(f->db);
+	assert_true(scalar(f->db, sql_count_t) == 1);
+
+	/* a second connection sees committed data only */
+	{
+		struct db *other = NULL;
+
+		assert_int_equal(db_open(f->path, DB_READONLY, &other, &e), 0);
+		assert_int_equal(db_begin_write(f->db, &e), 0);
+		assert_int_equal(insert_t(f->db, "pending", 4, &e), 0);
+		assert_true(scalar(other, sql_count_t) == 1);
+		assert_int_equal(db_commit(f->db, &e), 0);
+		assert_true(scalar(other, sql_count_t) == 2);
+		db_close(other);
+	}
+}
+
+/* ---- statement cache ---- */
+
+static void
+test_stmt_cache_nested(void **state)
+{
+	struct fx *f = *state;
+	struct arena *a = arena_new(0);
+	struct stmt s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+	struct err e = { 0 };
+
+	assert_int_equal(insert_t(f->db, "a", 1, &e), 0);
+	assert_int_equal(insert_t(f->db, "b", 2, &e), 0);
+	assert_int_equal(insert_t(f->db, "c", 3, &e), 0);
+
+	/* prepare A, step it, then prepare A again before finalizing the first */
+	assert_int_equal(db_prepare(f->db, &s1, sql_names, &e), 0);
+	assert_int_equal(db_step(&s1, &e), 1);
+	assert_string_equal(db_col_text(&s1, a, 0), "a");
+	assert_int_equal(db_prepare(f->db, &s2, sql_names, &e), 0);
+	assert_true(s1.impl != s2.impl);
+	assert_int_equal(db_step(&s2, &e), 1);
+	assert_string_equal(db_col_text(&s2, a, 0), "a");	/* its own cursor */
+	assert_int_equal(db_prepare(f->db, &s3, sql_names, &e), 0);	/* three deep */
+	assert_int_equal(db_step(&s3, &e), 1);
+	assert_int_equal(db_step(&s1, &e), 1);
+	assert_string_equal(db_col_text(&s1, a, 0), "b");	/* s1 not disturbed */
+	assert_int_equal(db_step(&s2, &e), 1);
+	assert_string_equal(db_col_text(&s2, a, 0), "b");
+	db_finalize(&s2);
+	assert_null(s2.impl);
+	assert_int_equal(db_step(&s1, &e), 1);
+	assert_string_equal(db_col_text(&s1, a, 0), "c");
+	assert_int_equal(db_step(&s1, &e), 0);
+	db_finalize(&s3);
+	db_finalize(&s1);
+
+	/* and everything works afterwards, from the start of the result */
+	for (int round = 0; round < 200; round++) {
+		assert_int_equal(db_prepare(f->db, &s1, sql_names, &e), 0);
+		assert_int_equal(db_step(&s1, &e), 1);
+		assert_string_equal(db_col_peek(&s1, 0, NULL), "a");
+		if (round % 2) {	/* nested use again, in the opposite finalize order */
+			assert_int_equal(db_prepare(f->db, &s2, sql_names, &e), 0);
+			assert_int_equal(db_step(&s2, &e), 1);
+			assert_string_equal(db_col_peek(&s2, 0, NULL), "a");
+			db_finalize(&s1);
+			db_finalize(&s2);
+		} else {
+			db_finalize(&s1);
+		}
+	}
+	arena_free(a);
+}
+
+/* More distinct statements than cache slots: the overflow ones are uncached but correct. */
+static char many_sql[300][40];
+
+static void
+test_stmt_cache_full(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { 0 };
+
+	for (int i = 0; i < 300; i++)
+		snprintf(many_sql[i], sizeof(many_sql[i]), "SELECT %d + :x", i);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 300; i++) {
+			struct stmt st = { 0 };
+
+			assert_int_equal(db_prepare(f->db, &st, many_sql[i], &e), 0);
+			assert_int_equal(db_bind_i64(&st, ":x", 1000, &e), 0);
+			assert_int_equal(db_step_row(&st, &e), 0);
+			assert_true(db_col_i64(&st, 0) == 1000 + i);
+			db_finalize(&st);
+		}
+	}
+	/* hold all of them at once (every slot busy), then release */
+	{
+		static struct stmt held[300];
+
+		for (int i = 0; i < 300; i++) {
+			assert_int_equal(db_prepare(f->db, &held[i], many_sql[i], &e), 0);
+			assert_int_equal(db_bind_i64(&held[i], ":x", 1, &e), 0);
+		}
+		for (int i = 299; i >= 0; i--) {
+			assert_int_equal(db_step_row(&held[i], &e), 0);
+			assert_true(db_col_i64(&held[i], 0) == 1 + i);
+			db_finalize(&held[i]);
+		}
+	}
+}
+
+/* ---- LIKE patterns ---- */
+
+static void
+test_like_pattern(void **state)
+{
+	static const struct {
+		const char *q, *want;
+	} cases[] = {
+		{ "", "%%" },
+		{ "abc", "%abc%" },
+		{ "50%", "%50\\%%" },
+		{ "a_b", "%a\\_b%" },
+		{ "c:\\dir", "%c:\\\\dir%" },
+		{ "%_\\", "%\\%\\_\\\\%" },
+		{ "后勤", "%后勤%" },
+		{ "'; DROP TABLE t; --", "%'; DROP TABLE t; --%" },	/* bound, never spliced */
+	};
+	struct arena *a = arena_new(0);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = db_like_pattern(a, cases[i].q);
+
+		assert_non_null(p);
+		if (strcmp(p, cases[i].want) != 0)
+			fail_msg("db_like_pattern(\"%s\") = \"%s\", want \"%s\"", cases[i].q, p,
+				 cases[i].want);
+	}
+	arena_free(a);
+}
+
+static const char sql_like[] =
+	"SELECT COUNT(*), COALESCE(MIN(name), '') FROM t WHERE name LIKE :q ESCAPE '\\'";
+
+/* The escaped pattern matches literally in SQLite. */
+static void
+test_like_pattern_in_sql(void **state)
+{
+	static const struct {
+		const char *q;
+		int64_t count;
+		const char *first;
+	} cases[] = {
+		{ "50%", 1, "50%off" },
+		{ "50", 2, "50%off" },
+		{ "a_b", 1, "a_b" },
+		{ "_", 1, "a_b" },
+		{ "\\", 1, "x\\y" },
+		{ "%", 1, "50%off" },
+		{ "后勤", 1, "后勤处" },
+		{ "", 7, "50%off" },
+		{ "zzz", 0, "" },
+	};
+	static const char *const names[] = { "50%off", "500off", "a_b", "axb", "x\\y", "后勤处", "plain" };
+	struct fx *f = *state;
+	struct arena *a = arena_new(0);
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(insert_t(f->db, names[i], (int64_t)i, &e), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct stmt st = { 0 };
+		int64_t n;
+		const char *first;
+
+		assert_int_equal(db_prepare(f->db, &st, sql_like, &e), 0);
+		assert_int_equal(db_bind_text(&st, ":q", db_like_pattern(a, cases[i].q), &e), 0);
+		assert_int_equal(db_step_row(&st, &e), 0);
+		n = db_col_i64(&st, 0);
+		first = db_col_text(&st, a, 1);
+		if (n != cases[i].count || strcmp(first, cases[i].first) != 0)
+			fail_msg("LIKE \"%s\": %lld rows (first \"%s\"), want %lld (\"%s\")", cases[i].q,
+				 (long long)n, first, (long long)cases[i].count, cases[i].first);
+		db_finalize(&st);
+	}
+	arena_free(a);
+}
+
+/* ---- backup ---- */
+
+static const char sql_sum_t[] = "SELECT COALESCE(SUM(n), 0) FROM t";
+
+static void
+test_backup(void **state)
+{
+	struct fx *f = *state;
+	struct db *copy = NULL;
+	struct err e = { 0 };
+	char bpath[64];
+	int64_t v = 0, v2 = 0;
+
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	for (int i = 0; i < 500; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "row%d", i);
+		assert_int_equal(insert_t(f->db, name, i, &e), 0);
+	}
+	assert_int_equal(db_commit(f->db, &e), 0);
+	assert_int_equal(temp_path(bpath, sizeof(bpath)), 0);
+	assert_int_equal(db_backup(f->db, bpath, &e), 0);
+	/* later writes to the source do not reach the copy */
+	assert_int_equal(insert_t(f->db, "after", 1000, &e), 0);
+
+	assert_int_equal(db_open(bpath, DB_READONLY, &copy, &e), 0);
+	assert_true(scalar(copy, sql_count_t) == 500);
+	assert_true(scalar(copy, sql_sum_t) == 499 * 500 / 2);
+	assert_int_equal(db_schema_version(f->db, &v, &e), 0);
+	assert_true(scalar(copy, sql_maxmig) == v);
+	assert_true(scalar(copy, sql_nmig) == scalar(f->db, sql_nmig));
+	db_close(copy);
+	copy = NULL;
+	/* a writable open of the backup can migrate (no-op) and write */
+	assert_int_equal(db_open(bpath, 0, &copy, &e), 0);
+	{
+		int applied = -1;
+
+		assert_int_equal(db_migrate(copy, &applied, &e), 0);
+		assert_int_equal(applied, 0);
+		assert_int_equal(db_schema_version(copy, &v2, &e), 0);
+		assert_true(v2 == v);
+	}
+	assert_int_equal(insert_t(copy, "in copy", 1, &e), 0);
+	assert_true(scalar(copy, sql_count_t) == 501);
+	db_close(copy);
+	remove_db_files(bpath);
+
+	/* an impossible destination is an error, not a crash */
+	err_clear(&e);
+	assert_true(db_backup(f->db, "/nonexistent-houqin-dir/b.db", &e) < 0);
+	assert_true(e.code < 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate_fresh_then_existing, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_open_and_exec_errors, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_named_binds, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_step_row_not_found, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_constraint_conflicts, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_cache_nested, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_cache_full, setup_empty, teardown),
+		cmocka_unit_test(test_like_pattern),
+		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
