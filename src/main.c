@@ -6,11 +6,13 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/files.h"
 #include "core/log.h"
 #include "core/parse.h"
 #include "db/db.h"
 #include "demo.h"
 #include "http/server.h"
+#include "jobs.h"
 #include "modules/org/org.h"
 #include "routes.h"
 
@@ -305,6 +307,7 @@ cmd_serve(struct opts *o)
 	struct server_config cfg = { 0 };
 	struct db_pool *pool = NULL;
 	struct server *srv = NULL;
+	struct jobs *jobs = NULL;
 	struct db *db = NULL;
 	struct err e = { 0 };
 	char addr[64];
@@ -317,6 +320,10 @@ cmd_serve(struct opts *o)
 	if (open_migrated(o->db, 0, &db))
 		return 1;
 	db_close(db);
+	if (files_init(o->data ? o->data : "data", &e)) {	/* attachments under <data>/files */
+		die_err("cannot use the data directory", &e);
+		return 1;
+	}
 	cfg.threads = o->threads ? o->threads : (int)(cores > 0 ? cores : 2);
 	/* block before any thread starts so workers inherit the mask and sigwait gets them */
 	sigemptyset(&sigs);
@@ -338,6 +345,9 @@ cmd_serve(struct opts *o)
 		db_pool_free(pool);
 		return 1;
 	}
+	jobs = jobs_start(pool);
+	if (!jobs)
+		fprintf(stderr, "houqin: cannot start background jobs; reminders are off\n");
 	printf("Houqin %s serving on http://%s:%u/ (database %s, %d threads)\n", HOUQIN_VERSION,
 	       addr, server_port(srv), o->db, cfg.threads);
 	if (o->demo)
@@ -346,6 +356,7 @@ cmd_serve(struct opts *o)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "houqin: signal %d, finishing in-flight requests\n", sig);
 	server_stop(srv);
+	jobs_stop(jobs);
 	db_pool_free(pool);
 	return 0;
 }
@@ -370,7 +381,7 @@ user_add(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 	struct user_in in = { .username = o->argv[1], .display_name = o->name };
 	struct user u;
 	unsigned roles = ROLE_STAFF;
-	char pw[24];
+	char pw[24] = "";
 	int64_t dept;
 
 	if (!o->name || !o->dept || parse_i64(o->dept, 1, INT64_MAX, &dept))
@@ -398,7 +409,7 @@ user_passwd(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 {
 	struct actor cli;
 	struct user u;
-	char pw[24];
+	char pw[24] = "";
 
 	if (!o->password)
 		random_password(pw);
@@ -559,6 +570,7 @@ main(int argc, char **argv)
 		fputs("houqin: libsodium failed to initialise\n", stderr);
 		return 1;
 	}
+	houqin_modules_init();
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;

@@ -6,12 +6,16 @@
 */
 #include "routes.h"
 #include "core/auth.h"
+#include "core/files.h"
+#include "modules/approvals/approvals.h"
 
 #define ADMIN_READERS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR | ROLE_SUPERVISOR)
+#define FILE_UPLOADERS (ROLE_STAFF | ROLE_DEPT_HEAD | ROLE_OFFICE | ROLE_WORKER | ROLE_LEADER | ROLE_FINANCE)
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 static const struct route routes[] = {
 	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
+	{ "GET", "/api/v1/openapi.json", meta_api_openapi, ANY_USER, R_PUBLIC, "接口说明（OpenAPI 3.1）", NULL, NULL, 0 },
 	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0 },
 	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
@@ -21,11 +25,49 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/departments/:id", org_api_dept_get, ANY_USER, 0, "部门详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/departments", org_api_dept_create, ROLE_SYSADMIN, R_WRITE, "新建部门", org_dept_fields, NULL, 0 },
 	{ "PUT", "/api/v1/departments/:id", org_api_dept_update, ROLE_SYSADMIN, R_WRITE, "修改部门", org_dept_fields, NULL, 0 },
-	{ "GET", "/api/v1/users", org_api_user_list, ADMIN_READERS, 0, "用户列表", NULL, NULL, 0 },
+	{ "GET", "/api/v1/users", org_api_user_list, ADMIN_READERS, 0, "用户列表", NULL, org_user_cols, 0 },
 	{ "GET", "/api/v1/users/:id", org_api_user_get, ADMIN_READERS, 0, "用户详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0 },
 	{ "PUT", "/api/v1/users/:id", org_api_user_update, ROLE_SYSADMIN, R_WRITE, "修改用户", org_user_update_fields, NULL, 0 },
 	{ "PUT", "/api/v1/users/:id/roles", org_api_user_roles, ROLE_SECADMIN, R_WRITE, "设置角色", org_roles_fields, NULL, 0 },
+	/* approvals (core/approval.h engine) */
+	{ "GET", "/api/v1/approvals", appr_api_list, ANY_USER, 0, "审批列表（待办/已办/我的申请）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approvals", appr_api_create, ANY_USER, R_WRITE, "提交通用事项申请", appr_request_fields, NULL, 0 },
+	{ "GET", "/api/v1/approvals/approvers", appr_api_approvers, ANY_USER, 0, "选择审批人/代理人", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approvals/:id", appr_api_get, ANY_USER, 0, "审批单详情与审批轨迹", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/decision", appr_api_decide, ANY_USER, R_WRITE, "审批（同意/驳回）", appr_decision_fields, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/withdraw", appr_api_withdraw, ANY_USER, R_WRITE, "撤回申请", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approval-kinds", appr_api_kinds, ANY_USER, 0, "审批事项类型", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approval-rules", appr_api_rule_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "审批规则列表", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approval-rules", appr_api_rule_create, ROLE_OFFICE, R_WRITE, "新建审批规则", appr_rule_fields, NULL, 0 },
+	{ "PUT", "/api/v1/approval-rules/:id", appr_api_rule_update, ROLE_OFFICE, R_WRITE, "修改审批规则", appr_rule_fields, NULL, 0 },
+	{ "GET", "/api/v1/approval-deputies", appr_api_deputy_list, ANY_USER, 0, "我的代理设置", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approval-deputies", appr_api_deputy_add, ANY_USER, R_WRITE, "设置出差代理", appr_deputy_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/approval-deputies/:id", appr_api_deputy_revoke, ANY_USER, R_WRITE, "撤销代理", NULL, NULL, 0 },
+	{ "GET", "/api/v1/audit", aud_api_list, ROLE_SUPERVISOR | ROLE_AUDITOR, 0, "审计日志", NULL, NULL, 0 },
+	{ "GET", "/api/v1/audit/verify", aud_api_verify, ROLE_SUPERVISOR | ROLE_AUDITOR, 0, "校验审计链", NULL, NULL, 0 },
+	{ "GET", "/api/v1/history/:entity/:id", aud_api_history, ANY_USER, 0, "记录的变更历史", NULL, NULL, 0 },
+	/* attachments (core/files.h): business roles upload, supervisors also read, the three admins neither */
+	{ "POST", "/api/v1/attachments", att_api_upload, FILE_UPLOADERS, R_WRITE, "上传附件（?kind=photo|document）", NULL, NULL, FILES_BODY_MAX },
+	{ "GET", "/api/v1/attachments/:id", att_api_get, FILE_UPLOADERS | ROLE_SUPERVISOR, 0, "附件信息", NULL, NULL, 0 },
+	{ "GET", "/api/v1/attachments/:id/content", att_api_content, FILE_UPLOADERS | ROLE_SUPERVISOR, 0, "下载附件", NULL, NULL, 0 },
+	{ "GET", "/api/v1/notifications", notif_api_list, ANY_USER, 0, "我的通知（?unread=true 只看未读）", NULL, notif_cols, 0 },
+	{ "GET", "/api/v1/notifications/unread-count", notif_api_unread_count, ANY_USER, 0, "未读通知数", NULL, NULL, 0 },
+	{ "POST", "/api/v1/notifications/:id/read", notif_api_read, ANY_USER, R_WRITE, "标记通知已读", NULL, NULL, 0 },
+	{ "POST", "/api/v1/notifications/read-all", notif_api_read_all, ANY_USER, R_WRITE, "全部标记已读", NULL, NULL, 0 },
+	{ "GET", "/api/v1/events", notif_api_events, ANY_USER, 0, "实时事件流（SSE：通知与数据变更）", NULL, NULL, 0 },
+	/* business calendar (core/calendar.h): everyone reads, the office edits */
+	{ "GET", "/api/v1/calendar", cal_api_get, ANY_USER, 0, "工作日历：工作时段、节假日与调休（?year=）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/calendar/days/:date", cal_api_day_put, ROLE_OFFICE, R_WRITE, "设置节假日或调休上班日", cal_day_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/calendar/days/:date", cal_api_day_delete, ROLE_OFFICE, R_WRITE, "删除节假日或调休设置", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/calendar/hours", cal_api_hours_put, ROLE_OFFICE, R_WRITE, "设置每日工作时段", cal_hours_fields, NULL, 0 },
+	{ "POST", "/api/v1/calendar/years/:year/confirm", cal_api_year_confirm, ROLE_OFFICE, R_WRITE, "确认本年度节假日安排", NULL, NULL, 0 },
 };
 
 const struct route_table houqin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+void
+houqin_modules_init(void)
+{
+	approvals_register();
+}

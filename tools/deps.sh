@@ -4,7 +4,7 @@
 #   tools/deps.sh build   compiler, libraries, Node.js for the web build
 #   tools/deps.sh test    + cmocka, libcurl, Chromium and CJK fonts for the tests
 set -eu
-build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev"
+build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev libxlsxwriter-dev"
 test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl"
 want=$build
 [ "${1:-build}" = test ] && want="$build $test"

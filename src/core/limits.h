@@ -7,6 +7,8 @@
 #define BODY_MAX (1024 * 1024)		/* JSON request body */
 #define PAGE_MAX 200			/* per_page ceiling */
 #define PAGE_DEFAULT 20
+#define EXPORT_MAX 50000		/* rows in one ?format=csv|xlsx export */
+#define EXPORT_BYTES_MAX (64 * 1024 * 1024)	/* size of one exported file */
 #define TEXT_MAX 4096			/* free text fields */
 #define NAME_MAX_CHARS 64		/* names, titles (characters, not bytes) */
 #define URL_PATH_MAX 1024

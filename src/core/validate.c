@@ -29,12 +29,18 @@ val_bit(const struct field *spec, const char *name)
 	return 0;
 }
 
+/* Only white space, including the ideographic space U+3000 (E3 80 80) of Chinese input. */
 static int
 blank(const char *s)
 {
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+			s += 3;
+		else
 			return 0;
+	}
 	return 1;
 }
 
@@ -115,10 +121,10 @@ check_one(struct arena *a, const struct field *f, const json_t *v, char *base, s
 	void *dst = base + f->off;
 	int64_t n;
 
+	if (json_is_null(v) && !f->required && f->type != F_ID && f->type != F_JSON)
+		return 0;	/* an optional field sent as null keeps the caller's default */
 	switch (f->type) {
 	case F_STR:
-		if (json_is_null(v) && !f->required)
-			return 0;
 		return check_str(f, v, (const char **)dst, e);
 	case F_ENUM:
 		return check_enum(f, v, (const char **)dst, e);
@@ -157,6 +163,9 @@ check_one(struct arena *a, const struct field *f, const json_t *v, char *base, s
 		return 0;
 	case F_STRLIST:
 		return check_list(a, f, v, (struct strlist *)dst, e);
+	case F_JSON:
+		*(const json_t **)dst = v;
+		return 0;
 	}
 	return -1;
 }

@@ -2,7 +2,9 @@
 ** core/validate.h: declarative input specs. A field table describes a JSON
 ** object; val_object() checks it and writes the values into a C struct.
 ** Every bad field is reported in e->fields (field-level messages for the UI);
-** unknown keys are rejected. Strings are borrowed from the JSON value, which
+** unknown keys are rejected (e->fields[0].name then points into the JSON,
+** alive as long as the request). An optional field sent as null keeps the
+** caller's default (F_ID stores 0). Strings are borrowed from the JSON value, which
 ** the request arena keeps alive.
 */
 #ifndef HOUQIN_VALIDATE_H
@@ -17,11 +19,12 @@ struct err;
 enum field_type {
 	F_STR,		/* const char *; min/max in characters; trimmed input must be non-empty if required */
 	F_ID,		/* int64_t > 0; null allowed if !required (stored as 0) */
-	F_INT,		/* int64_t in [min, max] */
+	F_INT,		/* int64_t in [min, max]; null allowed if !required (default kept) */
 	F_BOOL,		/* int 0/1 */
 	F_ENUM,		/* const char * from .enums (NULL-terminated) */
 	F_TIME,		/* int64_t ms from ISO-8601 string */
 	F_STRLIST,	/* struct strlist; each item from .enums if set */
+	F_JSON,		/* const json_t * borrowed as is; the handler checks its shape */
 };
 
 struct strlist {

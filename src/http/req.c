@@ -103,6 +103,11 @@ req_page(const struct req *rq, struct page *pg, struct err *e)
 	int64_t per = PAGE_DEFAULT;
 
 	pg->page = 1;
+	if (rq->export_format) {
+		pg->per_page = EXPORT_MAX;
+		pg->offset = 0;
+		return 0;
+	}
 	if (req_query_i64(rq, "page", 1, 1000000, &pg->page, e))
 		return e->code;
 	/* clamp rather than reject: a client asking for 10000 gets PAGE_MAX */

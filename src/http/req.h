@@ -40,6 +40,7 @@ struct req {
 	struct actor *user;	/* NULL on public routes without a session */
 	int via_cookie;		/* authenticated by session cookie (CSRF applies) */
 	const char *set_cookie;	/* session cookie to send (login/logout) */
+	int export_format;	/* enum export_format: set by the router for ?format=csv|xlsx */
 };
 
 /* Case-insensitive header lookup; NULL if absent. */
@@ -62,7 +63,11 @@ int req_json_fields(struct req *rq, const struct field *spec, void *out, uint32_
 int req_query_i64(const struct req *rq, const char *name, int64_t min, int64_t max,
 		  int64_t *out, struct err *e);
 
-/* ?page=&per_page= with defaults 1 and PAGE_DEFAULT; per_page clamped to PAGE_MAX. */
+/*
+** ?page=&per_page= with defaults 1 and PAGE_DEFAULT; per_page clamped to PAGE_MAX.
+** In an export request (rq->export_format) page and per_page are ignored: page 1
+** with per_page EXPORT_MAX, so the export holds every row the filters select.
+*/
 struct page {
 	int64_t page, per_page, offset;
 };

@@ -3,8 +3,11 @@
 */
 #include "http/resp.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/export.h"
 #include "core/json.h"
+#include "core/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +59,21 @@ resp_body(struct resp *rs, int status, const char *content_type, const char *bod
 	return 0;
 }
 
+static void
+decref(void *p)
+{
+	json_decref(p);
+}
+
 int
 resp_json(struct resp *rs, int status, json_t *j)
 {
+	if (rs->keep_json && status == 200 && j) {
+		if (arena_defer(rs->arena, decref, j))
+			return ERR_NOMEM;	/* j was released */
+		rs->json = j;
+		return resp_body(rs, status, "application/json; charset=utf-8", "", 0);
+	}
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	char *copy = s ? arena_strdup(rs->arena, s) : NULL;
 
@@ -98,4 +113,70 @@ resp_error(struct resp *rs, const struct err *e)
 	if (e->code == ERR_UNAVAILABLE || e->code == ERR_NOMEM)
 		resp_header(rs, "Retry-After", "5");
 	return resp_json(rs, i < 0 ? 500 : err_table[i].status, json_pack("{s:o}", "error", err));
+}
+
+/* RFC 5987 value: UTF-8 bytes, everything but attr-char percent-encoded. */
+static char *
+ext_value(struct arena *a, const char *name, const char *ext)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT(4096);
+	char *out = NULL;
+	int rc = buf_adds(&b, "UTF-8''");
+
+	for (const unsigned char *p = (const unsigned char *)name; !rc && *p; p++) {
+		char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p))
+			rc = buf_add(&b, p, 1);
+		else
+			rc = buf_add(&b, esc, 3);
+	}
+	if (!rc)
+		rc = buf_printf(&b, ".%s", ext);
+	if (!rc)
+		out = arena_strdup(a, b.p);
+	buf_free(&b);
+	return out;
+}
+
+int
+resp_export(struct resp *rs, int format, const struct export_col *cols, const char *name,
+	    struct err *e)
+{
+	const json_t *items = json_is_array(rs->json) ? rs->json
+						       : json_object_get(rs->json, "items");
+	json_int_t total = json_integer_value(json_object_get(rs->json, "total"));
+	struct buf out = BUF_INIT(EXPORT_BYTES_MAX);
+	const char *ext = export_ext(format), *value;
+	char *file, *disp;
+	size_t len;
+	int rc;
+
+	if (!json_is_array(items) || !ext || !cols)
+		return err_set(e, ERR_DB, NULL, "export: the handler kept no list");
+	if (total > EXPORT_MAX)
+		return err_setx(e, ERR_RULE, "export_too_large", "format",
+				"一次最多导出 %d 行，当前条件共 %lld 行，请缩小筛选范围",
+				EXPORT_MAX, (long long)total);
+	rc = format == EXPORT_XLSX ? export_xlsx(items, cols, name, &out, e)
+				   : export_csv(items, cols, &out);
+	if (rc) {
+		buf_free(&out);
+		if (rc == ERR_TOO_LARGE)
+			return err_setx(e, ERR_RULE, "export_too_large", "format",
+					"导出文件超过 %d MB，请缩小筛选范围",
+					EXPORT_BYTES_MAX / (1024 * 1024));
+		return e->code ? e->code : err_set(e, rc, NULL, "export failed");
+	}
+	file = buf_take(&out, &len);
+	if (arena_defer(rs->arena, free, file))
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	value = ext_value(rs->arena, name && *name ? name : "export", ext);
+	disp = value ? arena_printf(rs->arena, "attachment; filename=\"export.%s\"; filename*=%s",
+				    ext, value) : NULL;
+	if (!disp || resp_header(rs, "Content-Disposition", disp))
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rs->json = NULL;
+	return resp_body(rs, 200, export_mime(format), file, len);
 }

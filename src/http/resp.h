@@ -23,6 +23,12 @@ struct resp {
 	struct {
 		const char *name, *value;
 	} headers[RESP_HEADERS_MAX];
+	/*
+	** Exports: the router sets keep_json, and resp_json then keeps a 200
+	** body in json (owned by the arena) unrendered for resp_export.
+	*/
+	int keep_json;
+	json_t *json;
 };
 
 /* Render j (stolen) as the JSON body with status. 0 or ERR_NOMEM. */
@@ -37,6 +43,17 @@ int resp_header(struct resp *rs, const char *name, const char *value);
 ** (e.g. a failed login records the attempt) and then return 0.
 */
 int resp_error(struct resp *rs, const struct err *e);
+/*
+** Turn the kept list response ({"items":[...],"total":N}) into a download:
+** format is EXPORT_CSV or EXPORT_XLSX, cols the route's columns, name the
+** file name without extension (the route's Chinese summary). Sets
+** Content-Type and Content-Disposition (RFC 6266/5987 UTF-8 name).
+** ERR_RULE "export_too_large" when total exceeds EXPORT_MAX; ERR_DB when the
+** handler kept no list; errors of export_csv/export_xlsx.
+*/
+struct export_col;
+int resp_export(struct resp *rs, int format, const struct export_col *cols, const char *name,
+		struct err *e);
 /* HTTP status for an error code. */
 int resp_status_for(int code);
 

@@ -6,12 +6,14 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/export.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/session.h"
+#include "http/sse.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -118,6 +120,30 @@ authorize(const struct route *r, struct req *rq, struct err *e)
 	return 0;
 }
 
+/*
+** ?format=csv|xlsx: only on GET routes with export columns. Marks the request
+** (req_page then returns every row up to EXPORT_MAX) and asks resp_json to keep
+** the list for resp_export.
+*/
+static int
+export_format(const struct route *r, struct req *rq, struct resp *rs, struct err *e)
+{
+	const char *f = req_query(rq, "format");
+
+	if (!f || !*f)
+		return 0;
+	if (!r->cols || strcmp(r->method, "GET") != 0)
+		return err_set(e, ERR_INVALID, "format", "此接口不支持导出");
+	if (strcmp(f, "csv") == 0)
+		rq->export_format = EXPORT_CSV;
+	else if (strcmp(f, "xlsx") == 0)
+		rq->export_format = EXPORT_XLSX;
+	else
+		return err_set(e, ERR_INVALID, "format", "导出格式应为 csv 或 xlsx");
+	rs->keep_json = 1;
+	return 0;
+}
+
 static int
 run_write(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
 	  struct err *e)
@@ -134,6 +160,8 @@ run_write(const struct route *r, struct db_pool *pool, struct req *rq, struct re
 			rc = db_commit(w, e);
 	}
 	db_pool_writer_unlock(pool);
+	if (!rc)
+		sse_wake();	/* committed: open event streams look for new events */
 	return rc;
 }
 
@@ -158,13 +186,18 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 	if (!rc)
 		rc = authorize(r, rq, &e);
 	if (!rc)
+		rc = export_format(r, rq, rs, &e);
+	if (!rc)
 		rc = (r->flags & R_WRITE) ? run_write(r, pool, rq, rs, &e) : r->fn(rq, rs, &e);
+	if (!rc && rq->export_format && rs->status == 200)
+		rc = resp_export(rs, rq->export_format, r->cols, r->summary, &e);
 	if (rc) {
 		if (resp_status_for(rc) >= 500)
 			log_msg(LOG_ERROR, LOG_MOD, "%s %s failed: %s", rq->method, rq->path, e.msg);
 		if (!e.code)
 			e.code = rc;
 		rs->nheaders = 0;
+		rs->keep_json = 0;
 		resp_error(rs, &e);
 	}
 	if (rq->set_cookie)

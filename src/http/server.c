@@ -13,6 +13,7 @@
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/router.h"
+#include "http/sse.h"
 #include "http/static.h"
 
 #include <arpa/inet.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define LOG_MOD "http"
@@ -37,6 +39,7 @@ struct server {
 	struct server_config cfg;
 	struct static_root *web;
 	atomic_uint_fast64_t next_id;
+	int sse;	/* the event hub was started (http/sse.c) */
 };
 
 struct ctx {
@@ -138,6 +141,24 @@ send_resp(struct MHD_Connection *conn, const struct req *rq, struct resp *rs)
 	return ok;
 }
 
+/* GET /api/v1/events: the handler opened an event stream; MHD pulls it from sse.c. */
+static enum MHD_Result
+send_stream(struct MHD_Connection *conn, const struct req *rq, struct resp *rs,
+	    struct sse_stream *st)
+{
+	struct MHD_Response *r = sse_response(st, conn);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
+	for (int i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+	add_common_headers(r, rq->path);	/* Cache-Control: no-store; never gzip */
+	ok = MHD_queue_response(conn, (unsigned)rs->status, r);
+	MHD_destroy_response(r);	/* the stream is freed when MHD is done with it */
+	return ok;
+}
+
 static void
 access_line(const struct server *s, const struct req *rq, const struct resp *rs, int64_t us)
 {
@@ -162,6 +183,7 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 {
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
+	struct sse_stream *st;
 	enum MHD_Result ok;
 
 	rq.arena = c->arena;
@@ -183,7 +205,13 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 		router_dispatch(s->cfg.routes, s->cfg.pool, &rq, &rs);
 	else
 		static_serve(s->web, &rq, &rs);
-	ok = send_resp(conn, &rq, &rs);
+	st = sse_take_pending();
+	if (st && rs.status == 200) {
+		ok = send_stream(conn, &rq, &rs, st);
+	} else {
+		sse_discard(st);
+		ok = send_resp(conn, &rq, &rs);
+	}
 	access_line(s, &rq, &rs, mono_us() - c->t0_us);
 	log_set_request(0);
 	return ok;
@@ -263,12 +291,31 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_msg(LOG_WARN, "mhd", "%s", line);
 }
 
+/*
+** Connections MHD may hold: the fd budget minus room for the database, logs
+** and static files. Event streams may take at most half of it, so open tabs
+** can never lock the API out.
+*/
+static unsigned
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		n = rl.rlim_cur == RLIM_INFINITY ? 65536 : rl.rlim_cur;
+	if (n > 65536)
+		n = 65536;
+	return n > 256 ? (unsigned)(n - 128) : 128;
+}
+
 int
 server_start(const struct server_config *cfg, struct server **out, struct err *e)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	struct sockaddr_in sa = { 0 };
 	struct err ignored = { 0 };
+	unsigned conns = connection_limit();
 
 	if (!s)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
@@ -281,13 +328,23 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 		server_stop(s);
 		return err_set(e, ERR_INVALID, "listen", "bad listen address");
 	}
-	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	if (sse_start(cfg->pool, conns / 2 < SSE_MAX_TOTAL ? (int)(conns / 2) : SSE_MAX_TOTAL,
+		      e)) {
+		server_stop(s);
+		return e->code;
+	}
+	s->sse = 1;
+	/* suspend/resume: idle event streams are parked, not holding a worker */
+	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+					MHD_ALLOW_SUSPEND_RESUME,
+				0, NULL, NULL,
 				handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)(cfg->threads > 0 ? cfg->threads : 1),
 				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_END);
 	if (!s->d) {
 		server_stop(s);
 		return err_set(e, ERR_UNAVAILABLE, "listen", "cannot listen on %s:%u",
@@ -310,8 +367,12 @@ server_stop(struct server *s)
 {
 	if (!s)
 		return;
+	if (s->sse)
+		sse_shutdown();	/* MHD_stop_daemon must not meet a suspended stream */
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	if (s->sse)
+		sse_free();
 	static_free(s->web);
 	free(s);
 }

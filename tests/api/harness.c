@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/files.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "http/server.h"
@@ -73,6 +74,7 @@ hq_start(struct hq_server *s)
 	if (sodium_init() < 0)
 		fail("sodium_init", NULL);
 	auth_set_fast_hashing(1);
+	houqin_modules_init();
 	log_set_level(LOG_ERROR);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	snprintf(s->dir, sizeof(s->dir), "/tmp/houqin-test-XXXXXX");
@@ -80,6 +82,8 @@ hq_start(struct hq_server *s)
 		fail("mkdtemp", NULL);
 	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
 	make_web_root(s);
+	if (files_init(s->dir, &e))	/* attachments under <dir>/files */
+		fail("files_init", &e);
 	if (db_pool_new(s->db_path, 2, &s->pool, &e))
 		fail("pool", &e);
 	w = db_pool_writer(s->pool);
@@ -215,8 +219,8 @@ collect(char *ptr, size_t size, size_t n, void *ud)
 }
 
 static long
-perform(CURL *h, const char *method, const char *url, const char *body,
-	struct curl_slist *hdrs, struct hq_resp *out)
+perform_len(CURL *h, const char *method, const char *url, const char *body, size_t body_len,
+	    struct curl_slist *hdrs, struct hq_resp *out)
 {
 	struct sink b = { 0 }, hd = { 0 };
 	CURLcode rc;
@@ -232,7 +236,7 @@ perform(CURL *h, const char *method, const char *url, const char *body,
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &hd);
 	if (body) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	} else {
 		/* reset any body left from an earlier request on this handle */
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -252,6 +256,13 @@ perform(CURL *h, const char *method, const char *url, const char *body,
 	if (b.p && b.len)
 		out->json = json_loadb(b.p, b.len, 0, NULL);
 	return out->status;
+}
+
+static long
+perform(CURL *h, const char *method, const char *url, const char *body,
+	struct curl_slist *hdrs, struct hq_resp *out)
+{
+	return perform_len(h, method, url, body, body ? strlen(body) : 0, hdrs, out);
 }
 
 long
@@ -349,4 +360,35 @@ hq_header(const struct hq_resp *r, const char *name, char *buf, size_t size)
 		p = eol ? eol + 2 : p + len;
 	}
 	return NULL;
+}
+
+long
+hq_req_bin(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+	   const char *content_type, const char *header, const void *body, size_t len,
+	   struct hq_resp *out)
+{
+	struct curl_slist *h = NULL;
+	char url[1024], line[300];
+	long status;
+
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	snprintf(line, sizeof(line), "Content-Type:%s%s", content_type ? " " : "",
+		 content_type ? content_type : "");
+	h = curl_slist_append(h, line);
+	if (!header || strncasecmp(header, "Expect:", 7) != 0)
+		h = curl_slist_append(h, "Expect:");
+	if (header)
+		h = curl_slist_append(h, header);
+	if (c->csrf[0] && !c->no_csrf) {
+		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
+		h = curl_slist_append(h, line);
+	}
+	if (c->bearer[0]) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", c->bearer);
+		h = curl_slist_append(h, line);
+	}
+	curl_easy_setopt(c->curl, CURLOPT_PATH_AS_IS, 0L);
+	status = perform_len(c->curl, method, url, body ? body : "", len, h, out);
+	curl_slist_free_all(h);
+	return status;
 }

@@ -60,6 +60,15 @@ long hq_req(struct hq_server *s, struct hq_client *c, const char *method, const 
 /* Raw path, not normalised by curl (for traversal tests), with optional extra header. */
 long hq_raw(struct hq_server *s, const char *method, const char *path, const char *header,
 	    struct hq_resp *out);
+/*
+** Send body[0..len) as is (binary-safe) with Content-Type content_type (NULL:
+** none) and one optional extra header line ("X-Filename: a.png"; an
+** "Expect: 100-continue" line replaces the default empty Expect); CSRF and
+** bearer as in hq_req. For uploads.
+*/
+long hq_req_bin(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+		const char *content_type, const char *header, const void *body, size_t len,
+		struct hq_resp *out);
 void hq_resp_free(struct hq_resp *r);
 /* Error code string of a JSON error response, or "" */
 const char *hq_err_code(const struct hq_resp *r);

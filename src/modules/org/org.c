@@ -645,7 +645,7 @@ org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int6
 	if (!roles)
 		return err_set(e, ERR_INVALID, "roles", "至少保留一个角色");
 	rc = org_user_get(db, a, who, id, &cur, e);
-	if (!rc && who && who->id == id)
+	if (!rc && who->id == id)
 		return err_setx(e, ERR_RULE, "self_grant", "roles", "不能修改自己的角色");
 	if (!rc)
 		rc = set_roles(db, id, roles, e);

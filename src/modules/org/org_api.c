@@ -102,6 +102,21 @@ const struct field org_roles_fields[] = {
 	{ 0 }
 };
 
+/* 用户列表 export (GET /api/v1/users?format=csv|xlsx). */
+static const char *const active_codes[] = { "true", "false", NULL };
+static const char *const active_labels[] = { "启用", "停用", NULL };
+const struct export_col org_user_cols[] = {
+	{ .key = "username", .header = "登录名" },
+	{ .key = "display_name", .header = "姓名" },
+	{ .key = "phone", .header = "电话" },
+	{ .key = "department.name", .header = "部门" },
+	{ .key = "roles", .header = "角色", .codes = role_codes, .labels = role_labels },
+	{ .key = "active", .header = "状态", .kind = EXP_BOOL, .codes = active_codes,
+	  .labels = active_labels },
+	{ .key = "updated_at", .header = "更新时间", .kind = EXP_TIME },
+	{ 0 }
+};
+
 int
 org_api_health(struct req *rq, struct resp *rs, struct err *e)
 {

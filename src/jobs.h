@@ -1,0 +1,23 @@
+/*
+** jobs.h: background jobs run by `houqin serve` once a minute (approval
+** reminders now; SLA watch and preventive maintenance later). Each job runs
+** in its own write transaction on the pool's writer, so a failure rolls back
+** only that job. Jobs must be idempotent: they record what they did in the
+** same transaction (e.g. reminded_at), so restarts never repeat an action.
+*/
+#ifndef HOUQIN_JOBS_H
+#define HOUQIN_JOBS_H
+
+#include <stdint.h>
+
+struct db_pool;
+struct jobs;
+
+/* Run every job once at `now` (tests call this with a moved clock). Returns the number that failed. */
+int jobs_run_once(struct db_pool *pool, int64_t now);
+/* Start the once-a-minute thread; NULL on failure. */
+struct jobs *jobs_start(struct db_pool *pool);
+/* Stop the thread and wait for a running job to finish. NULL is a no-op. */
+void jobs_stop(struct jobs *j);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+** modules/audit/audit_api.c: HTTP handlers of the audit log browser, chain
+** verification and entity history. Thin: parse the query -> call auditlog.c
+** (or core/audit.c's aud_verify) -> encode.
+*/
+#include "routes.h"
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/parse.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "modules/audit/auditlog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DAY_MS (24 * 3600 * 1000LL)
+#define ACTOR_Q_MAX 64	/* characters of the actor search text */
+
+/*
+** ?from= / ?to=: a date (YYYY-MM-DD, a Shanghai day) or an ISO-8601 instant.
+** `to` is inclusive: a date means up to the end of that day, an instant up
+** to and including that millisecond. *out is the bound for at >= from /
+** at < to. 0 or ERR_INVALID.
+*/
+static int
+parse_when(const char *s, int is_to, int64_t *out)
+{
+	if (iso_to_ms(s, out))
+		return ERR_INVALID;
+	if (is_to)
+		*out += strlen(s) == 10 ? DAY_MS : 1;
+	return 0;
+}
+
+static void
+bad_code(const char *v, const char *name, int *bad, struct err *e)
+{
+	if (v && *v && !aud_code_ok(v)) {
+		err_field(e, name, "取值无效");
+		*bad = 1;
+	}
+}
+
+/* Query -> filter; every bad parameter is listed in e->fields (400). */
+static int
+audit_filter(struct req *rq, struct aud_filter *f, struct page *pg, struct err *e)
+{
+	const char *entity = req_query(rq, "entity"), *action = req_query(rq, "action");
+	const char *actor = req_query(rq, "actor");
+	const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
+	struct err one = { 0 };
+	int bad = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (req_page(rq, pg, &one)) {
+		err_field(e, one.nfields ? one.fields[0].name : "page", "%s",
+			  one.nfields ? one.fields[0].msg : "取值无效");
+		bad = 1;
+	}
+	if (req_query_i64(rq, "actor_id", 1, INT64_MAX, &f->actor_id, &one)) {
+		err_field(e, "actor_id", "应为正整数");
+		bad = 1;
+	}
+	if (req_query_i64(rq, "entity_id", 1, INT64_MAX, &f->entity_id, &one)) {
+		err_field(e, "entity_id", "应为正整数");
+		bad = 1;
+	}
+	bad_code(entity, "entity", &bad, e);
+	bad_code(action, "action", &bad, e);
+	if (actor && *actor) {
+		long chars = utf8_chars(actor, strlen(actor));
+		if (chars < 0 || chars > ACTOR_Q_MAX) {
+			err_field(e, "actor", "不能超过 %d 个字符", ACTOR_Q_MAX);
+			bad = 1;
+		}
+		f->actor = actor;
+	}
+	if (from && *from && parse_when(from, 0, &f->from_ms)) {
+		err_field(e, "from", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
+		bad = 1;
+	}
+	if (to && *to && parse_when(to, 1, &f->to_ms)) {
+		err_field(e, "to", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
+		bad = 1;
+	}
+	if (!bad && from && *from && to && *to && f->from_ms >= f->to_ms) {
+		err_field(e, "to", "结束时间不能早于开始时间");
+		bad = 1;
+	}
+	if (f->entity_id && !(entity && *entity)) {
+		err_field(e, "entity_id", "按记录编号查询时须同时指定对象类型");
+		bad = 1;
+	}
+	if (bad) {
+		e->code = ERR_INVALID;
+		e->slug = "invalid";
+		snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+		return ERR_INVALID;
+	}
+	f->entity = entity && *entity ? entity : NULL;
+	f->action = action && *action ? action : NULL;
+	f->limit = pg->per_page;
+	f->offset = pg->offset;
+	return 0;
+}
+
+static json_t *
+page_json(const struct aud_item *items, size_t n, int full, int64_t total,
+	  const struct page *pg)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, aud_item_json(&items[i], full));
+	return json_pack("{so sI sI sI}", "items", arr, "total", (json_int_t)total, "page",
+			 (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page);
+}
+
+int
+aud_api_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct aud_filter f;
+	struct page pg;
+	struct aud_item *items;
+	size_t n;
+	int64_t total;
+
+	if (audit_filter(rq, &f, &pg, e) ||
+	    aud_list(rq->db, rq->arena, rq->user, &f, &items, &n, &total, e))
+		return e->code;
+	return resp_json(rs, 200, page_json(items, n, 1, total, &pg));
+}
+
+int
+aud_api_verify(struct req *rq, struct resp *rs, struct err *e)
+{
+	int64_t bad = 0, count = 0;
+
+	if (aud_verify(rq->db, &bad, &count, e))
+		return e->code;
+	if (bad)
+		return resp_json(rs, 200, json_pack("{sb sI sI}", "ok", 0, "first_broken_id",
+						    (json_int_t)bad, "count", (json_int_t)count));
+	return resp_json(rs, 200, json_pack("{sb sI}", "ok", 1, "count", (json_int_t)count));
+}
+
+int
+aud_api_history(struct req *rq, struct resp *rs, struct err *e)
+{
+	const char *entity = rq->nparams > 0 ? rq->params[0] : NULL;
+	struct page pg;
+	struct aud_item *items;
+	size_t n;
+	int64_t id, total;
+
+	if (!aud_code_ok(entity))
+		return err_setx(e, ERR_NOT_FOUND, "unknown_entity", NULL, "该类对象没有变更记录");
+	if (req_path_id(rq, 1, &id, e) || req_page(rq, &pg, e) ||
+	    aud_history(rq->db, rq->arena, rq->user, entity, id, pg.per_page, pg.offset, &items,
+			&n, &total, e))
+		return e->code;
+	return resp_json(rs, 200, page_json(items, n, 0, total, &pg));
+}
