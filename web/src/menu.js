@@ -12,6 +12,7 @@ import {
   Lightning,
   Money,
   Monitor,
+  Notebook,
   OfficeBuilding,
   Reading,
   Setting,
@@ -22,12 +23,24 @@ import {
   View,
   WarningFilled,
 } from '@element-plus/icons-vue'
+import { Finished, List, Operation, Share, Stamp, Tickets } from '@element-plus/icons-vue'
 
 const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 const MANAGERS = ['office', 'leader', 'finance', 'supervisor']
 
 export const menu = [
   { key: 'home', path: '/', icon: HomeFilled, roles: [], ready: true },
+  {
+    key: 'approvals',
+    icon: Stamp,
+    children: [
+      { key: 'approvalTodo', path: '/approvals/todo', icon: List, roles: [], ready: true },
+      { key: 'approvalDecided', path: '/approvals/decided', icon: Finished, roles: [], ready: true },
+      { key: 'approvalRequests', path: '/approvals/requests', icon: Tickets, roles: [], ready: true },
+      { key: 'approvalDeputies', path: '/approvals/deputies', icon: Share, roles: [], ready: true },
+      { key: 'approvalRules', path: '/approvals/rules', icon: Operation, roles: ['office'], ready: true },
+    ],
+  },
   { key: 'workorders', path: '/workorders', icon: Tools, roles: EVERYONE, ready: false },
   { key: 'vehicles', path: '/vehicles', icon: Van, roles: EVERYONE, ready: false },
   { key: 'supplies', path: '/supplies', icon: Box, roles: EVERYONE, ready: false },
@@ -48,7 +61,10 @@ export const menu = [
     icon: Setting,
     children: [
       { key: 'departments', path: '/admin/departments', icon: OfficeBuilding, roles: ['sysadmin'], ready: true },
-      { key: 'users', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor'], ready: true },
+      { key: 'users', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor', 'supervisor'], ready: true },
+      // The office edits the calendar; sysadmin may look (the API lets every signed-in user read).
+      { key: 'calendar', path: '/admin/calendar', icon: Calendar, roles: ['office', 'sysadmin'], ready: true },
+      { key: 'audit', path: '/admin/audit', icon: Notebook, roles: ['supervisor', 'auditor'], ready: true },
     ],
   },
 ]

@@ -1,0 +1,174 @@
+// Browser test of the shared print layout (PrintSheet.vue + print.css) and of list
+// exports, on 用户管理: export CSV/Excel with the page's filters (a real download),
+// then the print preview of the same filtered list, printed to an A4 PDF with the
+// app chrome hidden. window.print() is never called: print media is emulated.
+//
+//   HOUQIN_URL=http://127.0.0.1:18080 node --test tests/e2e/print.test.mjs
+//
+// Needs a server on a fresh `--demo` database (tests/e2e/run.sh starts one), the
+// web UI built, and /usr/bin/chromium. Output (PDF, screenshots) in tests/e2e/out/.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+
+const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
+const ADMIN_USER = process.env.HOUQIN_ADMIN_USER || 'admin'
+const ADMIN_PASSWORD = process.env.HOUQIN_ADMIN_PASSWORD || 'Demo@2026'
+const OUT = fileURLToPath(new URL('./out/', import.meta.url))
+const $ = (name) => `[data-test="${name}"]`
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+const HEADER_ROW = '登录名,姓名,电话,部门,角色,状态,更新时间'
+
+let browser
+
+before(async () => {
+  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
+  mkdirSync(OUT, { recursive: true })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  })
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+async function openPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15000)
+  const problems = []
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text())
+  })
+  return { context, page, problems }
+}
+
+async function loginAsAdmin(page) {
+  await page.goto(`${BASE}/login`)
+  await page.locator($('login-username')).fill(ADMIN_USER)
+  await page.locator($('login-password')).fill(ADMIN_PASSWORD)
+  await page.locator($('login-submit')).click()
+  await page.locator($('home-welcome')).waitFor()
+}
+
+// The users list as the API sees it, with the session of the page.
+async function apiTotal(page, q) {
+  return page.evaluate(async (query) => {
+    const res = await fetch(`/api/v1/users?q=${encodeURIComponent(query)}`, { credentials: 'same-origin' })
+    return (await res.json()).total
+  }, q)
+}
+
+async function exportVia(page, item) {
+  await page.locator($('user-export-button')).click()
+  const menuItem = page.locator($(item)).filter({ visible: true })
+  const [download] = await Promise.all([page.waitForEvent('download'), menuItem.click()])
+  const path = await download.path()
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) }
+}
+
+const visible = (page, selector) => page.locator(selector).first().isVisible()
+
+test('users: export CSV and Excel with the filters, then print the list on A4', { timeout: 90000 }, async () => {
+  const { context, page, problems } = await openPage()
+  try {
+    await loginAsAdmin(page)
+    await page.locator($('menu-users')).click()
+    await page.waitForURL(/\/admin\/users/)
+    await page.locator(`${$('user-table')} .el-table__row`).first().waitFor()
+    await page.locator($('user-search')).fill('staff1')
+    await page.locator($('user-search')).press('Enter')
+    const expected = await apiTotal(page, 'staff1')
+    assert.ok(expected >= 2 && expected < 20, `demo data has a few staff1* users, got ${expected}`)
+
+    // CSV: UTF-8 with BOM, Chinese header row, one line per filtered user
+    const csv = await exportVia(page, 'user-export-csv')
+    assert.equal(csv.name, '用户列表.csv')
+    assert.deepEqual(csv.bytes.subarray(0, 3), BOM, 'CSV starts with the UTF-8 BOM')
+    const lines = csv.bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean)
+    assert.equal(lines[0], HEADER_ROW)
+    assert.equal(lines.length - 1, expected, 'same filters as the list')
+    for (const line of lines.slice(1)) assert.match(line, /^staff1/)
+
+    // Excel: a ZIP (xlsx) container with the Chinese name
+    const xlsx = await exportVia(page, 'user-export-xlsx')
+    assert.equal(xlsx.name, '用户列表.xlsx')
+    assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK')
+
+    // print preview of the same filtered list, inside the app
+    await page.locator($('user-print')).click()
+    await page.waitForURL(/\/print\/users\?q=staff1/)
+    const sheet = page.locator($('print-sheet'))
+    await sheet.waitFor()
+    await page.locator(`${$('print-users')} tbody tr`).nth(expected - 1).waitFor()
+    assert.equal(await page.locator(`${$('print-users')} tbody tr`).count(), expected)
+    assert.equal(await page.locator($('print-title')).innerText(), '用户名单')
+    assert.ok((await page.locator($('print-agency')).innerText()).length > 0, 'agency name on the sheet')
+    assert.match(await page.locator($('print-fields')).innerText(), /staff1/)
+    assert.equal(await page.locator(`${$('print-signatures')} .sign-box`).count(), 2)
+    assert.match(await page.locator($('print-time')).innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
+    assert.ok(await visible(page, '.el-aside'), 'sidebar shown on screen')
+    await page.screenshot({ path: `${OUT}print-1-preview.png`, fullPage: true, animations: 'disabled' })
+
+    // print media: only the sheet
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await visible(page, '.el-aside'), false, 'sidebar hidden when printing')
+    assert.equal(await visible(page, '.el-header'), false, 'header hidden when printing')
+    assert.equal(await visible(page, $('print-now')), false, 'toolbar hidden when printing')
+    assert.ok(await sheet.isVisible(), 'the sheet is printed')
+    const sheetBox = await sheet.boundingBox()
+    assert.ok(sheetBox.x < 20, `sheet starts at the page edge when printing, x=${sheetBox.x}`)
+    const pdfPath = `${OUT}users-print.pdf`
+    await page.pdf({ path: pdfPath, preferCSSPageSize: true, printBackground: true })
+    const pdf = readFileSync(pdfPath)
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-')
+    assert.ok(statSync(pdfPath).size > 5000)
+    // @page { size: A4 }: 210 × 297 mm = 595 × 842 pt (Chromium rounds to whole CSS pixels)
+    const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf.toString('latin1'))
+    assert.ok(box, 'PDF has a MediaBox')
+    assert.ok(Math.abs(Number(box[1]) - 595.3) < 2 && Math.abs(Number(box[2]) - 841.9) < 2, `A4 page, got ${box[1]} × ${box[2]} pt`)
+
+    await page.emulateMedia({ media: 'screen' })
+    assert.ok(await visible(page, '.el-aside'), 'sidebar back on screen')
+
+    // back to the list, filters kept
+    await page.locator($('print-back')).click()
+    await page.waitForURL(/\/admin\/users\?q=staff1/)
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('hq-print')), false)
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
+
+test('a long list prints over several A4 pages', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage()
+  try {
+    await loginAsAdmin(page)
+    await page.goto(`${BASE}/print/users`)
+    const total = await apiTotal(page, '')
+    await page.locator(`${$('print-users')} tbody tr`).nth(total - 1).waitFor()
+    await page.emulateMedia({ media: 'print' })
+    const pdfPath = `${OUT}users-print-all.pdf`
+    await page.pdf({ path: pdfPath, preferCSSPageSize: true, printBackground: true })
+    const pages = (readFileSync(pdfPath).toString('latin1').match(/\/Type\s*\/Page\b/g) || []).length
+    assert.ok(pages >= 2, `${total} users should need more than one page, got ${pages}`)
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
