@@ -29,7 +29,7 @@ void houqin_modules_init(void);
 /* modules/org/org_api.c */
 extern const struct field org_login_fields[], org_password_fields[], org_token_fields[],
 	org_dept_fields[], org_user_update_fields[], org_user_create_fields[], org_roles_fields[];
-extern const struct export_col org_user_cols[];
+extern const struct export_col org_user_cols[], org_dept_cols[], appr_cols[], aud_cols[];
 HANDLER(org_api_health);
 HANDLER(org_api_login);
 HANDLER(org_api_logout);

@@ -414,6 +414,22 @@ dept_head_request_goes_to_a_leader(void **state)
 }
 
 static void
+lists_export_to_csv(void **state)
+{
+	struct hq_resp r;
+
+	(void)state;
+	assert_int_equal(hq_req(&srv, &staff, "GET", "/api/v1/approvals?mine=requested&format=csv",
+				NULL, &r), 200);
+	assert_true(r.len > 3 && memcmp(r.body, "\xEF\xBB\xBF", 3) == 0);	/* BOM for Excel */
+	assert_non_null(strstr(r.body, "事项,"));
+	assert_non_null(strstr(r.body, "采购打印机"));
+	assert_non_null(strstr(r.body, "8000.00"));	/* fen shown as yuan */
+	assert_non_null(strstr(r.body, "已通过"));
+	hq_resp_free(&r);
+}
+
+static void
 visibility_and_audit(void **state)
 {
 	struct hq_resp r;
@@ -511,6 +527,7 @@ main(void)
 		cmocka_unit_test(deputy_decides_and_is_recorded),
 		cmocka_unit_test(committee_step_needs_minutes),
 		cmocka_unit_test(dept_head_request_goes_to_a_leader),
+		cmocka_unit_test(lists_export_to_csv),
 		cmocka_unit_test(visibility_and_audit),
 		cmocka_unit_test(approvers_and_requester_are_notified),
 		cmocka_unit_test(waiting_a_business_day_reminds_once),

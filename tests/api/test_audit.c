@@ -745,6 +745,23 @@ edited_row_breaks_the_chain_there(void **state)
 	hq_client_free(&sup);
 }
 
+static void
+audit_list_exports_to_csv(void **state)
+{
+	struct hq_client sup;
+	struct hq_resp r;
+
+	(void)state;
+	login(&sup, "supervisor");
+	assert_int_equal(hq_req(&srv, &sup, "GET", "/api/v1/audit?entity=user&format=csv", NULL, &r), 200);
+	assert_true(r.len > 3 && memcmp(r.body, "\xEF\xBB\xBF", 3) == 0);
+	assert_non_null(strstr(r.body, "操作人"));
+	assert_non_null(strstr(r.body, ",user,"));
+	assert_null(strstr(r.body, ",department,"));	/* the filter applies */
+	hq_resp_free(&r);
+	hq_client_free(&sup);
+}
+
 int
 main(void)
 {
@@ -758,6 +775,7 @@ main(void)
 		cmocka_unit_test(only_supervisor_and_auditor_read_the_log),
 		cmocka_unit_test(supervisor_holding_staff_too_reads_the_log),
 		cmocka_unit_test(history_visibility),
+		cmocka_unit_test(audit_list_exports_to_csv),
 		cmocka_unit_test(edited_row_breaks_the_chain_there),
 	};
 

@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/export.h"
 #include "core/json.h"
 #include "core/validate.h"
 #include "http/req.h"
@@ -89,6 +90,22 @@ const struct field appr_deputy_fields[] = {
 	{ .name = "deputy_id", .type = F_ID, .required = 1, .off = offsetof(struct deputy_in, deputy_id) },
 	{ .name = "from", .type = F_TIME, .required = 1, .off = offsetof(struct deputy_in, from) },
 	{ .name = "to", .type = F_TIME, .required = 1, .off = offsetof(struct deputy_in, to) },
+	{ 0 }
+};
+
+static const char *const status_labels[] = { "审批中", "已通过", "已驳回", "已撤回", NULL };
+
+/* ?format=csv|xlsx on GET /approvals (same mine= filter as the list). */
+const struct export_col appr_cols[] = {
+	{ .key = "id", .header = "编号" },
+	{ .key = "kind_label", .header = "事项类型" },
+	{ .key = "title", .header = "事项" },
+	{ .key = "amount_fen", .header = "金额（元）", .kind = EXP_FEN },
+	{ .key = "requester.display_name", .header = "申请人" },
+	{ .key = "requester.department.name", .header = "申请部门" },
+	{ .key = "status", .header = "状态", .codes = appr_status_codes, .labels = status_labels },
+	{ .key = "created_at", .header = "申请时间", .kind = EXP_TIME },
+	{ .key = "decided_at", .header = "办结时间", .kind = EXP_TIME },
 	{ 0 }
 };
 

@@ -7,6 +7,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/export.h"
 #include "core/parse.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -117,6 +118,19 @@ page_json(const struct aud_item *items, size_t n, int full, int64_t total,
 	return json_pack("{so sI sI sI}", "items", arr, "total", (json_int_t)total, "page",
 			 (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page);
 }
+
+/* ?format=csv|xlsx on GET /audit (same filters): the record without its hashes. */
+const struct export_col aud_cols[] = {
+	{ .key = "id", .header = "序号" },
+	{ .key = "at", .header = "时间", .kind = EXP_TIME },
+	{ .key = "actor.display_name", .header = "操作人" },
+	{ .key = "actor.username", .header = "登录名" },
+	{ .key = "action", .header = "操作" },
+	{ .key = "entity", .header = "对象" },
+	{ .key = "entity_id", .header = "对象编号" },
+	{ .key = "ip", .header = "IP 地址" },
+	{ 0 }
+};
 
 int
 aud_api_list(struct req *rq, struct resp *rs, struct err *e)

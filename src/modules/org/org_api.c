@@ -117,6 +117,18 @@ const struct export_col org_user_cols[] = {
 	{ 0 }
 };
 
+const struct export_col org_dept_cols[] = {
+	{ .key = "id", .header = "编号" },
+	{ .key = "name", .header = "部门名称" },
+	{ .key = "code", .header = "部门编码" },
+	{ .key = "parent_id", .header = "上级部门编号" },
+	{ .key = "sort_order", .header = "排序" },
+	{ .key = "active", .header = "状态", .kind = EXP_BOOL, .codes = active_codes,
+	  .labels = active_labels },
+	{ .key = "updated_at", .header = "更新时间", .kind = EXP_TIME },
+	{ 0 }
+};
+
 int
 org_api_health(struct req *rq, struct resp *rs, struct err *e)
 {
