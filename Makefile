@@ -90,7 +90,7 @@ deps-test:
 	@tools/deps.sh test
 
 run: deps all
-	@test -f data/houqin.db || ./houqin init --demo --db data/houqin.db
+	@test -f data/houqin.db || ./houqin init --demo --db data/houqin.db >/dev/null
 	./houqin serve --db data/houqin.db --listen 127.0.0.1:8080 --demo-banner
 
 # ---- tests: unit + API under ASan/UBSan, then the browser test ----

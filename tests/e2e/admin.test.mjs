@@ -1,74 +1,14 @@
 // Browser test of the admin shell: login, 部门管理, 用户管理, logout, and the 375 px layout.
 //
-// Needs: a running server with a fresh `--demo` database, its base URL in HOUQIN_URL,
-// the web UI built (cd web && npm ci && npm run build) and /usr/bin/chromium.
-// playwright-core is imported from web/node_modules by a path relative to this file,
-// so the test runs from any directory:
+// Needs and options: see lib.mjs (HOUQIN_URL, built web UI, /usr/bin/chromium;
+// HOUQIN_ADMIN_USER / HOUQIN_ADMIN_PASSWORD). Screenshots go to tests/e2e/out/.
 //
 //   HOUQIN_URL=http://127.0.0.1:18080 node --test tests/e2e/
-//
-// Optional: HOUQIN_ADMIN_USER / HOUQIN_ADMIN_PASSWORD (default admin / Demo@2026).
-// Screenshots go to tests/e2e/out/.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
-const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
-const ADMIN_USER = process.env.HOUQIN_ADMIN_USER || 'admin'
-const ADMIN_PASSWORD = process.env.HOUQIN_ADMIN_PASSWORD || 'Demo@2026'
-const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
-const $ = (name) => `[data-test="${name}"]`
-
-let browser
-
-before(async () => {
-  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
-  mkdirSync(OUT, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
-
-// A page that fails the test on uncaught errors and CSP violations (the server forbids eval).
-async function openPage(viewport) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15000)
-  const problems = []
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text())
-  })
-  return { context, page, problems }
-}
-
-const shot = (page, name) => page.screenshot({ path: `${OUT}${name}.png`, fullPage: true, animations: 'disabled' })
-
-async function loginAsAdmin(page) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login/)
-  await page.locator($('login-username')).fill(ADMIN_USER)
-  await page.locator($('login-password')).fill(ADMIN_PASSWORD)
-  await page.locator($('login-submit')).click()
-  await page.locator($('home-welcome')).waitFor()
-}
+const browser = useBrowser()
 
 async function logout(page) {
   await page.locator($('user-menu')).click()
@@ -78,7 +18,7 @@ async function logout(page) {
 }
 
 test('admin creates a department and a user in it, finds the user, logs out', { timeout: 90000 }, async () => {
-  const { context, page, problems } = await openPage({ width: 1280, height: 800 })
+  const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
   const deptName = `测试部门${stamp}`
   const deptCode = `E2E${stamp.toUpperCase()}`
   const username = `e2e_${stamp}`
@@ -87,7 +27,7 @@ test('admin creates a department and a user in it, finds the user, logs out', { 
     await page.waitForURL(/\/login/)
     await page.locator($('login-submit')).waitFor()
     await shot(page, 'desktop-1-login')
-    await loginAsAdmin(page)
+    await login(page, ADMIN_USER, ADMIN_PASSWORD)
     await shot(page, 'desktop-2-home')
 
     await page.locator($('menu-departments')).click()
@@ -133,9 +73,9 @@ test('admin creates a department and a user in it, finds the user, logs out', { 
 })
 
 test('at 375 px the menu sits behind a hamburger and pages fit the width', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await openPage({ width: 375, height: 740 })
+  const { context, page, problems } = await openPage(browser(), { width: 375, height: 740 })
   try {
-    await loginAsAdmin(page)
+    await login(page, ADMIN_USER, ADMIN_PASSWORD)
     await shot(page, 'mobile-1-home')
     assert.equal(await page.locator($('menu-users')).count(), 0, 'sidebar hidden on a phone')
 

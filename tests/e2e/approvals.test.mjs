@@ -1,76 +1,33 @@
 // Browser test of the approval pages: 我的申请 → 我的待办 → the requester's open page
 // following each decision live; 审批规则 (office); 代理设置 and a deputy's decision.
 //
-// Needs: a running server with a fresh `--demo` database (its demo rule for 通用事项申请:
-// ≥ ¥5,000 → 部门负责人, then 分管领导), its base URL in HOUQIN_URL, the web UI built
-// and /usr/bin/chromium. Run by tests/e2e/run.sh; screenshots go to tests/e2e/out/.
+// Needs (see lib.mjs): a running server with a fresh `--demo` database (its demo rule for
+// 通用事项申请: ≥ ¥5,000 → 部门负责人, then 分管领导), its base URL in HOUQIN_URL, the web
+// UI built and /usr/bin/chromium. Run by tests/e2e/run.sh; screenshots go to tests/e2e/out/.
 //
 // Demo people: staff1 许晓明 and staff2 何佳 (第一检察部, whose head is depthead1 郑伟),
 // leader 赵志强, office. Every demo password is Demo@2026.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
 import { fenToYuan, formatFen, parseYuan } from '../../web/src/format.js'
+import { $, WAIT, login, openPage, shot as shotFile, stamp, useBrowser } from './lib.mjs'
 
-const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
-const PASSWORD = process.env.HOUQIN_DEMO_PASSWORD || 'Demo@2026'
-const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const WAIT = 15000
-const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
-const $ = (name) => `[data-test="${name}"]`
 const step = (seq, status) => `${$('trail-step')}[data-seq="${seq}"]${status ? `[data-status="${status}"]` : ''}`
 
 const DESKTOP = { width: 1280, height: 860 }
 const PHONE = { width: 375, height: 740 }
 
-let browser
-
-before(async () => {
-  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
-  mkdirSync(OUT, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
+const browser = useBrowser()
 
 // One signed-in person in their own browser context (own cookies), failing the test
 // on uncaught page errors and CSP violations.
 async function signIn(username, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(WAIT)
-  const problems = []
-  page.on('pageerror', (err) => problems.push(`${username}: page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(`${username}: ${msg.text()}`)
-  })
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login/)
-  await page.locator($('login-username')).fill(username)
-  await page.locator($('login-password')).fill(PASSWORD)
-  await page.locator($('login-submit')).click()
-  await page.locator($('home-welcome')).waitFor()
+  const { context, page, problems } = await openPage(browser(), viewport, { label: username, timezoneId: 'Asia/Shanghai' })
+  await login(page, username)
   return { context, page, problems, phone: viewport.width < 768 }
 }
 
-const shot = (page, name) =>
-  page.screenshot({ path: `${OUT}approvals-${name}.png`, fullPage: true, animations: 'disabled' })
+const shot = (page, name) => shotFile(page, `approvals-${name}`)
 
 // Through the sidebar (or, on a phone, the drawer behind the hamburger).
 async function openMenu(who, key, url) {

@@ -1,70 +1,19 @@
 // Browser test of 审计日志 and 变更记录: the supervisor opens the audit log, expands a row's
 // before/after, verifies the hash chain; the admin opens a user's change history.
 //
-// Needs what admin.test.mjs needs (see there): HOUQIN_URL of a server on a fresh `--demo`
-// database, the built web UI and /usr/bin/chromium. Demo logins use Demo@2026.
-import { after, before, test } from 'node:test'
+// Needs what every browser test needs (see lib.mjs): HOUQIN_URL of a server on a fresh
+// `--demo` database, the built web UI and /usr/bin/chromium. Demo logins use Demo@2026.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { $, login, openPage, shot, useBrowser } from './lib.mjs'
 
-const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
-const PASSWORD = process.env.HOUQIN_DEMO_PASSWORD || 'Demo@2026'
 // Who reads the log: the demo supervisor (纪检监察); HOUQIN_AUDIT_USER=auditor also works.
 const READER = process.env.HOUQIN_AUDIT_USER || 'supervisor'
-const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const $ = (name) => `[data-test="${name}"]`
 
-let browser
-
-before(async () => {
-  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
-  mkdirSync(OUT, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
-
-async function openPage(viewport) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15000)
-  const problems = []
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text())
-  })
-  return { context, page, problems }
-}
-
-const shot = (page, name) => page.screenshot({ path: `${OUT}${name}.png`, fullPage: true, animations: 'disabled' })
-
-async function login(page, username) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login/)
-  await page.locator($('login-username')).fill(username)
-  await page.locator($('login-password')).fill(PASSWORD)
-  await page.locator($('login-submit')).click()
-  await page.locator($('home-welcome')).waitFor()
-}
+const browser = useBrowser()
 
 test('supervisor reads the audit log and verifies the chain', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await openPage({ width: 1280, height: 800 })
+  const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
   try {
     await login(page, READER)
     await page.locator($('menu-audit')).click()
@@ -95,7 +44,7 @@ test('supervisor reads the audit log and verifies the chain', { timeout: 60000 }
 })
 
 test('the user dialog shows the user\'s change history', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await openPage({ width: 1280, height: 800 })
+  const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
   try {
     await login(page, 'admin')
     await page.locator($('menu-users')).click()

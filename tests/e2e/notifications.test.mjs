@@ -4,50 +4,20 @@
 // stream, web/src/live.js). A click marks it read, the count goes down, and the
 // request's page opens.
 //
-// Needs what admin.test.mjs needs: a server on a fresh `--demo` database in
-// HOUQIN_URL, the built web UI and /usr/bin/chromium.
-import { after, before, test } from 'node:test'
+// Needs what every browser test needs (see lib.mjs): a server on a fresh `--demo`
+// database in HOUQIN_URL, the built web UI and /usr/bin/chromium.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { $, BASE, DEMO_PASSWORD, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
-const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
-const PASSWORD = process.env.HOUQIN_DEMO_PASSWORD || 'Demo@2026'
-const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
-const $ = (name) => `[data-test="${name}"]`
-
-let browser
-
-before(async () => {
-  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
-  mkdirSync(OUT, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
+const browser = useBrowser()
 
 // An API session outside the browser: cookie + CSRF token.
 async function apiLogin(username) {
   const res = await fetch(`${BASE}/api/v1/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   })
   assert.equal(res.status, 200, `login ${username}`)
   const cookie = res.headers.get('set-cookie').split(';')[0]
@@ -71,21 +41,8 @@ async function badgeCount(page) {
 }
 
 test('a notification reaches an open inbox and the bell without a reload', { timeout: 90000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15000)
-  const problems = []
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text())
-  })
-
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login/)
-  await page.locator($('login-username')).fill('depthead1')
-  await page.locator($('login-password')).fill(PASSWORD)
-  await page.locator($('login-submit')).click()
-  await page.locator($('home-welcome')).waitFor()
+  const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
+  await login(page, 'depthead1')
 
   // the bell opens the inbox
   await page.locator($('notifications')).click()
@@ -112,7 +69,7 @@ test('a notification reaches an open inbox and the bell without a reload', { tim
   )
   assert.equal(await badgeCount(page), before + 1)
   assert.deepEqual(loads, [], 'the page was not reloaded')
-  await page.screenshot({ path: `${OUT}desktop-7-live-notification.png`, animations: 'disabled' })
+  await shot(page, 'desktop-7-live-notification', { fullPage: false })
 
   // a click marks it read and opens the request
   await item.click()

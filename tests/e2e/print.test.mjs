@@ -5,65 +5,21 @@
 //
 //   HOUQIN_URL=http://127.0.0.1:18080 node --test tests/e2e/print.test.mjs
 //
-// Needs a server on a fresh `--demo` database (tests/e2e/run.sh starts one), the
-// web UI built, and /usr/bin/chromium. Output (PDF, screenshots) in tests/e2e/out/.
-import { after, before, test } from 'node:test'
+// Needs what every browser test needs (see lib.mjs): a server on a fresh `--demo`
+// database, the web UI built, and /usr/bin/chromium. Output (PDF, screenshots) in
+// tests/e2e/out/.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { readFileSync, statSync } from 'node:fs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, OUT, login, openPage, shot, useBrowser } from './lib.mjs'
 
-const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
-const ADMIN_USER = process.env.HOUQIN_ADMIN_USER || 'admin'
-const ADMIN_PASSWORD = process.env.HOUQIN_ADMIN_PASSWORD || 'Demo@2026'
-const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const $ = (name) => `[data-test="${name}"]`
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const HEADER_ROW = '登录名,姓名,电话,部门,角色,状态,更新时间'
 
-let browser
+const browser = useBrowser()
 
-before(async () => {
-  assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
-  mkdirSync(OUT, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
-
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15000)
-  const problems = []
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text())
-  })
-  return { context, page, problems }
-}
-
-async function loginAsAdmin(page) {
-  await page.goto(`${BASE}/login`)
-  await page.locator($('login-username')).fill(ADMIN_USER)
-  await page.locator($('login-password')).fill(ADMIN_PASSWORD)
-  await page.locator($('login-submit')).click()
-  await page.locator($('home-welcome')).waitFor()
-}
+// Desktop, with downloads allowed (the exports).
+const openDesktop = () => openPage(browser(), { width: 1280, height: 800 }, { acceptDownloads: true })
 
 // The users list as the API sees it, with the session of the page.
 async function apiTotal(page, q) {
@@ -84,9 +40,9 @@ async function exportVia(page, item) {
 const visible = (page, selector) => page.locator(selector).first().isVisible()
 
 test('users: export CSV and Excel with the filters, then print the list on A4', { timeout: 90000 }, async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openDesktop()
   try {
-    await loginAsAdmin(page)
+    await login(page, ADMIN_USER, ADMIN_PASSWORD)
     await page.locator($('menu-users')).click()
     await page.waitForURL(/\/admin\/users/)
     await page.locator(`${$('user-table')} .el-table__row`).first().waitFor()
@@ -122,7 +78,7 @@ test('users: export CSV and Excel with the filters, then print the list on A4', 
     assert.equal(await page.locator(`${$('print-signatures')} .sign-box`).count(), 2)
     assert.match(await page.locator($('print-time')).innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
     assert.ok(await visible(page, '.el-aside'), 'sidebar shown on screen')
-    await page.screenshot({ path: `${OUT}print-1-preview.png`, fullPage: true, animations: 'disabled' })
+    await shot(page, 'print-1-preview')
 
     // print media: only the sheet
     await page.emulateMedia({ media: 'print' })
@@ -156,9 +112,9 @@ test('users: export CSV and Excel with the filters, then print the list on A4', 
 })
 
 test('a long list prints over several A4 pages', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openDesktop()
   try {
-    await loginAsAdmin(page)
+    await login(page, ADMIN_USER, ADMIN_PASSWORD)
     await page.goto(`${BASE}/print/users`)
     const total = await apiTotal(page, '')
     await page.locator(`${$('print-users')} tbody tr`).nth(total - 1).waitFor()

@@ -11,70 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "tmpdb.h"
 
 #define NREC 5
-
-struct fx {
-	char path[64];
-	struct db *db;
-};
-
-static void
-remove_db_files(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[96];
-
-	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
-		unlink(p);
-	}
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (!f)
-		return 0;
-	db_close(f->db);
-	remove_db_files(f->path);
-	free(f);
-	return 0;
-}
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct err e = { 0 };
-	int fd, applied = 0;
-
-	if (!f)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "/tmp/houqin-unit-audit-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0) {
-		free(f);
-		return -1;
-	}
-	close(fd);
-	*state = f;
-	if (db_open(f->path, DB_CREATE, &f->db, &e) || db_migrate(f->db, &applied, &e)) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		teardown(state);
-		*state = NULL;
-		return -1;
-	}
-	return 0;
+	*state = tmpdb_new("audit", TMPDB_MIGRATED);
+	return *state ? 0 : -1;
 }
 
 /* Records 1..n (continuing the chain), each with a before and an after object. */
@@ -113,7 +64,7 @@ verify(struct db *db, int64_t want_bad, int64_t want_count)
 static void
 test_fresh_db_is_empty_chain(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 
 	verify(f->db, 0, 0);
 }
@@ -123,7 +74,7 @@ static const char sql_rows[] = "SELECT id, prev_hash, hash, after_json FROM audi
 static void
 test_intact_chain(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct arena *a = arena_new(0);
 	struct stmt st = { 0 };
 	struct err e = { 0 };
@@ -161,7 +112,7 @@ test_intact_chain(void **state)
 static void
 test_record_with_actor(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct actor who = { .id = 7, .agency_id = 1, .ip = "192.168.1.9", .roles = ROLE_SYSADMIN };
 	json_t *after = json_pack("{ss}", "role", "staff");
 	struct err e = { 0 };
@@ -178,7 +129,7 @@ test_record_with_actor(void **state)
 static void
 test_rollback_leaves_chain_intact(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct err e = { 0 };
 
 	write_records(f->db, 1, 2);
@@ -234,14 +185,12 @@ static const char sql_drop_guards[] = "DROP TRIGGER IF EXISTS audit_log_no_updat
 
 /* Start over on an empty, migrated database at the same path. */
 static void
-reset_db(struct fx *f)
+reset_db(struct tmpdb *f)
 {
 	struct err e = { 0 };
 	int applied = 0;
 
-	db_close(f->db);
-	f->db = NULL;
-	remove_db_files(f->path);
+	tmpdb_close(f->path, &f->db);
 	assert_int_equal(db_open(f->path, DB_CREATE, &f->db, &e), 0);
 	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
 }
@@ -249,7 +198,7 @@ reset_db(struct fx *f)
 static void
 test_tampering_detected(void **state)
 {
-	struct fx *f = *state;	/* teardown removes the file even when a case fails */
+	struct tmpdb *f = *state;	/* teardown removes the file even when a case fails */
 
 	for (size_t i = 0; i < sizeof(tamper_cases) / sizeof(tamper_cases[0]); i++) {
 		struct err e = { 0 };
@@ -274,7 +223,7 @@ test_tampering_detected(void **state)
 static void
 test_forged_hash_breaks_next_link(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct err e = { 0 };
 	int64_t bad = -1, count = -1;
 
@@ -304,7 +253,7 @@ test_append_only_guards(void **state)
 		"DELETE FROM audit_log WHERE id = 3",
 		"DELETE FROM audit_log",
 	};
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 
 	write_records(f->db, 1, NREC);
 	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
@@ -321,13 +270,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fresh_db_is_empty_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_intact_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_with_actor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback_leaves_chain_intact, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_only_guards, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tampering_detected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_forged_hash_breaks_next_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_db_is_empty_chain, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_intact_chain, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_record_with_actor, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_leaves_chain_intact, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_append_only_guards, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_tampering_detected, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_forged_hash_breaks_next_link, setup, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
 ** tests/unit/test_db.c: db/db_sqlite.c, db/db_util.c and db/migrate.c on fresh temp
-** database files (mkstemp under /tmp; each test removes its file and -wal/-shm).
+** database files (tmpdb.h: mkstemp under /tmp; each test removes its file and -wal/-shm).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,73 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"
-
-struct fx {
-	char path[64];
-	struct db *db;
-};
-
-static void
-remove_db_files(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[96];
-
-	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
-		unlink(p);
-	}
-}
-
-static int
-temp_path(char *out, size_t size)
-{
-	int fd;
-
-	snprintf(out, size, "/tmp/houqin-unit-db-XXXXXX");
-	fd = mkstemp(out);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (!f)
-		return 0;
-	db_close(f->db);
-	remove_db_files(f->path);
-	free(f);
-	return 0;
-}
+#include "tmpdb.h"
 
 static int
 setup_empty(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct err e = { 0 };
-
-	if (!f || temp_path(f->path, sizeof(f->path))) {
-		free(f);
-		return -1;
-	}
-	*state = f;
-	if (db_open(f->path, DB_CREATE, &f->db, &e)) {
-		fprintf(stderr, "db_open: %s\n", e.msg);
-		teardown(state);
-		*state = NULL;
-		return -1;
-	}
-	return 0;
+	*state = tmpdb_new("db", TMPDB_EMPTY);
+	return *state ? 0 : -1;
 }
 
 static const char sql_create_t[] =
@@ -86,17 +30,15 @@ static const char sql_create_t[] =
 static int
 setup_migrated(void **state)
 {
-	struct fx *f;
+	struct tmpdb *f = tmpdb_new("db", TMPDB_MIGRATED);
 	struct err e = { 0 };
-	int applied = 0;
 
-	if (setup_empty(state))
+	*state = f;
+	if (!f)
 		return -1;
-	f = *state;
-	if (db_migrate(f->db, &applied, &e) || db_exec(f->db, sql_create_t, &e)) {
+	if (db_exec(f->db, sql_create_t, &e)) {
 		fprintf(stderr, "setup: %s\n", e.msg);
-		teardown(state);
-		*state = NULL;
+		tmpdb_teardown(state);
 		return -1;
 	}
 	return 0;
@@ -148,7 +90,7 @@ static const char sql_fk[] = "PRAGMA foreign_keys";
 static void
 test_migrate_fresh_then_existing(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct err e = { 0 };
 	int64_t v = -1, v2 = -1;
 	int applied = -1;
@@ -189,7 +131,7 @@ test_migrate_fresh_then_existing(void **state)
 static void
 test_open_and_exec_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct db *db = (struct db *)&db;	/* sentinel: must not be overwritten */
 	struct stmt st = { 0 };
 	struct err e = { 0 };
@@ -221,7 +163,7 @@ static const char sql_binds[] =
 static void
 test_named_binds(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct arena *a = arena_new(0);
 	struct stmt st = { 0 };
 	struct err e = { 0 };
@@ -276,7 +218,7 @@ static const char sql_names[] = "SELECT name FROM t ORDER BY id";
 static void
 test_step_row_not_found(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct arena *a = arena_new(0);
 	struct stmt st = { 0 };
 	struct err e = { 0 };
@@ -306,7 +248,7 @@ static const char sql_insert_role[] = "INSERT INTO user_role (user_id, role) VAL
 static void
 test_constraint_conflicts(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct stmt st = { 0 };
 	struct err e = { 0 };
 
@@ -333,7 +275,7 @@ test_constraint_conflicts(void **state)
 static void
 test_transactions(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct err e = { 0 };
 
 	assert_int_equal(db_in_tx(f->db), 0);
@@ -384,7 +326,7 @@ test_transactions(void **state)
 static void
 test_stmt_cache_nested(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct arena *a = arena_new(0);
 	struct stmt s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
 	struct err e = { 0 };
@@ -439,7 +381,7 @@ static char many_sql[300][40];
 static void
 test_stmt_cache_full(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct err e = { 0 };
 
 	for (int i = 0; i < 300; i++)
@@ -525,7 +467,7 @@ test_like_pattern_in_sql(void **state)
 		{ "zzz", 0, "" },
 	};
 	static const char *const names[] = { "50%off", "500off", "a_b", "axb", "x\\y", "后勤处", "plain" };
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct arena *a = arena_new(0);
 	struct err e = { 0 };
 
@@ -556,7 +498,7 @@ static const char sql_sum_t[] = "SELECT COALESCE(SUM(n), 0) FROM t";
 static void
 test_backup(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct db *copy = NULL;
 	struct err e = { 0 };
 	char bpath[64];
@@ -570,7 +512,7 @@ test_backup(void **state)
 		assert_int_equal(insert_t(f->db, name, i, &e), 0);
 	}
 	assert_int_equal(db_commit(f->db, &e), 0);
-	assert_int_equal(temp_path(bpath, sizeof(bpath)), 0);
+	assert_int_equal(tmpdb_path(bpath, sizeof(bpath), "db"), 0);
 	assert_int_equal(db_backup(f->db, bpath, &e), 0);
 	/* later writes to the source do not reach the copy */
 	assert_int_equal(insert_t(f->db, "after", 1000, &e), 0);
@@ -596,7 +538,7 @@ test_backup(void **state)
 	assert_int_equal(insert_t(copy, "in copy", 1, &e), 0);
 	assert_true(scalar(copy, sql_count_t) == 501);
 	db_close(copy);
-	remove_db_files(bpath);
+	tmpdb_remove(bpath);
 
 	/* an impossible destination is an error, not a crash */
 	err_clear(&e);
@@ -608,17 +550,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrate_fresh_then_existing, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_open_and_exec_errors, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_named_binds, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_step_row_not_found, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_constraint_conflicts, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_transactions, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_stmt_cache_nested, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_stmt_cache_full, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_fresh_then_existing, setup_empty, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_open_and_exec_errors, setup_empty, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_named_binds, setup_empty, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_step_row_not_found, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_constraint_conflicts, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_cache_nested, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_cache_full, setup_empty, tmpdb_teardown),
 		cmocka_unit_test(test_like_pattern),
-		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/auth.h"
@@ -21,6 +20,7 @@
 #include "core/notify.h"
 #include "core/parse.h"
 #include "db/db.h"
+#include "tmpdb.h"
 
 /* Agencies 1 and 2; users 11, 12 in agency 1, 21 in agency 2, 13 inactive in agency 1. */
 static const char fixture[] =
@@ -41,17 +41,11 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	char p[96];
 
 	if (!f)
 		return 0;
-	db_close(f->db);
+	tmpdb_close(f->path, &f->db);
 	arena_free(f->a);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
 	free(f);
 	return 0;
 }
@@ -61,21 +55,14 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct err e = { 0 };
-	int fd, applied = 0;
 
-	if (!f)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "/tmp/houqin-unit-notify-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0) {
+	if (!f || tmpdb_open(f->path, sizeof(f->path), "notify", TMPDB_MIGRATED, &f->db)) {
 		free(f);
 		return -1;
 	}
-	close(fd);
 	*state = f;
 	f->a = arena_new(16384);
-	if (db_open(f->path, DB_CREATE, &f->db, &e) || db_migrate(f->db, &applied, &e) ||
-	    db_exec(f->db, fixture, &e)) {
+	if (db_exec(f->db, fixture, &e)) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		teardown(state);
 		*state = NULL;
