@@ -1,0 +1,93 @@
+// Shared scaffolding of the browser tests (tests/e2e/*.test.mjs). Not a test file itself:
+// its name matches none of node's test patterns, so `node --test tests/e2e/` skips it.
+//
+// Every test file needs:
+//   - a running server on a fresh `--demo` database, its base URL in HOUQIN_URL
+//     (tests/e2e/run.sh starts one):
+//       HOUQIN_URL=http://127.0.0.1:18080 node --test tests/e2e/
+//   - the web UI built (cd web && npm ci && npm run build);
+//   - /usr/bin/chromium; playwright-core is imported from web/node_modules by a path
+//     relative to this file, so the tests run from any directory.
+// Screenshots and PDFs go to tests/e2e/out/ (OUT).
+//
+// Optional: HOUQIN_DEMO_PASSWORD (every demo login, default Demo@2026),
+// HOUQIN_ADMIN_USER / HOUQIN_ADMIN_PASSWORD (default admin / Demo@2026).
+import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+
+export const BASE = (process.env.HOUQIN_URL || '').replace(/\/$/, '')
+export const OUT = fileURLToPath(new URL('./out/', import.meta.url))
+export const DEMO_PASSWORD = process.env.HOUQIN_DEMO_PASSWORD || 'Demo@2026'
+export const ADMIN_USER = process.env.HOUQIN_ADMIN_USER || 'admin'
+export const ADMIN_PASSWORD = process.env.HOUQIN_ADMIN_PASSWORD || 'Demo@2026'
+// Default timeout of every page action and wait (openPage sets it).
+export const WAIT = 15000
+
+// The CSS selector of the element with data-test="name".
+export const $ = (name) => `[data-test="${name}"]`
+
+// A suffix, fixed per test file (each runs in its own process), that keeps the names a
+// test creates unique on a reused database.
+export const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
+
+// Registers before/after hooks in the calling test file: check HOUQIN_URL, create OUT,
+// launch a headless /usr/bin/chromium; close it after the file's tests.
+// Returns a getter for the browser (it exists only once `before` has run).
+export function useBrowser() {
+  let browser
+  before(async () => {
+    assert.ok(BASE, 'HOUQIN_URL must name the running server, e.g. http://127.0.0.1:18080')
+    mkdirSync(OUT, { recursive: true })
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    })
+  })
+  after(async () => {
+    await browser?.close()
+  })
+  return () => browser
+}
+
+// A page in its own browser context (own cookies), locale zh-CN, whose uncaught page errors
+// and CSP violations (the server forbids eval) are collected in `problems`: each test ends
+// with assert.deepEqual(problems, []). `label` prefixes each problem (who saw it); the other
+// options go to browser.newContext (timezoneId, acceptDownloads, ...).
+export async function openPage(browser, viewport, { label, ...contextOptions } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...contextOptions })
+  const page = await context.newPage()
+  page.setDefaultTimeout(WAIT)
+  const who = label ? `${label}: ` : ''
+  const problems = []
+  page.on('pageerror', (err) => problems.push(`${who}page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(`${who}${msg.text()}`)
+  })
+  return { context, page, problems }
+}
+
+// A full-page screenshot OUT/<name>.png; options override the defaults (e.g. fullPage: false).
+export const shot = (page, name, options = {}) =>
+  page.screenshot({ path: `${OUT}${name}.png`, fullPage: true, animations: 'disabled', ...options })
+
+// Signs in through the login form: / must redirect to /login; done when the home page shows.
+export async function login(page, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE}/`)
+  await page.waitForURL(/\/login/)
+  await page.locator($('login-username')).fill(username)
+  await page.locator($('login-password')).fill(password)
+  await page.locator($('login-submit')).click()
+  await page.locator($('home-welcome')).waitFor()
+}
