@@ -254,7 +254,7 @@ format_is_refused_where_there_is_no_export(void **state)
 	struct hq_resp r;
 	char path[128];
 	static const char *const paths[] = {
-		"/api/v1/departments?format=csv",
+		"/api/v1/calendar?format=csv",
 		"/api/v1/me?format=xlsx",
 		"/api/v1/users?format=pdf",	/* an export route, an unknown format */
 		"/api/v1/users?format=CSV",
