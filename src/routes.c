@@ -62,6 +62,12 @@ static const struct route routes[] = {
 	{ "DELETE", "/api/v1/calendar/days/:date", cal_api_day_delete, ROLE_OFFICE, R_WRITE, "删除节假日或调休设置", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/calendar/hours", cal_api_hours_put, ROLE_OFFICE, R_WRITE, "设置每日工作时段", cal_hours_fields, NULL, 0 },
 	{ "POST", "/api/v1/calendar/years/:year/confirm", cal_api_year_confirm, ROLE_OFFICE, R_WRITE, "确认本年度节假日安排", NULL, NULL, 0 },
+
+	/* locations (modules/locations) */
+
+	/* workorders: stats and plans first (before /workorders/:id) */
+
+	/* workorders: orders, transitions, categories, teams, duty roster */
 };
 
 const struct route_table houqin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

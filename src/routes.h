@@ -92,4 +92,10 @@ HANDLER(cal_api_day_delete);
 HANDLER(cal_api_hours_put);
 HANDLER(cal_api_year_confirm);
 
+/* modules/locations/locations_api.c */
+
+/* modules/workorders/workorders_api.c */
+
+/* modules/workorders/workorders_jobs_api.c (plans) and stats */
+
 #endif
