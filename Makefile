@@ -32,6 +32,9 @@ API_SRC := $(sort $(wildcard tests/api/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/unit/%)
 API_BIN := $(API_SRC:tests/api/%.c=build/tests/api/%)
 
+# tools/node.sh puts a Node.js >= 20.19 here when the system's is older (Debian 12).
+export PATH := $(CURDIR)/.cache/node/bin:$(PATH)
+
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
 
 .PHONY: all deps deps-test run test test-unit test-api test-e2e clean lint web
@@ -84,10 +87,10 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
 
 # ---- set-up ----
 deps:
-	@tools/deps.sh build
+	@tools/deps.sh build && tools/node.sh
 
 deps-test:
-	@tools/deps.sh test
+	@tools/deps.sh test && tools/node.sh
 
 run: deps all
 	@test -f data/houqin.db || ./houqin init --demo --db data/houqin.db >/dev/null
