@@ -3,7 +3,7 @@
 
 CC ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS := libmicrohttpd jansson sqlite3 libsodium zlib xlsxwriter
+PKGS := libmicrohttpd jansson sqlite3 libsodium zlib xlsxwriter libqrencode
 TEST_PKGS := cmocka libcurl
 
 WARN := -std=c11 -Wall -Wextra -Werror -pedantic -Wformat=2 -Wformat-security \
@@ -37,7 +37,7 @@ export PATH := $(CURDIR)/.cache/node/bin:$(PATH)
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
 
-.PHONY: all deps deps-test run test test-unit test-api test-e2e clean lint web
+.PHONY: all deps deps-test run test test-unit test-api test-e2e clean lint web bench
 
 all: houqin web
 
@@ -120,6 +120,15 @@ test-e2e: houqin web
 	@tools/run-tests.sh e2e
 
 tests-bin: $(UNIT_BIN) $(API_BIN)
+
+# ---- benchmarks (not part of make test): bench/run.sh, BENCH_ORDERS=N to resize ----
+build/bench/ceiling_write: bench/ceiling_write.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -O2 -o $@ $< $(shell pkg-config --cflags --libs sqlite3)
+
+bench: deps all build/bench/ceiling_write
+	@tools/deps.sh bench
+	bench/run.sh
 
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|gets|atoi|atol|strtok)\(' \

@@ -1,6 +1,9 @@
 /*
 ** demo.c: the demo agency 示例市人民检察院 with its departments and about 40
-** users covering every role, all with the password DEMO_PASSWORD.
+** users covering every role, all with the password DEMO_PASSWORD; and its
+** 报修 set-up: buildings, floors and rooms, maintenance teams, categories
+** with SLA targets, a duty roster for the next 30 days, ~400 orders of
+** history over the last 6 months (wo_gen_history) and two PM plans.
 */
 #include "demo.h"
 #include "core/arena.h"
@@ -8,7 +11,11 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "modules/locations/locations.h"
 #include "modules/org/org.h"
+#include "modules/workorders/workorders.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +49,10 @@ static const struct demo_user users[] = {
 	{ "worker2", "沈师傅", "机关后勤服务中心", "worker,staff", "维修工（空调）" },
 	{ "worker3", "韩师傅", "机关后勤服务中心", "worker,staff", "维修工（网络与电脑）" },
 	{ "worker4", "杨阿姨", "机关后勤服务中心", "worker,staff", "保洁" },
+	{ "worker5", "钱师傅", "机关后勤服务中心", "worker,staff", "维修工（门窗家具、综合维修）" },
+	{ "worker6", "林工", "机关后勤服务中心", "worker,staff", "电梯维保（外包单位驻场）" },
+	{ "worker7", "马师傅", "机关后勤服务中心", "worker,staff", "维修工（水电）" },
+	{ "worker8", "罗阿姨", "机关后勤服务中心", "worker,staff", "保洁绿化" },
 	{ "driver1", "朱师傅", "机关后勤服务中心", "worker,staff", "司机" },
 	{ "driver2", "秦师傅", "机关后勤服务中心", "worker,staff", "司机" },
 	{ "driver3", "尤师傅", "机关后勤服务中心", "worker,staff", "司机" },
@@ -199,6 +210,236 @@ seed_approvals(struct db *db, struct arena *a, struct err *e)
 	return seed_rules(db, a, &office, e) || seed_requests(db, a, e) ? e->code : 0;
 }
 
+/* ---------- 报修: locations, teams, categories, duty roster, history, PM plans ---------- */
+
+#define DEMO_DAY_MS (24 * 3600 * 1000LL)
+#define DEMO_HISTORY_ORDERS 400
+#define DEMO_HISTORY_DAYS 182
+#define DEMO_FRESH_ORDERS 6	/* from the last 4 hours, so the office queue has work */
+#define DEMO_DUTY_DAYS 30
+#define DEMO_SEED 20261123u
+
+static int
+add_loc(struct db *db, struct arena *a, const struct actor *office, int64_t parent,
+	const char *kind, const char *name, const char *code, int64_t sort, int64_t *id,
+	struct err *e)
+{
+	struct location_in in = { .parent_id = parent, .kind = kind, .name = name, .code = code,
+				  .sort_order = sort, .active = 1 };
+	struct location out;
+
+	if (loc_save(db, a, office, 0, &in, &out, e))
+		return e->code;
+	*id = out.id;
+	return 0;
+}
+
+/* 综合办公楼 A座 (6 floors x 12 rooms), 业务楼 B座 (4 x 8), 后勤服务楼 (食堂, 车库, 配电房 ...). */
+static int
+seed_locations(struct db *db, struct arena *a, const struct actor *office, int64_t *bld_a,
+	       int64_t *bld_b, struct err *e)
+{
+	static const struct {
+		const char *name, *code;
+		int floors, rooms;
+	} blds[] = { { "综合办公楼 A座", "A", 6, 12 }, { "业务楼 B座", "B", 4, 8 } };
+	static const struct {
+		const char *floor, *code;
+		const char *rooms[4];
+	} service[] = {
+		{ "负1层", "C-B1", { "地下车库", "设备间", NULL } },
+		{ "1层", "C-1", { "职工食堂", "配电房", "后勤服务中心办公室", NULL } },
+		{ "2层", "C-2", { "职工餐厅包间", "职工活动室", NULL } },
+	};
+	int64_t bid = 0, fid = 0, rid = 0, svc = 0;
+	char name[48], code[48];
+
+	for (size_t b = 0; b < sizeof(blds) / sizeof(blds[0]); b++) {
+		if (add_loc(db, a, office, 0, "building", blds[b].name, blds[b].code,
+			    (int64_t)b * 10, &bid, e))
+			return e->code;
+		*(b == 0 ? bld_a : bld_b) = bid;
+		for (int f = 1; f <= blds[b].floors; f++) {
+			snprintf(name, sizeof(name), "%u层", (unsigned)f % 100);
+			snprintf(code, sizeof(code), "%.4s-%u", blds[b].code, (unsigned)f % 100);
+			if (add_loc(db, a, office, bid, "floor", name, code, f, &fid, e))
+				return e->code;
+			for (int r = 1; r <= blds[b].rooms; r++) {
+				unsigned rn = (unsigned)(f * 100 + r) % 10000;
+				snprintf(name, sizeof(name), "%u", rn);
+				snprintf(code, sizeof(code), "%.4s-%u-%u", blds[b].code,
+					 (unsigned)f % 100, rn);
+				if (add_loc(db, a, office, fid, "room", name, code, r, &rid, e))
+					return e->code;
+			}
+		}
+	}
+	if (add_loc(db, a, office, 0, "building", "后勤服务楼", "C", 20, &svc, e))
+		return e->code;
+	for (size_t f = 0; f < sizeof(service) / sizeof(service[0]); f++) {
+		if (add_loc(db, a, office, svc, "floor", service[f].floor, service[f].code,
+			    (int64_t)f, &fid, e))
+			return e->code;
+		for (int r = 0; service[f].rooms[r]; r++) {
+			snprintf(code, sizeof(code), "%.8s-%u", service[f].code, (unsigned)r % 100 + 1);
+			if (add_loc(db, a, office, fid, "room", service[f].rooms[r], code, r, &rid, e))
+				return e->code;
+		}
+	}
+	return 0;
+}
+
+enum { T_WATER, T_AC, T_LIFT, T_IT, T_FIX, T_CLEAN, T_N };
+
+static const struct {
+	const char *name;
+	const char *members[3];
+} demo_teams[T_N] = {
+	[T_WATER] = { "水电班", { "worker1", "worker7", NULL } },
+	[T_AC] = { "空调班", { "worker2", NULL } },
+	[T_LIFT] = { "电梯维保（外包）", { "worker6", NULL } },
+	[T_IT] = { "网络运维组", { "worker3", NULL } },
+	[T_FIX] = { "综合维修班", { "worker5", "depthead5", NULL } },
+	[T_CLEAN] = { "保洁绿化班", { "worker4", "worker8", NULL } },
+};
+
+/*
+** Categories with their default team and SLA targets in minutes {accept,
+** resolve} for urgent, high, normal, low. Business minutes (a working day
+** has 7 hours), except urgent and the safety category 电梯: 24-hour clock.
+*/
+static const struct {
+	const char *name;
+	int team, safety;
+	struct wo_target t[WO_PRIORITY_N];
+} demo_cats[] = {
+	{ "水电", T_WATER, 0, { { 15, 240 }, { 30, 480 }, { 60, 960 }, { 240, 2520 } } },
+	{ "空调", T_AC, 0, { { 15, 240 }, { 30, 600 }, { 60, 1260 }, { 240, 2520 } } },
+	{ "电梯", T_LIFT, 1, { { 10, 120 }, { 30, 240 }, { 60, 480 }, { 120, 1440 } } },
+	{ "网络与电脑", T_IT, 0, { { 15, 240 }, { 30, 420 }, { 60, 960 }, { 240, 2100 } } },
+	{ "门窗家具", T_FIX, 0, { { 30, 480 }, { 60, 840 }, { 120, 1680 }, { 480, 3360 } } },
+	{ "保洁", T_CLEAN, 0, { { 15, 120 }, { 30, 180 }, { 60, 240 }, { 120, 480 } } },
+	{ "绿化", T_CLEAN, 0, { { 60, 480 }, { 120, 960 }, { 240, 2100 }, { 480, 4200 } } },
+	{ "其他", T_FIX, 0, { { 30, 480 }, { 60, 960 }, { 120, 1680 }, { 480, 3360 } } },
+};
+
+static int
+seed_teams(struct db *db, struct arena *a, const struct actor *office, struct wo_team *teams,
+	   struct err *e)
+{
+	struct user u;
+
+	for (int t = 0; t < T_N; t++) {
+		int64_t ids[3];
+		size_t n = 0;
+		for (; demo_teams[t].members[n]; n++) {
+			if (org_user_find(db, a, demo_teams[t].members[n], &u, e))
+				return e->code;
+			ids[n] = u.id;
+		}
+		if (wo_team_save(db, a, office, 0, demo_teams[t].name, 1, ids, n, &teams[t], e))
+			return e->code;
+	}
+	return 0;
+}
+
+static int
+seed_categories(struct db *db, struct arena *a, const struct actor *office,
+		const struct wo_team *teams, struct wo_category *cats, struct err *e)
+{
+	for (size_t i = 0; i < sizeof(demo_cats) / sizeof(demo_cats[0]); i++) {
+		struct wo_category_in in = { .name = demo_cats[i].name,
+					     .default_team_id = teams[demo_cats[i].team].id,
+					     .sort_order = (int64_t)i * 10,
+					     .safety = demo_cats[i].safety, .active = 1,
+					     .has_targets = 1 };
+		memcpy(in.targets, demo_cats[i].t, sizeof(in.targets));
+		if (wo_category_save(db, a, office, 0, &in, &cats[i], e))
+			return e->code;
+	}
+	return 0;
+}
+
+/* Every team's members take turns on duty, one day each, for the next DEMO_DUTY_DAYS. */
+static int
+seed_duty(struct db *db, const struct actor *office, const struct wo_team *teams, int64_t now,
+	  struct err *e)
+{
+	for (int d = 0; d < DEMO_DUTY_DAYS; d++) {
+		int day = cal_local_date(now + d * DEMO_DAY_MS);
+		for (int t = 0; t < T_N; t++)
+			if (teams[t].nmembers &&
+			    wo_duty_set(db, office, teams[t].id, day,
+					teams[t].members[(size_t)d % teams[t].nmembers].id, e))
+				return e->code;
+	}
+	return 0;
+}
+
+/* yyyymmdd of the given day of the month after `months` months from now's month. */
+static int
+month_day(int64_t now, int months, int day)
+{
+	int today = cal_local_date(now), y = today / 10000, m = today / 100 % 100 + months;
+
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	return y * 10000 + m * 100 + day;
+}
+
+static int
+seed_plans(struct db *db, struct arena *a, const struct actor *office,
+	   const struct wo_team *teams, const struct wo_category *cats, int64_t bld_a,
+	   int64_t bld_b, int64_t now, struct err *e)
+{
+	struct wo_pm_plan lift = { .name = "每月电梯维保", .title = "电梯月度维护保养",
+				   .description = "按《电梯维护保养规则》完成月度保养并填写记录",
+				   .priority = "normal", .unit = WO_PM_MONTH, .every = 1,
+				   .lead_days = 7, .active = 1 };
+	struct wo_pm_plan ac = { .name = "每季度空调清洗", .title = "空调滤网及室内机清洗",
+				 .description = "清洗各房间空调滤网、检查冷凝水管",
+				 .priority = "low", .unit = WO_PM_MONTH, .every = 3,
+				 .lead_days = 10, .active = 1 };
+	struct wo_pm_plan out;
+
+	lift.category.id = cats[2].id;	/* 电梯 */
+	lift.location.id = bld_a;
+	lift.team.id = teams[T_LIFT].id;
+	lift.start_date = month_day(now, 1, 5);
+	ac.category.id = cats[1].id;	/* 空调 */
+	ac.location.id = bld_b;
+	ac.team.id = teams[T_AC].id;
+	ac.start_date = month_day(now, 1, 15);
+	return wo_pm_save(db, a, office, 0, &lift, &out, e) ||
+			       wo_pm_save(db, a, office, 0, &ac, &out, e)
+		       ? e->code : 0;
+}
+
+static int
+seed_workorders(struct db *db, struct arena *a, struct err *e)
+{
+	struct actor office;
+	struct user u;
+	struct wo_team teams[T_N];
+	struct wo_category cats[sizeof(demo_cats) / sizeof(demo_cats[0])];
+	int64_t now = now_ms(), bld_a = 0, bld_b = 0;
+
+	if (org_user_find(db, a, "office", &u, e) || auth_load_actor(db, a, u.id, &office, e))
+		return e->code;
+	office.ip = "cli";
+	if (seed_locations(db, a, &office, &bld_a, &bld_b, e) ||
+	    seed_teams(db, a, &office, teams, e) ||
+	    seed_categories(db, a, &office, teams, cats, e) ||
+	    seed_duty(db, &office, teams, now, e) ||
+	    wo_gen_history(db, office.agency_id, DEMO_HISTORY_ORDERS,
+			   now - DEMO_HISTORY_DAYS * DEMO_DAY_MS, now, DEMO_SEED, e) ||
+	    wo_gen_history(db, office.agency_id, DEMO_FRESH_ORDERS, now - 4 * 3600 * 1000LL, now,
+			   DEMO_SEED + 1, e) ||
+	    seed_plans(db, a, &office, teams, cats, bld_a, bld_b, now, e))
+		return e->code;
+	return 0;
+}
+
 int
 demo_seed(struct db *db, struct err *e)
 {
@@ -209,7 +450,8 @@ demo_seed(struct db *db, struct err *e)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_begin_write(db, e);
 	if (!rc) {
-		rc = seed(db, a, e) || seed_approvals(db, a, e) ? e->code : 0;
+		rc = seed(db, a, e) || seed_approvals(db, a, e) || seed_workorders(db, a, e)
+			     ? e->code : 0;
 		if (rc)
 			db_rollback(db);
 		else

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "modules/workorders/workorders.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,11 +34,51 @@ job_approval_reminders(struct db *db, int64_t now, struct err *e)
 	return rc;
 }
 
+/* The work-order jobs share one shape: load the calendar, run, log what happened. */
+static int
+with_calendar(struct db *db, int64_t now, struct err *e,
+	      int (*fn)(struct db *, const struct cal *, int64_t, int *, struct err *),
+	      const char *what)
+{
+	struct arena *a = arena_new(16384);
+	struct cal cal;
+	int n = 0, rc;
+
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = cal_load(db, a, &cal, e) || fn(db, &cal, now, &n, e) ? e->code : 0;
+	if (!rc && n)
+		log_msg(LOG_INFO, LOG_MOD, "%s: %d", what, n);
+	arena_free(a);
+	return rc;
+}
+
+static int
+job_workorder_sla_watch(struct db *db, int64_t now, struct err *e)
+{
+	return with_calendar(db, now, e, wo_sla_watch, "work-order SLA alerts sent");
+}
+
+static int
+job_workorder_auto_confirm(struct db *db, int64_t now, struct err *e)
+{
+	return with_calendar(db, now, e, wo_auto_confirm, "work orders confirmed automatically");
+}
+
+static int
+job_workorder_pm(struct db *db, int64_t now, struct err *e)
+{
+	return with_calendar(db, now, e, wo_pm_run, "preventive-maintenance orders created");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct db *db, int64_t now, struct err *e);
 } jobs[] = {
 	{ "approval_reminders", job_approval_reminders },
+	{ "workorder_sla_watch", job_workorder_sla_watch },
+	{ "workorder_auto_confirm", job_workorder_auto_confirm },
+	{ "workorder_pm", job_workorder_pm },
 };
 
 int

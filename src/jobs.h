@@ -1,6 +1,7 @@
 /*
 ** jobs.h: background jobs run by `houqin serve` once a minute (approval
-** reminders now; SLA watch and preventive maintenance later). Each job runs
+** reminders; the work-order SLA watch, automatic confirmation and
+** preventive maintenance, see modules/workorders). Each job runs
 ** in its own write transaction on the pool's writer, so a failure rolls back
 ** only that job. Jobs must be idempotent: they record what they did in the
 ** same transaction (e.g. reminded_at), so restarts never repeat an action.

@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/log.h"
@@ -14,6 +15,7 @@
 #include "http/server.h"
 #include "jobs.h"
 #include "modules/org/org.h"
+#include "modules/workorders/workorders.h"
 #include "routes.h"
 
 #include <signal.h>
@@ -33,6 +35,7 @@
 
 struct opts {
 	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
+	const char *workorders, *months, *seed;	/* gen */
 	int threads, demo, port;
 	int argc;		/* positional arguments left */
 	char **argv;
@@ -48,6 +51,7 @@ static const char usage_main[] =
 	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
 	"  audit verify                    check the audit hash chain\n"
 	"  backup FILE                     online copy of the database (safe while serving)\n"
+	"  gen --workorders N [--months M] generate a realistic dataset (benchmarks)\n"
 	"  version                         print the version\n"
 	"\n"
 	"common options: --db FILE (default " DEFAULT_DB ")\n"
@@ -73,6 +77,12 @@ static const char usage_user[] =
 	"  roles: staff dept_head office worker leader finance supervisor sysadmin secadmin auditor\n";
 static const char usage_backup[] = "usage: houqin backup FILE [--db FILE]\n";
 static const char usage_audit[] = "usage: houqin audit verify [--db FILE]\n";
+static const char usage_gen[] =
+	"usage: houqin gen --workorders N [--months M] [--seed S] [--db FILE]\n"
+	"  Adds N work orders with their timelines and ratings, created over the last M\n"
+	"  months (default 36), straight through the storage layer. A database that does\n"
+	"  not exist yet is first created with the demo agency, users, locations, teams\n"
+	"  and categories (as init --demo).\n";
 
 static int
 usage(const char *text, int code)
@@ -98,6 +108,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--roles", offsetof(struct opts, roles) },
 		{ "--password", offsetof(struct opts, password) },
 		{ "--agency", offsetof(struct opts, agency) },
+		{ "--workorders", offsetof(struct opts, workorders) },
+		{ "--months", offsetof(struct opts, months) },
+		{ "--seed", offsetof(struct opts, seed) },
 		{ "--threads", (size_t)-1 },
 	};
 	int64_t n;
@@ -543,6 +556,41 @@ cmd_audit(struct opts *o)
 	return 0;
 }
 
+static int
+cmd_gen(struct opts *o)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+	struct arena *a = arena_new(4096);
+	struct user office;
+	int64_t n = 0, months = 36, seed = 2026, now = now_ms();
+	int fresh = access(o->db, F_OK) != 0, rc = 1;
+
+	if (!a || !o->workorders || parse_i64(o->workorders, 1, 100000000, &n) ||
+	    (o->months && parse_i64(o->months, 1, 240, &months)) ||
+	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed))) {
+		arena_free(a);
+		return usage(usage_gen, 2);
+	}
+	ensure_parent_dir(o->db);
+	if (open_migrated(o->db, 1, &db))
+		goto out;
+	if ((fresh && demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e) ||
+	    wo_gen_history(db, office.agency_id, n, now - months * 30 * 86400000LL, now,
+			   (uint64_t)seed, &e)) {
+		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
+		goto out;
+	}
+	printf("generated %lld work orders in %s\n", (long long)n, o->db);
+	rc = 0;
+out:
+	db_close(db);
+	if (rc && fresh)
+		unlink(o->db);
+	arena_free(a);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -554,6 +602,7 @@ main(int argc, char **argv)
 		{ "init", cmd_init, usage_init },	{ "serve", cmd_serve, usage_serve },
 		{ "migrate", cmd_migrate, usage_migrate }, { "user", cmd_user, usage_user },
 		{ "backup", cmd_backup, usage_backup }, { "audit", cmd_audit, usage_audit },
+		{ "gen", cmd_gen, usage_gen },
 	};
 	struct opts o = { 0 };
 	int rc;

@@ -8,9 +8,13 @@
 #include "core/auth.h"
 #include "core/files.h"
 #include "modules/approvals/approvals.h"
+#include "modules/workorders/workorders.h"
 
 #define ADMIN_READERS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR | ROLE_SUPERVISOR)
 #define FILE_UPLOADERS (ROLE_STAFF | ROLE_DEPT_HEAD | ROLE_OFFICE | ROLE_WORKER | ROLE_LEADER | ROLE_FINANCE)
+/* 报修: every business role files and acts (the order's rules decide what); supervisors only read */
+#define WO_ACTORS FILE_UPLOADERS
+#define WO_READERS (FILE_UPLOADERS | ROLE_SUPERVISOR)
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 static const struct route routes[] = {
@@ -64,10 +68,40 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/calendar/years/:year/confirm", cal_api_year_confirm, ROLE_OFFICE, R_WRITE, "确认本年度节假日安排", NULL, NULL, 0 },
 
 	/* locations (modules/locations) */
+	{ "GET", "/api/v1/locations", loc_api_list, ANY_USER, 0, "位置树（楼栋、楼层、房间）", NULL, loc_cols, 0 },
+	{ "POST", "/api/v1/locations", loc_api_create, ROLE_OFFICE | ROLE_SYSADMIN, R_WRITE, "新建位置", loc_create_fields, NULL, 0 },
+	{ "GET", "/api/v1/locations/:id", loc_api_get, ANY_USER, 0, "位置详情", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/locations/:id", loc_api_update, ROLE_OFFICE | ROLE_SYSADMIN, R_WRITE, "修改位置", loc_update_fields, NULL, 0 },
+	{ "GET", "/api/v1/locations/:id/qr.svg", loc_api_qr, ANY_USER, 0, "位置二维码（SVG，扫码报修）", NULL, NULL, 0 },
 
 	/* workorders: stats and plans first (before /workorders/:id) */
+	{ "GET", "/api/v1/workorders/stats", wo_api_stats, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_DEPT_HEAD, 0, "报修统计", NULL, wo_stats_cols, 0 },
+	{ "GET", "/api/v1/workorder-plans", wo_api_plan_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "预防性维护计划列表", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-plans", wo_api_plan_create, ROLE_OFFICE, R_WRITE, "新建预防性维护计划", wo_pm_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-plans/:id", wo_api_plan_update, ROLE_OFFICE, R_WRITE, "修改预防性维护计划", wo_pm_fields, NULL, 0 },
 
 	/* workorders: orders, transitions, categories, teams, duty roster */
+	{ "GET", "/api/v1/workorders", wo_api_list, WO_READERS, 0, "报修工单列表（?scope=mine|dept|tasks|all）", NULL, wo_cols, 0 },
+	{ "POST", "/api/v1/workorders", wo_api_create, WO_ACTORS, R_WRITE, "提交报修", wo_create_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorders/:id", wo_api_get, WO_READERS, 0, "报修工单详情（含处理进度）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/accept", wo_api_accept, WO_ACTORS, R_WRITE, "受理报修（成为首问负责人）", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/dispatch", wo_api_dispatch, WO_ACTORS, R_WRITE, "派单给维修人员或班组", wo_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/start", wo_api_start, WO_ACTORS, R_WRITE, "开始处理（到达现场）", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/suspend", wo_api_suspend, WO_ACTORS, R_WRITE, "挂起（如等待配件）", wo_reason_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/resume", wo_api_resume, WO_ACTORS, R_WRITE, "恢复处理", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/transfer", wo_api_transfer, WO_ACTORS, R_WRITE, "转派", wo_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/resolve", wo_api_resolve, WO_ACTORS, R_WRITE, "完成维修", wo_resolve_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/confirm", wo_api_confirm, WO_ACTORS, R_WRITE, "确认并评价", wo_confirm_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/reopen", wo_api_reopen, WO_ACTORS, R_WRITE, "退回返修", wo_reason_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/cancel", wo_api_cancel, WO_ACTORS, R_WRITE, "取消报修", wo_reason_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-categories", wo_api_category_list, WO_READERS, 0, "报修类别与时限（?active=1）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-categories", wo_api_category_create, ROLE_OFFICE, R_WRITE, "新建报修类别", wo_category_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-categories/:id", wo_api_category_update, ROLE_OFFICE, R_WRITE, "修改报修类别", wo_category_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-teams", wo_api_team_list, WO_READERS, 0, "维修班组", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-teams", wo_api_team_create, ROLE_OFFICE, R_WRITE, "新建维修班组", wo_team_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-teams/:id", wo_api_team_update, ROLE_OFFICE, R_WRITE, "修改维修班组", wo_team_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-duty", wo_api_duty_list, WO_READERS, 0, "值班表（?from=&to=）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-duty", wo_api_duty_put, ROLE_OFFICE, R_WRITE, "设置值班人员", wo_duty_fields, NULL, 0 },
 };
 
 const struct route_table houqin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
@@ -76,4 +110,5 @@ void
 houqin_modules_init(void)
 {
 	approvals_register();
+	wo_register();
 }

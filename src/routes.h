@@ -93,9 +93,47 @@ HANDLER(cal_api_hours_put);
 HANDLER(cal_api_year_confirm);
 
 /* modules/locations/locations_api.c */
+extern const struct field loc_create_fields[], loc_update_fields[];
+extern const struct export_col loc_cols[];
+HANDLER(loc_api_list);
+HANDLER(loc_api_get);
+HANDLER(loc_api_create);
+HANDLER(loc_api_update);
+HANDLER(loc_api_qr);
 
 /* modules/workorders/workorders_api.c */
+extern const struct field wo_create_fields[], wo_plain_fields[], wo_dispatch_fields[],
+	wo_reason_fields[], wo_resolve_fields[], wo_confirm_fields[], wo_category_fields[],
+	wo_team_fields[], wo_duty_fields[];
+extern const struct export_col wo_cols[];
+HANDLER(wo_api_create);
+HANDLER(wo_api_list);
+HANDLER(wo_api_get);
+HANDLER(wo_api_accept);
+HANDLER(wo_api_dispatch);
+HANDLER(wo_api_start);
+HANDLER(wo_api_suspend);
+HANDLER(wo_api_resume);
+HANDLER(wo_api_transfer);
+HANDLER(wo_api_resolve);
+HANDLER(wo_api_confirm);
+HANDLER(wo_api_reopen);
+HANDLER(wo_api_cancel);
+HANDLER(wo_api_category_list);
+HANDLER(wo_api_category_create);
+HANDLER(wo_api_category_update);
+HANDLER(wo_api_team_list);
+HANDLER(wo_api_team_create);
+HANDLER(wo_api_team_update);
+HANDLER(wo_api_duty_list);
+HANDLER(wo_api_duty_put);
 
 /* modules/workorders/workorders_jobs_api.c (plans) and stats */
+extern const struct export_col wo_stats_cols[];	/* workorders_stats_api.c */
+HANDLER(wo_api_stats);
+extern const struct field wo_pm_fields[];	/* workorders_pm_api.c: 维保计划 */
+HANDLER(wo_api_plan_list);
+HANDLER(wo_api_plan_create);
+HANDLER(wo_api_plan_update);
 
 #endif

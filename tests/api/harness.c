@@ -392,3 +392,71 @@ hq_req_bin(struct hq_server *s, struct hq_client *c, const char *method, const c
 	curl_slist_free_all(h);
 	return status;
 }
+
+/* ---------- work-order fixture (see harness.h) ---------- */
+
+static int64_t
+wo_fixture_insert(struct db *db, const char *sql)
+{
+	struct err e = { 0 };
+
+	if (db_exec(db, sql, &e))
+		fail("wo fixture", &e);
+	return db_last_id(db);
+}
+
+void
+hq_wo_fixture(struct hq_server *s, struct hq_wo *out)
+{
+	static const char *const prio[] = { "urgent", "high", "normal", "low" };
+	struct db *db = db_pool_writer(s->pool);
+	struct err e = { 0 };
+	long long ag = (long long)s->agency_id;
+	char sql[512];
+
+	memset(out, 0, sizeof(*out));
+	out->worker = hq_user_id(s, "worker");
+	if (db_begin_write(db, &e))
+		fail("wo fixture begin", &e);
+#define LOC(field, parent, kind, name, active)                                                   \
+	snprintf(sql, sizeof(sql),                                                               \
+		 "INSERT INTO location (agency_id, parent_id, kind, name, active, created_at,"   \
+		 " updated_at) VALUES (%lld, %s, '%s', '%s', %d, 1, 1)",                         \
+		 ag, parent, kind, name, active);                                                \
+	out->field = wo_fixture_insert(db, sql)
+	char p[32];
+	LOC(building, "NULL", "building", "综合楼", 1);
+	snprintf(p, sizeof(p), "%lld", (long long)out->building);
+	LOC(floor, p, "floor", "3层", 1);
+	snprintf(p, sizeof(p), "%lld", (long long)out->floor);
+	LOC(room, p, "room", "301", 1);
+	LOC(room2, p, "room", "302", 1);
+	LOC(garage, "NULL", "building", "车库", 1);
+	snprintf(p, sizeof(p), "%lld", (long long)out->garage);
+	LOC(inactive_room, p, "room", "旧库房", 0);
+#undef LOC
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_team (agency_id, name, active, created_at,"
+		 " updated_at) VALUES (%lld, '水电班', 1, 1, 1)", ag);
+	out->team = wo_fixture_insert(db, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_team_member (team_id, user_id) VALUES (%lld, %lld)",
+		 (long long)out->team, (long long)out->worker);
+	wo_fixture_insert(db, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_category (agency_id, name, default_team_id,"
+		 " safety, sort_order, active, created_at, updated_at) VALUES (%lld, '水电', %lld,"
+		 " 0, 1, 1, 1, 1)", ag, (long long)out->team);
+	out->cat = wo_fixture_insert(db, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_category (agency_id, name, safety, sort_order,"
+		 " active, created_at, updated_at) VALUES (%lld, '电梯', 1, 2, 1, 1, 1)", ag);
+	out->cat_safety = wo_fixture_insert(db, sql);
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < 4; i++) {
+			snprintf(sql, sizeof(sql), "INSERT INTO wo_sla_target (category_id, priority,"
+				 " accept_min, resolve_min) VALUES (%lld, '%s', %d, %d)",
+				 (long long)(c ? out->cat_safety : out->cat), prio[i], 30 << i,
+				 240 << i);
+			wo_fixture_insert(db, sql);
+		}
+	if (db_commit(db, &e))
+		fail("wo fixture commit", &e);
+	db_pool_writer_unlock(s->pool);
+}

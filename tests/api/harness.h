@@ -75,4 +75,17 @@ const char *hq_err_code(const struct hq_resp *r);
 /* Header value (first match, case-insensitive) copied into buf, or NULL. */
 const char *hq_header(const struct hq_resp *r, const char *name, char *buf, size_t size);
 
+/*
+** Work-order fixture (rows written with the db layer on the writer, not
+** through the API): locations 综合楼 / 3层 / 301 and 302 and a building
+** 车库 (inactive room there), team 水电班 with member `worker`, categories
+** 水电 (default team 水电班) and 电梯 (safety), both with SLA targets
+** urgent 30/240, high 60/480, normal 120/960, low 240/1920 minutes.
+*/
+struct hq_wo {
+	int64_t building, floor, room, room2, garage, inactive_room;
+	int64_t team, cat, cat_safety, worker;
+};
+void hq_wo_fixture(struct hq_server *s, struct hq_wo *out);
+
 #endif

@@ -684,7 +684,7 @@ history_visibility(void **state)
 	assert_string_equal(jstr(json_array_get(items, 0), "action", NULL), "unlock");
 	assert_true(json_is_null(json_object_get(json_array_get(items, 0), "actor")));
 	hq_resp_free(&r);
-	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/history/workorder/1", NULL, &r), 404);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/history/no_such_entity/1", NULL, &r), 404);
 	assert_string_equal(hq_err_code(&r), "unknown_entity");
 	hq_resp_free(&r);
 	assert_int_equal(status_of(&c, "GET", "/api/v1/history/User/1", NULL), 404);

@@ -10,7 +10,9 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
+#include "modules/locations/locations.h"
 #include "modules/org/org.h"
+#include "modules/workorders/workorders.h"
 
 #include <string.h>
 
@@ -76,6 +78,8 @@ static const struct aud_entity aud_entities[] = {
 	{ "department", ORG_READERS, dept_visible },
 	{ "approval", 0, approval_visible },
 	{ "approval_rule", ROLE_OFFICE | ROLE_SUPERVISOR, rule_visible },
+	{ "location", 0, loc_visible },
+	{ "workorder", 0, wo_visible },
 };
 
 const struct aud_entity *

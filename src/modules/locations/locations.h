@@ -54,12 +54,18 @@ int loc_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 /* Every location of who's agency in tree order (parents before children, by sort order). */
 int loc_list(struct db *db, struct arena *a, const struct actor *who, int active_only,
 	     struct location **items, size_t *n, struct err *e);
+/* loc_get without the output: 0 or ERR_NOT_FOUND (aud_entities[] history hook). */
+int loc_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		struct err *e);
 /* 1 when id is ancestor_id or lies below it. */
 int loc_is_within(struct db *db, int64_t id, int64_t ancestor_id, struct err *e);
 /*
 ** Create (id 0) or update. ERR_INVALID with fields (kind/parent mismatch,
 ** name, code), ERR_CONFLICT "duplicate" for a sibling with the same name or
-** a code in use, "stale" for an old updated_at. Office or sysadmin.
+** a code in use, "stale" for an old updated_at. Office or sysadmin (or the
+** CLI actor, id 0), else ERR_FORBIDDEN. An update replaces every field of in
+** (kind may be NULL: it never changes, ERR_INVALID "kind_fixed"); a new
+** node starts active whatever in->active says.
 */
 int loc_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     const struct location_in *in, struct location *out, struct err *e);

@@ -93,6 +93,13 @@ struct wo_clock {
 int64_t wo_clock_add(const struct wo_clock *c, int64_t start, int64_t ms);
 /* Clock time in [from, to), 0 when to <= from. */
 int64_t wo_clock_between(const struct wo_clock *c, int64_t from, int64_t to);
+/*
+** End of the confirmation window of an order resolved at resolved_at: the
+** local midnight that ends the WO_CONFIRM_DAYS-th workday after the day of
+** resolution (resolved Mon 10:00, no holidays: Fri 00:00). The requester may
+** reopen while now < deadline; auto-confirmation happens at now >= deadline.
+*/
+int64_t wo_confirm_deadline(const struct cal *cal, int64_t resolved_at);
 
 /* ---- records ---- */
 struct wo_ref {
@@ -132,7 +139,9 @@ struct workorder {
 	/* filled by wo_get only */
 	struct wo_event *timeline;
 	size_t ntimeline;
-	json_t *photos;		/* array of files_meta_json; owned reference, wo_json steals it */
+	json_t *photos;		/* array of files_meta_json; owned reference, wo_json steals it:
+				   a caller that does not hand the order to wo_json must
+				   json_decref(o->photos). NULL from wo_list. */
 	const char *allowed[WO_A_N + 1];	/* action codes `who` may perform now, NULL-ended */
 };
 
@@ -167,6 +176,23 @@ int wo_create(struct db *db, struct arena *a, const struct actor *who, const str
 	      struct workorder *out, struct err *e);
 
 /*
+** Notifications (notify_send kind -> recipients; never the actor himself):
+**   wo.submitted -> the agency's office users; wo.accepted, wo.dispatched,
+**   wo.cancelled -> the requester; wo.assigned (dispatch, transfer, urgent
+**   auto-dispatch) -> the worker, or every member of the team; wo.suspended,
+**   wo.confirmed -> the owner; wo.resolved -> requester and owner;
+**   wo.reopened -> the worker (or team) and the owner. Every change also
+**   queues notify_entity_changed(agency, 0, "workorder", id).
+** Timeline rows (wo_event): "create" then one per transition; a system
+** action has actor NULL. Audit: entity "workorder", action = the action code
+** ("create" for creation), before/after = the list view of the order.
+** Resume returns to the status the order was suspended from (dispatched or
+** in_progress). Dispatch to a worker also sets team to a team of theirs
+** (the current one when they belong to it). Start by a team member of a
+** team-only order sets worker = them. Reopen clears resolved_at,
+** resolve_minutes and resolve_on_time (measured again at the next resolve,
+** over the whole used clock time) and keeps the worker and team.
+**
 ** Apply action to order id as `who` (NULL = the system, only for
 ** WO_P_SYSTEM actions). ERR_NOT_FOUND when who cannot see it; ERR_CONFLICT
 ** "illegal_transition" when the status does not allow the action (also the
@@ -184,6 +210,8 @@ int wo_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	   struct workorder *out, struct err *e);
 /* files owner callback ("workorder"): 1 when who may read order id. */
 int wo_can_read(struct db *db, const struct actor *who, int64_t id);
+/* History visibility (aud_entities[] in modules/audit/auditlog.c): 0 or ERR_NOT_FOUND. */
+int wo_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id, struct err *e);
 
 enum wo_scope {
 	WO_SCOPE_MINE,		/* I requested it */
@@ -194,13 +222,16 @@ enum wo_scope {
 
 struct wo_filter {
 	enum wo_scope scope;
+	int64_t department_id;		/* scope dept: 0 = who's own; another one only for
+					   office, leader, supervisor (else ERR_FORBIDDEN) */
 	const char *status;		/* a status code, or "open" (not confirmed/cancelled) */
 	int64_t category_id, location_id, team_id, worker_id;	/* location: that node or below */
 	const char *priority;
 	int overdue;			/* 1: only orders past a due time now */
 	int64_t from, to;		/* created_at in [from, to); 0 = open */
 	const char *q;			/* code, title, description */
-	const char *sort;		/* "created_at" (default), "-created_at", "priority", "due" */
+	const char *sort;		/* NULL/"-created_at" newest first (default), "created_at"
+					   oldest first, "priority" urgent first, "due" earliest due first */
 	int64_t limit, offset;
 };
 /* ERR_FORBIDDEN when who's roles do not allow the scope. Timeline/photos not filled. */
@@ -236,6 +267,9 @@ struct wo_category_in {
 
 int wo_category_list(struct db *db, struct arena *a, const struct actor *who, int active_only,
 		     struct wo_category **items, size_t *n, struct err *e);
+/* One category of who's agency. ERR_NOT_FOUND. */
+int wo_category_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		    struct wo_category *out, struct err *e);
 /* Office only. Duplicate name: ERR_CONFLICT "duplicate". Audited. */
 int wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		     const struct wo_category_in *in, struct wo_category *out, struct err *e);
@@ -331,14 +365,35 @@ struct wo_stats_filter {
 };
 /*
 ** The KPI object of GET /api/v1/workorders/stats: {"total","by_status":{},
-** "accept":{"mean_min","p90_min","on_time_rate"},"resolve":{...},
+** "accept":{"count","mean_min","p90_min","on_time_rate"},"resolve":{...},
 ** "first_time_fix_rate","reopen_rate","satisfaction":{"mean","count",
-** "distribution":[n1..n5]},"groups":[{"key","name", ...same figures}]}.
-** Rates are 0..1 (null when nothing to measure). Office, leader, supervisor
-** see the agency; a dept_head their department. New reference in *out.
+** "distribution":[n1..n5]},"group":code|null,"groups":[{"key","name", ...same
+** figures}]}. Rates are 0..1, means and rates null when nothing to measure;
+** p90 is the nearest rank. Group keys: ids (null for no team/worker), the
+** building's id for "location", "2026-11" for "month" (every month from the
+** first order's to the last's). Office, leader, supervisor see the agency; a
+** dept_head their department (ERR_FORBIDDEN otherwise; ERR_INVALID "group"
+** or "to" for a bad group or an empty range). New reference in *out.
 */
 int wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	     const struct wo_stats_filter *f, json_t **out, struct err *e);
+
+/* ---- generator of realistic history (workorders_gen.c; demo, tests, bench) ---- */
+/*
+** Create n orders of agency_id created in [from_ms, to_ms) (mostly working
+** hours), each with its timeline played up to to_ms ("now"): old orders end
+** confirmed (some auto-confirmed, ~8% reopened once, ~3% cancelled), recent
+** ones stop wherever their simulated history has got to. Uses the agency's
+** active categories (with SLA targets), locations (rooms first), users
+** (requesters: role staff; owners: role office), teams and members; ERR_RULE
+** "no_categories"/"no_locations"/"no_users" when one is missing. Writes
+** workorder and wo_event rows straight through the db layer (no
+** notifications; one audit record "generate" for the whole run). The same
+** seed gives the same orders on the same data. In the caller's write
+** transaction when there is one, else in transactions of 5000 orders.
+*/
+int wo_gen_history(struct db *db, int64_t agency_id, int64_t n, int64_t from_ms, int64_t to_ms,
+		   uint64_t seed, struct err *e);
 
 /* Registers the "workorder" attachment owner. Called by houqin_modules_init(). */
 void wo_register(void);

@@ -1,0 +1,564 @@
+/*
+** modules/workorders/workorders_api.c: HTTP handlers for work orders, their
+** transitions, categories, teams and the duty roster. Thin: parse and
+** validate -> call workorders.c -> encode. Every transition answers 200 with
+** the order exactly as GET /api/v1/workorders/:id shows it.
+*/
+#include "routes.h"
+#include "core/arena.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/validate.h"
+#include "http/req.h"
+#include "http/resp.h"
+#include "modules/workorders/workorders.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define DAY_MS 86400000LL
+
+static const char *const source_codes[] = { "web", "qr", NULL };
+
+struct create_in {
+	struct wo_in o;
+	const json_t *photos;
+};
+const struct field wo_create_fields[] = {
+	{ .name = "category_id", .type = F_ID, .required = 1,
+	  .off = offsetof(struct create_in, o.category_id) },
+	{ .name = "location_id", .type = F_ID, .required = 1,
+	  .off = offsetof(struct create_in, o.location_id) },
+	{ .name = "title", .type = F_STR, .required = 1, .max = WO_TITLE_MAX,
+	  .off = offsetof(struct create_in, o.title) },
+	{ .name = "description", .type = F_STR, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct create_in, o.description) },
+	{ .name = "priority", .type = F_ENUM, .enums = wo_priority_codes,
+	  .off = offsetof(struct create_in, o.priority) },
+	{ .name = "contact_phone", .type = F_STR, .max = 32,
+	  .off = offsetof(struct create_in, o.contact_phone) },
+	{ .name = "source", .type = F_ENUM, .enums = source_codes,
+	  .off = offsetof(struct create_in, o.source) },
+	{ .name = "attachment_ids", .type = F_JSON, .off = offsetof(struct create_in, photos) },
+	{ 0 }
+};
+
+struct action_in {
+	struct wo_action_in a;
+	const json_t *photos;
+};
+/* accept, start, resume: nothing but the optional concurrency token */
+const struct field wo_plain_fields[] = {
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
+	{ 0 }
+};
+/* dispatch, transfer */
+const struct field wo_dispatch_fields[] = {
+	{ .name = "worker_id", .type = F_ID, .off = offsetof(struct action_in, a.worker_id) },
+	{ .name = "team_id", .type = F_ID, .off = offsetof(struct action_in, a.team_id) },
+	{ .name = "reason", .type = F_STR, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct action_in, a.reason) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
+	{ 0 }
+};
+/* suspend, reopen, cancel (required by the rules, checked in workorders.c) */
+const struct field wo_reason_fields[] = {
+	{ .name = "reason", .type = F_STR, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct action_in, a.reason) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
+	{ 0 }
+};
+const struct field wo_resolve_fields[] = {
+	{ .name = "notes", .type = F_STR, .required = 1, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct action_in, a.notes) },
+	{ .name = "parts", .type = F_STR, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct action_in, a.parts) },
+	{ .name = "attachment_ids", .type = F_JSON, .off = offsetof(struct action_in, photos) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
+	{ 0 }
+};
+const struct field wo_confirm_fields[] = {
+	{ .name = "rating", .type = F_INT, .required = 1, .min = 1, .max = 5,
+	  .off = offsetof(struct action_in, a.rating) },
+	{ .name = "comment", .type = F_STR, .max = WO_TEXT_MAX,
+	  .off = offsetof(struct action_in, a.comment) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
+	{ 0 }
+};
+
+struct category_in {
+	struct wo_category_in c;
+	const json_t *targets;
+};
+const struct field wo_category_fields[] = {
+	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
+	  .off = offsetof(struct category_in, c.name) },
+	{ .name = "default_team_id", .type = F_ID,
+	  .off = offsetof(struct category_in, c.default_team_id) },
+	{ .name = "safety", .type = F_BOOL, .off = offsetof(struct category_in, c.safety) },
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct category_in, c.active) },
+	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000,
+	  .off = offsetof(struct category_in, c.sort_order) },
+	{ .name = "targets", .type = F_JSON, .off = offsetof(struct category_in, targets) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct category_in, c.updated_at) },
+	{ 0 }
+};
+
+struct team_in {
+	const char *name;
+	int active;
+	const json_t *members;
+};
+const struct field wo_team_fields[] = {
+	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
+	  .off = offsetof(struct team_in, name) },
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, active) },
+	{ .name = "member_ids", .type = F_JSON, .off = offsetof(struct team_in, members) },
+	{ 0 }
+};
+
+struct duty_in {
+	int64_t team_id, user_id;
+	const char *day;
+};
+const struct field wo_duty_fields[] = {
+	{ .name = "team_id", .type = F_ID, .required = 1, .off = offsetof(struct duty_in, team_id) },
+	{ .name = "day", .type = F_STR, .required = 1, .max = 10, .off = offsetof(struct duty_in, day) },
+	{ .name = "user_id", .type = F_ID, .off = offsetof(struct duty_in, user_id) },
+	{ 0 }
+};
+
+/* 工单列表 export (GET /api/v1/workorders?format=csv|xlsx). */
+const struct export_col wo_cols[] = {
+	{ .key = "code", .header = "工单号" },
+	{ .key = "title", .header = "标题", .width = 30 },
+	{ .key = "category.name", .header = "类别" },
+	{ .key = "location.path", .header = "地点", .width = 24 },
+	{ .key = "priority", .header = "紧急程度", .codes = wo_priority_codes,
+	  .labels = wo_priority_labels },
+	{ .key = "status", .header = "状态", .codes = wo_status_codes, .labels = wo_status_labels },
+	{ .key = "requester.name", .header = "报修人" },
+	{ .key = "requester_dept.name", .header = "报修部门" },
+	{ .key = "contact_phone", .header = "联系电话" },
+	{ .key = "owner.name", .header = "首问负责人" },
+	{ .key = "team.name", .header = "班组" },
+	{ .key = "worker.name", .header = "维修人员" },
+	{ .key = "created_at", .header = "报修时间", .kind = EXP_TIME },
+	{ .key = "accepted_at", .header = "受理时间", .kind = EXP_TIME },
+	{ .key = "resolved_at", .header = "完成时间", .kind = EXP_TIME },
+	{ .key = "accept_minutes", .header = "受理用时（分钟）" },
+	{ .key = "resolve_minutes", .header = "处理用时（分钟）" },
+	{ .key = "accept_on_time", .header = "按时受理", .kind = EXP_BOOL },
+	{ .key = "resolve_on_time", .header = "按时完成", .kind = EXP_BOOL },
+	{ .key = "overdue", .header = "当前超时", .kind = EXP_BOOL },
+	{ .key = "reopen_count", .header = "返修次数" },
+	{ .key = "rating", .header = "评分" },
+	{ .key = "rating_comment", .header = "评价", .width = 30 },
+	{ 0 }
+};
+
+static json_t *
+list_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
+{
+	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
+			 (json_int_t)page, "per_page", (json_int_t)per_page);
+}
+
+/* A JSON array of up to max positive ids into the arena. ERR_INVALID on field. */
+static int
+ids_in(struct arena *a, const json_t *arr, size_t max, const char *field, int64_t **ids,
+       size_t *n, struct err *e)
+{
+	size_t len;
+
+	*ids = NULL;
+	*n = 0;
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return err_set(e, ERR_INVALID, field, "应为编号列表");
+	len = json_array_size(arr);
+	if (len > max)
+		return err_set(e, ERR_INVALID, field, "最多 %zu 个", max);
+	if (!len)
+		return 0;
+	*ids = arena_array(a, len, sizeof(**ids));
+	if (!*ids)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < len; i++) {
+		const json_t *v = json_array_get(arr, i);
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return err_set(e, ERR_INVALID, field, "第 %zu 个编号无效", i + 1);
+		(*ids)[i] = json_integer_value(v);
+	}
+	*n = len;
+	return 0;
+}
+
+/* ---------- orders ---------- */
+
+int
+wo_api_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct create_in in = { 0 };
+	struct workorder o;
+	int64_t *ids;
+
+	if (req_json_fields(rq, wo_create_fields, &in, NULL, e) ||
+	    ids_in(rq->arena, in.photos, WO_PHOTOS_MAX, "attachment_ids", &ids,
+		   &in.o.nattachments, e))
+		return e->code;
+	in.o.attachment_ids = ids;
+	if (wo_create(rq->db, rq->arena, rq->user, &in.o, &o, e))
+		return e->code;
+	return resp_json(rs, 201, wo_json(&o));
+}
+
+int
+wo_api_get(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct workorder o;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || wo_get(rq->db, rq->arena, rq->user, id, &o, e))
+		return e->code;
+	return resp_json(rs, 200, wo_json(&o));
+}
+
+/* ?from= / ?to= as a date (to: the whole day) or an ISO-8601 instant. */
+static int
+time_param(const struct req *rq, const char *name, int end, int64_t *out, struct err *e)
+{
+	const char *s = req_query(rq, name);
+
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	if (iso_to_ms(s, out))
+		return err_set(e, ERR_INVALID, name, "日期应为 YYYY-MM-DD 或 ISO-8601 时间");
+	if (end && strlen(s) == 10)
+		*out += DAY_MS;
+	return 0;
+}
+
+static const char *const scope_codes[] = { "mine", "dept", "tasks", "all", NULL };
+
+int
+wo_api_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct wo_filter f = { 0 };
+	struct page pg;
+	struct workorder *items;
+	size_t n;
+	int64_t total, overdue = 0;
+	const char *scope = req_query(rq, "scope"), *sort = req_query(rq, "sort");
+	json_t *arr;
+	int sc = 0;
+
+	if (scope && *scope) {
+		for (sc = 0; scope_codes[sc] && strcmp(scope_codes[sc], scope) != 0; sc++)
+			;
+		if (!scope_codes[sc])
+			return err_set(e, ERR_INVALID, "scope", "范围应为 mine、dept、tasks 或 all");
+	}
+	if (sort && *sort && strcmp(sort, "created_at") != 0 && strcmp(sort, "-created_at") != 0 &&
+	    strcmp(sort, "priority") != 0 && strcmp(sort, "due") != 0)
+		return err_set(e, ERR_INVALID, "sort", "排序应为 created_at、-created_at、priority 或 due");
+	f.scope = (enum wo_scope)sc;
+	f.sort = sort;
+	f.status = req_query(rq, "status");
+	f.priority = req_query(rq, "priority");
+	f.q = req_query(rq, "q");
+	if (req_page(rq, &pg, e) ||
+	    req_query_i64(rq, "category_id", 1, INT64_MAX, &f.category_id, e) ||
+	    req_query_i64(rq, "department_id", 1, INT64_MAX, &f.department_id, e) ||
+	    req_query_i64(rq, "location_id", 1, INT64_MAX, &f.location_id, e) ||
+	    req_query_i64(rq, "team_id", 1, INT64_MAX, &f.team_id, e) ||
+	    req_query_i64(rq, "worker_id", 1, INT64_MAX, &f.worker_id, e) ||
+	    req_query_i64(rq, "overdue", 0, 1, &overdue, e) ||
+	    time_param(rq, "from", 0, &f.from, e) || time_param(rq, "to", 1, &f.to, e))
+		return e->code;
+	f.overdue = (int)overdue;
+	f.limit = pg.per_page;
+	f.offset = pg.offset;
+	if (wo_list(rq->db, rq->arena, rq->user, &f, &items, &n, &total, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, wo_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, total, pg.page, pg.per_page));
+}
+
+/* Every transition: the body per its field table, then wo_apply. */
+static int
+act(struct req *rq, struct resp *rs, struct err *e, enum wo_action action,
+    const struct field *spec)
+{
+	struct action_in in = { 0 };
+	struct workorder o;
+	int64_t id, *ids;
+
+	if (req_path_id(rq, 0, &id, e))
+		return e->code;
+	if ((rq->body_len || spec[0].required) && req_json_fields(rq, spec, &in, NULL, e))
+		return e->code;
+	if (ids_in(rq->arena, in.photos, WO_PHOTOS_MAX, "attachment_ids", &ids,
+		   &in.a.nattachments, e))
+		return e->code;
+	in.a.attachment_ids = ids;
+	if (wo_apply(rq->db, rq->arena, rq->user, id, action, &in.a, &o, e))
+		return e->code;
+	return resp_json(rs, 200, wo_json(&o));
+}
+
+int
+wo_api_accept(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_ACCEPT, wo_plain_fields);
+}
+
+int
+wo_api_dispatch(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_DISPATCH, wo_dispatch_fields);
+}
+
+int
+wo_api_start(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_START, wo_plain_fields);
+}
+
+int
+wo_api_suspend(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_SUSPEND, wo_reason_fields);
+}
+
+int
+wo_api_resume(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_RESUME, wo_plain_fields);
+}
+
+int
+wo_api_transfer(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_TRANSFER, wo_dispatch_fields);
+}
+
+int
+wo_api_resolve(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_RESOLVE, wo_resolve_fields);
+}
+
+int
+wo_api_confirm(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_CONFIRM, wo_confirm_fields);
+}
+
+int
+wo_api_reopen(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_REOPEN, wo_reason_fields);
+}
+
+int
+wo_api_cancel(struct req *rq, struct resp *rs, struct err *e)
+{
+	return act(rq, rs, e, WO_A_CANCEL, wo_reason_fields);
+}
+
+/* ---------- categories ---------- */
+
+int
+wo_api_category_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct wo_category *items;
+	size_t n;
+	int64_t active = 0;
+	json_t *arr;
+
+	if (req_query_i64(rq, "active", 0, 1, &active, e) ||
+	    wo_category_list(rq->db, rq->arena, rq->user, (int)active, &items, &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, wo_category_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+}
+
+/* targets: {"urgent":{"accept_min":30,"resolve_min":240}, "high":..., "normal":..., "low":...} */
+static int
+targets_in(const json_t *j, struct wo_category_in *c, struct err *e)
+{
+	if (!j || json_is_null(j))
+		return 0;
+	if (!json_is_object(j) || json_object_size(j) != WO_PRIORITY_N)
+		return err_set(e, ERR_INVALID, "targets", "应为 urgent、high、normal、low 四项时限");
+	for (int p = 0; p < WO_PRIORITY_N; p++) {
+		const json_t *t = json_object_get(j, wo_priority_codes[p]);
+		const json_t *am = json_object_get(t, "accept_min");
+		const json_t *rm = json_object_get(t, "resolve_min");
+		if (!json_is_object(t) || !json_is_integer(am) || !json_is_integer(rm))
+			return err_set(e, ERR_INVALID, "targets",
+				       "%s 应为 {\"accept_min\":分钟,\"resolve_min\":分钟}",
+				       wo_priority_labels[p]);
+		c->targets[p].accept_min = json_integer_value(am);
+		c->targets[p].resolve_min = json_integer_value(rm);
+	}
+	c->has_targets = 1;
+	return 0;
+}
+
+int
+wo_api_category_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct category_in in = { .c = { .active = 1 } };
+	struct wo_category c;
+
+	if (req_json_fields(rq, wo_category_fields, &in, NULL, e) ||
+	    targets_in(in.targets, &in.c, e) ||
+	    wo_category_save(rq->db, rq->arena, rq->user, 0, &in.c, &c, e))
+		return e->code;
+	return resp_json(rs, 201, wo_category_json(&c));
+}
+
+int
+wo_api_category_update(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct category_in in = { 0 };
+	struct wo_category cur, c;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || wo_category_get(rq->db, rq->arena, rq->user, id, &cur, e))
+		return e->code;
+	/* absent members keep their current values */
+	in.c.default_team_id = cur.default_team.id;
+	in.c.safety = cur.safety;
+	in.c.active = cur.active;
+	in.c.sort_order = cur.sort_order;
+	if (req_json_fields(rq, wo_category_fields, &in, NULL, e) ||
+	    targets_in(in.targets, &in.c, e) ||
+	    wo_category_save(rq->db, rq->arena, rq->user, id, &in.c, &c, e))
+		return e->code;
+	return resp_json(rs, 200, wo_category_json(&c));
+}
+
+/* ---------- teams ---------- */
+
+int
+wo_api_team_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct wo_team *items;
+	size_t n;
+	json_t *arr;
+
+	if (wo_team_list(rq->db, rq->arena, rq->user, &items, &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, wo_team_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+}
+
+static int
+team_save(struct req *rq, struct resp *rs, struct err *e, int64_t id)
+{
+	struct team_in in = { .active = 1 };
+	struct wo_team t;
+	int64_t *ids;
+	size_t n;
+
+	if (req_json_fields(rq, wo_team_fields, &in, NULL, e) ||
+	    ids_in(rq->arena, in.members, 200, "member_ids", &ids, &n, e) ||
+	    wo_team_save(rq->db, rq->arena, rq->user, id, in.name, in.active, ids, n, &t, e))
+		return e->code;
+	return resp_json(rs, id ? 200 : 201, wo_team_json(&t));
+}
+
+int
+wo_api_team_create(struct req *rq, struct resp *rs, struct err *e)
+{
+	return team_save(rq, rs, e, 0);
+}
+
+int
+wo_api_team_update(struct req *rq, struct resp *rs, struct err *e)
+{
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e))
+		return e->code;
+	return team_save(rq, rs, e, id);
+}
+
+/* ---------- duty roster ---------- */
+
+static int
+day_param(const struct req *rq, const char *name, int *day, struct err *e)
+{
+	const char *s = req_query(rq, name);
+
+	if (!s || !*s)
+		return 0;
+	if (cal_parse_date(s, day))
+		return err_set(e, ERR_INVALID, name, "日期应为 YYYY-MM-DD");
+	return 0;
+}
+
+static json_t *
+duty_json(const struct wo_duty *d)
+{
+	char day[16];
+
+	cal_format_date(d->day, day, sizeof(day));
+	return json_pack("{sI sI ss s{sI ss}}", "id", (json_int_t)d->id, "team_id",
+			 (json_int_t)d->team_id, "day", day, "user", "id", (json_int_t)d->user.id,
+			 "name", d->user.name ? d->user.name : "");
+}
+
+/* GET /api/v1/workorder-duty?from=YYYY-MM-DD&to=YYYY-MM-DD (default: today and 30 days on) */
+int
+wo_api_duty_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	int from = cal_local_date(now_ms()), to = 0;
+	struct wo_duty *items;
+	size_t n;
+	json_t *arr;
+
+	if (day_param(rq, "from", &from, e) || day_param(rq, "to", &to, e))
+		return e->code;
+	if (!to)
+		to = cal_local_date(now_ms() + 30 * DAY_MS);
+	if (to < from)
+		to = from;
+	if (wo_duty_list(rq->db, rq->arena, rq->user, from, to, &items, &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, duty_json(&items[i]));
+	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+}
+
+/* PUT /api/v1/workorder-duty {team_id, day, user_id|null} */
+int
+wo_api_duty_put(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct duty_in in = { 0 };
+	int day;
+
+	if (req_json_fields(rq, wo_duty_fields, &in, NULL, e))
+		return e->code;
+	if (cal_parse_date(in.day, &day))
+		return err_set(e, ERR_INVALID, "day", "日期应为 YYYY-MM-DD");
+	if (wo_duty_set(rq->db, rq->user, in.team_id, day, in.user_id, e))
+		return e->code;
+	return resp_json(rs, 200,
+			 json_pack("{sI ss so}", "team_id", (json_int_t)in.team_id, "day", in.day,
+				   "user_id", jid_or_null(in.user_id)));
+}
