@@ -1,0 +1,48 @@
+"""bench/report.py: the table `make bench` prints, and the same as JSON in bench/out/."""
+import json
+import sys
+import time
+from pathlib import Path
+
+work, cold_ms, rss_kb, orders, out = sys.argv[1:6]
+w = Path(work)
+load = lambda name: json.loads((w / f"{name}.json").read_text())
+http = load("http_ceiling")
+write = load("write_ceiling")
+# scenario: (ceiling it is compared with, target ratio)
+scenarios = {
+    "create": ("write", 0.5), "list": ("http", 0.35), "get": ("http", None),
+    "stats": ("http", None), "mix": ("http", None),
+}
+ceil = {"http": http["req_s"], "write": write["per_s"]}
+rows, ok = [], True
+for name, (against, target) in scenarios.items():
+    r = load(name)
+    ratio = r["req_s"] / ceil[against] if ceil[against] else 0
+    met = (target is None or ratio >= target) and r["p99_ms"] < 50 and r["errors"] == 0
+    ok &= met
+    rows.append(dict(scenario=name, **r, against=against, ratio=round(ratio, 3),
+                     target=target, met=met))
+rss_mb = int(rss_kb) / 1024
+result = {
+    "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "orders": int(orders),
+    "http_ceiling_req_s": http["req_s"], "write_ceiling_rows_s": write["per_s"],
+    "cold_start_ms": int(cold_ms), "server_peak_rss_mb": round(rss_mb, 1),
+    "scenarios": rows,
+}
+ok &= rss_mb < 64 and int(cold_ms) < 200
+result["all_targets_met"] = ok
+print(f"ceilings: HTTP (nginx, 2 KB JSON) {http['req_s']:.0f} req/s; "
+      f"write (SQLite, 1 row/tx) {write['per_s']:.0f} rows/s; dataset {orders} orders")
+print(f"{'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+      f"{'ratio':>10} {'target':>7} {'met':>4}")
+for r in rows:
+    tgt = f">={r['target']}" if r["target"] else "-"
+    print(f"{r['scenario']:<8} {r['req_s']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+          f"{r['errors']:>6} {r['ratio']:>6.3f}×{r['against'][0]} {tgt:>7} "
+          f"{'yes' if r['met'] else 'NO':>4}")
+print(f"server peak RSS {rss_mb:.1f} MB (target < 64); cold start {cold_ms} ms (target < 200)")
+print("all targets met" if ok else "SOME TARGETS MISSED")
+name = Path(out) / f"result-{time.strftime('%Y%m%d-%H%M%S')}.json"
+name.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+print(f"written {name}")

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# make bench: measured speed next to this machine's ceilings (issue #5).
+#   BENCH_ORDERS (default 1000000)  size of the generated dataset (cached in bench/out)
+#   BENCH_SECONDS (default 15)      duration of each wrk scenario
+#   BENCH_CONNS (default 64)        wrk connections
+# Prints one table and writes bench/out/result-<time>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HQ_BENCH_DIR=$PWD/bench
+orders=${BENCH_ORDERS:-1000000}
+secs=${BENCH_SECONDS:-15}
+conns=${BENCH_CONNS:-64}
+out=bench/out
+mkdir -p "$out"
+db=$out/bench-$orders.db
+port=18480
+nginx_port=18481
+base=http://127.0.0.1:$port
+
+[ -f "$db" ] || { echo "generating $orders work orders into $db"; \
+	/usr/bin/time -f "generated in %e s, max RSS %M KB" ./houqin gen --db "$db" --workorders "$orders"; }
+work=$(mktemp -d /tmp/houqin-bench.XXXXXX)
+cp "$db" "$work/bench.db"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Cold start: exec to the first answered request.
+t0=$(date +%s%N)
+./houqin serve --db "$work/bench.db" --data "$work/data" --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
+srv=$!; pids+=("$srv")
+until curl -sf -o /dev/null "$base/api/v1/health"; do sleep 0.002; done
+cold_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+# An API token for the office demo user.
+jar=$work/cookies
+csrf=$(curl -sf -c "$jar" -H 'Content-Type: application/json' \
+	-d '{"username":"office","password":"Demo@2026"}' "$base/api/v1/session" |
+	sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+token=$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	-d '{"name":"bench"}' "$base/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+export HQ_TOKEN=$token
+q() { sqlite3 "$work/bench.db" "$1"; }
+export HQ_MAX_ID=$(q "SELECT max(id) FROM workorder")
+export HQ_CATEGORY=$(q "SELECT id FROM wo_category ORDER BY id LIMIT 1")
+export HQ_LOCATION=$(q "SELECT id FROM location WHERE kind='room' ORDER BY id LIMIT 1")
+export HQ_STATS_FROM=$(date -d '-30 days' +%F)
+
+run_wrk() { # name script url
+	wrk -t2 -c"$conns" -d"${secs}s" -s "bench/wrk/$2" "$3" | tail -n 1 >"$work/$1.json"
+}
+run_wrk create create.lua "$base"
+run_wrk list list.lua "$base"
+run_wrk get get.lua "$base"
+run_wrk stats stats.lua "$base"
+run_wrk mix mix.lua "$base"
+rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$srv/status)
+kill -TERM "$srv"; wait "$srv" || true
+
+# Ceilings, measured now on the same machine.
+head -c 2048 /dev/zero | tr '\0' 'x' | sed 's/^/{"pad":"/; s/$/"}/' | cut -c1-2048 >"$work/small.json"
+sed "s#@DIR@#$work#g; s#@PORT@#$nginx_port#g" bench/nginx.conf.in >"$work/nginx.conf"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+pids+=("$!")
+until curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/small.json"; do sleep 0.01; done
+HQ_TOKEN=x wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk/report.lua \
+	"http://127.0.0.1:$nginx_port/small.json" | tail -n 1 >"$work/http_ceiling.json"
+cp "$db" "$work/ceiling.db"
+build/bench/ceiling_write "$work/ceiling.db" "$secs" >"$work/write_ceiling.json"
+
+python3 bench/report.py "$work" "$cold_ms" "$rss_kb" "$orders" "$out"
