@@ -35,38 +35,6 @@ const char *const cal_kind_codes[] = { "holiday", "workday", NULL };
 
 /* ---------- dates ---------- */
 
-/* Day number of a civil date (Howard Hinnant's days_from_civil). */
-static int64_t
-dayno_of(int date)
-{
-	int64_t y = date / 10000;
-	unsigned m = (unsigned)(date / 100 % 100), d = (unsigned)(date % 100);
-
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* yyyymmdd of a day number (civil_from_days). */
-static int
-date_of(int64_t z)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
-
-	return (int)(y * 10000 + (int64_t)m * 100 + d);
-}
-
 /* A real date with a year the calendar accepts. */
 static int
 date_ok(int date)
@@ -74,7 +42,7 @@ date_ok(int date)
 	int y = date / 10000, m = date / 100 % 100, d = date % 100;
 
 	return y >= CAL_YEAR_MIN && y <= CAL_YEAR_MAX && m >= 1 && m <= 12 && d >= 1 &&
-	       d <= 31 && date_of(dayno_of(date)) == date;
+	       d <= 31 && days_to_date(date_to_days(date)) == date;
 }
 
 /* 1 for Monday..Friday. */
@@ -101,7 +69,7 @@ cal_local_date(int64_t ms)
 	int64_t local = ms + OFFSET_MS;
 	int64_t dn = local / DAY_MS - (local % DAY_MS < 0);
 
-	return date_of(dn);
+	return days_to_date(dn);
 }
 
 int
@@ -233,7 +201,7 @@ cal_put_day(struct cal *c, struct arena *a, int date, enum cal_kind kind, const 
 static int
 workday_dn(const struct cal *c, int64_t dn)
 {
-	int date = date_of(dn);
+	int date = days_to_date(dn);
 	size_t i = lower_bound(c, date);
 
 	if (i < c->ndays && c->days[i].date == date)
@@ -244,7 +212,7 @@ workday_dn(const struct cal *c, int64_t dn)
 int
 cal_is_workday(const struct cal *c, int date)
 {
-	return workday_dn(c, dayno_of(date));
+	return workday_dn(c, date_to_days(date));
 }
 
 /* Workdays among day numbers [a, b] (0 when b < a). */
@@ -257,9 +225,9 @@ workdays_in(const struct cal *c, int64_t a, int64_t b)
 	if (b < a)
 		return 0;
 	n = weekdays_before(b + 1) - weekdays_before(a);
-	last = date_of(b);
-	for (size_t i = lower_bound(c, date_of(a)); i < c->ndays && c->days[i].date <= last; i++) {
-		int wk = is_weekday(dayno_of(c->days[i].date));
+	last = days_to_date(b);
+	for (size_t i = lower_bound(c, days_to_date(a)); i < c->ndays && c->days[i].date <= last; i++) {
+		int wk = is_weekday(date_to_days(c->days[i].date));
 		if (c->days[i].kind == CAL_HOLIDAY && wk)
 			n--;
 		else if (c->days[i].kind == CAL_WORKDAY && !wk)
@@ -630,7 +598,7 @@ cal_day_set(struct db *db, struct arena *a, const struct actor *who, int date,
 	if (chars < 1 || chars > CAL_NAME_MAX)
 		return err_setx(e, ERR_INVALID, "invalid", "name", "名称应为 1 到 %d 个字符",
 				CAL_NAME_MAX);
-	if (kind == CAL_WORKDAY && is_weekday(dayno_of(date)))
+	if (kind == CAL_WORKDAY && is_weekday(date_to_days(date)))
 		return err_setx(e, ERR_RULE, "not_weekend", "date",
 				"调休上班日应为周六或周日，周一至周五本来就是工作日");
 	rc = day_get(db, a, date, &cur, e);

@@ -42,6 +42,28 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+int64_t
+date_to_days(int date)
+{
+	return days_from_civil(date / 10000, (unsigned)(date / 100 % 100), (unsigned)(date % 100));
+}
+
+int
+days_to_date(int64_t z)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
+
+	return (int)(y * 10000 + (int64_t)m * 100 + d);
+}
+
 void
 ms_to_iso(int64_t ms, char *out, unsigned long size)
 {

@@ -14,4 +14,12 @@ void ms_to_iso(int64_t ms, char *out, unsigned long size);
 /* Parse "YYYY-MM-DD" (Shanghai midnight) or ISO-8601 with Z / +08:00 offset. 0 or ERR_INVALID. */
 int iso_to_ms(const char *s, int64_t *out);
 
+/*
+** Civil (proleptic Gregorian) dates as yyyymmdd integers and day numbers
+** (days since 1970-01-01), Howard Hinnant's algorithms: no timegm, no TZ.
+** date_to_days expects a real date; days_to_date(date_to_days(d)) == d.
+*/
+int64_t date_to_days(int yyyymmdd);
+int days_to_date(int64_t days);
+
 #endif

@@ -143,46 +143,15 @@ wo_clock_between(const struct wo_clock *c, int64_t from, int64_t to)
 	return cal_business_ms_between(c->cal, from, to);
 }
 
-/* Day number (days since 1970-01-01) of yyyymmdd, and back. */
-static int64_t
-dayno_of(int date)
-{
-	int64_t y = date / 10000;
-	unsigned m = (unsigned)(date / 100 % 100), d = (unsigned)(date % 100);
-
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int
-date_of(int64_t z)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
-
-	return (int)(y * 10000 + (int64_t)m * 100 + d);
-}
-
 int64_t
 wo_confirm_deadline(const struct cal *cal, int64_t resolved_at)
 {
-	int64_t day = dayno_of(cal_local_date(resolved_at));
+	int64_t day = date_to_days(cal_local_date(resolved_at));
 	int found = 0;
 
 	for (int guard = 0; found < WO_CONFIRM_DAYS && guard < 800; guard++) {
 		day++;
-		if (cal_is_workday(cal, date_of(day)))
+		if (cal_is_workday(cal, days_to_date(day)))
 			found++;
 	}
 	return (day + 1) * DAY_MS - OFFSET_MS;
@@ -1968,7 +1937,7 @@ static const char sql_duty_insert[] =
 static int
 valid_day(int day)
 {
-	return day >= 20000101 && day <= 21001231 && date_of(dayno_of(day)) == day;
+	return day >= 20000101 && day <= 21001231 && days_to_date(date_to_days(day)) == day;
 }
 
 int
@@ -1982,7 +1951,7 @@ wo_duty_list(struct db *db, struct arena *a, const struct actor *who, int from_d
 	*n = 0;
 	if (!valid_day(from_day) || !valid_day(to_day) || to_day < from_day)
 		return err_set(e, ERR_INVALID, "from", "日期范围无效");
-	if (dayno_of(to_day) - dayno_of(from_day) > 366)
+	if (date_to_days(to_day) - date_to_days(from_day) > 366)
 		return err_set(e, ERR_INVALID, "to", "一次最多查询一年");
 	*items = arena_array(a, cap, sizeof(**items));
 	if (!*items)

@@ -58,32 +58,6 @@ const char *const wo_pm_unit_codes[] = { "day", "week", "month", NULL };
 
 /* ---------- dates (pure) ---------- */
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 static int
 leap(int64_t y)
 {
@@ -107,22 +81,13 @@ real_date(int date)
 	       d <= month_days(y, m);
 }
 
-static int64_t
-date_days(int date)
-{
-	return days_from_civil(date / 10000, date / 100 % 100, date % 100);
-}
-
 /* yyyymmdd of a day number, 0 outside years 1..9999. */
 static int
 days_date(int64_t days)
 {
-	int64_t y, m, d;
-
-	if (days < days_from_civil(1, 1, 1) || days > days_from_civil(9999, 12, 31))
+	if (days < date_to_days(10101) || days > date_to_days(99991231))
 		return 0;
-	civil_from_days(days, &y, &m, &d);
-	return (int)(y * 10000 + m * 100 + d);
+	return days_to_date(days);
 }
 
 /*
@@ -142,7 +107,7 @@ wo_pm_occurrence(int start, enum wo_pm_unit unit, int64_t every, int64_t k)
 		int64_t step = every * (unit == WO_PM_WEEK ? 7 : 1);
 		if (k > 4000000 / step)
 			return 0;
-		return days_date(date_days(start) + k * step);
+		return days_date(date_to_days(start) + k * step);
 	}
 	case WO_PM_MONTH: {
 		if (k > 120000 / every)
@@ -170,7 +135,7 @@ last_k_on_or_before(int start, enum wo_pm_unit unit, int64_t every, int date)
 		k = ((date / 10000 - start / 10000) * 12 + (date / 100 % 100 - start / 100 % 100)) /
 		    every;
 	else
-		k = (date_days(date) - date_days(start)) / (every * (unit == WO_PM_WEEK ? 7 : 1));
+		k = (date_to_days(date) - date_to_days(start)) / (every * (unit == WO_PM_WEEK ? 7 : 1));
 	while (k > 0 && wo_pm_occurrence(start, unit, every, k) > date)
 		k--;
 	return k;
@@ -188,7 +153,7 @@ first_k(const struct wo_pm_plan *p, int today)
 static int
 add_days(int date, int64_t n)
 {
-	return days_date(date_days(date) + n);
+	return days_date(date_to_days(date) + n);
 }
 
 /* ---------- storage ---------- */
@@ -572,7 +537,7 @@ static int
 start_clock_on_period(struct db *db, const struct cal *cal, const struct workorder *o,
 		      int period, int64_t now, struct err *e)
 {
-	int64_t day0 = date_days(period) * DAY_MS - SHANGHAI_MS;
+	int64_t day0 = date_to_days(period) * DAY_MS - SHANGHAI_MS;
 	struct wo_clock c = { .h24 = o->clock_24h, .cal = cal };
 	int64_t due;
 
