@@ -140,10 +140,26 @@ ext_value(struct arena *a, const char *name, const char *ext)
 	return out;
 }
 
+/*
+** A route summary as a file and sheet name: the words before any bracketed
+** usage note ("报修工单列表（?scope=…）" -> "报修工单列表"), "export" when empty.
+*/
+static const char *
+file_title(struct arena *a, const char *summary)
+{
+	size_t n = summary ? strcspn(summary, "(") : 0;
+	const char *full = summary ? strstr(summary, "（") : NULL;
+
+	if (full && (size_t)(full - summary) < n)
+		n = (size_t)(full - summary);
+	return n ? arena_strndup(a, summary, n) : "export";
+}
+
 int
-resp_export(struct resp *rs, int format, const struct export_col *cols, const char *name,
+resp_export(struct resp *rs, int format, const struct export_col *cols, const char *summary,
 	    struct err *e)
 {
+	const char *name = file_title(rs->arena, summary);
 	const json_t *items = json_is_array(rs->json) ? rs->json
 						       : json_object_get(rs->json, "items");
 	json_int_t total = json_integer_value(json_object_get(rs->json, "total"));
@@ -153,6 +169,8 @@ resp_export(struct resp *rs, int format, const struct export_col *cols, const ch
 	size_t len;
 	int rc;
 
+	if (!name)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (!json_is_array(items) || !ext || !cols)
 		return err_set(e, ERR_DB, NULL, "export: the handler kept no list");
 	if (total > EXPORT_MAX)
@@ -172,7 +190,7 @@ resp_export(struct resp *rs, int format, const struct export_col *cols, const ch
 	file = buf_take(&out, &len);
 	if (arena_defer(rs->arena, free, file))
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	value = ext_value(rs->arena, name && *name ? name : "export", ext);
+	value = name ? ext_value(rs->arena, name, ext) : NULL;
 	disp = value ? arena_printf(rs->arena, "attachment; filename=\"export.%s\"; filename*=%s",
 				    ext, value) : NULL;
 	if (!disp || resp_header(rs, "Content-Disposition", disp))

@@ -50,6 +50,7 @@ int resp_error(struct resp *rs, const struct err *e);
 ** Content-Type and Content-Disposition (RFC 6266/5987 UTF-8 name).
 ** ERR_RULE "export_too_large" when total exceeds EXPORT_MAX; ERR_DB when the
 ** handler kept no list; errors of export_csv/export_xlsx.
+** The file and sheet are named after summary without a bracketed note.
 */
 struct export_col;
 int resp_export(struct resp *rs, int format, const struct export_col *cols, const char *name,

@@ -246,6 +246,11 @@ xlsx_is_a_zip_workbook(void **state)
 	assert_true(r.len > 1000);
 	assert_memory_equal(r.body, "PK\x03\x04", 4);
 	hq_resp_free(&r);
+	/* a summary's bracketed note stays out of the name: 位置树（楼栋、楼层、房间） */
+	assert_int_equal(hq_req(&srv, &admin, "GET", "/api/v1/locations?format=csv", NULL, &r), 200);
+	assert_non_null(hq_header(&r, "Content-Disposition", v, sizeof(v)));
+	assert_non_null(strstr(v, "filename*=UTF-8''%E4%BD%8D%E7%BD%AE%E6%A0%91.csv"));
+	hq_resp_free(&r);
 }
 
 static void
