@@ -68,7 +68,25 @@ async function request(method, path, { body, query, handle401 = true } = {}) {
   throw new ApiError(res.status, data.error)
 }
 
+// A file as the raw request body (POST /attachments?kind=photo): its name goes in
+// X-Filename (percent-encoded UTF-8); the server detects the type from the bytes.
+async function upload(path, file, { query } = {}) {
+  const headers = { Accept: 'application/json', 'X-Filename': encodeURIComponent(file.name || '') }
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res
+  try {
+    res = await fetch(BASE + path + queryString(query), { method: 'POST', headers, body: file, credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: t('error.network') })
+  }
+  const data = await readJson(res)
+  if (res.ok) return data
+  if (res.status === 401) unauthorizedHandler()
+  throw new ApiError(res.status, data.error)
+}
+
 export const api = {
+  upload,
   get: (path, options) => request('GET', path, options),
   post: (path, body, options) => request('POST', path, { ...options, body }),
   put: (path, body, options) => request('PUT', path, { ...options, body }),

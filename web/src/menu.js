@@ -24,6 +24,8 @@ import {
   WarningFilled,
 } from '@element-plus/icons-vue'
 import { Finished, List, Operation, Share, Stamp, Tickets } from '@element-plus/icons-vue'
+import { MapLocation } from '@element-plus/icons-vue'
+import { EditPen, Files, Timer, UserFilled } from '@element-plus/icons-vue'
 
 const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 const MANAGERS = ['office', 'leader', 'finance', 'supervisor']
@@ -41,7 +43,23 @@ export const menu = [
       { key: 'approvalRules', path: '/approvals/rules', icon: Operation, roles: ['office'], ready: true },
     ],
   },
-  { key: 'workorders', path: '/workorders', icon: Tools, roles: EVERYONE, ready: false },
+  {
+    key: 'workorders',
+    icon: Tools,
+    children: [
+      { key: 'workorderNew', path: '/workorders/new', icon: EditPen, roles: EVERYONE, ready: true },
+      { key: 'workorderMine', path: '/workorders/mine', icon: Tickets, roles: EVERYONE, ready: true },
+      { key: 'workorderDept', path: '/workorders/dept', icon: OfficeBuilding, roles: ['dept_head'], ready: true },
+      { key: 'workorderQueue', path: '/workorders/queue', icon: List, roles: ['office'], ready: true },
+      { key: 'workorderTasks', path: '/workorders/tasks', icon: Tools, roles: ['worker'], ready: true },
+      { key: 'workorderStats', path: '/workorders/stats', icon: DataAnalysis, roles: ['office', 'leader', 'supervisor', 'dept_head'], ready: true },
+      // 报修设置 (office)
+      { key: 'workorderCategories', path: '/workorders/admin/categories', icon: Files, roles: ['office'], ready: true },
+      { key: 'workorderTeams', path: '/workorders/admin/teams', icon: UserFilled, roles: ['office'], ready: true },
+      { key: 'workorderDuty', path: '/workorders/admin/duty', icon: Calendar, roles: ['office'], ready: true },
+      { key: 'workorderPlans', path: '/workorders/admin/plans', icon: Timer, roles: ['office'], ready: true },
+    ],
+  },
   { key: 'vehicles', path: '/vehicles', icon: Van, roles: EVERYONE, ready: false },
   { key: 'supplies', path: '/supplies', icon: Box, roles: EVERYONE, ready: false },
   { key: 'assets', path: '/assets', icon: Monitor, roles: EVERYONE, ready: false },
@@ -64,6 +82,8 @@ export const menu = [
       { key: 'users', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor', 'supervisor'], ready: true },
       // The office edits the calendar; sysadmin may look (the API lets every signed-in user read).
       { key: 'calendar', path: '/admin/calendar', icon: Calendar, roles: ['office', 'sysadmin'], ready: true },
+      // 位置 (building → floor → room) and their QR labels; everyone reads the tree through the API.
+      { key: 'locations', path: '/locations', icon: MapLocation, roles: ['office', 'sysadmin'], ready: true },
       { key: 'audit', path: '/admin/audit', icon: Notebook, roles: ['supervisor', 'auditor'], ready: true },
     ],
   },

@@ -56,6 +56,18 @@ const routes = [
         meta: { roles: rolesOf('audit') },
       },
       {
+        path: 'locations',
+        name: 'locations',
+        component: () => import('./pages/locations/LocationsPage.vue'),
+        meta: { roles: rolesOf('locations') },
+      },
+      {
+        path: 'locations/:id(\\d+)/labels',
+        name: 'locationLabels',
+        component: () => import('./pages/locations/LocationLabelsPage.vue'),
+        meta: { roles: rolesOf('locations') },
+      },
+      {
         path: 'approvals/todo',
         name: 'approvalTodo',
         component: () => import('./pages/approvals/TodoPage.vue'),
@@ -89,6 +101,83 @@ const routes = [
         path: 'approvals/:id(\\d+)',
         name: 'approvalDetail',
         component: () => import('./pages/approvals/ApprovalDetail.vue'),
+      },
+      // 报修 (work orders): submit, the lists, the worker's phone view, one order
+      {
+        path: 'workorders/new',
+        name: 'workorderNew',
+        component: () => import('./pages/workorders/SubmitPage.vue'),
+        meta: { roles: rolesOf('workorderNew') },
+      },
+      {
+        path: 'm/report',
+        name: 'workorderReport',
+        component: () => import('./pages/workorders/SubmitPage.vue'),
+        meta: { roles: rolesOf('workorderNew') },
+      },
+      {
+        path: 'workorders/mine',
+        name: 'workorderMine',
+        component: () => import('./pages/workorders/OrderListPage.vue'),
+        props: { scope: 'mine' },
+        meta: { roles: rolesOf('workorderMine') },
+      },
+      {
+        path: 'workorders/dept',
+        name: 'workorderDept',
+        component: () => import('./pages/workorders/OrderListPage.vue'),
+        props: { scope: 'dept' },
+        meta: { roles: rolesOf('workorderDept') },
+      },
+      {
+        path: 'workorders/queue',
+        name: 'workorderQueue',
+        component: () => import('./pages/workorders/OrderListPage.vue'),
+        props: { scope: 'all' },
+        meta: { roles: rolesOf('workorderQueue') },
+      },
+      {
+        path: 'workorders/tasks',
+        name: 'workorderTasks',
+        component: () => import('./pages/workorders/TasksPage.vue'),
+        meta: { roles: rolesOf('workorderTasks') },
+      },
+      {
+        // named <entity>Detail so live.js entityLocation() (inbox, bell) opens it
+        path: 'workorders/:id(\\d+)',
+        name: 'workorderDetail',
+        component: () => import('./pages/workorders/OrderDetailPage.vue'),
+      },
+      // 报修统计 and 报修设置 (categories, teams, duty roster, PM plans)
+      {
+        path: 'workorders/stats',
+        name: 'workorderStats',
+        component: () => import('./pages/workorders/StatsPage.vue'),
+        meta: { roles: rolesOf('workorderStats') },
+      },
+      {
+        path: 'workorders/admin/categories',
+        name: 'workorderCategories',
+        component: () => import('./pages/workorders/CategoriesPage.vue'),
+        meta: { roles: rolesOf('workorderCategories') },
+      },
+      {
+        path: 'workorders/admin/teams',
+        name: 'workorderTeams',
+        component: () => import('./pages/workorders/TeamsPage.vue'),
+        meta: { roles: rolesOf('workorderTeams') },
+      },
+      {
+        path: 'workorders/admin/duty',
+        name: 'workorderDuty',
+        component: () => import('./pages/workorders/DutyPage.vue'),
+        meta: { roles: rolesOf('workorderDuty') },
+      },
+      {
+        path: 'workorders/admin/plans',
+        name: 'workorderPlans',
+        component: () => import('./pages/workorders/PlansPage.vue'),
+        meta: { roles: rolesOf('workorderPlans') },
       },
     ],
   },
