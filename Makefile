@@ -37,7 +37,7 @@ export PATH := $(CURDIR)/.cache/node/bin:$(PATH)
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
 
-.PHONY: all deps deps-test run test test-unit test-api test-e2e clean lint web bench
+.PHONY: all deps deps-test run test test-unit test-api test-e2e test-crash clean lint web bench
 
 all: houqin web
 
@@ -118,6 +118,10 @@ test-api: $(API_BIN)
 
 test-e2e: houqin web
 	@tools/run-tests.sh e2e
+
+# The long form of the crash test `make test` runs three kills of.
+test-crash: houqin
+	@CRASH_ROUNDS=20 CRASH_CLIENTS=16 tools/run-tests.sh crash
 
 tests-bin: $(UNIT_BIN) $(API_BIN)
 

@@ -2,11 +2,11 @@
 # Installs what Houqin needs from Debian (apt-get; via sudo when not root), and the
 # web packages from the npm registry (pinned by web/package-lock.json, via make).
 #   tools/deps.sh build   compiler, libraries, Node.js for the web build
-#   tools/deps.sh test    + cmocka, libcurl, Chromium, CJK fonts and zbarimg for the tests
+#   tools/deps.sh test    + cmocka, libcurl, Chromium, CJK fonts, zbarimg and sqlite3 for the tests
 #   tools/deps.sh bench   + wrk, nginx (the HTTP ceiling), sqlite3 and time for make bench
 set -eu
 build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libqrencode-dev"
-test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl zbar-tools"
+test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl zbar-tools sqlite3"
 want=$build
 bench="wrk nginx-light sqlite3 time python3 curl"
 [ "${1:-build}" = test ] && want="$build $test"

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Runs the test suites and prints one closing summary line.
-#   tools/run-tests.sh            unit + api (ASan/UBSan builds) + cli + e2e (browser)
-#   tools/run-tests.sh unit|api|cli|e2e
+#   tools/run-tests.sh            unit + api (ASan/UBSan builds) + cli + crash + e2e (browser)
+#   tools/run-tests.sh unit|api|cli|crash|e2e
 # Each cmocka binary prints its own summary; the last line here counts binaries.
 set -u
 cd "$(dirname "$0")/.."
-suites=${1:-"unit api cli e2e"}
+suites=${1:-"unit api cli crash e2e"}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
@@ -33,6 +33,9 @@ for suite in $suites; do
 		;;
 	cli)
 		run_bin tests/cli/test_cli.sh
+		;;
+	crash)
+		run_bin tests/crash/crash.sh
 		;;
 	e2e)
 		echo "== e2e (node:test + playwright-core + chromium)"
