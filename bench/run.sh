@@ -20,6 +20,7 @@ base=http://127.0.0.1:$port
 [ -f "$db" ] || { echo "generating $orders work orders into $db"; \
 	/usr/bin/time -f "generated in %e s, max RSS %M KB" ./houqin gen --db "$db" --workorders "$orders"; }
 work=$(mktemp -d /tmp/houqin-bench.XXXXXX)
+chmod 755 "$work"	# nginx's workers (www-data) read the ceiling file from here
 cp "$db" "$work/bench.db"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -29,7 +30,12 @@ trap cleanup EXIT
 t0=$(date +%s%N)
 ./houqin serve --db "$work/bench.db" --data "$work/data" --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
 srv=$!; pids+=("$srv")
-until curl -sf -o /dev/null "$base/api/v1/health"; do sleep 0.002; done
+wait_up() { # url: up to 10 s
+	for _ in $(seq 1 2000); do curl -sf -o /dev/null "$1" && return 0; sleep 0.005; done
+	echo "bench: $1 did not answer" >&2
+	exit 1
+}
+wait_up "$base/api/v1/health"
 cold_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 
 # An API token for the office demo user.
@@ -62,7 +68,8 @@ head -c 2048 /dev/zero | tr '\0' 'x' | sed 's/^/{"pad":"/; s/$/"}/' | cut -c1-20
 sed "s#@DIR@#$work#g; s#@PORT@#$nginx_port#g" bench/nginx.conf.in >"$work/nginx.conf"
 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
 pids+=("$!")
-until curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/small.json"; do sleep 0.01; done
+chmod 644 "$work/small.json"
+wait_up "http://127.0.0.1:$nginx_port/small.json"
 HQ_TOKEN=x wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk/report.lua \
 	"http://127.0.0.1:$nginx_port/small.json" | tail -n 1 >"$work/http_ceiling.json"
 cp "$db" "$work/ceiling.db"

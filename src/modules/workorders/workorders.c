@@ -1399,15 +1399,22 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	" AND (:q = '' OR w.code LIKE :q ESCAPE '\\' OR w.title LIKE :q ESCAPE '\\'"         \
 	" OR w.description LIKE :q ESCAPE '\\')"
 
-static const char sql_list[] =
-	"SELECT " WO_COLS WO_FROM WO_WHERE
-	" ORDER BY CASE WHEN :sort = 2 THEN CASE w.priority WHEN 'urgent' THEN 0"
-	" WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END ELSE 0 END,"
-	" CASE WHEN :sort = 3 THEN COALESCE(w.accept_due_at, w.resolve_due_at,"
-	" 9223372036854775807) ELSE 0 END,"
-	" CASE WHEN :sort = 1 THEN w.created_at ELSE 0 END,"
-	" CASE WHEN :sort = 1 THEN w.id ELSE 0 END,"
-	" w.created_at DESC, w.id DESC LIMIT :limit OFFSET :offset";
+/*
+** One statement per sort order, each with a plain ORDER BY: the default
+** (newest first) then walks the (agency_id, created_at) index and stops after
+** a page, where one statement with CASE sort keys sorted every matching row
+** (1.3 s a page on 50 000 orders in make bench).
+*/
+#define WO_LIST(order)                                                                       \
+	"SELECT " WO_COLS WO_FROM WO_WHERE " ORDER BY " order " LIMIT :limit OFFSET :offset"
+static const char sql_list_newest[] = WO_LIST("w.created_at DESC, w.id DESC");
+static const char sql_list_oldest[] = WO_LIST("w.created_at, w.id");
+static const char sql_list_priority[] =
+	WO_LIST("CASE w.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2"
+		" ELSE 3 END, w.created_at DESC, w.id DESC");
+static const char sql_list_due[] =
+	WO_LIST("COALESCE(w.accept_due_at, w.resolve_due_at, 9223372036854775807),"
+		" w.created_at DESC, w.id DESC");
 static const char sql_count[] = "SELECT COUNT(*) FROM workorder w" WO_WHERE;
 
 static int
@@ -1430,19 +1437,23 @@ bind_filter(struct stmt *st, struct arena *a, const struct actor *who,
 		       ? e->code : 0;
 }
 
-static int
-bind_sort(struct stmt *st, const struct wo_filter *f, struct err *e)
+/* The list statement for f->sort (see struct wo_filter); NULL for an unknown one. */
+static const char *
+list_sql(const struct wo_filter *f)
 {
-	int sort = 0;
+	static const struct {
+		const char *name, *sql;
+	} sorts[] = {
+		{ "-created_at", sql_list_newest }, { "created_at", sql_list_oldest },
+		{ "priority", sql_list_priority },  { "due", sql_list_due },
+	};
 
-	if (f->sort && strcmp(f->sort, "created_at") == 0)
-		sort = 1;
-	else if (f->sort && strcmp(f->sort, "priority") == 0)
-		sort = 2;
-	else if (f->sort && strcmp(f->sort, "due") == 0)
-		sort = 3;
-	return db_bind_i64(st, ":sort", sort, e) || db_bind_i64(st, ":limit", f->limit, e) ||
-	       db_bind_i64(st, ":offset", f->offset, e) ? e->code : 0;
+	if (!f->sort || !*f->sort)
+		return sql_list_newest;
+	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
+		if (strcmp(f->sort, sorts[i].name) == 0)
+			return sorts[i].sql;
+	return NULL;
 }
 
 int
@@ -1486,6 +1497,8 @@ wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo
 		return err_set(e, ERR_INVALID, "status", "未知状态");
 	if (f->priority && *f->priority && wo_priority_parse(f->priority) < 0)
 		return err_set(e, ERR_INVALID, "priority", "未知紧急程度");
+	if (!list_sql(f))
+		return err_set(e, ERR_INVALID, "sort", "排序应为 created_at、-created_at、priority 或 due");
 	*items = arena_array(a, cap, sizeof(**items));
 	if (!*items)
 		return nomem(e);
@@ -1496,8 +1509,9 @@ wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo
 	db_finalize(&st);
 	if (rc)
 		return rc;
-	rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, now, e) ||
-	     bind_sort(&st, f, e) ? e->code : 0;
+	rc = db_prepare(db, &st, list_sql(f), e) || bind_filter(&st, a, who, f, now, e) ||
+	     db_bind_i64(&st, ":limit", f->limit, e) ||
+	     db_bind_i64(&st, ":offset", f->offset, e) ? e->code : 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
 		*items = grow(a, *items, &cap, *n, sizeof(**items));
 		if (!*items) {

@@ -263,9 +263,6 @@ wo_api_list(struct req *rq, struct resp *rs, struct err *e)
 		if (!scope_codes[sc])
 			return err_set(e, ERR_INVALID, "scope", "范围应为 mine、dept、tasks 或 all");
 	}
-	if (sort && *sort && strcmp(sort, "created_at") != 0 && strcmp(sort, "-created_at") != 0 &&
-	    strcmp(sort, "priority") != 0 && strcmp(sort, "due") != 0)
-		return err_set(e, ERR_INVALID, "sort", "排序应为 created_at、-created_at、priority 或 due");
 	f.scope = (enum wo_scope)sc;
 	f.sort = sort;
 	f.status = req_query(rq, "status");
