@@ -53,6 +53,7 @@ export HQ_LOCATION=$(q "SELECT id FROM location WHERE kind='room' ORDER BY id LI
 export HQ_STATS_FROM=$(date -d '-30 days' +%F)
 
 run_wrk() { # name script url
+	sleep 2	# let the previous scenario's queued requests drain
 	wrk -t2 -c"$conns" -d"${secs}s" -s "bench/wrk/$2" "$3" | tail -n 1 >"$work/$1.json"
 }
 run_wrk create create.lua "$base"
