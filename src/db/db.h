@@ -69,6 +69,13 @@ int db_exec(struct db *db, const char *sql, struct err *e);
 /* BEGIN IMMEDIATE; records where it was called for diagnostics. */
 int db_begin_write_at(struct db *db, const char *file, int line, struct err *e);
 #define db_begin_write(db, e) db_begin_write_at((db), __FILE__, __LINE__, (e))
+/*
+** COMMIT. On failure (or when SQLite already abandoned the transaction after a
+** failed write) it rolls back, so the connection never stays in a transaction,
+** and returns the error (ERR_UNAVAILABLE for a full disk, I/O error or
+** read-only database). While the transaction is abandoned every db_step and
+** db_exec fails with ERR_UNAVAILABLE instead of running in autocommit mode.
+*/
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);

@@ -32,6 +32,18 @@ struct db {
 };
 
 static int
+unavailable(struct err *e)
+{
+	return err_setx(e, ERR_UNAVAILABLE, "storage_unavailable", NULL, "存储暂不可用，请稍后重试");
+}
+
+/*
+** Map a failed result code: constraint -> ERR_CONFLICT; full disk, I/O error,
+** read-only, cannot open, busy/locked, WAL lock race -> ERR_UNAVAILABLE (503,
+** the client retries); out of memory -> ERR_NOMEM (503); anything else,
+** corruption included, -> ERR_DB (500; the log says what).
+*/
+static int
 fail(struct db *db, int rc, struct err *e, const char *what)
 {
 	int ext = db && db->h ? sqlite3_extended_errcode(db->h) : rc;
@@ -40,11 +52,37 @@ fail(struct db *db, int rc, struct err *e, const char *what)
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return err_setx(e, ERR_CONFLICT, "conflict", NULL, "记录冲突（唯一性或关联约束）");
 	log_msg(LOG_ERROR, LOG_MOD, "%s failed: %s (%d)", what, msg, ext);
-	if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_READONLY ||
-	    (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN ||
-	    (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		return err_setx(e, ERR_UNAVAILABLE, "storage_unavailable", NULL, "存储暂不可用，请稍后重试");
-	return err_set(e, ERR_DB, NULL, "database error");
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PROTOCOL:
+		return unavailable(e);
+	case SQLITE_NOMEM:
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	default:
+		return err_set(e, ERR_DB, NULL, "database error");
+	}
+}
+
+/*
+** After a failed write (full disk, I/O error, out of memory) SQLite may roll
+** back the whole transaction on its own, leaving the connection in autocommit
+** mode: a later statement of the same request would then commit by itself, a
+** half-written change. While db_begin_write's transaction is gone, refuse
+** every statement (ERR_UNAVAILABLE) until the owner calls db_rollback.
+*/
+static int
+tx_lost(struct db *db, struct err *e)
+{
+	if (!db->in_tx || !sqlite3_get_autocommit(db->h))
+		return 0;
+	log_msg(LOG_ERROR, LOG_MOD, "write transaction begun at %s:%d was rolled back by SQLite",
+		db->tx_file ? db->tx_file : "?", db->tx_line);
+	return unavailable(e);
 }
 
 int
@@ -230,7 +268,11 @@ db_bind_id_or_null(struct stmt *st, const char *name, int64_t v, struct err *e)
 int
 db_step(struct stmt *st, struct err *e)
 {
-	int rc = sqlite3_step(S(st));
+	int rc;
+
+	if (tx_lost(st->db, e))
+		return e->code;
+	rc = sqlite3_step(S(st));
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -306,8 +348,11 @@ int
 db_exec(struct db *db, const char *sql, struct err *e)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc;
 
+	if (tx_lost(db, e))
+		return e->code;
+	rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		if (msg)
 			log_msg(LOG_ERROR, LOG_MOD, "exec: %s", msg);
@@ -323,6 +368,11 @@ db_begin_write_at(struct db *db, const char *file, int line, struct err *e)
 	int rc;
 
 	assert(!db->in_tx);
+	if (!sqlite3_get_autocommit(db->h)) {
+		/* a transaction a failed ROLLBACK left open: end it before starting ours */
+		log_msg(LOG_WARN, LOG_MOD, "stale transaction on the connection, rolling back");
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	}
 	rc = db_exec(db, "BEGIN IMMEDIATE", e);
 	if (rc)
 		return rc;
@@ -348,8 +398,14 @@ db_commit(struct db *db, struct err *e)
 void
 db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	int rc;
+
+	if (!sqlite3_get_autocommit(db->h)) {
+		rc = sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			log_msg(LOG_ERROR, LOG_MOD, "rollback failed: %s (%d)", sqlite3_errmsg(db->h),
+				sqlite3_extended_errcode(db->h));
+	}
 	db->in_tx = 0;
 }
 
