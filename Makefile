@@ -31,13 +31,17 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 API_SRC := $(sort $(wildcard tests/api/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/unit/%)
 API_BIN := $(API_SRC:tests/api/%.c=build/tests/api/%)
+# tests/fuzz/fuzz_NAME.c: libFuzzer harnesses (make fuzz), each also a replay program for make test
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BIN := $(FUZZ_NAMES:%=build/fuzz/bin/fuzz_%)
+REPLAY_BIN := $(FUZZ_NAMES:%=build/tests/fuzz/replay_%)
 
 # tools/node.sh puts a Node.js >= 20.19 here when the system's is older (Debian 12).
 export PATH := $(CURDIR)/.cache/node/bin:$(PATH)
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
 
-.PHONY: all deps deps-test run test test-unit test-api test-e2e test-crash clean lint web bench
+.PHONY: all deps deps-test run test test-unit test-api test-e2e test-crash clean lint web bench fuzz fuzz-bin
 
 all: houqin web
 
@@ -110,7 +114,7 @@ build/tests/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/s
 test: deps deps-test all
 	@tools/run-tests.sh
 
-test-unit: $(UNIT_BIN)
+test-unit: $(UNIT_BIN) $(REPLAY_BIN)
 	@tools/run-tests.sh unit
 
 test-api: $(API_BIN)
@@ -133,6 +137,50 @@ build/bench/ceiling_write: bench/ceiling_write.c
 bench: deps all build/bench/ceiling_write
 	@tools/deps.sh bench
 	bench/run.sh
+
+# ---- sqlmap against a local server (not part of make test): tools/test-security.sh ----
+.PHONY: test-security
+test-security: deps houqin
+	@tools/deps.sh security
+	tools/test-security.sh
+
+# ---- fuzzing (not part of make test): clang libFuzzer + ASan/UBSan, tests/fuzz/ ----
+# `make fuzz` runs every tests/fuzz/fuzz_NAME.c for FUZZ_SECONDS (FUZZ=NAME for one);
+# crashes land in tests/fuzz/regressions/NAME/, which `make test` replays (gcc ASan).
+FUZZ_CC := clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# clang also flags vsnprintf in err.c/log.c wrappers, which gcc accepts
+FUZZ_WARN := $(WARN) -Wno-format-nonliteral
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/%.o) build/fuzz/gen/migrations.o
+
+build/fuzz/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/libhouqin.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/libhouqin.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -Itests $(PKG_CFLAGS) -o $@ $< \
+		build/fuzz/libhouqin.a $(PKG_LIBS)
+
+build/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/san/libhouqin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -DFUZZ_NAME='"$*"' -Isrc -Itests $(PKG_CFLAGS) -o $@ $< \
+		tests/fuzz/replay.c build/san/libhouqin.a $(PKG_LIBS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz:
+	@tools/deps.sh fuzz
+	@$(MAKE) -s fuzz-bin
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ)
 
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|gets|atoi|atol|strtok)\(' \

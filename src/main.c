@@ -36,6 +36,7 @@
 struct opts {
 	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
 	const char *workorders, *months, *seed;	/* gen */
+	const char *login_limit;		/* serve */
 	int threads, demo, port;
 	int argc;		/* positional arguments left */
 	char **argv;
@@ -64,8 +65,9 @@ static const char usage_init[] =
 	"  and a first sysadmin 'admin' whose password is printed once.\n";
 static const char usage_serve[] =
 	"usage: houqin serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N]\n"
-	"                    [--web DIR] [--demo-banner]\n"
+	"                    [--web DIR] [--demo-banner] [--login-limit N]\n"
 	"  Serves the API and the web UI (default 127.0.0.1:8080, web/dist).\n"
+	"  --login-limit: failed logins per client IP in 10 minutes before 429 (default 20, 0 off).\n"
 	"  SIGTERM/SIGINT finish in-flight requests and exit 0.\n";
 static const char usage_migrate[] = "usage: houqin migrate [--db FILE]\n";
 static const char usage_user[] =
@@ -111,6 +113,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--workorders", offsetof(struct opts, workorders) },
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
+		{ "--login-limit", offsetof(struct opts, login_limit) },
 		{ "--threads", (size_t)-1 },
 	};
 	int64_t n;
@@ -330,6 +333,12 @@ cmd_serve(struct opts *o)
 
 	if (parse_listen(o->listen, addr, sizeof(addr), &cfg.port))
 		return usage(usage_serve, 2);
+	if (o->login_limit) {
+		int64_t limit;
+		if (parse_i64(o->login_limit, 0, 1000000, &limit))
+			return usage(usage_serve, 2);
+		org_set_login_ip_limit((int)limit);
+	}
 	if (open_migrated(o->db, 0, &db))
 		return 1;
 	db_close(db);

@@ -4,6 +4,8 @@
 #   tools/deps.sh build   compiler, libraries, Node.js for the web build
 #   tools/deps.sh test    + cmocka, libcurl, Chromium, CJK fonts, zbarimg and sqlite3 for the tests
 #   tools/deps.sh bench   + wrk, nginx (the HTTP ceiling), sqlite3 and time for make bench
+#   tools/deps.sh security + sqlmap and curl for make test-security
+#   tools/deps.sh fuzz    + clang with libFuzzer and its sanitizer runtimes for make fuzz
 set -eu
 build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libqrencode-dev"
 test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl zbar-tools sqlite3"
@@ -11,6 +13,9 @@ want=$build
 bench="wrk nginx-light sqlite3 time python3 curl"
 [ "${1:-build}" = test ] && want="$build $test"
 [ "${1:-build}" = bench ] && want="$build $bench"
+[ "${1:-build}" = security ] && want="$build sqlmap curl python3"
+fuzz="clang libclang-rt-dev"
+[ "${1:-build}" = fuzz ] && want="$build $fuzz"
 command -v node >/dev/null 2>&1 || want="$want nodejs"
 command -v npm >/dev/null 2>&1 || want="$want npm"
 

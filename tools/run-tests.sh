@@ -30,6 +30,13 @@ for suite in $suites; do
 		for t in build/tests/$suite/test_*; do
 			[ -x "$t" ] && run_bin "$t"
 		done
+		# the fuzz harnesses (tests/fuzz) replay their corpus and regressions once
+		if [ "$suite" = unit ]; then
+			make -s -j2 $(ls tests/fuzz/fuzz_*.c | sed 's#tests/fuzz/fuzz_\(.*\)\.c#build/tests/fuzz/replay_\1#') || exit 1
+			for t in build/tests/fuzz/replay_*; do
+				[ -x "$t" ] && run_bin "$t"
+			done
+		fi
 		;;
 	cli)
 		run_bin tests/cli/test_cli.sh

@@ -9,10 +9,16 @@
 #include <cmocka.h>
 
 #include "api/harness.h"
+#include "core/audit.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/limits.h"
+#include "db/db.h"
+#include "modules/org/org.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct hq_server srv;
@@ -268,6 +274,137 @@ admin_routes_forbid_staff(void **state)
 	hq_client_free(&c);
 }
 
+/* One integer from the test database (read on a separate connection). */
+static int64_t
+db_int(const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(srv.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static long
+try_login(const char *user, const char *pw, struct hq_resp *r)
+{
+	struct hq_client c;
+	char body[200];
+	long st;
+
+	hq_client_init(&c);
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+	st = hq_req(&srv, &c, "POST", "/api/v1/session", body, r);
+	hq_client_free(&c);
+	return st;
+}
+
+/* n failed-login audit rows from ip, written as another server process would. */
+static void
+write_failures(const char *ip, int n)
+{
+	struct db *w = db_pool_writer(srv.pool);
+	struct err e = { 0 };
+
+	assert_int_equal(db_begin_write(w, &e), 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(aud_record_raw(w, 0, 0, ip, "login_failed", "session", 0, NULL,
+						NULL, &e), 0);
+	assert_int_equal(db_commit(w, &e), 0);
+	db_pool_writer_unlock(srv.pool);
+}
+
+/*
+** The real default: 20 failures from one IP within 10 minutes, then 429 with
+** Retry-After for any account (even the right password) until the window has
+** passed; refused attempts are audited and do not extend the block.
+*/
+static void
+ip_rate_limit_after_20_failures_in_10_minutes(void **state)
+{
+	struct hq_resp r;
+	char v[64], user[32];
+	int64_t before;
+
+	(void)state;
+	assert_int_equal(LOGIN_IP_MAX, 20);
+	assert_int_equal(LOGIN_IP_WINDOW_MS, 10 * 60 * 1000);
+	clock_advance(LOGIN_IP_WINDOW_MS + 1000);	/* forget the earlier tests' failures */
+	for (int i = 0; i < LOGIN_IP_MAX; i++) {
+		/* unknown names and a real account alike (4: below its own lockout) */
+		snprintf(user, sizeof(user), i < 4 ? "auditor" : "ghost%d", i);
+		long st = try_login(user, "Wrong@2026", &r);
+		if (st != 401)
+			fail_msg("failure %d gave %ld", i + 1, st);
+		hq_resp_free(&r);
+	}
+	before = db_int("SELECT COUNT(*) FROM audit_log WHERE action = 'login_rate_limited'");
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 429);
+	assert_string_equal(hq_err_code(&r), "rate_limited");
+	assert_non_null(hq_header(&r, "Retry-After", v, sizeof(v)));
+	long secs = strtol(v, NULL, 10);
+	assert_true(secs > 590 && secs <= 600);
+	hq_resp_free(&r);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(try_login("ghost", "Wrong@2026", &r), 429);
+		hq_resp_free(&r);
+	}
+	/* each refusal is audited with the client ip, none as a failure */
+	assert_int_equal(db_int("SELECT COUNT(*) FROM audit_log WHERE action = 'login_rate_limited'"
+				" AND ip = '127.0.0.1' AND after_json LIKE '%ghost%'"), 5);
+	assert_int_equal(db_int("SELECT COUNT(*) FROM audit_log WHERE action = 'login_rate_limited'") -
+			 before, 6);
+	clock_advance(LOGIN_IP_WINDOW_MS - 60 * 1000);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 429);
+	assert_non_null(hq_header(&r, "Retry-After", v, sizeof(v)));
+	assert_true(strtol(v, NULL, 10) <= 60);
+	hq_resp_free(&r);
+	/* the window passed the failures; the refusals since did not count */
+	clock_advance(61 * 1000);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 200);
+	hq_resp_free(&r);
+}
+
+/*
+** The count comes from audit_log, so failures another process wrote count
+** too, and only those from the same IP do.
+*/
+static void
+ip_rate_limit_counts_the_audit_log_per_ip(void **state)
+{
+	struct hq_resp r;
+
+	(void)state;
+	clock_advance(LOGIN_IP_WINDOW_MS + 1000);
+	write_failures("10.1.2.3", 50);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 200);
+	hq_resp_free(&r);
+	write_failures("127.0.0.1", LOGIN_IP_MAX - 1);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 200);	/* 19: still allowed */
+	hq_resp_free(&r);
+	write_failures("127.0.0.1", 1);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 429);
+	hq_resp_free(&r);
+	/* a raised limit (houqin serve --login-limit) lets it through, 0 turns it off */
+	org_set_login_ip_limit(LOGIN_IP_MAX + 1);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 200);
+	hq_resp_free(&r);
+	write_failures("127.0.0.1", 5);
+	org_set_login_ip_limit(0);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 200);
+	hq_resp_free(&r);
+	org_set_login_ip_limit(LOGIN_IP_MAX);
+	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 429);
+	hq_resp_free(&r);
+	clock_advance(LOGIN_IP_WINDOW_MS + 1000);
+}
+
 int
 main(void)
 {
@@ -281,6 +418,8 @@ main(void)
 		cmocka_unit_test(bearer_token_works_without_csrf),
 		cmocka_unit_test(logout_ends_the_session),
 		cmocka_unit_test(admin_routes_forbid_staff),
+		cmocka_unit_test(ip_rate_limit_after_20_failures_in_10_minutes),
+		cmocka_unit_test(ip_rate_limit_counts_the_audit_log_per_ip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'login',
   'login_failed',
   'login_locked',
+  'login_rate_limited',
   'logout',
 ]
 

@@ -727,6 +727,19 @@ static const char sql_token_insert[] =
 	"INSERT INTO api_token (token_hash, user_id, name, created_at)"
 	" VALUES (:hash, :uid, :name, :now)";
 
+/* The LOGIN_IP_MAX-th newest failure from the IP inside the window, if there is one. */
+static const char sql_login_ip_fails[] =
+	"SELECT at FROM audit_log WHERE ip = :ip AND action IN ('login_failed', 'login_locked')"
+	" AND at > :since ORDER BY at DESC LIMIT 1 OFFSET :skip";
+
+static int login_ip_max = LOGIN_IP_MAX;
+
+void
+org_set_login_ip_limit(int max)
+{
+	login_ip_max = max > 0 ? max : 0;
+}
+
 struct login_row {
 	int64_t id, agency, failed, locked_until;
 	int active;
@@ -821,6 +834,44 @@ open_session(struct db *db, const struct login_row *r, const char *ip, struct lo
 	return rc;
 }
 
+/*
+** 0 when the IP may try; ERR_RATE (audited, *retry_after in seconds) when
+** login_ip_max failures from it fall within the window.
+*/
+static int
+login_ip_check(struct db *db, const char *username, const char *ip, int64_t *retry_after,
+	       struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t now = now_ms(), nth = 0;
+	json_t *info;
+	int rc;
+
+	if (!login_ip_max || !ip)
+		return 0;
+	rc = db_prepare(db, &st, sql_login_ip_fails, e) || db_bind_text(&st, ":ip", ip, e) ||
+	     db_bind_i64(&st, ":since", now - LOGIN_IP_WINDOW_MS, e) ||
+	     db_bind_i64(&st, ":skip", login_ip_max - 1, e) || db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		nth = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(e);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	*retry_after = (nth + LOGIN_IP_WINDOW_MS - now + 999) / 1000;
+	if (*retry_after < 1)
+		*retry_after = 1;
+	info = json_pack("{ss}", "username", username);
+	rc = aud_record_raw(db, 0, 0, ip, "login_rate_limited", "session", 0, NULL, info, e);
+	json_decref(info);
+	return rc ? rc : err_setx(e, ERR_RATE, "rate_limited", NULL,
+				  "登录失败次数过多，请 %lld 分钟后再试",
+				  (long long)((*retry_after + 59) / 60));
+}
+
 int
 org_login(struct db *db, const char *username, const char *password, const char *ip,
 	  struct login_out *out, struct err *e)
@@ -829,6 +880,9 @@ org_login(struct db *db, const char *username, const char *password, const char 
 	int rc, ok;
 
 	assert(db_in_tx(db));
+	rc = login_ip_check(db, username, ip, &out->retry_after, e);
+	if (rc)
+		return rc;
 	rc = login_fetch(db, username, &r, e);
 	if (rc == ERR_NOT_FOUND) {
 		json_t *info = json_pack("{ss}", "username", username);

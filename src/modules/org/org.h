@@ -111,12 +111,27 @@ struct login_out {
 	int64_t user_id;
 	char token[65];		/* session cookie value, shown once */
 	char csrf[65];
+	int64_t retry_after;	/* seconds until a rate-limited client may try again (ERR_RATE) */
 };
+
+/*
+** Per client IP: once LOGIN_IP_MAX failed logins (audit rows login_failed or
+** login_locked with that ip) fall within LOGIN_IP_WINDOW_MS, org_login refuses
+** every attempt from the IP with ERR_RATE "rate_limited" (audited as
+** login_rate_limited, which does not count) until the window has moved past
+** them. Counting the audit rows makes the limit hold across server processes.
+*/
+#define LOGIN_IP_MAX 20
+#define LOGIN_IP_WINDOW_MS (10 * 60 * 1000LL)
+/* Change the limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
+void org_set_login_ip_limit(int max);
 
 /*
 ** Check credentials and open a session. On a wrong password it records the
 ** failure (count, lockout after LOGIN_FAIL_MAX, audit) and returns ERR_UNAUTH
-** with slug "bad_credentials" or "locked": the caller must still COMMIT.
+** with slug "bad_credentials" or "locked"; past the per-IP limit it records
+** the refusal and returns ERR_RATE "rate_limited" with out->retry_after set.
+** In both cases the caller must still COMMIT.
 */
 int org_login(struct db *db, const char *username, const char *password, const char *ip,
 	      struct login_out *out, struct err *e);

@@ -154,7 +154,12 @@ org_api_login(struct req *rq, struct resp *rs, struct err *e)
 	if (req_json_fields(rq, org_login_fields, &in, NULL, e))
 		return e->code;
 	rc = org_login(rq->db, in.username, in.password, rq->ip, &out, e);
-	if (rc == ERR_UNAUTH)
+	if (rc == ERR_RATE) {
+		const char *secs = arena_printf(rq->arena, "%lld", (long long)out.retry_after);
+		if (!secs || resp_header(rs, "Retry-After", secs))
+			return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	if (rc == ERR_UNAUTH || rc == ERR_RATE)
 		return resp_error(rs, e);	/* commit the failure count and its audit row */
 	if (rc || auth_load_actor(rq->db, rq->arena, out.user_id, &a, e))
 		return e->code;

@@ -320,6 +320,7 @@ export default {
       login: 'Sign in',
       login_failed: 'Sign-in failed',
       login_locked: 'Sign-in failed, locked',
+      login_rate_limited: 'Sign-in refused (too many failures from this address)',
       logout: 'Sign out',
     },
     entities: { user: 'User', department: 'Department', session: 'Session', api_token: 'API token' },

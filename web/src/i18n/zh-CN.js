@@ -320,6 +320,7 @@ export default {
       login: '登录',
       login_failed: '登录失败',
       login_locked: '登录失败并锁定',
+      login_rate_limited: '登录被拒（该地址失败次数过多）',
       logout: '退出登录',
     },
     entities: { user: '用户', department: '部门', session: '会话', api_token: 'API 令牌' },
