@@ -80,7 +80,9 @@ check_str(const struct field *f, const json_t *v, const char **out, struct err *
 static int
 check_enum(const struct field *f, const json_t *v, const char **out, struct err *e)
 {
-	if (!json_is_string(v) || !val_in(json_string_value(v), f->enums)) {
+	/* the length check refuses "open\u0000junk", which strcmp would take for "open" */
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v) ||
+	    !val_in(json_string_value(v), f->enums)) {
 		err_field(e, f->name, "取值无效");
 		return -1;
 	}

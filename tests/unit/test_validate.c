@@ -389,6 +389,20 @@ test_lengths_and_nul(void **state)
 		json_decref(j);
 		arena_free(a);
 	}
+	/* an enum value that is a valid code up to an embedded NUL ("van\0junk") */
+	{
+		struct arena *a = arena_new(0);
+		json_t *j = json_pack("{ss sI ss#}", "name", "ab", "dept_id", (json_int_t)1, "kind",
+				      "van\0junk", (int)8);
+		struct thing_in in = { 0 };
+		struct err e = { 0 };
+
+		assert_non_null(j);
+		assert_int_equal(val_object(a, j, thing_fields, &in, NULL, &e), ERR_INVALID);
+		assert_string_equal(e.fields[0].name, "kind");
+		json_decref(j);
+		arena_free(a);
+	}
 	/* list sizes: 64 items allowed, 65 refused */
 	for (int n = 64; n <= 65; n++) {
 		struct arena *a = arena_new(0);
