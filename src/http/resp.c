@@ -50,6 +50,14 @@ resp_status_for(int code)
 }
 
 int
+resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t per_page)
+{
+	return resp_json(rs, 200, json_pack("{so sI sI sI}", "items", items, "total",
+					    (json_int_t)total, "page", (json_int_t)page,
+					    "per_page", (json_int_t)per_page));
+}
+
+int
 resp_body(struct resp *rs, int status, const char *content_type, const char *body, size_t len)
 {
 	rs->status = status;

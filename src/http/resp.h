@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct err;
@@ -33,6 +34,11 @@ struct resp {
 
 /* Render j (stolen) as the JSON body with status. 0 or ERR_NOMEM. */
 int resp_json(struct resp *rs, int status, json_t *j);
+/*
+** 200 with a list page, DESIGN §5: {"items":[...],"total","page","per_page"}.
+** items is stolen. A list that is not paged passes n, 1, n.
+*/
+int resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t per_page);
 /* Body from arena/static memory, borrowed until the request ends. */
 int resp_body(struct resp *rs, int status, const char *content_type, const char *body, size_t len);
 /* Add a header; name and value must outlive the request (arena or static). */

@@ -109,13 +109,6 @@ const struct export_col appr_cols[] = {
 	{ 0 }
 };
 
-static json_t *
-list_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
-{
-	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)page, "per_page", (json_int_t)per_page);
-}
-
 /* Respond with the approval as the caller now sees it. */
 static int
 send_approval(struct req *rq, struct resp *rs, int status, int64_t id, struct err *e)
@@ -149,7 +142,7 @@ appr_api_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, appr_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, total, pg.page, pg.per_page));
+	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
 int
@@ -291,7 +284,7 @@ appr_api_rule_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, appr_rule_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
 int

@@ -55,9 +55,7 @@ notif_api_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, notify_json(&items[i]));
-	return resp_json(rs, 200, json_pack("{so sI sI sI}", "items", arr, "total",
-					    (json_int_t)total, "page", (json_int_t)pg.page,
-					    "per_page", (json_int_t)pg.per_page));
+	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
 /* ROUTE: GET /api/v1/notifications/unread-count   (the header bell) */

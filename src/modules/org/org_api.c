@@ -209,13 +209,6 @@ org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
 					    "token", token));
 }
 
-static json_t *
-list_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
-{
-	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)page, "per_page", (json_int_t)per_page);
-}
-
 int
 org_api_dept_list(struct req *rq, struct resp *rs, struct err *e)
 {
@@ -228,7 +221,7 @@ org_api_dept_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, org_dept_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
 int
@@ -318,7 +311,7 @@ org_api_user_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, org_user_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, total, pg.page, pg.per_page));
+	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
 int

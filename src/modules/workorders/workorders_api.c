@@ -159,13 +159,6 @@ const struct export_col wo_cols[] = {
 	{ 0 }
 };
 
-static json_t *
-list_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
-{
-	return json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "page",
-			 (json_int_t)page, "per_page", (json_int_t)per_page);
-}
-
 /* A JSON array of up to max positive ids into the arena. ERR_INVALID on field. */
 static int
 ids_in(struct arena *a, const json_t *arr, size_t max, const char *field, int64_t **ids,
@@ -285,7 +278,7 @@ wo_api_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, wo_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, total, pg.page, pg.per_page));
+	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
 /* Every transition: the body per its field table, then wo_apply. */
@@ -386,7 +379,7 @@ wo_api_category_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, wo_category_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
 /* targets: {"urgent":{"accept_min":30,"resolve_min":240}, "high":..., "normal":..., "low":...} */
@@ -460,7 +453,7 @@ wo_api_team_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, wo_team_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
 static int
@@ -539,7 +532,7 @@ wo_api_duty_list(struct req *rq, struct resp *rs, struct err *e)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, duty_json(&items[i]));
-	return resp_json(rs, 200, list_json(arr, (int64_t)n, 1, (int64_t)n));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
 /* PUT /api/v1/workorder-duty {team_id, day, user_id|null} */
