@@ -475,8 +475,10 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	}
 	rc = db_open(path, DB_CREATE, &p->writer, e);
+	/* readers refuse writes, so no code path can write around the writer's lock */
 	for (int i = 0; !rc && i < nreaders; i++, p->n++)
-		rc = db_open(path, 0, &p->readers[i], e);
+		rc = db_open(path, 0, &p->readers[i], e) ||
+		     db_exec(p->readers[i], "PRAGMA query_only = 1", e) ? e->code : 0;
 	if (rc) {
 		db_pool_free(p);
 		return rc;

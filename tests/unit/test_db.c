@@ -495,6 +495,26 @@ test_like_pattern_in_sql(void **state)
 
 static const char sql_sum_t[] = "SELECT COALESCE(SUM(n), 0) FROM t";
 
+/* The pool's readers refuse writes; its writer takes them. */
+static void
+test_pool_readers_read_only(void **state)
+{
+	struct tmpdb *t = *state;
+	struct db_pool *pool = NULL;
+	struct err e = { 0 };
+	struct db *r, *w;
+
+	assert_int_equal(db_pool_new(t->path, 2, &pool, &e), 0);
+	r = db_pool_reader(pool);
+	assert_int_not_equal(db_exec(r, "CREATE TABLE t_reader (x INTEGER)", &e), 0);
+	assert_int_equal(db_exec(r, "SELECT count(*) FROM schema_migrations", &e), 0);
+	db_pool_release(pool, r);
+	w = db_pool_writer(pool);
+	assert_int_equal(db_exec(w, "CREATE TABLE t_writer (x INTEGER)", &e), 0);
+	db_pool_writer_unlock(pool);
+	db_pool_free(pool);
+}
+
 static void
 test_backup(void **state)
 {
@@ -558,6 +578,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transactions, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_cache_nested, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_cache_full, setup_empty, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_readers_read_only, setup_migrated,
+						tmpdb_teardown),
 		cmocka_unit_test(test_like_pattern),
 		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, tmpdb_teardown),
