@@ -12,7 +12,10 @@ secs=${BENCH_SECONDS:-15}
 conns=${BENCH_CONNS:-64}
 out=bench/out
 mkdir -p "$out"
-db=$out/bench-$orders.db
+# keyed by the newest migration, so a schema change makes a new dataset (a cold
+# start must not include migrating a million rows)
+schema=$(basename "$(ls migrations/*.sql | tail -n 1)" | cut -c1-4)
+db=$out/bench-$orders-s$schema.db
 port=18480
 nginx_port=18481
 base=http://127.0.0.1:$port

@@ -86,18 +86,36 @@ auth_password_policy(const char *pw, const char *field, struct err *e)
 	return 0;
 }
 
+/*
+** argon2id at OWASP's m = 19 MiB, t = 2, p = 1, which OWASP rates as strong
+** as 46 MiB with t = 1. libsodium's INTERACTIVE (64 MiB) made one login the
+** server's peak memory (issue #5: RSS < 64 MB), and every concurrent login
+** another 64 MiB. Hashes made before keep their own parameters (they are in
+** the string) and are upgraded at the next login (auth_password_needs_rehash).
+*/
+#define PW_OPS 2ULL
+#define PW_MEM (19u << 20)
+
+static void
+pw_params(unsigned long long *ops, size_t *mem)
+{
+	*ops = PW_OPS;
+	*mem = PW_MEM;
+	if (atomic_load(&fast_hashing)) {
+		*ops = crypto_pwhash_OPSLIMIT_MIN;
+		*mem = crypto_pwhash_MEMLIMIT_MIN;
+	}
+}
+
 int
 auth_password_hash(const char *pw, char *out, size_t size, struct err *e)
 {
-	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	unsigned long long ops;
+	size_t mem;
 
 	if (size < crypto_pwhash_STRBYTES)
 		return err_set(e, ERR_NOMEM, NULL, "hash buffer too small");
-	if (atomic_load(&fast_hashing)) {
-		ops = crypto_pwhash_OPSLIMIT_MIN;
-		mem = crypto_pwhash_MEMLIMIT_MIN;
-	}
+	pw_params(&ops, &mem);
 	if (crypto_pwhash_str(out, pw, strlen(pw), ops, mem) != 0)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory while hashing");
 	return 0;
@@ -107,6 +125,16 @@ int
 auth_password_verify(const char *hash, const char *pw)
 {
 	return hash && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+int
+auth_password_needs_rehash(const char *hash)
+{
+	unsigned long long ops;
+	size_t mem;
+
+	pw_params(&ops, &mem);
+	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
 }
 
 void

@@ -60,6 +60,8 @@ int auth_password_policy(const char *pw, const char *field, struct err *e);
 int auth_password_hash(const char *pw, char *out, size_t size, struct err *e);
 /* 1 if pw matches hash. */
 int auth_password_verify(const char *hash, const char *pw);
+/* 1 when hash was made with other parameters than auth_password_hash uses now. */
+int auth_password_needs_rehash(const char *hash);
 /* Tests and the data generator: use libsodium's minimum cost (never in serve). */
 void auth_set_fast_hashing(int on);
 

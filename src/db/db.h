@@ -35,6 +35,27 @@ void db_close(struct db *db);
 ** ERR_DB if it does not compile (a bug). Pair with db_finalize.
 */
 int db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e);
+/* Compile sql (any text, e.g. built in an arena) now; db_finalize frees it. Not cached. */
+int db_prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e);
+
+/*
+** A statement assembled from constant fragments: head, then parts[i] for each
+** bit i set in mask, then tails[tail]. Lists use it so the WHERE holds only the
+** filters given, which lets the planner pick an index per case (a catch-all
+** "(:x = 0 OR col = :x)" hides them). Only the constant fragments are joined,
+** never input: values are still bound. Each (set, mask, tail) is built once and
+** kept for the process's life, so its address keys the statement cache.
+*/
+struct sql_set {
+	const char *head;
+	const char *const *parts;
+	int nparts;			/* at most 31 */
+	const char *const *tails;	/* NULL: no tail */
+	int ntails;
+};
+int db_prepare_set(struct db *db, struct stmt *st, const struct sql_set *s, uint32_t mask,
+		   int tail, struct err *e);
+
 /* Return the statement to the cache (reset + clear bindings). Safe on a zeroed stmt. */
 void db_finalize(struct stmt *st);
 
@@ -96,6 +117,8 @@ void db_pool_release(struct db_pool *p, struct db *db);
 /* Lock and return the writer connection; db_pool_writer_unlock releases it. */
 struct db *db_pool_writer(struct db_pool *p);
 void db_pool_writer_unlock(struct db_pool *p);
+/* The pool's cache of computed results (core/memo.h), shared by its connections; NULL outside a pool. */
+struct memo *db_memo(struct db *db);
 
 /* --- migrations (db/migrate.c) --- */
 /* Apply every embedded migration not yet recorded in schema_migrations, in order, in one transaction. */

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/memo.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -28,6 +29,7 @@ struct db {
 	int in_tx;
 	const char *tx_file;
 	int tx_line;
+	struct memo *memo;	/* the pool's, shared; NULL outside a pool */
 	struct cached cache[CACHE_SLOTS];
 };
 
@@ -159,25 +161,35 @@ db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
 		st->impl = c;
 		return 0;
 	}
+	if (!c)	/* cache full: uncached (nested use of the same SQL takes a second slot) */
+		return db_prepare_once(db, st, sql, e);
 	rc = sqlite3_prepare_v2(db->h, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, rc, e, "prepare");
-	if (c) {
-		c->sql = sql;
-		c->st = s;
-		c->busy = 1;
-		st->impl = c;
-	} else {
-		/* cache full: an uncached statement (nested use of the same SQL takes a second slot) */
-		struct cached *own = calloc(1, sizeof(*own));
-		if (!own) {
-			sqlite3_finalize(s);
-			return err_set(e, ERR_NOMEM, NULL, "out of memory");
-		}
-		own->st = s;
-		own->busy = 2;
-		st->impl = own;
+	c->sql = sql;
+	c->st = s;
+	c->busy = 1;
+	st->impl = c;
+	return 0;
+}
+
+int
+db_prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e)
+{
+	struct cached *own = calloc(1, sizeof(*own));
+	int rc;
+
+	st->db = db;
+	st->impl = NULL;
+	if (!own)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = sqlite3_prepare_v2(db->h, sql, -1, &own->st, NULL);
+	if (rc != SQLITE_OK) {
+		free(own);
+		return fail(db, rc, e, "prepare");
 	}
+	own->busy = 2;	/* db_finalize frees it */
+	st->impl = own;
 	return 0;
 }
 
@@ -455,7 +467,16 @@ struct db_pool {
 	int n;
 	struct db **readers;
 	int *busy;
+	struct memo *memo;
 };
+
+#define POOL_MEMO_BYTES (2u << 20)	/* kept results (core/memo.h), all connections */
+
+struct memo *
+db_memo(struct db *db)
+{
+	return db->memo;
+}
 
 int
 db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
@@ -470,15 +491,21 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 	pthread_cond_init(&p->freed, NULL);
 	p->readers = calloc((size_t)nreaders, sizeof(*p->readers));
 	p->busy = calloc((size_t)nreaders, sizeof(*p->busy));
-	if (!p->readers || !p->busy) {
+	p->memo = memo_new(POOL_MEMO_BYTES);
+	if (!p->readers || !p->busy || !p->memo) {
 		db_pool_free(p);
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	}
 	rc = db_open(path, DB_CREATE, &p->writer, e);
+	if (!rc)
+		p->writer->memo = p->memo;
 	/* readers refuse writes, so no code path can write around the writer's lock */
-	for (int i = 0; !rc && i < nreaders; i++, p->n++)
+	for (int i = 0; !rc && i < nreaders; i++, p->n++) {
 		rc = db_open(path, 0, &p->readers[i], e) ||
 		     db_exec(p->readers[i], "PRAGMA query_only = 1", e) ? e->code : 0;
+		if (p->readers[i])
+			p->readers[i]->memo = p->memo;
+	}
 	if (rc) {
 		db_pool_free(p);
 		return rc;
@@ -495,6 +522,7 @@ db_pool_free(struct db_pool *p)
 	for (int i = 0; i < p->n; i++)
 		db_close(p->readers[i]);
 	db_close(p->writer);
+	memo_free(p->memo);
 	free(p->readers);
 	free(p->busy);
 	pthread_cond_destroy(&p->freed);

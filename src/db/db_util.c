@@ -3,7 +3,12 @@
 */
 #include "db/db.h"
 #include "core/arena.h"
+#include "core/err.h"
 
+#include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *
@@ -23,4 +28,90 @@ db_like_pattern(struct arena *a, const char *q)
 	p[o++] = '%';
 	p[o] = '\0';
 	return p;
+}
+
+/* ---- statements assembled from constant fragments (struct sql_set) ---- */
+
+#define SQL_SET_SLOTS 1024	/* kept texts, all sets together */
+#define SQL_SET_KEEP 768	/* past this, texts are compiled uncached */
+
+static struct {
+	const struct sql_set *set;
+	uint64_t key;
+	char *sql;
+} kept[SQL_SET_SLOTS];
+static int nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *
+sql_set_text(const struct sql_set *s, uint32_t mask, int tail)
+{
+	size_t n = strlen(s->head) + 1;
+	char *p;
+
+	for (int i = 0; i < s->nparts; i++)
+		if (mask & (1u << i))
+			n += strlen(s->parts[i]);
+	if (s->tails)
+		n += strlen(s->tails[tail]);
+	p = malloc(n);
+	if (!p)
+		return NULL;
+	strcpy(p, s->head);
+	for (int i = 0; i < s->nparts; i++)
+		if (mask & (1u << i))
+			strcat(p, s->parts[i]);
+	if (s->tails)
+		strcat(p, s->tails[tail]);
+	return p;
+}
+
+/* The kept text for (s, key), made on first use; NULL when the table is full. */
+static const char *
+sql_set_kept(const struct sql_set *s, uint64_t key, uint32_t mask, int tail)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)s ^ key) * 0x9E3779B97F4A7C15ULL;
+	const char *out = NULL;
+
+	pthread_mutex_lock(&kept_lock);
+	for (int i = 0; i < SQL_SET_SLOTS; i++) {
+		size_t j = (size_t)((h >> 32) + (uint64_t)i) % SQL_SET_SLOTS;
+		if (kept[j].set == s && kept[j].key == key) {
+			out = kept[j].sql;
+			break;
+		}
+		if (!kept[j].set) {
+			if (nkept < SQL_SET_KEEP && (kept[j].sql = sql_set_text(s, mask, tail))) {
+				kept[j].set = s;
+				kept[j].key = key;
+				nkept++;
+				out = kept[j].sql;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return out;
+}
+
+int
+db_prepare_set(struct db *db, struct stmt *st, const struct sql_set *s, uint32_t mask,
+	       int tail, struct err *e)
+{
+	uint64_t key = (uint64_t)(uint32_t)tail << 32 | mask;
+	const char *sql;
+	char *own;
+	int rc;
+
+	assert(s->nparts <= 31 && mask < (1u << s->nparts));
+	assert(s->tails ? tail >= 0 && tail < s->ntails : tail == 0);
+	sql = sql_set_kept(s, key, mask, tail);
+	if (sql)
+		return db_prepare(db, st, sql, e);
+	own = sql_set_text(s, mask, tail);	/* table full: a rare mix of filters */
+	if (!own)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare_once(db, st, own, e);
+	free(own);
+	return rc;
 }

@@ -10,12 +10,14 @@
 
 #include "api/harness.h"
 #include "core/audit.h"
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/limits.h"
 #include "db/db.h"
 #include "modules/org/org.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,11 +407,70 @@ ip_rate_limit_counts_the_audit_log_per_ip(void **state)
 	clock_advance(LOGIN_IP_WINDOW_MS + 1000);
 }
 
+static const char sql_user_hash[] = "SELECT password_hash FROM app_user WHERE username = :u";
+static const char sql_set_hash[] = "UPDATE app_user SET password_hash = :h WHERE username = :u";
+
+/* staff's stored password hash, into out. */
+static void
+user_hash(const char *user, char *out, size_t size)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	out[0] = '\0';
+	if (!db_prepare(db, &st, sql_user_hash, &e) && !db_bind_text(&st, ":u", user, &e) &&
+	    !db_step_row(&st, &e))
+		snprintf(out, size, "%s", db_col_peek(&st, 0, NULL));
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+}
+
+/* A hash made with other parameters (as before OWASP's) is replaced at the next good login. */
+static void
+old_password_hash_is_upgraded_at_login(void **state)
+{
+	char old[crypto_pwhash_STRBYTES], now[crypto_pwhash_STRBYTES];
+	struct db *db;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	struct hq_client c;
+
+	(void)state;
+	assert_int_equal(crypto_pwhash_str(old, TEST_PASSWORD, strlen(TEST_PASSWORD), 3,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	db = db_pool_writer(srv.pool);
+	assert_int_equal(db_begin_write(db, &e), 0);
+	assert_int_equal(db_prepare(db, &st, sql_set_hash, &e), 0);
+	assert_int_equal(db_bind_text(&st, ":h", old, &e), 0);
+	assert_int_equal(db_bind_text(&st, ":u", "staff2", &e), 0);
+	assert_int_equal(db_step_done(&st, &e), 0);
+	db_finalize(&st);
+	assert_int_equal(db_commit(db, &e), 0);
+	db_pool_writer_unlock(srv.pool);
+	assert_int_equal(auth_password_needs_rehash(old), 1);
+
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "staff2", "wrong-Password-1"), 401);
+	user_hash("staff2", now, sizeof(now));
+	assert_string_equal(now, old);	/* a wrong password changes nothing */
+	assert_int_equal(hq_login(&srv, &c, "staff2", TEST_PASSWORD), 200);
+	user_hash("staff2", now, sizeof(now));
+	assert_string_not_equal(now, old);
+	assert_int_equal(auth_password_needs_rehash(now), 0);
+	assert_int_equal(auth_password_verify(now, TEST_PASSWORD), 1);
+	hq_client_free(&c);
+	hq_client_init(&c);
+	assert_int_equal(hq_login(&srv, &c, "staff2", TEST_PASSWORD), 200);
+	hq_client_free(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(login_ok_sets_httponly_cookie_and_me_works),
+		cmocka_unit_test(old_password_hash_is_upgraded_at_login),
 		cmocka_unit_test(wrong_password_and_unknown_user_are_401),
 		cmocka_unit_test(five_failures_lock_for_15_minutes),
 		cmocka_unit_test(session_expires_after_30_idle_minutes),

@@ -885,6 +885,74 @@ export_csv_and_xlsx(void **state)
 	hq_client_free(&office);
 }
 
+/* The name of the group with key id in a stats answer grouped by category; NULL when none. */
+static const char *
+group_name(const json_t *j, int64_t id)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(json_object_get(j, "groups"), i, g)
+		if (json_integer_value(json_object_get(g, "key")) == id)
+			return json_string_value(json_object_get(g, "name"));
+	return NULL;
+}
+
+/*
+** Results are kept (core/memo.h) under the agency's wo_version: asked again
+** they are the same; after any change to an order, or to a name a group
+** shows, they are computed anew, never stale.
+*/
+static void
+kept_results_follow_every_change(void **state)
+{
+	const char *path = "/api/v1/workorders/stats?group=category";
+	struct hq_client office, dept_head;
+	json_t *a, *b, *d;
+	char sql[256];
+	int64_t id = q_i64("SELECT MAX(id) FROM workorder WHERE category_id = %lld"
+			   " AND status <> 'cancelled'", (long long)fx.cat);
+
+	(void)state;
+	login(&office, "office");
+	login(&dept_head, "dept_head");
+	a = get_stats(&office, path);
+	b = get_stats(&office, path);
+	assert_true(json_equal(a, b));
+	/* the department head's answer is not the agency's, kept or not */
+	d = get_stats(&dept_head, path);
+	assert_int_equal(json_integer_value(json_object_get(d, "total")),
+			 q_i64("SELECT COUNT(*) FROM workorder WHERE requester_dept_id = %lld",
+			       (long long)srv.dept1_id));
+	json_decref(d);
+	json_decref(b);
+	/* an order changes */
+	assert_true(id > 0);
+	snprintf(sql, sizeof(sql), "UPDATE workorder SET status = 'cancelled' WHERE id = %lld",
+		 (long long)id);
+	exec_w(sql);
+	b = get_stats(&office, path);
+	assert_int_equal(json_integer_value(jget(b, "by_status.cancelled")),
+			 json_integer_value(jget(a, "by_status.cancelled")) + 1);
+	assert_int_equal(json_integer_value(jget(b, "by_status.cancelled")),
+			 q_i64("SELECT COUNT(*) FROM workorder WHERE status = 'cancelled'"));
+	json_decref(b);
+	/* a category is renamed */
+	assert_non_null(group_name(a, fx.cat));
+	snprintf(sql, sizeof(sql), "UPDATE wo_category SET name = '水电（改名）' WHERE id = %lld",
+		 (long long)fx.cat);
+	exec_w(sql);
+	b = get_stats(&office, path);
+	assert_string_equal(group_name(b, fx.cat), "水电（改名）");
+	json_decref(b);
+	snprintf(sql, sizeof(sql), "UPDATE wo_category SET name = '%s' WHERE id = %lld",
+		 group_name(a, fx.cat), (long long)fx.cat);
+	exec_w(sql);
+	json_decref(a);
+	hq_client_free(&office);
+	hq_client_free(&dept_head);
+}
+
 int
 main(void)
 {
@@ -897,6 +965,7 @@ main(void)
 		cmocka_unit_test(bad_parameters_are_400),
 		cmocka_unit_test(hand_made_orders_give_exact_figures),
 		cmocka_unit_test(export_csv_and_xlsx),
+		cmocka_unit_test(kept_results_follow_every_change),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1224,6 +1224,126 @@ stale_updated_at_is_409(void **state)
 	hq_client_free(&office);
 }
 
+static const char sql_count_matching[] =
+	"SELECT COUNT(*) FROM workorder WHERE agency_id = :agency"
+	" AND (:status = '' OR status = :status OR (:status = 'open'"
+	" AND status NOT IN ('confirmed', 'cancelled'))) AND (:cat = 0 OR category_id = :cat)"
+	" AND (:prio = '' OR priority = :prio)";
+
+/* COUNT(*) of the agency's orders with status ("", "open" or one), category (0: any), priority. */
+static int64_t
+count_matching(const char *status, int64_t cat, const char *prio)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t n = -1;
+
+	if (!db_prepare(db, &st, sql_count_matching, &e) &&
+	    !db_bind_i64(&st, ":agency", srv.agency_id, &e) &&
+	    !db_bind_text(&st, ":status", status, &e) && !db_bind_i64(&st, ":cat", cat, &e) &&
+	    !db_bind_text(&st, ":prio", prio, &e) && db_step(&st, &e) == 1)
+		n = db_col_i64(&st, 0);
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	return n;
+}
+
+/* wo_count rows that disagree with the orders, either way. */
+static const char sql_count_drift[] =
+	"SELECT (SELECT COUNT(*) FROM wo_count c WHERE c.n <> (SELECT COUNT(*) FROM workorder w"
+	" WHERE w.agency_id = c.agency_id AND w.status = c.status"
+	" AND w.category_id = c.category_id))"
+	" + (SELECT COUNT(*) FROM (SELECT DISTINCT agency_id, status, category_id FROM workorder) d"
+	" WHERE NOT EXISTS (SELECT 1 FROM wo_count c WHERE c.agency_id = d.agency_id"
+	" AND c.status = d.status AND c.category_id = d.category_id))";
+
+/*
+** A list's total under status and category comes from wo_count (kept by
+** triggers); with any other filter, from COUNT(*). After orders in every
+** status, both agree with the orders themselves, for every combination.
+*/
+static void
+list_totals_match_the_orders(void **state)
+{
+	static const char *const statuses[] = { "", "open", "submitted", "accepted", "dispatched",
+						"in_progress", "suspended", "resolved", "confirmed",
+						"cancelled" };
+	struct hq_client staff, office;
+	int64_t cats[3] = { 0, fx.cat, fx.cat_safety }, a, b;
+	char q[200];
+
+	(void)state;
+	login(&staff, "staff");
+	login(&office, "office");
+	a = create(&staff, "计数一", "normal", fx.cat, fx.room);
+	b = create(&staff, "计数二", "high", fx.cat_safety, fx.room2);
+	create(&staff, "计数三", "low", fx.cat, fx.room2);
+	act_ok(&office, a, "accept", NULL, 200, NULL);
+	act_ok(&staff, b, "cancel", "{\"reason\":\"重复\"}", 200, NULL);
+	assert_int_equal(count_rows(sql_count_drift), 0);
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		for (int k = 0; k < 3; k++) {
+			snprintf(q, sizeof(q), "?scope=all&status=%s&category_id=%lld", statuses[i],
+				 (long long)cats[k]);
+			if (!cats[k])
+				snprintf(q, sizeof(q), "?scope=all&status=%s", statuses[i]);
+			assert_int_equal(list_total(&office, q, 200),
+					 count_matching(statuses[i], cats[k], ""));
+			/* one more filter: counted by COUNT(*) */
+			snprintf(q + strlen(q), sizeof(q) - strlen(q), "&priority=normal");
+			assert_int_equal(list_total(&office, q, 200),
+					 count_matching(statuses[i], cats[k], "normal"));
+		}
+	hq_client_free(&staff);
+	hq_client_free(&office);
+}
+
+static const char sql_forget_code_seq[] = "DELETE FROM wo_code_seq";
+
+/* The number of a code WO-yyyymmdd-NNNN. */
+static int64_t
+code_number(int64_t id)
+{
+	struct hq_client office;
+	struct hq_resp r;
+	int64_t n;
+
+	login(&office, "office");
+	assert_int_equal(get(&office, id, &r), 200);
+	n = strtoll(sget(r.json, "code") + strlen("WO-20261123-"), NULL, 10);
+	hq_resp_free(&r);
+	hq_client_free(&office);
+	return n;
+}
+
+/*
+** Codes number each day's orders 1, 2, ... from wo_code_seq; a day whose
+** codes were written without it (before migration 0010) carries on from
+** their highest number.
+*/
+static void
+codes_continue_the_days_numbers(void **state)
+{
+	struct hq_client staff;
+	struct db *db;
+	struct err e = { 0 };
+	int64_t a, b, c;
+
+	(void)state;
+	login(&staff, "staff");
+	a = create(&staff, "编号一", "normal", fx.cat, fx.room);
+	b = create(&staff, "编号二", "normal", fx.cat, fx.room);
+	assert_int_equal(code_number(b), code_number(a) + 1);
+	db = db_pool_writer(srv.pool);
+	if (db_begin_write(db, &e) || db_exec(db, sql_forget_code_seq, &e) || db_commit(db, &e))
+		fail_msg("forget: %s", e.msg);
+	db_pool_writer_unlock(srv.pool);
+	c = create(&staff, "编号三", "normal", fx.cat, fx.room);
+	assert_int_equal(code_number(c), code_number(b) + 1);
+	hq_client_free(&staff);
+}
+
 int
 main(void)
 {
@@ -1242,6 +1362,8 @@ main(void)
 		cmocka_unit_test(forbidden_roles_get_403),
 		cmocka_unit_test(stale_updated_at_is_409),
 		cmocka_unit_test(list_scopes_filters_and_sort),
+		cmocka_unit_test(list_totals_match_the_orders),
+		cmocka_unit_test(codes_continue_the_days_numbers),
 		cmocka_unit_test(team_dispatch_reopen_and_expiry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

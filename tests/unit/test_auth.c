@@ -135,6 +135,27 @@ test_password_hash_verify(void **state)
 	assert_int_equal(auth_password_verify("", ""), 0);
 }
 
+/* OWASP's argon2id m = 19 MiB, t = 2, p = 1; older parameters are known as such. */
+static void
+test_password_parameters_and_rehash(void **state)
+{
+	char h[crypto_pwhash_STRBYTES], old[crypto_pwhash_STRBYTES];
+	struct err e = { 0 };
+
+	(void)state;
+	auth_set_fast_hashing(0);
+	assert_int_equal(auth_password_hash("Abcdefg1", h, sizeof(h), &e), 0);
+	assert_non_null(strstr(h, "$argon2id$v=19$m=19456,t=2,p=1$"));
+	assert_int_equal(auth_password_needs_rehash(h), 0);
+	/* libsodium's INTERACTIVE (64 MiB), as hashes were made before */
+	assert_int_equal(crypto_pwhash_str(old, "Abcdefg1", 8, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	assert_int_equal(auth_password_needs_rehash(old), 1);
+	assert_int_equal(auth_password_verify(old, "Abcdefg1"), 1);
+	auth_set_fast_hashing(1);
+	assert_int_equal(auth_password_needs_rehash(h), 1);	/* tests hash with the minimum */
+}
+
 static void
 test_password_hash_small_buffer(void **state)
 {
@@ -288,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_password_policy_lengths),
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_password_hash_small_buffer),
+		cmocka_unit_test(test_password_parameters_and_rehash),
 		cmocka_unit_test(test_role_bit),
 		cmocka_unit_test(test_role_parse_list_table),
 		cmocka_unit_test(test_actor_has),

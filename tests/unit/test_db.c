@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/memo.h"
 #include "db/db.h"
 #include "tmpdb.h"
 
@@ -566,6 +567,117 @@ test_backup(void **state)
 	assert_true(e.code < 0);
 }
 
+/* ---- statements from fragments (struct sql_set) ---- */
+
+/* t holds n = 0..1023; part i keeps the rows whose bit i is set. */
+static const char *const bit_parts[10] = {
+	" AND (n & 1) <> 0", " AND (n & 2) <> 0", " AND (n & 4) <> 0", " AND (n & 8) <> 0",
+	" AND (n & 16) <> 0", " AND (n & 32) <> 0", " AND (n & 64) <> 0", " AND (n & 128) <> 0",
+	" AND (n & 256) <> 0", " AND (n & 512) <> 0",
+};
+static const char *const bit_tails[2] = { " AND n >= :min", " AND n < :min" };
+static const struct sql_set bit_set = { "SELECT COUNT(*) FROM t WHERE 1", bit_parts, 10,
+					bit_tails, 2 };
+
+static int64_t
+count_set(struct db *db, uint32_t mask, int tail, int64_t min)
+{
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t v = -1;
+
+	assert_int_equal(db_prepare_set(db, &st, &bit_set, mask, tail, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":min", min, &e), 0);
+	assert_int_equal(db_step_row(&st, &e), 0);
+	v = db_col_i64(&st, 0);
+	db_finalize(&st);
+	return v;
+}
+
+/* Rows of 0..1023 that have every bit of mask and are >= min (tail 0) or < min (tail 1). */
+static int64_t
+expect_set(uint32_t mask, int tail, int64_t min)
+{
+	int64_t n = 0;
+
+	for (int64_t v = 0; v < 1024; v++)
+		if (((uint32_t)v & mask) == mask && (tail ? v < min : v >= min))
+			n++;
+	return n;
+}
+
+/*
+** Every one of the 2048 (mask, tail) statements, each twice: past the kept
+** texts' limit they are compiled uncached, and the answers stay right.
+*/
+static void
+test_sql_set(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	for (int64_t v = 0; v < 1024; v++) {
+		char name[24];
+		snprintf(name, sizeof(name), "r%lld", (long long)v);
+		assert_int_equal(insert_t(f->db, name, v, &e), 0);
+	}
+	assert_int_equal(db_commit(f->db, &e), 0);
+	for (int round = 0; round < 2; round++)
+		for (uint32_t mask = 0; mask < 1024; mask++)
+			for (int tail = 0; tail < 2; tail++) {
+				int64_t min = (int64_t)((mask * 7 + 3) % 1024);
+				assert_int_equal(count_set(f->db, mask, tail, min),
+						 expect_set(mask, tail, min));
+			}
+}
+
+/* ---- the pool's memo (core/memo.h) ---- */
+
+static void
+test_memo(void **state)
+{
+	struct memo *m = memo_new(60);
+	struct arena *a = arena_new(1024);
+	char *text = NULL, key[16];
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(m);
+	assert_false(memo_get(NULL, "k", a, &text, &len));	/* no memo: always a miss */
+	memo_put(NULL, "k", "v", 1);
+	assert_false(memo_get(m, "a", a, &text, &len));
+	memo_put(m, "a", "{\"x\":1}", 7);
+	assert_true(memo_get(m, "a", a, &text, &len));
+	assert_int_equal(len, 7);
+	assert_string_equal(text, "{\"x\":1}");
+	memo_put(m, "a", "2", 1);	/* same key: replaced */
+	assert_true(memo_get(m, "a", a, &text, &len));
+	assert_string_equal(text, "2");
+	/* 60 bytes: a third key and text of 20 bytes push out the least recently used */
+	memo_put(m, "b", "0123456789012345678", 19);
+	memo_put(m, "c", "0123456789012345678", 19);
+	assert_true(memo_get(m, "a", a, &text, &len));	/* a is now the most recent */
+	memo_put(m, "d", "0123456789012345678", 19);
+	assert_false(memo_get(m, "b", a, &text, &len));
+	assert_true(memo_get(m, "a", a, &text, &len));
+	assert_true(memo_get(m, "c", a, &text, &len));
+	assert_true(memo_get(m, "d", a, &text, &len));
+	memo_put(m, "big", "x", 64);	/* larger than the whole memo: not kept */
+	assert_false(memo_get(m, "big", a, &text, &len));
+	assert_true(memo_get(m, "d", a, &text, &len));
+	/* more keys than slots: the oldest go */
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		memo_put(m, key, "", 0);
+	}
+	assert_true(memo_get(m, "k99", a, &text, &len));
+	assert_int_equal(len, 0);
+	assert_false(memo_get(m, "k0", a, &text, &len));
+	memo_free(m);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -583,6 +695,8 @@ main(void)
 		cmocka_unit_test(test_like_pattern),
 		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_sql_set, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test(test_memo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

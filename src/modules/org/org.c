@@ -762,6 +762,25 @@ dummy_verify(const char *password)
 	return auth_password_verify(dummy, password);
 }
 
+static const char sql_login_rehash[] = "UPDATE app_user SET password_hash = :h WHERE id = :id";
+
+/* The password again with today's parameters (auth.c), now that it is known to be right. */
+static int
+rehash(struct db *db, int64_t id, const char *password, struct err *e)
+{
+	struct stmt st = { 0 };
+	char hash[256];
+	int rc = auth_password_hash(password, hash, sizeof(hash), e) ||
+		 db_prepare(db, &st, sql_login_rehash, e) || db_bind_text(&st, ":h", hash, e) ||
+		 db_bind_i64(&st, ":id", id, e) || db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc && rc != ERR_DB)
+		err_clear(e);	/* out of memory: keep the old hash, the login still stands */
+	return rc;
+}
+
 static int
 login_fetch(struct db *db, const char *username, struct login_row *r, struct err *e)
 {
@@ -903,6 +922,11 @@ org_login(struct db *db, const char *username, const char *password, const char 
 				(long long)mins);
 	}
 	ok = auth_password_verify(r.hash, password);
+	if (ok && r.active && auth_password_needs_rehash(r.hash) &&
+	    rehash(db, r.id, password, e) == ERR_DB) {
+		sodium_memzero(r.hash, sizeof(r.hash));
+		return e->code;
+	}
 	sodium_memzero(r.hash, sizeof(r.hash));
 	if (!ok || !r.active) {
 		rc = login_failed(db, &r, username, ip, e);

@@ -172,6 +172,8 @@ struct wo_action_in {
 ** users and, for urgent orders, dispatches to the category team's worker on
 ** duty today (notified at once). *out is the order as wo_get gives it.
 */
+/* Reserve n code numbers of local date yyyymmdd (WO-<date>-NNNN); *first is the first. In a write tx. */
+int wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e);
 int wo_create(struct db *db, struct arena *a, const struct actor *who, const struct wo_in *in,
 	      struct workorder *out, struct err *e);
 
@@ -377,6 +379,9 @@ struct wo_stats_filter {
 */
 int wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	     const struct wo_stats_filter *f, json_t **out, struct err *e);
+/* wo_stats as compact JSON text in the arena, served from the pool's memo while nothing changed. */
+int wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
+		  const struct wo_stats_filter *f, char **text, size_t *len, struct err *e);
 
 /* ---- generator of realistic history (workorders_gen.c; demo, tests, bench) ---- */
 /*

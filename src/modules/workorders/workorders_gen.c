@@ -66,9 +66,6 @@ static const char sql_gen_teams[] =
 static const char sql_gen_members[] =
 	"SELECT m.team_id, m.user_id FROM wo_team_member m JOIN wo_team t ON t.id = m.team_id"
 	" WHERE t.agency_id = :agency AND t.active = 1 ORDER BY m.team_id, m.user_id";
-static const char sql_gen_code_max[] =
-	"SELECT COALESCE(MAX(CAST(SUBSTR(code, 13) AS INTEGER)), 0) FROM workorder"
-	" WHERE code >= :lo AND code < :hi";
 static const char sql_gen_order[] =
 	"INSERT INTO workorder (agency_id, code, category_id, location_id, title, description,"
 	" priority, contact_phone, status, source, requester_id, requester_dept_id, owner_id,"
@@ -899,23 +896,6 @@ insert_events(struct gen *g, const struct g_order *o, int64_t id, struct err *e)
 	return 0;
 }
 
-/* Highest code number already used on local date (yyyymmdd). */
-static int
-day_code_max(struct db *db, int date, int64_t *last, struct err *e)
-{
-	struct stmt st = { 0 };
-	char lo[24], hi[24];
-	int rc;
-
-	snprintf(lo, sizeof(lo), "WO-%08d-", date);
-	snprintf(hi, sizeof(hi), "WO-%08d.", date);
-	rc = db_prepare(db, &st, sql_gen_code_max, e) || db_bind_text(&st, ":lo", lo, e) ||
-	     db_bind_text(&st, ":hi", hi, e) || db_step_row(&st, e) ? e->code : 0;
-	*last = rc ? 0 : db_col_i64(&st, 0);
-	db_finalize(&st);
-	return rc;
-}
-
 static int
 cmp_i64(const void *a, const void *b)
 {
@@ -965,10 +945,14 @@ generate(struct gen *g, int64_t n, int64_t from, int64_t to, int own_tx, struct 
 			break;
 		}
 		int date = cal_local_date(times[i]);
-		if (date != day) {
+		if (date != day) {	/* times are sorted: reserve the day's codes at once */
+			int64_t k = 1;
+			while (i + k < n && cal_local_date(times[i + k]) == date)
+				k++;
 			day = date;
-			if ((rc = day_code_max(g->db, day, &seq, e)))
+			if ((rc = wo_code_reserve(g->db, day, k, &seq, e)))
 				break;
+			seq--;
 		}
 		snprintf(code, sizeof(code), "WO-%08d-%04lld", date, (long long)++seq);
 		plan_order(g, &s, times[i], &o);

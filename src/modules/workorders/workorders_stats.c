@@ -47,6 +47,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/memo.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -642,6 +643,17 @@ stats_json(const struct stats *s)
 
 /* ---------- entry ---------- */
 
+/* 0: the agency's orders; 1: the caller's department's (dept head); -1: none. */
+static int
+stats_scope(const struct actor *who)
+{
+	if (actor_has(who, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR))
+		return 0;
+	if (actor_has(who, ROLE_DEPT_HEAD) && who->department_id)
+		return 1;
+	return -1;
+}
+
 int
 wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	 const struct wo_stats_filter *f, json_t **out, struct err *e)
@@ -651,11 +663,7 @@ wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	int dept = 0, rc;
 
 	*out = NULL;
-	if (actor_has(who, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR))
-		dept = 0;
-	else if (actor_has(who, ROLE_DEPT_HEAD) && who->department_id)
-		dept = 1;
-	else
+	if ((dept = stats_scope(who)) < 0)
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限查看报修统计");
 	if (fx.group && *fx.group) {
 		for (int k = G_CATEGORY; k <= G_MONTH; k++)
@@ -688,5 +696,55 @@ wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	if (rc)
 		return rc;
 	*out = stats_json(&s);
+	return 0;
+}
+
+/*
+** The result as JSON text, kept in the pool's memo (core/memo.h) under the
+** query and the agency's wo_version, which triggers bump on every change to
+** its orders and to the names groups show (migration 0010): a leaders'
+** dashboard asked again is a lookup, never a stale one. The version is read
+** before the scan, so a text is never older than the version it is kept under.
+*/
+static const char sql_version[] =
+	"SELECT COALESCE((SELECT v FROM wo_version WHERE agency_id = :agency), 0)";
+
+int
+wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
+	      const struct wo_stats_filter *f, char **text, size_t *len, struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t version = 0;
+	json_t *root;
+	char *key, *s;
+	int scope = stats_scope(who), rc;
+
+	rc = db_prepare(db, &st, sql_version, e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		version = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	key = arena_printf(a, "wo.stats|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%s|v%lld",
+			   (long long)who->agency_id,
+			   (long long)(scope == 1 ? who->department_id : 0), (long long)f->from,
+			   (long long)f->to, (long long)f->category_id, (long long)f->team_id,
+			   (long long)f->worker_id, (long long)f->location_id,
+			   f->group ? f->group : "", (long long)version);
+	if (!key)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	if (scope >= 0 && memo_get(db_memo(db), key, a, text, len))
+		return 0;
+	if (wo_stats(db, a, who, f, &root, e))
+		return e->code;
+	s = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	*text = s ? arena_strdup(a, s) : NULL;
+	free(s);
+	if (!*text)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	*len = strlen(*text);
+	memo_put(db_memo(db), key, *text, *len);
 	return 0;
 }

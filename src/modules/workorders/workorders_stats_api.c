@@ -152,11 +152,16 @@ wo_api_stats(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct wo_stats_filter f;
 	json_t *root, *items, *groups;
+	char *text;
+	size_t len;
 
-	if (query_filter(rq, &f, e) || wo_stats(rq->db, rq->arena, rq->user, &f, &root, e))
+	if (query_filter(rq, &f, e) || wo_stats_text(rq->db, rq->arena, rq->user, &f, &text, &len, e))
 		return e->code;
 	if (!rq->export_format)
-		return resp_json(rs, 200, root);
+		return resp_body(rs, 200, "application/json; charset=utf-8", text, len);
+	root = json_loadb(text, len, 0, NULL);
+	if (!root)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	items = json_array();
 	groups = json_object_get(root, "groups");
 	for (size_t i = 0; i < json_array_size(groups); i++)
