@@ -117,6 +117,8 @@ void db_pool_release(struct db_pool *p, struct db *db);
 /* Lock and return the writer connection; db_pool_writer_unlock releases it. */
 struct db *db_pool_writer(struct db_pool *p);
 void db_pool_writer_unlock(struct db_pool *p);
+/* Checkpoints the pool's background thread has run (the writer leaves them to it). */
+long db_pool_checkpoints(struct db_pool *p);
 /* The pool's cache of computed results (core/memo.h), shared by its connections; NULL outside a pool. */
 struct memo *db_memo(struct db *db);
 

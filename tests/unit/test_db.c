@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -516,6 +517,68 @@ test_pool_readers_read_only(void **state)
 	db_pool_free(pool);
 }
 
+static const char sql_blob_insert[] = "INSERT INTO t_blob (b) VALUES (randomblob(3000))";
+
+/* Size of path's -wal file in bytes (0 when none). */
+static long
+wal_size(const char *path)
+{
+	char p[96];
+	FILE *f;
+	long n = 0;
+
+	snprintf(p, sizeof(p), "%s-wal", path);
+	f = fopen(p, "rb");
+	if (f && fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+** The writer leaves checkpoints to the pool's thread; the WAL still stays
+** bounded (the writer rewinds it past CKPT_INLINE = 4000 frames) and every
+** committed row is there after the pool is gone.
+*/
+static void
+test_pool_checkpoints_in_the_background(void **state)
+{
+	struct tmpdb *t = *state;
+	struct db_pool *pool = NULL;
+	struct err e = { 0 };
+	struct db *w;
+	int64_t n = 0;
+
+	assert_int_equal(db_pool_new(t->path, 1, &pool, &e), 0);
+	w = db_pool_writer(pool);
+	assert_int_equal(db_exec(w, "CREATE TABLE t_blob (id INTEGER PRIMARY KEY, b BLOB)", &e), 0);
+	for (int i = 0; i < 6000; i++) {
+		struct stmt st = { 0 };
+		assert_int_equal(db_begin_write(w, &e), 0);
+		assert_int_equal(db_prepare(w, &st, sql_blob_insert, &e), 0);
+		assert_int_equal(db_step_done(&st, &e), 0);
+		db_finalize(&st);
+		assert_int_equal(db_commit(w, &e), 0);
+		assert_true(wal_size(t->path) < 4200L * 4120);
+	}
+	db_pool_writer_unlock(pool);
+	for (int i = 0; i < 200 && db_pool_checkpoints(pool) == 0; i++)
+		usleep(10000);
+	assert_true(db_pool_checkpoints(pool) > 0);
+	db_pool_free(pool);
+	assert_int_equal(db_exec(t->db, "SELECT 1", &e), 0);
+	{
+		static const char sql_n[] = "SELECT COUNT(*) FROM t_blob";
+		struct stmt st = { 0 };
+		assert_int_equal(db_prepare(t->db, &st, sql_n, &e), 0);
+		assert_int_equal(db_step_row(&st, &e), 0);
+		n = db_col_i64(&st, 0);
+		db_finalize(&st);
+	}
+	assert_int_equal(n, 6000);
+}
+
 static void
 test_backup(void **state)
 {
@@ -697,6 +760,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_sql_set, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test(test_memo),
+		cmocka_unit_test_setup_teardown(test_pool_checkpoints_in_the_background,
+						setup_migrated, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

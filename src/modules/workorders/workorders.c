@@ -982,6 +982,7 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	char code[48];
 
 	assert(db_in_tx(db));
+	memset(out, 0, sizeof(*out));
 	if (check_order_in(in, e))
 		return e->code;
 	prio = wo_priority_parse(prio_s);
@@ -1049,8 +1050,8 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	if (!rc && worker.id)
 		rc = event_add(db, id, "dispatch", "submitted", "dispatched", 0,
 			       "紧急工单自动派给值班人员", assignee_data(a, &worker, &team), now, e);
-	if (!rc)
-		rc = fetch(db, a, id, out, e);
+	if (!rc)	/* read once: the notifications below do not change the order */
+		rc = wo_get(db, a, who, id, out, e);
 	if (!rc)
 		rc = aud_record(db, who, "create", "workorder", id, NULL, jarena(a, audit_json(out)),
 				e);
@@ -1075,8 +1076,10 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 				 "workorder", id, e);
 	if (!rc)
 		rc = notify_entity_changed(db, who->agency_id, 0, "workorder", id, e);
-	if (!rc)
-		rc = wo_get(db, a, who, id, out, e);
+	if (rc && out->photos) {	/* wo_get's reference, which the caller takes only on success */
+		json_decref(out->photos);
+		out->photos = NULL;
+	}
 	return rc;
 }
 
