@@ -21,5 +21,7 @@ json_t *jstr_or_null(const char *s);
 json_t *jid_or_null(int64_t v);
 /* Compact, key-sorted dump into the arena (canonical form). NULL for j == NULL or OOM. */
 char *jdump(struct arena *a, const json_t *j);
+/* j as the API sends it (compact, keys in insertion order, reals to 12 digits), in the arena. NULL on OOM. */
+char *jdump_api(struct arena *a, const json_t *j);
 
 #endif

@@ -82,11 +82,8 @@ resp_json(struct resp *rs, int status, json_t *j)
 		rs->json = j;
 		return resp_body(rs, status, "application/json; charset=utf-8", "", 0);
 	}
-	/* 12 significant digits: rates and means read 0.8832 and 62.8, not 17-digit binary noise */
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
-	char *copy = s ? arena_strdup(rs->arena, s) : NULL;
+	char *copy = jdump_api(rs->arena, j);
 
-	free(s);
 	json_decref(j);
 	if (!copy)
 		return ERR_NOMEM;

@@ -764,21 +764,30 @@ dummy_verify(const char *password)
 
 static const char sql_login_rehash[] = "UPDATE app_user SET password_hash = :h WHERE id = :id";
 
-/* The password again with today's parameters (auth.c), now that it is known to be right. */
+/*
+** The password again with today's parameters (auth.c), now that it is known
+** to be right. Only a bug (ERR_DB) fails the login; anything else (out of
+** memory, storage trouble) keeps the old hash and lets the login go on.
+*/
 static int
 rehash(struct db *db, int64_t id, const char *password, struct err *e)
 {
 	struct stmt st = { 0 };
 	char hash[256];
-	int rc = auth_password_hash(password, hash, sizeof(hash), e) ||
-		 db_prepare(db, &st, sql_login_rehash, e) || db_bind_text(&st, ":h", hash, e) ||
-		 db_bind_i64(&st, ":id", id, e) || db_step_done(&st, e) ? e->code : 0;
+	int rc;
 
+	if (auth_password_hash(password, hash, sizeof(hash), e)) {
+		err_clear(e);
+		return 0;
+	}
+	rc = db_prepare(db, &st, sql_login_rehash, e) || db_bind_text(&st, ":h", hash, e) ||
+	     db_bind_i64(&st, ":id", id, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	sodium_memzero(hash, sizeof(hash));
-	if (rc && rc != ERR_DB)
-		err_clear(e);	/* out of memory: keep the old hash, the login still stands */
-	return rc;
+	if (rc == ERR_DB)
+		return rc;
+	err_clear(e);
+	return 0;
 }
 
 static int
@@ -923,7 +932,7 @@ org_login(struct db *db, const char *username, const char *password, const char 
 	}
 	ok = auth_password_verify(r.hash, password);
 	if (ok && r.active && auth_password_needs_rehash(r.hash) &&
-	    rehash(db, r.id, password, e) == ERR_DB) {
+	    rehash(db, r.id, password, e)) {
 		sodium_memzero(r.hash, sizeof(r.hash));
 		return e->code;
 	}

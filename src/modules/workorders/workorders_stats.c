@@ -47,6 +47,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/json.h"
 #include "core/memo.h"
 #include "db/db.h"
 
@@ -716,7 +717,7 @@ wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 	struct stmt st = { 0 };
 	int64_t version = 0;
 	json_t *root;
-	char *key, *s;
+	char *key;
 	int scope = stats_scope(who), rc;
 
 	rc = db_prepare(db, &st, sql_version, e) ||
@@ -738,10 +739,8 @@ wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 		return 0;
 	if (wo_stats(db, a, who, f, &root, e))
 		return e->code;
-	s = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	*text = jdump_api(a, root);
 	json_decref(root);
-	*text = s ? arena_strdup(a, s) : NULL;
-	free(s);
 	if (!*text)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	*len = strlen(*text);
