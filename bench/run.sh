@@ -15,13 +15,14 @@ mkdir -p "$out"
 # keyed by the newest migration, so a schema change makes a new dataset (a cold
 # start must not include migrating a million rows)
 schema=$(basename "$(ls migrations/*.sql | tail -n 1)" | cut -c1-4)
-db=$out/bench-$orders-s$schema.db
+users=600	# the agency's staff beyond the demo users: the orders' requesters
+db=$out/bench-$orders-u$users-s$schema.db
 port=18480
 nginx_port=18481
 base=http://127.0.0.1:$port
 
 [ -f "$db" ] || { echo "generating $orders work orders into $db"; \
-	/usr/bin/time -f "generated in %e s, max RSS %M KB" ./houqin gen --db "$db" --workorders "$orders"; }
+	/usr/bin/time -f "generated in %e s, max RSS %M KB" ./houqin gen --db "$db" --users "$users" --workorders "$orders"; }
 work=$(mktemp -d /tmp/houqin-bench.XXXXXX)
 chmod 755 "$work"	# nginx's workers (www-data) read the ceiling file from here
 cp "$db" "$work/bench.db"

@@ -35,7 +35,7 @@
 
 struct opts {
 	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
-	const char *workorders, *months, *seed;	/* gen */
+	const char *workorders, *users, *months, *seed;	/* gen */
 	const char *login_limit;		/* serve */
 	int threads, demo, port;
 	int argc;		/* positional arguments left */
@@ -52,7 +52,7 @@ static const char usage_main[] =
 	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
 	"  audit verify                    check the audit hash chain\n"
 	"  backup FILE                     online copy of the database (safe while serving)\n"
-	"  gen --workorders N [--months M] generate a realistic dataset (benchmarks)\n"
+	"  gen [--users N] [--workorders N] generate a realistic dataset (benchmarks)\n"
 	"  version                         print the version\n"
 	"\n"
 	"common options: --db FILE (default " DEFAULT_DB ")\n"
@@ -80,11 +80,13 @@ static const char usage_user[] =
 static const char usage_backup[] = "usage: houqin backup FILE [--db FILE]\n";
 static const char usage_audit[] = "usage: houqin audit verify [--db FILE]\n";
 static const char usage_gen[] =
-	"usage: houqin gen --workorders N [--months M] [--seed S] [--db FILE]\n"
-	"  Adds N work orders with their timelines and ratings, created over the last M\n"
-	"  months (default 36), straight through the storage layer. A database that does\n"
-	"  not exist yet is first created with the demo agency, users, locations, teams\n"
-	"  and categories (as init --demo).\n";
+	"usage: houqin gen [--users N] [--workorders N] [--months M] [--seed S] [--db FILE]\n"
+	"                  [--password P]\n"
+	"  Adds N staff users (logins gen000001..., password P, default " DEMO_PASSWORD ")\n"
+	"  spread over the departments, then N work orders with their timelines and\n"
+	"  ratings, created over the last M months (default 36), straight through the\n"
+	"  storage layer. A database that does not exist yet is first created with the\n"
+	"  demo agency, users, locations, teams and categories (as init --demo).\n";
 
 static int
 usage(const char *text, int code)
@@ -111,6 +113,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--password", offsetof(struct opts, password) },
 		{ "--agency", offsetof(struct opts, agency) },
 		{ "--workorders", offsetof(struct opts, workorders) },
+		{ "--users", offsetof(struct opts, users) },
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
@@ -565,6 +568,21 @@ cmd_audit(struct opts *o)
 	return 0;
 }
 
+/* The --users part of gen: its own transaction, so the orders can pick the new requesters. */
+static int
+gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed, const char *password,
+	  struct err *e)
+{
+	if (db_begin_write(db, e))
+		return e->code;
+	if (auth_password_policy(password, "password", e) ||
+	    org_gen_users(db, agency_id, n, seed, password, e)) {
+		db_rollback(db);
+		return e->code;
+	}
+	return db_commit(db, e);
+}
+
 static int
 cmd_gen(struct opts *o)
 {
@@ -572,10 +590,13 @@ cmd_gen(struct opts *o)
 	struct err e = { 0 };
 	struct arena *a = arena_new(4096);
 	struct user office;
-	int64_t n = 0, months = 36, seed = 2026, now = now_ms();
+	int64_t n = 0, users = 0, months = 36, seed = 2026, now = now_ms();
+	const char *password = o->password ? o->password : DEMO_PASSWORD;
 	int fresh = access(o->db, F_OK) != 0, rc = 1;
 
-	if (!a || !o->workorders || parse_i64(o->workorders, 1, 100000000, &n) ||
+	if (!a || (!o->workorders && !o->users) ||
+	    (o->workorders && parse_i64(o->workorders, 1, 100000000, &n)) ||
+	    (o->users && parse_i64(o->users, 1, 1000000, &users)) ||
 	    (o->months && parse_i64(o->months, 1, 240, &months)) ||
 	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed))) {
 		arena_free(a);
@@ -585,12 +606,17 @@ cmd_gen(struct opts *o)
 	if (open_migrated(o->db, 1, &db))
 		goto out;
 	if ((fresh && demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e) ||
-	    wo_gen_history(db, office.agency_id, n, now - months * 30 * 86400000LL, now,
-			   (uint64_t)seed, &e)) {
+	    (users && gen_users(db, office.agency_id, users, (uint64_t)seed, password, &e)) ||
+	    (n && wo_gen_history(db, office.agency_id, n, now - months * 30 * 86400000LL, now,
+				 (uint64_t)seed, &e))) {
 		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
 		goto out;
 	}
-	printf("generated %lld work orders in %s\n", (long long)n, o->db);
+	if (users)
+		printf("generated %lld users (gen…, password %s) in %s\n", (long long)users,
+		       o->password ? "as given" : DEMO_PASSWORD, o->db);
+	if (n)
+		printf("generated %lld work orders in %s\n", (long long)n, o->db);
 	rc = 0;
 out:
 	db_close(db);

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/rng.h"
 #include "db/db.h"
 
 #include <assert.h>
@@ -527,11 +528,28 @@ check_username(const char *s, struct err *e)
 	return 0;
 }
 
+static int
+insert_user(struct db *db, int64_t agency, const struct user_in *in, const char *hash,
+	    int64_t by, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_user_insert, e) ||
+		 db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_i64(&st, ":dept", in->department_id, e) ||
+		 db_bind_text(&st, ":username", in->username, e) ||
+		 db_bind_text(&st, ":display", in->display_name, e) ||
+		 db_bind_text(&st, ":phone", in->phone, e) || db_bind_text(&st, ":hash", hash, e) ||
+		 db_bind_i64(&st, ":now", now_ms(), e) || db_bind_id_or_null(&st, ":by", by, e) ||
+		 db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}
+
 int
 org_user_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct user_in *in, unsigned roles, struct user *out, struct err *e)
 {
-	struct stmt st = { 0 };
 	char hash[256];
 	int64_t agency = 0, id;
 	int rc;
@@ -546,16 +564,7 @@ org_user_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = auth_password_policy(in->password, "password", e) ||
 		     auth_password_hash(in->password, hash, sizeof(hash), e) ? e->code : 0;
 	if (!rc)
-		rc = db_prepare(db, &st, sql_user_insert, e) ||
-		     db_bind_i64(&st, ":agency", agency, e) ||
-		     db_bind_i64(&st, ":dept", in->department_id, e) ||
-		     db_bind_text(&st, ":username", in->username, e) ||
-		     db_bind_text(&st, ":display", in->display_name, e) ||
-		     db_bind_text(&st, ":phone", in->phone, e) || db_bind_text(&st, ":hash", hash, e) ||
-		     db_bind_i64(&st, ":now", now_ms(), e) ||
-		     db_bind_id_or_null(&st, ":by", who->id, e) || db_step_done(&st, e)
-			     ? e->code : 0;
-	db_finalize(&st);
+		rc = insert_user(db, agency, in, hash, who->id, e);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == ERR_CONFLICT)
 		return err_setx(e, ERR_CONFLICT, "duplicate", "username", "登录名已被使用");
@@ -568,6 +577,111 @@ org_user_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!rc)
 		rc = aud_record(db, who, "create", "user", id, NULL, jarena(a, org_user_json(out)),
 				e);
+	return rc;
+}
+
+/* ---------- generated users (houqin gen --users) ---------- */
+
+static const char *const gen_surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱",
+	"胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯",
+	"邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
+};
+static const char *const gen_given[] = {
+	"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+	"涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "建国", "红",
+	"志强", "晓东", "海燕", "婷", "雪", "浩然", "子涵", "欣怡", "宇航", "思远", "晨", "佳琪",
+};
+
+#define GEN_DEPTS_MAX 256	/* users go to the first 256 departments */
+static const char sql_gen_depts[] =
+	"SELECT id FROM department WHERE agency_id = :agency AND id <> :agency AND active = 1"
+	" ORDER BY id LIMIT 256";	/* GEN_DEPTS_MAX */
+/* generated logins are gen000001, gen000002, ...: carry on after the highest */
+static const char sql_gen_last[] =
+	"SELECT COALESCE(MAX(CAST(substr(username, 4) AS INTEGER)), 0) FROM app_user"
+	" WHERE username GLOB 'gen[0-9][0-9][0-9][0-9][0-9][0-9]*'";
+
+static int
+gen_load(struct db *db, int64_t agency_id, struct arena *a, int64_t **depts, size_t *ndepts,
+	 int64_t *last, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	*depts = arena_array(a, GEN_DEPTS_MAX, sizeof(**depts));
+	*ndepts = 0;
+	if (!*depts)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_gen_depts, e) || db_bind_i64(&st, ":agency", agency_id, e)
+		     ? e->code : 0;
+	while (rc == 0 && (rc = db_step(&st, e)) == 1) {
+		(*depts)[(*ndepts)++] = db_col_i64(&st, 0);
+		rc = 0;
+	}
+	db_finalize(&st);
+	if (rc < 0)
+		return rc;
+	if (*ndepts == 0)
+		return err_setx(e, ERR_RULE, "no_departments", "users", "本单位还没有部门");
+	rc = db_prepare(db, &st, sql_gen_last, e) || db_step_row(&st, e) ? e->code : 0;
+	*last = rc ? 0 : db_col_i64(&st, 0);
+	db_finalize(&st);
+	return rc;
+}
+
+static int
+gen_insert(struct db *db, int64_t agency_id, const int64_t *depts, size_t ndepts, int64_t n,
+	   int64_t last, uint64_t seed, const char *hash, struct err *e)
+{
+	char username[32], name[32], phone[16];
+	struct user_in in = { .username = username, .display_name = name, .phone = phone };
+	uint64_t s = seed;
+	int rc = 0;
+
+	for (int64_t i = 1; i <= n && !rc; i++) {
+		snprintf(username, sizeof(username), "gen%06lld", (long long)(last + i));
+		snprintf(name, sizeof(name), "%s%s",
+			 gen_surnames[rng_below(&s, sizeof(gen_surnames) / sizeof(*gen_surnames))],
+			 gen_given[rng_below(&s, sizeof(gen_given) / sizeof(*gen_given))]);
+		snprintf(phone, sizeof(phone), "13%09llu",
+			 (unsigned long long)rng_below(&s, 1000000000ULL));
+		in.department_id = depts[rng_below(&s, ndepts)];
+		rc = insert_user(db, agency_id, &in, hash, 0, e) ||
+		     set_roles(db, db_last_id(db), ROLE_STAFF, e) ? e->code : 0;
+	}
+	return rc;
+}
+
+int
+org_gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed, const char *password,
+	      struct err *e)
+{
+	struct arena *a = arena_new(4096);
+	int64_t *depts = NULL, last = 0;
+	size_t ndepts = 0;
+	char hash[256];
+	json_t *after;
+	int rc;
+
+	assert(db_in_tx(db));
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = n < 1 ? err_set(e, ERR_INVALID, "users", "n must be positive") : 0;
+	if (!rc)
+		rc = gen_load(db, agency_id, a, &depts, &ndepts, &last, e) ||
+		     auth_password_hash(password, hash, sizeof(hash), e) ? e->code : 0;
+	if (!rc) {	/* one hash for all: argon2id per user would take minutes */
+		rc = gen_insert(db, agency_id, depts, ndepts, n, last, seed, hash, e);
+		sodium_memzero(hash, sizeof(hash));
+	}
+	if (!rc) {
+		after = json_pack("{sI sI sI}", "count", (json_int_t)n, "first_login",
+				  (json_int_t)(last + 1), "seed", (json_int_t)(seed & INT64_MAX));
+		rc = aud_record_raw(db, 0, agency_id, "cli", "generate", "user", 0, NULL, after, e);
+		json_decref(after);
+	}
+	arena_free(a);
 	return rc;
 }
 

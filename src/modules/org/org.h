@@ -95,6 +95,16 @@ int org_user_find(struct db *db, struct arena *a, const char *username, struct u
 */
 int org_user_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct user_in *in, unsigned roles, struct user *out, struct err *e);
+/*
+** Generator (houqin gen --users; benchmarks, demos): n active staff users of
+** agency_id with common Chinese names and 13x phone numbers, spread at random
+** over its departments (seeded, reproducible), logins gen000001, gen000002, ...
+** after the highest existing one, all with one hash of `password`. In the
+** caller's write transaction; one audit record "generate" for the run.
+** ERR_RULE "no_departments" when the agency has none.
+*/
+int org_gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed,
+		  const char *password, struct err *e);
 int org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct user_in *in, uint32_t present, struct user *out,
 		    struct err *e);

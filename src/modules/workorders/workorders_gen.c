@@ -28,6 +28,7 @@
 #include "core/audit.h"
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/rng.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -190,44 +191,27 @@ static const char *const comments[5][3] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---------- random numbers (splitmix64: fast, seedable, good enough) ---------- */
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static uint64_t
-rnd_below(uint64_t *s, uint64_t n)
-{
-	return n ? rnd(s) % n : 0;
-}
+/* ---------- random numbers (core/rng.h) ---------- */
 
 /* Uniform double in [lo, hi). */
 static double
 rnd_real(uint64_t *s, double lo, double hi)
 {
-	return lo + (hi - lo) * ((double)(rnd(s) >> 11) * (1.0 / 9007199254740992.0));
+	return lo + (hi - lo) * ((double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0));
 }
 
 /* Percent chance. */
 static int
 chance(uint64_t *s, unsigned pct)
 {
-	return rnd_below(s, 100) < pct;
+	return rng_below(s, 100) < pct;
 }
 
 /* Uniform ms in [lo_min, hi_min) minutes. */
 static int64_t
 rnd_min(uint64_t *s, int64_t lo_min, int64_t hi_min)
 {
-	return lo_min * MIN_MS + (int64_t)rnd_below(s, (uint64_t)((hi_min - lo_min) * MIN_MS));
+	return lo_min * MIN_MS + (int64_t)rng_below(s, (uint64_t)((hi_min - lo_min) * MIN_MS));
 }
 
 /* ---------- the agency's data, loaded once ---------- */
@@ -583,7 +567,7 @@ plan(struct g_order *o, const char *action, const char *to, int64_t at, int64_t 
 static size_t
 weighted_category(struct gen *g, uint64_t *s)
 {
-	int r = (int)rnd_below(s, (uint64_t)g->total_weight);
+	int r = (int)rng_below(s, (uint64_t)g->total_weight);
 
 	for (size_t i = 0; i < g->ncats; i++) {
 		r -= g->cats[i].weight;
@@ -600,7 +584,7 @@ rating_for(uint64_t *s, int good)
 	static const unsigned w_good[5] = { 1, 2, 7, 28, 62 };
 	static const unsigned w_bad[5] = { 7, 11, 22, 35, 25 };
 	const unsigned *w = good ? w_good : w_bad;
-	unsigned r = (unsigned)rnd_below(s, 100);
+	unsigned r = (unsigned)rng_below(s, 100);
 
 	for (int i = 0; i < 5; i++) {
 		if (r < w[i])
@@ -621,14 +605,14 @@ pick_assignee(struct gen *g, const struct g_cat *c, uint64_t *s, struct g_order 
 		if (g->teams[i].id == c->team_id)
 			t = &g->teams[i];
 	if (!t && g->nteams)
-		t = &g->teams[rnd_below(s, g->nteams)];
+		t = &g->teams[rng_below(s, g->nteams)];
 	o->team = t ? t->id : 0;
 	*team_ref = t ? t->ref : "null";
 	o->worker = 0;
 	if (t && t->nmembers)
-		o->worker = t->members[rnd_below(s, t->nmembers)];
+		o->worker = t->members[rng_below(s, t->nmembers)];
 	else if (g->nworkers)
-		o->worker = g->users[g->workers[rnd_below(s, g->nworkers)]].id;
+		o->worker = g->users[g->workers[rng_below(s, g->nworkers)]].id;
 	const struct g_user *w = o->worker ? user_by_id(g, o->worker) : NULL;
 	*worker_ref = w ? w->ref : "null";
 }
@@ -638,12 +622,12 @@ static void
 plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 {
 	const struct g_cat *c = &g->cats[weighted_category(g, s)];
-	const struct issue *is = &c->issues[rnd_below(s, c->nissues)];
-	const struct g_user *req = &g->users[g->staff[rnd_below(s, g->nstaff)]];
-	const struct g_user *off = g->noffice ? &g->users[g->office[rnd_below(s, g->noffice)]]
+	const struct issue *is = &c->issues[rng_below(s, c->nissues)];
+	const struct g_user *req = &g->users[g->staff[rng_below(s, g->nstaff)]];
+	const struct g_user *off = g->noffice ? &g->users[g->office[rng_below(s, g->noffice)]]
 					      : NULL;
 	const char *team_ref, *worker_ref;
-	unsigned p = (unsigned)rnd_below(s, 100);
+	unsigned p = (unsigned)rng_below(s, 100);
 	int prio = p < 4 ? WO_URGENT : p < 18 ? WO_HIGH : p < 90 ? WO_NORMAL : WO_LOW;
 	struct wo_clock clk;
 	int64_t t, owner = off ? off->id : 0;
@@ -651,7 +635,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	memset(o, 0, sizeof(*o));
 	o->created = created;
 	o->cat = c->id;
-	o->loc = g->locs[rnd_below(s, g->nlocs)];
+	o->loc = g->locs[rng_below(s, g->nlocs)];
 	o->requester = req->id;
 	o->dept = req->dept;
 	o->phone = req->phone;
@@ -659,7 +643,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	o->source = chance(s, 25) ? "qr" : "web";
 	o->title = is->title;
 	snprintf(o->descr, sizeof(o->descr), "%s，%s", is->title,
-		 desc_tails[rnd_below(s, N_OF(desc_tails))]);
+		 desc_tails[rng_below(s, N_OF(desc_tails))]);
 	o->h24 = prio == WO_URGENT || c->safety;
 	o->atarget = c->targets[prio].accept_min;
 	o->rtarget = c->targets[prio].resolve_min;
@@ -676,13 +660,13 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
 		int64_t at = created + rnd_min(s, 5, 90);
 		plan(o, "cancel", "cancelled", at < accepted ? at : created + (accepted - created) / 2,
-		     req->id, cancel_by_requester[rnd_below(s, N_OF(cancel_by_requester))], NULL);
+		     req->id, cancel_by_requester[rng_below(s, N_OF(cancel_by_requester))], NULL);
 		return;
 	}
 	plan(o, "accept", "accepted", accepted, owner, NULL, NULL);
 	if (chance(s, 2)) {	/* cancelled by the office */
 		plan(o, "cancel", "cancelled", wo_clock_add(&clk, accepted, rnd_min(s, 5, 60)),
-		     owner, cancel_by_office[rnd_below(s, N_OF(cancel_by_office))], NULL);
+		     owner, cancel_by_office[rng_below(s, N_OF(cancel_by_office))], NULL);
 		return;
 	}
 	int64_t dispatched = wo_clock_add(&clk, accepted, rnd_min(s, 1, 15));
@@ -702,7 +686,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 		int64_t susp = wo_clock_add(&clk, created, used_start + (used - used_start) / 3);
 		int64_t resumed = susp + rnd_min(s, 24 * 60, 4 * 24 * 60);
 		plan(o, "suspend", "suspended", susp, o->worker,
-		     suspend_reasons[rnd_below(s, N_OF(suspend_reasons))], NULL);
+		     suspend_reasons[rng_below(s, N_OF(suspend_reasons))], NULL);
 		plan(o, "resume", "in_progress", resumed, o->worker, NULL, NULL);
 		resolved = wo_clock_add(&clk, resumed, used - wo_clock_between(&clk, created, susp));
 	} else {
@@ -722,7 +706,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 		if (ro >= deadline)
 			ro = resolved + (deadline - resolved) / 2;
 		plan(o, "reopen", "dispatched", ro, req->id,
-		     reopen_reasons[rnd_below(s, N_OF(reopen_reasons))], NULL);
+		     reopen_reasons[rng_below(s, N_OF(reopen_reasons))], NULL);
 		int64_t restart = wo_clock_add(&clk, ro, rnd_min(s, 20, 120));
 		plan(o, "start", "in_progress", restart, o->worker, NULL, NULL);
 		resolved = wo_clock_add(&clk, restart, rnd_min(s, 30, 240));
@@ -740,7 +724,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	int good = !reopened && used <= budget;
 	o->rating = rating_for(s, good);
 	o->comment = o->rating <= 3 || chance(s, 60)
-			     ? comments[o->rating - 1][rnd_below(s, 3)] : NULL;
+			     ? comments[o->rating - 1][rng_below(s, 3)] : NULL;
 	snprintf(o->confirm_data, sizeof(o->confirm_data), "{\"rating\":%d}", (int)o->rating);
 	plan(o, "confirm", "confirmed", t, req->id, o->comment, o->confirm_data);
 }
@@ -916,8 +900,8 @@ creation_times(struct gen *g, uint64_t *s, int64_t n, int64_t from, int64_t to)
 	for (int64_t i = 0; i < n; i++) {
 		int64_t t = from;
 		for (int tries = 0; tries < 12; tries++) {
-			t = from + (int64_t)rnd_below(s, span);
-			if (cal_business_ms_between(&g->cal, t, t + 1) > 0 || rnd_below(s, 12) == 0)
+			t = from + (int64_t)rng_below(s, span);
+			if (cal_business_ms_between(&g->cal, t, t + 1) > 0 || rng_below(s, 12) == 0)
 				break;
 		}
 		v[i] = t;
