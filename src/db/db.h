@@ -114,7 +114,18 @@ void db_pool_free(struct db_pool *p);
 /* Borrow a read connection (blocks if all are busy). Never NULL. */
 struct db *db_pool_reader(struct db_pool *p);
 void db_pool_release(struct db_pool *p, struct db *db);
-/* Lock and return the writer connection; db_pool_writer_unlock releases it. */
+/*
+** One request's write, group-committed with other requests' (db_sqlite.c):
+** begin locks the writer and opens a savepoint in the writer's transaction;
+** *w is in a transaction (db_in_tx) and must not be committed or rolled back
+** by the caller. end(ok) keeps (ok) or undoes the write, releases the writer
+** and returns only once the write is committed: 0, or the commit's error.
+*/
+int db_pool_write_begin(struct db_pool *p, struct db **w, struct err *e);
+int db_pool_write_end(struct db_pool *p, int ok, struct err *e);
+/* Group commits so far and the request writes they held. */
+void db_pool_group_commits(struct db_pool *p, long *commits, long *writes);
+/* Lock and return the writer connection, outside any group commit; db_pool_writer_unlock releases it. */
 struct db *db_pool_writer(struct db_pool *p);
 void db_pool_writer_unlock(struct db_pool *p);
 /* Checkpoints the pool's background thread has run (the writer leaves them to it). */

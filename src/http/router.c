@@ -148,18 +148,19 @@ static int
 run_write(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
 	  struct err *e)
 {
-	struct db *w = db_pool_writer(pool);
-	int rc = db_begin_write(w, e);
+	struct db *w;
+	int rc = db_pool_write_begin(pool, &w, e);
 
 	if (!rc) {
 		rq->db = w;
 		rc = r->fn(rq, rs, e);
-		if (rc)
-			db_rollback(w);
-		else
-			rc = db_commit(w, e);
+		if (rc) {
+			struct err ignored = { 0 };
+			db_pool_write_end(pool, 0, &ignored);
+		} else {
+			rc = db_pool_write_end(pool, 1, e);
+		}
 	}
-	db_pool_writer_unlock(pool);
 	if (!rc)
 		sse_wake();	/* committed: open event streams look for new events */
 	return rc;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -579,6 +580,111 @@ test_pool_checkpoints_in_the_background(void **state)
 	assert_int_equal(n, 6000);
 }
 
+/* ---- group commit: GC_THREADS writers at once, every 5th write fails ---- */
+
+#define GC_THREADS 8
+#define GC_WRITES 60
+
+struct gc_arg {
+	struct db_pool *pool;
+	int thread, ok, failed, unseen, errors;
+};
+
+static int64_t
+gc_count(struct db *db, int thread, int i)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM t_gc WHERE thread = :t AND i = :i";
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t n = -1;
+
+	if (!db_prepare(db, &st, sql, &e) && !db_bind_i64(&st, ":t", thread, &e) &&
+	    !db_bind_i64(&st, ":i", i, &e) && !db_step_row(&st, &e))
+		n = db_col_i64(&st, 0);
+	db_finalize(&st);
+	return n;
+}
+
+static void *
+gc_writer(void *p)
+{
+	static const char sql[] = "INSERT INTO t_gc (thread, i) VALUES (:t, :i)";
+	struct gc_arg *g = p;
+
+	for (int i = 0; i < GC_WRITES; i++) {
+		struct err e = { 0 };
+		struct stmt st = { 0 };
+		struct db *w;
+		int keep = i % 5 != 4;
+
+		if (db_pool_write_begin(g->pool, &w, &e)) {
+			g->errors++;
+			continue;
+		}
+		if (db_prepare(w, &st, sql, &e) || db_bind_i64(&st, ":t", g->thread, &e) ||
+		    db_bind_i64(&st, ":i", i, &e) || db_step_done(&st, &e))
+			g->errors++;
+		db_finalize(&st);
+		usleep(300);	/* hold the writer so that others queue behind this write */
+		if (db_pool_write_end(g->pool, keep, &e)) {
+			g->errors++;
+			continue;
+		}
+		/* answered: committed, so any reader sees it (and never a failed write) */
+		struct db *r = db_pool_reader(g->pool);
+		if (gc_count(r, g->thread, i) != keep)
+			g->unseen++;
+		db_pool_release(g->pool, r);
+		keep ? g->ok++ : g->failed++;
+	}
+	return NULL;
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct tmpdb *t = *state;
+	struct db_pool *pool = NULL;
+	struct err e = { 0 };
+	struct gc_arg args[GC_THREADS];
+	pthread_t th[GC_THREADS];
+	long commits = 0, writes = 0;
+	int ok = 0;
+	struct db *w;
+
+	assert_int_equal(db_pool_new(t->path, GC_THREADS, &pool, &e), 0);
+	w = db_pool_writer(pool);
+	assert_int_equal(db_exec(w, "CREATE TABLE t_gc (thread INTEGER, i INTEGER)", &e), 0);
+	db_pool_writer_unlock(pool);
+	for (int k = 0; k < GC_THREADS; k++) {
+		args[k] = (struct gc_arg){ .pool = pool, .thread = k };
+		assert_int_equal(pthread_create(&th[k], NULL, gc_writer, &args[k]), 0);
+	}
+	/* meanwhile a plain writer (jobs, sessions) must find no batch left open */
+	for (int i = 0; i < 20; i++) {
+		w = db_pool_writer(pool);
+		assert_false(db_in_tx(w));
+		assert_int_equal(db_begin_write(w, &e), 0);
+		assert_int_equal(db_exec(w, "INSERT INTO t_gc (thread, i) VALUES (-1, 0)", &e), 0);
+		assert_int_equal(db_commit(w, &e), 0);
+		db_pool_writer_unlock(pool);
+		usleep(1000);
+	}
+	for (int k = 0; k < GC_THREADS; k++) {
+		pthread_join(th[k], NULL);
+		assert_int_equal(args[k].errors, 0);
+		assert_int_equal(args[k].unseen, 0);
+		assert_int_equal(args[k].failed, GC_WRITES / 5);
+		ok += args[k].ok;
+	}
+	db_pool_group_commits(pool, &commits, &writes);
+	assert_int_equal(writes, ok);
+	assert_true(commits < writes);	/* writes did share commits */
+	db_pool_free(pool);
+	assert_int_equal(gc_count(t->db, 0, 0), 1);
+	assert_int_equal(gc_count(t->db, 0, 4), 0);
+}
+
 static void
 test_backup(void **state)
 {
@@ -762,6 +868,7 @@ main(void)
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test_setup_teardown(test_pool_checkpoints_in_the_background,
 						setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup_migrated, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -680,9 +680,11 @@ audit_json(const struct workorder *o)
 static const char sql_event_insert[] =
 	"INSERT INTO wo_event (workorder_id, action, from_status, to_status, actor_id, note,"
 	" data, created_at) VALUES (:wo, :action, :from, :to, :actor, :note, :data, :now)";
+/* from the few office roles to their users (CROSS JOIN keeps that order), not from every user */
 static const char sql_office_users[] =
-	"SELECT u.id FROM app_user u JOIN user_role r ON r.user_id = u.id AND r.role = 'office'"
-	" WHERE u.agency_id = :key AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
+	"SELECT u.id FROM user_role r CROSS JOIN app_user u ON u.id = r.user_id"
+	" WHERE r.role = 'office' AND u.agency_id = :key AND u.active = 1"
+	" AND u.deleted_at IS NULL ORDER BY r.user_id";
 static const char sql_team_users[] =
 	"SELECT u.id FROM wo_team_member m JOIN app_user u ON u.id = m.user_id"
 	" WHERE m.team_id = :key AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
