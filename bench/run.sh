@@ -3,6 +3,7 @@
 #   BENCH_ORDERS (default 1000000)  size of the generated dataset (cached in bench/out)
 #   BENCH_SECONDS (default 15)      duration of each wrk scenario
 #   BENCH_CONNS (default 64)        wrk connections
+#   BENCH_THREADS (default: serve's) request threads of the server
 # Prints one table and writes bench/out/result-<time>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ trap cleanup EXIT
 
 # Cold start: exec to the first answered request.
 t0=$(date +%s%N)
-./houqin serve --db "$work/bench.db" --data "$work/data" --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
+./houqin serve ${BENCH_THREADS:+--threads "$BENCH_THREADS"} --db "$work/bench.db" --data "$work/data" --listen 127.0.0.1:$port >"$work/serve.log" 2>&1 &
 srv=$!; pids+=("$srv")
 wait_up() { # url: up to 10 s
 	for _ in $(seq 1 2000); do curl -sf -o /dev/null "$1" && return 0; sleep 0.005; done

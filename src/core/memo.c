@@ -18,8 +18,12 @@ struct entry {
 	uint64_t used;	/* tick of the last hit or put: smallest goes first */
 };
 
+#define MEMO_CLAIMS 16	/* keys being computed at once; more are computed unclaimed */
+
 struct memo {
 	pthread_mutex_t lock;
+	pthread_cond_t done;	/* a claim ended */
+	char *claims[MEMO_CLAIMS];
 	struct entry e[MEMO_SLOTS];
 	size_t bytes, max_bytes;
 	uint64_t tick;
@@ -33,6 +37,7 @@ memo_new(size_t max_bytes)
 	if (!m)
 		return NULL;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->done, NULL);
 	m->max_bytes = max_bytes;
 	return m;
 }
@@ -54,6 +59,9 @@ memo_free(struct memo *m)
 	for (int i = 0; i < MEMO_SLOTS; i++)
 		if (m->e[i].key)
 			drop(m, &m->e[i]);
+	for (int i = 0; i < MEMO_CLAIMS; i++)
+		free(m->claims[i]);
+	pthread_cond_destroy(&m->done);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -67,25 +75,74 @@ find(struct memo *m, const char *key)
 	return NULL;
 }
 
-int
-memo_get(struct memo *m, const char *key, struct arena *a, char **text, size_t *len)
+/* Under m->lock: copy the kept text of key into the arena; NULL when not kept (or OOM). */
+static char *
+copy_out(struct memo *m, const char *key, struct arena *a, size_t *len)
 {
-	struct entry *x;
-	char *copy = NULL;
+	struct entry *x = find(m, key);
+	char *copy = x ? arena_alloc(a, x->len + 1) : NULL;
 
-	if (!m)
-		return 0;
-	pthread_mutex_lock(&m->lock);
-	x = find(m, key);
-	if (x && (copy = arena_alloc(a, x->len + 1))) {
+	if (copy) {
 		memcpy(copy, x->text, x->len);
 		copy[x->len] = '\0';
 		*len = x->len;
 		x->used = ++m->tick;
 	}
+	return copy;
+}
+
+int
+memo_get(struct memo *m, const char *key, struct arena *a, char **text, size_t *len)
+{
+	if (!m)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	*text = copy_out(m, key, a, len);
 	pthread_mutex_unlock(&m->lock);
-	*text = copy;
-	return copy != NULL;
+	return *text != NULL;
+}
+
+static char **
+claim_of(struct memo *m, const char *key)
+{
+	for (int i = 0; i < MEMO_CLAIMS; i++)
+		if (m->claims[i] && strcmp(m->claims[i], key) == 0)
+			return &m->claims[i];
+	return NULL;
+}
+
+int
+memo_get_or_claim(struct memo *m, const char *key, struct arena *a, char **text, size_t *len)
+{
+	*text = NULL;
+	if (!m)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	while (!(*text = copy_out(m, key, a, len)) && claim_of(m, key))
+		pthread_cond_wait(&m->done, &m->lock);
+	for (int i = 0; !*text && i < MEMO_CLAIMS; i++)
+		if (!m->claims[i]) {	/* no free slot (or OOM): computed unclaimed */
+			m->claims[i] = strdup(key);
+			break;
+		}
+	pthread_mutex_unlock(&m->lock);
+	return *text != NULL;
+}
+
+void
+memo_unclaim(struct memo *m, const char *key)
+{
+	char **c;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if ((c = claim_of(m, key))) {
+		free(*c);
+		*c = NULL;
+		pthread_cond_broadcast(&m->done);
+	}
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* The least recently used entry; NULL when empty. */

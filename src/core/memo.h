@@ -17,6 +17,15 @@ struct memo *memo_new(size_t max_bytes);
 void memo_free(struct memo *m);
 /* 1 with a copy of the text in the arena (NUL-terminated) when key is kept; else 0. m may be NULL. */
 int memo_get(struct memo *m, const char *key, struct arena *a, char **text, size_t *len);
+/*
+** memo_get, but when key is not kept the first caller claims it: later
+** callers of the same key wait until the claimer calls memo_unclaim (having
+** kept the text with memo_put, or failed), instead of computing the same text
+** at once (a burst of requests right after a change). 0 means: compute, put,
+** then memo_unclaim(key), on every path.
+*/
+int memo_get_or_claim(struct memo *m, const char *key, struct arena *a, char **text, size_t *len);
+void memo_unclaim(struct memo *m, const char *key);
 /* Keep text under key (replacing one with the same key). A no-op when m is NULL or on OOM. */
 void memo_put(struct memo *m, const char *key, const char *text, size_t len);
 

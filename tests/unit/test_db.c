@@ -847,6 +847,78 @@ test_memo(void **state)
 	arena_free(a);
 }
 
+/* A burst of misses of one key: one caller computes, the others wait for its text. */
+struct claim_arg {
+	struct memo *m;
+	int hit, computed;
+};
+
+static int claim_computing;	/* computations running at once (at most 1 expected) */
+static int claim_overlap;
+static pthread_mutex_t claim_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void *
+claim_caller(void *p)
+{
+	struct claim_arg *c = p;
+	struct arena *a = arena_new(256);
+	char *text = NULL;
+	size_t len = 0;
+
+	if (memo_get_or_claim(c->m, "stats|v1", a, &text, &len)) {
+		c->hit = strcmp(text, "{\"n\":42}") == 0;
+	} else {
+		pthread_mutex_lock(&claim_mu);
+		claim_overlap |= claim_computing++ > 0;
+		pthread_mutex_unlock(&claim_mu);
+		usleep(20000);	/* the expensive query */
+		pthread_mutex_lock(&claim_mu);
+		claim_computing--;
+		pthread_mutex_unlock(&claim_mu);
+		memo_put(c->m, "stats|v1", "{\"n\":42}", 8);
+		memo_unclaim(c->m, "stats|v1");
+		c->computed = 1;
+	}
+	arena_free(a);
+	return NULL;
+}
+
+static void
+test_memo_claims(void **state)
+{
+	struct memo *m = memo_new(1024);
+	struct arena *a = arena_new(256);
+	struct claim_arg args[8];
+	pthread_t th[8];
+	char *text = NULL;
+	size_t len = 0;
+	int hits = 0, computed = 0;
+
+	(void)state;
+	/* a claimer that fails (no put) lets the next caller claim */
+	assert_false(memo_get_or_claim(m, "x", a, &text, &len));
+	memo_unclaim(m, "x");
+	assert_false(memo_get_or_claim(m, "x", a, &text, &len));
+	memo_unclaim(m, "x");
+	memo_unclaim(m, "never claimed");	/* harmless */
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct claim_arg){ .m = m };
+		assert_int_equal(pthread_create(&th[i], NULL, claim_caller, &args[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		hits += args[i].hit;
+		computed += args[i].computed;
+	}
+	assert_int_equal(computed, 1);
+	assert_int_equal(hits, 7);
+	assert_false(claim_overlap);
+	assert_false(memo_get_or_claim(NULL, "x", a, &text, &len));	/* no memo: compute */
+	memo_unclaim(NULL, "x");
+	memo_free(m);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -869,6 +941,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pool_checkpoints_in_the_background,
 						setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test(test_memo_claims),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

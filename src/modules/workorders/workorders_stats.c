@@ -720,6 +720,8 @@ wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 	char *key;
 	int scope = stats_scope(who), rc;
 
+	if (scope < 0)	/* refused: wo_stats says so */
+		return wo_stats(db, a, who, f, &root, e);
 	rc = db_prepare(db, &st, sql_version, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_row(&st, e) ? e->code : 0;
 	if (!rc)
@@ -735,15 +737,18 @@ wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 			   f->group ? f->group : "", (long long)version);
 	if (!key)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (scope >= 0 && memo_get(db_memo(db), key, a, text, len))
+	if (memo_get_or_claim(db_memo(db), key, a, text, len))
 		return 0;
-	if (wo_stats(db, a, who, f, &root, e))
-		return e->code;
-	*text = jdump_api(a, root);
-	json_decref(root);
-	if (!*text)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*len = strlen(*text);
-	memo_put(db_memo(db), key, *text, *len);
-	return 0;
+	rc = wo_stats(db, a, who, f, &root, e);
+	if (!rc) {
+		*text = jdump_api(a, root);
+		json_decref(root);
+		rc = *text ? 0 : err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	if (!rc) {
+		*len = strlen(*text);
+		memo_put(db_memo(db), key, *text, *len);
+	}
+	memo_unclaim(db_memo(db), key);
+	return rc;
 }
