@@ -67,7 +67,7 @@ static const char usage_serve[] =
 	"usage: houqin serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N]\n"
 	"                    [--web DIR] [--demo-banner] [--login-limit N]\n"
 	"  Serves the API and the web UI (default 127.0.0.1:8080, web/dist).\n"
-	"  --threads: request threads, each with its own database reader (default 8 per core, up to 64).\n"
+	"  --threads: request threads, each with its own database reader (default: one per core).\n"
 	"  --login-limit: failed logins per client IP in 10 minutes before 429 (default 20, 0 off).\n"
 	"  SIGTERM/SIGINT finish in-flight requests and exit 0.\n";
 static const char usage_migrate[] = "usage: houqin migrate [--db FILE]\n";
@@ -350,11 +350,7 @@ cmd_serve(struct opts *o)
 		die_err("cannot use the data directory", &e);
 		return 1;
 	}
-	/*
-	 * More request threads than cores: writes are group-committed (db_sqlite.c),
-	 * and a commit can only hold the writes of requests already waiting for it.
-	 */
-	cfg.threads = o->threads ? o->threads : (int)(8 * (cores > 1 ? (cores < 8 ? cores : 8) : 1));
+	cfg.threads = o->threads ? o->threads : (int)(cores > 0 ? cores : 2);
 	/* block before any thread starts so workers inherit the mask and sigwait gets them */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

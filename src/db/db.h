@@ -10,6 +10,8 @@
 #ifndef HOUQIN_DB_H
 #define HOUQIN_DB_H
 
+#include "core/err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -115,14 +117,24 @@ void db_pool_free(struct db_pool *p);
 struct db *db_pool_reader(struct db_pool *p);
 void db_pool_release(struct db_pool *p, struct db *db);
 /*
-** One request's write, group-committed with other requests' (db_sqlite.c):
-** begin locks the writer and opens a savepoint in the writer's transaction;
-** *w is in a transaction (db_in_tx) and must not be committed or rolled back
-** by the caller. end(ok) keeps (ok) or undoes the write, releases the writer
-** and returns only once the write is committed: 0, or the commit's error.
+** A write for the pool's writer thread, which group-commits (db_sqlite.c):
+** fn runs there, in a savepoint of a transaction shared with other queued
+** writes, and must not commit or roll back; done runs on that thread once the
+** write is committed (rc 0) or undone (rc and e say why: fn's own error, or
+** the shared transaction's). The caller keeps the job alive until done.
 */
-int db_pool_write_begin(struct db_pool *p, struct db **w, struct err *e);
-int db_pool_write_end(struct db_pool *p, int ok, struct err *e);
+struct db_write {
+	int (*fn)(struct db *w, void *arg, struct err *e);
+	void (*done)(void *arg, int rc, const struct err *e);
+	void *arg;
+	/* the pool's */
+	struct db_write *next;
+	int rc;
+	struct err e;
+};
+void db_pool_submit(struct db_pool *p, struct db_write *job);
+/* The same write run now, on the calling thread, in a transaction of its own (done runs here). */
+void db_pool_write_now(struct db_pool *p, struct db_write *job);
 /* Group commits so far and the request writes they held. */
 void db_pool_group_commits(struct db_pool *p, long *commits, long *writes);
 /* Lock and return the writer connection, outside any group commit; db_pool_writer_unlock releases it. */

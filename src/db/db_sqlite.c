@@ -462,26 +462,17 @@ db_backup(struct db *db, const char *path, struct err *e)
 
 /* --- pool --- */
 
-/* A request waiting for the commit of the batch its write went into. */
-struct batch_waiter {
-	struct batch_waiter *next;
-	int done, rc;
-	struct err e;
-};
-
-struct db_pool;
-static int batch_close(struct db_pool *p, struct err *e);
-
 struct db_pool {
 	pthread_mutex_t lock, wlock;
 	pthread_cond_t freed;
 	struct db *writer;
-	/* group commit (see db_pool_write_begin), under wlock */
-	atomic_int wwaiting;		/* threads waiting for wlock */
-	int batch_open, batch_n;	/* the writer's open transaction; writes kept in it */
-	struct batch_waiter *waiters;
-	pthread_cond_t committed;
-	long batches, batched;		/* commits made, writes they held */
+	/* the write queue and its thread (see db_pool_submit) */
+	pthread_t wq_thread;
+	int wq_started, wq_stop;
+	pthread_mutex_t wq_lock;
+	pthread_cond_t wq_wake;
+	struct db_write *wq_head, *wq_tail;
+	long batches, batched;		/* commits made, writes they held (under wlock) */
 	int n;
 	struct db **readers;
 	int *busy;
@@ -592,6 +583,9 @@ db_pool_checkpoints(struct db_pool *p)
 	return atomic_load(&p->checkpoints);
 }
 
+static void *write_loop(void *arg);
+static void write_loop_stop(struct db_pool *p);
+
 #define POOL_MEMO_BYTES (2u << 20)	/* kept results (core/memo.h), all connections */
 
 struct memo *
@@ -611,7 +605,8 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_mutex_init(&p->wlock, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	pthread_cond_init(&p->committed, NULL);
+	pthread_mutex_init(&p->wq_lock, NULL);
+	pthread_cond_init(&p->wq_wake, NULL);
 	pthread_mutex_init(&p->ck_lock, NULL);
 	pthread_cond_init(&p->ck_wake, NULL);
 	p->readers = calloc((size_t)nreaders, sizeof(*p->readers));
@@ -640,6 +635,9 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 	}
 	if (!rc)
 		rc = checkpointer_start(p, path, e);
+	if (!rc && pthread_create(&p->wq_thread, NULL, write_loop, p) != 0)
+		rc = err_set(e, ERR_NOMEM, NULL, "cannot start the writer thread");
+	p->wq_started = !rc;
 	if (rc) {
 		db_pool_free(p);
 		return rc;
@@ -653,14 +651,11 @@ db_pool_free(struct db_pool *p)
 {
 	if (!p)
 		return;
+	write_loop_stop(p);
 	checkpointer_stop(p);
 	if (p->batches)
 		log_msg(LOG_INFO, LOG_MOD, "group commit: %ld writes in %ld commits", p->batched,
 			p->batches);
-	if (p->writer && p->batch_open) {
-		struct err e = { 0 };
-		batch_close(p, &e);
-	}
 	for (int i = 0; i < p->n; i++)
 		db_close(p->readers[i]);
 	db_close(p->writer);
@@ -668,7 +663,8 @@ db_pool_free(struct db_pool *p)
 	free(p->readers);
 	free(p->busy);
 	pthread_cond_destroy(&p->freed);
-	pthread_cond_destroy(&p->committed);
+	pthread_cond_destroy(&p->wq_wake);
+	pthread_mutex_destroy(&p->wq_lock);
 	pthread_cond_destroy(&p->ck_wake);
 	pthread_mutex_destroy(&p->ck_lock);
 	pthread_mutex_destroy(&p->wlock);
@@ -707,125 +703,152 @@ db_pool_release(struct db_pool *p, struct db *db)
 }
 
 /*
-** Group commit. Under load most of a create's time under the write lock is
-** its commit (the WAL frames of the order, its indexes, the counters and the
-** audit chain's tail, many of them the same pages as the next create's). So a
-** request's write runs in a savepoint of a transaction the writer keeps open;
-** when it is done and other writers are already waiting for the lock, it
-** hands the lock on and sleeps until the transaction commits; the last one
-** (nobody waiting, or BATCH_MAX writes kept) commits for all and wakes them.
-** No request is answered before its write is committed, and each write is
-** still all or nothing: a failing one rolls back to its savepoint. If SQLite
-** drops the whole transaction (full disk, I/O error) or the commit fails,
-** every write in it reports the error.
+** Group commit. Under load most of a create's time under the write lock was
+** its commit: the WAL frames of the order, its indexes, the counters and the
+** audit chain's tail, many of them the same pages as the next create's. So
+** writes are queued to one writer thread, which runs all that are waiting
+** (up to BATCH_MAX) in one transaction, each in its own savepoint, commits
+** once, and only then reports each write's result. A failing write rolls back
+** to its savepoint and undoes only itself; if SQLite drops the transaction
+** (full disk, I/O error) or the commit fails, every write in it reports the
+** error. The threads that queued writes are free meanwhile (the HTTP server
+** suspends the connection), so batches form without more request threads.
 */
-#define BATCH_MAX 32
+#define BATCH_MAX 64
+
+/* Fail every write of list that had succeeded, with e (the transaction is gone). */
+static void
+fail_kept(struct db_write *list, const struct db_write *end, const struct err *e)
+{
+	for (struct db_write *j = list; j != end; j = j->next)
+		if (!j->rc) {
+			j->rc = e->code;
+			j->e = *e;
+		}
+}
+
+/* Run one write in its savepoint; returns 1 when it is kept. */
+static int
+run_one(struct db *w, struct db_write *j)
+{
+	j->rc = db_exec(w, "SAVEPOINT request", &j->e);
+	if (!j->rc)
+		j->rc = j->fn(w, j->arg, &j->e);
+	if (!j->rc)
+		j->rc = db_exec(w, "RELEASE request", &j->e);
+	if (j->rc && !sqlite3_get_autocommit(w->h))
+		sqlite3_exec(w->h, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
+	if (j->rc && !j->e.code)
+		j->e.code = j->rc;
+	return !j->rc;
+}
 
 static void
-wlock_take(struct db_pool *p)
+run_batch(struct db_pool *p, struct db_write *list)
 {
-	atomic_fetch_add(&p->wwaiting, 1);
-	pthread_mutex_lock(&p->wlock);
-	atomic_fetch_sub(&p->wwaiting, 1);
-}
+	struct db *w = db_pool_writer(p);
+	struct err e = { 0 };
+	int rc = db_begin_write(w, &e), kept = 0;
 
-/* End the open batch (commit, or roll back when it kept nothing) and wake its waiters. */
-static int
-batch_close(struct db_pool *p, struct err *e)
-{
-	struct db *w = p->writer;
-	int rc = 0;
-
-	if (sqlite3_get_autocommit(w->h)) {	/* SQLite rolled it back */
-		w->in_tx = 0;
-		rc = p->batch_n ? unavailable(e) : 0;
-	} else if (p->batch_n) {
-		rc = db_commit(w, e);
-		p->batches++;
-		p->batched += p->batch_n;
-	} else {
-		db_rollback(w);
+	for (struct db_write *j = list; j; j = j->next) {
+		if (rc) {
+			j->rc = rc;
+			j->e = e;
+			continue;
+		}
+		kept += run_one(w, j);
+		if (sqlite3_get_autocommit(w->h)) {	/* SQLite rolled it all back */
+			rc = unavailable(&e);
+			fail_kept(list, j->next, &e);
+			kept = 0;
+		}
 	}
-	for (struct batch_waiter *b = p->waiters; b; b = b->next) {
-		b->rc = rc;
-		if (rc)
-			b->e = *e;
-		b->done = 1;
-	}
-	p->waiters = NULL;
-	p->batch_open = 0;
-	p->batch_n = 0;
-	pthread_cond_broadcast(&p->committed);
-	return rc;
-}
-
-int
-db_pool_write_begin(struct db_pool *p, struct db **w, struct err *e)
-{
-	int rc = 0;
-
-	wlock_take(p);
-	*w = p->writer;
-	if (!p->batch_open) {
-		rc = db_begin_write(p->writer, e);
-		p->batch_open = !rc;
-	}
-	if (!rc && (rc = db_exec(p->writer, "SAVEPOINT request", e)) != 0 &&
-	    sqlite3_get_autocommit(p->writer->h)) {
-		struct err lost = { 0 };
-		batch_close(p, &lost);
-	}
-	if (rc)
-		pthread_mutex_unlock(&p->wlock);
-	return rc;
-}
-
-int
-db_pool_write_end(struct db_pool *p, int ok, struct err *e)
-{
-	struct db *w = p->writer;
-	struct batch_waiter me = { 0 };
-	struct err lost = { 0 };
-	int rc = ok ? db_exec(w, "RELEASE request", e) : 0;
-
-	if (!ok || rc)
-		sqlite3_exec(w->h, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
+	if (!rc && kept && (rc = db_commit(w, &e)) != 0)
+		fail_kept(list, NULL, &e);
+	else if (!rc && kept)
+		p->batches++, p->batched += kept;
 	else
-		p->batch_n++;
-	if (sqlite3_get_autocommit(w->h)) {	/* the whole batch is gone */
-		batch_close(p, &lost);
-		pthread_mutex_unlock(&p->wlock);
-		return ok && !rc ? unavailable(e) : rc;
+		db_rollback(w);
+	db_pool_writer_unlock(p);
+	while (list) {	/* done() may free the job */
+		struct db_write *next = list->next;
+		list->done(list->arg, list->rc, &list->e);
+		list = next;
 	}
-	if (ok && !rc && atomic_load(&p->wwaiting) > 0 && p->batch_n < BATCH_MAX) {
-		me.next = p->waiters;	/* the next writer commits for both of us */
-		p->waiters = &me;
-		while (!me.done)
-			pthread_cond_wait(&p->committed, &p->wlock);
-		pthread_mutex_unlock(&p->wlock);
-		if (me.rc)
-			*e = me.e;
-		return me.rc;
+}
+
+static void *
+write_loop(void *arg)
+{
+	struct db_pool *p = arg;
+
+	pthread_mutex_lock(&p->wq_lock);
+	for (;;) {
+		while (!p->wq_head && !p->wq_stop)
+			pthread_cond_wait(&p->wq_wake, &p->wq_lock);
+		if (!p->wq_head)
+			break;	/* stopping, and the queue is drained */
+		struct db_write *list = p->wq_head, *last = list;
+		for (int n = 1; n < BATCH_MAX && last->next; n++)
+			last = last->next;
+		p->wq_head = last->next;
+		if (!p->wq_head)
+			p->wq_tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&p->wq_lock);
+		run_batch(p, list);
+		pthread_mutex_lock(&p->wq_lock);
 	}
-	if (!ok || rc) {	/* this write failed: commit the others unless someone follows */
-		if (!p->batch_n || !atomic_load(&p->wwaiting))
-			batch_close(p, &lost);
-		pthread_mutex_unlock(&p->wlock);
-		return rc;
+	pthread_mutex_unlock(&p->wq_lock);
+	return NULL;
+}
+
+void
+db_pool_submit(struct db_pool *p, struct db_write *j)
+{
+	j->next = NULL;
+	j->rc = 0;
+	memset(&j->e, 0, sizeof(j->e));
+	pthread_mutex_lock(&p->wq_lock);
+	if (p->wq_started && !p->wq_stop) {
+		if (p->wq_tail)
+			p->wq_tail->next = j;
+		else
+			p->wq_head = j;
+		p->wq_tail = j;
+		pthread_cond_signal(&p->wq_wake);
+		pthread_mutex_unlock(&p->wq_lock);
+		return;
 	}
-	rc = batch_close(p, e);
-	pthread_mutex_unlock(&p->wlock);
-	return rc;
+	pthread_mutex_unlock(&p->wq_lock);
+	run_batch(p, j);	/* no writer thread (the pool is closing): a batch of one, here */
+}
+
+void
+db_pool_write_now(struct db_pool *p, struct db_write *j)
+{
+	j->next = NULL;
+	j->rc = 0;
+	memset(&j->e, 0, sizeof(j->e));
+	run_batch(p, j);
+}
+
+static void
+write_loop_stop(struct db_pool *p)
+{
+	pthread_mutex_lock(&p->wq_lock);
+	p->wq_stop = 1;
+	pthread_cond_signal(&p->wq_wake);
+	pthread_mutex_unlock(&p->wq_lock);
+	if (p->wq_started)
+		pthread_join(p->wq_thread, NULL);
+	p->wq_started = 0;
 }
 
 struct db *
 db_pool_writer(struct db_pool *p)
 {
-	struct err e = { 0 };
-
-	wlock_take(p);
-	if (p->batch_open && batch_close(p, &e))	/* its waiters have the error */
-		log_msg(LOG_WARN, LOG_MOD, "group commit failed: %s", e.msg);
+	pthread_mutex_lock(&p->wlock);
 	return p->writer;
 }
 

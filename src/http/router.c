@@ -144,31 +144,82 @@ export_format(const struct route *r, struct req *rq, struct resp *rs, struct err
 	return 0;
 }
 
-static int
-run_write(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
-	  struct err *e)
-{
-	struct db *w;
-	int rc = db_pool_write_begin(pool, &w, e);
+/* A write for the pool's writer thread (db_pool_submit); lives in the request arena. */
+struct write_job {
+	struct db_write w;
+	const struct route *r;
+	struct req *rq;
+	struct resp *rs;
+	router_done_fn done;
+	void *arg;
+};
 
-	if (!rc) {
-		rq->db = w;
-		rc = r->fn(rq, rs, e);
-		if (rc) {
-			struct err ignored = { 0 };
-			db_pool_write_end(pool, 0, &ignored);
-		} else {
-			rc = db_pool_write_end(pool, 1, e);
-		}
-	}
-	if (!rc)
-		sse_wake();	/* committed: open event streams look for new events */
+static int
+write_run(struct db *w, void *arg, struct err *e)
+{
+	struct write_job *j = arg;
+	int rc;
+
+	log_set_request(j->rq->id);
+	j->rq->db = w;
+	rc = j->r->fn(j->rq, j->rs, e);
+	j->rq->db = NULL;
 	return rc;
 }
 
-void
+/* Render an error (a 5xx is logged) and the session cookie: rs is final. */
+static void
+finish(struct req *rq, struct resp *rs, int rc, struct err *e)
+{
+	if (rc) {
+		if (resp_status_for(rc) >= 500)
+			log_msg(LOG_ERROR, LOG_MOD, "%s %s failed: %s", rq->method, rq->path, e->msg);
+		if (!e->code)
+			e->code = rc;
+		rs->nheaders = 0;
+		rs->keep_json = 0;
+		resp_error(rs, e);
+	}
+	if (rq->set_cookie)
+		resp_header(rs, "Set-Cookie", rq->set_cookie);
+}
+
+static void
+write_done(void *arg, int rc, const struct err *e)
+{
+	struct write_job *j = arg;
+	struct err copy = *e;
+
+	log_set_request(j->rq->id);
+	if (!rc)
+		sse_wake();	/* committed: open event streams look for new events */
+	finish(j->rq, j->rs, rc, &copy);
+	log_set_request(0);
+	if (j->done)
+		j->done(j->arg);
+}
+
+/* Queue (or with no done, run now) an R_WRITE route's handler. 0 or ERR_NOMEM. */
+static int
+queue_write(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
+      router_done_fn done, void *arg, struct err *e)
+{
+	struct write_job *j = arena_alloc(rq->arena, sizeof(*j));
+
+	if (!j)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	*j = (struct write_job){ .w = { .fn = write_run, .done = write_done, .arg = j },
+				 .r = r, .rq = rq, .rs = rs, .done = done, .arg = arg };
+	if (done)
+		db_pool_submit(pool, &j->w);
+	else
+		db_pool_write_now(pool, &j->w);
+	return 0;
+}
+
+int
 router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
-		struct resp *rs)
+		struct resp *rs, router_done_fn done, void *arg)
 {
 	const struct route *r = NULL;
 	struct err e = { 0 };
@@ -188,20 +239,19 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 		rc = authorize(r, rq, &e);
 	if (!rc)
 		rc = export_format(r, rq, rs, &e);
+	if (!rc && (r->flags & R_WRITE)) {
+		db_pool_release(pool, reader);	/* the write has the writer's connection */
+		rq->db = NULL;
+		if ((rc = queue_write(r, pool, rq, rs, done, arg, &e)) == 0)
+			return done != NULL;
+		finish(rq, rs, rc, &e);
+		return 0;
+	}
 	if (!rc)
-		rc = (r->flags & R_WRITE) ? run_write(r, pool, rq, rs, &e) : r->fn(rq, rs, &e);
+		rc = r->fn(rq, rs, &e);
 	if (!rc && rq->export_format && rs->status == 200)
 		rc = resp_export(rs, rq->export_format, r->cols, r->summary, &e);
-	if (rc) {
-		if (resp_status_for(rc) >= 500)
-			log_msg(LOG_ERROR, LOG_MOD, "%s %s failed: %s", rq->method, rq->path, e.msg);
-		if (!e.code)
-			e.code = rc;
-		rs->nheaders = 0;
-		rs->keep_json = 0;
-		resp_error(rs, &e);
-	}
-	if (rq->set_cookie)
-		resp_header(rs, "Set-Cookie", rq->set_cookie);
+	finish(rq, rs, rc, &e);
 	db_pool_release(pool, reader);
+	return 0;
 }

@@ -1,8 +1,9 @@
 /*
 ** http/router.h: the route table format and dispatch. routes.c owns THE table;
 ** the router matches against it as data, resolves the caller, checks CSRF and
-** roles in one place, and owns the write transaction: BEGIN IMMEDIATE before
-** an R_WRITE handler, COMMIT when it returns 0, ROLLBACK otherwise.
+** roles in one place, and owns the write transaction: an R_WRITE handler runs
+** in a savepoint of the writer's transaction, kept when it returns 0 and
+** undone otherwise, and is answered only once committed.
 */
 #ifndef HOUQIN_ROUTER_H
 #define HOUQIN_ROUTER_H
@@ -58,8 +59,17 @@ int route_match(const char *pattern, const char *path, struct req *rq);
 /* Body limit of the route matching method and path (BODY_MAX when none sets more). */
 size_t router_body_max(const struct route_table *t, const char *method, const char *path);
 
-/* Serve one /api request end to end into rs (never fails: errors are rendered). */
-void router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
-		     struct resp *rs);
+/* Called on the pool's writer thread once a queued write's rs is final. */
+typedef void (*router_done_fn)(void *arg);
+/*
+** Serve one /api request into rs (never fails: errors are rendered). Returns
+** 0 when rs is final. An R_WRITE route's handler is queued to the pool's
+** writer thread, which group-commits it with other writes (db_pool_submit):
+** then it returns 1, and done(arg) is called on that thread once the write is
+** committed or undone and rs is final; rq and rs must live until then. With
+** done NULL a write runs on the calling thread, in its own transaction.
+*/
+int router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
+		    struct resp *rs, router_done_fn done, void *arg);
 
 #endif

@@ -40,13 +40,24 @@ struct server {
 	struct static_root *web;
 	atomic_uint_fast64_t next_id;
 	int sse;	/* the event hub was started (http/sse.c) */
+	atomic_int stopping;	/* writes now run on the request thread */
+	atomic_int writing;	/* writes queued to the pool's writer, not yet done */
 };
+
+/* A queued write's connection: running -> suspended -> done, or running -> done. */
+enum { W_RUNNING, W_SUSPENDED, W_DONE };
 
 struct ctx {
 	struct arena *arena;
 	struct buf body;
 	int too_large;
 	int64_t t0_us;
+	/* a write's request and answer outlive the call that queued it */
+	struct server *s;
+	struct MHD_Connection *conn;
+	struct req rq;
+	struct resp rs;
+	atomic_int wstate;
 };
 
 static int64_t
@@ -177,44 +188,95 @@ too_large(struct resp *rs)
 	resp_error(rs, &e);
 }
 
+/* Queue the answer of a finished request and log it. */
+static enum MHD_Result
+answer(struct server *s, struct MHD_Connection *conn, struct ctx *c)
+{
+	struct sse_stream *st = sse_take_pending();
+	enum MHD_Result ok;
+
+	if (st && c->rs.status == 200) {
+		ok = send_stream(conn, &c->rq, &c->rs, st);
+	} else {
+		sse_discard(st);
+		ok = send_resp(conn, &c->rq, &c->rs);
+	}
+	access_line(s, &c->rq, &c->rs, mono_us() - c->t0_us);
+	log_set_request(0);
+	return ok;
+}
+
+/* The pool's writer thread: the queued write is committed (or undone) and rs is final. */
+static void
+write_done(void *arg)
+{
+	struct ctx *c = arg;
+	struct server *s = c->s;
+	int running = W_RUNNING;
+
+	/* not yet suspended: respond() sees W_DONE and answers; else wake the connection */
+	if (!atomic_compare_exchange_strong(&c->wstate, &running, W_DONE)) {
+		atomic_store(&c->wstate, W_DONE);
+		MHD_resume_connection(c->conn);
+	}
+	atomic_fetch_sub(&s->writing, 1);	/* the last touch of c on this thread */
+}
+
+/* router_dispatch, with writes queued to the writer unless the server is stopping. */
+static enum MHD_Result
+dispatch(struct server *s, struct MHD_Connection *conn, struct ctx *c)
+{
+	int running = W_RUNNING;
+
+	atomic_fetch_add(&s->writing, 1);
+	if (!router_dispatch(s->cfg.routes, s->cfg.pool, &c->rq, &c->rs,
+			     atomic_load(&s->stopping) ? NULL : write_done, c)) {
+		atomic_fetch_sub(&s->writing, 1);
+		return answer(s, conn, c);
+	}
+	MHD_suspend_connection(conn);
+	if (!atomic_compare_exchange_strong(&c->wstate, &running, W_SUSPENDED))
+		MHD_resume_connection(conn);	/* already done: answer on the next call */
+	log_set_request(0);
+	return MHD_YES;
+}
+
 static enum MHD_Result
 respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char *url,
 	const char *method)
 {
-	struct req rq = { 0 };
-	struct resp rs = { 0 };
-	struct sse_stream *st;
-	enum MHD_Result ok;
+	struct req *rq = &c->rq;
+	struct resp *rs = &c->rs;
 
-	rq.arena = c->arena;
-	rs.arena = c->arena;
-	rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
-	log_set_request(rq.id);
-	rq.method = arena_strdup(c->arena, method);
-	rq.path = arena_strdup(c->arena, url);
-	rq.ip = peer_ip(conn, c->arena);
-	collect(conn, MHD_HEADER_KIND, c->arena, &rq.headers, &rq.nheaders, 64);
-	collect(conn, MHD_GET_ARGUMENT_KIND, c->arena, &rq.query, &rq.nquery, QUERY_PARAMS_MAX);
-	rq.body = c->body.p;
-	rq.body_len = c->body.len;
-	if (!rq.method || !rq.path || !rq.headers || !rq.query)
-		return MHD_NO;
-	if (c->too_large)
-		too_large(&rs);
-	else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
-		router_dispatch(s->cfg.routes, s->cfg.pool, &rq, &rs);
-	else
-		static_serve(s->web, &rq, &rs);
-	st = sse_take_pending();
-	if (st && rs.status == 200) {
-		ok = send_stream(conn, &rq, &rs, st);
-	} else {
-		sse_discard(st);
-		ok = send_resp(conn, &rq, &rs);
+	if (atomic_load(&c->wstate) == W_DONE) {	/* resumed after its write */
+		log_set_request(rq->id);
+		return answer(s, conn, c);
 	}
-	access_line(s, &rq, &rs, mono_us() - c->t0_us);
-	log_set_request(0);
-	return ok;
+	if (rq->id)
+		return MHD_YES;	/* suspended, woken early: not yet */
+	rq->arena = c->arena;
+	rs->arena = c->arena;
+	rq->id = atomic_fetch_add(&s->next_id, 1) + 1;
+	log_set_request(rq->id);
+	rq->method = arena_strdup(c->arena, method);
+	rq->path = arena_strdup(c->arena, url);
+	rq->ip = peer_ip(conn, c->arena);
+	collect(conn, MHD_HEADER_KIND, c->arena, &rq->headers, &rq->nheaders, 64);
+	collect(conn, MHD_GET_ARGUMENT_KIND, c->arena, &rq->query, &rq->nquery,
+		QUERY_PARAMS_MAX);
+	rq->body = c->body.p;
+	rq->body_len = c->body.len;
+	if (!rq->method || !rq->path || !rq->headers || !rq->query)
+		return MHD_NO;
+	c->s = s;
+	c->conn = conn;
+	if (c->too_large)
+		too_large(rs);
+	else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+		return dispatch(s, conn, c);
+	else
+		static_serve(s->web, rq, rs);
+	return answer(s, conn, c);
 }
 
 /* A declared body over the limit is refused before it is read. */
@@ -369,6 +431,12 @@ server_stop(struct server *s)
 		return;
 	if (s->sse)
 		sse_shutdown();	/* MHD_stop_daemon must not meet a suspended stream */
+	/* nor a connection waiting for its write: later writes run on their thread */
+	atomic_store(&s->stopping, 1);
+	while (atomic_load(&s->writing) > 0) {
+		struct timespec t = { 0, 1000000 };
+		nanosleep(&t, NULL);
+	}
 	if (s->d)
 		MHD_stop_daemon(s->d);
 	if (s->sse)

@@ -583,11 +583,19 @@ test_pool_checkpoints_in_the_background(void **state)
 /* ---- group commit: GC_THREADS writers at once, every 5th write fails ---- */
 
 #define GC_THREADS 8
-#define GC_WRITES 60
+#define GC_WRITES 200
 
 struct gc_arg {
 	struct db_pool *pool;
 	int thread, ok, failed, unseen, errors;
+};
+
+struct gc_job {
+	struct db_write w;
+	struct gc_arg *g;
+	int i, keep, done, rc;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
 
 static int64_t
@@ -605,37 +613,61 @@ gc_count(struct db *db, int thread, int i)
 	return n;
 }
 
+/* The write: insert a row, then fail when it must not be kept (the row must go too). */
+static int
+gc_insert(struct db *w, void *arg, struct err *e)
+{
+	static const char sql[] = "INSERT INTO t_gc (thread, i) VALUES (:t, :i)";
+	struct gc_job *j = arg;
+	struct stmt st = { 0 };
+	int rc = db_prepare(w, &st, sql, e) || db_bind_i64(&st, ":t", j->g->thread, e) ||
+		 db_bind_i64(&st, ":i", j->i, e) || db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	if (!rc && !j->keep)
+		rc = err_set(e, ERR_INVALID, "i", "refused after writing");
+	return rc;
+}
+
+static void
+gc_done(void *arg, int rc, const struct err *e)
+{
+	struct gc_job *j = arg;
+
+	(void)e;
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	j->done = 1;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
 static void *
 gc_writer(void *p)
 {
-	static const char sql[] = "INSERT INTO t_gc (thread, i) VALUES (:t, :i)";
 	struct gc_arg *g = p;
 
 	for (int i = 0; i < GC_WRITES; i++) {
-		struct err e = { 0 };
-		struct stmt st = { 0 };
-		struct db *w;
-		int keep = i % 5 != 4;
-
-		if (db_pool_write_begin(g->pool, &w, &e)) {
+		struct gc_job j = { .w = { .fn = gc_insert, .done = gc_done }, .g = g, .i = i,
+				    .keep = i % 5 != 4 };
+		j.w.arg = &j;
+		pthread_mutex_init(&j.mu, NULL);
+		pthread_cond_init(&j.cv, NULL);
+		db_pool_submit(g->pool, &j.w);
+		pthread_mutex_lock(&j.mu);
+		while (!j.done)
+			pthread_cond_wait(&j.cv, &j.mu);
+		pthread_mutex_unlock(&j.mu);
+		pthread_cond_destroy(&j.cv);
+		pthread_mutex_destroy(&j.mu);
+		if ((j.rc == 0) != j.keep || (!j.keep && j.rc != ERR_INVALID))
 			g->errors++;
-			continue;
-		}
-		if (db_prepare(w, &st, sql, &e) || db_bind_i64(&st, ":t", g->thread, &e) ||
-		    db_bind_i64(&st, ":i", i, &e) || db_step_done(&st, &e))
-			g->errors++;
-		db_finalize(&st);
-		usleep(300);	/* hold the writer so that others queue behind this write */
-		if (db_pool_write_end(g->pool, keep, &e)) {
-			g->errors++;
-			continue;
-		}
-		/* answered: committed, so any reader sees it (and never a failed write) */
+		/* answered: committed, so any reader sees it (and never a refused write) */
 		struct db *r = db_pool_reader(g->pool);
-		if (gc_count(r, g->thread, i) != keep)
+		if (gc_count(r, g->thread, i) != j.keep)
 			g->unseen++;
 		db_pool_release(g->pool, r);
-		keep ? g->ok++ : g->failed++;
+		j.keep ? g->ok++ : g->failed++;
 	}
 	return NULL;
 }
@@ -680,7 +712,21 @@ test_group_commit(void **state)
 	db_pool_group_commits(pool, &commits, &writes);
 	assert_int_equal(writes, ok);
 	assert_true(commits < writes);	/* writes did share commits */
+	{	/* a write run now, on this thread */
+		struct gc_arg g = { .pool = pool, .thread = 99 };
+		struct gc_job j = { .w = { .fn = gc_insert, .done = gc_done }, .g = &g, .i = 1,
+				    .keep = 1 };
+		j.w.arg = &j;
+		pthread_mutex_init(&j.mu, NULL);
+		pthread_cond_init(&j.cv, NULL);
+		db_pool_write_now(pool, &j.w);
+		assert_true(j.done);
+		assert_int_equal(j.rc, 0);
+		pthread_cond_destroy(&j.cv);
+		pthread_mutex_destroy(&j.mu);
+	}
 	db_pool_free(pool);
+	assert_int_equal(gc_count(t->db, 99, 1), 1);
 	assert_int_equal(gc_count(t->db, 0, 0), 1);
 	assert_int_equal(gc_count(t->db, 0, 4), 0);
 }
