@@ -3,6 +3,7 @@
 */
 #include "core/json.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/clock.h"
 
 #include <stdlib.h>
@@ -44,19 +45,29 @@ jid_or_null(int64_t v)
 	return v ? json_integer(v) : json_null();
 }
 
+static int
+dump_to_buf(const char *s, size_t n, void *b)
+{
+	return buf_add(b, s, n) ? -1 : 0;
+}
+
+/*
+** Dumped straight into one buffer that the arena then owns: json_dumps would
+** grow its own, copy it once more, and we would copy it into the arena again
+** (a list page is ~24 KB).
+*/
 static char *
 dump(struct arena *a, const json_t *j, size_t flags)
 {
-	char *s, *copy;
+	struct buf b = BUF_INIT((size_t)-1);
+	char *s;
 
-	if (!j)
+	if (!j || json_dump_callback(j, dump_to_buf, &b, flags) || buf_add(&b, "", 0)) {
+		buf_free(&b);
 		return NULL;
-	s = json_dumps(j, flags);
-	if (!s)
-		return NULL;
-	copy = arena_strdup(a, s);
-	free(s);
-	return copy;
+	}
+	s = buf_take(&b, NULL);
+	return arena_defer(a, free, s) ? NULL : s;	/* arena_defer frees s on failure */
 }
 
 char *

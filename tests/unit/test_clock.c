@@ -8,7 +8,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/err.h"
@@ -46,6 +48,33 @@ test_ms_to_iso_table(void **state)
 		if (strcmp(out, iso_out_cases[i].want) != 0)
 			fail_msg("ms_to_iso(%lld) = \"%.39s\", want \"%s\"",
 				 (long long)iso_out_cases[i].ms, out, iso_out_cases[i].want);
+	}
+}
+
+/* The digit writer (years 0..9999) against gmtime_r + snprintf, over the whole range. */
+static void
+test_ms_to_iso_matches_gmtime(void **state)
+{
+	uint64_t s = 42;
+	const int64_t lo = -62167219200000LL - 8 * 3600000LL;	/* 0000-01-01T00:00+08:00 */
+	const int64_t hi = 253402300799999LL - 8 * 3600000LL;	/* 9999-12-31T23:59:59.999 */
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		int64_t ms = i < 2 ? (i ? hi : lo) : lo + (int64_t)(s >> 1) % (hi - lo + 1);
+		int64_t local = ms + 8 * 3600000LL, frac = ((local % 1000) + 1000) % 1000;
+		time_t secs = (time_t)((local - frac) / 1000);
+		struct tm tm;
+		char want[64], got[40];
+
+		gmtime_r(&secs, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, (int)frac);
+		ms_to_iso(ms, got, sizeof(got));
+		if (strcmp(got, want) != 0)
+			fail_msg("ms_to_iso(%lld) = %s, want %s", (long long)ms, got, want);
 	}
 }
 
@@ -237,6 +266,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ms_to_iso_table),
+		cmocka_unit_test(test_ms_to_iso_matches_gmtime),
 		cmocka_unit_test(test_ms_to_iso_fits_32),
 		cmocka_unit_test(test_iso_to_ms_table),
 		cmocka_unit_test(test_round_trip),
