@@ -67,6 +67,10 @@ run_wrk get get.lua "$base"
 run_wrk stats stats.lua "$base"
 run_wrk mix mix.lua "$base"
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$srv/status)
+# the list page itself, for an informative ceiling of the same size (below)
+curl -sf -H "Authorization: Bearer $token" \
+	"$base/api/v1/workorders?scope=all&status=confirmed&category_id=$HQ_CATEGORY&page=1&per_page=20" \
+	>"$work/listpage.json"
 kill -TERM "$srv"; wait "$srv" || true
 
 # Ceilings, measured now on the same machine.
@@ -78,6 +82,10 @@ chmod 644 "$work/small.json"
 wait_up "http://127.0.0.1:$nginx_port/small.json"
 HQ_TOKEN=x wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk/report.lua \
 	"http://127.0.0.1:$nginx_port/small.json" | tail -n 1 >"$work/http_ceiling.json"
+# informative, not a target: the same nginx serving a file the size of a list page
+chmod 644 "$work/listpage.json"
+HQ_TOKEN=x wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk/report.lua \
+	"http://127.0.0.1:$nginx_port/listpage.json" | tail -n 1 >"$work/http_list_ceiling.json"
 cp "$db" "$work/ceiling.db"
 build/bench/ceiling_write "$work/ceiling.db" "$secs" >"$work/write_ceiling.json"
 
