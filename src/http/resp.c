@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
+#include "core/jw.h"
 #include "core/limits.h"
 
 #include <stdlib.h>
@@ -55,6 +56,39 @@ resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t p
 	return resp_json(rs, 200, json_pack("{so sI sI sI}", "items", items, "total",
 					    (json_int_t)total, "page", (json_int_t)page,
 					    "per_page", (json_int_t)per_page));
+}
+
+int
+resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *item),
+		const void *items, size_t n, size_t size, int64_t total, int64_t page,
+		int64_t per_page)
+{
+	struct buf b = BUF_INIT((size_t)-1);
+	struct jw w;
+	char *body;
+
+	jw_start(&w, rs->keep_json ? NULL : &b);
+	jw_object(&w, NULL);
+	jw_array(&w, "items");
+	for (size_t i = 0; i < n; i++)
+		write_item(&w, (const char *)items + i * size);
+	jw_end(&w);
+	jw_int(&w, "total", total);	/* the keys and order of resp_list */
+	jw_int(&w, "page", page);
+	jw_int(&w, "per_page", per_page);
+	jw_end(&w);
+	if (rs->keep_json) {
+		json_t *root = jw_finish(&w);
+		return root ? resp_json(rs, 200, root) : ERR_NOMEM;
+	}
+	if (jw_failed(&w) || buf_add(&b, "", 0)) {
+		buf_free(&b);
+		return ERR_NOMEM;
+	}
+	body = buf_take(&b, NULL);
+	if (arena_defer(rs->arena, free, body))
+		return ERR_NOMEM;
+	return resp_body(rs, 200, "application/json; charset=utf-8", body, strlen(body));
 }
 
 int

@@ -39,6 +39,15 @@ int resp_json(struct resp *rs, int status, json_t *j);
 ** items is stolen. A list that is not paged passes n, 1, n.
 */
 int resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t per_page);
+/*
+** resp_list with each of the n items (size bytes apart) written by write_item
+** (core/jw.h): straight into the body, or as a tree when an export keeps the
+** JSON. For long pages of wide records. 0 or ERR_NOMEM.
+*/
+struct jw;
+int resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *item),
+		    const void *items, size_t n, size_t size, int64_t total, int64_t page,
+		    int64_t per_page);
 /* Body from arena/static memory, borrowed until the request ends. */
 int resp_body(struct resp *rs, int status, const char *content_type, const char *body, size_t len);
 /* Add a header; name and value must outlive the request (arena or static). */

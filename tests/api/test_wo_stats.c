@@ -953,6 +953,46 @@ kept_results_follow_every_change(void **state)
 	hq_client_free(&dept_head);
 }
 
+/*
+** A list page is written straight as text (core/jw.h), one order as a jansson
+** tree: over generated orders in every status, each list item must be the
+** order GET returns, less what only GET has.
+*/
+static void
+list_items_are_the_orders(void **state)
+{
+	static const char *const only_get[] = { "timeline", "allowed", "photos", "overdue" };
+	struct hq_client office;
+	struct hq_resp page, one;
+	char path[96];
+	size_t i, compared = 0;
+	json_t *item;
+
+	(void)state;
+	login(&office, "office");
+	for (int p = 1; p <= 3; p++) {
+		snprintf(path, sizeof(path), "/api/v1/workorders?scope=all&per_page=100&page=%d", p);
+		assert_int_equal(hq_req(&srv, &office, "GET", path, NULL, &page), 200);
+		assert_non_null(page.json);
+		json_array_foreach(json_object_get(page.json, "items"), i, item) {
+			snprintf(path, sizeof(path), "/api/v1/workorders/%lld",
+				 (long long)json_integer_value(json_object_get(item, "id")));
+			assert_int_equal(hq_req(&srv, &office, "GET", path, NULL, &one), 200);
+			for (size_t k = 0; k < sizeof(only_get) / sizeof(*only_get); k++) {
+				json_object_del(one.json, only_get[k]);
+				json_object_del(item, only_get[k]);
+			}
+			if (!json_equal(item, one.json))
+				fail_msg("list item differs from GET %s", path);
+			hq_resp_free(&one);
+			compared++;
+		}
+		hq_resp_free(&page);
+	}
+	assert_true(compared >= 100);
+	hq_client_free(&office);
+}
+
 int
 main(void)
 {
@@ -966,6 +1006,7 @@ main(void)
 		cmocka_unit_test(hand_made_orders_give_exact_figures),
 		cmocka_unit_test(export_csv_and_xlsx),
 		cmocka_unit_test(kept_results_follow_every_change),
+		cmocka_unit_test(list_items_are_the_orders),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,10 +7,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/json.h"
+#include "core/jw.h"
 
 static void
 test_encoders(void **state)
@@ -102,6 +105,99 @@ test_jarena_ownership(void **state)
 	json_decref(kept);
 }
 
+/* ---- core/jw.h: text mode writes byte for byte what jdump_api writes for the tree ---- */
+
+static const char *const jw_strings[] = {
+	"", "plain", "引号\"与\\反斜杠", "line\nbreak\ttab\rret\bback\fform",
+	"\x01\x02\x1f\x7f control", "slash / stays", "报修：办公室灯管不亮 🙂", "\"",
+};
+
+/* The same sequence of calls in either mode. */
+static void
+jw_sample(struct jw *w, int variant)
+{
+	jw_object(w, NULL);
+	jw_int(w, "id", variant);
+	jw_int(w, "min", INT64_MIN);
+	jw_int(w, "max", INT64_MAX);
+	jw_bool(w, "yes", 1);
+	jw_bool(w, "no", 0);
+	jw_null(w, "nothing");
+	jw_str(w, "absent", NULL);
+	jw_time(w, "never", 0);
+	jw_time(w, "at", 1779520195123LL + variant);
+	for (size_t i = 0; i < sizeof(jw_strings) / sizeof(*jw_strings); i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "s%zu", i);
+		jw_str(w, key, jw_strings[i]);
+	}
+	jw_str(w, "键\n名", "key needs escaping too");
+	jw_array(w, "list");
+	jw_int(w, NULL, 1);
+	jw_str(w, NULL, "二");
+	jw_object(w, NULL);
+	jw_end(w);
+	jw_array(w, NULL);
+	jw_end(w);
+	jw_json(w, NULL, json_real(0.883216549873));
+	jw_json(w, NULL, json_pack("{sf si}", "rate", 62.8, "n", 3));
+	jw_json(w, NULL, NULL);
+	jw_end(w);
+	jw_object(w, "empty");
+	jw_end(w);
+	jw_end(w);
+}
+
+static void
+test_jw_text_matches_tree(void **state)
+{
+	struct arena *a = arena_new(4096);
+
+	(void)state;
+	for (int v = 0; v < 3; v++) {
+		struct buf b = BUF_INIT(1 << 20);
+		struct jw w;
+		json_t *tree;
+
+		jw_start(&w, NULL);
+		jw_sample(&w, v);
+		tree = jw_finish(&w);
+		assert_non_null(tree);
+		jw_start(&w, &b);
+		jw_sample(&w, v);
+		assert_false(jw_failed(&w));
+		assert_string_equal(b.p, jdump_api(a, tree));
+		json_decref(tree);
+		buf_free(&b);
+	}
+	arena_free(a);
+}
+
+static void
+test_jw_errors(void **state)
+{
+	struct buf small = BUF_INIT(8);
+	struct jw w;
+
+	(void)state;
+	jw_start(&w, NULL);
+	jw_end(&w);	/* end without a container */
+	assert_true(jw_failed(&w));
+	assert_null(jw_finish(&w));
+	jw_start(&w, NULL);
+	jw_object(&w, NULL);	/* never closed */
+	assert_null(jw_finish(&w));
+	jw_start(&w, NULL);
+	for (int i = 0; i < JW_DEPTH + 2; i++)
+		jw_array(&w, NULL);	/* too deep */
+	assert_true(jw_failed(&w));
+	assert_null(jw_finish(&w));
+	jw_start(&w, &small);	/* the buffer's limit */
+	jw_str(&w, NULL, "longer than eight bytes");
+	assert_true(jw_failed(&w));
+	buf_free(&small);
+}
+
 int
 main(void)
 {
@@ -109,6 +205,8 @@ main(void)
 		cmocka_unit_test(test_encoders),
 		cmocka_unit_test(test_jdump_canonical),
 		cmocka_unit_test(test_jarena_ownership),
+		cmocka_unit_test(test_jw_text_matches_tree),
+		cmocka_unit_test(test_jw_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

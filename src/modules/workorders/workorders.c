@@ -19,6 +19,7 @@
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
+#include "core/jw.h"
 #include "core/notify.h"
 #include "db/db.h"
 
@@ -230,18 +231,6 @@ ref_json(const struct wo_ref *r)
 	if (!r->id)
 		return json_null();
 	return json_pack("{sI ss}", "id", (json_int_t)r->id, "name", r->name ? r->name : "");
-}
-
-static json_t *
-opt_int(int64_t v)
-{
-	return v < 0 ? json_null() : json_integer(v);
-}
-
-static json_t *
-opt_bool(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
 }
 
 /* ---------- reading orders ---------- */
@@ -593,71 +582,113 @@ event_json(const struct wo_event *ev)
 			 data ? data : json_null(), "created_at", jtime(ev->created_at));
 }
 
+/* {id, name} of r, or null when there is none. */
+static void
+write_ref(struct jw *w, const char *key, const struct wo_ref *r)
+{
+	if (!r->id) {
+		jw_null(w, key);
+		return;
+	}
+	jw_object(w, key);
+	jw_int(w, "id", r->id);
+	jw_str(w, "name", r->name ? r->name : "");
+	jw_end(w);
+}
+
+/* An int (or a boolean), or null when negative: not known yet. */
+static void
+write_opt(struct jw *w, const char *key, int64_t v, int boolean)
+{
+	if (v < 0)
+		jw_null(w, key);
+	else if (boolean)
+		jw_bool(w, key, (int)v);
+	else
+		jw_int(w, key, v);
+}
+
+/* The order, written once for both the tree (wo_json) and a list page's text. */
+static void
+write_order(struct jw *w, const struct workorder *o)
+{
+	jw_object(w, NULL);
+	jw_int(w, "id", o->id);
+	jw_str(w, "code", o->code);
+	jw_str(w, "title", o->title);
+	jw_str(w, "description", o->description);
+	jw_str(w, "priority", o->priority);
+	jw_str(w, "priority_label", label_of(wo_priority_codes, wo_priority_labels, o->priority));
+	jw_str(w, "status", o->status);
+	jw_str(w, "status_label", label_of(wo_status_codes, wo_status_labels, o->status));
+	jw_str(w, "source", o->source ? o->source : "web");
+	write_ref(w, "category", &o->category);
+	jw_object(w, "location");
+	jw_int(w, "id", o->location.id);
+	jw_str(w, "name", o->location.name ? o->location.name : "");
+	jw_str(w, "path", o->location_path ? o->location_path : "");
+	jw_end(w);
+	write_ref(w, "requester", &o->requester);
+	write_ref(w, "requester_dept", &o->requester_dept);
+	write_ref(w, "owner", &o->owner);
+	write_ref(w, "team", &o->team);
+	write_ref(w, "worker", &o->worker);
+	jw_str(w, "contact_phone", o->contact_phone);
+	jw_bool(w, "clock_24h", o->clock_24h);
+	jw_int(w, "accept_target_min", o->accept_target_min);
+	jw_int(w, "resolve_target_min", o->resolve_target_min);
+	jw_time(w, "accept_due_at", o->accept_due_at);
+	jw_time(w, "resolve_due_at", o->resolve_due_at);
+	jw_bool(w, "overdue", o->overdue);
+	write_opt(w, "accept_minutes", o->accept_minutes, 0);
+	write_opt(w, "resolve_minutes", o->resolve_minutes, 0);
+	write_opt(w, "accept_on_time", o->accept_on_time, 1);
+	write_opt(w, "resolve_on_time", o->resolve_on_time, 1);
+	jw_int(w, "reopen_count", o->reopen_count);
+	jw_time(w, "accepted_at", o->accepted_at);
+	jw_time(w, "dispatched_at", o->dispatched_at);
+	jw_time(w, "started_at", o->started_at);
+	jw_time(w, "resolved_at", o->resolved_at);
+	jw_time(w, "confirmed_at", o->confirmed_at);
+	jw_time(w, "closed_at", o->closed_at);
+	jw_str(w, "suspend_reason", o->suspend_reason);
+	jw_str(w, "resolution_notes", o->resolution_notes);
+	jw_str(w, "parts", o->parts);
+	write_opt(w, "rating", o->rating ? o->rating : -1, 0);
+	jw_str(w, "rating_comment", o->rating_comment);
+	jw_bool(w, "auto_confirmed", o->auto_confirmed);
+	write_opt(w, "pm_plan_id", o->pm_plan_id ? o->pm_plan_id : -1, 0);
+	jw_time(w, "created_at", o->created_at);
+	jw_time(w, "updated_at", o->updated_at);
+	if (o->timeline) {
+		jw_array(w, "timeline");
+		for (size_t i = 0; i < o->ntimeline; i++)
+			jw_json(w, NULL, event_json(&o->timeline[i]));
+		jw_end(w);
+		jw_array(w, "allowed");
+		for (int i = 0; o->allowed[i]; i++)
+			jw_str(w, NULL, o->allowed[i]);
+		jw_end(w);
+	}
+	if (o->photos)
+		jw_json(w, "photos", o->photos);
+	jw_end(w);
+}
+
 json_t *
 wo_json(const struct workorder *o)
 {
-	json_t *j = json_object();
+	struct jw w;
 
-	json_object_set_new(j, "id", json_integer(o->id));
-	json_object_set_new(j, "code", json_string(o->code));
-	json_object_set_new(j, "title", json_string(o->title));
-	json_object_set_new(j, "description", jstr_or_null(o->description));
-	json_object_set_new(j, "priority", json_string(o->priority));
-	json_object_set_new(j, "priority_label",
-			    json_string(label_of(wo_priority_codes, wo_priority_labels, o->priority)));
-	json_object_set_new(j, "status", json_string(o->status));
-	json_object_set_new(j, "status_label",
-			    json_string(label_of(wo_status_codes, wo_status_labels, o->status)));
-	json_object_set_new(j, "source", json_string(o->source ? o->source : "web"));
-	json_object_set_new(j, "category", ref_json(&o->category));
-	json_object_set_new(j, "location",
-			    json_pack("{sI ss ss}", "id", (json_int_t)o->location.id, "name",
-				      o->location.name ? o->location.name : "", "path",
-				      o->location_path ? o->location_path : ""));
-	json_object_set_new(j, "requester", ref_json(&o->requester));
-	json_object_set_new(j, "requester_dept", ref_json(&o->requester_dept));
-	json_object_set_new(j, "owner", ref_json(&o->owner));
-	json_object_set_new(j, "team", ref_json(&o->team));
-	json_object_set_new(j, "worker", ref_json(&o->worker));
-	json_object_set_new(j, "contact_phone", jstr_or_null(o->contact_phone));
-	json_object_set_new(j, "clock_24h", json_boolean(o->clock_24h));
-	json_object_set_new(j, "accept_target_min", json_integer(o->accept_target_min));
-	json_object_set_new(j, "resolve_target_min", json_integer(o->resolve_target_min));
-	json_object_set_new(j, "accept_due_at", jtime(o->accept_due_at));
-	json_object_set_new(j, "resolve_due_at", jtime(o->resolve_due_at));
-	json_object_set_new(j, "overdue", json_boolean(o->overdue));
-	json_object_set_new(j, "accept_minutes", opt_int(o->accept_minutes));
-	json_object_set_new(j, "resolve_minutes", opt_int(o->resolve_minutes));
-	json_object_set_new(j, "accept_on_time", opt_bool(o->accept_on_time));
-	json_object_set_new(j, "resolve_on_time", opt_bool(o->resolve_on_time));
-	json_object_set_new(j, "reopen_count", json_integer(o->reopen_count));
-	json_object_set_new(j, "accepted_at", jtime(o->accepted_at));
-	json_object_set_new(j, "dispatched_at", jtime(o->dispatched_at));
-	json_object_set_new(j, "started_at", jtime(o->started_at));
-	json_object_set_new(j, "resolved_at", jtime(o->resolved_at));
-	json_object_set_new(j, "confirmed_at", jtime(o->confirmed_at));
-	json_object_set_new(j, "closed_at", jtime(o->closed_at));
-	json_object_set_new(j, "suspend_reason", jstr_or_null(o->suspend_reason));
-	json_object_set_new(j, "resolution_notes", jstr_or_null(o->resolution_notes));
-	json_object_set_new(j, "parts", jstr_or_null(o->parts));
-	json_object_set_new(j, "rating", o->rating ? json_integer(o->rating) : json_null());
-	json_object_set_new(j, "rating_comment", jstr_or_null(o->rating_comment));
-	json_object_set_new(j, "auto_confirmed", json_boolean(o->auto_confirmed));
-	json_object_set_new(j, "pm_plan_id", jid_or_null(o->pm_plan_id));
-	json_object_set_new(j, "created_at", jtime(o->created_at));
-	json_object_set_new(j, "updated_at", jtime(o->updated_at));
-	if (o->timeline) {
-		json_t *tl = json_array(), *allowed = json_array();
-		for (size_t i = 0; i < o->ntimeline; i++)
-			json_array_append_new(tl, event_json(&o->timeline[i]));
-		for (int i = 0; o->allowed[i]; i++)
-			json_array_append_new(allowed, json_string(o->allowed[i]));
-		json_object_set_new(j, "timeline", tl);
-		json_object_set_new(j, "allowed", allowed);
-	}
-	if (o->photos)
-		json_object_set_new(j, "photos", o->photos);
-	return j;
+	jw_start(&w, NULL);
+	write_order(&w, o);
+	return jw_finish(&w);
+}
+
+void
+wo_write_json(struct jw *w, const void *o)
+{
+	write_order(w, o);
 }
 
 /* The list view of o for the audit log (no timeline, photos, allowed). New reference. */

@@ -242,6 +242,9 @@ int wo_list(struct db *db, struct arena *a, const struct actor *who, const struc
 
 /* API view (statuses and times as the API documents them). Steals o->photos. New reference. */
 json_t *wo_json(const struct workorder *o);
+/* The same JSON written by w (core/jw.h; o is a struct workorder *): a list page item. */
+struct jw;
+void wo_write_json(struct jw *w, const void *o);
 
 /* ---- categories, teams, duty roster ---- */
 struct wo_target {
