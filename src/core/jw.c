@@ -48,27 +48,33 @@ put(struct jw *w, const char *s, size_t n)
 		w->failed = 1;
 }
 
+/* 1: the byte ends a run of plain bytes (an escape, or the terminating NUL). */
+static const unsigned char stops[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00..0x1f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 static void
 put_string(struct jw *w, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *run = s;
 
 	put(w, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		const char *run = s;
+		while (!stops[(unsigned char)*s])
+			s++;
+		put(w, run, (size_t)(s - run));
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
 		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" :
 				  c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r" :
 				  c == '\t' ? "\\t" : NULL;
-		char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-
-		if (!esc && c >= 0x20)
-			continue;
-		put(w, run, (size_t)(s - run));
+		char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 		put(w, esc ? esc : u, esc ? 2 : 6);
-		run = s + 1;
 	}
-	put(w, run, (size_t)(s - run));
 	put(w, "\"", 1);
 }
 
