@@ -58,6 +58,38 @@ resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t p
 					    "per_page", (json_int_t)per_page));
 }
 
+/* End a jw started by start_jw: the tree through resp_json, or the text as the body. */
+static int
+finish_jw(struct resp *rs, int status, struct jw *w, struct buf *b)
+{
+	char *body;
+
+	if (!w->out) {
+		json_t *root = jw_finish(w);
+		return root ? resp_json(rs, status, root) : ERR_NOMEM;
+	}
+	if (jw_failed(w) || w->depth || buf_add(b, "", 0)) {
+		buf_free(b);
+		return ERR_NOMEM;
+	}
+	body = buf_take(b, NULL);
+	if (arena_defer(rs->arena, free, body))
+		return ERR_NOMEM;
+	return resp_body(rs, status, "application/json; charset=utf-8", body, strlen(body));
+}
+
+int
+resp_write(struct resp *rs, int status, void (*write)(struct jw *w, const void *item),
+	   const void *item)
+{
+	struct buf b = BUF_INIT((size_t)-1);
+	struct jw w;
+
+	jw_start(&w, rs->keep_json ? NULL : &b);
+	write(&w, item);
+	return finish_jw(rs, status, &w, &b);
+}
+
 int
 resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *item),
 		const void *items, size_t n, size_t size, int64_t total, int64_t page,
@@ -65,7 +97,6 @@ resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *it
 {
 	struct buf b = BUF_INIT((size_t)-1);
 	struct jw w;
-	char *body;
 
 	jw_start(&w, rs->keep_json ? NULL : &b);
 	jw_object(&w, NULL);
@@ -77,18 +108,7 @@ resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *it
 	jw_int(&w, "page", page);
 	jw_int(&w, "per_page", per_page);
 	jw_end(&w);
-	if (rs->keep_json) {
-		json_t *root = jw_finish(&w);
-		return root ? resp_json(rs, 200, root) : ERR_NOMEM;
-	}
-	if (jw_failed(&w) || buf_add(&b, "", 0)) {
-		buf_free(&b);
-		return ERR_NOMEM;
-	}
-	body = buf_take(&b, NULL);
-	if (arena_defer(rs->arena, free, body))
-		return ERR_NOMEM;
-	return resp_body(rs, 200, "application/json; charset=utf-8", body, strlen(body));
+	return finish_jw(rs, 200, &w, &b);
 }
 
 int

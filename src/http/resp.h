@@ -45,6 +45,9 @@ int resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64
 ** JSON. For long pages of wide records. 0 or ERR_NOMEM.
 */
 struct jw;
+/* status with one value written by write (core/jw.h), as text (or a tree an export keeps). */
+int resp_write(struct resp *rs, int status, void (*write)(struct jw *w, const void *item),
+	       const void *item);
 int resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *item),
 		    const void *items, size_t n, size_t size, int64_t total, int64_t page,
 		    int64_t per_page);

@@ -206,7 +206,7 @@ wo_api_create(struct req *rq, struct resp *rs, struct err *e)
 	in.o.attachment_ids = ids;
 	if (wo_create(rq->db, rq->arena, rq->user, &in.o, &o, e))
 		return e->code;
-	return resp_json(rs, 201, wo_json(&o));
+	return resp_write(rs, 201, wo_write_json, &o);
 }
 
 int
@@ -217,7 +217,7 @@ wo_api_get(struct req *rq, struct resp *rs, struct err *e)
 
 	if (req_path_id(rq, 0, &id, e) || wo_get(rq->db, rq->arena, rq->user, id, &o, e))
 		return e->code;
-	return resp_json(rs, 200, wo_json(&o));
+	return resp_write(rs, 200, wo_write_json, &o);
 }
 
 /* ?from= / ?to= as a date (to: the whole day) or an ISO-8601 instant. */
@@ -298,7 +298,7 @@ act(struct req *rq, struct resp *rs, struct err *e, enum wo_action action,
 	in.a.attachment_ids = ids;
 	if (wo_apply(rq->db, rq->arena, rq->user, id, action, &in.a, &o, e))
 		return e->code;
-	return resp_json(rs, 200, wo_json(&o));
+	return resp_write(rs, 200, wo_write_json, &o);
 }
 
 int
