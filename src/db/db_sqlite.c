@@ -763,12 +763,14 @@ run_batch(struct db_pool *p, struct db_write *list)
 			kept = 0;
 		}
 	}
-	if (!rc && kept && (rc = db_commit(w, &e)) != 0)
-		fail_kept(list, NULL, &e);
-	else if (!rc && kept)
-		p->batches++, p->batched += kept;
-	else
+	if (rc || !kept) {
 		db_rollback(w);
+	} else if ((rc = db_commit(w, &e)) != 0) {
+		fail_kept(list, NULL, &e);
+	} else {
+		p->batches++;
+		p->batched += kept;
+	}
 	db_pool_writer_unlock(p);
 	while (list) {	/* done() may free the job */
 		struct db_write *next = list->next;
@@ -803,12 +805,18 @@ write_loop(void *arg)
 	return NULL;
 }
 
-void
-db_pool_submit(struct db_pool *p, struct db_write *j)
+static void
+job_reset(struct db_write *j)
 {
 	j->next = NULL;
 	j->rc = 0;
 	memset(&j->e, 0, sizeof(j->e));
+}
+
+void
+db_pool_submit(struct db_pool *p, struct db_write *j)
+{
+	job_reset(j);
 	pthread_mutex_lock(&p->wq_lock);
 	if (p->wq_started && !p->wq_stop) {
 		if (p->wq_tail)
@@ -827,9 +835,7 @@ db_pool_submit(struct db_pool *p, struct db_write *j)
 void
 db_pool_write_now(struct db_pool *p, struct db_write *j)
 {
-	j->next = NULL;
-	j->rc = 0;
-	memset(&j->e, 0, sizeof(j->e));
+	job_reset(j);
 	run_batch(p, j);
 }
 

@@ -253,7 +253,7 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 		return answer(s, conn, c);
 	}
 	if (rq->id)
-		return MHD_YES;	/* suspended, woken early: not yet */
+		return MHD_YES;	/* dispatched already: never run a request twice */
 	rq->arena = c->arena;
 	rs->arena = c->arena;
 	rq->id = atomic_fetch_add(&s->next_id, 1) + 1;
