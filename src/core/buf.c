@@ -2,6 +2,7 @@
 ** core/buf.c: bounded buffer.
 */
 #include "core/buf.h"
+#include "core/arena.h"
 #include "core/err.h"
 
 #include <stdarg.h>
@@ -86,4 +87,17 @@ buf_take(struct buf *b, size_t *len)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+char *
+buf_to_arena(struct buf *b, struct arena *a)
+{
+	char *p;
+
+	if (buf_add(b, "", 0)) {	/* an empty buffer still gets its NUL */
+		buf_free(b);
+		return NULL;
+	}
+	p = buf_take(b, NULL);
+	return arena_defer(a, free, p) ? NULL : p;	/* arena_defer frees p on failure */
 }

@@ -22,5 +22,8 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 void buf_free(struct buf *b);
 /* Hand p to the caller (who frees it) and reset the buffer. */
 char *buf_take(struct buf *b, size_t *len);
+/* Hand p to the arena instead (freed with it), NUL-terminated even when empty. NULL on OOM. */
+struct arena;
+char *buf_to_arena(struct buf *b, struct arena *a);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/err.h"
 
 #include <stdlib.h>
 
@@ -51,6 +52,15 @@ dump_to_buf(const char *s, size_t n, void *b)
 	return buf_add(b, s, n) ? -1 : 0;
 }
 
+/* 12 significant digits: rates and means read 0.8832 and 62.8, not 17-digit binary noise */
+#define API_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
+
+int
+jdump_api_into(struct buf *b, const json_t *j)
+{
+	return json_dump_callback(j, dump_to_buf, b, API_FLAGS) ? ERR_NOMEM : 0;
+}
+
 /*
 ** Dumped straight into one buffer that the arena then owns: json_dumps would
 ** grow its own, copy it once more, and we would copy it into the arena again
@@ -60,14 +70,12 @@ static char *
 dump(struct arena *a, const json_t *j, size_t flags)
 {
 	struct buf b = BUF_INIT((size_t)-1);
-	char *s;
 
-	if (!j || json_dump_callback(j, dump_to_buf, &b, flags) || buf_add(&b, "", 0)) {
+	if (!j || json_dump_callback(j, dump_to_buf, &b, flags)) {
 		buf_free(&b);
 		return NULL;
 	}
-	s = buf_take(&b, NULL);
-	return arena_defer(a, free, s) ? NULL : s;	/* arena_defer frees s on failure */
+	return buf_to_arena(&b, a);
 }
 
 char *
@@ -79,6 +87,5 @@ jdump(struct arena *a, const json_t *j)
 char *
 jdump_api(struct arena *a, const json_t *j)
 {
-	/* 12 significant digits: rates and means read 0.8832 and 62.8, not 17-digit binary noise */
-	return dump(a, j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+	return dump(a, j, API_FLAGS);
 }

@@ -23,5 +23,8 @@ json_t *jid_or_null(int64_t v);
 char *jdump(struct arena *a, const json_t *j);
 /* j as the API sends it (compact, keys in insertion order, reals to 12 digits), in the arena. NULL on OOM. */
 char *jdump_api(struct arena *a, const json_t *j);
+/* The same encoding appended to b. 0 or ERR_NOMEM (b too large included). */
+struct buf;
+int jdump_api_into(struct buf *b, const json_t *j);
 
 #endif

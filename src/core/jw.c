@@ -1,6 +1,6 @@
 /*
 ** core/jw.c: see jw.h. Text mode follows jansson's dump with jdump_api's
-** flags: compact, insertion order, "\"" "\\" "\b\f\n\r\t" escaped short,
+** encoding (jansson values inside are dumped by jdump_api_into): compact, insertion order, "\"" "\\" "\b\f\n\r\t" escaped short,
 ** other control characters as \u00XX, everything else as is (UTF-8 raw).
 */
 #include "core/jw.h"
@@ -11,8 +11,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-
-#define JW_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
 
 void
 jw_start(struct jw *w, struct buf *b)
@@ -220,13 +218,6 @@ jw_time(struct jw *w, const char *key, int64_t ms)
 	jw_str(w, key, iso);
 }
 
-static int
-dump_cb(const char *s, size_t n, void *w)
-{
-	put(w, s, n);
-	return ((struct jw *)w)->failed ? -1 : 0;
-}
-
 void
 jw_json(struct jw *w, const char *key, json_t *v)
 {
@@ -239,7 +230,7 @@ jw_json(struct jw *w, const char *key, json_t *v)
 		return;
 	}
 	member(w, key);
-	if (json_dump_callback(v, dump_cb, w, JW_FLAGS))
+	if (!w->failed && jdump_api_into(w->out, v))
 		w->failed = 1;
 	json_decref(v);
 }

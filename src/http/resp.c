@@ -58,6 +58,13 @@ resp_list(struct resp *rs, json_t *items, int64_t total, int64_t page, int64_t p
 					    "per_page", (json_int_t)per_page));
 }
 
+/* A jw for rs: text into b, or a tree when an export keeps the JSON. */
+static void
+start_jw(struct resp *rs, struct jw *w, struct buf *b)
+{
+	jw_start(w, rs->keep_json ? NULL : b);
+}
+
 /* End a jw started by start_jw: the tree through resp_json, or the text as the body. */
 static int
 finish_jw(struct resp *rs, int status, struct jw *w, struct buf *b)
@@ -68,12 +75,11 @@ finish_jw(struct resp *rs, int status, struct jw *w, struct buf *b)
 		json_t *root = jw_finish(w);
 		return root ? resp_json(rs, status, root) : ERR_NOMEM;
 	}
-	if (jw_failed(w) || w->depth || buf_add(b, "", 0)) {
+	if (jw_failed(w) || w->depth) {
 		buf_free(b);
 		return ERR_NOMEM;
 	}
-	body = buf_take(b, NULL);
-	if (arena_defer(rs->arena, free, body))
+	if (!(body = buf_to_arena(b, rs->arena)))
 		return ERR_NOMEM;
 	return resp_body(rs, status, "application/json; charset=utf-8", body, strlen(body));
 }
@@ -85,7 +91,7 @@ resp_write(struct resp *rs, int status, void (*write)(struct jw *w, const void *
 	struct buf b = BUF_INIT((size_t)-1);
 	struct jw w;
 
-	jw_start(&w, rs->keep_json ? NULL : &b);
+	start_jw(rs, &w, &b);
 	write(&w, item);
 	return finish_jw(rs, status, &w, &b);
 }
@@ -98,7 +104,7 @@ resp_list_items(struct resp *rs, void (*write_item)(struct jw *w, const void *it
 	struct buf b = BUF_INIT((size_t)-1);
 	struct jw w;
 
-	jw_start(&w, rs->keep_json ? NULL : &b);
+	start_jw(rs, &w, &b);
 	jw_object(&w, NULL);
 	jw_array(&w, "items");
 	for (size_t i = 0; i < n; i++)
