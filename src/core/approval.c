@@ -940,10 +940,8 @@ static int
 rule_write_steps(struct db *db, int64_t id, const struct appr_rule *in, struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_rule_steps_clear, e) || db_bind_i64(&st, ":id", id, e) ||
-		 db_step_done(&st, e) ? e->code : 0;
+	int rc = db_exec_id(db, sql_rule_steps_clear, id, e);
 
-	db_finalize(&st);
 	for (int i = 0; !rc && i < in->nsteps; i++) {
 		rc = db_prepare(db, &st, sql_rule_step_add, e) || db_bind_i64(&st, ":id", id, e) ||
 		     db_bind_i64(&st, ":seq", i + 1, e) ||

@@ -88,6 +88,8 @@ int64_t db_changes(struct db *db);
 
 /* Execute one or more statements with no parameters (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql, struct err *e);
+/* A statement with one bound :id and no rows (clear a record's children, mark a row). */
+int db_exec_id(struct db *db, const char *sql, int64_t id, struct err *e);
 
 /* BEGIN IMMEDIATE; records where it was called for diagnostics. */
 int db_begin_write_at(struct db *db, const char *file, int line, struct err *e);

@@ -115,3 +115,14 @@ db_prepare_set(struct db *db, struct stmt *st, const struct sql_set *s, uint32_t
 	free(own);
 	return rc;
 }
+
+int
+db_exec_id(struct db *db, const char *sql, int64_t id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":id", id, e) ||
+		 db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}

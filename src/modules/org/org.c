@@ -177,7 +177,6 @@ int
 org_agency_create(struct db *db, struct arena *a, const struct actor *who, const char *name,
 		  struct dept *out, struct err *e)
 {
-	struct stmt st = { 0 };
 	struct actor sys = { 0 };
 	int64_t id = 0;
 	int rc;
@@ -185,9 +184,7 @@ org_agency_create(struct db *db, struct arena *a, const struct actor *who, const
 	assert(db_in_tx(db));
 	rc = dept_insert(db, 0, 0, name, NULL, 0, who->id, &id, e);
 	if (!rc)
-		rc = db_prepare(db, &st, sql_agency_fix, e) || db_bind_i64(&st, ":id", id, e) ||
-		     db_step_done(&st, e) ? e->code : 0;
-	db_finalize(&st);
+		rc = db_exec_id(db, sql_agency_fix, id, e);
 	sys.agency_id = id;
 	if (!rc)
 		rc = org_dept_get(db, a, &sys, id, out, e);
@@ -470,10 +467,8 @@ static int
 set_roles(struct db *db, int64_t id, unsigned roles, struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_role_clear, e) || db_bind_i64(&st, ":id", id, e) ||
-		 db_step_done(&st, e) ? e->code : 0;
+	int rc = db_exec_id(db, sql_role_clear, id, e);
 
-	db_finalize(&st);
 	for (int i = 0; !rc && role_codes[i]; i++) {
 		if (!(roles & (1u << i)))
 			continue;
@@ -961,9 +956,7 @@ open_session(struct db *db, const struct login_row *r, const char *ip, struct lo
 	auth_random_token(out->csrf);
 	auth_token_hash(out->token, hash);
 	out->user_id = r->id;
-	rc = db_prepare(db, &st, sql_login_ok, e) || db_bind_i64(&st, ":id", r->id, e) ||
-	     db_step_done(&st, e) ? e->code : 0;
-	db_finalize(&st);
+	rc = db_exec_id(db, sql_login_ok, r->id, e);
 	if (!rc)
 		rc = db_prepare(db, &st, sql_session_insert, e) ||
 		     db_bind_text(&st, ":hash", hash, e) || db_bind_i64(&st, ":uid", r->id, e) ||

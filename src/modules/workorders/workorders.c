@@ -1877,9 +1877,7 @@ wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_
 	if (!id)
 		id = db_last_id(db);
 	if (in->has_targets) {
-		rc = db_prepare(db, &st, sql_target_clear, e) || db_bind_i64(&st, ":id", id, e) ||
-		     db_step_done(&st, e) ? e->code : 0;
-		db_finalize(&st);
+		rc = db_exec_id(db, sql_target_clear, id, e);
 		for (int p = 0; !rc && p < WO_PRIORITY_N; p++) {
 			rc = db_prepare(db, &st, sql_target_insert, e) ||
 			     db_bind_i64(&st, ":id", id, e) ||
@@ -2052,9 +2050,7 @@ wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id
 		return rc;
 	if (!id)
 		id = db_last_id(db);
-	rc = db_prepare(db, &st, sql_members_clear, e) || db_bind_i64(&st, ":id", id, e) ||
-	     db_step_done(&st, e) ? e->code : 0;
-	db_finalize(&st);
+	rc = db_exec_id(db, sql_members_clear, id, e);
 	for (size_t i = 0; !rc && i < nmembers; i++) {
 		rc = db_prepare(db, &st, sql_member_add, e) || db_bind_i64(&st, ":id", id, e) ||
 		     db_bind_i64(&st, ":user", member_ids[i], e) || db_step_done(&st, e) ? e->code
