@@ -20,7 +20,7 @@ REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/db/*.c src/http/*.c src/modules/*/*.c)) \
-	src/routes.c src/demo.c src/jobs.c
+	src/modules.c src/jobs.c
 MIGRATIONS := $(sort $(wildcard migrations/*.sql))
 HEADERS := $(shell find src -name '*.h')
 

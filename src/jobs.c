@@ -1,15 +1,15 @@
 /*
-** jobs.c: the once-a-minute job runner and its table of jobs.
+** jobs.c: the once-a-minute job runner. The jobs themselves are the modules'
+** (struct module_job in each module's descriptor).
 */
 #include "jobs.h"
-#include "core/approval.h"
 #include "core/arena.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "db/db.h"
-#include "modules/workorders/workorders.h"
+#include "modules.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,93 +18,48 @@
 #define LOG_MOD "jobs"
 #define JOB_INTERVAL_S 60
 
-static int
-job_approval_reminders(struct db *db, int64_t now, struct err *e)
-{
-	struct arena *a = arena_new(16384);
-	struct cal cal;
-	int sent = 0, rc;
-
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = cal_load(db, a, &cal, e) || appr_remind_due(db, &cal, now, &sent, e) ? e->code : 0;
-	if (!rc && sent)
-		log_msg(LOG_INFO, LOG_MOD, "reminded approvers of %d waiting step(s)", sent);
-	arena_free(a);
-	return rc;
-}
-
-/* The work-order jobs share one shape: load the calendar, run, log what happened. */
-static int
-with_calendar(struct db *db, int64_t now, struct err *e,
-	      int (*fn)(struct db *, const struct cal *, int64_t, int *, struct err *),
-	      const char *what)
-{
-	struct arena *a = arena_new(16384);
-	struct cal cal;
-	int n = 0, rc;
-
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = cal_load(db, a, &cal, e) || fn(db, &cal, now, &n, e) ? e->code : 0;
-	if (!rc && n)
-		log_msg(LOG_INFO, LOG_MOD, "%s: %d", what, n);
-	arena_free(a);
-	return rc;
-}
-
-static int
-job_workorder_sla_watch(struct db *db, int64_t now, struct err *e)
-{
-	return with_calendar(db, now, e, wo_sla_watch, "work-order SLA alerts sent");
-}
-
-static int
-job_workorder_auto_confirm(struct db *db, int64_t now, struct err *e)
-{
-	return with_calendar(db, now, e, wo_auto_confirm, "work orders confirmed automatically");
-}
-
-static int
-job_workorder_pm(struct db *db, int64_t now, struct err *e)
-{
-	return with_calendar(db, now, e, wo_pm_run, "preventive-maintenance orders created");
-}
-
-static const struct {
-	const char *name;
-	int (*fn)(struct db *db, int64_t now, struct err *e);
-} jobs[] = {
-	{ "approval_reminders", job_approval_reminders },
-	{ "workorder_sla_watch", job_workorder_sla_watch },
-	{ "workorder_auto_confirm", job_workorder_auto_confirm },
-	{ "workorder_pm", job_workorder_pm },
+struct job_run {
+	const struct module_job *job;
+	int64_t now;
 };
+
+/* One job in the writer's transaction, the calendar loaded into a scratch arena. */
+static int
+run_job(struct db *db, void *arg, struct err *e)
+{
+	const struct job_run *r = arg;
+	struct arena *a = arena_new(16384);
+	struct cal cal;
+	int done = 0, rc;
+
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = cal_load(db, a, &cal, e) || r->job->run(db, &cal, r->now, &done, e) ? e->code : 0;
+	if (!rc && done)
+		log_msg(LOG_INFO, LOG_MOD, "%s: %d", r->job->done_what, done);
+	arena_free(a);
+	return rc;
+}
 
 int
 jobs_run_once(struct db_pool *pool, int64_t now)
 {
 	int failed = 0;
 
-	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
-		struct db *w = db_pool_writer(pool);
-		struct err e = { 0 };
-		int rc = db_begin_write(w, &e);
-		if (!rc)
-			rc = jobs[i].fn(w, now, &e);
-		if (!rc)
-			rc = db_commit(w, &e);
-		else if (db_in_tx(w))
-			db_rollback(w);
-		db_pool_writer_unlock(pool);
-		if (rc) {
-			log_msg(LOG_ERROR, LOG_MOD, "job %s failed: %s", jobs[i].name, e.msg);
-			failed++;
+	for (size_t m = 0; houqin_modules[m]; m++) {
+		for (const struct module_job *j = houqin_modules[m]->jobs; j && j->name; j++) {
+			struct job_run r = { j, now };
+			struct err e = { 0 };
+			int rc = db_write_tx(db_pool_writer(pool), run_job, &r, &e);
+			db_pool_writer_unlock(pool);
+			if (rc) {
+				log_msg(LOG_ERROR, LOG_MOD, "job %s failed: %s", j->name, e.msg);
+				failed++;
+			}
 		}
 	}
 	return failed;
 }
-
 struct jobs {
 	struct db_pool *pool;
 	pthread_t thread;

@@ -11,12 +11,10 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "db/db.h"
-#include "demo.h"
 #include "http/server.h"
 #include "jobs.h"
 #include "modules/org/org.h"
-#include "modules/workorders/workorders.h"
-#include "routes.h"
+#include "modules.h"
 
 #include <signal.h>
 #include <sodium.h>
@@ -32,10 +30,12 @@
 
 #define DEFAULT_DB "data/houqin.db"
 #define DEFAULT_WEB "web/dist"
+#define GEN_MODULES_MAX 64
 
 struct opts {
 	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
-	const char *workorders, *users, *months, *seed;	/* gen */
+	const char *months, *seed;	/* gen */
+	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
 	int threads, demo, port;
 	int argc;		/* positional arguments left */
@@ -96,6 +96,20 @@ usage(const char *text, int code)
 	return code;
 }
 
+/* --<flag> N of a module's generator (struct module_gen): 0 when a is one. */
+static int
+gen_flag(const char *a, const char *value, struct opts *o)
+{
+	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+		const struct module_gen *g = houqin_modules[m]->gen;
+		if (g && strncmp(a, "--", 2) == 0 && strcmp(a + 2, g->flag) == 0) {
+			o->gen_n[m] = value;
+			return 0;
+		}
+	}
+	return 2;
+}
+
 /* Parse --flag value options; positional args are compacted into o->argv. 0 ok, 2 usage, -1 help. */
 static int
 parse_opts(int argc, char **argv, struct opts *o)
@@ -113,8 +127,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--roles", offsetof(struct opts, roles) },
 		{ "--password", offsetof(struct opts, password) },
 		{ "--agency", offsetof(struct opts, agency) },
-		{ "--workorders", offsetof(struct opts, workorders) },
-		{ "--users", offsetof(struct opts, users) },
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
@@ -147,8 +159,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 				*(const char **)((char *)o + str_opts[k].off) = argv[++i];
 			}
 		}
-		if (!matched && a[0] == '-')
-			return 2;
+		if (!matched && a[0] == '-') {
+			if (i + 1 >= argc || gen_flag(a, argv[i + 1], o))
+				return 2;
+			i++;
+			continue;
+		}
 		if (!matched)
 			o->argv[o->argc++] = argv[i];
 	}
@@ -211,22 +227,30 @@ random_password(char out[24])
 	snprintf(out, 24, "%.16s-Hq", hex);
 }
 
-/* Run fn inside one write transaction on db. */
+struct cli_tx {
+	int (*fn)(struct db *, struct arena *, const struct opts *, struct err *);
+	const struct opts *o;
+	struct arena *a;
+};
+
+static int
+cli_tx_body(struct db *db, void *arg, struct err *e)
+{
+	const struct cli_tx *t = arg;
+
+	return t->fn(db, t->a, t->o, e);
+}
+
+/* Run fn inside one write transaction on db, with a scratch arena. */
 static int
 in_tx(struct db *db, int (*fn)(struct db *, struct arena *, const struct opts *, struct err *),
       const struct opts *o, struct err *e)
 {
-	struct arena *a = arena_new(16384);
-	int rc = a ? db_begin_write(db, e) : err_set(e, ERR_NOMEM, NULL, "out of memory");
+	struct cli_tx t = { fn, o, arena_new(16384) };
+	int rc = t.a ? db_write_tx(db, cli_tx_body, &t, e)
+		     : err_set(e, ERR_NOMEM, NULL, "out of memory");
 
-	if (!rc) {
-		rc = fn(db, a, o, e);
-		if (rc)
-			db_rollback(db);
-		else
-			rc = db_commit(db, e);
-	}
-	arena_free(a);
+	arena_free(t.a);
 	return rc;
 }
 
@@ -273,7 +297,7 @@ cmd_init(struct opts *o)
 	if (open_migrated(o->db, 1, &db))
 		return 1;
 	db_schema_version(db, &version, &e);
-	rc = o->demo ? demo_seed(db, &e) : in_tx(db, init_plain, o, &e);
+	rc = o->demo ? modules_demo_seed(db, &e) : in_tx(db, init_plain, o, &e);
 	if (rc) {
 		die_err("init failed", &e);
 		db_close(db);
@@ -282,7 +306,7 @@ cmd_init(struct opts *o)
 	}
 	printf("initialised %s (schema version %lld)\n", o->db, (long long)version);
 	if (o->demo)
-		demo_print_logins(stdout);
+		org_demo_print_logins(stdout);
 	db_close(db);
 	return 0;
 }
@@ -363,7 +387,7 @@ cmd_serve(struct opts *o)
 	}
 	cfg.addr = addr;
 	cfg.pool = pool;
-	cfg.routes = &houqin_routes;
+	cfg.routes = modules_routes();
 	cfg.web_root = o->web ? o->web : DEFAULT_WEB;
 	cfg.access_log = 1;
 	if (server_start(&cfg, &srv, &e)) {
@@ -377,7 +401,7 @@ cmd_serve(struct opts *o)
 	printf("Houqin %s serving on http://%s:%u/ (database %s, %d threads)\n", HOUQIN_VERSION,
 	       addr, server_port(srv), o->db, cfg.threads);
 	if (o->demo)
-		demo_print_logins(stdout);
+		org_demo_print_logins(stdout);
 	fflush(stdout);
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "houqin: signal %d, finishing in-flight requests\n", sig);
@@ -569,19 +593,36 @@ cmd_audit(struct opts *o)
 	return 0;
 }
 
-/* The --users part of gen: its own transaction, so the orders can pick the new requesters. */
+/* Each module's --<flag> N, checked against its generator's range before anything runs. */
 static int
-gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed, const char *password,
-	  struct err *e)
+gen_counts(const struct opts *o, int64_t *n)
 {
-	if (db_begin_write(db, e))
-		return e->code;
-	if (auth_password_policy(password, "password", e) ||
-	    org_gen_users(db, agency_id, n, seed, password, e)) {
-		db_rollback(db);
-		return e->code;
+	int any = 0;
+
+	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+		n[m] = 0;
+		if (!o->gen_n[m])
+			continue;
+		if (parse_i64(o->gen_n[m], 1, houqin_modules[m]->gen->max, &n[m]))
+			return 2;
+		any = 1;
 	}
-	return db_commit(db, e);
+	return any ? 0 : 2;
+}
+
+/* Run the requested generators in module-list order; print what each made. */
+static int
+gen_run(struct db *db, const struct gen_ctx *ctx, const int64_t *n, struct err *e)
+{
+	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+		const struct module_gen *g = houqin_modules[m]->gen;
+		if (!n[m])
+			continue;
+		if (g->run(db, ctx, n[m], e))
+			return e->code;
+		printf("generated %lld %s\n", (long long)n[m], g->what);
+	}
+	return 0;
 }
 
 static int
@@ -591,14 +632,11 @@ cmd_gen(struct opts *o)
 	struct err e = { 0 };
 	struct arena *a = arena_new(4096);
 	struct user office;
-	int64_t n = 0, users = 0, months = 36, seed = 2026, now = now_ms();
-	const char *password = o->password ? o->password : DEMO_PASSWORD;
+	int64_t n[GEN_MODULES_MAX], months = 36, seed = 2026, now = now_ms();
+	struct gen_ctx ctx = { .password = o->password ? o->password : DEMO_PASSWORD };
 	int fresh = access(o->db, F_OK) != 0, rc = 1;
 
-	if (!a || (!o->workorders && !o->users) ||
-	    (o->workorders && parse_i64(o->workorders, 1, 100000000, &n)) ||
-	    (o->users && parse_i64(o->users, 1, 1000000, &users)) ||
-	    (o->months && parse_i64(o->months, 1, 240, &months)) ||
+	if (!a || gen_counts(o, n) || (o->months && parse_i64(o->months, 1, 240, &months)) ||
 	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed))) {
 		arena_free(a);
 		return usage(usage_gen, 2);
@@ -606,18 +644,18 @@ cmd_gen(struct opts *o)
 	ensure_parent_dir(o->db);
 	if (open_migrated(o->db, 1, &db))
 		goto out;
-	if ((fresh && demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e) ||
-	    (users && gen_users(db, office.agency_id, users, (uint64_t)seed, password, &e)) ||
-	    (n && wo_gen_history(db, office.agency_id, n, now - months * 30 * 86400000LL, now,
-				 (uint64_t)seed, &e))) {
+	ctx.from_ms = now - months * 30 * 86400000LL;
+	ctx.to_ms = now;
+	ctx.seed = (uint64_t)seed;
+	if ((fresh && modules_demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e)) {
 		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
 		goto out;
 	}
-	if (users)
-		printf("generated %lld users (gen…, password %s) in %s\n", (long long)users,
-		       o->password ? "as given" : DEMO_PASSWORD, o->db);
-	if (n)
-		printf("generated %lld work orders in %s\n", (long long)n, o->db);
+	ctx.agency_id = office.agency_id;
+	if (gen_run(db, &ctx, n, &e)) {
+		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
+		goto out;
+	}
 	rc = 0;
 out:
 	db_close(db);
@@ -655,7 +693,7 @@ main(int argc, char **argv)
 		fputs("houqin: libsodium failed to initialise\n", stderr);
 		return 1;
 	}
-	houqin_modules_init();
+	modules_init();
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;

@@ -27,6 +27,10 @@ enum role {
 };
 #define ROLE_COUNT 10
 #define ROLE_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR)
+/* The roles that file and act on business records; supervisors only read them. */
+#define ROLE_BUSINESS \
+	(ROLE_STAFF | ROLE_DEPT_HEAD | ROLE_OFFICE | ROLE_WORKER | ROLE_LEADER | ROLE_FINANCE)
+#define ROLE_BUSINESS_READERS (ROLE_BUSINESS | ROLE_SUPERVISOR)
 
 /* NULL-terminated role codes in bit order, and their Chinese labels. */
 extern const char *const role_codes[];

@@ -5,7 +5,7 @@
 ** with the handler's {"items":[...]} and the route's columns.
 **
 ** Making a list exportable is one column table plus the `cols` member of its
-** route row (routes.c). The list handler does not change: in an export
+** route row (the module's _api.c). The list handler does not change: in an export
 ** request req_page() returns page 1 with per_page = EXPORT_MAX, and the
 ** router turns the JSON list into the file.
 **

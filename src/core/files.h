@@ -23,8 +23,8 @@
 ** not leak existence.
 **
 ** Owner registry. Core must not include modules, so a module registers its
-** owner kind at startup: its <domain>_register() (called by
-** houqin_modules_init() in src/routes.c, which main.c and the API test
+** owner kind at startup: its descriptor lists { "workorder", wo_can_read }
+** in attachment_owners, and modules_init() (which main.c and the API test
 ** harness run before any request) calls
 **     files_register_owner("workorder", wo_can_read);
 ** Tests register their own kinds the same way.

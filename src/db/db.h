@@ -104,6 +104,13 @@ int db_begin_write_at(struct db *db, const char *file, int line, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
+/*
+** Run fn(db, arg, e) in one write transaction of its own (the CLI, demo seed,
+** generators and jobs; requests get theirs from the router): COMMIT when it
+** returns 0, ROLLBACK otherwise. Returns fn's or the commit's error.
+*/
+int db_write_tx(struct db *db, int (*fn)(struct db *db, void *arg, struct err *e), void *arg,
+		struct err *e);
 
 /* Online backup of db into a new file at path (safe while others write). */
 int db_backup(struct db *db, const char *path, struct err *e);

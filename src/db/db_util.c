@@ -126,3 +126,17 @@ db_exec_id(struct db *db, const char *sql, int64_t id, struct err *e)
 	db_finalize(&st);
 	return rc;
 }
+
+int
+db_write_tx(struct db *db, int (*fn)(struct db *db, void *arg, struct err *e), void *arg,
+	    struct err *e)
+{
+	if (db_begin_write(db, e))
+		return e->code;
+	if (fn(db, arg, e)) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		return e->code;
+	}
+	return db_commit(db, e);
+}

@@ -3,11 +3,13 @@
 */
 #include "http/req.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "core/validate.h"
 
+#include <stdio.h>
 #include <strings.h>
 #include <string.h>
 
@@ -94,6 +96,41 @@ req_query_i64(const struct req *rq, const char *name, int64_t min, int64_t max, 
 		return err_set(e, ERR_INVALID, name, "应为 %lld 到 %lld 之间的整数", (long long)min,
 			       (long long)max);
 	return 0;
+}
+
+/* One bound of req_time_range: 0 when absent or good, else a field message. */
+static int
+time_bound(const struct req *rq, const char *name, int is_to, int64_t *out, struct err *e)
+{
+	const char *s = req_query(rq, name);
+
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	if (iso_to_ms(s, out)) {
+		err_field(e, name, "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
+		return ERR_INVALID;
+	}
+	if (is_to)
+		*out += strlen(s) == 10 ? 86400LL * 1000 : 1;
+	return 0;
+}
+
+int
+req_time_range(const struct req *rq, int64_t *from_ms, int64_t *to_ms, struct err *e)
+{
+	int bad = time_bound(rq, "from", 0, from_ms, e) | time_bound(rq, "to", 1, to_ms, e);
+
+	if (!bad && *from_ms && *to_ms && *from_ms >= *to_ms) {
+		err_field(e, "to", "结束时间不能早于开始时间");
+		bad = 1;
+	}
+	if (!bad)
+		return 0;
+	e->code = ERR_INVALID;
+	e->slug = "invalid";
+	snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+	return ERR_INVALID;
 }
 
 int

@@ -68,6 +68,16 @@ int req_query_i64(const struct req *rq, const char *name, int64_t min, int64_t m
 ** In an export request (rq->export_format) page and per_page are ignored: page 1
 ** with per_page EXPORT_MAX, so the export holds every row the filters select.
 */
+/*
+** ?from=&to=, read the same way on every list: each is a date YYYY-MM-DD (a
+** Shanghai day) or an ISO-8601 instant, and `to` is inclusive: a date means
+** through the end of that day, an instant through that millisecond. Fills
+** the half-open [*from_ms, *to_ms) for `at >= :from AND at < :to`; 0 where a
+** parameter is absent. A bad value or to before from adds a field message
+** and makes *e a 400 "invalid" naming the first; returns e->code, else 0.
+*/
+int req_time_range(const struct req *rq, int64_t *from_ms, int64_t *to_ms, struct err *e);
+
 struct page {
 	int64_t page, per_page, offset;
 };

@@ -1,6 +1,7 @@
 /*
-** http/router.h: the route table format and dispatch. routes.c owns THE table;
-** the router matches against it as data, resolves the caller, checks CSRF and
+** http/router.h: the route table format and dispatch. Each module owns its
+** table (src/modules/<d>/<d>_api.c); modules_routes() joins them; the router
+** matches against it as data, resolves the caller, checks CSRF and
 ** roles in one place, and owns the write transaction: an R_WRITE handler runs
 ** in a savepoint of the writer's transaction, kept when it returns 0 and
 ** undone otherwise, and is answered only once committed.
@@ -20,6 +21,7 @@ typedef int (*route_fn)(struct req *rq, struct resp *rs, struct err *e);
 enum route_flags {
 	R_WRITE = 1 << 0,	/* runs in the writer's transaction */
 	R_PUBLIC = 1 << 1,	/* no session needed (login, health) */
+	R_RANGE = 1 << 2,	/* reads ?from=&to= through req_time_range (OpenAPI says so) */
 };
 
 #define ANY_USER 0u	/* roles value: any authenticated user */

@@ -10,7 +10,10 @@
 #include "db/db.h"
 #include "http/server.h"
 #include "modules/org/org.h"
-#include "routes.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -74,7 +77,7 @@ hq_start(struct hq_server *s)
 	if (sodium_init() < 0)
 		fail("sodium_init", NULL);
 	auth_set_fast_hashing(1);
-	houqin_modules_init();
+	modules_init();
 	log_set_level(LOG_ERROR);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	snprintf(s->dir, sizeof(s->dir), "/tmp/houqin-test-XXXXXX");
@@ -96,7 +99,7 @@ hq_start(struct hq_server *s)
 	cfg.threads = 2;
 	cfg.web_root = s->web_root;
 	cfg.pool = s->pool;
-	cfg.routes = &houqin_routes;
+	cfg.routes = modules_routes();
 	if (server_start(&cfg, &s->srv, &e))
 		fail("server_start", &e);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", server_port(s->srv));

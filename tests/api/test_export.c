@@ -16,7 +16,12 @@
 #include "core/limits.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "routes.h"
+#include "core/export.h"
+#include "core/validate.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -309,7 +314,7 @@ export_obeys_the_route_roles(void **state)
 static void
 export_columns_in_the_route_table_are_well_formed(void **state)
 {
-	const struct route_table *t = &houqin_routes;
+	const struct route_table *t = modules_routes();
 	int exportable = 0;
 
 	(void)state;

@@ -2,7 +2,7 @@
 ** tests/fuzz/fuzz_export.c: the CSV/XLSX cell writers over stored text.
 ** An input that parses as JSON is a list (an array of items, or one item):
 ** export_cell runs for every column of every exportable route in
-** houqin_routes and for one column of each kind, then export_csv over the
+** modules_routes() and for one column of each kind, then export_csv over the
 ** list; when the input starts with a space export_xlsx also runs (it writes a temp
 ** file, so not every time). Any other input is a stored text: the first byte
 ** picks defuse, the rest goes through export_csv_field and, as the value of
@@ -16,7 +16,10 @@
 #include "core/err.h"
 #include "core/export.h"
 #include "core/parse.h"
-#include "routes.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,9 +128,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *items = json_is_array(j) ? json_incref(j) : json_pack("[O]", j);
 		if (!items)
 			abort();
-		for (size_t i = 0; i < houqin_routes.n; i++)
-			if (houqin_routes.routes[i].cols)
-				cells(items, houqin_routes.routes[i].cols);
+		for (size_t i = 0; i < modules_routes()->n; i++)
+			if (modules_routes()->routes[i].cols)
+				cells(items, modules_routes()->routes[i].cols);
 		cells(items, kinds);
 		if (s[0] == ' ') {
 			struct buf x = BUF_INIT(8 << 20);

@@ -2,7 +2,7 @@
 ** tests/fuzz/fuzz_json.c: every JSON input spec. The input is a request body:
 ** req_json_fields (jansson parse with duplicate keys rejected, then
 ** val_object with the request arena) runs against the `body` spec of every
-** route in houqin_routes, as the handlers do. On success the values written
+** route in modules_routes(), as the handlers do. On success the values written
 ** must satisfy the spec (strings valid UTF-8 within max characters, enums
 ** from their list, integers in range, ids positive).
 */
@@ -13,7 +13,10 @@
 #include "core/limits.h"
 #include "core/parse.h"
 #include "http/req.h"
-#include "routes.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
@@ -31,8 +34,8 @@ check_specs(void)
 
 	if (done)
 		return;
-	for (size_t i = 0; i < houqin_routes.n; i++) {
-		const struct field *f = houqin_routes.routes[i].body;
+	for (size_t i = 0; i < modules_routes()->n; i++) {
+		const struct field *f = modules_routes()->routes[i].body;
 		int n = 0;
 		for (; f && f->name; f++, n++)
 			if (f->off + sizeof(struct strlist) > OUT_SIZE || n >= 32)
@@ -97,8 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.arena = a;
 	rq.body = (const char *)data;
 	rq.body_len = size;
-	for (size_t i = 0; i < houqin_routes.n; i++) {
-		const struct field *spec = houqin_routes.routes[i].body;
+	for (size_t i = 0; i < modules_routes()->n; i++) {
+		const struct field *spec = modules_routes()->routes[i].body;
 		struct err e = { 0 };
 		uint32_t present = 0;
 		int r;

@@ -1,7 +1,7 @@
 /*
 ** tests/fuzz/fuzz_router.c: the request pieces that see raw client bytes.
 ** The input is used as a decoded path (up to its first NUL) for route_match
-** against every pattern of houqin_routes and for static_serve (a temporary web
+** against every pattern of modules_routes() and for static_serve (a temporary web
 ** root with a secret file beside it and a symlink to it: the secret must never
 ** be served); as a Cookie header for req_cookie; as a query string split on &
 ** and = and percent-decoded with url_decode for req_page/req_query_i64/
@@ -19,9 +19,14 @@
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 #include "http/session.h"
 #include "http/static.h"
-#include "routes.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,8 +101,8 @@ setup(void)
 static void
 check_routes(struct arena *a, const char *path)
 {
-	for (size_t i = 0; i < houqin_routes.n; i++) {
-		const char *pat = houqin_routes.routes[i].pattern;
+	for (size_t i = 0; i < modules_routes()->n; i++) {
+		const char *pat = modules_routes()->routes[i].pattern;
 		struct req rq = { .arena = a };
 		int m = route_match(pat, path, NULL);
 		int colons = 0;
@@ -119,7 +124,7 @@ check_routes(struct arena *a, const char *path)
 			(void)req_path_id(&rq, 0, &id, &e);
 		}
 	}
-	(void)router_body_max(&houqin_routes, "POST", path);
+	(void)router_body_max(modules_routes(), "POST", path);
 }
 
 static int

@@ -14,7 +14,12 @@
 #include "core/validate.h"
 #include "http/req.h"
 #include "http/router.h"
-#include "routes.h"
+#include "core/export.h"
+#include "core/validate.h"
+#include "modules.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/validate.h"
 
 /* ---- route_match ---- */
 
@@ -171,7 +176,7 @@ static void
 test_route_table_well_formed(void **state)
 {
 	static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
-	const struct route_table *t = &houqin_routes;
+	const struct route_table *t = modules_routes();
 
 	(void)state;
 	assert_true(t->n > 0);
@@ -217,7 +222,7 @@ test_route_table_well_formed(void **state)
 static void
 test_route_body_specs(void **state)
 {
-	const struct route_table *t = &houqin_routes;
+	const struct route_table *t = modules_routes();
 
 	(void)state;
 	for (size_t i = 0; i < t->n; i++) {
@@ -274,7 +279,54 @@ test_router_body_max(void **state)
 	assert_int_equal(router_body_max(&t, "GET", "/api/v1/files/3"), BODY_MAX);
 	assert_int_equal(router_body_max(&t, "POST", "/api/v1/files/"), BODY_MAX);
 	assert_int_equal(router_body_max(&t, "POST", "/api/v1/nothing"), BODY_MAX);
-	assert_int_equal(router_body_max(&houqin_routes, "POST", "/api/v1/nothing"), BODY_MAX);
+	assert_int_equal(router_body_max(modules_routes(), "POST", "/api/v1/nothing"), BODY_MAX);
+}
+
+/*
+** ?from=&to= (req_time_range) mean the same on every list: `to` is inclusive,
+** a date through the end of that Shanghai day, an instant through that ms.
+*/
+static void
+test_req_time_range(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		int rc;
+		int64_t want_from, want_to;
+		const char *bad_field;
+	} cases[] = {
+		{ NULL, NULL, 0, 0, 0, NULL },
+		/* 2026-11-23 Shanghai = 2026-11-22T16:00Z = 1795363200000 */
+		{ "2026-11-23", "2026-11-23", 0, 1795363200000LL, 1795363200000LL + 86400000LL, NULL },
+		{ "2026-11-23T08:00:00+08:00", "2026-11-23T09:00:00+08:00", 0, 1795392000000LL,
+		  1795392000000LL + 3600000LL + 1, NULL },
+		{ NULL, "2026-11-23T00:00:00Z", 0, 0, 1795392000000LL + 1, NULL },
+		{ "yesterday", NULL, ERR_INVALID, 0, 0, "from" },
+		{ NULL, "2026-13-01", ERR_INVALID, 0, 0, "to" },
+		{ "2026-11-24", "2026-11-23", ERR_INVALID, 0, 0, "to" },	/* to before from */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kv q[2];
+		struct req rq = { 0 };
+		struct err e = { 0 };
+		int64_t from = -1, to = -1;
+
+		if (cases[i].from)
+			q[rq.nquery++] = (struct kv){ "from", cases[i].from };
+		if (cases[i].to)
+			q[rq.nquery++] = (struct kv){ "to", cases[i].to };
+		rq.query = q;
+		assert_int_equal(req_time_range(&rq, &from, &to, &e), cases[i].rc);
+		if (cases[i].rc) {
+			assert_int_equal(e.code, ERR_INVALID);
+			assert_string_equal(e.fields[0].name, cases[i].bad_field);
+			continue;
+		}
+		assert_true(from == cases[i].want_from);
+		assert_true(to == cases[i].want_to);
+	}
 }
 
 int
@@ -284,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_route_match_table),
 		cmocka_unit_test(test_route_match_copies_params),
 		cmocka_unit_test(test_req_path_id),
+		cmocka_unit_test(test_req_time_range),
 		cmocka_unit_test(test_route_table_well_formed),
 		cmocka_unit_test(test_route_body_specs),
 		cmocka_unit_test(test_router_body_max),

@@ -5,14 +5,8 @@
 #include "modules/approvals/approvals.h"
 #include "core/approval.h"
 
-static const struct appr_kind general_kind = {
+const struct appr_kind appr_general_kind = {
 	.kind = "general",
 	.label = "通用事项申请",
 	.on_decided = NULL,	/* nothing to update: the approval is the record */
 };
-
-void
-approvals_register(void)
-{
-	appr_register_kind(&general_kind);
-}

@@ -6,7 +6,15 @@
 #ifndef HOUQIN_APPROVALS_H
 #define HOUQIN_APPROVALS_H
 
-/* Register the "general" kind with the engine (called from houqin_modules_init). */
-void approvals_register(void);
+struct appr_kind;
+struct arena;
+struct db;
+struct err;
+
+/* The "general" kind (通用事项申请); approvals_module registers it with the engine. */
+extern const struct appr_kind appr_general_kind;
+
+/* Demo approval rules and requests (init --demo), in the caller's write transaction. */
+int approvals_demo_seed(struct db *db, struct arena *a, struct err *e);
 
 #endif

@@ -2,7 +2,7 @@
 ** modules/approvals/approvals_api.c: HTTP handlers for approvals (待办/已办/
 ** 申请), decisions, withdrawal, rules (office) and deputies.
 */
-#include "routes.h"
+#include "http/router.h"
 #include "core/approval.h"
 #include "core/arena.h"
 #include "core/auth.h"
@@ -26,7 +26,7 @@ struct request_in {
 	const char *kind, *title, *reason;
 	int64_t amount_fen;
 };
-const struct field appr_request_fields[] = {
+static const struct field appr_request_fields[] = {
 	{ .name = "kind", .type = F_ENUM, .required = 1, .enums = request_kinds,
 	  .off = offsetof(struct request_in, kind) },
 	{ .name = "title", .type = F_STR, .required = 1, .max = 100,
@@ -40,7 +40,7 @@ const struct field appr_request_fields[] = {
 struct decision_in {
 	const char *decision, *comment, *minutes_ref;
 };
-const struct field appr_decision_fields[] = {
+static const struct field appr_decision_fields[] = {
 	{ .name = "decision", .type = F_ENUM, .required = 1, .enums = decisions,
 	  .off = offsetof(struct decision_in, decision) },
 	{ .name = "comment", .type = F_STR, .max = 500, .off = offsetof(struct decision_in, comment) },
@@ -56,7 +56,7 @@ struct rule_in {
 	const json_t *steps;
 	int64_t updated_at;
 };
-const struct field appr_rule_fields[] = {
+static const struct field appr_rule_fields[] = {
 	{ .name = "kind", .type = F_STR, .required = 1, .max = 32, .off = offsetof(struct rule_in, kind) },
 	{ .name = "name", .type = F_STR, .required = 1, .max = 64, .off = offsetof(struct rule_in, name) },
 	{ .name = "min_amount_fen", .type = F_INT, .min = 0, .max = AMOUNT_MAX,
@@ -74,7 +74,7 @@ const struct field appr_rule_fields[] = {
 struct step_in {
 	const char *name, *role, *scope;
 };
-const struct field appr_rule_step_fields[] = {
+static const struct field appr_rule_step_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = 64, .off = offsetof(struct step_in, name) },
 	{ .name = "role", .type = F_ENUM, .required = 1, .enums = role_codes,
 	  .off = offsetof(struct step_in, role) },
@@ -86,7 +86,7 @@ const struct field appr_rule_step_fields[] = {
 struct deputy_in {
 	int64_t deputy_id, from, to;
 };
-const struct field appr_deputy_fields[] = {
+static const struct field appr_deputy_fields[] = {
 	{ .name = "deputy_id", .type = F_ID, .required = 1, .off = offsetof(struct deputy_in, deputy_id) },
 	{ .name = "from", .type = F_TIME, .required = 1, .off = offsetof(struct deputy_in, from) },
 	{ .name = "to", .type = F_TIME, .required = 1, .off = offsetof(struct deputy_in, to) },
@@ -96,7 +96,7 @@ const struct field appr_deputy_fields[] = {
 static const char *const status_labels[] = { "审批中", "已通过", "已驳回", "已撤回", NULL };
 
 /* ?format=csv|xlsx on GET /approvals (same mine= filter as the list). */
-const struct export_col appr_cols[] = {
+static const struct export_col appr_cols[] = {
 	{ .key = "id", .header = "编号" },
 	{ .key = "kind_label", .header = "事项类型" },
 	{ .key = "title", .header = "事项" },
@@ -120,7 +120,7 @@ send_approval(struct req *rq, struct resp *rs, int status, int64_t id, struct er
 	return resp_json(rs, status, appr_json(&ap));
 }
 
-int
+static int
 appr_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	static const char *const mines[] = { "pending", "decided", "requested", NULL };
@@ -145,7 +145,7 @@ appr_api_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
-int
+static int
 appr_api_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t id;
@@ -155,7 +155,7 @@ appr_api_get(struct req *rq, struct resp *rs, struct err *e)
 	return send_approval(rq, rs, 200, id, e);
 }
 
-int
+static int
 appr_api_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct request_in in = { .amount_fen = -1 };
@@ -173,7 +173,7 @@ appr_api_create(struct req *rq, struct resp *rs, struct err *e)
 	return send_approval(rq, rs, 201, id, e);
 }
 
-int
+static int
 appr_api_decide(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct decision_in in = { 0 };
@@ -190,7 +190,7 @@ appr_api_decide(struct req *rq, struct resp *rs, struct err *e)
 	return send_approval(rq, rs, 200, id, e);
 }
 
-int
+static int
 appr_api_withdraw(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t id;
@@ -200,7 +200,7 @@ appr_api_withdraw(struct req *rq, struct resp *rs, struct err *e)
 	return send_approval(rq, rs, 200, id, e);
 }
 
-int
+static int
 appr_api_kinds(struct req *rq, struct resp *rs, struct err *e)
 {
 	const struct appr_kind *const *k = appr_kinds();
@@ -213,7 +213,7 @@ appr_api_kinds(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_pack("{so}", "items", arr));
 }
 
-int
+static int
 appr_api_approvers(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_filter f = { .q = req_query(rq, "q"), .active = 1, .limit = 20 };
@@ -272,7 +272,7 @@ parse_rule(struct req *rq, struct appr_rule *r, struct err *e)
 	return 0;
 }
 
-int
+static int
 appr_api_rule_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct appr_rule *items;
@@ -287,7 +287,7 @@ appr_api_rule_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
-int
+static int
 appr_api_rule_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct appr_rule in, out;
@@ -297,7 +297,7 @@ appr_api_rule_create(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 201, appr_rule_json(&out));
 }
 
-int
+static int
 appr_api_rule_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct appr_rule in, out;
@@ -323,7 +323,7 @@ deputy_json(const struct appr_deputy *d)
 			 jtime(d->created_at));
 }
 
-int
+static int
 appr_api_deputy_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct appr_deputy *items;
@@ -338,7 +338,7 @@ appr_api_deputy_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_pack("{so}", "items", arr));
 }
 
-int
+static int
 appr_api_deputy_add(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct deputy_in in = { 0 };
@@ -355,7 +355,7 @@ appr_api_deputy_add(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 201, json_pack("{sI}", "id", (json_int_t)id));
 }
 
-int
+static int
 appr_api_deputy_revoke(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t id;
@@ -364,3 +364,21 @@ appr_api_deputy_revoke(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_json(rs, 200, json_object());
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route approvals_routes[] = {
+	{ "GET", "/api/v1/approvals", appr_api_list, ANY_USER, 0, "审批列表", NULL, appr_cols, 0 },
+	{ "POST", "/api/v1/approvals", appr_api_create, ANY_USER, R_WRITE, "提交通用事项申请", appr_request_fields, NULL, 0 },
+	{ "GET", "/api/v1/approvals/approvers", appr_api_approvers, ANY_USER, 0, "选择审批人/代理人", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approvals/:id", appr_api_get, ANY_USER, 0, "审批单详情与审批轨迹", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/decision", appr_api_decide, ANY_USER, R_WRITE, "审批（同意/驳回）", appr_decision_fields, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/withdraw", appr_api_withdraw, ANY_USER, R_WRITE, "撤回申请", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approval-kinds", appr_api_kinds, ANY_USER, 0, "审批事项类型", NULL, NULL, 0 },
+	{ "GET", "/api/v1/approval-rules", appr_api_rule_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "审批规则列表", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approval-rules", appr_api_rule_create, ROLE_OFFICE, R_WRITE, "新建审批规则", appr_rule_fields, NULL, 0 },
+	{ "PUT", "/api/v1/approval-rules/:id", appr_api_rule_update, ROLE_OFFICE, R_WRITE, "修改审批规则", appr_rule_fields, NULL, 0 },
+	{ "GET", "/api/v1/approval-deputies", appr_api_deputy_list, ANY_USER, 0, "我的代理设置", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approval-deputies", appr_api_deputy_add, ANY_USER, R_WRITE, "设置出差代理", appr_deputy_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/approval-deputies/:id", appr_api_deputy_revoke, ANY_USER, R_WRITE, "撤销代理", NULL, NULL, 0 },
+	{ 0 }
+};

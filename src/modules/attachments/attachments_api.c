@@ -9,7 +9,10 @@
 ** Downloads: metadata and content answer 404 to anyone who may not read the
 ** attachment (files_get), so ids do not reveal what exists.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/validate.h"
+#include "core/export.h"
+#include "core/auth.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/files.h"
@@ -83,7 +86,7 @@ read_raw(struct req *rq, struct upload *up, struct err *e)
 ** 400 field kind / file / filename, 413 too_large, 415 unsupported_media_type
 ** (files_store). Runs in the router's write transaction.
 */
-int
+static int
 att_api_upload(struct req *rq, struct resp *rs, struct err *e)
 {
 	const char *kind = req_query(rq, "kind");
@@ -107,7 +110,7 @@ att_api_upload(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* GET /api/v1/attachments/:id: the metadata, or 404 when not visible. */
-int
+static int
 att_api_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct files_meta m;
@@ -161,7 +164,7 @@ disposition(struct arena *a, const char *type, const char *name)
 ** inline for images, attachment otherwise; ETag is the content hash (304 on
 ** If-None-Match). 404 when not visible.
 */
-int
+static int
 att_api_content(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct files_meta m;
@@ -184,3 +187,11 @@ att_api_content(struct req *rq, struct resp *rs, struct err *e)
 	resp_header(rs, "Content-Disposition", cd);
 	return resp_body(rs, 200, m.mime, data, (size_t)m.size);
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route attachments_routes[] = {
+	{ "POST", "/api/v1/attachments", att_api_upload, ROLE_BUSINESS, R_WRITE, "上传附件（?kind=photo|document）", NULL, NULL, FILES_BODY_MAX },
+	{ "GET", "/api/v1/attachments/:id", att_api_get, ROLE_BUSINESS_READERS, 0, "附件信息", NULL, NULL, 0 },
+	{ "GET", "/api/v1/attachments/:id/content", att_api_content, ROLE_BUSINESS_READERS, 0, "下载附件", NULL, NULL, 0 },
+	{ 0 }
+};

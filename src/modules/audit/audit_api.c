@@ -3,7 +3,9 @@
 ** verification and entity history. Thin: parse the query -> call auditlog.c
 ** (or core/audit.c's aud_verify) -> encode.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/validate.h"
+#include "core/auth.h"
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -16,24 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DAY_MS (24 * 3600 * 1000LL)
 #define ACTOR_Q_MAX 64	/* characters of the actor search text */
-
-/*
-** ?from= / ?to=: a date (YYYY-MM-DD, a Shanghai day) or an ISO-8601 instant.
-** `to` is inclusive: a date means up to the end of that day, an instant up
-** to and including that millisecond. *out is the bound for at >= from /
-** at < to. 0 or ERR_INVALID.
-*/
-static int
-parse_when(const char *s, int is_to, int64_t *out)
-{
-	if (iso_to_ms(s, out))
-		return ERR_INVALID;
-	if (is_to)
-		*out += strlen(s) == 10 ? DAY_MS : 1;
-	return 0;
-}
 
 static void
 bad_code(const char *v, const char *name, int *bad, struct err *e)
@@ -50,7 +35,6 @@ audit_filter(struct req *rq, struct aud_filter *f, struct page *pg, struct err *
 {
 	const char *entity = req_query(rq, "entity"), *action = req_query(rq, "action");
 	const char *actor = req_query(rq, "actor");
-	const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
 	struct err one = { 0 };
 	int bad = 0;
 
@@ -78,18 +62,8 @@ audit_filter(struct req *rq, struct aud_filter *f, struct page *pg, struct err *
 		}
 		f->actor = actor;
 	}
-	if (from && *from && parse_when(from, 0, &f->from_ms)) {
-		err_field(e, "from", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
+	if (req_time_range(rq, &f->from_ms, &f->to_ms, e))
 		bad = 1;
-	}
-	if (to && *to && parse_when(to, 1, &f->to_ms)) {
-		err_field(e, "to", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
-		bad = 1;
-	}
-	if (!bad && from && *from && to && *to && f->from_ms >= f->to_ms) {
-		err_field(e, "to", "结束时间不能早于开始时间");
-		bad = 1;
-	}
 	if (f->entity_id && !(entity && *entity)) {
 		err_field(e, "entity_id", "按记录编号查询时须同时指定对象类型");
 		bad = 1;
@@ -120,7 +94,7 @@ page_json(const struct aud_item *items, size_t n, int full, int64_t total,
 }
 
 /* ?format=csv|xlsx on GET /audit (same filters): the record without its hashes. */
-const struct export_col aud_cols[] = {
+static const struct export_col aud_cols[] = {
 	{ .key = "id", .header = "序号" },
 	{ .key = "at", .header = "时间", .kind = EXP_TIME },
 	{ .key = "actor.display_name", .header = "操作人" },
@@ -132,7 +106,7 @@ const struct export_col aud_cols[] = {
 	{ 0 }
 };
 
-int
+static int
 aud_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct aud_filter f;
@@ -147,7 +121,7 @@ aud_api_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, page_json(items, n, 1, total, &pg));
 }
 
-int
+static int
 aud_api_verify(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t bad = 0, count = 0;
@@ -160,7 +134,7 @@ aud_api_verify(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_pack("{sb sI}", "ok", 1, "count", (json_int_t)count));
 }
 
-int
+static int
 aud_api_history(struct req *rq, struct resp *rs, struct err *e)
 {
 	const char *entity = rq->nparams > 0 ? rq->params[0] : NULL;
@@ -177,3 +151,11 @@ aud_api_history(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_json(rs, 200, page_json(items, n, 0, total, &pg));
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route audit_routes[] = {
+	{ "GET", "/api/v1/audit", aud_api_list, ROLE_SUPERVISOR | ROLE_AUDITOR, R_RANGE, "审计日志", NULL, aud_cols, 0 },
+	{ "GET", "/api/v1/audit/verify", aud_api_verify, ROLE_SUPERVISOR | ROLE_AUDITOR, 0, "校验审计链", NULL, NULL, 0 },
+	{ "GET", "/api/v1/history/:entity/:id", aud_api_history, ANY_USER, 0, "记录的变更历史", NULL, NULL, 0 },
+	{ 0 }
+};

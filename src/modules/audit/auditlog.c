@@ -1,95 +1,17 @@
 /*
 ** modules/audit/auditlog.c: the audit log browser (filters, scope rules) and
-** entity history with its table of entity -> who may see it. Reads audit_log
-** (written only by core/audit.c); owns no table.
+** entity history (who may see which entity, the modules' descriptors say).
+** Reads audit_log (written only by core/audit.c); owns no table.
 */
 #include "modules/audit/auditlog.h"
-#include "core/approval.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
-#include "modules/locations/locations.h"
-#include "modules/org/org.h"
-#include "modules/workorders/workorders.h"
+#include "modules.h"
 
 #include <string.h>
-
-/* ---------- THE history table ---------- */
-
-/* Departments and users: whoever may read the user list (routes.c ADMIN_READERS). */
-#define ORG_READERS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR | ROLE_SUPERVISOR)
-
-/* org_user_get applies the agency scope and hides deleted users. */
-static int
-user_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-	     struct err *e)
-{
-	struct user u;
-
-	return org_user_get(db, a, who, id, &u, e);
-}
-
-static int
-dept_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-	     struct err *e)
-{
-	struct dept d;
-
-	return org_dept_get(db, a, who, id, &d, e);
-}
-
-/* An approval's history is open to whoever may see the approval (appr_get's scope). */
-static int
-approval_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		 struct err *e)
-{
-	struct approval ap;
-
-	return appr_get(db, a, who, id, &ap, e);
-}
-
-/* Rules are the office's: the office and the supervisor read their history. */
-static int
-rule_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-	     struct err *e)
-{
-	struct appr_rule *rules;
-	size_t n;
-
-	if (appr_rule_list(db, a, who, &rules, &n, e))
-		return e->code;
-	for (size_t i = 0; i < n; i++)
-		if (rules[i].id == id)
-			return 0;
-	return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "审批规则不存在");
-}
-
-/*
-** One row per entity with a history view (GET /api/v1/history/:entity/:id).
-** To add yours: write `int xx_visible(db, a, who, id, e)` in your module
-** (0 = may see, ERR_NOT_FOUND = missing or out of scope), declare it in your
-** <domain>.h, include that header above and add { "entity", roles, fn } here.
-** The entity string is the one your module passes to aud_record().
-*/
-static const struct aud_entity aud_entities[] = {
-	{ "user", ORG_READERS, user_visible },
-	{ "department", ORG_READERS, dept_visible },
-	{ "approval", 0, approval_visible },
-	{ "approval_rule", ROLE_OFFICE | ROLE_SUPERVISOR, rule_visible },
-	{ "location", 0, loc_visible },
-	{ "workorder", 0, wo_visible },
-};
-
-const struct aud_entity *
-aud_entity_find(const char *entity)
-{
-	for (size_t i = 0; entity && i < sizeof(aud_entities) / sizeof(aud_entities[0]); i++)
-		if (strcmp(aud_entities[i].entity, entity) == 0)
-			return &aud_entities[i];
-	return NULL;
-}
 
 int
 aud_code_ok(const char *s)
@@ -258,7 +180,7 @@ aud_history(struct db *db, struct arena *a, const struct actor *who, const char 
 	    int64_t id, int64_t limit, int64_t offset, struct aud_item **items, size_t *n,
 	    int64_t *total, struct err *e)
 {
-	const struct aud_entity *ent = aud_entity_find(entity);
+	const struct module_history *ent = modules_history_find(entity);
 	struct stmt st = { 0 };
 	int rc;
 

@@ -62,30 +62,10 @@ int aud_list(struct db *db, struct arena *a, const struct actor *who,
 	     struct err *e);
 
 /*
-** The history table: which entities have a history view, who may open it.
-** A row says: a caller holding any of `roles` may read the history of
-** `entity` id N if visible(db, a, who, N, e) returns 0. visible returns
-** ERR_NOT_FOUND when the record does not exist or is outside the caller's
-** scope (404 either way: existence does not leak), and may be NULL when the
-** role check is enough. Module authors add one row to aud_entities[] in
-** auditlog.c and write `visible` in their own module (usually their _get
-** function, which already applies the scope rules).
-*/
-typedef int (*aud_visible_fn)(struct db *db, struct arena *a, const struct actor *who,
-			      int64_t id, struct err *e);
-
-struct aud_entity {
-	const char *entity;	/* audit_log.entity code, e.g. "user" */
-	unsigned roles;		/* role bits allowed; 0 = every signed-in user */
-	aud_visible_fn visible;
-};
-
-/* The table row for entity, or NULL. */
-const struct aud_entity *aud_entity_find(const char *entity);
-
-/*
-** History of one record, newest first, one page. ERR_NOT_FOUND "unknown_entity"
-** when entity has no table row, ERR_FORBIDDEN when who holds none of its
+** History of one record, newest first, one page. Which entities have a history
+** view, and who may open it, each module declares (struct module_history in
+** its descriptor, module.h). ERR_NOT_FOUND "unknown_entity" when no module
+** declares entity, ERR_FORBIDDEN when who holds none of its
 ** roles, ERR_NOT_FOUND when visible() refuses.
 */
 int aud_history(struct db *db, struct arena *a, const struct actor *who, const char *entity,

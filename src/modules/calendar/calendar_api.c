@@ -4,7 +4,9 @@
 ** core/calendar.c -> encode. Everyone signed in reads; the route table lets
 ** only role office write, and each write is audited by the engine.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -18,7 +20,7 @@
 struct day_in {
 	const char *kind, *name;
 };
-const struct field cal_day_fields[] = {
+static const struct field cal_day_fields[] = {
 	{ .name = "kind", .type = F_ENUM, .required = 1, .enums = cal_kind_codes,
 	  .off = offsetof(struct day_in, kind) },
 	{ .name = "name", .type = F_STR, .required = 1, .max = CAL_NAME_MAX,
@@ -30,7 +32,7 @@ const struct field cal_day_fields[] = {
 struct hours_in {
 	const json_t *periods;
 };
-const struct field cal_hours_fields[] = {
+static const struct field cal_hours_fields[] = {
 	{ .name = "periods", .type = F_JSON, .required = 1,
 	  .off = offsetof(struct hours_in, periods) },
 	{ 0 }
@@ -68,7 +70,7 @@ periods_in(const json_t *arr, struct cal_period *p, int *n, struct err *e)
 }
 
 /* GET /api/v1/calendar?year=2026 (default: this year in Shanghai) */
-int
+static int
 cal_api_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t year = cal_local_date(now_ms()) / 10000;
@@ -81,7 +83,7 @@ cal_api_get(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* PUT /api/v1/calendar/days/:date {"kind":"holiday"|"workday","name"} */
-int
+static int
 cal_api_day_put(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct day_in in = { 0 };
@@ -99,7 +101,7 @@ cal_api_day_put(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* DELETE /api/v1/calendar/days/:date */
-int
+static int
 cal_api_day_delete(struct req *rq, struct resp *rs, struct err *e)
 {
 	int date = 0;
@@ -110,7 +112,7 @@ cal_api_day_delete(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* PUT /api/v1/calendar/hours {"periods":[{"start":"08:30","end":"12:00"}, ...]} */
-int
+static int
 cal_api_hours_put(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct hours_in in = { 0 };
@@ -124,7 +126,7 @@ cal_api_hours_put(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* POST /api/v1/calendar/years/:year/confirm */
-int
+static int
 cal_api_year_confirm(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct cal_year y;
@@ -137,3 +139,13 @@ cal_api_year_confirm(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_json(rs, 200, cal_year_json(&y));
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route calendar_routes[] = {
+	{ "GET", "/api/v1/calendar", cal_api_get, ANY_USER, 0, "工作日历：工作时段、节假日与调休（?year=）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/calendar/days/:date", cal_api_day_put, ROLE_OFFICE, R_WRITE, "设置节假日或调休上班日", cal_day_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/calendar/days/:date", cal_api_day_delete, ROLE_OFFICE, R_WRITE, "删除节假日或调休设置", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/calendar/hours", cal_api_hours_put, ROLE_OFFICE, R_WRITE, "设置每日工作时段", cal_hours_fields, NULL, 0 },
+	{ "POST", "/api/v1/calendar/years/:year/confirm", cal_api_year_confirm, ROLE_OFFICE, R_WRITE, "确认本年度节假日安排", NULL, NULL, 0 },
+	{ 0 }
+};

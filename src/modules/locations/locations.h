@@ -79,4 +79,7 @@ json_t *loc_json(const struct location *l);
 int loc_qr_svg(struct arena *a, const char *url, const char **svg, size_t *len,
 	       struct err *e);
 
+/* Demo buildings A, B and C with floors and rooms (init --demo), in the caller's transaction. */
+int loc_demo_seed(struct db *db, struct arena *a, struct err *e);
+
 #endif

@@ -2,7 +2,9 @@
 ** modules/locations/locations_api.c: HTTP handlers for the location tree and
 ** its QR labels. Thin: parse and validate -> call locations.c -> encode.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/export.h"
+#include "core/auth.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -17,7 +19,7 @@
 #define QR_HOST_DEFAULT "127.0.0.1:8080"
 #define QR_HOST_MAX 261		/* a DNS name (253) + ":65535", or a bracketed IPv6 */
 
-const struct field loc_create_fields[] = {
+static const struct field loc_create_fields[] = {
 	{ .name = "kind", .type = F_ENUM, .required = 1, .enums = loc_kind_codes,
 	  .off = offsetof(struct location_in, kind) },
 	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct location_in, parent_id) },
@@ -31,7 +33,7 @@ const struct field loc_create_fields[] = {
 };
 
 /* Absent fields keep their current value; "code": "" clears the code. */
-const struct field loc_update_fields[] = {
+static const struct field loc_update_fields[] = {
 	{ .name = "kind", .type = F_ENUM, .enums = loc_kind_codes,
 	  .off = offsetof(struct location_in, kind) },
 	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct location_in, parent_id) },
@@ -51,7 +53,7 @@ const struct field loc_update_fields[] = {
 static const char *const kind_labels[] = { "楼栋", "楼层", "房间", NULL };
 static const char *const active_codes[] = { "true", "false", NULL };
 static const char *const active_labels[] = { "启用", "停用", NULL };
-const struct export_col loc_cols[] = {
+static const struct export_col loc_cols[] = {
 	{ .key = "id", .header = "编号" },
 	{ .key = "path", .header = "位置" },
 	{ .key = "kind", .header = "类型", .codes = loc_kind_codes, .labels = kind_labels },
@@ -74,7 +76,7 @@ flat_json(const struct location *items, size_t n)
 }
 
 /* GET /locations: {"items":[tree]}; an export gets the flat list with paths. */
-int
+static int
 loc_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct location *items;
@@ -89,7 +91,7 @@ loc_api_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_pack("{so}", "items", loc_tree_json(items, n)));
 }
 
-int
+static int
 loc_api_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct location l;
@@ -100,7 +102,7 @@ loc_api_get(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, loc_json(&l));
 }
 
-int
+static int
 loc_api_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct location_in in = { .active = 1 };
@@ -113,7 +115,7 @@ loc_api_create(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* The current node is the default of every field the body leaves out. */
-int
+static int
 loc_api_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct location cur, l;
@@ -148,7 +150,7 @@ qr_host(const struct req *rq)
 }
 
 /* GET /locations/:id/qr.svg: the label's QR code, opening the phone report form. */
-int
+static int
 loc_api_qr(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct location l;
@@ -166,3 +168,13 @@ loc_api_qr(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_body(rs, 200, "image/svg+xml", svg, len);
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route locations_routes[] = {
+	{ "GET", "/api/v1/locations", loc_api_list, ANY_USER, 0, "位置树（楼栋、楼层、房间）", NULL, loc_cols, 0 },
+	{ "POST", "/api/v1/locations", loc_api_create, ROLE_OFFICE | ROLE_SYSADMIN, R_WRITE, "新建位置", loc_create_fields, NULL, 0 },
+	{ "GET", "/api/v1/locations/:id", loc_api_get, ANY_USER, 0, "位置详情", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/locations/:id", loc_api_update, ROLE_OFFICE | ROLE_SYSADMIN, R_WRITE, "修改位置", loc_update_fields, NULL, 0 },
+	{ "GET", "/api/v1/locations/:id/qr.svg", loc_api_qr, ANY_USER, 0, "位置二维码（SVG，扫码报修）", NULL, NULL, 0 },
+	{ 0 }
+};

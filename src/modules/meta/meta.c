@@ -174,6 +174,25 @@ static const struct {
 	{ "503", "Unavailable", "存储暂不可用，请稍后重试（Retry-After）" },
 };
 
+/* ?from=&to= as req_time_range reads them on every list (R_RANGE routes). */
+static void
+add_range_params(json_t *parameters)
+{
+	static const char range_doc[] =
+		"日期 YYYY-MM-DD（上海时间的一天）或 ISO-8601 时刻。to 含当天/当时刻："
+		"日期表示到该日结束，时刻表示到该毫秒为止；即查询 from ≤ 时间 < to 的次日零点"
+		"（或 to + 1 毫秒）。";
+
+	json_object_set_new(parameters, "from",
+			    json_pack("{ss ss sb ss s{ss}}", "name", "from", "in", "query",
+				      "required", 0, "description", range_doc, "schema", "type",
+				      "string"));
+	json_object_set_new(parameters, "to",
+			    json_pack("{ss ss sb ss s{ss}}", "name", "to", "in", "query",
+				      "required", 0, "description", range_doc, "schema", "type",
+				      "string"));
+}
+
 static json_t *
 components(void)
 {
@@ -194,7 +213,7 @@ components(void)
 				    json_pack("{ss s{s{so}}}", "description", errors[i].description,
 					      "content", "application/json", "schema",
 					      ref("schemas", "Error")));
-	return json_pack(
+	json_t *c = json_pack(
 		"{s{s{ss ss ss ss} s{ss ss ss}} s{so} so s{"
 		"s{ss ss sb ss s{ss si si}} s{ss ss sb ss s{ss si si si}}"
 		" s{ss ss sb ss s{ss s[ss]}} s{ss ss sb ss s{ss}}}}",
@@ -212,7 +231,12 @@ components(void)
 		"header", "required", 0, "description",
 		"以会话 Cookie 认证时的写请求必填（登录或 GET /api/v1/me 返回的 csrf_token）",
 		"schema", "type", "string");
+
+	if (c)
+		add_range_params(json_object_get(c, "parameters"));
+	return c;
 }
+
 
 static int
 has_params(const char *pattern)
@@ -276,6 +300,10 @@ operation(const struct route *r)
 	if (write && !public)
 		json_array_append_new(params, ref("parameters", "csrf"));
 	ok_content = json_pack("{s{s{}}}", "application/json", "schema");
+	if (r->flags & R_RANGE) {
+		json_array_append_new(params, ref("parameters", "from"));
+		json_array_append_new(params, ref("parameters", "to"));
+	}
 	if (r->cols) {
 		json_array_append_new(params, ref("parameters", "page"));
 		json_array_append_new(params, ref("parameters", "per_page"));

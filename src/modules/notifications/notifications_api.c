@@ -5,7 +5,10 @@
 ** own notifications (the domain functions scope by rq->user->id), so another
 ** user's id is a 404, never a 403.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/validate.h"
+#include "core/export.h"
+#include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -20,7 +23,7 @@
 /* 我的通知 export (GET /api/v1/notifications?format=csv|xlsx). */
 static const char *const read_codes[] = { "true", "false", NULL };
 static const char *const read_labels[] = { "已读", "未读", NULL };
-const struct export_col notif_cols[] = {
+static const struct export_col notif_cols[] = {
 	{ .key = "title", .header = "标题" },
 	{ .key = "body", .header = "内容", .width = 60 },
 	{ .key = "read", .header = "状态", .kind = EXP_BOOL, .codes = read_codes,
@@ -30,7 +33,7 @@ const struct export_col notif_cols[] = {
 };
 
 /* ROUTE: GET /api/v1/notifications?unread=true|false&page=&per_page= */
-int
+static int
 notif_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct notify_filter f = { 0 };
@@ -59,7 +62,7 @@ notif_api_list(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* ROUTE: GET /api/v1/notifications/unread-count   (the header bell) */
-int
+static int
 notif_api_unread_count(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t count;
@@ -70,7 +73,7 @@ notif_api_unread_count(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* ROUTE: POST /api/v1/notifications/:id/read   tx: write (audited) */
-int
+static int
 notif_api_read(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct notification n;
@@ -82,7 +85,7 @@ notif_api_read(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* ROUTE: POST /api/v1/notifications/read-all   tx: write (audited when any changed) */
-int
+static int
 notif_api_read_all(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t changed;
@@ -117,7 +120,7 @@ last_event_id(const struct req *rq, int64_t *out, struct err *e)
 ** not replayed. A resume point past the newest event (a restored database)
 ** also starts there.
 */
-int
+static int
 notif_api_events(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t last, head;
@@ -126,3 +129,13 @@ notif_api_events(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return sse_open(rq, rs, last >= 0 && last < head ? last : head, e);
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route notifications_routes[] = {
+	{ "GET", "/api/v1/notifications", notif_api_list, ANY_USER, 0, "我的通知", NULL, notif_cols, 0 },
+	{ "GET", "/api/v1/notifications/unread-count", notif_api_unread_count, ANY_USER, 0, "未读通知数", NULL, NULL, 0 },
+	{ "POST", "/api/v1/notifications/:id/read", notif_api_read, ANY_USER, R_WRITE, "标记通知已读", NULL, NULL, 0 },
+	{ "POST", "/api/v1/notifications/read-all", notif_api_read_all, ANY_USER, R_WRITE, "全部标记已读", NULL, NULL, 0 },
+	{ "GET", "/api/v1/events", notif_api_events, ANY_USER, 0, "实时事件流（SSE：通知与数据变更）", NULL, NULL, 0 },
+	{ 0 }
+};

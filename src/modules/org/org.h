@@ -11,11 +11,15 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct db;
 struct arena;
 struct err;
 struct actor;
+
+/* Who reads the user and department lists and their history: the admins and 纪检. */
+#define ORG_READERS (ROLE_SYSADMIN | ROLE_SECADMIN | ROLE_AUDITOR | ROLE_SUPERVISOR)
 
 struct dept {
 	int64_t id, agency_id, parent_id;	/* parent_id 0 for the agency root */
@@ -156,5 +160,19 @@ json_t *org_dept_json(const struct dept *d);
 json_t *org_user_json(const struct user *u);
 json_t *org_actor_json(const struct actor *a);
 json_t *org_roles_json(unsigned roles);
+
+/* The password of every demo account (init --demo) and, by default, of generated ones. */
+#define DEMO_PASSWORD "Demo@2026"
+
+/*
+** org_demo.c (`init --demo`, in the caller's write transaction): the demo
+** agency, its departments and users. org_demo_actor loads a demo login as the
+** CLI acts (ip "cli") for the other modules' demo seeds.
+*/
+int org_demo_seed(struct db *db, struct arena *a, struct err *e);
+int org_demo_actor(struct db *db, struct arena *a, const char *username, struct actor *out,
+		   struct err *e);
+/* The demo logins table `make run` prints. */
+void org_demo_print_logins(FILE *out);
 
 #endif

@@ -2,7 +2,8 @@
 ** modules/org/org_api.c: HTTP handlers for sessions, departments and users.
 ** Thin: parse and validate -> call org.c -> encode.
 */
-#include "routes.h"
+#include "http/router.h"
+#include "core/export.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
@@ -24,7 +25,7 @@
 struct login_in {
 	const char *username, *password;
 };
-const struct field org_login_fields[] = {
+static const struct field org_login_fields[] = {
 	{ .name = "username", .type = F_STR, .required = 1, .max = 64,
 	  .off = offsetof(struct login_in, username) },
 	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
@@ -35,7 +36,7 @@ const struct field org_login_fields[] = {
 struct password_in {
 	const char *old_password, *new_password;
 };
-const struct field org_password_fields[] = {
+static const struct field org_password_fields[] = {
 	{ .name = "old_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
 	  .off = offsetof(struct password_in, old_password) },
 	{ .name = "new_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
@@ -46,14 +47,14 @@ const struct field org_password_fields[] = {
 struct token_in {
 	const char *name;
 };
-const struct field org_token_fields[] = {
+static const struct field org_token_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct token_in, name) },
 	{ 0 }
 };
 
 /* Order matches DEPT_F_* bits. */
-const struct field org_dept_fields[] = {
+static const struct field org_dept_fields[] = {
 	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct dept_in, parent_id) },
 	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct dept_in, name) },
@@ -66,7 +67,7 @@ const struct field org_dept_fields[] = {
 };
 
 /* Order matches USER_F_* bits; username is create-only. */
-const struct field org_user_update_fields[] = {
+static const struct field org_user_update_fields[] = {
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
 	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
@@ -80,7 +81,7 @@ const struct field org_user_update_fields[] = {
 	{ 0 }
 };
 
-const struct field org_user_create_fields[] = {
+static const struct field org_user_create_fields[] = {
 	{ .name = "username", .type = F_STR, .required = 1, .max = 32,
 	  .off = offsetof(struct user_in, username) },
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
@@ -96,7 +97,7 @@ const struct field org_user_create_fields[] = {
 struct roles_in {
 	struct strlist roles;
 };
-const struct field org_roles_fields[] = {
+static const struct field org_roles_fields[] = {
 	{ .name = "roles", .type = F_STRLIST, .required = 1, .enums = role_codes,
 	  .off = offsetof(struct roles_in, roles) },
 	{ 0 }
@@ -105,7 +106,7 @@ const struct field org_roles_fields[] = {
 /* 用户列表 export (GET /api/v1/users?format=csv|xlsx). */
 static const char *const active_codes[] = { "true", "false", NULL };
 static const char *const active_labels[] = { "启用", "停用", NULL };
-const struct export_col org_user_cols[] = {
+static const struct export_col org_user_cols[] = {
 	{ .key = "username", .header = "登录名" },
 	{ .key = "display_name", .header = "姓名" },
 	{ .key = "phone", .header = "电话" },
@@ -117,7 +118,7 @@ const struct export_col org_user_cols[] = {
 	{ 0 }
 };
 
-const struct export_col org_dept_cols[] = {
+static const struct export_col org_dept_cols[] = {
 	{ .key = "id", .header = "编号" },
 	{ .key = "name", .header = "部门名称" },
 	{ .key = "code", .header = "部门编码" },
@@ -129,7 +130,7 @@ const struct export_col org_dept_cols[] = {
 	{ 0 }
 };
 
-int
+static int
 org_api_health(struct req *rq, struct resp *rs, struct err *e)
 {
 	(void)rq;
@@ -143,7 +144,7 @@ me_json(const struct actor *a, const char *csrf)
 	return json_pack("{so so}", "user", org_actor_json(a), "csrf_token", jstr_or_null(csrf));
 }
 
-int
+static int
 org_api_login(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct login_in in = { 0 };
@@ -167,7 +168,7 @@ org_api_login(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, me_json(&a, out.csrf));
 }
 
-int
+static int
 org_api_logout(struct req *rq, struct resp *rs, struct err *e)
 {
 	if (org_logout(rq->db, rq->user, e))
@@ -176,14 +177,14 @@ org_api_logout(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_object());
 }
 
-int
+static int
 org_api_me(struct req *rq, struct resp *rs, struct err *e)
 {
 	(void)e;
 	return resp_json(rs, 200, me_json(rq->user, rq->user->csrf_token));
 }
 
-int
+static int
 org_api_password(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct password_in in = { 0 };
@@ -195,7 +196,7 @@ org_api_password(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_object());
 }
 
-int
+static int
 org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct token_in in = { 0 };
@@ -209,7 +210,7 @@ org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
 					    "token", token));
 }
 
-int
+static int
 org_api_dept_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct dept *items;
@@ -224,7 +225,7 @@ org_api_dept_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
 }
 
-int
+static int
 org_api_dept_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct dept d;
@@ -235,7 +236,7 @@ org_api_dept_get(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_dept_json(&d));
 }
 
-int
+static int
 org_api_dept_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct dept_in in = { 0 };
@@ -251,7 +252,7 @@ org_api_dept_create(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 201, org_dept_json(&d));
 }
 
-int
+static int
 org_api_dept_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct dept_in in = { 0 };
@@ -295,7 +296,7 @@ user_filter(struct req *rq, struct user_filter *f, struct page *pg, struct err *
 	return 0;
 }
 
-int
+static int
 org_api_user_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_filter f;
@@ -314,7 +315,7 @@ org_api_user_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
-int
+static int
 org_api_user_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user u;
@@ -325,7 +326,7 @@ org_api_user_get(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_user_json(&u));
 }
 
-int
+static int
 org_api_user_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_in in = { 0 };
@@ -337,7 +338,7 @@ org_api_user_create(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 201, org_user_json(&u));
 }
 
-int
+static int
 org_api_user_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_in in = { 0 };
@@ -352,7 +353,7 @@ org_api_user_update(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_user_json(&u));
 }
 
-int
+static int
 org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct roles_in in = { 0 };
@@ -368,3 +369,23 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_json(rs, 200, org_user_json(&u));
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route org_routes[] = {
+	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
+	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
+	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0 },
+	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
+	{ "GET", "/api/v1/departments", org_api_dept_list, ANY_USER, 0, "部门列表（树）", NULL, org_dept_cols, 0 },
+	{ "GET", "/api/v1/departments/:id", org_api_dept_get, ANY_USER, 0, "部门详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/departments", org_api_dept_create, ROLE_SYSADMIN, R_WRITE, "新建部门", org_dept_fields, NULL, 0 },
+	{ "PUT", "/api/v1/departments/:id", org_api_dept_update, ROLE_SYSADMIN, R_WRITE, "修改部门", org_dept_fields, NULL, 0 },
+	{ "GET", "/api/v1/users", org_api_user_list, ORG_READERS, 0, "用户列表", NULL, org_user_cols, 0 },
+	{ "GET", "/api/v1/users/:id", org_api_user_get, ORG_READERS, 0, "用户详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0 },
+	{ "PUT", "/api/v1/users/:id", org_api_user_update, ROLE_SYSADMIN, R_WRITE, "修改用户", org_user_update_fields, NULL, 0 },
+	{ "PUT", "/api/v1/users/:id/roles", org_api_user_roles, ROLE_SECADMIN, R_WRITE, "设置角色", org_roles_fields, NULL, 0 },
+	{ 0 }
+};

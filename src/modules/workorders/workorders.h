@@ -406,4 +406,7 @@ int wo_gen_history(struct db *db, int64_t agency_id, int64_t n, int64_t from_ms,
 /* Registers the "workorder" attachment owner. Called by houqin_modules_init(). */
 void wo_register(void);
 
+/* Demo teams, categories, duty, history and plans (init --demo), in the caller's transaction. */
+int wo_demo_seed(struct db *db, struct arena *a, struct err *e);
+
 #endif

@@ -4,7 +4,7 @@
 ** validate -> call workorders.c -> encode. Every transition answers 200 with
 ** the order exactly as GET /api/v1/workorders/:id shows it.
 */
-#include "routes.h"
+#include "modules/workorders/workorders_api.h"
 #include "core/arena.h"
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -26,7 +26,7 @@ struct create_in {
 	struct wo_in o;
 	const json_t *photos;
 };
-const struct field wo_create_fields[] = {
+static const struct field wo_create_fields[] = {
 	{ .name = "category_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct create_in, o.category_id) },
 	{ .name = "location_id", .type = F_ID, .required = 1,
@@ -50,12 +50,12 @@ struct action_in {
 	const json_t *photos;
 };
 /* accept, start, resume: nothing but the optional concurrency token */
-const struct field wo_plain_fields[] = {
+static const struct field wo_plain_fields[] = {
 	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
 	{ 0 }
 };
 /* dispatch, transfer */
-const struct field wo_dispatch_fields[] = {
+static const struct field wo_dispatch_fields[] = {
 	{ .name = "worker_id", .type = F_ID, .off = offsetof(struct action_in, a.worker_id) },
 	{ .name = "team_id", .type = F_ID, .off = offsetof(struct action_in, a.team_id) },
 	{ .name = "reason", .type = F_STR, .max = WO_TEXT_MAX,
@@ -64,13 +64,13 @@ const struct field wo_dispatch_fields[] = {
 	{ 0 }
 };
 /* suspend, reopen, cancel (required by the rules, checked in workorders.c) */
-const struct field wo_reason_fields[] = {
+static const struct field wo_reason_fields[] = {
 	{ .name = "reason", .type = F_STR, .max = WO_TEXT_MAX,
 	  .off = offsetof(struct action_in, a.reason) },
 	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
 	{ 0 }
 };
-const struct field wo_resolve_fields[] = {
+static const struct field wo_resolve_fields[] = {
 	{ .name = "notes", .type = F_STR, .required = 1, .max = WO_TEXT_MAX,
 	  .off = offsetof(struct action_in, a.notes) },
 	{ .name = "parts", .type = F_STR, .max = WO_TEXT_MAX,
@@ -79,7 +79,7 @@ const struct field wo_resolve_fields[] = {
 	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct action_in, a.updated_at) },
 	{ 0 }
 };
-const struct field wo_confirm_fields[] = {
+static const struct field wo_confirm_fields[] = {
 	{ .name = "rating", .type = F_INT, .required = 1, .min = 1, .max = 5,
 	  .off = offsetof(struct action_in, a.rating) },
 	{ .name = "comment", .type = F_STR, .max = WO_TEXT_MAX,
@@ -92,7 +92,7 @@ struct category_in {
 	struct wo_category_in c;
 	const json_t *targets;
 };
-const struct field wo_category_fields[] = {
+static const struct field wo_category_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
 	  .off = offsetof(struct category_in, c.name) },
 	{ .name = "default_team_id", .type = F_ID,
@@ -111,7 +111,7 @@ struct team_in {
 	int active;
 	const json_t *members;
 };
-const struct field wo_team_fields[] = {
+static const struct field wo_team_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
 	  .off = offsetof(struct team_in, name) },
 	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, active) },
@@ -123,7 +123,7 @@ struct duty_in {
 	int64_t team_id, user_id;
 	const char *day;
 };
-const struct field wo_duty_fields[] = {
+static const struct field wo_duty_fields[] = {
 	{ .name = "team_id", .type = F_ID, .required = 1, .off = offsetof(struct duty_in, team_id) },
 	{ .name = "day", .type = F_STR, .required = 1, .max = 10, .off = offsetof(struct duty_in, day) },
 	{ .name = "user_id", .type = F_ID, .off = offsetof(struct duty_in, user_id) },
@@ -131,7 +131,7 @@ const struct field wo_duty_fields[] = {
 };
 
 /* 工单列表 export (GET /api/v1/workorders?format=csv|xlsx). */
-const struct export_col wo_cols[] = {
+static const struct export_col wo_cols[] = {
 	{ .key = "code", .header = "工单号" },
 	{ .key = "title", .header = "标题", .width = 30 },
 	{ .key = "category.name", .header = "类别" },
@@ -192,7 +192,7 @@ ids_in(struct arena *a, const json_t *arr, size_t max, const char *field, int64_
 
 /* ---------- orders ---------- */
 
-int
+static int
 wo_api_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct create_in in = { 0 };
@@ -209,7 +209,7 @@ wo_api_create(struct req *rq, struct resp *rs, struct err *e)
 	return resp_write(rs, 201, wo_write_json, &o);
 }
 
-int
+static int
 wo_api_get(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct workorder o;
@@ -220,25 +220,9 @@ wo_api_get(struct req *rq, struct resp *rs, struct err *e)
 	return resp_write(rs, 200, wo_write_json, &o);
 }
 
-/* ?from= / ?to= as a date (to: the whole day) or an ISO-8601 instant. */
-static int
-time_param(const struct req *rq, const char *name, int end, int64_t *out, struct err *e)
-{
-	const char *s = req_query(rq, name);
-
-	*out = 0;
-	if (!s || !*s)
-		return 0;
-	if (iso_to_ms(s, out))
-		return err_set(e, ERR_INVALID, name, "日期应为 YYYY-MM-DD 或 ISO-8601 时间");
-	if (end && strlen(s) == 10)
-		*out += DAY_MS;
-	return 0;
-}
-
 static const char *const scope_codes[] = { "mine", "dept", "tasks", "all", NULL };
 
-int
+static int
 wo_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct wo_filter f = { 0 };
@@ -267,7 +251,7 @@ wo_api_list(struct req *rq, struct resp *rs, struct err *e)
 	    req_query_i64(rq, "team_id", 1, INT64_MAX, &f.team_id, e) ||
 	    req_query_i64(rq, "worker_id", 1, INT64_MAX, &f.worker_id, e) ||
 	    req_query_i64(rq, "overdue", 0, 1, &overdue, e) ||
-	    time_param(rq, "from", 0, &f.from, e) || time_param(rq, "to", 1, &f.to, e))
+	    req_time_range(rq, &f.from, &f.to, e))
 		return e->code;
 	f.overdue = (int)overdue;
 	f.limit = pg.per_page;
@@ -301,61 +285,61 @@ act(struct req *rq, struct resp *rs, struct err *e, enum wo_action action,
 	return resp_write(rs, 200, wo_write_json, &o);
 }
 
-int
+static int
 wo_api_accept(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_ACCEPT, wo_plain_fields);
 }
 
-int
+static int
 wo_api_dispatch(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_DISPATCH, wo_dispatch_fields);
 }
 
-int
+static int
 wo_api_start(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_START, wo_plain_fields);
 }
 
-int
+static int
 wo_api_suspend(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_SUSPEND, wo_reason_fields);
 }
 
-int
+static int
 wo_api_resume(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_RESUME, wo_plain_fields);
 }
 
-int
+static int
 wo_api_transfer(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_TRANSFER, wo_dispatch_fields);
 }
 
-int
+static int
 wo_api_resolve(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_RESOLVE, wo_resolve_fields);
 }
 
-int
+static int
 wo_api_confirm(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_CONFIRM, wo_confirm_fields);
 }
 
-int
+static int
 wo_api_reopen(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_REOPEN, wo_reason_fields);
 }
 
-int
+static int
 wo_api_cancel(struct req *rq, struct resp *rs, struct err *e)
 {
 	return act(rq, rs, e, WO_A_CANCEL, wo_reason_fields);
@@ -363,7 +347,7 @@ wo_api_cancel(struct req *rq, struct resp *rs, struct err *e)
 
 /* ---------- categories ---------- */
 
-int
+static int
 wo_api_category_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct wo_category *items;
@@ -403,7 +387,7 @@ targets_in(const json_t *j, struct wo_category_in *c, struct err *e)
 	return 0;
 }
 
-int
+static int
 wo_api_category_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct category_in in = { .c = { .active = 1 } };
@@ -416,7 +400,7 @@ wo_api_category_create(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 201, wo_category_json(&c));
 }
 
-int
+static int
 wo_api_category_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct category_in in = { 0 };
@@ -439,7 +423,7 @@ wo_api_category_update(struct req *rq, struct resp *rs, struct err *e)
 
 /* ---------- teams ---------- */
 
-int
+static int
 wo_api_team_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct wo_team *items;
@@ -469,13 +453,13 @@ team_save(struct req *rq, struct resp *rs, struct err *e, int64_t id)
 	return resp_json(rs, id ? 200 : 201, wo_team_json(&t));
 }
 
-int
+static int
 wo_api_team_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	return team_save(rq, rs, e, 0);
 }
 
-int
+static int
 wo_api_team_update(struct req *rq, struct resp *rs, struct err *e)
 {
 	int64_t id;
@@ -511,7 +495,7 @@ duty_json(const struct wo_duty *d)
 }
 
 /* GET /api/v1/workorder-duty?from=YYYY-MM-DD&to=YYYY-MM-DD (default: today and 30 days on) */
-int
+static int
 wo_api_duty_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	int from = cal_local_date(now_ms()), to = 0;
@@ -534,7 +518,7 @@ wo_api_duty_list(struct req *rq, struct resp *rs, struct err *e)
 }
 
 /* PUT /api/v1/workorder-duty {team_id, day, user_id|null} */
-int
+static int
 wo_api_duty_put(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct duty_in in = { 0 };
@@ -550,3 +534,33 @@ wo_api_duty_put(struct req *rq, struct resp *rs, struct err *e)
 			 json_pack("{sI ss so}", "team_id", (json_int_t)in.team_id, "day", in.day,
 				   "user_id", jid_or_null(in.user_id)));
 }
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+const struct route workorders_routes[] = {
+	{ "GET", "/api/v1/workorders/stats", wo_api_stats, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_DEPT_HEAD, R_RANGE, "报修统计", NULL, wo_stats_cols, 0 },
+	{ "GET", "/api/v1/workorder-plans", wo_api_plan_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "预防性维护计划列表", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-plans", wo_api_plan_create, ROLE_OFFICE, R_WRITE, "新建预防性维护计划", wo_pm_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-plans/:id", wo_api_plan_update, ROLE_OFFICE, R_WRITE, "修改预防性维护计划", wo_pm_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorders", wo_api_list, ROLE_BUSINESS_READERS, R_RANGE, "报修工单列表（?scope=mine|dept|tasks|all）", NULL, wo_cols, 0 },
+	{ "POST", "/api/v1/workorders", wo_api_create, ROLE_BUSINESS, R_WRITE, "提交报修", wo_create_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorders/:id", wo_api_get, ROLE_BUSINESS_READERS, 0, "报修工单详情（含处理进度）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/accept", wo_api_accept, ROLE_BUSINESS, R_WRITE, "受理报修（成为首问负责人）", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/dispatch", wo_api_dispatch, ROLE_BUSINESS, R_WRITE, "派单给维修人员或班组", wo_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/start", wo_api_start, ROLE_BUSINESS, R_WRITE, "开始处理（到达现场）", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/suspend", wo_api_suspend, ROLE_BUSINESS, R_WRITE, "挂起（如等待配件）", wo_reason_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/resume", wo_api_resume, ROLE_BUSINESS, R_WRITE, "恢复处理", wo_plain_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/transfer", wo_api_transfer, ROLE_BUSINESS, R_WRITE, "转派", wo_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/resolve", wo_api_resolve, ROLE_BUSINESS, R_WRITE, "完成维修", wo_resolve_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/confirm", wo_api_confirm, ROLE_BUSINESS, R_WRITE, "确认并评价", wo_confirm_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/reopen", wo_api_reopen, ROLE_BUSINESS, R_WRITE, "退回返修", wo_reason_fields, NULL, 0 },
+	{ "POST", "/api/v1/workorders/:id/cancel", wo_api_cancel, ROLE_BUSINESS, R_WRITE, "取消报修", wo_reason_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-categories", wo_api_category_list, ROLE_BUSINESS_READERS, 0, "报修类别与时限（?active=1）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-categories", wo_api_category_create, ROLE_OFFICE, R_WRITE, "新建报修类别", wo_category_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-categories/:id", wo_api_category_update, ROLE_OFFICE, R_WRITE, "修改报修类别", wo_category_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-teams", wo_api_team_list, ROLE_BUSINESS_READERS, 0, "维修班组", NULL, NULL, 0 },
+	{ "POST", "/api/v1/workorder-teams", wo_api_team_create, ROLE_OFFICE, R_WRITE, "新建维修班组", wo_team_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-teams/:id", wo_api_team_update, ROLE_OFFICE, R_WRITE, "修改维修班组", wo_team_fields, NULL, 0 },
+	{ "GET", "/api/v1/workorder-duty", wo_api_duty_list, ROLE_BUSINESS_READERS, 0, "值班表（?from=&to=）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-duty", wo_api_duty_put, ROLE_OFFICE, R_WRITE, "设置值班人员", wo_duty_fields, NULL, 0 },
+	{ 0 }
+};

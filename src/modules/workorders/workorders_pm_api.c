@@ -4,7 +4,7 @@
 ** domain -> encode. The route table admits the office to write and the
 ** office, leaders and supervisors to read.
 */
-#include "routes.h"
+#include "modules/workorders/workorders_api.h"
 #include "core/arena.h"
 #include "core/calendar.h"
 #include "core/err.h"

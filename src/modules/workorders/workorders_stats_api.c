@@ -9,7 +9,7 @@
 ** ?format=csv|xlsx exports one row per group plus a 合计 row (only 合计 when
 ** no group is asked for), rates in percent, under the columns wo_stats_cols.
 */
-#include "routes.h"
+#include "modules/workorders/workorders_api.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -21,8 +21,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-#define DAY_MS (24 * 3600 * 1000LL)
 
 const struct export_col wo_stats_cols[] = {
 	{ .key = "name", .header = "分组" },
@@ -53,17 +51,6 @@ const struct export_col wo_stats_cols[] = {
 	{ 0 }
 };
 
-/* `to` is inclusive: a date means through the end of that day, an instant through that ms. */
-static int
-parse_when(const char *s, int is_to, int64_t *out)
-{
-	if (iso_to_ms(s, out))
-		return ERR_INVALID;
-	if (is_to)
-		*out += strlen(s) == 10 ? DAY_MS : 1;
-	return 0;
-}
-
 static int
 query_filter(struct req *rq, struct wo_stats_filter *f, struct err *e)
 {
@@ -71,7 +58,6 @@ query_filter(struct req *rq, struct wo_stats_filter *f, struct err *e)
 	int64_t *dst[] = { &f->category_id, &f->team_id, &f->worker_id, &f->location_id };
 	static const char *const groups[] = { "category", "team", "worker", "location", "month",
 					      NULL };
-	const char *from = req_query(rq, "from"), *to = req_query(rq, "to");
 	const char *group = req_query(rq, "group");
 	struct err one = { 0 };
 	int bad = 0;
@@ -82,18 +68,8 @@ query_filter(struct req *rq, struct wo_stats_filter *f, struct err *e)
 			err_field(e, ids[i], "应为正整数");
 			bad = 1;
 		}
-	if (from && *from && parse_when(from, 0, &f->from)) {
-		err_field(e, "from", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
+	if (req_time_range(rq, &f->from, &f->to, e))
 		bad = 1;
-	}
-	if (to && *to && parse_when(to, 1, &f->to)) {
-		err_field(e, "to", "应为日期（YYYY-MM-DD）或 ISO-8601 时间");
-		bad = 1;
-	}
-	if (!bad && f->from && f->to && f->from >= f->to) {
-		err_field(e, "to", "结束时间不能早于开始时间");
-		bad = 1;
-	}
 	if (group && *group) {
 		int ok = 0;
 		for (int i = 0; groups[i]; i++)

@@ -1,0 +1,115 @@
+/*
+** modules.c: THE list of modules. Adding a business domain adds one line to
+** HOUQIN_MODULES (its folder defines `<name>_module`); everything that used to
+** name each module (route table, history entities, jobs, demo, gen, approval
+** kinds, attachment owners) walks the list instead.
+*/
+#include "modules.h"
+#include "core/approval.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/files.h"
+#include "db/db.h"
+#include "http/router.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <string.h>
+
+/* The order matters where modules build on one another: demo and gen run in it. */
+#define HOUQIN_MODULES(M) \
+	M(org)            \
+	M(meta)           \
+	M(audit)          \
+	M(approvals)      \
+	M(attachments)    \
+	M(notifications)  \
+	M(calendar)       \
+	M(locations)      \
+	M(workorders)
+
+#define DECLARE_MODULE(d) extern const struct module d##_module;
+HOUQIN_MODULES(DECLARE_MODULE)
+#define LIST_MODULE(d) &d##_module,
+const struct module *const houqin_modules[] = { HOUQIN_MODULES(LIST_MODULE) NULL };
+
+#define ROUTES_MAX 512
+
+static struct route all_routes[ROUTES_MAX];
+static struct route_table table = { all_routes, 0 };
+static pthread_once_t routes_once = PTHREAD_ONCE_INIT;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void
+build_routes(void)
+{
+	for (size_t m = 0; houqin_modules[m]; m++) {
+		const struct route *r = houqin_modules[m]->routes;
+		for (; r && r->method; r++) {
+			assert(table.n < ROUTES_MAX);	/* raise ROUTES_MAX, never drop a route */
+			all_routes[table.n++] = *r;
+		}
+	}
+}
+
+const struct route_table *
+modules_routes(void)
+{
+	pthread_once(&routes_once, build_routes);
+	return &table;
+}
+
+static void
+register_all(void)
+{
+	for (size_t m = 0; houqin_modules[m]; m++) {
+		const struct module *mod = houqin_modules[m];
+		for (size_t k = 0; mod->approval_kinds && mod->approval_kinds[k]; k++)
+			appr_register_kind(mod->approval_kinds[k]);
+		for (const struct module_owner *o = mod->attachment_owners; o && o->entity; o++)
+			files_register_owner(o->entity, o->can_read);
+	}
+}
+
+void
+modules_init(void)
+{
+	pthread_once(&init_once, register_all);
+	(void)modules_routes();
+}
+
+const struct module_history *
+modules_history_find(const char *entity)
+{
+	for (size_t m = 0; entity && houqin_modules[m]; m++)
+		for (const struct module_history *h = houqin_modules[m]->history; h && h->entity;
+		     h++)
+			if (strcmp(h->entity, entity) == 0)
+				return h;
+	return NULL;
+}
+
+static int
+demo_all(struct db *db, void *arg, struct err *e)
+{
+	struct arena *a = arg;
+
+	for (size_t m = 0; houqin_modules[m]; m++)
+		if (houqin_modules[m]->demo && houqin_modules[m]->demo(db, a, e))
+			return e->code;
+	return 0;
+}
+
+int
+modules_demo_seed(struct db *db, struct err *e)
+{
+	struct arena *a = arena_new(64 * 1024);
+	int rc;
+
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_write_tx(db, demo_all, a, e);
+	arena_free(a);
+	return rc;
+}

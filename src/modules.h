@@ -1,0 +1,35 @@
+/*
+** modules.h: THE list of modules (modules.c) and the walks over it that the
+** server, the CLI and the tests share: one route table, the history entities,
+** start-up registration with the core engines, the demo seed.
+*/
+#ifndef HOUQIN_MODULES_H
+#define HOUQIN_MODULES_H
+
+#include "module.h"
+
+struct route_table;
+
+/* Every module, in list order (the order demo and gen run in); NULL ends it. */
+extern const struct module *const houqin_modules[];
+
+/*
+** Register every module's approval kinds and attachment owners with the core
+** engines. Called once at start-up by `houqin serve`, the CLI and the tests,
+** before any request. Idempotent and thread-safe.
+*/
+void modules_init(void);
+
+/* Every module's routes, concatenated in list order (built once; static). */
+const struct route_table *modules_routes(void);
+
+/* The history entity row for entity (audit_log.entity), or NULL. */
+const struct module_history *modules_history_find(const char *entity);
+
+/*
+** `init --demo`: run every module's demo hook, in list order, in one write
+** transaction of its own.
+*/
+int modules_demo_seed(struct db *db, struct err *e);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+** modules/attachments/attachments_module.c: the HTTP face of attachments (core/files.h): upload, metadata and download.
+*/
+#include "http/router.h"
+#include "module.h"
+
+extern const struct route attachments_routes[];	/* attachments_api.c */
+
+const struct module attachments_module = {
+	.name = "attachments",
+	.routes = attachments_routes,
+};

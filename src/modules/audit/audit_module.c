@@ -1,0 +1,13 @@
+/*
+** modules/audit/audit_module.c: the audit log browser's descriptor. The
+** history views it serves are declared by each module (struct module_history).
+*/
+#include "http/router.h"
+#include "module.h"
+
+extern const struct route audit_routes[];	/* audit_api.c */
+
+const struct module audit_module = {
+	.name = "audit",
+	.routes = audit_routes,
+};
