@@ -132,26 +132,22 @@ appr_current_approvers(struct db *db, struct arena *a, int64_t approval_id, int6
 		       size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 16;
+	size_t cap = 0;
 	int rc;
 
 	*n = 0;
-	*user_ids = arena_array(a, cap, sizeof(**user_ids));
+	*user_ids = arena_grow(a, NULL, 0, &cap, sizeof(**user_ids));
 	if (!*user_ids)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, sql_approvers, e) || db_bind_i64(&st, ":id", approval_id, e) ||
 	     db_bind_i64(&st, ":now", now_ms(), e) ? e->code : 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (*n == cap) {
-			int64_t *more = arena_array(a, cap * 2, sizeof(*more));
-			if (!more) {
-				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-				break;
-			}
-			memcpy(more, *user_ids, cap * sizeof(*more));
-			*user_ids = more;
-			cap *= 2;
+		int64_t *more = arena_grow(a, *user_ids, *n, &cap, sizeof(*more));
+		if (!more) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
 		}
+		*user_ids = more;
 		(*user_ids)[(*n)++] = db_col_i64(&st, 0);
 		rc = 0;
 	}

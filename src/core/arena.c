@@ -98,6 +98,26 @@ arena_array(struct arena *a, size_t n, size_t size)
 	return arena_alloc(a, n * size);
 }
 
+void *
+arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	size_t want;
+	void *bigger;
+
+	if (items && n < *cap)
+		return items;
+	if (*cap > SIZE_MAX / 2)
+		return NULL;
+	want = *cap ? *cap * 2 : 16;
+	bigger = arena_array(a, want, size);
+	if (!bigger)
+		return NULL;
+	if (items && n)
+		memcpy(bigger, items, n * size);
+	*cap = want;
+	return bigger;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {

@@ -777,16 +777,12 @@ files_list_owner(struct db *db, struct arena *a, const struct actor *who, const 
 		     db_bind_i64(&st, ":owner", owner_id, e) ||
 		     db_bind_i64(&st, ":agency", who ? who->agency_id : 0, e) ? e->code : 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (*n == cap) {
-			struct files_meta *bigger = arena_array(a, cap * 2, sizeof(*bigger));
-			if (!bigger) {
-				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-				break;
-			}
-			memcpy(bigger, *items, cap * sizeof(*bigger));
-			*items = bigger;
-			cap *= 2;
+		struct files_meta *v = arena_grow(a, *items, *n, &cap, sizeof(*v));
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
 		}
+		*items = v;
 		meta_row(&st, a, &(*items)[(*n)++]);
 		rc = 0;
 	}

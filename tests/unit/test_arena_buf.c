@@ -339,6 +339,33 @@ test_buf_take(void **state)
 	buf_free(&b);
 }
 
+/* arena_grow: element by element, contents kept, capacity doubling, overflow refused. */
+static void
+test_arena_grow(void **state)
+{
+	struct arena *a = arena_new(256);
+	int64_t *v = NULL;
+	size_t cap = 0, n;
+
+	(void)state;
+	for (n = 0; n < 1000; n++) {
+		v = arena_grow(a, v, n, &cap, sizeof(*v));
+		assert_non_null(v);
+		assert_true(cap > n);
+		v[n] = (int64_t)n * 7;
+	}
+	for (n = 0; n < 1000; n++)
+		assert_int_equal(v[n], (int64_t)n * 7);
+	assert_int_equal(cap, 1024);
+	cap = SIZE_MAX / 2 + 1;	/* a capacity that cannot double */
+	assert_null(arena_grow(a, v, cap, &cap, sizeof(*v)));
+	assert_true(cap == SIZE_MAX / 2 + 1);
+	cap = SIZE_MAX / 16;	/* doubles, but the bytes overflow */
+	assert_null(arena_grow(a, v, cap, &cap, sizeof(*v)));
+	assert_true(cap == SIZE_MAX / 16);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -351,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_buf_bounded),
 		cmocka_unit_test(test_buf_grow_and_printf),
 		cmocka_unit_test(test_buf_take),
+		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_arena_strndup_overflow),	/* last: aborts under ASan until fixed */
 	};
 

@@ -161,21 +161,15 @@ loc_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 static int
 read_rows(struct stmt *st, struct arena *a, struct location **out, size_t *n, struct err *e)
 {
-	size_t cap = 64;
-	struct location *v = arena_array(a, cap, sizeof(*v));
+	size_t cap = 0;
+	struct location *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
 	int rc;
 
 	*n = 0;
 	while (v && (rc = db_step(st, e)) == 1) {
-		if (*n == cap) {
-			struct location *bigger = arena_array(a, cap * 2, sizeof(*bigger));
-			if (bigger)
-				memcpy(bigger, v, cap * sizeof(*v));
-			v = bigger;
-			cap *= 2;
-			if (!v)
-				break;
-		}
+		v = arena_grow(a, v, *n, &cap, sizeof(*v));
+		if (!v)
+			break;
 		loc_row(st, a, &v[(*n)++]);
 	}
 	if (!v)

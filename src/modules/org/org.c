@@ -107,27 +107,23 @@ org_dept_list(struct db *db, struct arena *a, const struct actor *who, struct de
 	      size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 64;
+	size_t cap = 0;
 	int rc;
 
 	*n = 0;
-	*items = arena_array(a, cap, sizeof(**items));
+	*items = arena_grow(a, NULL, 0, &cap, sizeof(**items));
 	if (!*items)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, sql_dept_list, e);
 	if (!rc)
 		rc = db_bind_i64(&st, ":agency", who->agency_id, e);
 	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (*n == cap) {
-			struct dept *bigger = arena_array(a, cap * 2, sizeof(*bigger));
-			if (!bigger) {
-				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-				break;
-			}
-			memcpy(bigger, *items, cap * sizeof(*bigger));
-			*items = bigger;
-			cap *= 2;
+		struct dept *v = arena_grow(a, *items, *n, &cap, sizeof(*v));
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
 		}
+		*items = v;
 		dept_row(&st, a, &(*items)[(*n)++]);
 		rc = 0;
 	}
