@@ -326,7 +326,7 @@ export default {
     entities: { user: 'User', department: 'Department', session: 'Session', api_token: 'API token' },
   },
   history: { title: 'Change history', empty: 'No changes recorded', more: 'Load more' },
-  // Locations (web/src/pages/locations)
+  // Locations (web/src/modules/locations)
   loc: {
     title: 'Locations',
     kind: 'Type',
@@ -374,7 +374,7 @@ export default {
     usersTitle: 'User list',
     truncated: 'Only the first {n} rows are listed; narrow the filters to print the rest',
   },
-  // 报修 pages (web/src/pages/workorders)
+  // 报修 pages (web/src/modules/workorders)
   wo: {
     status: {
       submitted: 'Submitted',
@@ -524,7 +524,7 @@ export default {
     empty: 'No notifications',
     new: 'New notification',
   },
-  // 报修统计 (pages/workorders/StatsPage.vue)
+  // 报修统计 (modules/workorders/StatsPage.vue)
   wo_stats: {
     title: 'Repair statistics',
     from: 'From',
@@ -570,7 +570,7 @@ export default {
       cancelled: 'Cancelled',
     },
   },
-  // 报修设置 (pages/workorders/{Categories,Teams,Duty,Plans}Page.vue and their dialogs)
+  // 报修设置 (modules/workorders/{Categories,Teams,Duty,Plans}Page.vue and their dialogs)
   wo_admin: {
     minutes: '{n} min',
     hours: '{n} h',

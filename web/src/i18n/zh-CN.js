@@ -326,7 +326,7 @@ export default {
     entities: { user: '用户', department: '部门', session: '会话', api_token: 'API 令牌' },
   },
   history: { title: '变更记录', empty: '暂无变更记录', more: '加载更多' },
-  // 位置 (web/src/pages/locations)
+  // 位置 (web/src/modules/locations)
   loc: {
     title: '位置管理',
     kind: '类型',
@@ -374,7 +374,7 @@ export default {
     usersTitle: '用户名单',
     truncated: '仅列出前 {n} 行，请缩小筛选范围后打印',
   },
-  // 报修 pages (web/src/pages/workorders)
+  // 报修 pages (web/src/modules/workorders)
   wo: {
     status: {
       submitted: '已提交',
@@ -524,7 +524,7 @@ export default {
     empty: '暂无通知',
     new: '新通知',
   },
-  // 报修统计 (pages/workorders/StatsPage.vue)
+  // 报修统计 (modules/workorders/StatsPage.vue)
   wo_stats: {
     title: '报修统计',
     from: '开始日期',
@@ -570,7 +570,7 @@ export default {
       cancelled: '已取消',
     },
   },
-  // 报修设置 (pages/workorders/{Categories,Teams,Duty,Plans}Page.vue and their dialogs)
+  // 报修设置 (modules/workorders/{Categories,Teams,Duty,Plans}Page.vue and their dialogs)
   wo_admin: {
     minutes: '{n} 分钟',
     hours: '{n} 小时',
