@@ -7,8 +7,9 @@
 //    in module-list order: 系统管理 ('admin') is such a group, owned by the shell.
 //  - A slot with a placeholder ({ key, path, icon, roles }) that no module fills yet is a
 //    domain not built: it stays in the menu with ready:false, which hides it (its roles are
-//    already decided). When the module lands, its own entry replaces the placeholder, ready;
-//    the placeholder's fields may then be trimmed to { key }.
+//    already decided, and its label waits in src/i18n/ under menu.<key>). When the module
+//    lands, its own entry replaces the placeholder, ready, and its own menu.<key> label
+//    replaces the waiting one; the placeholder's fields may then be trimmed to { key }.
 // `roles` lists who sees an entry (empty: everyone signed in).
 import {
   Box,

@@ -4,10 +4,12 @@
 //     routes,     children of the signed-in layout (paths without the leading '/'); meta.roles
 //                 taken from the module's menu entries (menuRoles.js); an entity's page is
 //                 named <entity>Detail so live.js entityLocation() finds it
-//     menu }      sidebar entries { key, path, icon, roles } (roles [] = everyone signed in), or a
+//     menu,       sidebar entries { key, path, icon, roles } (roles [] = everyone signed in), or a
 //                 group { key, icon, children }; `group: 'admin'` puts an entry into the shell's
 //                 系统管理 group; where the rest go is up to src/menu.js (its SLOTS)
-// router.js and menu.js iterate this list. Its order is the order in which
+//     messages }  { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
+//                 is menu.<key>
+// router.js, menu.js and i18n/index.js iterate this list. Its order is the order in which
 // entries sharing a group (系统管理) appear, and the order of routes; it imports no page, so
 // tests/e2e/web_modules.test.mjs can load it under plain node.
 import approvals from './approvals/index.js'

@@ -2,6 +2,7 @@
 // Server side: src/modules/approvals/.
 import { Finished, List, Operation, Share, Stamp, Tickets } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const menu = [
   {
@@ -56,4 +57,4 @@ const routes = [
   },
 ]
 
-export default { name: 'approvals', routes, menu }
+export default { name: 'approvals', routes, menu, messages }

@@ -3,6 +3,7 @@
 // used by the shared src/audit.js, components/AuditDiff.vue and components/EntityHistory.vue.
 import { Notebook } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const menu = [{ key: 'audit', group: 'admin', path: '/admin/audit', icon: Notebook, roles: ['supervisor', 'auditor'] }]
 const rolesOf = rolesIn(menu)
@@ -16,4 +17,4 @@ const routes = [
   },
 ]
 
-export default { name: 'audit', routes, menu }
+export default { name: 'audit', routes, menu, messages }

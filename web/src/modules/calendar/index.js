@@ -1,6 +1,7 @@
 // 工作日历 (working hours, holidays and 调休), in 系统管理. Server side: src/modules/calendar/.
 import { Calendar } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const menu = [
   // The office edits the calendar; sysadmin may look (the API lets every signed-in user read).
@@ -17,4 +18,4 @@ const routes = [
   },
 ]
 
-export default { name: 'calendar', routes, menu }
+export default { name: 'calendar', routes, menu, messages }

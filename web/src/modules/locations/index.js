@@ -2,6 +2,7 @@
 // Server side: src/modules/locations/.
 import { MapLocation } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const menu = [
   // Everyone reads the tree through the API; the office and sysadmin manage it here.
@@ -24,4 +25,4 @@ const routes = [
   },
 ]
 
-export default { name: 'locations', routes, menu }
+export default { name: 'locations', routes, menu, messages }

@@ -1,5 +1,6 @@
 // 我的通知: the inbox page, opened from the header bell (layout/NotificationBell.vue, which
 // also uses notify.* messages); no sidebar entry. Server side: src/modules/notifications/.
+import messages from './messages.js'
 
 const routes = [
   {
@@ -9,4 +10,4 @@ const routes = [
   },
 ]
 
-export default { name: 'notifications', routes, menu: [] }
+export default { name: 'notifications', routes, menu: [], messages }

@@ -1,6 +1,7 @@
 // 部门管理 and 用户管理 (with the printable user list), in 系统管理. Server side: src/modules/org/.
 import { OfficeBuilding, User } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const menu = [
   { key: 'departments', group: 'admin', path: '/admin/departments', icon: OfficeBuilding, roles: ['sysadmin'] },
@@ -29,4 +30,4 @@ const routes = [
   },
 ]
 
-export default { name: 'org', routes, menu }
+export default { name: 'org', routes, menu, messages }

@@ -2,6 +2,7 @@
 // 报修设置 (categories, teams, duty roster, PM plans). Server side: src/modules/workorders/.
 import { Calendar, DataAnalysis, EditPen, Files, List, OfficeBuilding, Tickets, Timer, Tools, UserFilled } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
 
 const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 
@@ -105,4 +106,4 @@ const routes = [
   },
 ]
 
-export default { name: 'workorders', routes, menu }
+export default { name: 'workorders', routes, menu, messages }
