@@ -1,4 +1,4 @@
-// Shared by the audit log page (pages/audit/AuditPage.vue), the history timeline
+// Shared by the audit log page (modules/audit/AuditPage.vue), the history timeline
 // (components/EntityHistory.vue) and the before/after diff (components/AuditDiff.vue).
 import { t } from './i18n/index.js'
 

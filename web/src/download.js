@@ -3,7 +3,7 @@
 // an ApiError the page can show, and a success is handed to the browser as a download
 // named by the server (Content-Disposition, e.g. 用户列表.xlsx).
 import { ApiError } from './api.js'
-import { t } from './i18n/index.js'
+import { locale, t } from './i18n/index.js'
 
 const BASE = '/api/v1'
 
@@ -36,6 +36,7 @@ export async function downloadExport(path, query, format) {
   let res
   try {
     res = await fetch(`${BASE}${path}?${queryString({ ...query, format })}`, {
+      headers: { 'Accept-Language': locale.value }, // a refusal's message in the UI's language
       credentials: 'same-origin',
     })
   } catch {

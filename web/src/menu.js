@@ -1,6 +1,16 @@
-// The sidebar: one entry per business domain (DESIGN §1) plus 系统管理.
-// `roles` lists who sees an entry (empty: everyone signed in). An entry with
-// ready:false is hidden until its module lands and flips it.
+// The sidebar: one entry per business domain (DESIGN §1) plus 系统管理. The entries come from
+// the web modules (src/modules/index.js); this file only decides where they go:
+//  - SLOTS is the top level in sidebar order. A module's top-level entry (a link, or a group
+//    with children) takes the slot with its key; one whose key has no slot goes just before
+//    系统管理.
+//  - An entry with `group: '<key>'` joins instead the children of the group slot with that key,
+//    in module-list order: 系统管理 ('admin') is such a group, owned by the shell.
+//  - A slot with a placeholder ({ key, path, icon, roles }) that no module fills yet is a
+//    domain not built: it stays in the menu with ready:false, which hides it (its roles are
+//    already decided, and its label waits in src/i18n/ under menu.<key>). When the module
+//    lands, its own entry replaces the placeholder, ready, and its own menu.<key> label
+//    replaces the waiting one; the placeholder's fields may then be trimmed to { key }.
+// `roles` lists who sees an entry (empty: everyone signed in).
 import {
   Box,
   Calendar,
@@ -12,82 +22,83 @@ import {
   Lightning,
   Money,
   Monitor,
-  Notebook,
-  OfficeBuilding,
   Reading,
   Setting,
   Star,
-  Tools,
-  User,
   Van,
   View,
   WarningFilled,
 } from '@element-plus/icons-vue'
-import { Finished, List, Operation, Share, Stamp, Tickets } from '@element-plus/icons-vue'
-import { MapLocation } from '@element-plus/icons-vue'
-import { EditPen, Files, Timer, UserFilled } from '@element-plus/icons-vue'
+import { modules } from './modules/index.js'
 
 const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 const MANAGERS = ['office', 'leader', 'finance', 'supervisor']
 
-export const menu = [
-  { key: 'home', path: '/', icon: HomeFilled, roles: [], ready: true },
-  {
-    key: 'approvals',
-    icon: Stamp,
-    children: [
-      { key: 'approvalTodo', path: '/approvals/todo', icon: List, roles: [], ready: true },
-      { key: 'approvalDecided', path: '/approvals/decided', icon: Finished, roles: [], ready: true },
-      { key: 'approvalRequests', path: '/approvals/requests', icon: Tickets, roles: [], ready: true },
-      { key: 'approvalDeputies', path: '/approvals/deputies', icon: Share, roles: [], ready: true },
-      { key: 'approvalRules', path: '/approvals/rules', icon: Operation, roles: ['office'], ready: true },
-    ],
-  },
-  {
-    key: 'workorders',
-    icon: Tools,
-    children: [
-      { key: 'workorderNew', path: '/workorders/new', icon: EditPen, roles: EVERYONE, ready: true },
-      { key: 'workorderMine', path: '/workorders/mine', icon: Tickets, roles: EVERYONE, ready: true },
-      { key: 'workorderDept', path: '/workorders/dept', icon: OfficeBuilding, roles: ['dept_head'], ready: true },
-      { key: 'workorderQueue', path: '/workorders/queue', icon: List, roles: ['office'], ready: true },
-      { key: 'workorderTasks', path: '/workorders/tasks', icon: Tools, roles: ['worker'], ready: true },
-      { key: 'workorderStats', path: '/workorders/stats', icon: DataAnalysis, roles: ['office', 'leader', 'supervisor', 'dept_head'], ready: true },
-      // 报修设置 (office)
-      { key: 'workorderCategories', path: '/workorders/admin/categories', icon: Files, roles: ['office'], ready: true },
-      { key: 'workorderTeams', path: '/workorders/admin/teams', icon: UserFilled, roles: ['office'], ready: true },
-      { key: 'workorderDuty', path: '/workorders/admin/duty', icon: Calendar, roles: ['office'], ready: true },
-      { key: 'workorderPlans', path: '/workorders/admin/plans', icon: Timer, roles: ['office'], ready: true },
-    ],
-  },
-  { key: 'vehicles', path: '/vehicles', icon: Van, roles: EVERYONE, ready: false },
-  { key: 'supplies', path: '/supplies', icon: Box, roles: EVERYONE, ready: false },
-  { key: 'assets', path: '/assets', icon: Monitor, roles: EVERYONE, ready: false },
-  { key: 'meetings', path: '/meetings', icon: Calendar, roles: EVERYONE, ready: false },
-  { key: 'canteen', path: '/canteen', icon: Food, roles: EVERYONE, ready: false },
-  { key: 'reception', path: '/reception', icon: Coffee, roles: ['staff', 'dept_head', ...MANAGERS], ready: false },
-  { key: 'finance', path: '/finance', icon: Money, roles: ['dept_head', ...MANAGERS], ready: false },
-  { key: 'contracts', path: '/contracts', icon: Document, roles: MANAGERS, ready: false },
-  { key: 'inspections', path: '/inspections', icon: View, roles: ['worker', ...MANAGERS], ready: false },
-  { key: 'safety', path: '/safety', icon: WarningFilled, roles: ['worker', ...MANAGERS], ready: false },
-  { key: 'energy', path: '/energy', icon: Lightning, roles: MANAGERS, ready: false },
-  { key: 'surveys', path: '/surveys', icon: Star, roles: EVERYONE, ready: false },
-  { key: 'training', path: '/training', icon: Reading, roles: EVERYONE, ready: false },
-  { key: 'reports', path: '/reports', icon: DataAnalysis, roles: ['dept_head', ...MANAGERS], ready: false },
-  {
-    key: 'admin',
-    icon: Setting,
-    children: [
-      { key: 'departments', path: '/admin/departments', icon: OfficeBuilding, roles: ['sysadmin'], ready: true },
-      { key: 'users', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor', 'supervisor'], ready: true },
-      // The office edits the calendar; sysadmin may look (the API lets every signed-in user read).
-      { key: 'calendar', path: '/admin/calendar', icon: Calendar, roles: ['office', 'sysadmin'], ready: true },
-      // 位置 (building → floor → room) and their QR labels; everyone reads the tree through the API.
-      { key: 'locations', path: '/locations', icon: MapLocation, roles: ['office', 'sysadmin'], ready: true },
-      { key: 'audit', path: '/admin/audit', icon: Notebook, roles: ['supervisor', 'auditor'], ready: true },
-    ],
-  },
+const SLOTS = [
+  { key: 'home', path: '/', icon: HomeFilled, roles: [], ready: true }, // the shell's own page
+  { key: 'approvals' },
+  { key: 'workorders' },
+  { key: 'vehicles', path: '/vehicles', icon: Van, roles: EVERYONE },
+  { key: 'supplies', path: '/supplies', icon: Box, roles: EVERYONE },
+  { key: 'assets', path: '/assets', icon: Monitor, roles: EVERYONE },
+  { key: 'meetings', path: '/meetings', icon: Calendar, roles: EVERYONE },
+  { key: 'canteen', path: '/canteen', icon: Food, roles: EVERYONE },
+  { key: 'reception', path: '/reception', icon: Coffee, roles: ['staff', 'dept_head', ...MANAGERS] },
+  { key: 'finance', path: '/finance', icon: Money, roles: ['dept_head', ...MANAGERS] },
+  { key: 'contracts', path: '/contracts', icon: Document, roles: MANAGERS },
+  { key: 'inspections', path: '/inspections', icon: View, roles: ['worker', ...MANAGERS] },
+  { key: 'safety', path: '/safety', icon: WarningFilled, roles: ['worker', ...MANAGERS] },
+  { key: 'energy', path: '/energy', icon: Lightning, roles: MANAGERS },
+  { key: 'surveys', path: '/surveys', icon: Star, roles: EVERYONE },
+  { key: 'training', path: '/training', icon: Reading, roles: EVERYONE },
+  { key: 'reports', path: '/reports', icon: DataAnalysis, roles: ['dept_head', ...MANAGERS] },
+  { key: 'admin', icon: Setting, children: [] }, // 系统管理: modules join it with group: 'admin'
 ]
+
+function ready(entry) {
+  const out = { ...entry, ready: true }
+  delete out.group
+  if (entry.children) out.children = entry.children.map(ready)
+  return out
+}
+
+// SLOTS filled from the modules' menus; throws on a key used twice or an unknown group.
+export function buildMenu(list = modules) {
+  const slots = SLOTS.map((slot) => ({ slot, entry: null, children: slot.children ? [] : null }))
+  const byKey = new Map(slots.map((s) => [s.slot.key, s]))
+  const extra = []
+  const seen = new Set(SLOTS.filter((s) => s.children || s.ready).map((s) => s.key))
+  const claim = (key, where) => {
+    if (seen.has(key)) throw new Error(`menu: '${key}' (module ${where}) is used twice`)
+    seen.add(key)
+  }
+  for (const mod of list) {
+    for (const entry of mod.menu) {
+      claim(entry.key, mod.name)
+      for (const child of entry.children || []) claim(child.key, mod.name)
+      if (entry.group) {
+        const group = byKey.get(entry.group)
+        if (!group?.children) throw new Error(`menu: '${entry.key}' (module ${mod.name}) names unknown group '${entry.group}'`)
+        group.children.push(ready(entry))
+      } else if (byKey.has(entry.key)) {
+        byKey.get(entry.key).entry = ready(entry)
+      } else {
+        extra.push(ready(entry))
+      }
+    }
+  }
+  const out = []
+  for (const { slot, entry, children } of slots) {
+    if (slot.key === 'admin') out.push(...extra)
+    if (entry) out.push(entry)
+    else if (children) out.push({ ...slot, children })
+    else if (slot.ready) out.push(slot)
+    else if (slot.path) out.push({ ...slot, ready: false })
+  }
+  return out
+}
+
+export const menu = buildMenu()
 
 function find(key, entries = menu) {
   for (const entry of entries) {
@@ -98,7 +109,7 @@ function find(key, entries = menu) {
   return null
 }
 
-// Routes take their role lists from here, so menu and router cannot disagree.
+// The roles of any entry (a module's routes take theirs from its own menu: menuRoles.js).
 export function rolesOf(key) {
   return find(key).roles
 }

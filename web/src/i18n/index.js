@@ -1,14 +1,19 @@
 // One message catalogue per language and a tiny t() with a reactive current locale.
+// A catalogue is the shared messages here (zh-CN.js, en.js) plus every web module's own
+// (src/modules/<d>/messages.js), merged by merge.js.
 // The Element Plus locale follows it through <el-config-provider> in App.vue.
 import { computed, ref } from 'vue'
 import elZhCn from 'element-plus/es/locale/lang/zh-cn'
 import elEn from 'element-plus/es/locale/lang/en'
-import zhCN from './zh-CN.js'
-import en from './en.js'
+import { modules } from '../modules/index.js'
+import { mergeCatalogue } from './merge.js'
+import sharedZhCN from './zh-CN.js'
+import sharedEn from './en.js'
 
+const zhCN = mergeCatalogue('zh-CN', sharedZhCN, modules)
 const catalogues = {
   'zh-CN': { messages: zhCN, element: elZhCn },
-  en: { messages: en, element: elEn },
+  en: { messages: mergeCatalogue('en', sharedEn, modules), element: elEn },
 }
 export const LOCALES = [
   { code: 'zh-CN', label: '简体中文' },

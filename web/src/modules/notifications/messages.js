@@ -1,0 +1,28 @@
+// 我的通知 (notifications): the module's texts; both languages have the same keys
+// (tests/e2e/web_modules.test.mjs checks). src/i18n/index.js merges them into the catalogue.
+export default {
+  'zh-CN': {
+    notify: {
+      title: '我的通知',
+      all: '全部',
+      unread: '未读',
+      read: '已读',
+      markRead: '标为已读',
+      markAllRead: '全部标为已读',
+      empty: '暂无通知',
+      new: '新通知',
+    },
+  },
+  en: {
+    notify: {
+      title: 'My notifications',
+      all: 'All',
+      unread: 'Unread',
+      read: 'Read',
+      markRead: 'Mark as read',
+      markAllRead: 'Mark all as read',
+      empty: 'No notifications',
+      new: 'New notification',
+    },
+  },
+}

@@ -1,0 +1,33 @@
+// 部门管理 and 用户管理 (with the printable user list), in 系统管理. Server side: src/modules/org/.
+import { OfficeBuilding, User } from '@element-plus/icons-vue'
+import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
+
+const menu = [
+  { key: 'departments', group: 'admin', path: '/admin/departments', icon: OfficeBuilding, roles: ['sysadmin'] },
+  { key: 'users', group: 'admin', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor', 'supervisor'] },
+]
+const rolesOf = rolesIn(menu)
+
+const routes = [
+  {
+    path: 'admin/departments',
+    name: 'departments',
+    component: () => import('./DepartmentsPage.vue'),
+    meta: { roles: rolesOf('departments') },
+  },
+  {
+    path: 'admin/users',
+    name: 'users',
+    component: () => import('./UsersPage.vue'),
+    meta: { roles: rolesOf('users') },
+  },
+  {
+    path: 'print/users',
+    name: 'usersPrint',
+    component: () => import('./UsersPrintPage.vue'),
+    meta: { roles: rolesOf('users') },
+  },
+]
+
+export default { name: 'org', routes, menu, messages }
