@@ -107,12 +107,22 @@ export async function openPage(browser, viewport, { label, ...contextOptions } =
 export const shot = (page, name, options = {}) =>
   page.screenshot({ path: `${OUT}${name}.png`, fullPage: true, animations: 'disabled', ...options })
 
-// Signs in through the login form: / must redirect to /login; done when the home page shows.
+// Signs in through the login form: / must redirect to /login; done when the home page shows
+// and the server has answered the page's event stream (web/src/live.js), so from then on
+// live updates reach the page: a test may make changes and wait for them to show.
 export async function login(page, username, password = PASSWORD) {
+  const live = page
+    .waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/events' && r.status() === 200, { timeout: 2 * WAIT })
+    .then(
+      () => null,
+      (err) => err,
+    )
   await page.goto(`${BASE}/`)
   await page.waitForURL(/\/login/)
   await page.locator($('login-username')).fill(username)
   await page.locator($('login-password')).fill(password)
   await page.locator($('login-submit')).click()
   await page.locator($('home-welcome')).waitFor()
+  const err = await live
+  if (err) throw new Error(`${username}: the page's event stream did not open: ${err.message}`)
 }

@@ -47,17 +47,14 @@ async function badgeCount(page) {
 
 test('a notification reaches an open inbox and the bell without a reload', { timeout: 90000 }, async () => {
   const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
-  // the page's event stream (web/src/live.js) has answered: from then on events reach it
-  const streamOpen = page.waitForResponse((r) => r.url().includes('/api/v1/events') && r.status() === 200)
-  await login(page, who.depthead1.username)
+  await login(page, who.depthead1.username) // also waits for the page's event stream
 
   // the bell opens the inbox
   await page.locator($('notifications')).click()
   await page.waitForURL(/\/notifications$/)
   await page.locator($('notify-filter')).waitFor()
-  // the list has loaded and the stream is open; then remember the count
+  // the list has loaded; then remember the count
   await page.locator($('notify-item')).first().waitFor()
-  await streamOpen
   const loads = []
   page.on('framenavigated', (frame) => frame === page.mainFrame() && loads.push(frame.url()))
   const before = await badgeCount(page)
