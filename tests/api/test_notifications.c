@@ -155,10 +155,18 @@ static const char sql_audit_read[] =
 static const char sql_audit_read_all[] =
 	"SELECT COUNT(*) FROM audit_log WHERE entity = 'notification' AND action = 'read_all'";
 
+/* A harness client whose every request must be answered within WAIT_MS. */
+static void
+client_init(struct hq_client *c)
+{
+	hq_client_init(c);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long)WAIT_MS);
+}
+
 static void
 login(struct hq_client *c, const char *user)
 {
-	hq_client_init(c);
+	client_init(c);
 	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
 		fail_msg("login %s", user);
 }
@@ -548,7 +556,7 @@ inbox_rejects_bad_input_csrf_and_anonymous_callers(void **state)
 	hq_resp_free(&r);	/* no session: 401 comes first */
 
 	/* every route needs a session; the writes also need the CSRF header (403) */
-	hq_client_init(&anon);
+	client_init(&anon);
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		long st = hq_req(&srv, &anon, all[i].method, all[i].path, NULL, &r);
 		if (st != 401)
@@ -771,8 +779,7 @@ many_idle_streams_do_not_block_the_api(void **state)
 	for (int i = 0; i < N; i++)
 		stream_expect_ready(&s[i]);
 	/* with 2 worker threads, 20 parked streams leave the API free */
-	login(&probe, "auditor");
-	curl_easy_setopt(probe.curl, CURLOPT_TIMEOUT_MS, (long)WAIT_MS);
+	login(&probe, "auditor");	/* a request held up by the streams times out: WAIT_MS */
 	for (int i = 0; i < 20; i++) {
 		assert_int_equal(hq_req(&srv, &probe, "GET", "/api/v1/me", NULL, &r), 200);
 		hq_resp_free(&r);
