@@ -7,8 +7,13 @@
 ** API, and server_stop ends open streams at once.
 **
 ** Streams are read by libcurl in background threads (struct stream); every
-** wait is bounded (WAIT_MS) and asserts an outcome, not a speed.
+** wait is for a condition (text on the stream, the stream's end, its thread's
+** exit) with a deadline of WAIT_MS, fails with what it waited for, and asserts
+** an outcome, not a speed. Absence is proved with a marker: an event that is
+** sent after the one that must not arrive, so once the marker is on the stream
+** the earlier one would be too.
 */
+#define _GNU_SOURCE	/* pthread_timedjoin_np */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +29,7 @@
 #include "http/sse.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,12 +66,20 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-sleep_ms(int ms)
+/* now + ms on clock (CLOCK_MONOTONIC for the streams' condition variables). */
+static struct timespec
+deadline_in(clockid_t clock, int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts;
 
-	nanosleep(&ts, NULL);
+	clock_gettime(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
 }
 
 /* --- fixtures: notifications and events written the way a module does --- */
@@ -141,10 +155,18 @@ static const char sql_audit_read[] =
 static const char sql_audit_read_all[] =
 	"SELECT COUNT(*) FROM audit_log WHERE entity = 'notification' AND action = 'read_all'";
 
+/* A harness client whose every request must be answered within WAIT_MS. */
+static void
+client_init(struct hq_client *c)
+{
+	hq_client_init(c);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long)WAIT_MS);
+}
+
 static void
 login(struct hq_client *c, const char *user)
 {
-	hq_client_init(c);
+	client_init(c);
 	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
 		fail_msg("login %s", user);
 }
@@ -185,6 +207,7 @@ cookie_of(struct hq_client *c, char *out, size_t size)
 struct stream {
 	pthread_t th;
 	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* broadcast on every byte received and at the end */
 	char *data, *hdrs;
 	size_t len, hlen;
 	long status;
@@ -204,6 +227,7 @@ append(struct stream *s, char **p, size_t *len, const char *data, size_t n)
 		q[*len] = '\0';
 		*p = q;
 	}
+	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -269,6 +293,7 @@ stream_main(void *arg)
 	pthread_mutex_lock(&s->mu);
 	s->status = status;
 	s->done = 1;
+	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
@@ -277,8 +302,14 @@ stream_main(void *arg)
 static void
 stream_open(struct stream *s, const char *cookie, const char *path, const char *extra)
 {
+	pthread_condattr_t ca;
+
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	snprintf(s->url, sizeof(s->url), "%s%s", srv.base, path ? path : "/api/v1/events");
 	snprintf(s->cookie, sizeof(s->cookie), "%s", cookie ? cookie : "");
 	snprintf(s->extra, sizeof(s->extra), "%s", extra ? extra : "");
@@ -286,16 +317,25 @@ stream_open(struct stream *s, const char *cookie, const char *path, const char *
 		fail_msg("pthread_create");
 }
 
-/* Close n streams like tabs: all at once (curl notices within about a second). */
+/*
+** Close n streams like tabs: all at once. curl calls on_progress at least once
+** a second, so every reader thread must have ended within WAIT_MS.
+*/
 static void
 stream_close_all(struct stream *s, int n)
 {
+	struct timespec end = deadline_in(CLOCK_REALTIME, WAIT_MS);
+
 	for (int i = 0; i < n; i++)
 		atomic_store(&s[i].stop, 1);
 	for (int i = 0; i < n; i++) {
-		pthread_join(s[i].th, NULL);
+		int rc = pthread_timedjoin_np(s[i].th, NULL, &end);
+		if (rc)
+			fail_msg("stream %d (%s): reader thread still running %d ms after close (%s)",
+				 i, s[i].url, WAIT_MS, strerror(rc));
 		free(s[i].data);
 		free(s[i].hdrs);
+		pthread_cond_destroy(&s[i].cv);
 		pthread_mutex_destroy(&s[i].mu);
 	}
 }
@@ -317,16 +357,6 @@ stream_has(struct stream *s, const char *needle)
 	return found;
 }
 
-/* 1 once the stream's body holds needle, 0 after WAIT_MS. */
-static int
-stream_wait(struct stream *s, const char *needle)
-{
-	for (int64_t end = mono_ms() + WAIT_MS; mono_ms() < end; sleep_ms(10))
-		if (stream_has(s, needle))
-			return 1;
-	return stream_has(s, needle);
-}
-
 static int
 stream_done(struct stream *s)
 {
@@ -338,20 +368,55 @@ stream_done(struct stream *s)
 	return done;
 }
 
-/* 1 once the server ended the response, 0 after WAIT_MS. */
+/*
+** Waits until the stream's body holds needle (when not NULL) or, with or_done,
+** the response has ended; at most WAIT_MS. Returns 1 if needle arrived, 0 if
+** not (the response ended first, or the deadline passed).
+*/
 static int
-stream_wait_done(struct stream *s)
+stream_wait_for(struct stream *s, const char *needle, int or_done)
 {
-	for (int64_t end = mono_ms() + WAIT_MS; mono_ms() < end; sleep_ms(10))
-		if (stream_done(s))
-			return 1;
-	return stream_done(s);
+	struct timespec end = deadline_in(CLOCK_MONOTONIC, WAIT_MS);
+	int found = 0, rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		found = needle && s->data && strstr(s->data, needle) != NULL;
+		if (found || (or_done && s->done) || rc == ETIMEDOUT)
+			break;
+		rc = pthread_cond_timedwait(&s->cv, &s->mu, &end);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return found;
 }
 
-static int
-stream_ready(struct stream *s)
+/* Fails the test unless needle is on the stream within WAIT_MS. */
+#define stream_expect(s, needle) stream_expect_at((s), (needle), __LINE__)
+static void
+stream_expect_at(struct stream *s, const char *needle, int line)
 {
-	return stream_wait(s, "event: ready\n");
+	if (stream_wait_for(s, needle, 0))
+		return;
+	pthread_mutex_lock(&s->mu);
+	fprintf(stderr, "line %d: no \"%s\" on %s within %d ms; received:\n%s\n", line, needle,
+		s->url, WAIT_MS, s->data ? s->data : "(nothing)");
+	pthread_mutex_unlock(&s->mu);
+	fail_msg("line %d: the stream lacks \"%s\" after %d ms", line, needle, WAIT_MS);
+}
+
+/* Fails the test unless the server ends the response within WAIT_MS. */
+static void
+stream_expect_done(struct stream *s)
+{
+	stream_wait_for(s, NULL, 1);
+	if (!stream_done(s))
+		fail_msg("%s: the server did not end the response within %d ms", s->url, WAIT_MS);
+}
+
+static void
+stream_expect_ready(struct stream *s)
+{
+	stream_expect(s, "event: ready\n");
 }
 
 /* --- the inbox --- */
@@ -491,7 +556,7 @@ inbox_rejects_bad_input_csrf_and_anonymous_callers(void **state)
 	hq_resp_free(&r);	/* no session: 401 comes first */
 
 	/* every route needs a session; the writes also need the CSRF header (403) */
-	hq_client_init(&anon);
+	client_init(&anon);
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		long st = hq_req(&srv, &anon, all[i].method, all[i].path, NULL, &r);
 		if (st != 401)
@@ -566,7 +631,7 @@ stream_has_sse_headers_and_starts_with_ready(void **state)
 	login(&a, "staff");
 	cookie_of(&a, cookie, sizeof(cookie));
 	stream_open(&s, cookie, NULL, "Accept-Encoding: gzip, deflate");
-	assert_true(stream_ready(&s));
+	stream_expect_ready(&s);
 	snprintf(want, sizeof(want), "retry: %d\nid: %lld\nevent: ready\n", SSE_RETRY_MS,
 		 (long long)head);
 	assert_true(stream_has(&s, want));
@@ -578,7 +643,7 @@ stream_has_sse_headers_and_starts_with_ready(void **state)
 	pthread_mutex_unlock(&s.mu);
 	/* no replay: the notification sent before the stream opened is not in it */
 	send_to("staff", "开流之后");
-	assert_true(stream_wait(&s, "开流之后"));
+	stream_expect(&s, "开流之后");
 	assert_false(stream_has(&s, "开流之前"));
 	stream_close(&s);
 	hq_client_free(&a);
@@ -596,14 +661,14 @@ stream_delivers_own_and_agency_events_but_never_other_users(void **state)
 	login(&a, "leader");
 	cookie_of(&a, cookie, sizeof(cookie));
 	stream_open(&s, cookie, NULL, NULL);
-	assert_true(stream_ready(&s));
+	stream_expect_ready(&s);
 
 	/* B's notification and B's private change come first, then A's */
 	send_to("finance", "不该看到的通知");
 	changed(hq_user_id(&srv, "finance"), "secret_entity", 9);
 	id = send_to("leader", "派单提醒");
 	snprintf(want, sizeof(want), "id: %lld\nevent: notification\ndata: {", (long long)id);
-	assert_true(stream_wait(&s, want));
+	stream_expect(&s, want);
 	assert_true(stream_has(&s, "派单提醒"));
 	assert_true(stream_has(&s, "\"entity\":\"workorder\""));
 	assert_false(stream_has(&s, "不该看到的通知"));
@@ -612,7 +677,7 @@ stream_delivers_own_and_agency_events_but_never_other_users(void **state)
 	/* an agency-wide change reaches everyone in the agency */
 	id = changed(0, "vehicle_trip", 77);
 	snprintf(want, sizeof(want), "id: %lld\nevent: changed\ndata: {", (long long)id);
-	assert_true(stream_wait(&s, want));
+	stream_expect(&s, want);
 	assert_true(stream_has(&s, "\"entity\":\"vehicle_trip\",\"entity_id\":77}"));
 	stream_close(&s);
 	hq_client_free(&a);
@@ -637,15 +702,15 @@ api_write_in_one_tab_updates_the_other(void **state)
 						 "id"));
 	hq_resp_free(&r);
 	stream_open(&s, cookie, NULL, NULL);
-	assert_true(stream_ready(&s));
+	stream_expect_ready(&s);
 	/* the router commits and wakes the stream: the bell in every tab follows */
 	snprintf(path, sizeof(path), "/api/v1/notifications/%lld/read", (long long)nid);
 	assert_int_equal(hq_req(&srv, &a, "POST", path, NULL, &r), 200);
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "\"entity\":\"notification\",\"entity_id\":%lld}",
 		 (long long)nid);
-	assert_true(stream_wait(&s, "event: changed\n"));
-	assert_true(stream_wait(&s, path));
+	stream_expect(&s, "event: changed\n");
+	stream_expect(&s, path);
 	stream_close(&s);
 	hq_client_free(&a);
 }
@@ -668,7 +733,7 @@ last_event_id_resumes_after_it_only(void **state)
 	snprintf(hdr, sizeof(hdr), "Last-Event-ID: %lld", (long long)id1);
 	stream_open(&s, cookie, NULL, hdr);
 	snprintf(want, sizeof(want), "id: %lld\nevent: notification", (long long)id3);
-	assert_true(stream_wait(&s, want));
+	stream_expect(&s, want);
 	snprintf(want, sizeof(want), "id: %lld\nevent: notification", (long long)id2);
 	assert_true(stream_has(&s, want));
 	assert_true(stream_has(&s, "断线中二"));
@@ -678,7 +743,7 @@ last_event_id_resumes_after_it_only(void **state)
 	/* the query form (a fresh EventSource) does the same */
 	snprintf(path, sizeof(path), "/api/v1/events?last_event_id=%lld", (long long)id2);
 	stream_open(&q, cookie, path, NULL);
-	assert_true(stream_wait(&q, "断线中三"));
+	stream_expect(&q, "断线中三");
 	assert_false(stream_has(&q, "断线中二"));
 	stream_close(&q);
 
@@ -686,7 +751,7 @@ last_event_id_resumes_after_it_only(void **state)
 	snprintf(path, sizeof(path), "/api/v1/events?last_event_id=%lld", (long long)id3 + 1000);
 	stream_open(&q, cookie, path, NULL);
 	snprintf(want, sizeof(want), "id: %lld\nevent: ready", (long long)id3);
-	assert_true(stream_wait(&q, want));
+	stream_expect(&q, want);
 	stream_close(&q);
 	hq_client_free(&a);
 }
@@ -712,10 +777,9 @@ many_idle_streams_do_not_block_the_api(void **state)
 			stream_open(&s[u * PER_USER + k], cookie, NULL, NULL);
 	}
 	for (int i = 0; i < N; i++)
-		assert_true(stream_ready(&s[i]));
+		stream_expect_ready(&s[i]);
 	/* with 2 worker threads, 20 parked streams leave the API free */
-	login(&probe, "auditor");
-	curl_easy_setopt(probe.curl, CURLOPT_TIMEOUT_MS, (long)WAIT_MS);
+	login(&probe, "auditor");	/* a request held up by the streams times out: WAIT_MS */
 	for (int i = 0; i < 20; i++) {
 		assert_int_equal(hq_req(&srv, &probe, "GET", "/api/v1/me", NULL, &r), 200);
 		hq_resp_free(&r);
@@ -724,7 +788,7 @@ many_idle_streams_do_not_block_the_api(void **state)
 	id = changed(0, "meeting_room", 3);
 	snprintf(want, sizeof(want), "id: %lld\nevent: changed", (long long)id);
 	for (int i = 0; i < N; i++)
-		assert_true(stream_wait(&s[i], want));
+		stream_expect(&s[i], want);
 	assert_int_equal(hq_req(&srv, &probe, "GET", "/api/v1/me", NULL, &r), 200);
 	hq_resp_free(&r);
 	stream_close_all(s, N);
@@ -749,21 +813,24 @@ per_user_limit_is_429_and_closed_tabs_free_their_slot(void **state)
 	for (int i = 0; i < SSE_MAX_PER_USER; i++)
 		stream_open(&s[i], cookie, NULL, NULL);
 	for (int i = 0; i < SSE_MAX_PER_USER; i++)
-		assert_true(stream_ready(&s[i]));
+		stream_expect_ready(&s[i]);
 	assert_int_equal(hq_req(&srv, &a, "GET", "/api/v1/events", NULL, &r), 429);
 	assert_string_equal(hq_err_code(&r), "sse_too_many");
 	hq_resp_free(&r);
 	/* closing tabs (client side only) frees the slots: the hub sees the EOF */
 	stream_close_all(s, SSE_MAX_PER_USER);
-	for (int64_t end = mono_ms() + WAIT_MS; st != 200 && mono_ms() < end; sleep_ms(100)) {
+	for (int64_t end = mono_ms() + WAIT_MS; st != 200 && mono_ms() < end;) {
+		struct timespec poll = { 0, 50 * 1000000L };	/* the hub checks once a second */
 		struct stream one;
 		stream_open(&one, cookie, NULL, NULL);
-		while (!stream_done(&one) && !stream_has(&one, "event: ready\n"))
-			sleep_ms(10);	/* a 429 ends at once */
-		st = stream_has(&one, "event: ready\n") ? 200 : 429;
+		/* ready, or a 429 (which ends at once) */
+		st = stream_wait_for(&one, "event: ready\n", 1) ? 200 : 429;
 		stream_close(&one);
+		if (st != 200)
+			nanosleep(&poll, NULL);
 	}
-	assert_int_equal(st, 200);
+	if (st != 200)
+		fail_msg("a closed tab's slot was not free again within %d ms", WAIT_MS);
 	hq_client_free(&a);
 }
 
@@ -780,12 +847,12 @@ logout_ends_the_stream(void **state)
 	login(&a, "supervisor");
 	cookie_of(&a, cookie, sizeof(cookie));
 	stream_open(&s, cookie, NULL, NULL);
-	assert_true(stream_ready(&s));
-	assert_true(stream_wait(&s, ": keepalive\n\n"));	/* and the session is still good */
+	stream_expect_ready(&s);
+	stream_expect(&s, ": keepalive\n\n");	/* and the session is still good */
 	assert_false(stream_done(&s));
 	assert_int_equal(hq_req(&srv, &a, "DELETE", "/api/v1/session", NULL, &r), 200);
 	hq_resp_free(&r);
-	assert_true(stream_wait_done(&s));
+	stream_expect_done(&s);
 	stream_close(&s);
 	sse_set_keepalive_ms(0);
 	/* and the EventSource's reconnect is refused */
@@ -809,13 +876,13 @@ server_stop_ends_open_streams_promptly(void **state)
 	for (int i = 0; i < 3; i++)
 		stream_open(&s[i], cookie, NULL, NULL);
 	for (int i = 0; i < 3; i++)
-		assert_true(stream_ready(&s[i]));
+		stream_expect_ready(&s[i]);
 	t0 = mono_ms();
 	server_stop(srv.srv);	/* suspended streams are resumed and ended, not abandoned */
 	srv.srv = NULL;
 	assert_true(mono_ms() - t0 < WAIT_MS);
 	for (int i = 0; i < 3; i++) {
-		assert_true(stream_wait_done(&s[i]));
+		stream_expect_done(&s[i]);
 		assert_int_equal(s[i].status, 200);
 	}
 	stream_close_all(s, 3);

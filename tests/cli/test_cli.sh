@@ -36,19 +36,41 @@ expect_out() {	# expect_out NAME PATTERN (against the last command's output)
 	fi
 }
 
+# Starts the server on a free port; url is its address once it prints it (within 10 s),
+# or empty if it exited or did not.
 start_server() {
 	"$bin" serve --db "$1" --listen 127.0.0.1:0 --web web/dist >"$tmp/serve.log" 2>&1 &
 	pid=$!
 	url=""
-	for _ in $(seq 1 100); do
+	local deadline=$((SECONDS + 10))
+	while [ -z "$url" ] && [ "$SECONDS" -lt "$deadline" ] && kill -0 "$pid" 2>/dev/null; do
 		url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.log" | head -1)
-		[ -n "$url" ] && break
-		sleep 0.05
+		[ -n "$url" ] || sleep 0.05
 	done
 }
 
+# SIGTERM; the server must exit within 10 s. rc is its exit status (124 if it had to be
+# killed).
+stop_server() {
+	kill -TERM "$pid"
+	local deadline=$((SECONDS + 10))
+	while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "server did not exit within 10 s of SIGTERM"
+		kill -KILL "$pid"
+		wait "$pid"
+		rc=124
+	else
+		wait "$pid"
+		rc=$?
+	fi
+	pid=""
+}
+
 login() {	# login USER PASSWORD -> HTTP status
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	curl -s -m 10 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$url/api/v1/session"
 }
 
@@ -86,8 +108,8 @@ start_server "$db"
 if [ -z "$url" ]; then
 	fail=$((fail + 1)); echo "FAIL server did not start"; cat "$tmp/serve.log"
 else
-	body=$(curl -s "$url/api/v1/me")
-	code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/me")
+	body=$(curl -s -m 10 "$url/api/v1/me")
+	code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$url/api/v1/me")
 	if [ "$code" = 401 ] && echo "$body" | grep -q '"error":{"code":"unauthorized"'; then
 		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL /me without session: $code $body"; fi
 	[ "$(login admin "$admin_pw")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL admin login with the printed password"; }
@@ -97,10 +119,7 @@ else
 	check "backup while serving" 0 "$bin" backup "$tmp/copy.db" --db "$db"
 	check "backup refuses to overwrite" 1 "$bin" backup "$tmp/copy.db" --db "$db"
 	check "backup copy verifies" 0 "$bin" audit verify --db "$tmp/copy.db"
-	kill -TERM "$pid"
-	wait "$pid"
-	rc=$?
-	pid=""
+	stop_server
 	[ "$rc" = 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL SIGTERM exit $rc"; cat "$tmp/serve.log"; }
 	grep -q '"GET /api/v1/me" 401' "$tmp/serve.log" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no access log line"; }
 fi
@@ -124,7 +143,7 @@ else
 	# numbering carries on (gen000032 is the second run's last) and no third user was written
 	[ "$(login gen000032 Demo@2026)" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL generated user cannot log in"; }
 	[ "$(login gen000033 Demo@2026)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL refused gen run wrote a user"; }
-	kill -TERM "$pid"; wait "$pid"; pid=""
+	stop_server
 fi
 
 echo "cli: $pass passed, $fail failed"

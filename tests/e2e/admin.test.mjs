@@ -1,14 +1,39 @@
 // Browser test of the admin shell: login, 部门管理, 用户管理, logout, and the 375 px layout.
 //
-// Needs and options: see lib.mjs (HOUQIN_URL, built web UI, /usr/bin/chromium;
-// HOUQIN_ADMIN_USER / HOUQIN_ADMIN_PASSWORD). Screenshots go to tests/e2e/out/.
+// Before it, the sysadmin and the secadmin make (through the API) a small organisation
+// for the lists to show: four departments, a sub-department and a dozen people with roles.
 //
-//   HOUQIN_URL=http://127.0.0.1:18080 node --test tests/e2e/
-import { test } from 'node:test'
+// Needs and options: see lib.mjs (run by tests/e2e/run.sh). Screenshots go to tests/e2e/out/.
+//
+//   tests/e2e/run.sh tests/e2e/admin.test.mjs
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { department, people } from './fixtures.mjs'
 import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
+
+before(async () => {
+  const first = await department('第一检察部', { code: `D1${stamp}` })
+  const second = await department('第二检察部', { code: `D2${stamp}` })
+  const politics = await department('政治部', { code: `ZZ${stamp}` })
+  const logistics = await department('机关后勤服务中心', { code: `HQ${stamp}` })
+  const canteen = await department('食堂', { parent: logistics, code: `ST${stamp}` })
+  await people({
+    depthead1: { name: '郑伟', dept: first, roles: ['dept_head', 'staff'], phone: '13900000001' },
+    staff1: { name: '许晓明', dept: first, phone: '13900000002' },
+    staff2: { name: '何佳', dept: first, phone: '13900000003' },
+    depthead2: { name: '冯静', dept: second, roles: ['dept_head', 'staff'], phone: '13900000004' },
+    staff3: { name: '孙丽', dept: second, phone: '13900000005' },
+    depthead4: { name: '褚红', dept: politics, roles: ['dept_head', 'staff'], phone: '13900000006' },
+    leader: { name: '赵志强', dept: politics, roles: ['leader'], phone: '13900000007' },
+    office: { name: '王建国', dept: logistics, roles: ['office', 'staff'], phone: '13900000008' },
+    finance: { name: '李会计', dept: logistics, roles: ['finance', 'staff'], phone: '13900000009' },
+    worker1: { name: '蒋师傅', dept: logistics, roles: ['worker', 'staff'], phone: '13900000010' },
+    cook: { name: '周师傅', dept: canteen, roles: ['worker', 'staff'], phone: '13900000011' },
+    auditor: { name: '审计员', dept: politics, roles: ['auditor'], phone: '13900000012' },
+  })
+}, { timeout: 120000 })
 
 async function logout(page) {
   await page.locator($('user-menu')).click()

@@ -1,15 +1,16 @@
 // Browser test of the approval pages: 我的申请 → 我的待办 → the requester's open page
 // following each decision live; 审批规则 (office); 代理设置 and a deputy's decision.
 //
-// Needs (see lib.mjs): a running server with a fresh `--demo` database (its demo rule for
-// 通用事项申请: ≥ ¥5,000 → 部门负责人, then 分管领导), its base URL in HOUQIN_URL, the web
-// UI built and /usr/bin/chromium. Run by tests/e2e/run.sh; screenshots go to tests/e2e/out/.
+// Before it (through the API, fixtures.mjs): 第一检察部 with staff1 许晓明, staff2 何佳 and
+// its head depthead1 郑伟; leader 赵志强; office 王建国; and office's three rules for
+// 通用事项申请: < ¥5,000 → 部门负责人; ¥5,000 – ¥100,000 → 部门负责人, then 分管领导;
+// ≥ ¥100,000 → 部门负责人, then a committee (党组会).
 //
-// Demo people: staff1 许晓明 and staff2 何佳 (第一检察部, whose head is depthead1 郑伟),
-// leader 赵志强, office. Every demo password is Demo@2026.
-import { test } from 'node:test'
+// Needs (see lib.mjs): run by tests/e2e/run.sh; screenshots go to tests/e2e/out/.
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fenToYuan, formatFen, parseYuan } from '../../web/src/format.js'
+import { apiLogin, approvalRule, department, people } from './fixtures.mjs'
 import { $, WAIT, login, openPage, shot as shotFile, stamp, useBrowser } from './lib.mjs'
 
 const step = (seq, status) => `${$('trail-step')}[data-seq="${seq}"]${status ? `[data-status="${status}"]` : ''}`
@@ -18,12 +19,43 @@ const DESKTOP = { width: 1280, height: 860 }
 const PHONE = { width: 375, height: 740 }
 
 const browser = useBrowser()
+let who
+
+before(async () => {
+  const first = await department('第一检察部')
+  const politics = await department('院领导')
+  const logistics = await department('机关后勤服务中心')
+  who = await people({
+    depthead1: { name: '郑伟', dept: first, roles: ['dept_head', 'staff'] },
+    staff1: { name: '许晓明', dept: first },
+    staff2: { name: '何佳', dept: first },
+    leader: { name: '赵志强', dept: politics, roles: ['leader'] },
+    office: { name: '王建国', dept: logistics, roles: ['office', 'staff'] },
+  })
+  const office = await apiLogin(who.office.username)
+  const head = ['部门负责人审批', 'dept_head', 'dept_head']
+  await approvalRule(office, { name: '一般事项（5000元以下）', max: 500000, priority: 100, steps: [head] })
+  await approvalRule(office, {
+    name: '较大事项（5000元至10万元）',
+    min: 500000,
+    max: 10000000,
+    priority: 100,
+    steps: [head, ['分管领导审批', 'leader', 'role']],
+  })
+  await approvalRule(office, {
+    name: '重大事项（10万元以上，集体决策）',
+    min: 10000000,
+    priority: 100,
+    steps: [head, ['党组会研究决定', 'leader', 'committee']],
+  })
+}, { timeout: 120000 })
 
 // One signed-in person in their own browser context (own cookies), failing the test
 // on uncaught page errors and CSP violations.
-async function signIn(username, viewport = DESKTOP) {
-  const { context, page, problems } = await openPage(browser(), viewport, { label: username, timezoneId: 'Asia/Shanghai' })
-  await login(page, username)
+// key: one of the people made in before (who.<key>).
+async function signIn(key, viewport = DESKTOP) {
+  const { context, page, problems } = await openPage(browser(), viewport, { label: key, timezoneId: 'Asia/Shanghai' })
+  await login(page, who[key].username)
   return { context, page, problems, phone: viewport.width < 768 }
 }
 
@@ -185,7 +217,7 @@ test('office edits approval rules: a new inactive rule with two ordered steps, t
     await dialog.locator($('rule-max')).fill('99.999')
     await dialog.getByText('金额格式不正确').waitFor()
     await dialog.locator($('rule-max')).fill('200.5')
-    await dialog.locator($('rule-active')).click() // inactive: the demo flow keeps its rule
+    await dialog.locator($('rule-active')).click() // inactive: the other tests keep their rules
     await dialog.locator($('rule-step-name')).first().fill('部门负责人审批')
     await dialog.locator($('rule-step-add')).click()
     await dialog.locator($('rule-step-name')).nth(1).fill('财务审核')
@@ -224,7 +256,12 @@ test('a deputy (出差代理) decides for the department head; the trail says on
     const dialog = head.page.locator($('deputy-dialog'))
     await dialog.locator($('deputy-person')).click()
     await head.page.keyboard.type('何佳')
-    await head.page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: '何佳' }).click()
+    await head.page
+      .locator('.el-select-dropdown__item')
+      .filter({ visible: true })
+      .filter({ hasText: '何佳' })
+      .filter({ hasText: who.staff2.department.name })
+      .click()
     const inThreeDays = new Date(Date.now() + 3 * 86400000 + 8 * 3600000).toISOString().slice(0, 10)
     await dialog.locator(`${$('deputy-to')} input`).fill(inThreeDays)
     await dialog.locator(`${$('deputy-to')} input`).press('Enter')
@@ -249,7 +286,7 @@ test('a deputy (出差代理) decides for the department head; the trail says on
     await requester.page.locator(step(1, 'approved')).filter({ hasText: '何佳（代 郑伟）' }).waitFor({ timeout: WAIT })
     await shot(requester.page, '12-requester-sees-deputy')
 
-    // Revoke, so the demo database is as it was for the deputy relation.
+    // Revoke, so the department head decides for himself again.
     await row.locator($('deputy-revoke')).click()
     await head.page.locator('.el-message-box__btns .el-button--primary').click()
     await row.waitFor({ state: 'detached' })
@@ -262,8 +299,8 @@ test('a deputy (出差代理) decides for the department head; the trail says on
 test('a committee step asks for the minutes reference; a request is withdrawn before any decision', { timeout: 150000 }, async () => {
   const people = []
   try {
-    // Its own rule, so the test does not depend on the demo rules: exactly ¥123,456.78
-    // goes to one committee step recorded by a leader.
+    // Its own rule, made here in the UI: exactly ¥123,456.78 goes to one committee step
+    // recorded by a leader.
     const office = await signIn('office')
     people.push(office)
     await openMenu(office, 'approvalRules', /\/approvals\/rules$/)

@@ -1,21 +1,44 @@
 // Browser test of 审计日志 and 变更记录: the supervisor opens the audit log, expands a row's
 // before/after, verifies the hash chain; the admin opens a user's change history.
 //
-// Needs what every browser test needs (see lib.mjs): HOUQIN_URL of a server on a fresh
-// `--demo` database, the built web UI and /usr/bin/chromium. Demo logins use Demo@2026.
-import { test } from 'node:test'
+// Before it, the sysadmin and the secadmin make (through the API) a department with a
+// supervisor (纪检监察), a staff user whose history the admin opens, and a few more people,
+// so the log holds create and role-grant records of several kinds.
+//
+// Needs what every browser test needs (see lib.mjs; run by tests/e2e/run.sh).
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { $, login, openPage, shot, useBrowser } from './lib.mjs'
-
-// Who reads the log: the demo supervisor (纪检监察); HOUQIN_AUDIT_USER=auditor also works.
-const READER = process.env.HOUQIN_AUDIT_USER || 'supervisor'
+import { department, people } from './fixtures.mjs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, login, openPage, shot, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
+let who
+
+// An el-collapse has finished opening: its item's wrap is shown and Vue's transition is over
+// (ElCollapseTransition's afterEnter clears the max-height it animates, and Vue removes the
+// *-enter-active class), so a screenshot shows the whole content.
+async function collapseOpened(page, selector) {
+  await page.waitForFunction((sel) => {
+    const wrap = document.querySelector(`${sel} .el-collapse-item__wrap`)
+    return wrap && getComputedStyle(wrap).display !== 'none' && !/-enter-/.test(wrap.className) && !wrap.style.maxHeight
+  }, selector)
+}
+
+before(async () => {
+  const inspection = await department('纪检监察室')
+  const first = await department('第一检察部')
+  who = await people({
+    supervisor: { name: '纪检员', dept: inspection, roles: ['supervisor'] },
+    staff1: { name: '许晓明', dept: first, phone: '13900000021' },
+    depthead1: { name: '郑伟', dept: first, roles: ['dept_head', 'staff'] },
+    staff2: { name: '何佳', dept: first },
+  })
+}, { timeout: 120000 })
 
 test('supervisor reads the audit log and verifies the chain', { timeout: 60000 }, async () => {
   const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
   try {
-    await login(page, READER)
+    await login(page, who.supervisor.username)
     await page.locator($('menu-audit')).click()
     await page.waitForURL(/\/admin\/audit/)
     const rows = page.locator(`${$('audit-table')} .el-table__body-wrapper .el-table__row`)
@@ -46,12 +69,12 @@ test('supervisor reads the audit log and verifies the chain', { timeout: 60000 }
 test('the user dialog shows the user\'s change history', { timeout: 60000 }, async () => {
   const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
   try {
-    await login(page, 'admin')
+    await login(page, ADMIN_USER, ADMIN_PASSWORD)
     await page.locator($('menu-users')).click()
     await page.waitForURL(/\/admin\/users/)
-    await page.locator($('user-search')).fill('staff1')
+    await page.locator($('user-search')).fill(who.staff1.username)
     await page.locator($('user-search')).press('Enter')
-    const row = page.locator(`${$('user-table')} .el-table__row`, { hasText: 'staff1' }).first()
+    const row = page.locator(`${$('user-table')} .el-table__row`, { hasText: who.staff1.username }).first()
     await row.waitFor()
     await row.locator($('user-edit')).click()
     const dialog = page.locator($('user-dialog'))
@@ -59,7 +82,7 @@ test('the user dialog shows the user\'s change history', { timeout: 60000 }, asy
     const item = dialog.locator($('history-item')).last()
     await item.waitFor()
     assert.equal(await item.getAttribute('data-action'), 'create')
-    await page.waitForTimeout(500) // let the collapse finish opening before the screenshot
+    await collapseOpened(page, `${$('user-dialog')} ${$('user-history')}`)
     await shot(page, 'desktop-8-user-history')
     assert.deepEqual(problems, [])
   } finally {

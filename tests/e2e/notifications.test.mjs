@@ -1,36 +1,41 @@
-// Browser test of live notifications: 部门负责人 depthead1 has the inbox open;
-// staff1 (same department) submits a request through the API; without a reload
-// the new message appears in the inbox and the bell count goes up (the event
-// stream, web/src/live.js). A click marks it read, the count goes down, and the
-// request's page opens.
+// Browser test of live notifications: a 部门负责人 has the inbox open; a staff user of the
+// same department submits a request through the API; without a reload the new message
+// appears in the inbox and the bell count goes up (the event stream, web/src/live.js). A
+// click marks it read, the count goes down, and the request's page opens.
 //
-// Needs what every browser test needs (see lib.mjs): a server on a fresh `--demo`
-// database in HOUQIN_URL, the built web UI and /usr/bin/chromium.
-import { test } from 'node:test'
+// Before it (through the API, fixtures.mjs): a department with its head and a staff user,
+// an office user, and an approval rule sending exactly ¥123.00 to the department head.
+//
+// Needs what every browser test needs (see lib.mjs; run by tests/e2e/run.sh).
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { $, BASE, DEMO_PASSWORD, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
+import { apiLogin, approvalRule, department, people } from './fixtures.mjs'
+import { $, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
+const AMOUNT_FEN = 12300
+let who
 
-// An API session outside the browser: cookie + CSRF token.
-async function apiLogin(username) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+before(async () => {
+  const first = await department('第一检察部')
+  const logistics = await department('机关后勤服务中心')
+  who = await people({
+    depthead1: { name: '郑伟', dept: first, roles: ['dept_head', 'staff'] },
+    staff1: { name: '许晓明', dept: first },
+    office: { name: '王建国', dept: logistics, roles: ['office', 'staff'] },
   })
-  assert.equal(res.status, 200, `login ${username}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, path, body) => {
-    const r = await fetch(`${BASE}/api/v1${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: r.status, data: await r.json().catch(() => ({})) }
-  }
-}
+  const office = await apiLogin(who.office.username)
+  await approvalRule(office, {
+    name: '通知测试',
+    min: AMOUNT_FEN,
+    max: AMOUNT_FEN + 1,
+    priority: 800,
+    steps: [['部门负责人审批', 'dept_head', 'dept_head']],
+  })
+  // an earlier request, so the inbox is not empty when the live one arrives
+  const staff = await apiLogin(who.staff1.username)
+  await staff.post('/approvals', { kind: 'general', title: `办公用品采购 ${stamp}`, amount_fen: AMOUNT_FEN, reason: '打印纸、硒鼓。' })
+}, { timeout: 120000 })
 
 const BADGE = `.el-badge:has(${$('notifications')}) sup.el-badge__content`
 
@@ -42,23 +47,22 @@ async function badgeCount(page) {
 
 test('a notification reaches an open inbox and the bell without a reload', { timeout: 90000 }, async () => {
   const { context, page, problems } = await openPage(browser(), { width: 1280, height: 800 })
-  await login(page, 'depthead1')
+  await login(page, who.depthead1.username) // also waits for the page's event stream
 
   // the bell opens the inbox
   await page.locator($('notifications')).click()
   await page.waitForURL(/\/notifications$/)
   await page.locator($('notify-filter')).waitFor()
-  // let the list and the stream settle, then remember the count
-  await page.locator(`${$('notify-item')}, .el-empty`).first().waitFor()
+  // the list has loaded; then remember the count
+  await page.locator($('notify-item')).first().waitFor()
   const loads = []
   page.on('framenavigated', (frame) => frame === page.mainFrame() && loads.push(frame.url()))
   const before = await badgeCount(page)
 
-  // staff1 (第一检察部) submits a request: its department head is asked to approve
-  const staff = await apiLogin('staff1')
+  // staff1 (same department) submits a request: its department head is asked to approve
+  const staff = await apiLogin(who.staff1.username)
   const title = `E2E 实时通知 ${stamp}`
-  const created = await staff('POST', '/approvals', { kind: 'general', title, amount_fen: 12300 })
-  assert.equal(created.status, 201, JSON.stringify(created.data))
+  const created = { data: await staff.post('/approvals', { kind: 'general', title, amount_fen: AMOUNT_FEN }) }
 
   const item = page.locator($('notify-item'), { hasText: title })
   await item.waitFor()
@@ -77,10 +81,10 @@ test('a notification reaches an open inbox and the bell without a reload', { tim
   await page.waitForFunction(
     ([sel, want]) => Number(document.querySelector(sel)?.textContent || 0) === want,
     [BADGE, before],
-  ).catch(() => {})
+  )
   assert.equal(await badgeCount(page), before)
 
-  await staff('POST', `/approvals/${created.data.id}/withdraw`)
+  await staff.post(`/approvals/${created.data.id}/withdraw`)
   assert.deepEqual(problems, [])
   await context.close()
 })

@@ -4,21 +4,35 @@
 // and resolves on 我的任务 on their phone; the requester's open order page shows each
 // step appear without a reload, then rates 5 stars; 报修统计 counts the order.
 //
-// Needs (see lib.mjs): a running server on a fresh `--demo` database, HOUQIN_URL, the
-// web UI built, /usr/bin/chromium. Run by tests/e2e/run.sh; screenshots go to
-// tests/e2e/out/workorders-*.png. When the demo has no locations, categories or teams,
-// the test creates what it needs through the API as office first.
+// Before it (through the API, fixtures.mjs workorderWorld): staff1 许晓明 (requester),
+// office 王建国, workers 蒋师傅 (worker1) …, a building with rooms, two teams, three
+// categories, and four earlier orders in several states so lists and statistics are not empty.
 //
-// Demo people: staff1 许晓明 (requester), office 王建国, worker1 蒋师傅. Password Demo@2026.
-import { test } from 'node:test'
+// Needs (see lib.mjs): run by tests/e2e/run.sh; screenshots go to
+// tests/e2e/out/workorders-*.png.
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { deflateSync } from 'node:zlib'
-import { $, BASE, WAIT, login, openPage, shot as shotFile, stamp, useBrowser } from './lib.mjs'
+import { orders, workorderWorld } from './fixtures.mjs'
+import { $, BASE, WAIT, login, openPage, shot as shotFile, stamp, useBrowser, within } from './lib.mjs'
 
 const PHONE = { width: 375, height: 812 }
 const DESKTOP = { width: 1280, height: 860 }
 const browser = useBrowser()
 const shot = (page, name) => shotFile(page, `workorders-${name}`)
+let world
+
+before(async () => {
+  world = await workorderWorld()
+  const [water, doors, air] = world.categories
+  const [r101, r102, r201, r202] = world.rooms
+  await orders(world, [
+    { category: doors, room: r102, title: '档案室门锁损坏', rating: 4 },
+    { category: air, room: r201, title: '会议室空调不制冷', priority: 'high', until: 'in_progress', worker: world.who.worker3 },
+    { category: water, room: r202, title: '办公室暖气片漏水', until: 'accepted' },
+    { category: water, room: r101, title: '接待室灯管闪烁', until: 'submitted' },
+  ])
+}, { timeout: 120000 })
 
 // ---------- a small PNG, made here (no fixture files) ----------
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -66,9 +80,10 @@ function png(size, [r, g, b]) {
 }
 
 // ---------- people and the API as them ----------
-async function signIn(username, viewport = PHONE) {
-  const { context, page, problems } = await openPage(browser(), viewport, { label: username, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-  await login(page, username)
+// key: one of the people of the world (world.who.<key>).
+async function signIn(key, viewport = PHONE) {
+  const { context, page, problems } = await openPage(browser(), viewport, { label: key, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+  await login(page, world.who[key].username)
   const me = await (await context.request.get(`${BASE}/api/v1/me`)).json()
   // JSON over the API with this person's cookies (and CSRF token on writes).
   const call = async (method, path, body) => {
@@ -83,39 +98,6 @@ async function signIn(username, viewport = PHONE) {
     return json
   }
   return { context, page, problems, user: me.user, api: call, phone: viewport.width < 768 }
-}
-
-const items = (data) => (Array.isArray(data) ? data : data.items || [])
-
-function rooms(tree, out = []) {
-  for (const n of tree) {
-    if (n.kind === 'room' && n.active !== false) out.push(n)
-    rooms(n.children || [], out)
-  }
-  return out
-}
-
-// A room, a category whose default team has the worker in it: from the demo data when it
-// has them, else created here as office.
-async function setUp(office, staff, worker) {
-  let room = rooms(items(await staff.api('GET', '/locations?active=1')))[0]
-  if (!room) {
-    const b = await office.api('POST', '/locations', { kind: 'building', name: `测试楼${stamp}` })
-    const f = await office.api('POST', '/locations', { kind: 'floor', parent_id: b.id, name: '3层' })
-    room = await office.api('POST', '/locations', { kind: 'room', parent_id: f.id, name: '301' })
-  }
-  let team = items(await office.api('GET', '/workorder-teams')).find((t) => t.active !== false && t.members?.some((m) => m.id === worker.user.id))
-  if (!team) {
-    team = await office.api('POST', '/workorder-teams', { name: `测试班组${stamp}`, active: true, member_ids: [worker.user.id] })
-  }
-  let category = items(await staff.api('GET', '/workorder-categories')).find((c) => c.active !== false && !c.safety)
-  if (!category) {
-    const targets = Object.fromEntries(
-      ['urgent', 'high', 'normal', 'low'].map((p) => [p, { accept_min: 60, resolve_min: 480 }]),
-    )
-    category = await office.api('POST', '/workorder-categories', { name: `水电${stamp}`, default_team_id: team.id, targets })
-  }
-  return { room, team, category }
 }
 
 // The requester's open order page: wait for a timeline step to appear (live, no reload).
@@ -147,7 +129,9 @@ test('QR report with a photo → accept, dispatch → worker resolves on the pho
     const office = await signIn('office', DESKTOP)
     const worker = await signIn('worker1', PHONE)
     people.push(staff, office, worker)
-    const { room, category } = await setUp(office, staff, worker)
+    // The requester reports in room 301; the category's team has the worker.
+    const room = world.rooms.find((r) => r.name.startsWith('301'))
+    const category = world.categories[0]
     const before = await office.api('GET', '/workorders/stats')
     const shownBefore = await statsShown(office.page)
 
@@ -208,8 +192,8 @@ test('QR report with a photo → accept, dispatch → worker resolves on the pho
     await op.locator($('wo-export')).click()
     const [download] = await Promise.all([op.waitForEvent('download'), op.locator($('wo-export-xlsx')).click()])
     assert.match(download.suggestedFilename(), /\.xlsx$/)
-    const xlsx = await download.createReadStream()
-    const head = await new Promise((resolve) => xlsx.once('data', resolve))
+    const xlsx = await within(WAIT, download.createReadStream(), 'the XLSX download')
+    const head = await within(WAIT, new Promise((resolve, reject) => xlsx.once('data', resolve).once('error', reject)), 'the XLSX bytes')
     assert.equal(head.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file')
     await row.click()
     await op.waitForURL(new RegExp(`/workorders/${id}$`))
@@ -221,7 +205,15 @@ test('QR report with a photo → accept, dispatch → worker resolves on the pho
     const dispatch = op.locator($('wo-dialog-dispatch'))
     await dispatch.waitFor()
     await dispatch.locator($('wo-worker-select')).click()
-    await op.locator('.wo-worker-popper .el-select-dropdown__item').filter({ visible: true }).filter({ hasText: worker.user.display_name }).first().click()
+    // the worker under this test's team (other tests' workers may share the name)
+    await op
+      .locator('.wo-worker-popper .el-select-group__wrap')
+      .filter({ has: op.locator('.el-select-group__title', { hasText: world.teams[0].name }) })
+      .locator('.el-select-dropdown__item')
+      .filter({ visible: true })
+      .filter({ hasText: worker.user.display_name })
+      .first()
+      .click()
     await shot(op, '6-dispatch-dialog')
     await dispatch.locator($('wo-dialog-submit')).click()
     await dispatch.waitFor({ state: 'hidden' })

@@ -4,59 +4,45 @@
 // element appears, no page error. The API returns such text as given (test_injection.c);
 // escaping is the UI's job, and this checks it does it.
 //
-// Needs (see lib.mjs): a running server on a fresh `--demo` database, HOUQIN_URL, the web
-// UI built, /usr/bin/chromium. Run by tests/e2e/run.sh. Demo user: office 王建国.
-import { test } from 'node:test'
+// Before it (through the API, fixtures.mjs): office 王建国 and a worker, a building with a
+// room, a team and a category, so the office can report an order.
+//
+// Needs (see lib.mjs): run by tests/e2e/run.sh.
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { apiLogin, building, category, department, people, team } from './fixtures.mjs'
 import { $, BASE, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
-const items = (data) => (Array.isArray(data) ? data : data.items || [])
-function rooms(tree, out = []) {
-  for (const n of tree) {
-    if (n.kind === 'room' && n.active !== false) out.push(n)
-    rooms(n.children || [], out)
-  }
-  return out
-}
+let who, room, cat
 
-test('script and img payloads in a work order render as text, nothing runs', async () => {
+before(async () => {
+  const logistics = await department('机关后勤服务中心')
+  who = await people({
+    office: { name: '王建国', dept: logistics, roles: ['office', 'staff'] },
+    worker: { name: '蒋师傅', dept: logistics, roles: ['worker', 'staff'] },
+  })
+  const office = await apiLogin(who.office.username)
+  room = (await building(office, '综合办公楼', { '1层': ['101'] })).rooms[0]
+  cat = await category(office, '水电维修', await team(office, '水电班', [who.worker]))
+}, { timeout: 120000 })
+
+test('script and img payloads in a work order render as text, nothing runs', { timeout: 60000 }, async () => {
   const { context, page, problems } = await openPage(browser(), { width: 1280, height: 860 }, { label: 'office' })
   const dialogs = []
   page.on('dialog', async (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`)
     await d.dismiss()
   })
-  await login(page, 'office')
-  const me = await (await context.request.get(`${BASE}/api/v1/me`)).json()
-  const api = async (method, path, data) => {
-    const res = await context.request.fetch(`${BASE}/api/v1${path}`, {
-      method,
-      headers: method === 'GET' ? {} : { 'X-CSRF-Token': me.csrf_token },
-      data,
-    })
-    const text = await res.text()
-    if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()}: ${text}`)
-    return text ? JSON.parse(text) : {}
-  }
-
-  let room = rooms(items(await api('GET', '/locations?active=1')))[0]
-  if (!room) {
-    const b = await api('POST', '/locations', { kind: 'building', name: `XSS楼${stamp}` })
-    const f = await api('POST', '/locations', { kind: 'floor', parent_id: b.id, name: '1层' })
-    room = await api('POST', '/locations', { kind: 'room', parent_id: f.id, name: '101' })
-  }
-  let category = items(await api('GET', '/workorder-categories')).find((c) => c.active !== false && !c.safety)
-  if (!category) {
-    let team = items(await api('GET', '/workorder-teams')).find((t) => t.active !== false)
-    team ??= await api('POST', '/workorder-teams', { name: `XSS班组${stamp}`, active: true, member_ids: [me.user.id] })
-    const targets = Object.fromEntries(['urgent', 'high', 'normal', 'low'].map((p) => [p, { accept_min: 60, resolve_min: 480 }]))
-    category = await api('POST', '/workorder-categories', { name: `XSS类别${stamp}`, default_team_id: team.id, targets })
-  }
+  // A load of the payload's <img src=x> would be a request for a path ending in /x.
+  const xRequests = []
+  page.on('request', (r) => /\/x(\?|$)/.test(new URL(r.url()).pathname + new URL(r.url()).search) && xRequests.push(r.url()))
+  await login(page, who.office.username)
+  const office = await apiLogin(who.office.username)
   const title = `<img src=x onerror=alert(1)>${stamp}<script>alert(2)</script>`
   const description = `<script>alert(3)</script><img src=x onerror=alert(4)> ${stamp}`
-  const order = await api('POST', '/workorders', {
-    category_id: category.id,
+  const order = await office.post('/workorders', {
+    category_id: cat.id,
     location_id: room.id,
     title,
     description,
@@ -85,13 +71,24 @@ test('script and img payloads in a work order render as text, nothing runs', asy
   await row.waitFor()
   await row.getByText(title, { exact: true }).first().waitFor()
   await row.getByText(title, { exact: true }).first().hover()
-  await page.waitForTimeout(500)
+  // the overflow tooltip shows the whole title, as text
+  await page.locator('.el-popper').filter({ visible: true }).getByText(title, { exact: true }).waitFor()
   await noImgX('受理派单')
   await shot(page, 'xss-queue')
 
-  // give any handler that might fire late a moment, then nothing may have run
-  await page.waitForTimeout(300)
-  assert.deepEqual(dialogs, [], 'no alert/confirm/prompt dialog may open')
+  // A marker: an <img> of our own whose load fails, and whose onerror opens a dialog. Its
+  // request and its dialog come after any the payload could have caused, so once the
+  // marker's dialog has been seen, nothing before it means nothing ran.
+  const marker = page.waitForEvent('dialog', (d) => d.message() === `marker ${stamp}`)
+  await page.evaluate((text) => {
+    const img = document.createElement('img')
+    img.onerror = () => alert(text)
+    img.src = `/x?marker`
+    document.body.append(img)
+  }, `marker ${stamp}`)
+  await marker
+  assert.deepEqual(dialogs, [`alert: marker ${stamp}`], 'no alert/confirm/prompt dialog but the marker\'s may open')
+  assert.deepEqual(xRequests, [`${BASE}/x?marker`], 'no <img src=x> of the payload was loaded')
   assert.deepEqual(problems, [])
   await context.close()
 })

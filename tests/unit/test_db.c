@@ -2,16 +2,19 @@
 ** tests/unit/test_db.c: db/db_sqlite.c, db/db_util.c and db/migrate.c on fresh temp
 ** database files (tmpdb.h: mkstemp under /tmp; each test removes its file and -wal/-shm).
 */
+#define _GNU_SOURCE	/* pthread_timedjoin_np */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -19,6 +22,45 @@
 #include "core/memo.h"
 #include "db/db.h"
 #include "tmpdb.h"
+
+/* Every wait of these tests for another thread ends by then, or fails. */
+#define WAIT_MS 10000
+
+/* now + ms on clock. */
+static struct timespec
+deadline_in(clockid_t clock, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static int
+passed(const struct timespec *end)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > end->tv_sec || (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
+}
+
+/* pthread_join within WAIT_MS, or the test fails naming the thread. */
+static void
+join_within(pthread_t th, const char *what)
+{
+	struct timespec end = deadline_in(CLOCK_REALTIME, WAIT_MS);
+	int rc = pthread_timedjoin_np(th, NULL, &end);
+
+	if (rc)
+		fail_msg("%s: thread still running after %d ms (%s)", what, WAIT_MS, strerror(rc));
+}
 
 static int
 setup_empty(void **state)
@@ -564,9 +606,13 @@ test_pool_checkpoints_in_the_background(void **state)
 		assert_true(wal_size(t->path) < 4200L * 4120);
 	}
 	db_pool_writer_unlock(pool);
-	for (int i = 0; i < 200 && db_pool_checkpoints(pool) == 0; i++)
-		usleep(10000);
-	assert_true(db_pool_checkpoints(pool) > 0);
+	{	/* the pool's thread checkpoints: poll its counter, at most WAIT_MS */
+		struct timespec end = deadline_in(CLOCK_MONOTONIC, WAIT_MS);
+		while (db_pool_checkpoints(pool) == 0 && !passed(&end))
+			usleep(10000);
+	}
+	if (db_pool_checkpoints(pool) == 0)
+		fail_msg("no background checkpoint within %d ms of 6000 commits", WAIT_MS);
 	db_pool_free(pool);
 	assert_int_equal(db_exec(t->db, "SELECT 1", &e), 0);
 	{
@@ -587,7 +633,7 @@ test_pool_checkpoints_in_the_background(void **state)
 
 struct gc_arg {
 	struct db_pool *pool;
-	int thread, ok, failed, unseen, errors;
+	int thread, ok, failed, unseen, errors, unanswered;
 };
 
 struct gc_job {
@@ -646,29 +692,47 @@ static void *
 gc_writer(void *p)
 {
 	struct gc_arg *g = p;
+	pthread_condattr_t ca;
 
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	for (int i = 0; i < GC_WRITES; i++) {
-		struct gc_job j = { .w = { .fn = gc_insert, .done = gc_done }, .g = g, .i = i,
-				    .keep = i % 5 != 4 };
-		j.w.arg = &j;
-		pthread_mutex_init(&j.mu, NULL);
-		pthread_cond_init(&j.cv, NULL);
-		db_pool_submit(g->pool, &j.w);
-		pthread_mutex_lock(&j.mu);
-		while (!j.done)
-			pthread_cond_wait(&j.cv, &j.mu);
-		pthread_mutex_unlock(&j.mu);
-		pthread_cond_destroy(&j.cv);
-		pthread_mutex_destroy(&j.mu);
-		if ((j.rc == 0) != j.keep || (!j.keep && j.rc != ERR_INVALID))
+		/* on the heap: a write not answered in time stays queued, and is leaked */
+		struct gc_job *j = calloc(1, sizeof(*j));
+		struct timespec end;
+		int rc = 0;
+
+		if (!j) {
+			g->errors++;
+			break;
+		}
+		*j = (struct gc_job){ .w = { .fn = gc_insert, .done = gc_done, .arg = j }, .g = g,
+				      .i = i, .keep = i % 5 != 4 };
+		pthread_mutex_init(&j->mu, NULL);
+		pthread_cond_init(&j->cv, &ca);
+		db_pool_submit(g->pool, &j->w);
+		end = deadline_in(CLOCK_MONOTONIC, WAIT_MS);
+		pthread_mutex_lock(&j->mu);
+		while (!j->done && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&j->cv, &j->mu, &end);
+		pthread_mutex_unlock(&j->mu);
+		if (!j->done) {
+			g->unanswered++;
+			break;
+		}
+		pthread_cond_destroy(&j->cv);
+		pthread_mutex_destroy(&j->mu);
+		if ((j->rc == 0) != j->keep || (!j->keep && j->rc != ERR_INVALID))
 			g->errors++;
 		/* answered: committed, so any reader sees it (and never a refused write) */
 		struct db *r = db_pool_reader(g->pool);
-		if (gc_count(r, g->thread, i) != j.keep)
+		if (gc_count(r, g->thread, i) != j->keep)
 			g->unseen++;
 		db_pool_release(g->pool, r);
-		j.keep ? g->ok++ : g->failed++;
+		j->keep ? g->ok++ : g->failed++;
+		free(j);
 	}
+	pthread_condattr_destroy(&ca);
 	return NULL;
 }
 
@@ -700,10 +764,12 @@ test_group_commit(void **state)
 		assert_int_equal(db_exec(w, "INSERT INTO t_gc (thread, i) VALUES (-1, 0)", &e), 0);
 		assert_int_equal(db_commit(w, &e), 0);
 		db_pool_writer_unlock(pool);
-		usleep(1000);
+		usleep(1000);	/* spread these 20 writes over the batches' run (not a wait) */
 	}
 	for (int k = 0; k < GC_THREADS; k++) {
-		pthread_join(th[k], NULL);
+		join_within(th[k], "group-commit writer");
+		if (args[k].unanswered)
+			fail_msg("writer %d: a submitted write got no answer within %d ms", k, WAIT_MS);
 		assert_int_equal(args[k].errors, 0);
 		assert_int_equal(args[k].unseen, 0);
 		assert_int_equal(args[k].failed, GC_WRITES / 5);
@@ -917,7 +983,7 @@ claim_caller(void *p)
 		pthread_mutex_lock(&claim_mu);
 		claim_overlap |= claim_computing++ > 0;
 		pthread_mutex_unlock(&claim_mu);
-		usleep(20000);	/* the expensive query */
+		usleep(20000);	/* the expensive query: the others arrive while it runs */
 		pthread_mutex_lock(&claim_mu);
 		claim_computing--;
 		pthread_mutex_unlock(&claim_mu);
@@ -952,7 +1018,7 @@ test_memo_claims(void **state)
 		assert_int_equal(pthread_create(&th[i], NULL, claim_caller, &args[i]), 0);
 	}
 	for (int i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
+		join_within(th[i], "memo caller");
 		hits += args[i].hit;
 		computed += args[i].computed;
 	}
