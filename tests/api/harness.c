@@ -191,6 +191,8 @@ hq_client_init(struct hq_client *c)
 	memset(c, 0, sizeof(*c));
 	c->curl = curl_easy_init();
 	curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");	/* in-memory cookie engine */
+	/* a hung server fails the test instead of hanging the suite */
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, HQ_REQUEST_TIMEOUT_S);
 }
 
 void
@@ -304,6 +306,7 @@ hq_raw(struct hq_server *s, const char *method, const char *path, const char *he
 	long status;
 
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, HQ_REQUEST_TIMEOUT_S);
 	curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
 	status = perform(h, method, url, NULL, hd, out);
 	curl_slist_free_all(hd);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #define TEST_PASSWORD "Test@2026x"
+/* Every harness request gives up after this long (a hung server fails, never hangs, the run). */
+#define HQ_REQUEST_TIMEOUT_S 120L
 
 struct hq_server {
 	char dir[256];		/* temp dir holding the db and web root */
