@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -185,6 +186,8 @@ org_agency_create(struct db *db, struct arena *a, const struct actor *who, const
 	rc = dept_insert(db, 0, 0, name, NULL, 0, who->id, &id, e);
 	if (!rc)
 		rc = db_exec_id(db, sql_agency_fix, id, e);
+	if (!rc)
+		rc = cal_agency_init(db, id, e);	/* its own business calendar */
 	sys.agency_id = id;
 	if (!rc)
 		rc = org_dept_get(db, a, &sys, id, out, e);
