@@ -17,6 +17,7 @@
 #include "core/log.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 
 #define LOG_MOD "migrate"
@@ -103,7 +104,7 @@ foreign_keys_hold(struct db *db, struct err *e)
 	return rc < 0 ? rc : 0;
 }
 
-static int migrate_all(struct db *db, int *applied, struct err *e);
+static int migrate_all(struct db *db, int upto, int *applied, struct err *e);
 
 /*
 ** Every embedded migration not yet recorded is applied, in order: a migration
@@ -113,17 +114,23 @@ static int migrate_all(struct db *db, int *applied, struct err *e);
 int
 db_migrate(struct db *db, int *applied, struct err *e)
 {
+	return db_migrate_to(db, INT_MAX, applied, e);
+}
+
+int
+db_migrate_to(struct db *db, int upto, int *applied, struct err *e)
+{
 	int rc = db_exec(db, "PRAGMA foreign_keys=OFF", e);
 
 	if (!rc)
-		rc = migrate_all(db, applied, e);
+		rc = migrate_all(db, upto, applied, e);
 	if (db_exec(db, "PRAGMA foreign_keys=ON", !rc ? e : &(struct err){ 0 }) && !rc)
 		rc = e->code;
 	return rc;
 }
 
 static int
-migrate_all(struct db *db, int *applied, struct err *e)
+migrate_all(struct db *db, int upto, int *applied, struct err *e)
 {
 	int64_t have;
 	int rc, n = 0;
@@ -132,7 +139,8 @@ migrate_all(struct db *db, int *applied, struct err *e)
 	if (rc)
 		return rc;
 	rc = db_schema_version(db, &have, e);	/* creates schema_migrations if needed */
-	for (const struct migration *m = houqin_migrations; !rc && m->version; m++) {
+	for (const struct migration *m = houqin_migrations; !rc && m->version && m->version <= upto;
+	     m++) {
 		rc = applied_already(db, m->version, e);
 		if (rc < 0)
 			break;
