@@ -113,8 +113,9 @@ assert_sound(struct db *db)
 
 /* Each statement must be refused by the database itself. */
 static const char *const illegal[] = {
-	"INSERT INTO user_role (user_id, role) VALUES (2, 'root')",
-	"INSERT INTO user_role (user_id, role) VALUES (2, 'Office')",
+	"INSERT INTO user_role (agency_id, user_id, role) VALUES (1, 2, 'root')",
+	"INSERT INTO user_role (agency_id, user_id, role) VALUES (1, 2, 'Office')",
+	"INSERT INTO user_role (agency_id, user_id, role) VALUES (999, 2, 'leader')",
 	"UPDATE workorder SET status = 'closed' WHERE id = 1",
 	"UPDATE workorder SET source = 'email' WHERE id = 1",
 	"UPDATE workorder SET pm_plan_id = 12345 WHERE id = 1",
@@ -198,6 +199,8 @@ v12_database_with_two_agencies_migrates(void **state)
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM wo_event"), 3);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM wo_sla_alert"), 1);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM user_role"), 4);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM user_role r JOIN app_user u"
+				 " ON u.id = r.user_id WHERE r.agency_id = u.agency_id"), 4);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM attachment"), 1);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM approval"), 2);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM notification"), 1);
