@@ -315,15 +315,17 @@ static const char sql_rule_match[] =
 	" AND (max_amount_fen IS NULL OR :amount < max_amount_fen)"
 	" ORDER BY priority DESC, id DESC LIMIT 1";
 static const char sql_rule_steps[] =
-	"SELECT seq, name, role, scope FROM approval_rule_step WHERE rule_id = :rule ORDER BY seq";
+	"SELECT seq, name, role, scope FROM approval_rule_step"
+	" WHERE rule_id = :rule AND agency_id = :agency ORDER BY seq";
 static const char sql_insert[] =
 	"INSERT INTO approval (agency_id, kind, entity, entity_id, title, amount_fen, reason,"
 	" requester_id, requester_dept_id, rule_id, status, current_seq, created_at, updated_at)"
 	" VALUES (:agency, :kind, :entity, :eid, :title, :amount, :reason, :who, :dept, :rule,"
 	" 'pending', 1, :now, :now)";
 static const char sql_step_insert[] =
-	"INSERT INTO approval_step (approval_id, seq, name, role, scope, scope_dept_id, status,"
-	" activated_at) VALUES (:id, :seq, :name, :role, :scope, :sdept, :status, :act)";
+	"INSERT INTO approval_step (agency_id, approval_id, seq, name, role, scope, scope_dept_id,"
+	" status, activated_at) VALUES (:agency, :id, :seq, :name, :role, :scope, :sdept, :status,"
+	" :act)";
 static const char sql_dept_head_in[] =
 	"SELECT 1 FROM app_user x JOIN user_role r ON r.user_id = x.id AND r.role = 'dept_head'"
 	" WHERE x.department_id = :dept AND x.active = 1 AND x.deleted_at IS NULL"
@@ -373,7 +375,8 @@ copy_steps(struct db *db, const struct actor *who, int64_t rule, int64_t id, str
 {
 	struct rule_step_row rows[APPR_STEPS_MAX];
 	struct stmt st = { 0 };
-	int n = 0, rc = db_prepare(db, &st, sql_rule_steps, e) || db_bind_i64(&st, ":rule", rule, e) ? e->code : 0;
+	int n = 0, rc = db_prepare(db, &st, sql_rule_steps, e) || db_bind_i64(&st, ":rule", rule, e) ||
+			db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 
 	while (!rc && n < APPR_STEPS_MAX && (rc = db_step(&st, e)) == 1) {
 		rows[n].seq = db_col_i64(&st, 0);
@@ -400,6 +403,7 @@ copy_steps(struct db *db, const struct actor *who, int64_t rule, int64_t id, str
 			snprintf(rows[i].name, sizeof(rows[i].name), "分管领导（代部门负责人）");
 		}
 		rc = db_prepare(db, &st, sql_step_insert, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		     db_bind_i64(&st, ":seq", i + 1, e) || db_bind_text(&st, ":name", rows[i].name, e) ||
 		     db_bind_text(&st, ":role", rows[i].role, e) ||
 		     db_bind_text(&st, ":scope", rows[i].scope, e) ||
@@ -681,6 +685,11 @@ struct waiting_step {
 	char title[256];
 };
 
+struct agency_cal {
+	int64_t agency_id;
+	struct cal cal;
+};
+
 static int64_t
 business_day_minutes(const struct cal *cal)
 {
@@ -712,14 +721,31 @@ remind_one(struct db *db, const struct waiting_step *w, int64_t now, struct err 
 	return rc;
 }
 
+/* The calendar of agency, loaded once per run into cals (n of them so far). */
+static const struct cal *
+agency_cal(struct db *db, struct arena *a, struct agency_cal *cals, size_t *n, int64_t agency,
+	   struct err *e)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (cals[i].agency_id == agency)
+			return &cals[i].cal;
+	if (cal_load_agency(db, a, agency, &cals[*n].cal, e))
+		return NULL;
+	cals[*n].agency_id = agency;
+	return &cals[(*n)++].cal;
+}
+
 int
-appr_remind_due(struct db *db, const struct cal *cal, int64_t now, int *sent, struct err *e)
+appr_remind_due(struct db *db, const struct cal *unused, int64_t now, int *sent, struct err *e)
 {
 	static struct waiting_step rows[500];	/* only the single writer runs this */
-	int64_t day = business_day_minutes(cal);
+	static struct agency_cal cals[500];	/* at most one per row */
+	struct arena *a;
 	struct stmt st = { 0 };
+	size_t ncals = 0;
 	int n = 0, rc;
 
+	(void)unused;
 	assert(db_in_tx(db));
 	*sent = 0;
 	rc = db_prepare(db, &st, sql_waiting, e);
@@ -733,14 +759,28 @@ appr_remind_due(struct db *db, const struct cal *cal, int64_t now, int *sent, st
 		rc = 0;
 	}
 	db_finalize(&st);
+	if (rc < 0 || n == 0)
+		return rc < 0 ? rc : 0;
+	a = arena_new(16384);
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	for (int i = 0; rc >= 0 && i < n; i++) {
-		int64_t due = cal_add_business_minutes(cal, rows[i].activated_at, day);
+		const struct cal *cal = agency_cal(db, a, cals, &ncals, rows[i].agency_id, e);
+		int64_t day, due;
+
+		if (!cal) {
+			rc = e->code;
+			break;
+		}
+		day = business_day_minutes(cal);
+		due = cal_add_business_minutes(cal, rows[i].activated_at, day);
 		if (day <= 0 || due == CAL_NEVER || due > now)
 			continue;
 		rc = remind_one(db, &rows[i], now, e);
 		if (!rc)
 			(*sent)++;
 	}
+	arena_free(a);
 	return rc < 0 ? rc : 0;
 }
 
@@ -824,8 +864,8 @@ static const char sql_rule_update[] =
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 static const char sql_rule_steps_clear[] = "DELETE FROM approval_rule_step WHERE rule_id = :id";
 static const char sql_rule_step_add[] =
-	"INSERT INTO approval_rule_step (rule_id, seq, name, role, scope)"
-	" VALUES (:id, :seq, :name, :role, :scope)";
+	"INSERT INTO approval_rule_step (agency_id, rule_id, seq, name, role, scope)"
+	" VALUES (:agency, :id, :seq, :name, :role, :scope)";
 
 static void
 rule_row(struct stmt *st, struct arena *a, struct appr_rule *r)
@@ -842,10 +882,12 @@ rule_row(struct stmt *st, struct arena *a, struct appr_rule *r)
 }
 
 static int
-rule_load_steps(struct db *db, struct arena *a, struct appr_rule *r, struct err *e)
+rule_load_steps(struct db *db, struct arena *a, int64_t agency, struct appr_rule *r,
+		struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_rule_steps, e) || db_bind_i64(&st, ":rule", r->id, e) ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_rule_steps, e) || db_bind_i64(&st, ":rule", r->id, e) ||
+		 db_bind_i64(&st, ":agency", agency, e) ? e->code : 0;
 
 	while (!rc && r->nsteps < APPR_STEPS_MAX && (rc = db_step(&st, e)) == 1) {
 		struct appr_rule_step *s = &r->steps[r->nsteps++];
@@ -877,7 +919,7 @@ appr_rule_list(struct db *db, struct arena *a, const struct actor *who,
 	}
 	db_finalize(&st);
 	for (size_t i = 0; rc >= 0 && i < *n; i++)
-		rc = rule_load_steps(db, a, &(*items)[i], e);
+		rc = rule_load_steps(db, a, who->agency_id, &(*items)[i], e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -895,7 +937,7 @@ rule_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	db_finalize(&st);
 	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "审批规则不存在");
-	return rc ? rc : rule_load_steps(db, a, out, e);
+	return rc ? rc : rule_load_steps(db, a, who->agency_id, out, e);
 }
 
 static int
@@ -933,13 +975,15 @@ bind_rule(struct stmt *st, const struct actor *who, const struct appr_rule *in, 
 }
 
 static int
-rule_write_steps(struct db *db, int64_t id, const struct appr_rule *in, struct err *e)
+rule_write_steps(struct db *db, int64_t agency, int64_t id, const struct appr_rule *in,
+		 struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_exec_id(db, sql_rule_steps_clear, id, e);
 
 	for (int i = 0; !rc && i < in->nsteps; i++) {
 		rc = db_prepare(db, &st, sql_rule_step_add, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":agency", agency, e) ||
 		     db_bind_i64(&st, ":seq", i + 1, e) ||
 		     db_bind_text(&st, ":name", in->steps[i].name, e) ||
 		     db_bind_text(&st, ":role", in->steps[i].role, e) ||
@@ -973,7 +1017,8 @@ appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 	if (!rc && !id)
 		id = db_last_id(db);
 	if (!rc)
-		rc = rule_write_steps(db, id, in, e) || rule_get(db, a, who, id, out, e) ? e->code : 0;
+		rc = rule_write_steps(db, who->agency_id, id, in, e) ||
+		     rule_get(db, a, who, id, out, e) ? e->code : 0;
 	if (!rc)
 		rc = aud_record(db, who, in->id ? "update" : "create", "approval_rule", id,
 				in->id ? jarena(a, appr_rule_json(&before)) : NULL,

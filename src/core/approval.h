@@ -147,11 +147,14 @@ struct cal;
 
 /*
 ** Remind the approvers of every step that has waited longer than one business
-** day (per cal) at `now`, once per step: the step's reminded_at is set in the
-** same transaction, so a reminder is never sent twice, also across restarts.
-** *sent counts the steps reminded. Must run inside a write transaction.
+** day at `now`, once per step: the step's reminded_at is set in the same
+** transaction, so a reminder is never sent twice, also across restarts.
+** Each step is measured on its own agency's calendar (cal_load_agency); the
+** cal argument is ignored and stays only until src/jobs.c stops loading one
+** (pass NULL). *sent counts the steps reminded. Must run inside a write transaction.
 */
-int appr_remind_due(struct db *db, const struct cal *cal, int64_t now, int *sent, struct err *e);
+int appr_remind_due(struct db *db, const struct cal *unused, int64_t now, int *sent,
+		    struct err *e);
 
 /* --- rules (office) --- */
 struct appr_rule_step {

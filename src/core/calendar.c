@@ -1,6 +1,7 @@
 /*
 ** core/calendar.c: the business calendar (see calendar.h for the rules).
-** Owns tables calendar_period, calendar_day, calendar_year.
+** Owns tables calendar_period, calendar_day, calendar_year, one calendar per
+** agency (0014_calendar_agency.sql); rows with agency_id NULL are the template.
 **
 ** Inside, a day is its local day number: days since 1970-01-01 in Shanghai
 ** time (day 0 was a Thursday). Offsets within a day are ms after local
@@ -424,35 +425,58 @@ cal_year_json(const struct cal_year *y)
 
 /* ---------- storage ---------- */
 
+/* Every statement names the agency: one agency's calendar never moves another's clocks. */
 static const char sql_periods[] =
-	"SELECT start_min, end_min FROM calendar_period ORDER BY start_min, id";
+	"SELECT start_min, end_min FROM calendar_period WHERE agency_id = :agency"
+	" ORDER BY start_min, id";
 static const char sql_days[] =
-	"SELECT ymd, kind, name FROM calendar_day WHERE ymd BETWEEN :lo AND :hi ORDER BY ymd";
+	"SELECT ymd, kind, name FROM calendar_day WHERE agency_id = :agency"
+	" AND ymd BETWEEN :lo AND :hi ORDER BY ymd";
 static const char sql_year[] =
-	"SELECT confirmed, source, COALESCE(confirmed_at, 0) FROM calendar_year WHERE year = :year";
-static const char sql_day_get[] = "SELECT ymd, kind, name FROM calendar_day WHERE ymd = :ymd";
+	"SELECT confirmed, source, COALESCE(confirmed_at, 0) FROM calendar_year"
+	" WHERE agency_id = :agency AND year = :year";
+static const char sql_day_get[] =
+	"SELECT ymd, kind, name FROM calendar_day WHERE agency_id = :agency AND ymd = :ymd";
 static const char sql_day_insert[] =
-	"INSERT INTO calendar_day (ymd, kind, name, created_at, updated_at, created_by)"
-	" VALUES (:ymd, :kind, :name, :now, :now, :by)";
+	"INSERT INTO calendar_day (agency_id, ymd, kind, name, created_at, updated_at, created_by)"
+	" VALUES (:agency, :ymd, :kind, :name, :now, :now, :by)";
 static const char sql_day_update[] =
-	"UPDATE calendar_day SET kind = :kind, name = :name, updated_at = :now WHERE ymd = :ymd";
-static const char sql_day_delete[] = "DELETE FROM calendar_day WHERE ymd = :ymd";
-static const char sql_periods_clear[] = "DELETE FROM calendar_period";
+	"UPDATE calendar_day SET kind = :kind, name = :name, updated_at = :now"
+	" WHERE agency_id = :agency AND ymd = :ymd";
+static const char sql_day_delete[] =
+	"DELETE FROM calendar_day WHERE agency_id = :agency AND ymd = :ymd";
+static const char sql_periods_clear[] = "DELETE FROM calendar_period WHERE agency_id = :agency";
 static const char sql_period_insert[] =
-	"INSERT INTO calendar_period (start_min, end_min, created_at, updated_at, created_by)"
-	" VALUES (:start, :end, :now, :now, :by)";
+	"INSERT INTO calendar_period (agency_id, start_min, end_min, created_at, updated_at,"
+	" created_by) VALUES (:agency, :start, :end, :now, :now, :by)";
 static const char sql_year_insert[] =
-	"INSERT INTO calendar_year (year, confirmed, confirmed_at, confirmed_by, created_at,"
-	" updated_at) VALUES (:year, 1, :now, :by, :now, :now)";
+	"INSERT INTO calendar_year (agency_id, year, confirmed, confirmed_at, confirmed_by,"
+	" created_at, updated_at) VALUES (:agency, :year, 1, :now, :by, :now, :now)";
 static const char sql_year_confirm[] =
 	"UPDATE calendar_year SET confirmed = 1, confirmed_at = :now, confirmed_by = :by,"
-	" updated_at = :now WHERE year = :year";
+	" updated_at = :now WHERE agency_id = :agency AND year = :year";
+static const char sql_first_agency[] =
+	"SELECT COALESCE(MIN(id), 0) FROM department WHERE parent_id IS NULL AND agency_id = id";
+/* A new agency's calendar: the template rows (agency_id NULL, see 0014_calendar_agency.sql). */
+static const char sql_init_periods[] =
+	"INSERT INTO calendar_period (agency_id, start_min, end_min, created_at, updated_at)"
+	" SELECT :agency, start_min, end_min, :now, :now FROM calendar_period"
+	" WHERE agency_id IS NULL";
+static const char sql_init_days[] =
+	"INSERT INTO calendar_day (agency_id, ymd, kind, name, created_at, updated_at)"
+	" SELECT :agency, ymd, kind, name, :now, :now FROM calendar_day WHERE agency_id IS NULL";
+static const char sql_init_years[] =
+	"INSERT INTO calendar_year (agency_id, year, confirmed, source, created_at, updated_at)"
+	" SELECT :agency, year, 0, source, :now, :now FROM calendar_year WHERE agency_id IS NULL";
+static const char sql_has_periods[] =
+	"SELECT COUNT(*) FROM calendar_period WHERE agency_id = :agency";
 
 static int
-load_periods(struct db *db, struct cal *c, struct err *e)
+load_periods(struct db *db, int64_t agency, struct cal *c, struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_periods, e);
+	int rc = db_prepare(db, &st, sql_periods, e) || db_bind_i64(&st, ":agency", agency, e)
+			 ? e->code : 0;
 
 	c->nperiods = 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
@@ -489,7 +513,8 @@ day_row(struct stmt *st, struct arena *a, struct cal_day *d)
 
 /* Marked days with dates in [lo, hi], ascending. */
 static int
-load_days(struct db *db, struct arena *a, int lo, int hi, struct cal *c, struct err *e)
+load_days(struct db *db, struct arena *a, int64_t agency, int lo, int hi, struct cal *c,
+	  struct err *e)
 {
 	struct stmt st = { 0 };
 	size_t cap = 64;
@@ -501,7 +526,8 @@ load_days(struct db *db, struct arena *a, int lo, int hi, struct cal *c, struct 
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, sql_days, e);
 	if (!rc)
-		rc = db_bind_i64(&st, ":lo", lo, e) || db_bind_i64(&st, ":hi", hi, e) ? e->code : 0;
+		rc = db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":lo", lo, e) ||
+		     db_bind_i64(&st, ":hi", hi, e) ? e->code : 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
 		if (c->ndays == cap) {
 			struct cal_day *bigger = arena_array(a, cap * 2, sizeof(*bigger));
@@ -521,12 +547,57 @@ load_days(struct db *db, struct arena *a, int lo, int hi, struct cal *c, struct 
 }
 
 int
-cal_load(struct db *db, struct arena *a, struct cal *out, struct err *e)
+cal_load_agency(struct db *db, struct arena *a, int64_t agency_id, struct cal *out,
+		struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	if (load_periods(db, out, e) || load_days(db, a, 0, 99991231, out, e))
+	if (load_periods(db, agency_id, out, e) ||
+	    load_days(db, a, agency_id, 0, 99991231, out, e))
 		return e->code;
 	return 0;
+}
+
+int
+cal_load(struct db *db, struct arena *a, struct cal *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t agency = 0;
+	int rc = db_prepare(db, &st, sql_first_agency, e) || db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		agency = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	if (!agency) {		/* no agency yet: nothing to count business time for */
+		cal_default(out);
+		return 0;
+	}
+	return cal_load_agency(db, a, agency, out, e);
+}
+
+int
+cal_agency_init(struct db *db, int64_t agency_id, struct err *e)
+{
+	static const char *const copy[] = { sql_init_periods, sql_init_days, sql_init_years };
+	struct stmt st = { 0 };
+	int64_t now = now_ms(), have = 0;
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = db_prepare(db, &st, sql_has_periods, e) || db_bind_i64(&st, ":agency", agency_id, e) ||
+	     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		have = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc || have)
+		return rc;	/* already has its own calendar: leave it */
+	for (size_t i = 0; !rc && i < sizeof(copy) / sizeof(copy[0]); i++) {
+		rc = db_prepare(db, &st, copy[i], e) || db_bind_i64(&st, ":agency", agency_id, e) ||
+		     db_bind_i64(&st, ":now", now, e) || db_step_done(&st, e) ? e->code : 0;
+		db_finalize(&st);
+	}
+	return rc;
 }
 
 static int
@@ -539,19 +610,21 @@ year_ok(int year, struct err *e)
 }
 
 int
-cal_year_get(struct db *db, struct arena *a, int year, struct cal_year *out, struct err *e)
+cal_year_get(struct db *db, struct arena *a, int64_t agency_id, int year, struct cal_year *out,
+	     struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->year = year;
-	if (year_ok(year, e) || load_periods(db, &out->cal, e) ||
-	    load_days(db, a, year * 10000 + 101, year * 10000 + 1231, &out->cal, e))
+	if (year_ok(year, e) || load_periods(db, agency_id, &out->cal, e) ||
+	    load_days(db, a, agency_id, year * 10000 + 101, year * 10000 + 1231, &out->cal, e))
 		return e->code;
 	rc = db_prepare(db, &st, sql_year, e);
 	if (!rc)
-		rc = db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
+		rc = db_bind_i64(&st, ":agency", agency_id, e) ||
+		     db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
 	if (!rc) {
 		out->confirmed = db_col_i64(&st, 0) != 0;
 		out->source = db_col_text(&st, a, 1);
@@ -567,13 +640,15 @@ cal_year_get(struct db *db, struct arena *a, int year, struct cal_year *out, str
 
 /* The mark on date into *out; ERR_NOT_FOUND when none. */
 static int
-day_get(struct db *db, struct arena *a, int date, struct cal_day *out, struct err *e)
+day_get(struct db *db, struct arena *a, int64_t agency, int date, struct cal_day *out,
+	struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_day_get, e);
 
 	if (!rc)
-		rc = db_bind_i64(&st, ":ymd", date, e) || db_step_row(&st, e) ? e->code : 0;
+		rc = db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":ymd", date, e) ||
+		     db_step_row(&st, e) ? e->code : 0;
 	if (!rc)
 		day_row(&st, a, out);
 	db_finalize(&st);
@@ -601,7 +676,7 @@ cal_day_set(struct db *db, struct arena *a, const struct actor *who, int date,
 	if (kind == CAL_WORKDAY && is_weekday(date_to_days(date)))
 		return err_setx(e, ERR_RULE, "not_weekend", "date",
 				"调休上班日应为周六或周日，周一至周五本来就是工作日");
-	rc = day_get(db, a, date, &cur, e);
+	rc = day_get(db, a, who->agency_id, date, &cur, e);
 	if (rc && rc != ERR_NOT_FOUND)
 		return rc;
 	if (!rc)
@@ -609,14 +684,15 @@ cal_day_set(struct db *db, struct arena *a, const struct actor *who, int date,
 	err_clear(e);
 	rc = db_prepare(db, &st, before ? sql_day_update : sql_day_insert, e);
 	if (!rc)
-		rc = db_bind_i64(&st, ":ymd", date, e) ||
+		rc = db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		     db_bind_i64(&st, ":ymd", date, e) ||
 		     db_bind_text(&st, ":kind", cal_kind_codes[kind], e) ||
 		     db_bind_text(&st, ":name", name, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
 		     (!before && db_bind_id_or_null(&st, ":by", who->id, e)) ||
 		     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc)
-		rc = day_get(db, a, date, out, e);
+		rc = day_get(db, a, who->agency_id, date, out, e);
 	if (!rc)
 		rc = aud_record(db, who, "set_day", "calendar", date, before,
 				jarena(a, cal_day_json(out)), e);
@@ -634,11 +710,13 @@ cal_day_delete(struct db *db, struct arena *a, const struct actor *who, int date
 	assert(db_in_tx(db));
 	if (!date_ok(date))
 		return err_setx(e, ERR_INVALID, "invalid", "date", "日期无效");
-	rc = day_get(db, a, date, &cur, e);
+	rc = day_get(db, a, who->agency_id, date, &cur, e);
 	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "该日期没有节假日或调休设置");
 	if (!rc)
-		rc = db_prepare(db, &st, sql_day_delete, e) || db_bind_i64(&st, ":ymd", date, e) ||
+		rc = db_prepare(db, &st, sql_day_delete, e) ||
+		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		     db_bind_i64(&st, ":ymd", date, e) ||
 		     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc)
@@ -657,12 +735,14 @@ cal_hours_set(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	assert(db_in_tx(db));
-	if (cal_check_periods(p, n, e) || load_periods(db, &cur, e))
+	if (cal_check_periods(p, n, e) || load_periods(db, who->agency_id, &cur, e))
 		return e->code;
-	rc = db_prepare(db, &st, sql_periods_clear, e) || db_step_done(&st, e) ? e->code : 0;
+	rc = db_prepare(db, &st, sql_periods_clear, e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	for (int i = 0; !rc && i < n; i++) {
 		rc = db_prepare(db, &st, sql_period_insert, e) ||
+		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		     db_bind_i64(&st, ":start", p[i].start, e) ||
 		     db_bind_i64(&st, ":end", p[i].end, e) || db_bind_i64(&st, ":now", now, e) ||
 		     db_bind_id_or_null(&st, ":by", who->id, e) || db_step_done(&st, e) ? e->code : 0;
@@ -686,7 +766,7 @@ cal_year_confirm(struct db *db, struct arena *a, const struct actor *who, int ye
 	int ndays, rc;
 
 	assert(db_in_tx(db));
-	if (cal_year_get(db, a, year, out, e))
+	if (cal_year_get(db, a, who->agency_id, year, out, e))
 		return e->code;
 	if (out->confirmed)
 		return 0;
@@ -694,19 +774,22 @@ cal_year_confirm(struct db *db, struct arena *a, const struct actor *who, int ye
 	if (ndays == 0)
 		return err_setx(e, ERR_RULE, "empty_year", "year",
 				"%d 年尚未录入任何节假日或调休，请先录入再确认", year);
-	rc = db_prepare(db, &st, sql_year_confirm, e) || db_bind_i64(&st, ":year", year, e) ||
+	rc = db_prepare(db, &st, sql_year_confirm, e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_bind_i64(&st, ":year", year, e) ||
 	     db_bind_i64(&st, ":now", now, e) || db_bind_id_or_null(&st, ":by", who->id, e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc && db_changes(db) == 0) {
-		rc = db_prepare(db, &st, sql_year_insert, e) || db_bind_i64(&st, ":year", year, e) ||
+		rc = db_prepare(db, &st, sql_year_insert, e) ||
+		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		     db_bind_i64(&st, ":year", year, e) ||
 		     db_bind_i64(&st, ":now", now, e) ||
 		     db_bind_id_or_null(&st, ":by", who->id, e) || db_step_done(&st, e) ? e->code
 											  : 0;
 		db_finalize(&st);
 	}
 	if (!rc)
-		rc = cal_year_get(db, a, year, out, e);
+		rc = cal_year_get(db, a, who->agency_id, year, out, e);
 	if (!rc)
 		rc = aud_record(db, who, "confirm", "calendar", year,
 				jarena(a, json_pack("{sb}", "confirmed", 0)),

@@ -2,7 +2,11 @@
 ** core/calendar.h: the business calendar. Working periods of a day and the
 ** dates that break the weekly rule: public holidays and make-up workdays
 ** (调休). SLA clocks and reminders count business time through it.
-** Owns tables calendar_period, calendar_day, calendar_year (0002_calendar.sql).
+** Owns tables calendar_period, calendar_day, calendar_year (0002_calendar.sql,
+** 0014_calendar_agency.sql). Each agency has its own calendar: every read
+** takes the agency, every write uses the acting user's (who->agency_id), so
+** one agency's office never moves another agency's SLA clocks. Rows with
+** agency_id NULL are the template that cal_agency_init copies.
 **
 ** Time: instants are UTC epoch ms (as everywhere). Days and periods are
 ** Asia/Shanghai wall-clock time, a fixed UTC+8 (no DST since 1991); the
@@ -21,7 +25,7 @@
 **	struct cal cal;
 **	int64_t due, used;
 **
-**	if (cal_load(db, a, &cal, e))			once per request; reads 2 tables
+**	if (cal_load_agency(db, a, order->agency_id, &cal, e))	once per request
 **		return e->code;
 **	due = cal_add_business_minutes(&cal, created_ms, 4 * 60);
 **	if (due == CAL_NEVER)				no working time at all: never due
@@ -150,12 +154,31 @@ int cal_kind_parse(const char *s, enum cal_kind *out);
 /* ---- storage ---- */
 
 /*
-** Load the working periods and every marked day into *out; day names live
-** in `a`. ERR_DB if the stored periods break the invariants. Read-only: any
-** connection. Cheap (a few dozen rows a year): load once per request that
+** Load agency_id's working periods and every marked day into *out; day names
+** live in `a`. ERR_DB if the stored periods break the invariants. Read-only:
+** any connection. Cheap (a few dozen rows a year): load once per request that
 ** needs it, do not cache across requests (the office may edit meanwhile).
+** Use the agency of the record whose clock runs (the order's, the approval's),
+** which is the acting user's on a request path.
+*/
+int cal_load_agency(struct db *db, struct arena *a, int64_t agency_id, struct cal *out,
+		    struct err *e);
+
+/*
+** DEPRECATED, kept only so that callers not yet moved to cal_load_agency
+** (src/jobs.c, modules/workorders) compile: loads the calendar of the first
+** agency (lowest id), or cal_default() when there is none. Right on a
+** single-agency instance, wrong for every other agency: do not add callers.
 */
 int cal_load(struct db *db, struct arena *a, struct cal *out, struct err *e);
+
+/*
+** Give agency_id its own calendar: a copy of the template rows (agency_id
+** NULL: the shipped hours, holidays and 调休, years unconfirmed). Does nothing
+** when the agency already has working periods. Inside the caller's write
+** transaction; org_agency_create calls it.
+*/
+int cal_agency_init(struct db *db, int64_t agency_id, struct err *e);
 
 /* One year as the office sees it. */
 struct cal_year {
@@ -166,13 +189,17 @@ struct cal_year {
 	struct cal cal;		/* the periods and only this year's marked days */
 };
 
-/* Fill *out for year (CAL_YEAR_MIN..CAL_YEAR_MAX, else ERR_INVALID "year"). Strings in a. */
-int cal_year_get(struct db *db, struct arena *a, int year, struct cal_year *out, struct err *e);
+/*
+** Fill *out for agency_id's year (CAL_YEAR_MIN..CAL_YEAR_MAX, else ERR_INVALID
+** "year"). Strings in a.
+*/
+int cal_year_get(struct db *db, struct arena *a, int64_t agency_id, int year,
+		 struct cal_year *out, struct err *e);
 
 /*
-** The write functions run inside the caller's write transaction, record an
-** audit row (entity "calendar") with before/after, and check no role: the
-** route table admits role office only.
+** The write functions run inside the caller's write transaction, change only
+** the calendar of who->agency_id, record an audit row (entity "calendar")
+** with before/after, and check no role: the route table admits role office only.
 **   action      entity_id    before / after
 **   set_day     yyyymmdd     the day or null / the day
 **   delete_day  yyyymmdd     the day / null

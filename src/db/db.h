@@ -157,6 +157,8 @@ struct memo *db_memo(struct db *db);
 /* --- migrations (db/migrate.c) --- */
 /* Apply every embedded migration not yet recorded in schema_migrations, in order, in one transaction. */
 int db_migrate(struct db *db, int *applied, struct err *e);
+/* The same, only the migrations numbered <= upto (tests build an older schema with it). */
+int db_migrate_to(struct db *db, int upto, int *applied, struct err *e);
 /* Highest applied version (0 for an empty database). */
 int db_schema_version(struct db *db, int64_t *out, struct err *e);
 

@@ -1,12 +1,23 @@
 /*
 ** db/migrate.c: applies the numbered migrations embedded in the binary
 ** (build/migrations.c, generated from migrations/NNNN_name.sql by tools/embed.c).
+**
+** A migration may rebuild a table (SQLite cannot add a CHECK or a REFERENCES
+** to an existing one): CREATE new_X, INSERT ... SELECT, DROP X, ALTER TABLE
+** new_X RENAME TO X. With foreign keys on, DROP X would delete (or count as
+** orphans) every row that references X, so this follows SQLite's documented
+** procedure (https://sqlite.org/lang_altertable.html#otheralter): foreign keys
+** off outside the transaction (PRAGMA foreign_keys is a no-op inside one),
+** apply, then PRAGMA foreign_key_check inside the transaction -- any row that
+** points nowhere rolls the whole run back -- commit, and foreign keys on again.
 */
 #include "db/db.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 
 #define LOG_MOD "migrate"
@@ -25,6 +36,7 @@ static const char sql_create[] =
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
 static const char sql_max[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char sql_has[] = "SELECT 1 FROM schema_migrations WHERE version = :v";
+static const char sql_fk_check[] = "PRAGMA foreign_key_check";
 static const char sql_record[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)";
 
@@ -73,12 +85,52 @@ applied_already(struct db *db, int version, struct err *e)
 	return rc;
 }
 
+/* 0 when no row references a missing parent; ERR_DB naming the first table that does. */
+static int
+foreign_keys_hold(struct db *db, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_fk_check, e);
+
+	if (!rc)
+		rc = db_step(&st, e);
+	if (rc == 1) {
+		log_msg(LOG_ERROR, LOG_MOD, "foreign key check failed: %s row %" PRId64
+			" references a missing %s", db_col_peek(&st, 0, NULL), db_col_i64(&st, 1),
+			db_col_peek(&st, 2, NULL));
+		rc = err_set(e, ERR_DB, NULL, "migrated data breaks a foreign key");
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+static int migrate_all(struct db *db, int upto, int *applied, struct err *e);
+
 /*
 ** Every embedded migration not yet recorded is applied, in order: a migration
-** merged with a lower number than one already applied still runs.
+** merged with a lower number than one already applied still runs. Foreign keys
+** are off while they run and checked before the commit (see the top).
 */
 int
 db_migrate(struct db *db, int *applied, struct err *e)
+{
+	return db_migrate_to(db, INT_MAX, applied, e);
+}
+
+int
+db_migrate_to(struct db *db, int upto, int *applied, struct err *e)
+{
+	int rc = db_exec(db, "PRAGMA foreign_keys=OFF", e);
+
+	if (!rc)
+		rc = migrate_all(db, upto, applied, e);
+	if (db_exec(db, "PRAGMA foreign_keys=ON", !rc ? e : &(struct err){ 0 }) && !rc)
+		rc = e->code;
+	return rc;
+}
+
+static int
+migrate_all(struct db *db, int upto, int *applied, struct err *e)
 {
 	int64_t have;
 	int rc, n = 0;
@@ -87,7 +139,8 @@ db_migrate(struct db *db, int *applied, struct err *e)
 	if (rc)
 		return rc;
 	rc = db_schema_version(db, &have, e);	/* creates schema_migrations if needed */
-	for (const struct migration *m = houqin_migrations; !rc && m->version; m++) {
+	for (const struct migration *m = houqin_migrations; !rc && m->version && m->version <= upto;
+	     m++) {
 		rc = applied_already(db, m->version, e);
 		if (rc < 0)
 			break;
@@ -101,6 +154,8 @@ db_migrate(struct db *db, int *applied, struct err *e)
 		else
 			n++;
 	}
+	if (!rc && n)
+		rc = foreign_keys_hold(db, e);
 	if (rc) {
 		db_rollback(db);
 		return rc;

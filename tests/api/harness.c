@@ -129,6 +129,49 @@ static const struct {
 	{ "auditor", "auditor", "办公室" },
 };
 
+/* Agency `name` with 办公室, 一处, 二处 and one user per fixture_users row named prefix + username. */
+static void
+make_agency(struct hq_server *s, const char *name, const char *prefix, int64_t ids[4])
+{
+	struct arena *a = arena_new(16384);
+	struct actor sys = { .ip = "test", .username = "test" };
+	struct db *db = db_pool_writer(s->pool);
+	struct dept root, d[3];
+	static const char *names[] = { "办公室", "一处", "二处" };
+	struct err e = { 0 };
+	struct user u;
+
+	if (db_begin_write(db, &e) || org_agency_create(db, a, &sys, name, &root, &e))
+		fail("fixture agency", &e);
+	sys.agency_id = root.id;
+	for (int i = 0; i < 3; i++) {
+		struct dept_in in = { .parent_id = root.id, .name = names[i], .sort_order = i };
+		if (org_dept_create(db, a, &sys, &in, &d[i], &e))
+			fail("fixture dept", &e);
+	}
+	for (size_t i = 0; i < sizeof(fixture_users) / sizeof(fixture_users[0]); i++) {
+		unsigned roles;
+		char username[64];
+		snprintf(username, sizeof(username), "%s%s", prefix, fixture_users[i].username);
+		struct user_in in = { .username = username, .display_name = username,
+				      .password = TEST_PASSWORD };
+		for (int k = 0; k < 3; k++)
+			if (strcmp(names[k], fixture_users[i].dept) == 0)
+				in.department_id = d[k].id;
+		role_parse_list(fixture_users[i].roles, &roles);
+		if (org_user_create(db, a, &sys, &in, roles, &u, &e))
+			fail("fixture user", &e);
+	}
+	if (db_commit(db, &e))
+		fail("fixture commit", &e);
+	db_pool_writer_unlock(s->pool);
+	ids[0] = root.id;
+	ids[1] = d[0].id;
+	ids[2] = d[1].id;
+	ids[3] = d[2].id;
+	arena_free(a);
+}
+
 void
 hq_fixture_org(struct hq_server *s)
 {
@@ -168,6 +211,19 @@ hq_fixture_org(struct hq_server *s)
 	s->dept1_id = d[1].id;
 	s->dept2_id = d[2].id;
 	arena_free(a);
+}
+
+void
+hq_fixture_agency(struct hq_server *s, const char *name, const char *prefix,
+		  struct hq_agency *out)
+{
+	int64_t ids[4];
+
+	make_agency(s, name, prefix, ids);
+	out->agency_id = ids[0];
+	out->office_dept_id = ids[1];
+	out->dept1_id = ids[2];
+	out->dept2_id = ids[3];
 }
 
 int64_t
@@ -414,14 +470,22 @@ wo_fixture_insert(struct db *db, const char *sql)
 void
 hq_wo_fixture(struct hq_server *s, struct hq_wo *out)
 {
+	hq_wo_fixture_agency(s, s->agency_id, "worker", out);
+}
+
+void
+hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
+		     struct hq_wo *out)
+{
 	static const char *const prio[] = { "urgent", "high", "normal", "low" };
-	struct db *db = db_pool_writer(s->pool);
+	struct db *db;
 	struct err e = { 0 };
-	long long ag = (long long)s->agency_id;
+	long long ag = (long long)agency_id;
 	char sql[512];
 
 	memset(out, 0, sizeof(*out));
-	out->worker = hq_user_id(s, "worker");
+	out->worker = hq_user_id(s, worker);
+	db = db_pool_writer(s->pool);
 	if (db_begin_write(db, &e))
 		fail("wo fixture begin", &e);
 #define LOC(field, parent, kind, name, active)                                                   \

@@ -49,6 +49,17 @@ void hq_stop(struct hq_server *s);
 ** supervisor, sysadmin, secadmin, auditor) plus staff2 (in 二处), all with TEST_PASSWORD.
 */
 void hq_fixture_org(struct hq_server *s);
+/*
+** A further agency on the same database, made like hq_fixture_org (through
+** org_agency_create, org_dept_create, org_user_create): departments 办公室,
+** 一处, 二处 and the same users with usernames prefixed (prefix "b_": b_staff,
+** b_office, ...), all with TEST_PASSWORD.
+*/
+struct hq_agency {
+	int64_t agency_id, office_dept_id, dept1_id, dept2_id;
+};
+void hq_fixture_agency(struct hq_server *s, const char *name, const char *prefix,
+		       struct hq_agency *out);
 /* id of a fixture user by username. */
 int64_t hq_user_id(struct hq_server *s, const char *username);
 
@@ -89,5 +100,8 @@ struct hq_wo {
 	int64_t team, cat, cat_safety, worker;
 };
 void hq_wo_fixture(struct hq_server *s, struct hq_wo *out);
+/* The same fixture in agency_id, with the user named worker as the team's member. */
+void hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
+			  struct hq_wo *out);
 
 #endif

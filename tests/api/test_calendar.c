@@ -4,7 +4,7 @@
 ** validation, confirming a year (office only), field errors for bad input
 ** with nothing written, 403 for other roles, and the audit rows (entity
 ** "calendar") each write leaves. Edits are checked to reach the engine too
-** (cal_load on the same database).
+** (cal_load_agency on the same database).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,7 +112,7 @@ engine_workday(int date)
 	int w;
 
 	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
-	assert_int_equal(cal_load(db, a, &c, &e), 0);
+	assert_int_equal(cal_load_agency(db, a, srv.agency_id, &c, &e), 0);
 	w = cal_is_workday(&c, date);
 	db_close(db);
 	arena_free(a);
@@ -342,7 +342,7 @@ office_sets_working_hours(void **state)
 
 	/* the engine counts with the new hours: Tuesday 2026-11-24 holds 390 minutes */
 	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
-	assert_int_equal(cal_load(db, a, &c, &e), 0);
+	assert_int_equal(cal_load_agency(db, a, srv.agency_id, &c, &e), 0);
 	db_close(db);
 	assert_int_equal(c.nperiods, 2);
 	assert_int_equal(c.periods[0].start, 9 * 60);
@@ -403,9 +403,10 @@ bad_hours_are_400_and_change_nothing(void **state)
 		hq_resp_free(&r);
 	}
 	assert_int_equal(count(sql_cal_audit), before);
-	assert_int_equal(count("SELECT COUNT(*) FROM calendar_period"), 2);
-	assert_int_equal(count("SELECT COUNT(*) FROM calendar_period WHERE start_min = 510"
-			       " AND end_min = 720"), 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM calendar_period WHERE agency_id IS NOT NULL"),
+			 2);
+	assert_int_equal(count("SELECT COUNT(*) FROM calendar_period WHERE agency_id IS NOT NULL"
+			       " AND start_min = 510 AND end_min = 720"), 1);
 	/* four touching periods are fine, as is one */
 	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/calendar/hours",
 				"{\"periods\":[{\"start\":\"08:00\",\"end\":\"10:00\"},"

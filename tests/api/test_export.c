@@ -95,7 +95,8 @@ bulk_users(const char *prefix, int from, int n)
 		 " password_hash, active, created_at, updated_at)"
 		 " SELECT %lld, %lld, '%s' || printf('%%05d', i), '批量' || i, NULL, 'x', 1,"
 		 " 1700000000000, 1700000000000 FROM seq;"
-		 "INSERT INTO user_role (user_id, role) SELECT id, 'staff' FROM app_user"
+		 "INSERT INTO user_role (agency_id, user_id, role) SELECT agency_id, id, 'staff'"
+		 " FROM app_user"
 		 " WHERE username LIKE '%s%%' AND id NOT IN (SELECT user_id FROM user_role);",
 		 from, from + n - 1, (long long)srv.agency_id, (long long)srv.dept1_id, prefix,
 		 prefix);

@@ -1,7 +1,8 @@
 /*
 ** tests/unit/test_calendar.c: core/calendar.c, the business calendar.
 ** The 2026 cases run against the shipped data: a fresh in-memory database
-** with every migration applied, loaded by cal_load(). Times in the tables are
+** with every migration applied, copied into an agency by cal_agency_init()
+** (what org_agency_create does) and loaded by cal_load_agency(). Times in the tables are
 ** Shanghai wall-clock ("2026-11-20T18:00:00" means +08:00). Weekdays were
 ** checked with Python's datetime; the 2026 total (248 workdays) too.
 */
@@ -27,6 +28,7 @@
 static struct cal cal2026;	/* shipped data + default hours */
 static struct arena *arena;
 static struct db *db;
+static int64_t agency;
 
 static int64_t
 T(const char *local)
@@ -57,7 +59,13 @@ setup(void **state)
 	(void)state;
 	arena = arena_new(16384);
 	if (db_open(":memory:", DB_CREATE, &db, &e) || db_migrate(db, &applied, &e) ||
-	    cal_load(db, arena, &cal2026, &e))
+	    db_begin_write(db, &e) ||
+	    db_exec(db, "INSERT INTO department (name, created_at, updated_at)"
+			" VALUES ('测试机关', 1, 1); UPDATE department SET agency_id = id", &e))
+		fail_msg("setup: %s", e.msg);
+	agency = db_last_id(db);
+	if (cal_agency_init(db, agency, &e) || db_commit(db, &e) ||
+	    cal_load_agency(db, arena, agency, &cal2026, &e))
 		fail_msg("setup: %s", e.msg);
 	return 0;
 }
@@ -88,16 +96,16 @@ test_shipped_2026_loads(void **state)
 	assert_int_equal(cal2026.ndays, 39);	/* rows of ../shared/data/cn-holidays-2026.csv */
 	for (size_t i = 1; i < cal2026.ndays; i++)
 		assert_true(cal2026.days[i - 1].date < cal2026.days[i].date);
-	assert_int_equal(cal_year_get(db, arena, 2026, &y, &e), 0);
+	assert_int_equal(cal_year_get(db, arena, agency, 2026, &y, &e), 0);
 	assert_int_equal(y.confirmed, 0);	/* shipped for the operator to confirm */
 	assert_non_null(y.source);
 	assert_non_null(strstr(y.source, "国务院办公厅"));
 	assert_int_equal(y.cal.ndays, 39);
-	assert_int_equal(cal_year_get(db, arena, 2027, &y27, &e), 0);	/* not invented */
+	assert_int_equal(cal_year_get(db, arena, agency, 2027, &y27, &e), 0);	/* not invented */
 	assert_int_equal(y27.cal.ndays, 0);
 	assert_int_equal(y27.confirmed, 0);
 	assert_null(y27.source);
-	assert_int_equal(cal_year_get(db, arena, 1999, &y27, &e), ERR_INVALID);
+	assert_int_equal(cal_year_get(db, arena, agency, 1999, &y27, &e), ERR_INVALID);
 }
 
 static const struct {

@@ -77,7 +77,7 @@ cal_api_get(struct req *rq, struct resp *rs, struct err *e)
 	struct cal_year y;
 
 	if (req_query_i64(rq, "year", CAL_YEAR_MIN, CAL_YEAR_MAX, &year, e) ||
-	    cal_year_get(rq->db, rq->arena, (int)year, &y, e))
+	    cal_year_get(rq->db, rq->arena, rq->user->agency_id, (int)year, &y, e))
 		return e->code;
 	return resp_json(rs, 200, cal_year_json(&y));
 }

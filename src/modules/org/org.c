@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -181,6 +182,8 @@ org_agency_create(struct db *db, struct arena *a, const struct actor *who, const
 	rc = dept_insert(db, 0, 0, name, NULL, 0, who->id, &id, e);
 	if (!rc)
 		rc = db_exec_id(db, sql_agency_fix, id, e);
+	if (!rc)
+		rc = cal_agency_init(db, id, e);	/* its own business calendar */
 	sys.agency_id = id;
 	if (!rc)
 		rc = org_dept_get(db, a, &sys, id, out, e);
@@ -340,7 +343,10 @@ static const char sql_user_update[] =
 	" active = :active, updated_at = :now WHERE id = :id AND updated_at = :seen";
 static const char sql_user_touch[] = "UPDATE app_user SET updated_at = :now WHERE id = :id";
 static const char sql_role_clear[] = "DELETE FROM user_role WHERE user_id = :id";
-static const char sql_role_add[] = "INSERT INTO user_role (user_id, role) VALUES (:id, :role)";
+/* agency_id: the user's own (0017_user_role_agency.sql) */
+static const char sql_role_add[] =
+	"INSERT INTO user_role (agency_id, user_id, role)"
+	" SELECT agency_id, id, :role FROM app_user WHERE id = :id";
 static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
 static const char sql_pw_set[] =
 	"UPDATE app_user SET password_hash = :hash, updated_at = :now WHERE id = :id";
