@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/msg.h"
 #include "core/parse.h"
 #include "core/validate.h"
 
@@ -27,6 +28,12 @@ req_query(const struct req *rq, const char *name)
 		if (strcmp(rq->query[i].name, name) == 0)
 			return rq->query[i].value;
 	return NULL;
+}
+
+int
+req_lang(const struct req *rq)
+{
+	return (int)msg_lang_parse(req_header(rq, "Accept-Language"));
 }
 
 const char *
