@@ -7,6 +7,7 @@
 #include "routes.h"
 #include "core/auth.h"
 #include "core/files.h"
+#include "core/msg.h"
 #include "modules/approvals/approvals.h"
 #include "modules/workorders/workorders.h"
 
@@ -106,9 +107,21 @@ static const struct route routes[] = {
 
 const struct route_table houqin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
 
+/* Each module's English texts (modules/<d>/<d>_msg.c, see core/msg.h). */
+extern const struct msg approvals_msg[], attachments_msg[], audit_msg[], calendar_msg[],
+	locations_msg[], notifications_msg[], org_msg[], wo_msg[];
+
 void
 houqin_modules_init(void)
 {
 	approvals_register();
 	wo_register();
+	msg_register(approvals_msg);
+	msg_register(attachments_msg);
+	msg_register(audit_msg);
+	msg_register(calendar_msg);
+	msg_register(locations_msg);
+	msg_register(notifications_msg);
+	msg_register(org_msg);
+	msg_register(wo_msg);
 }
