@@ -80,7 +80,7 @@ const char *msg_pick(enum lang lang, const char *zh, const char *en);
 
 /*
 ** The argument types fmt's conversions read, one letter each, into sig
-** (e.g. "%s 第 %d 行 %lld" -> "sil"): i int (also c, *), l long, L long long,
+** (e.g. "%s 第 %d 行 %lld" -> "siL"): i int (also c, *), l long, L long long,
 ** j intmax_t, z size_t, t ptrdiff_t, d double, D long double, s char *, p void *.
 ** Returns the number of conversions, or -1 for one msg_vformat_en does not
 ** handle (%n, positional %1$s, unknown) or when sig (size) is too small.

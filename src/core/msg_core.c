@@ -82,6 +82,8 @@ const struct msg core_msg[] = {
 	{ "Content-Disposition 参数格式错误", "malformed Content-Disposition parameters" },
 	{ "Content-Disposition 缺少 name", "Content-Disposition without name" },
 	{ "头部行过多", "too many header lines" },
+	{ "头部行过长", "header line too long" },
+	{ "换行应为 CRLF", "line breaks must be CRLF" },
 	{ "头部行格式错误", "malformed header line" },
 	{ "头部含控制字符", "control characters in a header" },
 	{ "Content-Disposition 重复", "duplicate Content-Disposition" },
