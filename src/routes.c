@@ -25,6 +25,7 @@ static const struct route routes[] = {
 	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0 },
+	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
 	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
 	{ "GET", "/api/v1/departments", org_api_dept_list, ANY_USER, 0, "部门列表（树）", NULL, org_dept_cols, 0 },
 	{ "GET", "/api/v1/departments/:id", org_api_dept_get, ANY_USER, 0, "部门详情", NULL, NULL, 0 },

@@ -27,7 +27,8 @@ void houqin_modules_init(void);
 #define HANDLER(name) int name(struct req *rq, struct resp *rs, struct err *e)
 
 /* modules/org/org_api.c */
-extern const struct field org_login_fields[], org_password_fields[], org_token_fields[],
+extern const struct field org_login_fields[], org_password_fields[], org_lang_fields[],
+	org_token_fields[],
 	org_dept_fields[], org_user_update_fields[], org_user_create_fields[], org_roles_fields[];
 extern const struct export_col org_user_cols[], org_dept_cols[], appr_cols[], aud_cols[];
 HANDLER(org_api_health);
@@ -35,6 +36,7 @@ HANDLER(org_api_login);
 HANDLER(org_api_logout);
 HANDLER(org_api_me);
 HANDLER(org_api_password);
+HANDLER(org_api_language);
 HANDLER(org_api_token_create);
 HANDLER(org_api_dept_list);
 HANDLER(org_api_dept_get);
