@@ -92,6 +92,20 @@ err_field(struct err *e, const char *field, const char *fmt, ...)
 }
 
 void
+err_msg_from_field(struct err *e)
+{
+	const struct err_field *f = &e->fields[0];
+
+	if (e->nfields <= 0)
+		return;
+	snprintf(e->msg, sizeof(e->msg), "%s：%s", f->name, f->msg);
+	if (f->msg_en[0])
+		snprintf(e->msg_en, sizeof(e->msg_en), "%s: %s", f->name, f->msg_en);
+	else
+		e->msg_en[0] = '\0';
+}
+
+void
 err_clear(struct err *e)
 {
 	memset(e, 0, sizeof(*e));

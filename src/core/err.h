@@ -66,6 +66,12 @@ int err_setx(struct err *e, enum err_code c, const char *slug, const char *field
 void err_field(struct err *e, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+** Set the message from the first field message, "name：message" (and its
+** English "name: message"), after err_field calls. Code and slug are unchanged.
+*/
+void err_msg_from_field(struct err *e);
+
 /* Reset to ERR_OK. */
 void err_clear(struct err *e);
 
