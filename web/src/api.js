@@ -1,7 +1,8 @@
 // The one way the UI talks to the server: JSON over /api/v1 on the same origin.
-// Adds the CSRF header to state-changing requests and turns error bodies
+// Adds the CSRF header to state-changing requests, asks for the UI's language
+// (Accept-Language: error and notification texts come back in it) and turns error bodies
 // ({"error":{"code","message","fields"}}) into ApiError.
-import { t } from './i18n/index.js'
+import { locale, t } from './i18n/index.js'
 
 const BASE = '/api/v1'
 
@@ -47,7 +48,7 @@ async function readJson(res) {
 }
 
 async function request(method, path, { body, query, handle401 = true } = {}) {
-  const headers = { Accept: 'application/json' }
+  const headers = { Accept: 'application/json', 'Accept-Language': locale.value }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
 
@@ -71,7 +72,11 @@ async function request(method, path, { body, query, handle401 = true } = {}) {
 // A file as the raw request body (POST /attachments?kind=photo): its name goes in
 // X-Filename (percent-encoded UTF-8); the server detects the type from the bytes.
 async function upload(path, file, { query } = {}) {
-  const headers = { Accept: 'application/json', 'X-Filename': encodeURIComponent(file.name || '') }
+  const headers = {
+    Accept: 'application/json',
+    'Accept-Language': locale.value,
+    'X-Filename': encodeURIComponent(file.name || ''),
+  }
   if (csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res
   try {
