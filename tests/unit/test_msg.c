@@ -295,10 +295,42 @@ check_call(struct found *fd, const char *path, const char *src, const char *p, i
 	}
 }
 
+
 static int
 ident_char(char c)
 {
 	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+** A message written into a struct err by hand (snprintf(e->msg, ...)) has no
+** English: only core/err.c may write msg; others call err_* (err_msg_from_field).
+*/
+static void
+check_raw_writes(struct found *fd, const char *path, const char *s)
+{
+	static const char *const writers[] = { "snprintf(", "memcpy(", "strcpy(", NULL };
+
+	if (strcmp(path, "src/core/err.c") == 0)
+		return;
+	for (int w = 0; writers[w]; w++) {
+		for (const char *p = s; (p = strstr(p, writers[w])); p++) {
+			const char *a = p + strlen(writers[w]), *end = strchr(a, ',');
+			size_t len;
+			if ((p > s && ident_char(p[-1])) || !end)
+				continue;
+			while (end > a && end[-1] == ' ')
+				end--;
+			len = (size_t)(end - a);
+			if ((len > 5 && strncmp(end - 5, "->msg", 5) == 0) ||
+			    (len > 4 && strncmp(end - 4, ".msg", 4) == 0)) {
+				char what[96];
+				snprintf(what, sizeof(what), "%.*s", (int)len, a);
+				fail_at(fd, path, line_of(s, p),
+					"message written past err_set (no English)", what);
+			}
+		}
+	}
 }
 
 static void
@@ -309,6 +341,7 @@ scan_file(struct found *fd, const char *path)
 
 	assert_non_null(s);
 	strip_comments(s, n);
+	check_raw_writes(fd, path, s);
 	for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
 		size_t len = strlen(calls[c].fn);
 		if (calls[c].file && strcmp(calls[c].file, path) != 0)
