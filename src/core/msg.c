@@ -140,6 +140,18 @@ msg_register(const struct msg *table)
 	return rc;
 }
 
+const struct msg *
+msg_table(int i)
+{
+	const struct msg *t;
+
+	pthread_once(&core_once, add_core);
+	pthread_rwlock_rdlock(&reg.lock);
+	t = i >= 0 && i < reg.ntables ? reg.tables[i] : NULL;
+	pthread_rwlock_unlock(&reg.lock);
+	return t;
+}
+
 const char *
 msg_en(const char *zh)
 {
@@ -159,8 +171,8 @@ msg_remember(const char *zh, const char *en)
 {
 	unsigned i = ring_next++ % RING;
 
-	if (!zh || !en || !*zh)
-		return;
+	if (!zh || !en || !*zh || !*en)
+		return;	/* no English: a copy of zh stays Chinese rather than empty */
 	snprintf(ring[i].zh, sizeof(ring[i].zh), "%s", zh);
 	snprintf(ring[i].en, sizeof(ring[i].en), "%s", en);
 }

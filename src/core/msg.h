@@ -48,6 +48,9 @@ enum lang {
 ** again does nothing. The first table to define a key wins. 0 or ERR_NOMEM. */
 int msg_register(const struct msg *table);
 
+/* The i-th registered table (core_msg first), NULL past the last: for tests. */
+const struct msg *msg_table(int i);
+
 /* The English text for the Chinese key zh; NULL when the table has none. */
 const char *msg_en(const char *zh);
 
