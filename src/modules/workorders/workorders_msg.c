@@ -44,7 +44,7 @@ const struct msg wo_msg[] = {
 	{ "请填写%s", "%s is required" },
 	{ "原因", "a reason" },
 	{ "取消原因", "a cancellation reason" },
-	{ "处理说明", "notes on the work done" },
+	{ "处理说明", "a note on the work done" },
 	{ "报修单不存在", "work order not found" },
 	{ "请选择维修人员或班组（二选一）", "choose either a worker or a team" },
 	{ "维修人员不存在或已停用", "worker not found or inactive" },
