@@ -33,6 +33,5 @@ const struct msg org_msg[] = {
 	{ "连续登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
 	  "too many failed logins in a row, the account is locked: try again in %lld minutes" },
 	{ "账号已停用", "the account is deactivated" },
-	{ "语言应为 zh-CN 或 en", "language must be zh-CN or en" },
 	{ NULL, NULL }
 };
