@@ -17,6 +17,7 @@ struct arena;
 struct cal;
 struct db;
 struct err;
+struct msg;
 struct route;
 
 /*
@@ -82,6 +83,7 @@ struct module {
 	*/
 	int (*demo)(struct db *db, struct arena *a, struct err *e);
 	const struct module_gen *gen;
+	const struct msg *messages;	/* English of its texts (<d>_msg.c, core/msg.h) */
 };
 
 #endif

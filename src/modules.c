@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/files.h"
+#include "core/msg.h"
 #include "db/db.h"
 #include "http/router.h"
 
@@ -69,6 +70,8 @@ register_all(void)
 			appr_register_kind(mod->approval_kinds[k]);
 		for (const struct module_owner *o = mod->attachment_owners; o && o->entity; o++)
 			files_register_owner(o->entity, o->can_read);
+		if (mod->messages)
+			msg_register(mod->messages);
 	}
 }
 

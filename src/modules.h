@@ -14,8 +14,8 @@ struct route_table;
 extern const struct module *const houqin_modules[];
 
 /*
-** Register every module's approval kinds and attachment owners with the core
-** engines. Called once at start-up by `houqin serve`, the CLI and the tests,
+** Register every module's approval kinds, attachment owners and English texts
+** with the core engines. Called once at start-up by `houqin serve`, the CLI and the tests,
 ** before any request. Idempotent and thread-safe.
 */
 void modules_init(void);

@@ -164,7 +164,7 @@ auth_token_hash(const char *token, char *out)
 
 static const char sql_actor[] =
 	"SELECT u.id, u.agency_id, COALESCE(u.department_id, 0), u.username, u.display_name,"
-	" d.name"
+	" d.name, u.lang"
 	" FROM app_user u LEFT JOIN department d ON d.id = u.department_id"
 	" WHERE u.id = :id AND u.active = 1 AND u.deleted_at IS NULL";
 static const char sql_roles[] = "SELECT role FROM user_role WHERE user_id = :id";
@@ -207,6 +207,7 @@ auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *o
 		out->username = db_col_text(&st, a, 3);
 		out->display_name = db_col_text(&st, a, 4);
 		out->department_name = db_col_text(&st, a, 5);
+		out->lang = db_col_text(&st, a, 6);
 	}
 	db_finalize(&st);
 	if (!rc)

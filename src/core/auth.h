@@ -53,6 +53,7 @@ struct actor {
 	const char *ip;
 	int64_t session_id;	/* 0 for bearer tokens and the CLI */
 	const char *csrf_token;	/* session's CSRF token, NULL for bearer/CLI */
+	const char *lang;	/* saved language "zh-CN"/"en"; NULL = the browser's */
 };
 
 /* 1 if the actor holds any of mask's roles. */

@@ -1,11 +1,30 @@
 /*
-** core/err.c: filling struct err.
+** core/err.c: filling struct err, in zh-CN and (through core/msg.h) English.
 */
 #include "core/err.h"
+#include "core/msg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/*
+** zh and en of fmt with ap into the given buffers. The English first: an
+** argument may be the message being replaced (err_set(e, ..., "%s", e->msg)).
+*/
+static void
+format2(char *zh, size_t zsize, char *en, size_t esize, const char *fmt, va_list ap)
+{
+	char tmp[160];
+	va_list cp;
+
+	va_copy(cp, ap);
+	msg_vformat_en(tmp, sizeof(tmp) < esize ? sizeof(tmp) : esize, fmt, cp);
+	va_end(cp);
+	vsnprintf(zh, zsize, fmt, ap);
+	memcpy(en, tmp, strlen(tmp) + 1);
+	msg_remember(zh, en);
+}
 
 static void
 add_field(struct err *e, const char *field, const char *fmt, va_list ap)
@@ -19,7 +38,7 @@ add_field(struct err *e, const char *field, const char *fmt, va_list ap)
 			return;	/* first message per field wins */
 	f = &e->fields[e->nfields++];
 	f->name = field;
-	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	format2(f->msg, sizeof(f->msg), f->msg_en, sizeof(f->msg_en), fmt, ap);
 }
 
 static int
@@ -31,7 +50,7 @@ vset(struct err *e, enum err_code c, const char *slug, const char *field,
 	e->code = c;
 	e->slug = slug;
 	va_copy(ap2, ap);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	format2(e->msg, sizeof(e->msg), e->msg_en, sizeof(e->msg_en), fmt, ap);
 	add_field(e, field, fmt, ap2);
 	va_end(ap2);
 	return c;
@@ -70,6 +89,20 @@ err_field(struct err *e, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	add_field(e, field, fmt, ap);
 	va_end(ap);
+}
+
+void
+err_msg_from_field(struct err *e)
+{
+	const struct err_field *f = &e->fields[0];
+
+	if (e->nfields <= 0)
+		return;
+	snprintf(e->msg, sizeof(e->msg), "%s：%s", f->name, f->msg);
+	if (f->msg_en[0])
+		snprintf(e->msg_en, sizeof(e->msg_en), "%s: %s", f->name, f->msg_en);
+	else
+		e->msg_en[0] = '\0';
 }
 
 void

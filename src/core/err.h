@@ -27,23 +27,31 @@ enum err_code {
 
 struct err_field {
 	const char *name;	/* static string (field table name) */
-	char msg[96];
+	char msg[96];		/* zh-CN */
+	char msg_en[96];	/* English from core/msg.h's table; "" when it has none */
 };
 
 /*
 ** code: the failure class; slug: a stable machine-readable code for the client
 ** (e.g. "role_conflict"); NULL means the default for the class.
 ** fields: per-field messages, fields[0] is the first bad field.
+** msg is zh-CN; msg_en the same message in English when the message table
+** (core/msg.h) has the format, else "". resp.c picks by the request's language.
 */
 struct err {
 	enum err_code code;
 	const char *slug;
 	char msg[160];
+	char msg_en[160];
 	int nfields;
 	struct err_field fields[ERR_FIELDS_MAX];
 };
 
-/* Fill *e (message printf-style, truncated to fit) and return c. field may be NULL. */
+/*
+** Fill *e (message printf-style, truncated to fit) and return c. field may be NULL.
+** fmt is the zh-CN text and the key of the message table (core/msg.h): the
+** English is formatted from the same arguments into msg_en.
+*/
 int err_set(struct err *e, enum err_code c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -57,6 +65,12 @@ int err_setx(struct err *e, enum err_code c, const char *slug, const char *field
 */
 void err_field(struct err *e, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+** Set the message from the first field message, "name：message" (and its
+** English "name: message"), after err_field calls. Code and slug are unchanged.
+*/
+void err_msg_from_field(struct err *e);
 
 /* Reset to ERR_OK. */
 void err_clear(struct err *e);

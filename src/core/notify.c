@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/msg.h"
 #include "core/parse.h"
 #include "db/db.h"
 
@@ -23,23 +24,27 @@ static const char sql_recipient[] =
 	"SELECT agency_id FROM app_user"
 	" WHERE id = :id AND active = 1 AND deleted_at IS NULL";
 static const char sql_insert_notification[] =
-	"INSERT INTO notification (agency_id, user_id, kind, title, body, entity, entity_id,"
-	" created_at, created_by, read_at, updated_at)"
-	" VALUES (:agency, :user, :kind, :title, :body, :entity, :eid, :now, :by, NULL, :now)";
+	"INSERT INTO notification (agency_id, user_id, kind, title, body, title_en, body_en,"
+	" entity, entity_id, created_at, created_by, read_at, updated_at)"
+	" VALUES (:agency, :user, :kind, :title, :body, :title_en, :body_en, :entity, :eid, :now,"
+	" :by, NULL, :now)";
 static const char sql_insert_event[] =
-	"INSERT INTO event (agency_id, user_id, type, entity, entity_id, payload, created_at)"
-	" VALUES (:agency, :user, :type, :entity, :eid, :payload, :now)";
+	"INSERT INTO event (agency_id, user_id, type, entity, entity_id, payload, payload_en,"
+	" created_at)"
+	" VALUES (:agency, :user, :type, :entity, :eid, :payload, :payload_en, :now)";
 
 static const char sql_count[] =
 	"SELECT COUNT(*) FROM notification"
 	" WHERE user_id = :me AND (:unread = 0 OR read_at IS NULL)";
 static const char sql_page[] =
-	"SELECT id, user_id, kind, title, body, entity, entity_id, created_by, created_at, read_at"
+	"SELECT id, user_id, kind, title, body, entity, entity_id, created_by, created_at, read_at,"
+	" title_en, body_en"
 	" FROM notification WHERE user_id = :me AND (:unread = 0 OR read_at IS NULL)"
 	" ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, id DESC"
 	" LIMIT :limit OFFSET :offset";
 static const char sql_get[] =
-	"SELECT id, user_id, kind, title, body, entity, entity_id, created_by, created_at, read_at"
+	"SELECT id, user_id, kind, title, body, entity, entity_id, created_by, created_at, read_at,"
+	" title_en, body_en"
 	" FROM notification WHERE id = :id AND user_id = :me";
 static const char sql_unread[] =
 	"SELECT COUNT(*) FROM notification WHERE user_id = :me AND read_at IS NULL";
@@ -52,7 +57,8 @@ static const char sql_read_all[] =
 
 static const char sql_head[] = "SELECT COALESCE(MAX(id), 0) FROM event";
 static const char sql_events_for[] =
-	"SELECT id, type, payload FROM event"
+	"SELECT id, type, CASE WHEN :en = 1 AND payload_en IS NOT NULL THEN payload_en"
+	" ELSE payload END FROM event"
 	" WHERE id > :after AND (user_id = :me OR (user_id IS NULL AND agency_id = :agency))"
 	" ORDER BY id LIMIT :limit";
 static const char sql_scan[] =
@@ -110,25 +116,33 @@ text_ok(const char *s, int required)
 	return !required || s[strspn(s, " \t\r\n")] != '\0';
 }
 
+/* payload and payload_en (may be NULL: no English) are stolen. */
 static int
 insert_event(struct db *db, int64_t agency, int64_t user, const char *type, const char *entity,
-	     int64_t entity_id, json_t *payload, struct err *e)
+	     int64_t entity_id, json_t *payload, json_t *payload_en, struct err *e)
 {
 	struct stmt st = { 0 };
 	char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+	char *text_en = payload_en ? json_dumps(payload_en, JSON_COMPACT) : NULL;
 	int rc;
 
 	json_decref(payload);
-	if (!text)
+	json_decref(payload_en);
+	if (!text || (payload_en && !text_en)) {
+		free(text);
+		free(text_en);
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
 	rc = db_prepare(db, &st, sql_insert_event, e) ||
 	     db_bind_i64(&st, ":agency", agency, e) || db_bind_id_or_null(&st, ":user", user, e) ||
 	     db_bind_text(&st, ":type", type, e) || db_bind_text(&st, ":entity", entity, e) ||
 	     db_bind_id_or_null(&st, ":eid", entity_id, e) ||
-	     db_bind_text(&st, ":payload", text, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_text(&st, ":payload", text, e) ||
+	     db_bind_text(&st, ":payload_en", text_en, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	free(text);
+	free(text_en);
 	return rc;
 }
 
@@ -161,14 +175,17 @@ send_checked(struct db *db, const struct actor *actor, struct notification *n, i
 	     struct err *e)
 {
 	struct stmt st = { 0 };
-	json_t *payload;
+	json_t *payload, *payload_en = NULL;
 	int rc;
 
 	n->created_at = now_ms();
 	rc = db_prepare(db, &st, sql_insert_notification, e) ||
 	     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":user", n->user_id, e) ||
 	     db_bind_text(&st, ":kind", n->kind, e) || db_bind_text(&st, ":title", n->title, e) ||
-	     db_bind_text(&st, ":body", n->body, e) || db_bind_text(&st, ":entity", n->entity, e) ||
+	     db_bind_text(&st, ":body", n->body, e) ||
+	     db_bind_text(&st, ":title_en", n->title_en, e) ||
+	     db_bind_text(&st, ":body_en", n->body_en, e) ||
+	     db_bind_text(&st, ":entity", n->entity, e) ||
 	     db_bind_id_or_null(&st, ":eid", n->entity_id, e) ||
 	     db_bind_i64(&st, ":now", n->created_at, e) ||
 	     db_bind_id_or_null(&st, ":by", actor ? actor->id : 0, e) || db_step_done(&st, e) ?
@@ -179,9 +196,17 @@ send_checked(struct db *db, const struct actor *actor, struct notification *n, i
 	n->id = db_last_id(db);
 	payload = entity_json(n->entity, n->entity_id);
 	if (payload)
-		json_object_set_new(payload, "notification", notify_json(n));
+		json_object_set_new(payload, "notification", notify_json(n, LANG_ZH));
+	if (n->title_en || n->body_en) {
+		payload_en = entity_json(n->entity, n->entity_id);
+		if (!payload_en) {
+			json_decref(payload);
+			return err_set(e, ERR_NOMEM, NULL, "out of memory");
+		}
+		json_object_set_new(payload_en, "notification", notify_json(n, LANG_EN));
+	}
 	return insert_event(db, agency, n->user_id, "notification", n->entity, n->entity_id,
-			    payload, e);
+			    payload, payload_en, e);
 }
 
 int
@@ -189,6 +214,16 @@ notify_send(struct db *db, const struct actor *actor, int64_t recipient_user_id,
 	    const char *kind, const char *title, const char *body, const char *entity,
 	    int64_t entity_id, struct err *e)
 {
+	return notify_send_text(db, actor, recipient_user_id, kind, msg_plain(title),
+				msg_plain(body), entity, entity_id, e);
+}
+
+int
+notify_send_text(struct db *db, const struct actor *actor, int64_t recipient_user_id,
+		 const char *kind, struct msg_text title_t, struct msg_text body_t,
+		 const char *entity, int64_t entity_id, struct err *e)
+{
+	const char *title = title_t.zh, *body = body_t.zh;
 	struct notification n = { .user_id = recipient_user_id, .kind = kind, .entity = entity,
 				  .entity_id = entity_id,
 				  .created_by = actor ? actor->id : 0 };
@@ -201,7 +236,8 @@ notify_send(struct db *db, const struct actor *actor, int64_t recipient_user_id,
 		return err_set(e, ERR_INVALID, "recipient", "notify_send: bad recipient id");
 	if (!slug_ok(kind, NOTIFY_KIND_MAX, 1))
 		return err_set(e, ERR_INVALID, "kind", "notify_send: kind must be a slug");
-	if (!text_ok(title, 1) || !text_ok(body, 0))
+	if (!text_ok(title, 1) || !text_ok(body, 0) || !text_ok(title_t.en, 0) ||
+	    !text_ok(body_t.en, 0))
 		return err_set(e, ERR_INVALID, "title", "notify_send: blank title or bad UTF-8");
 	if ((entity && !slug_ok(entity, NOTIFY_ENTITY_MAX, 0)) || entity_id < 0 ||
 	    (entity_id && !entity))
@@ -217,7 +253,10 @@ notify_send(struct db *db, const struct actor *actor, int64_t recipient_user_id,
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	n.title = clip(a, title, NOTIFY_TITLE_MAX);
 	n.body = body ? clip(a, body, NOTIFY_BODY_MAX) : NULL;
-	if (!n.title || (body && !n.body))
+	n.title_en = title_t.en ? clip(a, title_t.en, NOTIFY_TITLE_MAX) : NULL;
+	n.body_en = body && body_t.en ? clip(a, body_t.en, NOTIFY_BODY_MAX) : NULL;
+	if (!n.title || (body && !n.body) || (title_t.en && !n.title_en) ||
+	    (body && body_t.en && !n.body_en))
 		rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
 	else
 		rc = send_checked(db, actor, &n, agency, e);
@@ -246,7 +285,7 @@ notify_entity_changed(struct db *db, int64_t agency_id, int64_t recipient_user_i
 					"不能通知其他单位的用户");
 	}
 	return insert_event(db, agency_id, recipient_user_id, "changed", entity, entity_id,
-			    entity_json(entity, entity_id), e);
+			    entity_json(entity, entity_id), NULL, e);
 }
 
 /* --- inbox --- */
@@ -264,6 +303,8 @@ row(struct stmt *st, struct arena *a, struct notification *n)
 	n->created_by = db_col_i64(st, 7);
 	n->created_at = db_col_i64(st, 8);
 	n->read_at = db_col_i64(st, 9);
+	n->title_en = db_col_text(st, a, 10);
+	n->body_en = db_col_text(st, a, 11);
 }
 
 int
@@ -375,11 +416,14 @@ notify_mark_all_read(struct db *db, const struct actor *who, int64_t *changed, s
 }
 
 json_t *
-notify_json(const struct notification *n)
+notify_json(const struct notification *n, int lang)
 {
+	const char *title = msg_pick(lang, n->title, n->title_en);
+	const char *body = n->body ? msg_pick(lang, n->body, n->body_en) : NULL;
+
 	return json_pack("{sI ss ss so so so so so so sb}", "id", (json_int_t)n->id, "kind",
-			 n->kind ? n->kind : "", "title", n->title ? n->title : "", "body",
-			 jstr_or_null(n->body), "entity", jstr_or_null(n->entity), "entity_id",
+			 n->kind ? n->kind : "", "title", title ? title : "", "body",
+			 jstr_or_null(body), "entity", jstr_or_null(n->entity), "entity_id",
 			 jid_or_null(n->entity_id), "created_by", jid_or_null(n->created_by),
 			 "created_at", jtime(n->created_at), "read_at", jtime(n->read_at), "read",
 			 n->read_at != 0);
@@ -400,7 +444,7 @@ notify_event_head(struct db *db, int64_t *id, struct err *e)
 
 int
 notify_events_for(struct db *db, struct arena *a, int64_t user_id, int64_t agency_id,
-		  int64_t after, int64_t limit, struct notify_event **items, size_t *n,
+		  int64_t after, int64_t limit, int lang, struct notify_event **items, size_t *n,
 		  struct err *e)
 {
 	struct stmt st = { 0 };
@@ -412,7 +456,8 @@ notify_events_for(struct db *db, struct arena *a, int64_t user_id, int64_t agenc
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, sql_events_for, e) || db_bind_i64(&st, ":after", after, e) ||
 	     db_bind_i64(&st, ":me", user_id, e) || db_bind_i64(&st, ":agency", agency_id, e) ||
-	     db_bind_i64(&st, ":limit", limit, e) ? e->code : 0;
+	     db_bind_i64(&st, ":limit", limit, e) ||
+	     db_bind_i64(&st, ":en", lang == LANG_EN, e) ? e->code : 0;
 	while (!rc && (int64_t)*n < limit && (rc = db_step(&st, e)) == 1) {
 		struct notify_event *ev = &(*items)[(*n)++];
 		ev->id = db_col_i64(&st, 0);

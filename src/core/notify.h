@@ -39,6 +39,7 @@ struct db;
 struct arena;
 struct err;
 struct actor;
+struct msg_text;
 
 #define NOTIFY_KIND_MAX 64		/* bytes, [a-z0-9_.-] */
 #define NOTIFY_TITLE_MAX 200		/* characters */
@@ -55,10 +56,21 @@ struct actor;
 ** is deleted or inactive (callers that notify optional people should check
 ** first, or treat it as non-fatal); ERR_FORBIDDEN "recipient_agency" across
 ** agencies. Must run inside the caller's write transaction.
+** title and body are zh-CN; their English is the message table's entry for the
+** whole text (core/msg.h), so a constant title is translated and a formatted
+** one is not: for those, use notify_send_text.
 */
 int notify_send(struct db *db, const struct actor *actor, int64_t recipient_user_id,
 		const char *kind, const char *title, const char *body, const char *entity,
 		int64_t entity_id, struct err *e);
+/*
+** notify_send with texts in both languages, usually msg_text(a, "新报修：%s", t):
+** the English (title.en, body.en; NULL = none) is stored beside the Chinese and
+** shown to readers whose language is English.
+*/
+int notify_send_text(struct db *db, const struct actor *actor, int64_t recipient_user_id,
+		     const char *kind, struct msg_text title, struct msg_text body,
+		     const char *entity, int64_t entity_id, struct err *e);
 
 /*
 ** Queue a "changed" event for entity/entity_id: for recipient_user_id, or for
@@ -73,6 +85,7 @@ int notify_entity_changed(struct db *db, int64_t agency_id, int64_t recipient_us
 struct notification {
 	int64_t id, user_id, entity_id, created_by;	/* entity_id, created_by: 0 = none */
 	const char *kind, *title, *body, *entity;	/* body, entity may be NULL */
+	const char *title_en, *body_en;			/* NULL: no English, show zh */
 	int64_t created_at, read_at;			/* read_at 0 = unread */
 };
 
@@ -99,8 +112,8 @@ int notify_mark_read(struct db *db, struct arena *a, const struct actor *who, in
 int notify_mark_all_read(struct db *db, const struct actor *who, int64_t *changed,
 			 struct err *e);
 
-/* API/SSE view of a notification. New reference. */
-json_t *notify_json(const struct notification *n);
+/* API/SSE view of a notification, title and body in lang (enum lang). New reference. */
+json_t *notify_json(const struct notification *n, int lang);
 
 /* --- the event queue (used by http/sse.c) --- */
 
@@ -114,11 +127,11 @@ struct notify_event {
 int notify_event_head(struct db *db, int64_t *id, struct err *e);
 /*
 ** Up to limit events visible to user_id of agency_id with id > after, oldest
-** first: the user's own and the agency-wide ones.
+** first: the user's own and the agency-wide ones; payloads in lang (enum lang).
 */
 int notify_events_for(struct db *db, struct arena *a, int64_t user_id, int64_t agency_id,
-		      int64_t after, int64_t limit, struct notify_event **items, size_t *n,
-		      struct err *e);
+		      int64_t after, int64_t limit, int lang, struct notify_event **items,
+		      size_t *n, struct err *e);
 
 /* Who an event is for (user_id 0 = every user of agency_id). */
 struct notify_event_ref {

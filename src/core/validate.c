@@ -205,7 +205,7 @@ val_object(struct arena *a, const json_t *obj, const struct field *spec, void *o
 	if (bad) {
 		e->code = ERR_INVALID;
 		e->slug = "invalid";
-		snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+		err_msg_from_field(e);
 		return ERR_INVALID;
 	}
 	return 0;

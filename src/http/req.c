@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/msg.h"
 #include "core/parse.h"
 #include "core/validate.h"
 
@@ -29,6 +30,12 @@ req_query(const struct req *rq, const char *name)
 		if (strcmp(rq->query[i].name, name) == 0)
 			return rq->query[i].value;
 	return NULL;
+}
+
+int
+req_lang(const struct req *rq)
+{
+	return (int)msg_lang_parse(req_header(rq, "Accept-Language"));
 }
 
 const char *
@@ -129,7 +136,7 @@ req_time_range(const struct req *rq, int64_t *from_ms, int64_t *to_ms, struct er
 		return 0;
 	e->code = ERR_INVALID;
 	e->slug = "invalid";
-	snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+	err_msg_from_field(e);
 	return ERR_INVALID;
 }
 

@@ -41,12 +41,15 @@ struct req {
 	int via_cookie;		/* authenticated by session cookie (CSRF applies) */
 	const char *set_cookie;	/* session cookie to send (login/logout) */
 	int export_format;	/* enum export_format: set by the router for ?format=csv|xlsx */
+	int lang;		/* enum lang (core/msg.h): the user's saved choice, else Accept-Language */
 };
 
 /* Case-insensitive header lookup; NULL if absent. */
 const char *req_header(const struct req *rq, const char *name);
 /* Query parameter (decoded); NULL if absent. */
 const char *req_query(const struct req *rq, const char *name);
+/* The language Accept-Language asks for (enum lang, core/msg.h); zh-CN by default. */
+int req_lang(const struct req *rq);
 /* Cookie value from the Cookie header, copied into the arena; NULL if absent. */
 const char *req_cookie(const struct req *rq, const char *name);
 /* i-th path capture as a positive id; ERR_NOT_FOUND when it is not one. */

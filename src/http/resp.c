@@ -9,28 +9,43 @@
 #include "core/json.h"
 #include "core/jw.h"
 #include "core/limits.h"
+#include "core/msg.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const struct {
 	int code, status;
-	const char *slug, *message;
+	const char *slug, *message, *message_en;
 } err_table[] = {
-	{ ERR_INVALID, 400, "invalid", "请求参数有误" },
-	{ ERR_BAD_JSON, 400, "bad_json", "请求体不是有效的 JSON" },
-	{ ERR_UNAUTH, 401, "unauthorized", "请先登录" },
-	{ ERR_FORBIDDEN, 403, "forbidden", "没有权限执行此操作" },
-	{ ERR_NOT_FOUND, 404, "not_found", "资源不存在" },
-	{ ERR_METHOD, 405, "method_not_allowed", "不支持此请求方法" },
-	{ ERR_CONFLICT, 409, "conflict", "数据已被修改或存在冲突" },
-	{ ERR_TOO_LARGE, 413, "too_large", "请求体过大" },
-	{ ERR_UNSUPPORTED, 415, "unsupported_media_type", "不支持的文件类型" },
-	{ ERR_RULE, 422, "rule_violation", "不符合业务规则" },
-	{ ERR_RATE, 429, "rate_limited", "请求过于频繁，请稍后再试" },
-	{ ERR_DB, 500, "internal", "服务器内部错误" },
-	{ ERR_NOMEM, 503, "storage_unavailable", "服务暂不可用" },
-	{ ERR_UNAVAILABLE, 503, "storage_unavailable", "存储暂不可用，请稍后重试" },
+	{ ERR_INVALID, 400, "invalid", "请求参数有误",
+	  "invalid request" },
+	{ ERR_BAD_JSON, 400, "bad_json", "请求体不是有效的 JSON",
+	  "the request body is not valid JSON" },
+	{ ERR_UNAUTH, 401, "unauthorized", "请先登录",
+	  "please log in first" },
+	{ ERR_FORBIDDEN, 403, "forbidden", "没有权限执行此操作",
+	  "you are not allowed to do this" },
+	{ ERR_NOT_FOUND, 404, "not_found", "资源不存在",
+	  "not found" },
+	{ ERR_METHOD, 405, "method_not_allowed", "不支持此请求方法",
+	  "method not allowed" },
+	{ ERR_CONFLICT, 409, "conflict", "数据已被修改或存在冲突",
+	  "the data was changed by someone else or conflicts" },
+	{ ERR_TOO_LARGE, 413, "too_large", "请求体过大",
+	  "request body too large" },
+	{ ERR_UNSUPPORTED, 415, "unsupported_media_type", "不支持的文件类型",
+	  "unsupported file type" },
+	{ ERR_RULE, 422, "rule_violation", "不符合业务规则",
+	  "violates a business rule" },
+	{ ERR_RATE, 429, "rate_limited", "请求过于频繁，请稍后再试",
+	  "too many requests, try again later" },
+	{ ERR_DB, 500, "internal", "服务器内部错误",
+	  "internal server error" },
+	{ ERR_NOMEM, 503, "storage_unavailable", "服务暂不可用",
+	  "service temporarily unavailable" },
+	{ ERR_UNAVAILABLE, 503, "storage_unavailable", "存储暂不可用，请稍后重试",
+	  "storage temporarily unavailable, try again later" },
 };
 
 static int
@@ -167,13 +182,19 @@ resp_error(struct resp *rs, const struct err *e)
 	int i = find(e->code);
 	int internal = i < 0 || err_table[i].status >= 500;
 	const char *slug = e->slug && !internal ? e->slug : (i < 0 ? "internal" : err_table[i].slug);
-	const char *msg = !internal && e->msg[0] ? e->msg : (i < 0 ? "服务器内部错误" : err_table[i].message);
+	const char *msg = !internal && e->msg[0]
+				  ? msg_pick(rs->lang, e->msg, e->msg_en)
+				  : i < 0 ? msg_pick(rs->lang, "服务器内部错误", "internal server error")
+				  : msg_pick(rs->lang, err_table[i].message, err_table[i].message_en);
 	json_t *err = json_pack("{s:s, s:s}", "code", slug, "message", msg);
 
 	if (err && e->nfields > 0 && !internal) {
 		json_t *fields = json_object();
-		for (int k = 0; k < e->nfields; k++)
-			json_object_set_new(fields, e->fields[k].name, json_string(e->fields[k].msg));
+		for (int k = 0; k < e->nfields; k++) {
+			const struct err_field *f = &e->fields[k];
+			json_object_set_new(fields, f->name,
+					    json_string(msg_pick(rs->lang, f->msg, f->msg_en)));
+		}
 		json_object_set_new(err, "fields", fields);
 	}
 	if (e->code == ERR_UNAVAILABLE || e->code == ERR_NOMEM)

@@ -30,6 +30,7 @@ struct resp {
 	*/
 	int keep_json;
 	json_t *json;
+	int lang;	/* enum lang (core/msg.h): error texts are rendered in it */
 };
 
 /* Render j (stolen) as the JSON body with status. 0 or ERR_NOMEM. */

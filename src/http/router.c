@@ -230,6 +230,7 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 	rc = find_route(t, rq, &r, &e);
 	if (!rc) {
 		rc = session_resolve(pool, rq, &e);
+		rs->lang = rq->lang;	/* the user's saved language, if any */
 		if (rc == ERR_UNAUTH && (r->flags & R_PUBLIC)) {
 			err_clear(&e);	/* a stale cookie must not block login */
 			rc = 0;

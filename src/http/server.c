@@ -268,6 +268,7 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 	rq->body_len = c->body.len;
 	if (!rq->method || !rq->path || !rq->headers || !rq->query)
 		return MHD_NO;
+	rq->lang = rs->lang = req_lang(rq);
 	c->s = s;
 	c->conn = conn;
 	if (c->too_large)

@@ -6,6 +6,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/msg.h"
 #include "db/db.h"
 #include "http/req.h"
 
@@ -61,6 +62,8 @@ session_resolve(struct db_pool *pool, struct req *rq, struct err *e)
 		return rc;
 	a->ip = rq->ip;
 	rq->user = a;
+	if (msg_lang_from_name(a->lang) >= 0)	/* the user's saved choice beats the browser's */
+		rq->lang = msg_lang_from_name(a->lang);
 	return 0;
 }
 

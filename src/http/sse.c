@@ -50,6 +50,7 @@ struct sse_stream {
 	struct sse_stream *prev, *next;
 	int64_t user_id, agency_id;
 	int bearer;
+	int lang;			/* enum lang of the request that opened it */
 	char token[TOKEN_MAX + 1];
 	struct MHD_Connection *conn;	/* set once by sse_response */
 	int fd;
@@ -159,6 +160,7 @@ sse_open(struct req *rq, struct resp *rs, int64_t after, struct err *e)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	st->user_id = rq->user->id;
 	st->agency_id = rq->user->agency_id;
+	st->lang = rq->lang;
 	st->bearer = bearer;
 	memcpy(st->token, tok, strlen(tok) + 1);
 	st->fd = -1;
@@ -275,8 +277,8 @@ fill(struct sse_stream *st)
 	if (!a)
 		return ERR_NOMEM;
 	db = db_pool_reader(hub.pool);
-	rc = notify_events_for(db, a, st->user_id, st->agency_id, st->last_id, SSE_BATCH, &ev,
-			       &n, &e);
+	rc = notify_events_for(db, a, st->user_id, st->agency_id, st->last_id, SSE_BATCH,
+			       st->lang, &ev, &n, &e);
 	db_pool_release(hub.pool, db);
 	for (i = 0; !rc && i < n && st->out.len < OUT_CHUNK; i++) {
 		/* data must be one line: our payloads are compact JSON, never multi-line */

@@ -137,7 +137,7 @@ events_are_visible_to_their_user_and_agency_only(void **state)
 
 		snprintf(me, sizeof(me), " %lld ", (long long)readers[r].user);
 		assert_int_equal(notify_events_for(f->db, f->a, readers[r].user, readers[r].agency,
-						   base, 100, &items, &n, &e), 0);
+						   base, 100, 0, &items, &n, &e), 0);
 		for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
 			if (!strstr(ev[i].want_for, me))
 				continue;
@@ -179,7 +179,7 @@ payloads_are_one_line_json_with_the_entity(void **state)
 				     "第一行\n第二行 \"引号\"", "workorder", 9, &e), 0);
 	assert_int_equal(notify_entity_changed(f->db, 1, 0, "workorder", 9, &e), 0);
 	commit(f->db);
-	assert_int_equal(notify_events_for(f->db, f->a, 12, 1, base, 10, &items, &n, &e), 0);
+	assert_int_equal(notify_events_for(f->db, f->a, 12, 1, base, 10, 0, &items, &n, &e), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(items[0].type, "notification");
 	assert_null(strpbrk(items[0].payload, "\r\n"));

@@ -2,12 +2,14 @@
 // (and the CSRF token) from POST /session and GET /me.
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api.js'
+import { setLocale } from './i18n/index.js'
 
 export const session = reactive({ user: null, restored: false })
 
 function accept(data) {
   session.user = data.user
   setCsrfToken(data.csrf_token)
+  if (data.lang) setLocale(data.lang) // the language the user saved, on any device
 }
 
 export function clearSession() {

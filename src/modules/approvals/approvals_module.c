@@ -7,10 +7,12 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "http/router.h"
+#include "core/msg.h"
 #include "module.h"
 #include "modules/approvals/approvals.h"
 
 extern const struct route approvals_routes[];	/* approvals_api.c */
+extern const struct msg approvals_msg[];	/* approvals_msg.c */
 
 /* An approval's history is open to whoever may see the approval (appr_get's scope). */
 static int
@@ -54,6 +56,7 @@ static const struct appr_kind *const kinds[] = { &appr_general_kind, NULL };
 const struct module approvals_module = {
 	.name = "approvals",
 	.routes = approvals_routes,
+	.messages = approvals_msg,
 	.history = history,
 	.jobs = jobs,
 	.approval_kinds = kinds,

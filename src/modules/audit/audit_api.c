@@ -71,7 +71,7 @@ audit_filter(struct req *rq, struct aud_filter *f, struct page *pg, struct err *
 	if (bad) {
 		e->code = ERR_INVALID;
 		e->slug = "invalid";
-		snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+		err_msg_from_field(e);
 		return ERR_INVALID;
 	}
 	f->entity = entity && *entity ? entity : NULL;

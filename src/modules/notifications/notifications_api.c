@@ -57,7 +57,7 @@ notif_api_list(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, notify_json(&items[i]));
+		json_array_append_new(arr, notify_json(&items[i], rq->lang));
 	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
@@ -81,7 +81,7 @@ notif_api_read(struct req *rq, struct resp *rs, struct err *e)
 
 	if (req_path_id(rq, 0, &id, e) || notify_mark_read(rq->db, rq->arena, rq->user, id, &n, e))
 		return e->code;
-	return resp_json(rs, 200, notify_json(&n));
+	return resp_json(rs, 200, notify_json(&n, rq->lang));
 }
 
 /* ROUTE: POST /api/v1/notifications/read-all   tx: write (audited when any changed) */

@@ -350,6 +350,8 @@ static const char sql_role_add[] =
 static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
 static const char sql_pw_set[] =
 	"UPDATE app_user SET password_hash = :hash, updated_at = :now WHERE id = :id";
+static const char sql_lang_set[] =
+	"UPDATE app_user SET lang = :lang, updated_at = :now WHERE id = :id";
 static const char sql_lock_set[] =
 	"UPDATE app_user SET locked_until = :until, failed_logins = 0, updated_at = :now"
 	" WHERE id = :id";
@@ -802,6 +804,27 @@ org_user_set_password(struct db *db, const struct actor *who, int64_t id, const 
 	if (!rc)	/* never the hash itself: the log says that it changed */
 		rc = aud_record(db, who, old_pw ? "change_password" : "reset_password", "user",
 				id, NULL, NULL, e);
+	return rc;
+}
+
+int
+org_user_set_lang(struct db *db, const struct actor *who, const char *lang, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = db_prepare(db, &st, sql_lang_set, e) || db_bind_text(&st, ":lang", lang, e) ||
+	     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", who->id, e) ||
+	     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc) {
+		json_t *before = json_pack("{so}", "lang", jstr_or_null(who->lang));
+		json_t *after = json_pack("{so}", "lang", jstr_or_null(lang));
+		rc = aud_record(db, who, "set_language", "user", who->id, before, after, e);
+		json_decref(before);
+		json_decref(after);
+	}
 	return rc;
 }
 

@@ -118,6 +118,11 @@ int org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, 
 /* old_pw NULL = administrative reset (CLI); otherwise it must match. */
 int org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *old_pw,
 			  const char *new_pw, struct err *e);
+/*
+** Save who's language: "zh-CN" or "en", NULL to follow the browser's
+** Accept-Language again. Audited. Write transaction.
+*/
+int org_user_set_lang(struct db *db, const struct actor *who, const char *lang, struct err *e);
 /* lock = 1 locks until unlocked; 0 unlocks and clears failed attempts. */
 int org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e);
 

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/msg.h"
 #include "core/validate.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -41,6 +42,16 @@ static const struct field org_password_fields[] = {
 	  .off = offsetof(struct password_in, old_password) },
 	{ .name = "new_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
 	  .off = offsetof(struct password_in, new_password) },
+	{ 0 }
+};
+
+struct lang_in {
+	const char *lang;
+};
+static const char *const lang_codes[] = { "zh-CN", "en", "auto", NULL };
+static const struct field org_lang_fields[] = {
+	{ .name = "lang", .type = F_ENUM, .required = 1, .enums = lang_codes,
+	  .off = offsetof(struct lang_in, lang) },
 	{ 0 }
 };
 
@@ -141,7 +152,8 @@ org_api_health(struct req *rq, struct resp *rs, struct err *e)
 static json_t *
 me_json(const struct actor *a, const char *csrf)
 {
-	return json_pack("{so so}", "user", org_actor_json(a), "csrf_token", jstr_or_null(csrf));
+	return json_pack("{so so so}", "user", org_actor_json(a), "csrf_token", jstr_or_null(csrf),
+			 "lang", jstr_or_null(a->lang));
 }
 
 static int
@@ -194,6 +206,22 @@ org_api_password(struct req *rq, struct resp *rs, struct err *e)
 				  in.new_password, e))
 		return e->code;
 	return resp_json(rs, 200, json_object());
+}
+
+/* ROUTE: PUT /api/v1/me/language {"lang":"zh-CN"|"en"|"auto"}   tx: write */
+static int
+org_api_language(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct lang_in in = { 0 };
+	const char *lang;
+
+	if (req_json_fields(rq, org_lang_fields, &in, NULL, e))
+		return e->code;
+	lang = strcmp(in.lang, "auto") == 0 ? NULL : in.lang;
+	if (org_user_set_lang(rq->db, rq->user, lang, e))
+		return e->code;
+	rs->lang = lang ? msg_lang_from_name(lang) : req_lang(rq);	/* this answer too */
+	return resp_json(rs, 200, json_pack("{so}", "lang", jstr_or_null(lang)));
 }
 
 static int
@@ -376,6 +404,7 @@ const struct route org_routes[] = {
 	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0 },
 	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
 	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0 },
 	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
 	{ "GET", "/api/v1/departments", org_api_dept_list, ANY_USER, 0, "部门列表（树）", NULL, org_dept_cols, 0 },

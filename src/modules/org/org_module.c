@@ -6,10 +6,12 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/router.h"
+#include "core/msg.h"
 #include "module.h"
 #include "modules/org/org.h"
 
 extern const struct route org_routes[];	/* org_api.c */
+extern const struct msg org_msg[];	/* org_msg.c */
 
 /* org_user_get applies the agency scope and hides deleted users. */
 static int
@@ -65,6 +67,7 @@ static const struct module_gen gen = { "users", 1000000, "users", gen_users };
 const struct module org_module = {
 	.name = "org",
 	.routes = org_routes,
+	.messages = org_msg,
 	.history = history,
 	.demo = org_demo_seed,
 	.gen = &gen,

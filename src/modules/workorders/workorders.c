@@ -20,6 +20,7 @@
 #include "core/files.h"
 #include "core/json.h"
 #include "core/jw.h"
+#include "core/msg.h"
 #include "core/notify.h"
 #include "db/db.h"
 
@@ -776,10 +777,10 @@ add_to(int64_t *ids, size_t *n, int64_t id, const struct actor *who)
 
 static int
 send_all(struct db *db, const struct actor *who, const int64_t *ids, size_t n, const char *kind,
-	 const char *title, const char *body, int64_t wo, struct err *e)
+	 struct msg_text title, struct msg_text body, int64_t wo, struct err *e)
 {
 	for (size_t i = 0; i < n; i++)
-		if (notify_send(db, who, ids[i], kind, title, body, "workorder", wo, e))
+		if (notify_send_text(db, who, ids[i], kind, title, body, "workorder", wo, e))
 			return e->code;
 	return 0;
 }
@@ -1096,17 +1097,17 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 		for (size_t i = 0; i < nids; i++)
 			add_to(office, &n, ids[i], who);
 		rc = send_all(db, who, office, n, "wo.submitted",
-			      arena_printf(a, "新报修：%s", out->title),
-			      arena_printf(a, "%s %s，地点：%s", out->code,
+			      msg_text(a, "新报修：%s", out->title),
+			      msg_text(a, "%s %s，地点：%s", out->code,
 					   label_of(wo_priority_codes, wo_priority_labels, prio_s),
 					   out->location_path),
 			      id, e);
 	}
 	if (!rc && worker.id && worker.id != who->id)
-		rc = notify_send(db, NULL, worker.id, "wo.assigned",
-				 arena_printf(a, "紧急报修已派给您：%s", out->title),
-				 arena_printf(a, "%s，地点：%s", out->code, out->location_path),
-				 "workorder", id, e);
+		rc = notify_send_text(db, NULL, worker.id, "wo.assigned",
+				      msg_text(a, "紧急报修已派给您：%s", out->title),
+				      msg_text(a, "%s，地点：%s", out->code, out->location_path),
+				      "workorder", id, e);
 	if (!rc)
 		rc = notify_entity_changed(db, who->agency_id, 0, "workorder", id, e);
 	if (rc && out->photos) {	/* wo_get's reference, which the caller takes only on success */
@@ -1196,7 +1197,8 @@ clock_run(const struct wo_clock *c, struct workorder *n, int64_t now)
 struct recipients {
 	int64_t ids[NOTIFY_MAX];
 	size_t n;
-	const char *kind, *title;
+	const char *kind;
+	struct msg_text title;
 };
 
 /* Arguments of the action: 0 or ERR_INVALID with the field. */
@@ -1294,7 +1296,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		n.accept_due_at = 0;
 		add_to(r1.ids, &r1.n, cur.requester.id, who);
 		r1.kind = "wo.accepted";
-		r1.title = arena_printf(a, "您的报修已受理：%s", cur.title);
+		r1.title = msg_text(a, "您的报修已受理：%s", cur.title);
 		break;
 	case WO_A_DISPATCH:
 	case WO_A_TRANSFER:
@@ -1308,14 +1310,14 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		if (action == WO_A_DISPATCH) {
 			add_to(r1.ids, &r1.n, cur.requester.id, who);
 			r1.kind = "wo.dispatched";
-			r1.title = arena_printf(a, "您的报修已派单：%s", cur.title);
+			r1.title = msg_text(a, "您的报修已派单：%s", cur.title);
 		}
 		if (n.worker.id)
 			add_to(r2.ids, &r2.n, n.worker.id, who);
 		else if (ids_of(db, sql_team_users, n.team.id, r2.ids, &r2.n, e))
 			return e->code;
 		r2.kind = "wo.assigned";
-		r2.title = arena_printf(a, "新的维修任务：%s", cur.title);
+		r2.title = msg_text(a, "新的维修任务：%s", cur.title);
 		break;
 	case WO_A_START:
 		if (!n.worker.id) {	/* a team member claims it */
@@ -1331,7 +1333,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		note = in->reason;
 		add_to(r1.ids, &r1.n, cur.owner.id, who);
 		r1.kind = "wo.suspended";
-		r1.title = arena_printf(a, "报修单已挂起：%s", cur.title);
+		r1.title = msg_text(a, "报修单已挂起：%s", cur.title);
 		break;
 	case WO_A_RESUME: {
 		struct stmt st = { 0 };
@@ -1365,7 +1367,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		add_to(r1.ids, &r1.n, cur.requester.id, who);
 		add_to(r1.ids, &r1.n, cur.owner.id, who);
 		r1.kind = "wo.resolved";
-		r1.title = arena_printf(a, "报修已完成，请确认评价：%s", cur.title);
+		r1.title = msg_text(a, "报修已完成，请确认评价：%s", cur.title);
 		break;
 	case WO_A_CONFIRM:
 	case WO_A_AUTO_CONFIRM:
@@ -1383,7 +1385,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		}
 		add_to(r1.ids, &r1.n, cur.owner.id, who);
 		r1.kind = "wo.confirmed";
-		r1.title = arena_printf(a, "报修已确认：%s", cur.title);
+		r1.title = msg_text(a, "报修已确认：%s", cur.title);
 		break;
 	case WO_A_REOPEN:
 		if (now >= wo_confirm_deadline(&cal, cur.resolved_at))
@@ -1402,7 +1404,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		if (!cur.worker.id && ids_of(db, sql_team_users, cur.team.id, r1.ids, &r1.n, e))
 			return e->code;
 		r1.kind = "wo.reopened";
-		r1.title = arena_printf(a, "报修被退回返修：%s", cur.title);
+		r1.title = msg_text(a, "报修被退回返修：%s", cur.title);
 		break;
 	case WO_A_CANCEL:
 		clock_stop(&clk, &n, now);
@@ -1411,7 +1413,7 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		note = in->reason;
 		add_to(r1.ids, &r1.n, cur.requester.id, who);
 		r1.kind = "wo.cancelled";
-		r1.title = arena_printf(a, "报修单已取消：%s", cur.title);
+		r1.title = msg_text(a, "报修单已取消：%s", cur.title);
 		break;
 	default:
 		return err_set(e, ERR_INVALID, NULL, "未知操作");
@@ -1433,10 +1435,10 @@ wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 				  jarena(a, audit_json(&cur)), jarena(a, audit_json(out)), e);
 	if (!rc && r1.n)
 		rc = send_all(db, who, r1.ids, r1.n, r1.kind, r1.title,
-			      arena_printf(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
+			      msg_text(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
 	if (!rc && r2.n)
 		rc = send_all(db, who, r2.ids, r2.n, r2.kind, r2.title,
-			      arena_printf(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
+			      msg_text(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
 	if (!rc)
 		rc = notify_entity_changed(db, agency, 0, "workorder", id, e);
 	if (!rc)

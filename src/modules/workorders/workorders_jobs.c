@@ -36,6 +36,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/msg.h"
 #include "core/notify.h"
 #include "db/db.h"
 
@@ -125,7 +126,9 @@ notify_all(struct db *db, const struct overdue *o, enum alert_kind k, int64_t du
 {
 	struct actor sys = { .agency_id = o->agency_id, .ip = "system", .username = "system" };
 	int escalate = k == ACCEPT_ESCALATED || k == RESOLVE_ESCALATED;
-	char title[200], body[600], when[40];
+	struct msg_text title, body;
+	struct arena *a;
+	char when[40];
 	int64_t users[256];
 	struct stmt st = { 0 };
 	size_t n = 0;
@@ -145,16 +148,18 @@ notify_all(struct db *db, const struct overdue *o, enum alert_kind k, int64_t du
 	if (rc < 0)
 		return rc;
 	local_minute(due, when, sizeof(when));
-	snprintf(title, sizeof(title), "报修单 %s %s", o->code, alerts[k].title);
-	snprintf(body, sizeof(body), "「%s」应于 %s 前%s，已超时%s。", o->title, when,
-		 alerts[k].what, escalate ? "一个完整时限以上" : "");
-	for (size_t i = 0; i < n; i++) {
-		rc = notify_send(db, &sys, users[i], alerts[k].notify_kind, title, body,
-				 "workorder", o->id, e);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	a = arena_new(2048);
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	title = msg_text(a, "报修单 %s %s", o->code, alerts[k].title);
+	body = msg_text(a, "「%s」应于 %s 前%s，已超时%s。", o->title, when, alerts[k].what,
+			escalate ? "一个完整时限以上" : "");
+	rc = title.zh && body.zh ? 0 : err_set(e, ERR_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = notify_send_text(db, &sys, users[i], alerts[k].notify_kind, title, body,
+				      "workorder", o->id, e);
+	arena_free(a);
+	return rc;
 }
 
 /* Record alert k of o for due; notify only when the row is new. 1 sent, 0 not, < 0 error. */

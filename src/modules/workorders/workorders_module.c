@@ -4,10 +4,12 @@
 ** and preventive-maintenance jobs, the demo set-up and `gen --workorders`.
 */
 #include "http/router.h"
+#include "core/msg.h"
 #include "module.h"
 #include "modules/workorders/workorders.h"
 
 extern const struct route workorders_routes[];	/* workorders_api.c */
+extern const struct msg wo_msg[];	/* workorders_msg.c */
 
 static const struct module_history history[] = {
 	{ "workorder", 0, wo_visible },
@@ -37,6 +39,7 @@ static const struct module_gen gen = { "workorders", 100000000, "work orders", g
 const struct module workorders_module = {
 	.name = "workorders",
 	.routes = workorders_routes,
+	.messages = wo_msg,
 	.history = history,
 	.jobs = jobs,
 	.attachment_owners = owners,

@@ -83,7 +83,7 @@ query_filter(struct req *rq, struct wo_stats_filter *f, struct err *e)
 	if (bad) {
 		e->code = ERR_INVALID;
 		e->slug = "invalid";
-		snprintf(e->msg, sizeof(e->msg), "%s：%s", e->fields[0].name, e->fields[0].msg);
+		err_msg_from_field(e);
 		return ERR_INVALID;
 	}
 	return 0;

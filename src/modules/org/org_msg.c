@@ -1,0 +1,37 @@
+/*
+** modules/org/org_msg.c: English for the departments, users and login texts (core/msg.h).
+*/
+#include "core/msg.h"
+
+#include <stddef.h>
+
+const struct msg org_msg[] = {
+	{ "请选择上级部门", "choose the parent department" },
+	{ "未知角色", "unknown role" },
+	{ "部门不存在", "department not found" },
+	{ "同级部门中已有同名部门", "a sibling department already has this name" },
+	{ "上级部门不存在", "parent department not found" },
+	{ "机关（根部门）不能设置上级", "an agency (root department) cannot have a parent" },
+	{ "不能把部门移到它自己或其下级之下", "a department cannot move under itself or its descendants" },
+	{ "部门已被他人修改，请刷新后重试", "the department was changed by someone else, reload and retry" },
+	{ "用户不存在", "user not found" },
+	{ "登录名应为 2 到 32 个字符", "username must be 2 to 32 characters" },
+	{ "登录名只能包含字母、数字、下划线、点和连字符",
+	  "username may contain only letters, digits, underscores, dots and hyphens" },
+	{ "登录名已被使用", "username already in use" },
+	{ "本单位还没有部门", "your agency has no departments yet" },
+	{ "不能停用自己的账号", "you cannot deactivate your own account" },
+	{ "用户已被他人修改，请刷新后重试", "the user was changed by someone else, reload and retry" },
+	{ "系统管理员、安全管理员、审计管理员三员分立，不能兼任",
+	  "system, security and audit administrator roles are separate and cannot be combined" },
+	{ "至少保留一个角色", "keep at least one role" },
+	{ "不能修改自己的角色", "you cannot change your own roles" },
+	{ "原密码不正确", "the current password is wrong" },
+	{ "登录失败次数过多，请 %lld 分钟后再试", "too many failed logins, try again in %lld minutes" },
+	{ "用户名或密码错误", "wrong username or password" },
+	{ "账号已被管理员锁定", "the account is locked by an administrator" },
+	{ "连续登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
+	  "too many failed logins in a row, the account is locked: try again in %lld minutes" },
+	{ "账号已停用", "the account is deactivated" },
+	{ NULL, NULL }
+};
