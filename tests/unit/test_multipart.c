@@ -67,7 +67,7 @@ test_boundary_table(void **state)
 			if (rc != 0 || !b || strcmp(b, boundary_cases[i].want) != 0)
 				fail_msg("case %zu (%s): rc %d boundary %s", i, boundary_cases[i].ct,
 					 rc, b ? b : "(null)");
-		} else if (rc != ERR_INVALID || b != NULL || strcmp(e.slug, "bad_multipart") != 0) {
+		} else if (rc != ERR_INVALID || b || strcmp(e.slug, "bad_multipart") != 0) {
 			fail_msg("case %zu (%s): rc %d, want ERR_INVALID", i,
 				 boundary_cases[i].ct ? boundary_cases[i].ct : "NULL", rc);
 		}
@@ -240,7 +240,7 @@ static const struct {
 static void
 check_str(size_t i, const char *field, const char *got, const char *want)
 {
-	if ((want == NULL) != (got == NULL) || (want && strcmp(got, want) != 0))
+	if (!want != !got || (want && strcmp(got, want) != 0))
 		fail_msg("case %zu (%s): %s is \"%s\", want \"%s\"", i, cases[i].what, field,
 			 got ? got : "(null)", want ? want : "(null)");
 }
