@@ -111,7 +111,9 @@ build/tests/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/s
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
 		tests/api/harness.c build/san/libhouqin.a $(PKG_LIBS) $(TEST_LIBS)
 
+# lint first: a house-rule finding fails make test before any suite runs
 test: deps deps-test all
+	@$(MAKE) --no-print-directory lint
 	@tools/run-tests.sh
 
 test-unit: $(UNIT_BIN) $(REPLAY_BIN)
@@ -182,9 +184,17 @@ fuzz:
 	@$(MAKE) -s fuzz-bin
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ)
 
-lint:
-	@! grep -nE '\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|gets|atoi|atol|strtok)\(' \
-		$$(find src tests tools -name '*.c' -o -name '*.h') || (echo "banned function used"; exit 1)
+# ---- house rules (STYLE.md §1.16): tools/checksrc.c over every C file, then cppcheck ----
+# checksrc prints `file:line: rule: message` (rules and limits at the top of tools/checksrc.c).
+C_FILES = $(shell find src tests tools -name '*.c' -o -name '*.h')
+
+build/tools/checksrc: tools/checksrc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -o $@ $<
+
+lint: build/tools/checksrc
+	@tools/deps.sh lint
+	@build/tools/checksrc $(C_FILES) && echo "checksrc: $(words $(C_FILES)) files pass"
 	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
 
 clean:
