@@ -20,12 +20,15 @@
 **                table row (a line that is one `{ ... },` initializer) may run
 **                to ROW_MAX_COLS (160), so a route or a test case stays one row,
 **                and so may a comment line of column heads right above a row
+**   strtol       (src/ only) strtol and the other strto* number parsers only in
+**                src/core/parse.c, whose parse_*() check the whole string and
+**                the range (STYLE.md §1.8)
 **   null-compare `p == NULL` / `p != NULL`: write `!p` / `p`
 **   if-assign    no assignment inside an `if (...)` condition
 **   typedef      no `typedef struct` (only function-pointer types are typedef'd)
 **   header       the file opens with a comment saying what it owns
 **   return-type  (src/ only) a function definition puts its return type on
-**                its own line, so `^name(` finds it
+**                its own line, so `^name(` finds it, and its `{` on a line alone
 **
 ** Exemptions are listed in the `exempt` table below with their reason; there
 ** are no others.
@@ -59,12 +62,20 @@ static const char *const banned_names[] = {
 	"atoi", "atol", "strtok", "strtok_r", NULL,
 };
 
+/* The number parsers only src/core/parse.c may call (STYLE.md §1.8). */
+static const char *const strto_names[] = {
+	"strtol", "strtoll", "strtoul", "strtoull", "strtoimax", "strtoumax", "strtod", "strtof",
+	NULL,
+};
+#define PARSE_C "src/core/parse.c"
+
 struct file {
 	const char *path;
 	char **raw;	/* the lines as read, without '\n' */
 	char **code;	/* the same with comments and literals blanked */
 	size_t n;
 	int in_src;
+	int is_parse_c;
 	int errors;
 };
 
@@ -90,6 +101,22 @@ static int
 is_ident(int c)
 {
 	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether the identifier p[0..n) is one of names[] and is called: `name (` counts. */
+static int
+called(const char *p, size_t n, const char *const *names)
+{
+	const char *q = p + n;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q != '(')
+		return 0;
+	for (int b = 0; names[b]; b++)
+		if (strlen(names[b]) == n && !strncmp(p, names[b], n))
+			return 1;
+	return 0;
 }
 
 /* Columns of a raw line: tabs to the next multiple of 8, UTF-8 characters as one. */
@@ -278,19 +305,18 @@ check_code(struct file *f, size_t i)
 			continue;
 		while (is_ident(p[n]))
 			n++;
-		for (int b = 0; banned_names[b]; b++) {
-			const char *q = p + n;
+		if (called(p, n, banned_names)) {
+			char msg[64];
 
-			if (strlen(banned_names[b]) != n || strncmp(p, banned_names[b], n))
-				continue;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '(') {
-				char msg[64];
+			snprintf(msg, sizeof(msg), "%.*s() is banned", (int)n, p);
+			report(f, i, "banned", msg);
+		}
+		if (f->in_src && !f->is_parse_c && called(p, n, strto_names)) {
+			char msg[96];
 
-				snprintf(msg, sizeof(msg), "%s() is banned", banned_names[b]);
-				report(f, i, "banned", msg);
-			}
+			snprintf(msg, sizeof(msg), "%.*s() only in " PARSE_C ": use its parse_*()",
+				 (int)n, p);
+			report(f, i, "strtol", msg);
 		}
 		if (n == 7 && !strncmp(p, "typedef", 7)) {
 			const char *q = p + n;
@@ -393,6 +419,16 @@ check_return_type(struct file *f)
 			report(f, j, "return-type",
 			       "put the return type on its own line, the name in column 0");
 	}
+	/* a definition whose { shares a line with its signature escapes the above */
+	for (size_t i = 0; i < f->n; i++) {
+		const char *c = f->code[i], *brace = strchr(c, '{');
+		const char *close = strchr(c, ')');
+
+		if (!is_ident(c[0]) || !brace || !close || close > brace ||
+		    memchr(c, '=', (size_t)(brace - c)))
+			continue;
+		report(f, i, "return-type", "a function's { goes alone on the line after its name");
+	}
 }
 
 static void
@@ -432,6 +468,8 @@ check_file(const char *path)
 	fclose(fp);
 	buf[len] = '\0';
 	f.in_src = !strncmp(path, "src/", 4) || strstr(path, "/src/") != 0;
+	f.is_parse_c = !strcmp(path, PARSE_C) || (strlen(path) > strlen(PARSE_C) &&
+		!strcmp(path + strlen(path) - strlen(PARSE_C) - 1, "/" PARSE_C));
 	if (split(&f, buf, len)) {
 		fprintf(stderr, "checksrc: out of memory\n");
 		free(buf);

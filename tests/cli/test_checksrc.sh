@@ -82,12 +82,16 @@ static int g(void)
 {
 	return 0;
 }
+int
+k(const char *s) {
+	return (int)strtol(s, 0, 10);
+}
 EOF
 run "bad file" 1 src/x/bad.c
 findings "bad file" \
 	"4 typedef" "8 banned" "9 banned" "10 null-compare" "10 null-compare" "11 banned" \
 	"12 if-assign" "15 if-assign" "17 indent" "18 indent" "19 trailing" "20 long-line" \
-	"23 return-type"
+	"23 return-type" "28 return-type" "29 strtol"
 grep -q '^src/x/bad.c:8: banned: strcpy() is banned$' "$tmp/out" && ok || bad "message text for strcpy"
 
 # ---- the header rule, and a missing file ----
@@ -151,10 +155,14 @@ good(char *p, const char *s, int x, struct pt (*mk)(struct pt))
 EOF
 run "good file" 0 src/x/good.c
 findings "good file"
-# outside src/ a definition may keep its return type on the line (tests, tools)
+# outside src/ a definition may keep its return type on the line, and strtol is allowed
 cp "$tmp/src/x/good.c" "$tmp/tests/good.c"
-printf 'static int h(void)\n{\n\treturn 0;\n}\n' >>"$tmp/tests/good.c"
-run "return type outside src" 0 tests/good.c
+printf 'static long h(const char *s) {\n\treturn strtol(s, 0, 10);\n}\n' >>"$tmp/tests/good.c"
+run "src/-only rules outside src" 0 tests/good.c
+# and src/core/parse.c is where strtol lives
+mkdir -p "$tmp/src/core"
+printf '/* core/parse.c */\nlong\np(const char *s)\n{\n\treturn strtol(s, 0, 10);\n}\n' >"$tmp/src/core/parse.c"
+run "strtol in parse.c" 0 src/core/parse.c
 
 # ---- and the tree itself passes (what make lint runs) ----
 files=$(find src tests tools -name '*.c' -o -name '*.h')
