@@ -32,6 +32,13 @@
 **
 ** Exemptions are listed in the `exempt` table below with their reason; there
 ** are no others.
+**
+** Measured on the tree when these rules came in (issue #10, 134 files): 3
+** banned calls, 12 if-assign, 19 null-compare, none for the other rules
+** except length. Lines over 80 columns: 4407; over 100: 320; over 110: 83,
+** of which 68 were table rows (routes, the work-order transition matrix; the
+** longest 157) and 15 were wrapped. STYLE.md's 80 would need thousands of
+** edits, so the limit is 110 until the code is rewrapped for it.
 */
 #include <ctype.h>
 #include <stdio.h>
