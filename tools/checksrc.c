@@ -23,6 +23,10 @@
 **   strtol       (src/ only) strtol and the other strto* number parsers only in
 **                src/core/parse.c, whose parse_*() check the whole string and
 **                the range (STYLE.md §1.8)
+**   exit         (src/ only) exit, _exit, _Exit, quick_exit and abort only in
+**                src/main.c: nothing on a request path ends the process (§1.4)
+**   api-heap     no malloc, calloc, realloc, strdup or free in a src/ *_api.c:
+**                handlers take memory from the request arena (§1.5)
 **   null-compare `p == NULL` / `p != NULL`: write `!p` / `p`
 **   if-assign    no assignment inside an `if (...)` condition
 **   typedef      no `typedef struct` (only function-pointer types are typedef'd)
@@ -76,6 +80,13 @@ static const char *const strto_names[] = {
 };
 #define PARSE_C "src/core/parse.c"
 
+/* Only main.c may end the process (STYLE.md §1.4: never abort on a request path). */
+static const char *const exit_names[] = { "exit", "_exit", "_Exit", "abort", "quick_exit", NULL };
+#define MAIN_C "src/main.c"
+
+/* Handlers allocate from the request arena (STYLE.md §1.5), so *_api.c calls none of these. */
+static const char *const heap_names[] = { "malloc", "calloc", "realloc", "free", "strdup", NULL };
+
 struct file {
 	const char *path;
 	char **raw;	/* the lines as read, without '\n' */
@@ -83,6 +94,8 @@ struct file {
 	size_t n;
 	int in_src;
 	int is_parse_c;
+	int is_main_c;
+	int is_api_c;
 	int errors;
 };
 
@@ -318,6 +331,20 @@ check_code(struct file *f, size_t i)
 			snprintf(msg, sizeof(msg), "%.*s() is banned", (int)n, p);
 			report(f, i, "banned", msg);
 		}
+		if (f->in_src && !f->is_main_c && called(p, n, exit_names)) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "%.*s() only in " MAIN_C ": return an error code",
+				 (int)n, p);
+			report(f, i, "exit", msg);
+		}
+		if (f->is_api_c && called(p, n, heap_names)) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "%.*s() in a handler file: use the request arena",
+				 (int)n, p);
+			report(f, i, "api-heap", msg);
+		}
 		if (f->in_src && !f->is_parse_c && called(p, n, strto_names)) {
 			char msg[96];
 
@@ -445,6 +472,17 @@ check_header(struct file *f)
 		report(f, 0, "header", "open the file with a comment saying what it owns");
 }
 
+/* Whether path is `tail` or ends in "/" tail (or, for a tail not naming a directory, in tail). */
+static int
+ends_with(const char *path, const char *tail)
+{
+	size_t n = strlen(path), t = strlen(tail);
+
+	if (n < t || strcmp(path + n - t, tail))
+		return 0;
+	return n == t || !strchr(tail, '/') || path[n - t - 1] == '/';
+}
+
 static int
 check_file(const char *path)
 {
@@ -475,8 +513,9 @@ check_file(const char *path)
 	fclose(fp);
 	buf[len] = '\0';
 	f.in_src = !strncmp(path, "src/", 4) || strstr(path, "/src/") != 0;
-	f.is_parse_c = !strcmp(path, PARSE_C) || (strlen(path) > strlen(PARSE_C) &&
-		!strcmp(path + strlen(path) - strlen(PARSE_C) - 1, "/" PARSE_C));
+	f.is_parse_c = ends_with(path, PARSE_C);
+	f.is_main_c = ends_with(path, MAIN_C);
+	f.is_api_c = f.in_src && ends_with(path, "_api.c");
 	if (split(&f, buf, len)) {
 		fprintf(stderr, "checksrc: out of memory\n");
 		free(buf);

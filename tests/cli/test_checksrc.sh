@@ -86,13 +86,26 @@ int
 k(const char *s) {
 	return (int)strtol(s, 0, 10);
 }
+static void
+die(void)
+{
+	abort();
+}
 EOF
 run "bad file" 1 src/x/bad.c
 findings "bad file" \
 	"4 typedef" "8 banned" "9 banned" "10 null-compare" "10 null-compare" "11 banned" \
 	"12 if-assign" "15 if-assign" "17 indent" "18 indent" "19 trailing" "20 long-line" \
-	"23 return-type" "28 return-type" "29 strtol"
+	"23 return-type" "28 return-type" "29 strtol" "34 exit"
 grep -q '^src/x/bad.c:8: banned: strcpy() is banned$' "$tmp/out" && ok || bad "message text for strcpy"
+
+# ---- handlers take memory from the arena; only main.c ends the process ----
+printf '/* x/x_api.c */\nstatic void\nh(void)\n{\n\tchar *p = malloc(4);\n\n\tfree(p);\n}\n' \
+	>"$tmp/src/x/x_api.c"
+run "heap in a handler file" 1 src/x/x_api.c
+findings "heap in a handler file" "5 api-heap" "7 api-heap"
+printf '/* main.c */\nint\nmain(void)\n{\n\texit(1);\n}\n' >"$tmp/src/main.c"
+run "exit in main.c" 0 src/main.c
 
 # ---- the header rule, and a missing file ----
 printf 'int x;\n' >"$tmp/tests/nohead.c"
