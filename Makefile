@@ -22,7 +22,9 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 LIB_SRC := $(sort $(wildcard src/core/*.c src/db/*.c src/http/*.c src/modules/*/*.c)) \
 	src/modules.c src/jobs.c
 MIGRATIONS := $(sort $(wildcard migrations/*.sql))
-HEADERS := $(shell find src -name '*.h')
+# Each object lists the headers it includes in a .d file next to it (-MMD -MP), so touching a
+# header rebuilds only what includes it.
+DEPFLAGS := -MMD -MP
 
 REL_OBJ := $(LIB_SRC:src/%.c=build/rel/%.o) build/rel/gen/migrations.o
 SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o) build/san/gen/migrations.o
@@ -54,13 +56,13 @@ build/rel/libhouqin.a: $(REL_OBJ)
 build/san/libhouqin.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-build/rel/%.o: src/%.c $(HEADERS)
+build/rel/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) $(REL_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(DEPFLAGS) $(DEFS) $(REL_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
 
-build/san/%.o: src/%.c $(HEADERS)
+build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(DEPFLAGS) $(DEFS) $(SAN_FLAGS) -Isrc $(PKG_CFLAGS) -c -o $@ $<
 
 # Migrations are embedded in the binary as C strings.
 build/gen/migrations.c: $(MIGRATIONS) build/tools/embed
@@ -103,7 +105,7 @@ run: deps all
 # ---- tests: unit + API under ASan/UBSan, then the browser test ----
 build/tests/unit/%: tests/unit/%.c build/san/libhouqin.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
+	$(CC) $(WARN) $(DEPFLAGS) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
 		build/san/libhouqin.a $(PKG_LIBS) $(TEST_LIBS)
 
 build/tests/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/san/libhouqin.a
@@ -111,7 +113,9 @@ build/tests/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/s
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -Itests $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< \
 		tests/api/harness.c build/san/libhouqin.a $(PKG_LIBS) $(TEST_LIBS)
 
+# lint first: a house-rule finding fails make test before any suite runs
 test: deps deps-test all
+	@$(MAKE) --no-print-directory lint
 	@tools/run-tests.sh
 
 test-unit: $(UNIT_BIN) $(REPLAY_BIN)
@@ -154,9 +158,9 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 FUZZ_WARN := $(WARN) -Wno-format-nonliteral
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/%.o) build/fuzz/gen/migrations.o
 
-build/fuzz/%.o: src/%.c $(HEADERS)
+build/fuzz/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_WARN) $(DEPFLAGS) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -c -o $@ $<
 
 build/fuzz/gen/migrations.o: build/gen/migrations.c
 	@mkdir -p $(dir $@)
@@ -182,10 +186,21 @@ fuzz:
 	@$(MAKE) -s fuzz-bin
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ)
 
-lint:
-	@! grep -nE '\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|gets|atoi|atol|strtok)\(' \
-		$$(find src tests tools -name '*.c' -o -name '*.h') || (echo "banned function used"; exit 1)
+# ---- house rules (STYLE.md §1.16): tools/checksrc.c over every C file, then cppcheck ----
+# checksrc prints `file:line: rule: message` (rules and limits at the top of tools/checksrc.c).
+C_FILES = $(shell find src tests tools -name '*.c' -o -name '*.h')
+
+build/tools/checksrc: tools/checksrc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -o $@ $<
+
+lint: build/tools/checksrc
+	@tools/deps.sh lint
+	@build/tools/checksrc $(C_FILES) && echo "checksrc: $(words $(C_FILES)) files pass"
 	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
 
 clean:
 	rm -rf build houqin web/dist
+
+# the headers each object was built from (see DEPFLAGS)
+-include $(shell find build -name '*.d' 2>/dev/null)

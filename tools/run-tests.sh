@@ -40,6 +40,7 @@ for suite in $suites; do
 		;;
 	cli)
 		run_bin tests/cli/test_cli.sh
+		run_bin tests/cli/test_checksrc.sh
 		;;
 	crash)
 		run_bin tests/crash/crash.sh

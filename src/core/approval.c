@@ -375,7 +375,8 @@ copy_steps(struct db *db, const struct actor *who, int64_t rule, int64_t id, str
 {
 	struct rule_step_row rows[APPR_STEPS_MAX];
 	struct stmt st = { 0 };
-	int n = 0, rc = db_prepare(db, &st, sql_rule_steps, e) || db_bind_i64(&st, ":rule", rule, e) ||
+	int n = 0, rc = db_prepare(db, &st, sql_rule_steps, e) ||
+			db_bind_i64(&st, ":rule", rule, e) ||
 			db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 
 	while (!rc && n < APPR_STEPS_MAX && (rc = db_step(&st, e)) == 1) {
@@ -912,7 +913,8 @@ appr_rule_list(struct db *db, struct arena *a, const struct actor *who,
 	*items = arena_array(a, cap, sizeof(**items));
 	if (!*items)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_rule_list, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
+	rc = db_prepare(db, &st, sql_rule_list, e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 	while (!rc && *n < cap && (rc = db_step(&st, e)) == 1) {
 		rule_row(&st, a, &(*items)[(*n)++]);
 		rc = 0;

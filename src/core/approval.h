@@ -99,7 +99,10 @@ struct appr_decide_in {
 */
 int appr_decide(struct db *db, const struct actor *who, int64_t approval_id,
 		const struct appr_decide_in *in, struct err *e);
-/* Requester withdraws before any decision: ERR_FORBIDDEN, ERR_CONFLICT "not_pending"/"already_decided_step". */
+/*
+** Requester withdraws before any decision: ERR_FORBIDDEN, ERR_CONFLICT
+** "not_pending"/"already_decided_step".
+*/
 int appr_withdraw(struct db *db, const struct actor *who, int64_t approval_id, struct err *e);
 
 struct appr_step {

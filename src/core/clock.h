@@ -9,7 +9,10 @@
 int64_t now_ms(void);
 /* Tests only: shift every later now_ms() by delta ms (cumulative, thread-safe). */
 void clock_advance(int64_t delta_ms);
-/* Format ms as ISO-8601 in Asia/Shanghai (+08:00, no DST), e.g. 2026-11-23T19:49:55.123+08:00 (milliseconds kept: updated_at is a concurrency token). out >= 32 bytes. */
+/*
+** Format ms as ISO-8601 in Asia/Shanghai (+08:00, no DST), e.g. 2026-11-23T19:49:55.123+08:00
+** (milliseconds kept: updated_at is a concurrency token). out >= 32 bytes.
+*/
 void ms_to_iso(int64_t ms, char *out, unsigned long size);
 /* Parse "YYYY-MM-DD" (Shanghai midnight) or ISO-8601 with Z / +08:00 offset. 0 or ERR_INVALID. */
 int iso_to_ms(const char *s, int64_t *out);

@@ -283,7 +283,7 @@ sweep_tmp(void)
 	d = opendir(dir);
 	if (!d)
 		return;
-	while ((de = readdir(d)) != NULL) {
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -678,7 +678,12 @@ files_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 {
 	int rc = load(db, a, id, out, e);
 
-	if (rc == ERR_NOT_FOUND || (!rc && (rc = visible(db, who, out, e)) == 0))
+	if (!rc) {
+		rc = visible(db, who, out, e);
+		if (rc == 0)
+			rc = ERR_NOT_FOUND;
+	}
+	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "附件不存在");
 	return rc < 0 ? rc : 0;
 }

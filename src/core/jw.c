@@ -1,7 +1,8 @@
 /*
 ** core/jw.c: see jw.h. Text mode follows jansson's dump with jdump_api's
-** encoding (jansson values inside are dumped by jdump_api_into): compact, insertion order, "\"" "\\" "\b\f\n\r\t" escaped short,
-** other control characters as \u00XX, everything else as is (UTF-8 raw).
+** encoding (jansson values inside are dumped by jdump_api_into): compact, insertion order,
+** "\"" "\\" "\b\f\n\r\t" escaped short, other control characters as \u00XX, everything else
+** as is (UTF-8 raw).
 */
 #include "core/jw.h"
 #include "core/buf.h"

@@ -99,7 +99,7 @@ memo_get(struct memo *m, const char *key, struct arena *a, char **text, size_t *
 	pthread_mutex_lock(&m->lock);
 	*text = copy_out(m, key, a, len);
 	pthread_mutex_unlock(&m->lock);
-	return *text != NULL;
+	return !!*text;
 }
 
 static char **
@@ -126,7 +126,7 @@ memo_get_or_claim(struct memo *m, const char *key, struct arena *a, char **text,
 			break;
 		}
 	pthread_mutex_unlock(&m->lock);
-	return *text != NULL;
+	return !!*text;
 }
 
 void
@@ -137,7 +137,8 @@ memo_unclaim(struct memo *m, const char *key)
 	if (!m)
 		return;
 	pthread_mutex_lock(&m->lock);
-	if ((c = claim_of(m, key))) {
+	c = claim_of(m, key);
+	if (c) {
 		free(*c);
 		*c = NULL;
 		pthread_cond_broadcast(&m->done);
@@ -184,11 +185,13 @@ memo_put(struct memo *m, const char *key, const char *text, size_t len)
 	}
 	memcpy(t, text, len);
 	pthread_mutex_lock(&m->lock);
-	if ((x = find(m, key)))
+	x = find(m, key);
+	if (x)
 		drop(m, x);
 	while (m->bytes + need > m->max_bytes && (x = oldest(m)))
 		drop(m, x);
-	if (!(x = free_slot(m))) {
+	x = free_slot(m);
+	if (!x) {
 		x = oldest(m);
 		drop(m, x);
 	}

@@ -25,7 +25,7 @@ static int
 is_tchar(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static const char *

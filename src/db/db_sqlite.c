@@ -765,11 +765,14 @@ run_batch(struct db_pool *p, struct db_write *list)
 	}
 	if (rc || !kept) {
 		db_rollback(w);
-	} else if ((rc = db_commit(w, &e)) != 0) {
-		fail_kept(list, NULL, &e);
 	} else {
-		p->batches++;
-		p->batched += kept;
+		rc = db_commit(w, &e);
+		if (rc) {
+			fail_kept(list, NULL, &e);
+		} else {
+			p->batches++;
+			p->batched += kept;
+		}
 	}
 	db_pool_writer_unlock(p);
 	while (list) {	/* done() may free the job */

@@ -43,10 +43,21 @@ static struct {
 static int nkept;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Copies s (without its NUL) to p + o, which has room; returns the new length. */
+static size_t
+append(char *p, size_t o, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p + o, s, n);
+	return o + n;
+}
+
 static char *
 sql_set_text(const struct sql_set *s, uint32_t mask, int tail)
 {
 	size_t n = strlen(s->head) + 1;
+	size_t o;
 	char *p;
 
 	for (int i = 0; i < s->nparts; i++)
@@ -57,12 +68,13 @@ sql_set_text(const struct sql_set *s, uint32_t mask, int tail)
 	p = malloc(n);
 	if (!p)
 		return NULL;
-	strcpy(p, s->head);
+	o = append(p, 0, s->head);
 	for (int i = 0; i < s->nparts; i++)
 		if (mask & (1u << i))
-			strcat(p, s->parts[i]);
+			o = append(p, o, s->parts[i]);
 	if (s->tails)
-		strcat(p, s->tails[tail]);
+		o = append(p, o, s->tails[tail]);
+	p[o] = '\0';
 	return p;
 }
 
@@ -81,7 +93,9 @@ sql_set_kept(const struct sql_set *s, uint64_t key, uint32_t mask, int tail)
 			break;
 		}
 		if (!kept[j].set) {
-			if (nkept < SQL_SET_KEEP && (kept[j].sql = sql_set_text(s, mask, tail))) {
+			if (nkept < SQL_SET_KEEP)
+				kept[j].sql = sql_set_text(s, mask, tail);
+			if (kept[j].sql) {
 				kept[j].set = s;
 				kept[j].key = key;
 				nkept++;

@@ -94,7 +94,8 @@ finish_jw(struct resp *rs, int status, struct jw *w, struct buf *b)
 		buf_free(b);
 		return ERR_NOMEM;
 	}
-	if (!(body = buf_to_arena(b, rs->arena)))
+	body = buf_to_arena(b, rs->arena);
+	if (!body)
 		return ERR_NOMEM;
 	return resp_body(rs, status, "application/json; charset=utf-8", body, strlen(body));
 }

@@ -243,8 +243,9 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 	if (!rc && (r->flags & R_WRITE)) {
 		db_pool_release(pool, reader);	/* the write has the writer's connection */
 		rq->db = NULL;
-		if ((rc = queue_write(r, pool, rq, rs, done, arg, &e)) == 0)
-			return done != NULL;
+		rc = queue_write(r, pool, rq, rs, done, arg, &e);
+		if (rc == 0)
+			return !!done;
 		finish(rq, rs, rc, &e);
 		return 0;
 	}

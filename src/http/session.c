@@ -50,12 +50,15 @@ session_resolve(struct db_pool *pool, struct req *rq, struct err *e)
 			return 0;
 		rc = auth_session_lookup(rq->db, rq->arena, cookie, a, &refresh, e);
 		rq->via_cookie = 1;
-		if (!rc && refresh && (rc = touch(pool, a->session_id, e)) == ERR_UNAVAILABLE) {
-			/* storage full or read-only: the session is valid, reads must go on */
-			log_msg(LOG_WARN, LOG_MOD, "session %" PRId64 " not refreshed: %s",
-				a->session_id, e->msg);
-			err_clear(e);
-			rc = 0;
+		if (!rc && refresh) {
+			rc = touch(pool, a->session_id, e);
+			if (rc == ERR_UNAVAILABLE) {
+				/* storage full or read-only: the session is valid, reads must go on */
+				log_msg(LOG_WARN, LOG_MOD, "session %" PRId64 " not refreshed: %s",
+					a->session_id, e->msg);
+				err_clear(e);
+				rc = 0;
+			}
 		}
 	}
 	if (rc)

@@ -248,7 +248,8 @@ role_grants_by_secadmin_only(void **state)
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &sec, "PUT", path, "{\"roles\":[]}", &r), 400);
 	hq_resp_free(&r);
-	assert_int_equal(hq_req(&srv, &sec, "PUT", path, "{\"roles\":[\"worker\",\"office\",\"staff\"]}", &r), 200);
+	assert_int_equal(hq_req(&srv, &sec, "PUT", path,
+				 "{\"roles\":[\"worker\",\"office\",\"staff\"]}", &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "roles")), 3);
 	hq_resp_free(&r);
 	/* nobody grants themselves roles */

@@ -313,7 +313,8 @@ one_person_never_decides_two_steps(void **state)
 	(void)state;
 	/* make the department head a leader as well */
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles", (long long)head_id);
-	assert_int_equal(hq_req(&srv, &sec, "PUT", path, "{\"roles\":[\"dept_head\",\"leader\",\"staff\"]}", &r), 200);
+	assert_int_equal(hq_req(&srv, &sec, "PUT", path,
+				 "{\"roles\":[\"dept_head\",\"leader\",\"staff\"]}", &r), 200);
 	hq_resp_free(&r);
 	int64_t id = submit(&staff, "两步同人", 700000, 201);
 	assert_int_equal(decide(&head, id, "{\"decision\":\"approve\"}", NULL, 0), 200);
@@ -361,8 +362,10 @@ deputy_decides_and_is_recorded(void **state)
 	assert_string_equal(status_of(&staff, id, st, sizeof(st)), "approved");
 	get_approval(&staff, id, &r, 200);
 	json_t *s2 = json_array_get(json_object_get(r.json, "steps"), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s2, "decided_by"), "id")), office_id);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s2, "deputy_for"), "id")), leader_id);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s2, "decided_by"), "id")),
+			 office_id);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s2, "deputy_for"), "id")),
+			 leader_id);
 	hq_resp_free(&r);
 
 	/* once revoked (or expired) the deputy has no power */

@@ -351,14 +351,14 @@ count_blobs(int *tmp_files)
 	d = opendir(path);
 	assert_non_null(d);
 	*tmp_files = 0;
-	while ((de = readdir(d)) != NULL) {
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/files/%s", srv.dir, de->d_name);
 		sub = opendir(path);
 		if (!sub)
 			continue;
-		while ((se = readdir(sub)) != NULL)
+		while ((se = readdir(sub)))
 			if (se->d_name[0] != '.')
 				(*(strcmp(de->d_name, "tmp") == 0 ? tmp_files : &n))++;
 		closedir(sub);
@@ -1040,7 +1040,7 @@ sniff_table(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		unsigned t = 12345;
 		const char *m = files_sniff(cases[i].bytes, cases[i].len, &t);
-		if ((m == NULL) != (cases[i].mime == NULL) || (m && strcmp(m, cases[i].mime) != 0) ||
+		if (!m != !cases[i].mime || (m && strcmp(m, cases[i].mime) != 0) ||
 		    t != cases[i].type)
 			fail_msg("sniff case %zu: %s/%u, want %s/%u", i, m ? m : "NULL", t,
 				 cases[i].mime ? cases[i].mime : "NULL", cases[i].type);

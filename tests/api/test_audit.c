@@ -277,7 +277,8 @@ every_org_write_leaves_one_audit_row(void **state)
 	login(&st, "aud_user");
 	since = last_audit_id();
 	assert_int_equal(status_of(&st, "PUT", "/api/v1/me/password",
-				   "{\"old_password\":\"" TEST_PASSWORD "\",\"new_password\":\"Next@2026z\"}"),
+				   "{\"old_password\":\"" TEST_PASSWORD "\","
+				   "\"new_password\":\"Next@2026z\"}"),
 			 200);
 	row = expect_one(since, "change_password", "user", user_id);
 	it = newest_of(&sup, "user", user_id, &r);

@@ -410,7 +410,8 @@ bad_hours_are_400_and_change_nothing(void **state)
 	/* four touching periods are fine, as is one */
 	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/calendar/hours",
 				"{\"periods\":[{\"start\":\"08:00\",\"end\":\"10:00\"},"
-				"{\"start\":\"10:00\",\"end\":\"12:00\"},{\"start\":\"13:00\",\"end\":\"15:00\"},"
+				"{\"start\":\"10:00\",\"end\":\"12:00\"},"
+				"{\"start\":\"13:00\",\"end\":\"15:00\"},"
 				"{\"start\":\"15:00\",\"end\":\"24:00\"}]}", &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "hours")), 4);
 	assert_string_equal(str(json_array_get(json_object_get(r.json, "hours"), 3), "end"), "24:00");

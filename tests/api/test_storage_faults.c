@@ -506,7 +506,7 @@ tmp_is_empty(void)
 	snprintf(dir, sizeof(dir), "%s/files/tmp", srv.dir);
 	d = opendir(dir);
 	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
+	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
 			n++;
 	closedir(d);

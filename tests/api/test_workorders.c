@@ -1349,8 +1349,10 @@ cw_writer(void *p)
 			 ",\"attachment_ids\":[%s]}",
 			 (long long)fx.cat, (long long)fx.room, a->thread, i, valid ? "" : "999999");
 		long st = hq_req(&srv, &a->c, "POST", "/api/v1/workorders", body, &r);
-		if (st != (valid ? 201 : 404) && (a->bad_status = st))
+		if (st && st != (valid ? 201 : 404)) {
+			a->bad_status = st;
 			a->bad++;
+		}
 		a->ids[i] = valid && st == 201 ? iget(r.json, "id") : 0;
 		hq_resp_free(&r);
 	}

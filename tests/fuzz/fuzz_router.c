@@ -214,7 +214,7 @@ check_query(struct arena *a, const char *s)
 			q[rq.nquery].value = val;
 			rq.nquery++;
 		}
-		s += len + (amp != NULL);
+		s += len + !!amp;
 	}
 	if (req_page(&rq, &pg, &e) == 0 &&
 	    (pg.page < 1 || pg.per_page < 1 || pg.offset < 0 || pg.per_page > PAGE_MAX))

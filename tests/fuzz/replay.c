@@ -65,7 +65,7 @@ run_path(const char *path, int *count)
 	dir = opendir(path);
 	if (!dir)
 		return 0;
-	while ((d = readdir(dir)) != NULL) {
+	while ((d = readdir(dir))) {
 		char full[4096];
 		if (d->d_name[0] == '.')
 			continue;

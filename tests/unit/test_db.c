@@ -1035,7 +1035,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrate_fresh_then_existing, setup_empty, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_fresh_then_existing, setup_empty,
+						tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_open_and_exec_errors, setup_empty, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_named_binds, setup_empty, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_step_row_not_found, setup_migrated, tmpdb_teardown),

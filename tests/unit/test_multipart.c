@@ -67,7 +67,7 @@ test_boundary_table(void **state)
 			if (rc != 0 || !b || strcmp(b, boundary_cases[i].want) != 0)
 				fail_msg("case %zu (%s): rc %d boundary %s", i, boundary_cases[i].ct,
 					 rc, b ? b : "(null)");
-		} else if (rc != ERR_INVALID || b != NULL || strcmp(e.slug, "bad_multipart") != 0) {
+		} else if (rc != ERR_INVALID || b || strcmp(e.slug, "bad_multipart") != 0) {
 			fail_msg("case %zu (%s): rc %d, want ERR_INVALID", i,
 				 boundary_cases[i].ct ? boundary_cases[i].ct : "NULL", rc);
 		}
@@ -124,7 +124,8 @@ static const struct {
 	{ "boundary followed by junk inside content",
 	  "--B\r\n" FILE_HDR "a\r\n--Bx\r\nb\r\n--B--\r\n", 0, 0, ERR_INVALID, 0, { { 0 } } },
 	{ "binary data with NUL, CR and LF",
-	  "--B\r\n" FILE_HDR "\0\r\r\n\n\0\r\n--B--\r\n", sizeof("--B\r\n" FILE_HDR "\0\r\r\n\n\0\r\n--B--\r\n") - 1,
+	  "--B\r\n" FILE_HDR "\0\r\r\n\n\0\r\n--B--\r\n",
+	  sizeof("--B\r\n" FILE_HDR "\0\r\r\n\n\0\r\n--B--\r\n") - 1,
 	  0, 0, 1, { { "file", "a.png", "image/png", "\0\r\r\n\n\0", 6 } } },
 	{ "empty data", "--B\r\n" CD "name=\"x\"\r\n\r\n\r\n--B--\r\n", 0, 0, 0, 1,
 	  { { "x", NULL, NULL, "", 0 } } },
@@ -230,7 +231,8 @@ static const struct {
 	{ "parameter without a value", "--B\r\n" CD "name\r\n\r\nD\r\n--B--\r\n", 0, 0, ERR_INVALID, 0,
 	  { { 0 } } },
 	{ "more parts than allowed",
-	  "--B\r\n" CD "name=a\r\n\r\n1\r\n--B\r\n" CD "name=b\r\n\r\n2\r\n--B\r\n" CD "name=c\r\n\r\n3\r\n--B--\r\n",
+	  "--B\r\n" CD "name=a\r\n\r\n1\r\n--B\r\n" CD "name=b\r\n\r\n2\r\n"
+	  "--B\r\n" CD "name=c\r\n\r\n3\r\n--B--\r\n",
 	  0, 2, ERR_INVALID, 0, { { 0 } } },
 	{ "exactly as many parts as allowed",
 	  "--B\r\n" CD "name=a\r\n\r\n1\r\n--B\r\n" CD "name=b\r\n\r\n2\r\n--B--\r\n", 0, 2, 0, 2,
@@ -240,7 +242,7 @@ static const struct {
 static void
 check_str(size_t i, const char *field, const char *got, const char *want)
 {
-	if ((want == NULL) != (got == NULL) || (want && strcmp(got, want) != 0))
+	if (!want != !got || (want && strcmp(got, want) != 0))
 		fail_msg("case %zu (%s): %s is \"%s\", want \"%s\"", i, cases[i].what, field,
 			 got ? got : "(null)", want ? want : "(null)");
 }

@@ -126,7 +126,7 @@ static int
 attr_char(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c && strchr("!#$&+-.^_`|~", c) != NULL);
+	       (c && strchr("!#$&+-.^_`|~", c));
 }
 
 /*

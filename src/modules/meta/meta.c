@@ -241,7 +241,7 @@ components(void)
 static int
 has_params(const char *pattern)
 {
-	return strstr(pattern, "/:") != NULL;
+	return !!strstr(pattern, "/:");
 }
 
 static json_t *
@@ -340,7 +340,7 @@ operation(const struct route *r)
 		else if (strcmp(s, "409") == 0)
 			want = write;
 		else if (strcmp(s, "413") == 0)
-			want = r->body != NULL || r->body_max;
+			want = r->body || r->body_max;
 		else if (strcmp(s, "422") == 0)
 			want = write || r->cols;
 		if (want)

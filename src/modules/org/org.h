@@ -51,7 +51,10 @@ int org_dept_agency(struct db *db, int64_t dept_id, int64_t *agency, struct err 
 /* New agency root (CLI and demo only): parent_id must be 0. */
 int org_agency_create(struct db *db, struct arena *a, const struct actor *who, const char *name,
 		      struct dept *out, struct err *e);
-/* Child of in->parent_id in the actor's agency. ERR_INVALID on fields, ERR_CONFLICT on a duplicate sibling name. */
+/*
+** Child of in->parent_id in the actor's agency. ERR_INVALID on fields, ERR_CONFLICT on a
+** duplicate sibling name.
+*/
 int org_dept_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct dept_in *in, struct dept *out, struct err *e);
 /* Update the fields in `present`; ERR_CONFLICT when in->updated_at is stale; ERR_RULE "cycle". */

@@ -664,7 +664,8 @@ wo_stats(struct db *db, struct arena *a, const struct actor *who,
 	int dept = 0, rc;
 
 	*out = NULL;
-	if ((dept = stats_scope(who)) < 0)
+	dept = stats_scope(who);
+	if (dept < 0)
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限查看报修统计");
 	if (fx.group && *fx.group) {
 		for (int k = G_CATEGORY; k <= G_MONTH; k++)
