@@ -100,7 +100,7 @@ usage(const char *text, int code)
 static int
 gen_flag(const char *a, const char *value, struct opts *o)
 {
-	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+	for (size_t m = 0; m < GEN_MODULES_MAX && houqin_modules[m]; m++) {
 		const struct module_gen *g = houqin_modules[m]->gen;
 		if (g && strncmp(a, "--", 2) == 0 && strcmp(a + 2, g->flag) == 0) {
 			o->gen_n[m] = value;
@@ -599,7 +599,7 @@ gen_counts(const struct opts *o, int64_t *n)
 {
 	int any = 0;
 
-	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+	for (size_t m = 0; m < GEN_MODULES_MAX && houqin_modules[m]; m++) {
 		n[m] = 0;
 		if (!o->gen_n[m])
 			continue;
@@ -614,7 +614,7 @@ gen_counts(const struct opts *o, int64_t *n)
 static int
 gen_run(struct db *db, const struct gen_ctx *ctx, const int64_t *n, struct err *e)
 {
-	for (size_t m = 0; houqin_modules[m] && m < GEN_MODULES_MAX; m++) {
+	for (size_t m = 0; m < GEN_MODULES_MAX && houqin_modules[m]; m++) {
 		const struct module_gen *g = houqin_modules[m]->gen;
 		if (!n[m])
 			continue;

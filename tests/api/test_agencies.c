@@ -286,7 +286,7 @@ stream_has(struct stream *s, const char *needle)
 	int found;
 
 	pthread_mutex_lock(&s->mu);
-	found = s->data && strstr(s->data, needle) != NULL;
+	found = s->data && strstr(s->data, needle);
 	pthread_mutex_unlock(&s->mu);
 	return found;
 }

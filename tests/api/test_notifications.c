@@ -381,7 +381,7 @@ stream_wait_for(struct stream *s, const char *needle, int or_done)
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		found = needle && s->data && strstr(s->data, needle) != NULL;
+		found = needle && s->data && strstr(s->data, needle);
 		if (found || (or_done && s->done) || rc == ETIMEDOUT)
 			break;
 		rc = pthread_cond_timedwait(&s->cv, &s->mu, &end);

@@ -83,8 +83,10 @@ slurp(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (s = malloc((size_t)n + 1)) && fread(s, 1, (size_t)n, f) == (size_t)n) {
+	n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (n >= 0 && fseek(f, 0, SEEK_SET) == 0)
+		s = malloc((size_t)n + 1);
+	if (s && fread(s, 1, (size_t)n, f) == (size_t)n) {
 		s[n] = '\0';
 		*len = (size_t)n;
 	} else {

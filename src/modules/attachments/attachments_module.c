@@ -1,5 +1,6 @@
 /*
-** modules/attachments/attachments_module.c: the HTTP face of attachments (core/files.h): upload, metadata and download.
+** modules/attachments/attachments_module.c: the HTTP face of attachments
+** (core/files.h): upload, metadata and download.
 */
 #include "http/router.h"
 #include "core/msg.h"

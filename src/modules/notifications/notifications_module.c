@@ -1,5 +1,6 @@
 /*
-** modules/notifications/notifications_module.c: the HTTP face of the inbox and live event stream (core/notify.h, http/sse.h).
+** modules/notifications/notifications_module.c: the HTTP face of the inbox
+** and the live event stream (core/notify.h, http/sse.h).
 */
 #include "http/router.h"
 #include "core/msg.h"

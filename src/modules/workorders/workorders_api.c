@@ -535,9 +535,12 @@ wo_api_duty_put(struct req *rq, struct resp *rs, struct err *e)
 				   "user_id", jid_or_null(in.user_id)));
 }
 
+/* 报修统计: the office, leaders, 纪检 and department heads (their own department) */
+#define WO_STATS_READERS (ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_DEPT_HEAD)
+
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route workorders_routes[] = {
-	{ "GET", "/api/v1/workorders/stats", wo_api_stats, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_DEPT_HEAD, R_RANGE, "报修统计", NULL, wo_stats_cols, 0 },
+	{ "GET", "/api/v1/workorders/stats", wo_api_stats, WO_STATS_READERS, R_RANGE, "报修统计", NULL, wo_stats_cols, 0 },
 	{ "GET", "/api/v1/workorder-plans", wo_api_plan_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "预防性维护计划列表", NULL, NULL, 0 },
 	{ "POST", "/api/v1/workorder-plans", wo_api_plan_create, ROLE_OFFICE, R_WRITE, "新建预防性维护计划", wo_pm_fields, NULL, 0 },
 	{ "PUT", "/api/v1/workorder-plans/:id", wo_api_plan_update, ROLE_OFFICE, R_WRITE, "修改预防性维护计划", wo_pm_fields, NULL, 0 },
