@@ -30,36 +30,235 @@
 
 /* ---------- the transition table ---------- */
 
+/*
+** What each move does to the order in memory: the fields it sets and its
+** effect on the SLA clocks. Pure; the generator (workorders_gen.c) plays
+** its histories through the same functions.
+*/
+
+/* Stop the running resolve clock at `at`. */
+static void
+clock_stop(const struct wo_clock *c, struct workorder *n, int64_t at)
+{
+	if (n->run_started_at)
+		n->resolve_used_ms += wo_clock_between(c, n->run_started_at, at);
+	n->run_started_at = 0;
+	n->resolve_due_at = 0;
+}
+
+/* Run the resolve clock again from `at` with what is left of the target. */
+static void
+clock_run(const struct wo_clock *c, struct workorder *n, int64_t at)
+{
+	int64_t due = wo_clock_add(c, at, n->resolve_target_min * MIN_MS - n->resolve_used_ms);
+
+	n->run_started_at = at;
+	n->resolve_due_at = due == CAL_NEVER ? 0 : due;
+}
+
+void
+wo_clock_open(struct workorder *o, const struct wo_clock *c, int64_t at)
+{
+	int64_t adue = wo_clock_add(c, at, o->accept_target_min * MIN_MS);
+
+	o->accept_due_at = adue == CAL_NEVER ? 0 : adue;
+	o->resolve_used_ms = 0;
+	clock_run(c, o, at);
+}
+
+/* The accept clock stops: measured against its due time. */
+static void
+stop_accept(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	n->accepted_at = m->at;
+	n->accept_minutes = wo_clock_between(c, n->created_at, m->at) / MIN_MS;
+	n->accept_on_time = !n->accept_due_at || m->at <= n->accept_due_at;
+	n->accept_due_at = 0;
+}
+
+static void
+eff_accept(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	n->owner = m->actor;	/* the 首问负责人 */
+	stop_accept(n, m, c);
+}
+
+static void
+eff_dispatch(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	(void)c;
+	n->worker = m->worker;
+	n->team = m->team;
+	n->dispatched_at = m->at;
+	n->started_at = 0;
+}
+
+/* Urgent order straight to the worker on duty: accepted and dispatched at once. */
+static void
+eff_auto_dispatch(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	stop_accept(n, m, c);
+	eff_dispatch(n, m, c);
+}
+
+static void
+eff_start(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	(void)c;
+	if (!n->worker.id)	/* a team member claims it */
+		n->worker = m->actor;
+	n->started_at = m->at;
+}
+
+static void
+eff_suspend(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	clock_stop(c, n, m->at);
+	n->suspend_reason = m->in->reason;
+}
+
+static void
+eff_resume(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	n->status = wo_status_codes[m->back];	/* the status it was suspended from */
+	n->suspend_reason = NULL;
+	clock_run(c, n, m->at);
+}
+
+static void
+eff_resolve(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	clock_stop(c, n, m->at);
+	n->resolved_at = m->at;
+	n->resolution_notes = m->in->notes;
+	n->parts = wo_blank(m->in->parts) ? NULL : m->in->parts;
+	n->resolve_minutes = n->resolve_used_ms / MIN_MS;
+	n->resolve_on_time = n->resolve_used_ms <= n->resolve_target_min * MIN_MS;
+}
+
+static void
+eff_confirm(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	(void)c;
+	n->confirmed_at = n->closed_at = m->at;
+	n->rating = m->in->rating;
+	n->rating_comment = wo_blank(m->in->comment) ? NULL : m->in->comment;
+}
+
+static void
+eff_auto_confirm(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	(void)c;
+	n->confirmed_at = n->closed_at = m->at;
+	n->auto_confirmed = 1;
+}
+
+/* Back to work: measured again at the next resolve, over the whole used clock time. */
+static void
+eff_reopen(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	n->reopen_count++;
+	n->resolved_at = 0;
+	n->resolve_minutes = -1;
+	n->resolve_on_time = -1;
+	n->started_at = 0;
+	n->dispatched_at = m->at;
+	clock_run(c, n, m->at);
+}
+
+static void
+eff_cancel(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
+{
+	clock_stop(c, n, m->at);
+	n->accept_due_at = 0;
+	n->closed_at = m->at;
+}
+
 #define B(s) (1u << (s))
-static const struct wo_transition transitions[] = {
-	{ WO_A_ACCEPT, B(WO_SUBMITTED), WO_ACCEPTED, WO_P_OFFICE },
-	{ WO_A_DISPATCH, B(WO_ACCEPTED), WO_DISPATCHED, WO_P_OFFICE },
-	{ WO_A_START, B(WO_DISPATCHED), WO_IN_PROGRESS, WO_P_WORKER },
-	{ WO_A_SUSPEND, B(WO_DISPATCHED) | B(WO_IN_PROGRESS), WO_SUSPENDED,
-	  WO_P_WORKER | WO_P_OFFICE },
-	/* back to the status it was suspended from (dispatched or in_progress) */
-	{ WO_A_RESUME, B(WO_SUSPENDED), WO_IN_PROGRESS, WO_P_WORKER | WO_P_OFFICE },
-	{ WO_A_TRANSFER, B(WO_DISPATCHED) | B(WO_IN_PROGRESS), WO_DISPATCHED,
-	  WO_P_WORKER | WO_P_OFFICE },
-	{ WO_A_RESOLVE, B(WO_IN_PROGRESS), WO_RESOLVED, WO_P_WORKER },
-	{ WO_A_CONFIRM, B(WO_RESOLVED), WO_CONFIRMED, WO_P_REQUESTER },
-	{ WO_A_REOPEN, B(WO_RESOLVED), WO_DISPATCHED, WO_P_REQUESTER },
-	{ WO_A_CANCEL, B(WO_SUBMITTED), WO_CANCELLED, WO_P_REQUESTER | WO_P_OFFICE },
-	{ WO_A_CANCEL, B(WO_ACCEPTED) | B(WO_DISPATCHED) | B(WO_IN_PROGRESS) | B(WO_SUSPENDED),
-	  WO_CANCELLED, WO_P_OFFICE },
-	{ WO_A_AUTO_CONFIRM, B(WO_RESOLVED), WO_CONFIRMED, WO_P_SYSTEM },
+#define REQ WO_N_REQUESTER
+#define OWN WO_N_OWNER
+#define ASG WO_N_ASSIGNEE
+/*
+** action, from, to, parties | effect | timeline note, data | notifications
+** (recipients, kind, title before the order's title). A row only the
+** system may take is no move at all for people (409 illegal_transition).
+*/
+static const struct wo_rule rules[] = {
+	{ { WO_A_ACCEPT, B(WO_SUBMITTED), WO_ACCEPTED, WO_P_OFFICE }, eff_accept,
+	  WO_NOTE_NONE, NULL, WO_DATA_NONE,
+	  { { REQ, "wo.accepted", "您的报修已受理：" } } },
+	{ { WO_A_DISPATCH, B(WO_ACCEPTED), WO_DISPATCHED, WO_P_OFFICE }, eff_dispatch,
+	  WO_NOTE_REASON, NULL, WO_DATA_ASSIGNEE,
+	  { { REQ, "wo.dispatched", "您的报修已派单：" },
+	    { ASG, "wo.assigned", "新的维修任务：" } } },
+	/* urgent orders: wo_create dispatches to the worker on duty */
+	{ { WO_A_DISPATCH, B(WO_SUBMITTED), WO_DISPATCHED, WO_P_SYSTEM }, eff_auto_dispatch,
+	  WO_NOTE_FIXED, "紧急工单自动派给值班人员", WO_DATA_ASSIGNEE,
+	  { { ASG, "wo.assigned", "紧急报修已派给您：" } } },
+	{ { WO_A_START, B(WO_DISPATCHED), WO_IN_PROGRESS, WO_P_WORKER }, eff_start,
+	  WO_NOTE_NONE, NULL, WO_DATA_CLAIM, { { 0 } } },
+	{ { WO_A_SUSPEND, B(WO_DISPATCHED) | B(WO_IN_PROGRESS), WO_SUSPENDED,
+	    WO_P_WORKER | WO_P_OFFICE }, eff_suspend,
+	  WO_NOTE_REASON, NULL, WO_DATA_NONE,
+	  { { OWN, "wo.suspended", "报修单已挂起：" } } },
+	/* to the status it was suspended from (dispatched or in_progress) */
+	{ { WO_A_RESUME, B(WO_SUSPENDED), WO_IN_PROGRESS, WO_P_WORKER | WO_P_OFFICE }, eff_resume,
+	  WO_NOTE_NONE, NULL, WO_DATA_NONE, { { 0 } } },
+	{ { WO_A_TRANSFER, B(WO_DISPATCHED) | B(WO_IN_PROGRESS), WO_DISPATCHED,
+	    WO_P_WORKER | WO_P_OFFICE }, eff_dispatch,
+	  WO_NOTE_REASON, NULL, WO_DATA_ASSIGNEE,
+	  { { ASG, "wo.assigned", "新的维修任务：" } } },
+	{ { WO_A_RESOLVE, B(WO_IN_PROGRESS), WO_RESOLVED, WO_P_WORKER }, eff_resolve,
+	  WO_NOTE_NOTES, NULL, WO_DATA_RESOLVE,
+	  { { REQ | OWN, "wo.resolved", "报修已完成，请确认评价：" } } },
+	{ { WO_A_CONFIRM, B(WO_RESOLVED), WO_CONFIRMED, WO_P_REQUESTER }, eff_confirm,
+	  WO_NOTE_COMMENT, NULL, WO_DATA_RATING,
+	  { { OWN, "wo.confirmed", "报修已确认：" } } },
+	{ { WO_A_REOPEN, B(WO_RESOLVED), WO_DISPATCHED, WO_P_REQUESTER }, eff_reopen,
+	  WO_NOTE_REASON, NULL, WO_DATA_NONE,
+	  { { ASG | OWN, "wo.reopened", "报修被退回返修：" } } },
+	{ { WO_A_CANCEL, B(WO_SUBMITTED), WO_CANCELLED, WO_P_REQUESTER | WO_P_OFFICE }, eff_cancel,
+	  WO_NOTE_REASON, NULL, WO_DATA_NONE,
+	  { { REQ, "wo.cancelled", "报修单已取消：" } } },
+	{ { WO_A_CANCEL, B(WO_ACCEPTED) | B(WO_DISPATCHED) | B(WO_IN_PROGRESS) | B(WO_SUSPENDED),
+	    WO_CANCELLED, WO_P_OFFICE }, eff_cancel,
+	  WO_NOTE_REASON, NULL, WO_DATA_NONE,
+	  { { REQ, "wo.cancelled", "报修单已取消：" } } },
+	{ { WO_A_AUTO_CONFIRM, B(WO_RESOLVED), WO_CONFIRMED, WO_P_SYSTEM }, eff_auto_confirm,
+	  WO_NOTE_FIXED, "超过确认期限未评价，系统自动确认", WO_DATA_NONE,
+	  { { OWN, "wo.confirmed", "报修已确认：" } } },
 };
 #undef B
+#undef REQ
+#undef OWN
+#undef ASG
+
+const struct wo_rule *
+wo_rule_find(enum wo_action action, enum wo_status from)
+{
+	if ((int)from < 0 || from >= WO_STATUS_N)
+		return NULL;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].t.action == action && (rules[i].t.from & (1u << from)))
+			return &rules[i];
+	return NULL;
+}
 
 const struct wo_transition *
 wo_transition_find(enum wo_action action, enum wo_status from)
 {
-	if ((int)from < 0 || from >= WO_STATUS_N)
-		return NULL;
-	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
-		if (transitions[i].action == action && (transitions[i].from & (1u << from)))
-			return &transitions[i];
-	return NULL;
+	const struct wo_rule *r = wo_rule_find(action, from);
+
+	return r ? &r->t : NULL;
+}
+
+void
+wo_rule_apply(const struct wo_rule *r, struct workorder *n, const struct wo_move *m,
+	      const struct wo_clock *c)
+{
+	n->status = wo_status_codes[r->t.to];
+	n->updated_at = m->at > n->updated_at ? m->at : n->updated_at + 1;
+	r->effect(n, m, c);
 }
 
 /* ---------- writing: shared pieces ---------- */
@@ -234,13 +433,11 @@ static const char sql_code_first[] =
 	" AS INTEGER)), 0) + :n FROM workorder WHERE code >= :lo AND code < :hi RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO workorder (agency_id, code, category_id, location_id, title, description,"
-	" priority, contact_phone, status, source, requester_id, requester_dept_id, team_id,"
-	" worker_id, clock_24h, accept_target_min, resolve_target_min, accept_due_at,"
-	" resolve_due_at, resolve_used_ms, run_started_at, accept_minutes, accept_on_time,"
-	" accepted_at, dispatched_at, created_at, updated_at, created_by)"
-	" VALUES (:agency, :code, :cat, :loc, :title, :descr, :prio, :phone, :status, :source,"
-	" :who, :dept, :team, :worker, :h24, :atarget, :rtarget, :adue, :rdue, 0, :now,"
-	" :amin, :aontime, :accepted, :dispatched, :now, :now, :who)";
+	" priority, contact_phone, status, source, requester_id, requester_dept_id, clock_24h,"
+	" accept_target_min, resolve_target_min, accept_due_at, resolve_due_at, resolve_used_ms,"
+	" run_started_at, created_at, updated_at, created_by)"
+	" VALUES (:agency, :code, :cat, :loc, :title, :descr, :prio, :phone, 'submitted', :source,"
+	" :who, :dept, :h24, :atarget, :rtarget, :adue, :rdue, 0, :now, :now, :now, :who)";
 
 /*
 ** Numbers for n new codes WO-<date>-NNNN: *first is the first. wo_code_seq
@@ -354,29 +551,25 @@ targets_for(struct db *db, int64_t category, int prio, struct wo_target *t, stru
 	return rc;
 }
 
-int
-wo_create(struct db *db, struct arena *a, const struct actor *who, const struct wo_in *in,
-	  struct workorder *out, struct err *e)
+/* The order's settings from its category, location and priority; its clocks opened at now. */
+static int
+prepare_order(struct db *db, struct arena *a, const struct actor *who, const struct wo_in *in,
+	      int64_t now, struct workorder *o, int64_t *def_team, struct err *e)
 {
-	struct stmt st = { 0 };
-	struct cal cal;
+	struct cal *cal = arena_alloc(a, sizeof(*cal));
 	struct wo_clock clk;
 	struct wo_target tg;
-	struct wo_ref worker = { 0 }, team = { 0 };
-	int64_t safety = 0, def_team = 0, duty = 0, now = now_ms(), id, adue, rdue;
-	int64_t ids[NOTIFY_MAX];
-	size_t nids = 0;
-	const char *prio_s = in->priority ? in->priority : "normal";
+	int64_t safety = 0;
 	int prio, rc;
-	char code[48];
 
-	assert(db_in_tx(db));
-	memset(out, 0, sizeof(*out));
+	if (!cal)
+		return wo_nomem(e);
 	if (check_order_in(in, e))
 		return e->code;
-	prio = wo_priority_parse(prio_s);
+	o->priority = in->priority ? in->priority : "normal";
+	prio = wo_priority_parse(o->priority);
 	rc = wo_lookup2(db, sql_category_for_order, in->category_id, who->agency_id, &safety,
-		     &def_team, e);
+			def_team, e);
 	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_INVALID, "invalid", "category_id", "报修类别不存在或已停用");
 	if (!rc) {
@@ -388,83 +581,124 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	if (!rc)
 		rc = targets_for(db, in->category_id, prio, &tg, e);
 	if (!rc)
-		rc = cal_load(db, a, &cal, e);
+		rc = cal_load(db, a, cal, e);
 	if (rc)
 		return rc;
-	clk.h24 = prio == WO_URGENT || safety;
-	clk.cal = &cal;
-	adue = wo_clock_add(&clk, now, tg.accept_min * MIN_MS);
-	rdue = wo_clock_add(&clk, now, tg.resolve_min * MIN_MS);
-	if (prio == WO_URGENT && def_team) {
-		if (wo_duty_worker(db, def_team, cal_local_date(now), &duty, e) ||
-		    (duty && wo_check_assignee(db, a, who->agency_id, duty, 0, def_team, &worker,
-					    &team, e) == ERR_DB))
-			return e->code;
-		if (duty && !worker.id)
-			err_clear(e);	/* the worker on duty left or is inactive: normal path */
-		if (worker.id && team.id != def_team)
-			worker.id = 0;	/* no longer in that team */
-	}
-	if (make_code(db, now, code, sizeof(code), e))
-		return e->code;
-	rc = db_prepare(db, &st, sql_insert, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_text(&st, ":code", code, e) || db_bind_i64(&st, ":cat", in->category_id, e) ||
-	     db_bind_i64(&st, ":loc", in->location_id, e) ||
-	     db_bind_text(&st, ":title", in->title, e) ||
-	     db_bind_text(&st, ":descr", wo_blank(in->description) ? NULL : in->description, e) ||
-	     db_bind_text(&st, ":prio", prio_s, e) ||
-	     db_bind_text(&st, ":phone", wo_blank(in->contact_phone) ? NULL : in->contact_phone, e) ||
-	     db_bind_text(&st, ":status", worker.id ? "dispatched" : "submitted", e) ||
-	     db_bind_text(&st, ":source", in->source ? in->source : "web", e) ||
-	     db_bind_i64(&st, ":who", who->id, e) ||
-	     db_bind_id_or_null(&st, ":dept", who->department_id, e) ||
-	     db_bind_id_or_null(&st, ":team", worker.id ? team.id : 0, e) ||
-	     db_bind_id_or_null(&st, ":worker", worker.id, e) ||
-	     db_bind_i64(&st, ":h24", clk.h24, e) || db_bind_i64(&st, ":atarget", tg.accept_min, e) ||
-	     db_bind_i64(&st, ":rtarget", tg.resolve_min, e) ||
-	     db_bind_id_or_null(&st, ":adue", worker.id || adue == CAL_NEVER ? 0 : adue, e) ||
-	     db_bind_id_or_null(&st, ":rdue", rdue == CAL_NEVER ? 0 : rdue, e) ||
-	     db_bind_i64(&st, ":now", now, e) || wo_bind_opt(&st, ":amin", worker.id ? 0 : -1, e) ||
-	     wo_bind_opt(&st, ":aontime", worker.id ? 1 : -1, e) ||
-	     db_bind_id_or_null(&st, ":accepted", worker.id ? now : 0, e) ||
-	     db_bind_id_or_null(&st, ":dispatched", worker.id ? now : 0, e) ||
-	     db_step_done(&st, e) ? e->code : 0;
+	o->clock_24h = prio == WO_URGENT || safety;
+	o->accept_target_min = tg.accept_min;
+	o->resolve_target_min = tg.resolve_min;
+	o->created_at = o->updated_at = now;
+	clk.h24 = o->clock_24h;
+	clk.cal = cal;
+	wo_clock_open(o, &clk, now);
+	return 0;
+}
+
+static int
+insert_order(struct db *db, const struct actor *who, const struct wo_in *in,
+	     const struct workorder *o, const char *code, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_insert, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_bind_text(&st, ":code", code, e) || db_bind_i64(&st, ":cat", in->category_id, e) ||
+		 db_bind_i64(&st, ":loc", in->location_id, e) ||
+		 db_bind_text(&st, ":title", in->title, e) ||
+		 db_bind_text(&st, ":descr", wo_blank(in->description) ? NULL : in->description, e) ||
+		 db_bind_text(&st, ":prio", o->priority, e) ||
+		 db_bind_text(&st, ":phone", wo_blank(in->contact_phone) ? NULL : in->contact_phone,
+			      e) ||
+		 db_bind_text(&st, ":source", in->source ? in->source : "web", e) ||
+		 db_bind_i64(&st, ":who", who->id, e) ||
+		 db_bind_id_or_null(&st, ":dept", who->department_id, e) ||
+		 db_bind_i64(&st, ":h24", o->clock_24h, e) ||
+		 db_bind_i64(&st, ":atarget", o->accept_target_min, e) ||
+		 db_bind_i64(&st, ":rtarget", o->resolve_target_min, e) ||
+		 db_bind_id_or_null(&st, ":adue", o->accept_due_at, e) ||
+		 db_bind_id_or_null(&st, ":rdue", o->resolve_due_at, e) ||
+		 db_bind_i64(&st, ":now", o->created_at, e) || db_step_done(&st, e) ? e->code : 0;
+
 	db_finalize(&st);
-	if (rc)
-		return rc;
-	id = db_last_id(db);
-	rc = attach_photos(db, who, in->attachment_ids, in->nattachments, id, e);
-	if (!rc)
-		rc = event_add(db, id, "create", NULL, "submitted", who->id, NULL, NULL, now, e);
-	if (!rc && worker.id)
-		rc = event_add(db, id, "dispatch", "submitted", "dispatched", 0,
-			       "紧急工单自动派给值班人员", assignee_data(a, &worker, &team), now, e);
-	if (!rc)	/* read once: the notifications below do not change the order */
-		rc = wo_get(db, a, who, id, out, e);
-	if (!rc)
-		rc = aud_record(db, who, "create", "workorder", id, NULL, jarena(a, wo_audit_json(out)),
-				e);
-	if (!rc)
-		rc = ids_of(db, sql_office_users, who->agency_id, ids, &nids, e);
-	if (!rc) {
-		int64_t office[NOTIFY_MAX];
-		size_t n = 0;
-		for (size_t i = 0; i < nids; i++)
-			add_to(office, &n, ids[i], who);
-		rc = send_all(db, who, office, n, "wo.submitted",
-			      arena_printf(a, "新报修：%s", out->title),
-			      arena_printf(a, "%s %s，地点：%s", out->code,
-					   wo_label_of(wo_priority_codes, wo_priority_labels, prio_s),
-					   out->location_path),
-			      id, e);
+	return rc;
+}
+
+/* The worker on duty today in the category's team (worker->id 0: nobody usable). */
+static int
+duty_assignee(struct db *db, struct arena *a, const struct actor *who, int64_t def_team,
+	      int64_t now, struct wo_ref *worker, struct wo_ref *team, struct err *e)
+{
+	int64_t duty = 0;
+
+	memset(worker, 0, sizeof(*worker));
+	if (wo_duty_worker(db, def_team, cal_local_date(now), &duty, e))
+		return e->code;
+	if (!duty)
+		return 0;
+	if (wo_check_assignee(db, a, who->agency_id, duty, 0, def_team, worker, team, e)) {
+		if (e->code == ERR_DB || e->code == ERR_NOMEM)
+			return e->code;
+		err_clear(e);	/* the worker on duty left or is inactive: normal path */
+		memset(worker, 0, sizeof(*worker));
 	}
-	if (!rc && worker.id && worker.id != who->id)
-		rc = notify_send(db, NULL, worker.id, "wo.assigned",
-				 arena_printf(a, "紧急报修已派给您：%s", out->title),
-				 arena_printf(a, "%s，地点：%s", out->code, out->location_path),
-				 "workorder", id, e);
+	if (worker->id && team->id != def_team)
+		worker->id = 0;	/* no longer in that team */
+	return 0;
+}
+
+static int
+notify_office(struct db *db, struct arena *a, const struct actor *who,
+	      const struct workorder *o, struct err *e)
+{
+	int64_t ids[NOTIFY_MAX], office[NOTIFY_MAX];
+	size_t nids = 0, n = 0;
+
+	if (ids_of(db, sql_office_users, who->agency_id, ids, &nids, e))
+		return e->code;
+	for (size_t i = 0; i < nids; i++)
+		add_to(office, &n, ids[i], who);
+	return send_all(db, who, office, n, "wo.submitted",
+			arena_printf(a, "新报修：%s", o->title),
+			arena_printf(a, "%s %s，地点：%s", o->code,
+				     wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
+				     o->location_path),
+			o->id, e);
+}
+
+static int apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		 enum wo_action action, const struct wo_action_in *in,
+		 const struct wo_move *preset, struct workorder *out, struct err *e);
+
+int
+wo_create(struct db *db, struct arena *a, const struct actor *who, const struct wo_in *in,
+	  struct workorder *out, struct err *e)
+{
+	struct workorder o = { 0 };
+	struct wo_move duty = { 0 };
+	int64_t def_team = 0, now = now_ms(), id;
+	char code[48];
+	int rc;
+
+	assert(db_in_tx(db));
+	memset(out, 0, sizeof(*out));
+	if (prepare_order(db, a, who, in, now, &o, &def_team, e) ||
+	    make_code(db, now, code, sizeof(code), e) || insert_order(db, who, in, &o, code, e))
+		return e->code;
+	id = db_last_id(db);
+	rc = attach_photos(db, who, in->attachment_ids, in->nattachments, id, e) ||
+	     event_add(db, id, "create", NULL, "submitted", who->id, NULL, NULL, now, e) ||
+	     wo_get(db, a, who, id, out, e) ? e->code : 0;
 	if (!rc)
-		rc = notify_entity_changed(db, who->agency_id, 0, "workorder", id, e);
+		rc = aud_record(db, who, "create", "workorder", id, NULL,
+				jarena(a, wo_audit_json(out)), e) ||
+		     notify_office(db, a, who, out, e) ||
+		     notify_entity_changed(db, who->agency_id, 0, "workorder", id, e) ? e->code : 0;
+	if (!rc && wo_priority_parse(o.priority) == WO_URGENT && def_team)
+		rc = duty_assignee(db, a, who, def_team, now, &duty.worker, &duty.team, e);
+	if (!rc && duty.worker.id) {	/* the same move as a manual dispatch, by the system */
+		json_decref(out->photos);
+		out->photos = NULL;
+		return apply(db, a, NULL, id, WO_A_DISPATCH, NULL, &duty, out, e);
+	}
 	if (rc && out->photos) {	/* wo_get's reference, which the caller takes only on success */
 		json_decref(out->photos);
 		out->photos = NULL;
@@ -529,32 +763,6 @@ save(struct db *db, const struct workorder *n, const char *from, int64_t seen, s
 	return rc;
 }
 
-/* Stop the running resolve clock at now. */
-static void
-clock_stop(const struct wo_clock *c, struct workorder *n, int64_t now)
-{
-	if (n->run_started_at)
-		n->resolve_used_ms += wo_clock_between(c, n->run_started_at, now);
-	n->run_started_at = 0;
-	n->resolve_due_at = 0;
-}
-
-/* Run the resolve clock again from now with what is left of the target. */
-static void
-clock_run(const struct wo_clock *c, struct workorder *n, int64_t now)
-{
-	int64_t due = wo_clock_add(c, now, n->resolve_target_min * MIN_MS - n->resolve_used_ms);
-
-	n->run_started_at = now;
-	n->resolve_due_at = due == CAL_NEVER ? 0 : due;
-}
-
-struct recipients {
-	int64_t ids[NOTIFY_MAX];
-	size_t n;
-	const char *kind, *title;
-};
-
 /* Arguments of the action: 0 or ERR_INVALID with the field. */
 static int
 check_args(enum wo_action act, const struct wo_action_in *in, int reason_needed, struct err *e)
@@ -567,6 +775,7 @@ check_args(enum wo_action act, const struct wo_action_in *in, int reason_needed,
 		if (reason_needed)
 			return wo_need_text(in->reason, WO_TEXT_MAX, "reason", "取消原因", e);
 		return wo_check_text(in->reason, WO_TEXT_MAX, "reason", e);
+	case WO_A_DISPATCH:
 	case WO_A_TRANSFER:
 		return wo_check_text(in->reason, WO_TEXT_MAX, "reason", e);
 	case WO_A_RESOLVE:
@@ -586,216 +795,199 @@ check_args(enum wo_action act, const struct wo_action_in *in, int reason_needed,
 	}
 }
 
+/* Order id as who may see it, and the row of action from its status, checked for who. */
+static int
+load_rule(struct db *db, const struct actor *who, int64_t id, enum wo_action action,
+	  const struct wo_action_in *in, struct arena *a, struct workorder *cur,
+	  const struct wo_rule **rule, struct err *e)
+{
+	const struct wo_rule *r;
+	unsigned parties;
+	int from, ok;
+
+	if ((int)action < 0 || action >= WO_A_N)
+		return err_set(e, ERR_INVALID, NULL, "未知操作");
+	if (wo_fetch(db, a, id, cur, e))
+		return e->code;
+	ok = wo_can_see(db, who, cur, e);
+	if (ok <= 0)
+		return ok < 0 ? ok : err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "报修单不存在");
+	if (in->updated_at && in->updated_at != cur->updated_at)
+		return err_setx(e, ERR_CONFLICT, "stale", NULL, "报修单已被他人修改，请刷新后重试");
+	from = wo_status_parse(cur->status);
+	r = wo_rule_find(action, (enum wo_status)from);
+	if (!r || (who && r->t.parties == WO_P_SYSTEM))
+		return err_setx(e, ERR_CONFLICT, "illegal_transition", NULL, "报修单%s，不能%s",
+				from >= 0 ? wo_status_labels[from] : cur->status,
+				wo_action_labels[action]);
+	if (wo_parties_of(db, who, cur, &parties, e))
+		return e->code;
+	if (!(parties & r->t.parties))
+		return err_setx(e, ERR_FORBIDDEN, "not_yours", NULL, "您不能对这张报修单执行“%s”",
+				wo_action_labels[action]);
+	*rule = r;
+	return check_args(action, in,
+			  action == WO_A_CANCEL &&
+				  !(from == WO_SUBMITTED && (parties & WO_P_REQUESTER)), e);
+}
+
+/* The status order id was suspended from (dispatched or in_progress). */
+static int
+suspended_from(struct db *db, int64_t id, enum wo_status *back, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_last_suspend, e) || db_bind_i64(&st, ":id", id, e)
+			 ? e->code : db_step(&st, e);
+
+	*back = WO_IN_PROGRESS;
+	if (rc == 1) {
+		const char *s = db_col_peek(&st, 0, NULL);
+		if (s && strcmp(s, "dispatched") == 0)
+			*back = WO_DISPATCHED;
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc;
+}
+
+/* What the move needs from the database: the assignee, where to resume, the reopen window. */
+static int
+prepare_move(struct db *db, struct arena *a, const struct wo_rule *r,
+	     const struct workorder *cur, const struct cal *cal, struct wo_move *m,
+	     struct err *e)
+{
+	switch (r->t.action) {
+	case WO_A_DISPATCH:
+	case WO_A_TRANSFER:
+		if (m->worker.id || m->team.id)
+			return 0;	/* chosen and checked by the caller (urgent auto-dispatch) */
+		return wo_check_assignee(db, a, cur->agency_id, m->in->worker_id, m->in->team_id,
+					 cur->team.id, &m->worker, &m->team, e);
+	case WO_A_RESUME:
+		return suspended_from(db, cur->id, &m->back, e);
+	case WO_A_REOPEN:
+		if (m->at >= wo_confirm_deadline(cal, cur->resolved_at))
+			return err_setx(e, ERR_RULE, "reopen_expired", NULL,
+					"已超过 %d 个工作日的确认期限，不能返修", WO_CONFIRM_DAYS);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The timeline row's note and data for r taking cur to n. */
+static void
+record_of(const struct wo_rule *r, const struct workorder *cur, const struct workorder *n,
+	  const struct wo_move *m, struct arena *a, const char **note, const char **data)
+{
+	const struct wo_action_in *in = m->in;
+
+	*note = r->note == WO_NOTE_REASON ? in->reason : r->note == WO_NOTE_NOTES ? in->notes
+		: r->note == WO_NOTE_COMMENT ? n->rating_comment : r->fixed_note;
+	*data = NULL;
+	if (r->data == WO_DATA_ASSIGNEE || (r->data == WO_DATA_CLAIM && !cur->worker.id))
+		*data = assignee_data(a, &n->worker, &n->team);
+	else if (r->data == WO_DATA_RESOLVE)
+		*data = jdump(a, jarena(a, json_pack("{so sI}", "parts", jstr_or_null(n->parts),
+						     "photos", (json_int_t)in->nattachments)));
+	else if (r->data == WO_DATA_RATING)
+		*data = jdump(a, jarena(a, json_pack("{sI}", "rating", (json_int_t)in->rating)));
+}
+
+/* The notices of r about n, each to its recipients (never the actor). */
+static int
+notify_move(struct db *db, struct arena *a, const struct actor *who, const struct wo_rule *r,
+	    const struct workorder *n, struct err *e)
+{
+	for (size_t k = 0; k < sizeof(r->notice) / sizeof(r->notice[0]); k++) {
+		const struct wo_notice *nt = &r->notice[k];
+		int64_t ids[NOTIFY_MAX];
+		size_t cnt = 0;
+
+		if (!nt->to)
+			continue;
+		if (nt->to & WO_N_REQUESTER)
+			add_to(ids, &cnt, n->requester.id, who);
+		if ((nt->to & WO_N_ASSIGNEE) && n->worker.id)
+			add_to(ids, &cnt, n->worker.id, who);
+		if (nt->to & WO_N_OWNER)
+			add_to(ids, &cnt, n->owner.id, who);
+		if ((nt->to & WO_N_ASSIGNEE) && !n->worker.id && n->team.id &&
+		    ids_of(db, sql_team_users, n->team.id, ids, &cnt, e))
+			return e->code;
+		if (send_all(db, who, ids, cnt, nt->kind, arena_printf(a, "%s%s", nt->title, n->title),
+			     arena_printf(a, "%s，地点：%s", n->code, n->location_path), n->id, e))
+			return e->code;
+	}
+	return notify_entity_changed(db, n->agency_id, 0, "workorder", n->id, e);
+}
+
+/* Write the move: the order, its photos, the timeline row and the audit record. */
+static int
+record_move(struct db *db, struct arena *a, const struct actor *who, const struct wo_rule *r,
+	    const struct workorder *cur, const struct workorder *n, const struct wo_move *m,
+	    struct workorder *out, struct err *e)
+{
+	const char *action = wo_action_codes[r->t.action], *note, *data;
+	json_t *before = jarena(a, wo_audit_json(cur));
+
+	record_of(r, cur, n, m, a, &note, &data);
+	if (save(db, n, cur->status, cur->updated_at, e) ||
+	    (m->in->nattachments && attach_photos(db, who, m->in->attachment_ids,
+						  m->in->nattachments, n->id, e)) ||
+	    event_add(db, n->id, action, cur->status, n->status, m->actor.id, note, data, m->at,
+		      e) ||
+	    wo_fetch(db, a, n->id, out, e))
+		return e->code;
+	if (who)
+		return aud_record(db, who, action, "workorder", n->id, before,
+				  jarena(a, wo_audit_json(out)), e);
+	return aud_record_raw(db, 0, n->agency_id, NULL, action, "workorder", n->id, before,
+			      jarena(a, wo_audit_json(out)), e);
+}
+
+/*
+** The dispatcher: find and check the row, prepare the move, apply the row
+** to a copy of the order, write it, tell whom the row names. preset (may
+** be NULL) carries an assignee the caller has chosen and checked.
+*/
+static int
+apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+      enum wo_action action, const struct wo_action_in *in, const struct wo_move *preset,
+      struct workorder *out, struct err *e)
+{
+	static const struct wo_action_in none;
+	const struct wo_rule *r = NULL;
+	struct workorder cur, n;
+	struct wo_move m = { 0 };
+	struct wo_clock clk;
+	struct cal cal;
+
+	assert(db_in_tx(db));
+	if (!in)
+		in = &none;
+	if (load_rule(db, who, id, action, in, a, &cur, &r, e) || cal_load(db, a, &cal, e))
+		return e->code;
+	clk.h24 = cur.clock_24h;
+	clk.cal = &cal;
+	if (preset)
+		m = *preset;
+	m.at = now_ms();
+	m.actor = who ? (struct wo_ref){ who->id, who->display_name } : (struct wo_ref){ 0, NULL };
+	m.in = in;
+	if (prepare_move(db, a, r, &cur, &cal, &m, e))
+		return e->code;
+	n = cur;
+	wo_rule_apply(r, &n, &m, &clk);
+	if (record_move(db, a, who, r, &cur, &n, &m, out, e) || notify_move(db, a, who, r, &n, e))
+		return e->code;
+	return wo_get(db, a, who, id, out, e);
+}
+
 int
 wo_apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	 enum wo_action action, const struct wo_action_in *in, struct workorder *out,
 	 struct err *e)
 {
-	static const struct wo_action_in none;
-	const struct wo_transition *t;
-	struct workorder cur, n;
-	struct wo_clock clk;
-	struct cal cal;
-	struct recipients r1 = { .n = 0 }, r2 = { .n = 0 };
-	unsigned parties;
-	int64_t now = now_ms(), agency;
-	const char *note = NULL, *data = NULL;
-	int from, ok, rc;
-
-	assert(db_in_tx(db));
-	if (!in)
-		in = &none;
-	if ((int)action < 0 || action >= WO_A_N)
-		return err_set(e, ERR_INVALID, NULL, "未知操作");
-	if (wo_fetch(db, a, id, &cur, e))
-		return e->code;
-	ok = wo_can_see(db, who, &cur, e);
-	if (ok < 0)
-		return ok;
-	if (!ok)
-		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "报修单不存在");
-	if (in->updated_at && in->updated_at != cur.updated_at)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "报修单已被他人修改，请刷新后重试");
-	from = wo_status_parse(cur.status);
-	t = wo_transition_find(action, (enum wo_status)from);
-	if (!t)
-		return err_setx(e, ERR_CONFLICT, "illegal_transition", NULL, "报修单%s，不能%s",
-				from >= 0 ? wo_status_labels[from] : cur.status,
-				wo_action_labels[action]);
-	if (wo_parties_of(db, who, &cur, &parties, e))
-		return e->code;
-	if (!(parties & t->parties))
-		return err_setx(e, ERR_FORBIDDEN, "not_yours", NULL, "您不能对这张报修单执行“%s”",
-				wo_action_labels[action]);
-	if (check_args(action, in,
-		       action == WO_A_CANCEL && !(from == WO_SUBMITTED && (parties & WO_P_REQUESTER)),
-		       e))
-		return e->code;
-	if (cal_load(db, a, &cal, e))
-		return e->code;
-	clk.h24 = cur.clock_24h;
-	clk.cal = &cal;
-	agency = cur.agency_id;
-	n = cur;
-	n.status = wo_status_codes[t->to];
-	n.updated_at = now > cur.updated_at ? now : cur.updated_at + 1;
-
-	switch (action) {
-	case WO_A_ACCEPT:
-		n.owner.id = who->id;
-		n.owner.name = who->display_name;
-		n.accepted_at = now;
-		n.accept_minutes = wo_clock_between(&clk, cur.created_at, now) / MIN_MS;
-		n.accept_on_time = !cur.accept_due_at || now <= cur.accept_due_at;
-		n.accept_due_at = 0;
-		add_to(r1.ids, &r1.n, cur.requester.id, who);
-		r1.kind = "wo.accepted";
-		r1.title = arena_printf(a, "您的报修已受理：%s", cur.title);
-		break;
-	case WO_A_DISPATCH:
-	case WO_A_TRANSFER:
-		if (wo_check_assignee(db, a, agency, in->worker_id, in->team_id, cur.team.id, &n.worker,
-				   &n.team, e))
-			return e->code;
-		n.dispatched_at = now;
-		n.started_at = 0;
-		note = in->reason;
-		data = assignee_data(a, &n.worker, &n.team);
-		if (action == WO_A_DISPATCH) {
-			add_to(r1.ids, &r1.n, cur.requester.id, who);
-			r1.kind = "wo.dispatched";
-			r1.title = arena_printf(a, "您的报修已派单：%s", cur.title);
-		}
-		if (n.worker.id)
-			add_to(r2.ids, &r2.n, n.worker.id, who);
-		else if (ids_of(db, sql_team_users, n.team.id, r2.ids, &r2.n, e))
-			return e->code;
-		r2.kind = "wo.assigned";
-		r2.title = arena_printf(a, "新的维修任务：%s", cur.title);
-		break;
-	case WO_A_START:
-		if (!n.worker.id) {	/* a team member claims it */
-			n.worker.id = who->id;
-			n.worker.name = who->display_name;
-			data = assignee_data(a, &n.worker, &n.team);
-		}
-		n.started_at = now;
-		break;
-	case WO_A_SUSPEND:
-		clock_stop(&clk, &n, now);
-		n.suspend_reason = in->reason;
-		note = in->reason;
-		add_to(r1.ids, &r1.n, cur.owner.id, who);
-		r1.kind = "wo.suspended";
-		r1.title = arena_printf(a, "报修单已挂起：%s", cur.title);
-		break;
-	case WO_A_RESUME: {
-		struct stmt st = { 0 };
-		const char *back = "in_progress";
-		rc = db_prepare(db, &st, sql_last_suspend, e) || db_bind_i64(&st, ":id", id, e)
-			     ? e->code : db_step(&st, e);
-		if (rc == 1) {
-			const char *s = db_col_peek(&st, 0, NULL);
-			if (s && strcmp(s, "dispatched") == 0)
-				back = "dispatched";
-			rc = 0;
-		}
-		db_finalize(&st);
-		if (rc)
-			return rc;
-		n.status = back;
-		n.suspend_reason = NULL;
-		clock_run(&clk, &n, now);
-		break;
-	}
-	case WO_A_RESOLVE:
-		clock_stop(&clk, &n, now);
-		n.resolved_at = now;
-		n.resolution_notes = in->notes;
-		n.parts = wo_blank(in->parts) ? NULL : in->parts;
-		n.resolve_minutes = n.resolve_used_ms / MIN_MS;
-		n.resolve_on_time = n.resolve_used_ms <= n.resolve_target_min * MIN_MS;
-		note = in->notes;
-		data = jdump(a, jarena(a, json_pack("{so sI}", "parts", jstr_or_null(n.parts),
-						    "photos", (json_int_t)in->nattachments)));
-		add_to(r1.ids, &r1.n, cur.requester.id, who);
-		add_to(r1.ids, &r1.n, cur.owner.id, who);
-		r1.kind = "wo.resolved";
-		r1.title = arena_printf(a, "报修已完成，请确认评价：%s", cur.title);
-		break;
-	case WO_A_CONFIRM:
-	case WO_A_AUTO_CONFIRM:
-		n.confirmed_at = now;
-		n.closed_at = now;
-		if (action == WO_A_CONFIRM) {
-			n.rating = in->rating;
-			n.rating_comment = wo_blank(in->comment) ? NULL : in->comment;
-			note = n.rating_comment;
-			data = jdump(a, jarena(a, json_pack("{sI}", "rating",
-							    (json_int_t)in->rating)));
-		} else {
-			n.auto_confirmed = 1;
-			note = "超过确认期限未评价，系统自动确认";
-		}
-		add_to(r1.ids, &r1.n, cur.owner.id, who);
-		r1.kind = "wo.confirmed";
-		r1.title = arena_printf(a, "报修已确认：%s", cur.title);
-		break;
-	case WO_A_REOPEN:
-		if (now >= wo_confirm_deadline(&cal, cur.resolved_at))
-			return err_setx(e, ERR_RULE, "reopen_expired", NULL,
-					"已超过 %d 个工作日的确认期限，不能返修", WO_CONFIRM_DAYS);
-		n.reopen_count++;
-		n.resolved_at = 0;
-		n.resolve_minutes = -1;
-		n.resolve_on_time = -1;
-		n.started_at = 0;
-		n.dispatched_at = now;
-		clock_run(&clk, &n, now);
-		note = in->reason;
-		add_to(r1.ids, &r1.n, cur.worker.id, who);
-		add_to(r1.ids, &r1.n, cur.owner.id, who);
-		if (!cur.worker.id && ids_of(db, sql_team_users, cur.team.id, r1.ids, &r1.n, e))
-			return e->code;
-		r1.kind = "wo.reopened";
-		r1.title = arena_printf(a, "报修被退回返修：%s", cur.title);
-		break;
-	case WO_A_CANCEL:
-		clock_stop(&clk, &n, now);
-		n.accept_due_at = 0;
-		n.closed_at = now;
-		note = in->reason;
-		add_to(r1.ids, &r1.n, cur.requester.id, who);
-		r1.kind = "wo.cancelled";
-		r1.title = arena_printf(a, "报修单已取消：%s", cur.title);
-		break;
-	default:
-		return err_set(e, ERR_INVALID, NULL, "未知操作");
-	}
-
-	if (save(db, &n, cur.status, cur.updated_at, e))
-		return e->code;
-	if (action == WO_A_RESOLVE &&
-	    attach_photos(db, who, in->attachment_ids, in->nattachments, id, e))
-		return e->code;
-	if (event_add(db, id, wo_action_codes[action], cur.status, n.status, who ? who->id : 0,
-		      note, data, now, e))
-		return e->code;
-	if (wo_fetch(db, a, id, out, e))
-		return e->code;
-	rc = who ? aud_record(db, who, wo_action_codes[action], "workorder", id,
-			      jarena(a, wo_audit_json(&cur)), jarena(a, wo_audit_json(out)), e)
-		 : aud_record_raw(db, 0, agency, NULL, wo_action_codes[action], "workorder", id,
-				  jarena(a, wo_audit_json(&cur)), jarena(a, wo_audit_json(out)), e);
-	if (!rc && r1.n)
-		rc = send_all(db, who, r1.ids, r1.n, r1.kind, r1.title,
-			      arena_printf(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
-	if (!rc && r2.n)
-		rc = send_all(db, who, r2.ids, r2.n, r2.kind, r2.title,
-			      arena_printf(a, "%s，地点：%s", cur.code, cur.location_path), id, e);
-	if (!rc)
-		rc = notify_entity_changed(db, agency, 0, "workorder", id, e);
-	if (!rc)
-		rc = wo_get(db, a, who, id, out, e);
-	return rc;
+	return apply(db, a, who, id, action, in, NULL, out, e);
 }

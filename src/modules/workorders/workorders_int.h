@@ -74,4 +74,51 @@ int wo_check_assignee(struct db *db, struct arena *a, int64_t agency, int64_t wo
 int wo_lookup2(struct db *db, const char *sql, int64_t id, int64_t agency, int64_t *c0,
 	       int64_t *c1, struct err *e);
 
+/* ---- workorders_flow.c: the transition table ---- */
+/* One move applied to an order in memory (wo_rule_apply). */
+struct wo_move {
+	int64_t at;			/* when */
+	struct wo_ref actor;		/* id 0: the system */
+	const struct wo_action_in *in;	/* the action's arguments, never NULL */
+	struct wo_ref worker, team;	/* dispatch, transfer: the checked assignee */
+	enum wo_status back;		/* resume: the status it was suspended from */
+};
+/* Who a row notifies (bits). */
+enum wo_notify_to {
+	WO_N_REQUESTER = 1 << 0,
+	WO_N_OWNER = 1 << 1,
+	WO_N_ASSIGNEE = 1 << 2,	/* the order's worker, else every member of its team */
+};
+struct wo_notice {
+	unsigned to;		/* enum wo_notify_to bits; 0 = no notice */
+	const char *kind, *title;	/* title: put before the order's title */
+};
+/* The timeline row's note and data. */
+enum wo_note { WO_NOTE_NONE, WO_NOTE_REASON, WO_NOTE_NOTES, WO_NOTE_COMMENT, WO_NOTE_FIXED };
+enum wo_data {
+	WO_DATA_NONE,
+	WO_DATA_ASSIGNEE,	/* {"team":{id,name}|null,"worker":...} */
+	WO_DATA_CLAIM,		/* the assignee when the move set the worker */
+	WO_DATA_RESOLVE,	/* {"parts":..,"photos":n} */
+	WO_DATA_RATING,		/* {"rating":n} */
+};
+typedef void (*wo_effect_fn)(struct workorder *n, const struct wo_move *m,
+			     const struct wo_clock *c);
+/* A row of the transition table: the move, what it does, who hears of it. */
+struct wo_rule {
+	struct wo_transition t;		/* action, from-states, to, parties */
+	wo_effect_fn effect;		/* the fields it sets and its effect on the clocks */
+	enum wo_note note;
+	const char *fixed_note;		/* WO_NOTE_FIXED */
+	enum wo_data data;
+	struct wo_notice notice[2];
+};
+/* The row for action leaving from, or NULL (wo_transition_find is its public face). */
+const struct wo_rule *wo_rule_find(enum wo_action action, enum wo_status from);
+/* n after r: status, updated_at (strictly later) and r's effect. Pure. */
+void wo_rule_apply(const struct wo_rule *r, struct workorder *n, const struct wo_move *m,
+		   const struct wo_clock *c);
+/* Start the clocks of a new order at `at` from its accept/resolve targets. Pure. */
+void wo_clock_open(struct workorder *o, const struct wo_clock *c, int64_t at);
+
 #endif
