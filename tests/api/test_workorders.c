@@ -1037,6 +1037,114 @@ urgent_order_goes_to_the_worker_on_duty(void **state)
 	hq_client_free(&worker);
 }
 
+/* Count, before/after status and after worker of order id's "dispatch" audit records. */
+static void
+dispatch_audit(int64_t id, int64_t *n, char *before, char *after, int64_t *worker)
+{
+	static const char sql[] =
+		"SELECT COUNT(*), MIN(json_extract(before_json, '$.status')),"
+		" MIN(json_extract(after_json, '$.status')),"
+		" MIN(json_extract(after_json, '$.worker.id')) FROM audit_log"
+		" WHERE entity = 'workorder' AND action = 'dispatch' AND entity_id = :id";
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	*n = -1;
+	if (!db_prepare(db, &st, sql, &e) && !db_bind_i64(&st, ":id", id, &e) &&
+	    db_step(&st, &e) == 1) {
+		*n = db_col_i64(&st, 0);
+		snprintf(before, 32, "%s", db_col_peek(&st, 1, NULL) ? db_col_peek(&st, 1, NULL) : "");
+		snprintf(after, 32, "%s", db_col_peek(&st, 2, NULL) ? db_col_peek(&st, 2, NULL) : "");
+		*worker = db_col_i64(&st, 3);
+	}
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+}
+
+/* The last timeline row of order id (a new reference in *row). */
+static void
+last_event(struct hq_client *c, int64_t id, json_t **row)
+{
+	struct hq_resp r;
+	json_t *tl;
+
+	assert_int_equal(get(c, id, &r), 200);
+	tl = json_object_get(r.json, "timeline");
+	*row = json_incref(json_array_get(tl, json_array_size(tl) - 1));
+	hq_resp_free(&r);
+}
+
+/*
+** The urgent auto-dispatch is the dispatch move, taken by the system: the
+** same timeline row (action, status, assignee data), the same audit record
+** and the same notice to the worker as the office's manual dispatch.
+*/
+static void
+urgent_auto_dispatch_is_the_dispatch_move(void **state)
+{
+	struct hq_client staff, office, worker;
+	struct hq_resp r;
+	char body[160], day[16], before[32], after[32];
+	int64_t auto_id, manual_id, n, w;
+	json_t *ea, *em;
+	int notices;
+
+	(void)state;
+	login(&staff, "staff");
+	login(&office, "office");
+	login(&worker, "worker");
+	cal_format_date(cal_local_date(now_ms()), day, sizeof(day));
+	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":%lld}",
+		 (long long)fx.team, day, (long long)fx.worker);
+	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/workorder-duty", body, &r), 200);
+	hq_resp_free(&r);
+	notices = inbox_count(&worker, "wo.assigned");
+
+	auto_id = create(&staff, "自动派单", "urgent", fx.cat, fx.room);
+	manual_id = create(&staff, "人工派单", "normal", fx.cat, fx.room);
+	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)fx.worker);
+	act_ok(&office, manual_id, "dispatch", body, 409, "illegal_transition");
+	act_ok(&office, manual_id, "accept", NULL, 200, NULL);
+	act_ok(&office, manual_id, "dispatch", body, 200, NULL);
+
+	last_event(&staff, auto_id, &ea);
+	last_event(&staff, manual_id, &em);
+	assert_string_equal(sget(ea, "action"), "dispatch");
+	assert_string_equal(sget(em, "action"), "dispatch");
+	assert_string_equal(sget(ea, "to_status"), "dispatched");
+	assert_string_equal(sget(em, "to_status"), "dispatched");
+	assert_string_equal(sget(ea, "from_status"), "submitted");
+	assert_string_equal(sget(em, "from_status"), "accepted");
+	assert_true(json_equal(json_object_get(ea, "data"), json_object_get(em, "data")));
+	assert_int_equal(ref_id(json_object_get(ea, "data"), "worker"), fx.worker);
+	assert_int_equal(ref_id(json_object_get(ea, "data"), "team"), fx.team);
+	assert_true(json_is_null(json_object_get(ea, "actor")));
+	assert_int_equal(ref_id(em, "actor"), hq_user_id(&srv, "office"));
+	json_decref(ea);
+	json_decref(em);
+
+	dispatch_audit(auto_id, &n, before, after, &w);
+	assert_int_equal(n, 1);
+	assert_string_equal(before, "submitted");
+	assert_string_equal(after, "dispatched");
+	assert_int_equal(w, fx.worker);
+	dispatch_audit(manual_id, &n, before, after, &w);
+	assert_int_equal(n, 1);
+	assert_string_equal(before, "accepted");
+	assert_string_equal(after, "dispatched");
+	assert_int_equal(w, fx.worker);
+	assert_int_equal(inbox_count(&worker, "wo.assigned"), notices + 2);
+
+	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":null}",
+		 (long long)fx.team, day);
+	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/workorder-duty", body, &r), 200);
+	hq_resp_free(&r);
+	hq_client_free(&staff);
+	hq_client_free(&office);
+	hq_client_free(&worker);
+}
+
 /* ---------- categories and teams ---------- */
 
 #define TARGETS                                                                              \
@@ -1459,6 +1567,7 @@ main(void)
 		cmocka_unit_test(visibility_by_role),
 		cmocka_unit_test(export_csv_has_chinese_headers_and_labels),
 		cmocka_unit_test(urgent_order_goes_to_the_worker_on_duty),
+		cmocka_unit_test(urgent_auto_dispatch_is_the_dispatch_move),
 		cmocka_unit_test(categories_and_teams_admin),
 		cmocka_unit_test(forbidden_roles_get_403),
 		cmocka_unit_test(stale_updated_at_is_409),
