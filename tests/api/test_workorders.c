@@ -1158,7 +1158,7 @@ categories_and_teams_admin(void **state)
 {
 	struct hq_client staff, office;
 	struct hq_resp r;
-	char body[512], path[96];
+	char body[512], path[96], seen[64];
 	int64_t cat, team;
 
 	(void)state;
@@ -1201,14 +1201,17 @@ categories_and_teams_admin(void **state)
 	assert_int_equal(iget(json_object_get(json_object_get(r.json, "targets"), "urgent"),
 			      "accept_min"), 15);
 	assert_true(json_is_true(json_object_get(r.json, "active")));
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-categories",
 				"{\"name\":\"绿化\"," TARGETS "}", &r), 409);
 	assert_string_equal(hq_err_code(&r), "duplicate");
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/workorder-categories/%lld", (long long)cat);
-	assert_int_equal(hq_req(&srv, &office, "PUT", path, "{\"name\":\"绿化养护\",\"safety\":true}",
-				&r), 200);
+	snprintf(body, sizeof(body), "{\"name\":\"绿化养护\",\"safety\":true,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	assert_string_equal(sget(r.json, "name"), "绿化养护");
 	assert_true(json_is_true(json_object_get(r.json, "safety")));
 	assert_int_equal(iget(json_object_get(json_object_get(r.json, "targets"), "urgent"),
@@ -1224,8 +1227,9 @@ categories_and_teams_admin(void **state)
 		hq_resp_free(&r);
 	}
 	/* deactivated: no new orders */
-	assert_int_equal(hq_req(&srv, &office, "PUT", path, "{\"name\":\"绿化养护\",\"active\":false}",
-				&r), 200);
+	snprintf(body, sizeof(body), "{\"name\":\"绿化养护\",\"active\":false,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
 	hq_resp_free(&r);
 	snprintf(body, sizeof(body), "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"t\"}",
 		 (long long)cat, (long long)fx.room);
@@ -1247,12 +1251,15 @@ categories_and_teams_admin(void **state)
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-teams", body, &r), 201);
 	team = iget(r.json, "id");
 	assert_int_equal(json_array_size(json_object_get(r.json, "members")), 1);
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-teams", body, &r), 409);
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/workorder-teams/%lld", (long long)team);
-	assert_int_equal(hq_req(&srv, &office, "PUT", path,
-				"{\"name\":\"空调班\",\"member_ids\":[],\"active\":false}", &r), 200);
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"空调班\",\"member_ids\":[],\"active\":false,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "members")), 0);
 	assert_true(json_is_false(json_object_get(r.json, "active")));
 	hq_resp_free(&r);
@@ -1330,6 +1337,74 @@ stale_updated_at_is_409(void **state)
 	snprintf(body, sizeof(body), "{\"reason\":\"重复\",\"updated_at\":\"%s\"}", seen);
 	act_ok(&office, id, "cancel", body, 409, "stale");
 	hq_client_free(&staff);
+	hq_client_free(&office);
+}
+
+/* PUT path with body (fields, then "updated_at" when seen is not NULL); want status and code. */
+static void
+put_token(struct hq_client *c, const char *path, const char *fields, const char *seen,
+	  long want, const char *code, char *next, size_t size)
+{
+	struct hq_resp r;
+	char body[512];
+
+	if (seen)
+		snprintf(body, sizeof(body), "{%s,\"updated_at\":\"%s\"}", fields, seen);
+	else
+		snprintf(body, sizeof(body), "{%s}", fields);
+	if (hq_req(&srv, c, "PUT", path, body, &r) != want)
+		fail_msg("PUT %s gave %ld (want %ld): %s", path, r.status, want, r.body);
+	if (code)
+		assert_string_equal(hq_err_code(&r), code);
+	if (want == 400)
+		assert_string_equal(field_of(&r), "updated_at");
+	if (next)
+		snprintf(next, size, "%s", sget(r.json, "updated_at"));
+	hq_resp_free(&r);
+}
+
+/*
+** One concurrency rule for every editable 报修 record: a PUT of a category,
+** a team or a PM plan names the updated_at it read; without it 400, with
+** one the row has moved past 409 stale, and nothing is written.
+*/
+static void
+setup_puts_need_the_updated_at_they_read(void **state)
+{
+	static const char *const recs[] = {
+		"/api/v1/workorder-categories", "/api/v1/workorder-teams", "/api/v1/workorder-plans",
+	};
+	struct hq_client office;
+	struct hq_resp r;
+	char fields[320], body[512], path[96], seen[64], moved[64];
+	int64_t before;
+
+	(void)state;
+	login(&office, "office");
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		if (i == 2)
+			snprintf(fields, sizeof(fields),
+				 "\"name\":\"并发计划\",\"category_id\":%lld,\"location_id\":%lld,"
+				 "\"title\":\"巡检\",\"unit\":\"month\",\"every\":1,"
+				 "\"start_date\":\"2027-01-01\"",
+				 (long long)fx.cat, (long long)fx.room);
+		else
+			snprintf(fields, sizeof(fields), "\"name\":\"并发%s\"", i ? "班组" : "类别");
+		snprintf(body, sizeof(body), "{%s%s}", fields, i == 0 ? "," TARGETS : "");
+		if (hq_req(&srv, &office, "POST", recs[i], body, &r) != 201)
+			fail_msg("POST %s gave %ld: %s", recs[i], r.status, r.body);
+		snprintf(path, sizeof(path), "%s/%lld", recs[i], (long long)iget(r.json, "id"));
+		snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
+		hq_resp_free(&r);
+		before = count_rows("SELECT COUNT(*) FROM audit_log");
+		put_token(&office, path, fields, NULL, 400, NULL, NULL, 0);
+		put_token(&office, path, fields, seen, 200, NULL, moved, sizeof(moved));
+		assert_string_not_equal(moved, seen);	/* the token moved */
+		memcpy(strstr(fields, "并发"), "改名", strlen("改名"));
+		put_token(&office, path, fields, seen, 409, "stale", NULL, 0);
+		assert_int_equal(count_rows("SELECT COUNT(*) FROM audit_log"), before + 1);
+		put_token(&office, path, fields, moved, 200, NULL, NULL, 0);
+	}
 	hq_client_free(&office);
 }
 
@@ -1571,6 +1646,7 @@ main(void)
 		cmocka_unit_test(categories_and_teams_admin),
 		cmocka_unit_test(forbidden_roles_get_403),
 		cmocka_unit_test(stale_updated_at_is_409),
+		cmocka_unit_test(setup_puts_need_the_updated_at_they_read),
 		cmocka_unit_test(list_scopes_filters_and_sort),
 		cmocka_unit_test(list_totals_match_the_orders),
 		cmocka_unit_test(codes_continue_the_days_numbers),

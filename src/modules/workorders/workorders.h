@@ -267,7 +267,7 @@ struct wo_category_in {
 	int safety, active;
 	struct wo_target targets[WO_PRIORITY_N];	/* all four required on create */
 	int has_targets;
-	int64_t updated_at;
+	int64_t updated_at;	/* update: required, the value read (db_check_seen) */
 };
 
 int wo_category_list(struct db *db, struct arena *a, const struct actor *who, int active_only,
@@ -275,7 +275,11 @@ int wo_category_list(struct db *db, struct arena *a, const struct actor *who, in
 /* One category of who's agency. ERR_NOT_FOUND. */
 int wo_category_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    struct wo_category *out, struct err *e);
-/* Office only. Duplicate name: ERR_CONFLICT "duplicate". Audited. */
+/*
+** Create (id 0) or update a category. Office only. Duplicate name:
+** ERR_CONFLICT "duplicate"; an update needs in->updated_at as read
+** (missing: ERR_INVALID "updated_at"; old: ERR_CONFLICT "stale"). Audited.
+*/
 int wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		     const struct wo_category_in *in, struct wo_category *out, struct err *e);
 json_t *wo_category_json(const struct wo_category *c);
@@ -290,7 +294,22 @@ struct wo_team {
 };
 int wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_team **items,
 		 size_t *n, struct err *e);
-/* Office only; members must be active users with role worker in the agency. Audited. */
+struct wo_team_in {
+	const char *name;
+	int active;
+	const int64_t *member_ids;
+	size_t nmembers;
+	int64_t updated_at;	/* id != 0: required, the value read (db_check_seen) */
+};
+/*
+** Create (id 0) or update a team. Office only (ERR_FORBIDDEN); members must
+** be active users with role worker in the agency (ERR_INVALID member_ids);
+** duplicate name: ERR_CONFLICT "duplicate"; an update without updated_at:
+** ERR_INVALID, with an old one: ERR_CONFLICT "stale". Audited.
+*/
+int wo_team_put(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		const struct wo_team_in *in, struct wo_team *out, struct err *e);
+/* wo_team_put with loose arguments and no updated_at: creation only (src/demo.c). */
 int wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		 const char *name, int active, const int64_t *member_ids, size_t nmembers,
 		 struct wo_team *out, struct err *e);
@@ -357,7 +376,10 @@ int wo_pm_occurrence(int start, enum wo_pm_unit unit, int64_t every, int64_t k);
 int wo_pm_run(struct db *db, const struct cal *cal, int64_t now, int *created, struct err *e);
 int wo_pm_list(struct db *db, struct arena *a, const struct actor *who, struct wo_pm_plan **items,
 	       size_t *n, struct err *e);
-/* Office only; id 0 creates. Audited. ERR_INVALID with fields. */
+/*
+** Office only; id 0 creates. Audited. ERR_INVALID with fields; an update
+** needs in->updated_at as read (missing: ERR_INVALID; old: ERR_CONFLICT "stale").
+*/
 int wo_pm_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	       const struct wo_pm_plan *in, struct wo_pm_plan *out, struct err *e);
 json_t *wo_pm_json(const struct wo_pm_plan *p);

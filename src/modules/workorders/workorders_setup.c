@@ -44,7 +44,7 @@ static const char sql_cat_insert[] =
 static const char sql_cat_update[] =
 	"UPDATE wo_category SET name = :name, default_team_id = :team, safety = :safety,"
 	" sort_order = :sort, active = :active, updated_at = :now"
-	" WHERE id = :id AND agency_id = :agency AND (:seen = 0 OR updated_at = :seen)";
+	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 static const char sql_target_clear[] = "DELETE FROM wo_sla_target WHERE category_id = :id";
 static const char sql_target_insert[] =
 	"INSERT INTO wo_sla_target (category_id, priority, accept_min, resolve_min)"
@@ -211,7 +211,9 @@ wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_
 	int rc;
 
 	assert(db_in_tx(db));
-	if (need_office(who, e) || (id && wo_category_get(db, a, who, id, &cur, e)) ||
+	if (need_office(who, e) ||
+	    (id && (wo_category_get(db, a, who, id, &cur, e) ||
+		    db_check_seen(in->updated_at, cur.updated_at, "报修类别", e))) ||
 	    check_category_in(db, who, id, in, e))
 		return e->code;
 	rc = db_prepare(db, &st, id ? sql_cat_update : sql_cat_insert, e) ||
@@ -221,7 +223,7 @@ wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_
 	     db_bind_i64(&st, ":safety", in->safety ? 1 : 0, e) ||
 	     db_bind_i64(&st, ":sort", in->sort_order, e) ||
 	     db_bind_i64(&st, ":active", in->active ? 1 : 0, e) ||
-	     db_bind_i64(&st, ":now", id && now <= cur.updated_at ? cur.updated_at + 1 : now, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now), e) ||
 	     (id ? db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e)
 		 : db_bind_i64(&st, ":by", who->id, e)) ||
 	     db_step_done(&st, e) ? e->code : 0;
@@ -230,8 +232,8 @@ wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_
 		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "已有同名的报修类别");
 	if (rc)
 		return rc;
-	if (id && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "报修类别已被他人修改，请刷新后重试");
+	if (id && db_check_changed(db, "报修类别", e))
+		return e->code;
 	if (!id)
 		id = db_last_id(db);
 	if (in->has_targets) {
@@ -269,7 +271,7 @@ static const char sql_team_insert[] =
 	" VALUES (:agency, :name, :active, :now, :now, :by)";
 static const char sql_team_update[] =
 	"UPDATE wo_team SET name = :name, active = :active, updated_at = :now"
-	" WHERE id = :id AND agency_id = :agency";
+	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 static const char sql_members_clear[] = "DELETE FROM wo_team_member WHERE team_id = :id";
 static const char sql_member_add[] =
 	"INSERT INTO wo_team_member (team_id, user_id) VALUES (:id, :user)";
@@ -363,28 +365,21 @@ wo_team_json(const struct wo_team *t)
 			 "updated_at", jtime(t->updated_at));
 }
 
-int
-wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-	     const char *name, int active, const int64_t *member_ids, size_t nmembers,
-	     struct wo_team *out, struct err *e)
+/* Name and members of a team: 0 or ERR_INVALID with the field. */
+static int
+check_team_in(struct db *db, struct arena *a, const struct actor *who,
+	      const struct wo_team_in *in, struct err *e)
 {
-	struct wo_team cur = { 0 };
-	struct stmt st = { 0 };
 	struct wo_ref w, t;
-	int64_t now = now_ms();
-	int rc;
 
-	assert(db_in_tx(db));
-	if (need_office(who, e) || (id && team_get(db, a, who, id, &cur, e)))
-		return e->code;
-	if (wo_blank(name))
+	if (wo_blank(in->name))
 		return err_set(e, ERR_INVALID, "name", "请填写班组名称");
-	if (wo_utf8_len(name) > NAME_MAX)
+	if (wo_utf8_len(in->name) > NAME_MAX)
 		return err_set(e, ERR_INVALID, "name", "不能超过 %d 个字", NAME_MAX);
-	if (nmembers > TEAM_MEMBERS_MAX)
+	if (in->nmembers > TEAM_MEMBERS_MAX)
 		return err_set(e, ERR_INVALID, "member_ids", "成员太多");
-	for (size_t i = 0; i < nmembers; i++) {
-		if (wo_check_assignee(db, a, who->agency_id, member_ids[i], 0, 0, &w, &t, e)) {
+	for (size_t i = 0; i < in->nmembers; i++) {
+		if (wo_check_assignee(db, a, who->agency_id, in->member_ids[i], 0, 0, &w, &t, e)) {
 			if (e->code != ERR_INVALID)
 				return e->code;
 			err_clear(e);
@@ -392,34 +387,72 @@ wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id
 					"成员必须是本单位在职的维修人员");
 		}
 		for (size_t j = 0; j < i; j++)
-			if (member_ids[j] == member_ids[i])
+			if (in->member_ids[j] == in->member_ids[i])
 				return err_set(e, ERR_INVALID, "member_ids", "成员重复");
 	}
+	return 0;
+}
+
+static int
+set_members(struct db *db, int64_t id, const struct wo_team_in *in, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_exec_id(db, sql_members_clear, id, e);
+
+	for (size_t i = 0; !rc && i < in->nmembers; i++) {
+		rc = db_prepare(db, &st, sql_member_add, e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":user", in->member_ids[i], e) || db_step_done(&st, e)
+			     ? e->code : 0;
+		db_finalize(&st);
+	}
+	return rc;
+}
+
+int
+wo_team_put(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	    const struct wo_team_in *in, struct wo_team *out, struct err *e)
+{
+	struct wo_team cur = { 0 };
+	struct stmt st = { 0 };
+	int rc;
+
+	assert(db_in_tx(db));
+	if (need_office(who, e) ||
+	    (id && (team_get(db, a, who, id, &cur, e) ||
+		    db_check_seen(in->updated_at, cur.updated_at, "班组", e))) ||
+	    check_team_in(db, a, who, in, e))
+		return e->code;
 	rc = db_prepare(db, &st, id ? sql_team_update : sql_team_insert, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_text(&st, ":name", name, e) || db_bind_i64(&st, ":active", active ? 1 : 0, e) ||
-	     db_bind_i64(&st, ":now", id && now <= cur.updated_at ? cur.updated_at + 1 : now, e) ||
-	     (id ? db_bind_i64(&st, ":id", id, e) : db_bind_i64(&st, ":by", who->id, e)) ||
+	     db_bind_text(&st, ":name", in->name, e) ||
+	     db_bind_i64(&st, ":active", in->active ? 1 : 0, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
+	     (id ? db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e)
+		 : db_bind_i64(&st, ":by", who->id, e)) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (rc == ERR_CONFLICT)
 		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "已有同名的班组");
-	if (rc)
-		return rc;
+	if (rc || (id && db_check_changed(db, "班组", e)))
+		return e->code;
 	if (!id)
 		id = db_last_id(db);
-	rc = db_exec_id(db, sql_members_clear, id, e);
-	for (size_t i = 0; !rc && i < nmembers; i++) {
-		rc = db_prepare(db, &st, sql_member_add, e) || db_bind_i64(&st, ":id", id, e) ||
-		     db_bind_i64(&st, ":user", member_ids[i], e) || db_step_done(&st, e) ? e->code
-											 : 0;
-		db_finalize(&st);
-	}
-	if (rc || team_get(db, a, who, id, out, e))
+	if (set_members(db, id, in, e) || team_get(db, a, who, id, out, e))
 		return e->code;
 	return aud_record(db, who, cur.id ? "update" : "create", "wo_team", id,
 			  cur.id ? jarena(a, wo_team_json(&cur)) : NULL,
 			  jarena(a, wo_team_json(out)), e);
+}
+
+int
+wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     const char *name, int active, const int64_t *member_ids, size_t nmembers,
+	     struct wo_team *out, struct err *e)
+{
+	struct wo_team_in in = { .name = name, .active = active, .member_ids = member_ids,
+				 .nmembers = nmembers };
+
+	return wo_team_put(db, a, who, id, &in, out, e);
 }
 
 /* ---------- duty roster ---------- */
