@@ -234,6 +234,29 @@ write_opt(struct jw *w, const char *key, int64_t v, int boolean)
 		jw_int(w, key, v);
 }
 
+/* The SLA clock and the times of the order's moves. */
+static void
+write_clock(struct jw *w, const struct workorder *o)
+{
+	jw_bool(w, "clock_24h", o->clock_24h);
+	jw_int(w, "accept_target_min", o->accept_target_min);
+	jw_int(w, "resolve_target_min", o->resolve_target_min);
+	jw_time(w, "accept_due_at", o->accept_due_at);
+	jw_time(w, "resolve_due_at", o->resolve_due_at);
+	jw_bool(w, "overdue", o->overdue);
+	write_opt(w, "accept_minutes", o->accept_minutes, 0);
+	write_opt(w, "resolve_minutes", o->resolve_minutes, 0);
+	write_opt(w, "accept_on_time", o->accept_on_time, 1);
+	write_opt(w, "resolve_on_time", o->resolve_on_time, 1);
+	jw_int(w, "reopen_count", o->reopen_count);
+	jw_time(w, "accepted_at", o->accepted_at);
+	jw_time(w, "dispatched_at", o->dispatched_at);
+	jw_time(w, "started_at", o->started_at);
+	jw_time(w, "resolved_at", o->resolved_at);
+	jw_time(w, "confirmed_at", o->confirmed_at);
+	jw_time(w, "closed_at", o->closed_at);
+}
+
 /* The order, written once for both the tree (wo_json) and a list page's text. */
 static void
 write_order(struct jw *w, const struct workorder *o)
@@ -260,23 +283,7 @@ write_order(struct jw *w, const struct workorder *o)
 	write_ref(w, "team", &o->team);
 	write_ref(w, "worker", &o->worker);
 	jw_str(w, "contact_phone", o->contact_phone);
-	jw_bool(w, "clock_24h", o->clock_24h);
-	jw_int(w, "accept_target_min", o->accept_target_min);
-	jw_int(w, "resolve_target_min", o->resolve_target_min);
-	jw_time(w, "accept_due_at", o->accept_due_at);
-	jw_time(w, "resolve_due_at", o->resolve_due_at);
-	jw_bool(w, "overdue", o->overdue);
-	write_opt(w, "accept_minutes", o->accept_minutes, 0);
-	write_opt(w, "resolve_minutes", o->resolve_minutes, 0);
-	write_opt(w, "accept_on_time", o->accept_on_time, 1);
-	write_opt(w, "resolve_on_time", o->resolve_on_time, 1);
-	jw_int(w, "reopen_count", o->reopen_count);
-	jw_time(w, "accepted_at", o->accepted_at);
-	jw_time(w, "dispatched_at", o->dispatched_at);
-	jw_time(w, "started_at", o->started_at);
-	jw_time(w, "resolved_at", o->resolved_at);
-	jw_time(w, "confirmed_at", o->confirmed_at);
-	jw_time(w, "closed_at", o->closed_at);
+	write_clock(w, o);
 	jw_str(w, "suspend_reason", o->suspend_reason);
 	jw_str(w, "resolution_notes", o->resolution_notes);
 	jw_str(w, "parts", o->parts);

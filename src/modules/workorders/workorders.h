@@ -170,7 +170,9 @@ struct wo_action_in {
 ** inactive or of another agency), computes code and SLA due times, attaches
 ** the photos, writes the "create" timeline row, audits, notifies the office
 ** users and, for urgent orders, dispatches to the category team's worker on
-** duty today (notified at once). *out is the order as wo_get gives it.
+** duty today: the dispatch move of the transition table, taken by the system
+** from submitted (timeline row, audit record "dispatch", wo.assigned notice).
+** *out is the order as wo_get gives it.
 */
 /* Reserve n code numbers of local date yyyymmdd (WO-<date>-NNNN); *first is the first. In a write tx. */
 int wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e);
@@ -416,9 +418,11 @@ int wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 ** ones stop wherever their simulated history has got to. Uses the agency's
 ** active categories (with SLA targets), locations (rooms first), users
 ** (requesters: role staff; owners: role office), teams and members; ERR_RULE
-** "no_categories"/"no_locations"/"no_users" when one is missing. Writes
-** workorder and wo_event rows straight through the db layer (no
-** notifications; one audit record "generate" for the whole run). The same
+** "no_categories"/"no_locations"/"no_users" when one is missing. Each
+** history is played through the transition table and its clock effects
+** (workorders_flow.c), as wo_apply() would; ERR_INVALID if a planned move is
+** not in the table. Writes workorder and wo_event rows straight through the
+** db layer (no notifications; one audit record "generate" for the whole run). The same
 ** seed gives the same orders on the same data. In the caller's write
 ** transaction when there is one, else in transactions of 5000 orders.
 */

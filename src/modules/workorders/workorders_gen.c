@@ -613,9 +613,10 @@ pick_assignee(struct gen *g, const struct g_cat *c, uint64_t *s, struct g_order 
 	*worker_ref = w ? w->ref : "null";
 }
 
-/* Plan the whole life of an order created at `created` (events may lie after now). */
+/* The order's fields at creation: category, issue, requester, room, priority, assignee. */
 static void
-plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
+plan_fields(struct gen *g, uint64_t *s, int64_t created, struct g_order *o,
+	    const struct issue **issue, int64_t *owner)
 {
 	const struct g_cat *c = &g->cats[weighted_category(g, s)];
 	const struct issue *is = &c->issues[rng_below(s, c->nissues)];
@@ -625,10 +626,10 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	const char *team_ref, *worker_ref;
 	unsigned p = (unsigned)rng_below(s, 100);
 	int prio = p < 4 ? WO_URGENT : p < 18 ? WO_HIGH : p < 90 ? WO_NORMAL : WO_LOW;
-	struct wo_clock clk;
-	int64_t t, owner = off ? off->id : 0;
 
 	memset(o, 0, sizeof(*o));
+	*issue = is;
+	*owner = off ? off->id : 0;
 	o->w.created_at = created;
 	o->w.category.id = c->id;
 	o->w.location.id = g->locs[rng_below(s, g->nlocs)];
@@ -644,50 +645,36 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	o->w.clock_24h = prio == WO_URGENT || c->safety;
 	o->w.accept_target_min = c->targets[prio].accept_min;
 	o->w.resolve_target_min = c->targets[prio].resolve_min;
-	clk.h24 = o->w.clock_24h;
-	clk.cal = &g->cal;
 	pick_assignee(g, c, s, o, &team_ref, &worker_ref);
 	snprintf(o->dispatch_data, sizeof(o->dispatch_data), "{\"team\":%s,\"worker\":%s}",
 		 team_ref, worker_ref);
+}
 
-	plan(o, G_CREATE, created, req->id, NULL, NULL);
-	/* accept: mostly within the target */
-	double f = chance(s, 88) ? rnd_real(s, 0.05, 0.95) : rnd_real(s, 1.05, 3.0);
-	int64_t accepted = wo_clock_add(&clk, created, (int64_t)(f * (double)o->w.accept_target_min * MIN_MS));
-	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
-		int64_t at = created + rnd_min(s, 5, 90);
-		plan(o, WO_A_CANCEL, at < accepted ? at : created + (accepted - created) / 2,
-		     req->id, cancel_by_requester[rng_below(s, N_OF(cancel_by_requester))], NULL);
-		return;
-	}
-	plan(o, WO_A_ACCEPT, accepted, owner, NULL, NULL);
-	if (chance(s, 2)) {	/* cancelled by the office */
-		plan(o, WO_A_CANCEL, wo_clock_add(&clk, accepted, rnd_min(s, 5, 60)),
-		     owner, cancel_by_office[rng_below(s, N_OF(cancel_by_office))], NULL);
-		return;
-	}
-	int64_t dispatched = wo_clock_add(&clk, accepted, rnd_min(s, 1, 15));
-	plan(o, WO_A_DISPATCH, dispatched, owner, NULL, o->dispatch_data);
-	int64_t started = wo_clock_add(&clk, dispatched, rnd_min(s, 10, 90));
-	plan(o, WO_A_START, started, o->worker, NULL, NULL);
+/*
+** Plan the work from the start at `started` to the resolution, which uses
+** about f of the resolve target (sometimes with a suspension for parts).
+** Returns when it is resolved; *late: the target was missed.
+*/
+static int64_t
+plan_work(uint64_t *s, struct g_order *o, const struct wo_clock *clk, int64_t started,
+	  const struct issue *is, int *late)
+{
+	int64_t created = o->w.created_at, budget = o->w.resolve_target_min * MIN_MS;
+	double f = chance(s, 85) ? rnd_real(s, 0.15, 0.95) : rnd_real(s, 1.05, 2.5);
+	int64_t used_start = wo_clock_between(clk, created, started);
+	int64_t used = (int64_t)(f * (double)budget), resolved;
 
-	/* resolve: the clock time used from submission, mostly within the target */
-	int64_t budget = o->w.resolve_target_min * MIN_MS;
-	f = chance(s, 85) ? rnd_real(s, 0.15, 0.95) : rnd_real(s, 1.05, 2.5);
-	int64_t used_start = wo_clock_between(&clk, created, started);
-	int64_t used = (int64_t)(f * (double)budget);
 	if (used < used_start + 15 * MIN_MS)
 		used = used_start + rnd_min(s, 15, 120);
-	int64_t resolved;
 	if (chance(s, 6)) {	/* waiting for parts */
-		int64_t susp = wo_clock_add(&clk, created, used_start + (used - used_start) / 3);
+		int64_t susp = wo_clock_add(clk, created, used_start + (used - used_start) / 3);
 		int64_t resumed = susp + rnd_min(s, 24 * 60, 4 * 24 * 60);
 		plan(o, WO_A_SUSPEND, susp, o->worker,
 		     suspend_reasons[rng_below(s, N_OF(suspend_reasons))], NULL);
 		plan(o, WO_A_RESUME, resumed, o->worker, NULL, NULL);
-		resolved = wo_clock_add(&clk, resumed, used - wo_clock_between(&clk, created, susp));
+		resolved = wo_clock_add(clk, resumed, used - wo_clock_between(clk, created, susp));
 	} else {
-		resolved = wo_clock_add(&clk, created, used);
+		resolved = wo_clock_add(clk, created, used);
 	}
 	o->parts = is->parts && chance(s, 70) ? is->parts : NULL;
 	if (o->parts)
@@ -696,20 +683,31 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	else
 		snprintf(o->resolve_data, sizeof(o->resolve_data), "{\"parts\":null,\"photos\":0}");
 	plan(o, WO_A_RESOLVE, resolved, o->worker, is->note, o->resolve_data);
+	*late = used > budget;
+	return resolved;
+}
+
+/* After the resolution: sometimes a reopen and a second fix, then the rating or auto-confirm. */
+static void
+plan_close(struct gen *g, uint64_t *s, struct g_order *o, const struct wo_clock *clk,
+	   int64_t resolved, const struct issue *is, int late)
+{
+	int64_t req = o->w.requester.id, deadline, t;
 	int reopened = chance(s, 8);
+
 	if (reopened) {	/* the requester rejects the fix within the window */
 		int64_t ro = cal_add_business_ms(&g->cal, resolved, rnd_min(s, 30, 600));
-		int64_t deadline = wo_confirm_deadline(&g->cal, resolved);
+		deadline = wo_confirm_deadline(&g->cal, resolved);
 		if (ro >= deadline)
 			ro = resolved + (deadline - resolved) / 2;
-		plan(o, WO_A_REOPEN, ro, req->id,
-		     reopen_reasons[rng_below(s, N_OF(reopen_reasons))], NULL);
-		int64_t restart = wo_clock_add(&clk, ro, rnd_min(s, 20, 120));
+		plan(o, WO_A_REOPEN, ro, req, reopen_reasons[rng_below(s, N_OF(reopen_reasons))],
+		     NULL);
+		int64_t restart = wo_clock_add(clk, ro, rnd_min(s, 20, 120));
 		plan(o, WO_A_START, restart, o->worker, NULL, NULL);
-		resolved = wo_clock_add(&clk, restart, rnd_min(s, 30, 240));
+		resolved = wo_clock_add(clk, restart, rnd_min(s, 30, 240));
 		plan(o, WO_A_RESOLVE, resolved, o->worker, is->note, o->resolve_data);
 	}
-	int64_t deadline = wo_confirm_deadline(&g->cal, resolved);
+	deadline = wo_confirm_deadline(&g->cal, resolved);
 	if (chance(s, 10)) {	/* no rating: the job confirms at the deadline */
 		plan(o, WO_A_AUTO_CONFIRM, deadline + rnd_min(s, 0, 1), 0,
 		     "超过确认期限未评价，系统自动确认", NULL);
@@ -718,12 +716,48 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	t = cal_add_business_ms(&g->cal, resolved, rnd_min(s, 10, 600));
 	if (t >= deadline)
 		t = resolved + (deadline - resolved) / 2;
-	int good = !reopened && used <= budget;
-	o->rating = rating_for(s, good);
+	o->rating = rating_for(s, !reopened && !late);
 	o->comment = o->rating <= 3 || chance(s, 60)
 			     ? comments[o->rating - 1][rng_below(s, 3)] : NULL;
 	snprintf(o->confirm_data, sizeof(o->confirm_data), "{\"rating\":%d}", (int)o->rating);
-	plan(o, WO_A_CONFIRM, t, req->id, o->comment, o->confirm_data);
+	plan(o, WO_A_CONFIRM, t, req, o->comment, o->confirm_data);
+}
+
+/* Plan the whole life of an order created at `created` (events may lie after now). */
+static void
+plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
+{
+	const struct issue *is;
+	struct wo_clock clk = { .cal = &g->cal };
+	int64_t owner, req, accepted, dispatched, started;
+	double f;
+	int late;
+
+	plan_fields(g, s, created, o, &is, &owner);
+	clk.h24 = o->w.clock_24h;
+	req = o->w.requester.id;
+	plan(o, G_CREATE, created, req, NULL, NULL);
+	/* accept: mostly within the target */
+	f = chance(s, 88) ? rnd_real(s, 0.05, 0.95) : rnd_real(s, 1.05, 3.0);
+	accepted = wo_clock_add(&clk, created,
+				(int64_t)(f * (double)o->w.accept_target_min * MIN_MS));
+	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
+		int64_t at = created + rnd_min(s, 5, 90);
+		plan(o, WO_A_CANCEL, at < accepted ? at : created + (accepted - created) / 2, req,
+		     cancel_by_requester[rng_below(s, N_OF(cancel_by_requester))], NULL);
+		return;
+	}
+	plan(o, WO_A_ACCEPT, accepted, owner, NULL, NULL);
+	if (chance(s, 2)) {	/* cancelled by the office */
+		plan(o, WO_A_CANCEL, wo_clock_add(&clk, accepted, rnd_min(s, 5, 60)), owner,
+		     cancel_by_office[rng_below(s, N_OF(cancel_by_office))], NULL);
+		return;
+	}
+	dispatched = wo_clock_add(&clk, accepted, rnd_min(s, 1, 15));
+	plan(o, WO_A_DISPATCH, dispatched, owner, NULL, o->dispatch_data);
+	started = wo_clock_add(&clk, dispatched, rnd_min(s, 10, 90));
+	plan(o, WO_A_START, started, o->worker, NULL, NULL);
+	plan_close(g, s, o, &clk, plan_work(s, o, &clk, started, is, &late), is, late);
 }
 
 /*

@@ -503,18 +503,10 @@ count_orders(struct db *db, uint32_t m, struct arena *a, const struct actor *who
 	return rc;
 }
 
-int
-wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo_filter *f,
-	struct workorder **items, size_t *n, int64_t *total, struct err *e)
+/* The scope who may ask for and the filter values: 0, ERR_FORBIDDEN or ERR_INVALID. */
+static int
+check_filter(const struct actor *who, const struct wo_filter *f, struct err *e)
 {
-	struct stmt st = { 0 };
-	size_t cap = 32;
-	int64_t now = now_ms();
-	uint32_t m;
-	int rc;
-
-	*n = 0;
-	*total = 0;
 	switch (f->scope) {
 	case WO_SCOPE_MINE:
 		break;
@@ -547,6 +539,23 @@ wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo
 		return err_set(e, ERR_INVALID, "priority", "未知紧急程度");
 	if (sort_index(f) < 0)
 		return err_set(e, ERR_INVALID, "sort", "排序应为 created_at、-created_at、priority 或 due");
+	return 0;
+}
+
+int
+wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo_filter *f,
+	struct workorder **items, size_t *n, int64_t *total, struct err *e)
+{
+	struct stmt st = { 0 };
+	size_t cap = 32;
+	int64_t now = now_ms();
+	uint32_t m;
+	int rc;
+
+	*n = 0;
+	*total = 0;
+	if (check_filter(who, f, e))
+		return e->code;
 	*items = arena_array(a, cap, sizeof(**items));
 	if (!*items)
 		return wo_nomem(e);
