@@ -12,19 +12,14 @@
 #include "modules/workorders/workorders.h"
 #include "modules/workorders/workorders_int.h"
 #include "core/arena.h"
-#include "core/audit.h"
-#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
 #include "core/jw.h"
-#include "core/notify.h"
 #include "db/db.h"
 
-#include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 const char *const wo_status_codes[] = { "submitted", "accepted", "dispatched", "in_progress",

@@ -20,7 +20,6 @@
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
-#include "core/jw.h"
 #include "core/notify.h"
 #include "db/db.h"
 

@@ -9,17 +9,12 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
-#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
-#include "core/files.h"
 #include "core/json.h"
-#include "core/jw.h"
-#include "core/notify.h"
 #include "db/db.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 /* ---------- categories ---------- */
