@@ -729,9 +729,9 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 {
 	const struct issue *is;
 	struct wo_clock clk = { .cal = &g->cal };
-	int64_t owner, req, accepted, dispatched, started;
+	int64_t owner, req, accepted, dispatched, started, resolved;
 	double f;
-	int late;
+	int late = 0;
 
 	plan_fields(g, s, created, o, &is, &owner);
 	clk.h24 = o->w.clock_24h;
@@ -757,7 +757,8 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	plan(o, WO_A_DISPATCH, dispatched, owner, NULL, o->dispatch_data);
 	started = wo_clock_add(&clk, dispatched, rnd_min(s, 10, 90));
 	plan(o, WO_A_START, started, o->worker, NULL, NULL);
-	plan_close(g, s, o, &clk, plan_work(s, o, &clk, started, is, &late), is, late);
+	resolved = plan_work(s, o, &clk, started, is, &late);
+	plan_close(g, s, o, &clk, resolved, is, late);
 }
 
 /*
