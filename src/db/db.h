@@ -91,6 +91,21 @@ int db_exec(struct db *db, const char *sql, struct err *e);
 /* A statement with one bound :id and no rows (clear a record's children, mark a row). */
 int db_exec_id(struct db *db, const char *sql, int64_t id, struct err *e);
 
+/*
+** Optimistic concurrency (DESIGN.md section 6), one rule for every editable
+** record: it carries updated_at, and an update names the value the client
+** read. db_check_seen: 0 when seen == current; ERR_INVALID on field
+** "updated_at" when seen is 0 (not sent); ERR_CONFLICT "stale" ("<what>已被他人
+** 修改，请刷新后重试") when it differs. db_check_changed, after an
+** "UPDATE ... AND updated_at = :seen" (which also guards writers that do not
+** share one connection, as on PostgreSQL): the same 409 when no row changed.
+** db_next_updated_at: the value to write, now or prev + 1, so that the
+** token moves with every update even within one millisecond.
+*/
+int db_check_seen(int64_t seen, int64_t current, const char *what, struct err *e);
+int db_check_changed(struct db *db, const char *what, struct err *e);
+int64_t db_next_updated_at(int64_t prev, int64_t now);
+
 /* BEGIN IMMEDIATE; records where it was called for diagnostics. */
 int db_begin_write_at(struct db *db, const char *file, int line, struct err *e);
 #define db_begin_write(db, e) db_begin_write_at((db), __FILE__, __LINE__, (e))

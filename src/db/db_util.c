@@ -30,6 +30,34 @@ db_like_pattern(struct arena *a, const char *q)
 	return p;
 }
 
+/* ---- optimistic concurrency ---- */
+
+static int
+stale(const char *what, struct err *e)
+{
+	return err_setx(e, ERR_CONFLICT, "stale", NULL, "%s已被他人修改，请刷新后重试", what);
+}
+
+int
+db_check_seen(int64_t seen, int64_t current, const char *what, struct err *e)
+{
+	if (!seen)
+		return err_set(e, ERR_INVALID, "updated_at", "缺少 updated_at（并发控制）");
+	return seen == current ? 0 : stale(what, e);
+}
+
+int
+db_check_changed(struct db *db, const char *what, struct err *e)
+{
+	return db_changes(db) ? 0 : stale(what, e);
+}
+
+int64_t
+db_next_updated_at(int64_t prev, int64_t now)
+{
+	return now > prev ? now : prev + 1;
+}
+
 /* ---- statements assembled from constant fragments (struct sql_set) ---- */
 
 #define SQL_SET_SLOTS 1024	/* kept texts, all sets together */

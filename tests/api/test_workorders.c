@@ -1037,6 +1037,114 @@ urgent_order_goes_to_the_worker_on_duty(void **state)
 	hq_client_free(&worker);
 }
 
+/* Count, before/after status and after worker of order id's "dispatch" audit records. */
+static void
+dispatch_audit(int64_t id, int64_t *n, char *before, char *after, int64_t *worker)
+{
+	static const char sql[] =
+		"SELECT COUNT(*), MIN(json_extract(before_json, '$.status')),"
+		" MIN(json_extract(after_json, '$.status')),"
+		" MIN(json_extract(after_json, '$.worker.id')) FROM audit_log"
+		" WHERE entity = 'workorder' AND action = 'dispatch' AND entity_id = :id";
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	*n = -1;
+	if (!db_prepare(db, &st, sql, &e) && !db_bind_i64(&st, ":id", id, &e) &&
+	    db_step(&st, &e) == 1) {
+		*n = db_col_i64(&st, 0);
+		snprintf(before, 32, "%s", db_col_peek(&st, 1, NULL) ? db_col_peek(&st, 1, NULL) : "");
+		snprintf(after, 32, "%s", db_col_peek(&st, 2, NULL) ? db_col_peek(&st, 2, NULL) : "");
+		*worker = db_col_i64(&st, 3);
+	}
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+}
+
+/* The last timeline row of order id (a new reference in *row). */
+static void
+last_event(struct hq_client *c, int64_t id, json_t **row)
+{
+	struct hq_resp r;
+	json_t *tl;
+
+	assert_int_equal(get(c, id, &r), 200);
+	tl = json_object_get(r.json, "timeline");
+	*row = json_incref(json_array_get(tl, json_array_size(tl) - 1));
+	hq_resp_free(&r);
+}
+
+/*
+** The urgent auto-dispatch is the dispatch move, taken by the system: the
+** same timeline row (action, status, assignee data), the same audit record
+** and the same notice to the worker as the office's manual dispatch.
+*/
+static void
+urgent_auto_dispatch_is_the_dispatch_move(void **state)
+{
+	struct hq_client staff, office, worker;
+	struct hq_resp r;
+	char body[160], day[16], before[32], after[32];
+	int64_t auto_id, manual_id, n, w;
+	json_t *ea, *em;
+	int notices;
+
+	(void)state;
+	login(&staff, "staff");
+	login(&office, "office");
+	login(&worker, "worker");
+	cal_format_date(cal_local_date(now_ms()), day, sizeof(day));
+	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":%lld}",
+		 (long long)fx.team, day, (long long)fx.worker);
+	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/workorder-duty", body, &r), 200);
+	hq_resp_free(&r);
+	notices = inbox_count(&worker, "wo.assigned");
+
+	auto_id = create(&staff, "自动派单", "urgent", fx.cat, fx.room);
+	manual_id = create(&staff, "人工派单", "normal", fx.cat, fx.room);
+	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)fx.worker);
+	act_ok(&office, manual_id, "dispatch", body, 409, "illegal_transition");
+	act_ok(&office, manual_id, "accept", NULL, 200, NULL);
+	act_ok(&office, manual_id, "dispatch", body, 200, NULL);
+
+	last_event(&staff, auto_id, &ea);
+	last_event(&staff, manual_id, &em);
+	assert_string_equal(sget(ea, "action"), "dispatch");
+	assert_string_equal(sget(em, "action"), "dispatch");
+	assert_string_equal(sget(ea, "to_status"), "dispatched");
+	assert_string_equal(sget(em, "to_status"), "dispatched");
+	assert_string_equal(sget(ea, "from_status"), "submitted");
+	assert_string_equal(sget(em, "from_status"), "accepted");
+	assert_true(json_equal(json_object_get(ea, "data"), json_object_get(em, "data")));
+	assert_int_equal(ref_id(json_object_get(ea, "data"), "worker"), fx.worker);
+	assert_int_equal(ref_id(json_object_get(ea, "data"), "team"), fx.team);
+	assert_true(json_is_null(json_object_get(ea, "actor")));
+	assert_int_equal(ref_id(em, "actor"), hq_user_id(&srv, "office"));
+	json_decref(ea);
+	json_decref(em);
+
+	dispatch_audit(auto_id, &n, before, after, &w);
+	assert_int_equal(n, 1);
+	assert_string_equal(before, "submitted");
+	assert_string_equal(after, "dispatched");
+	assert_int_equal(w, fx.worker);
+	dispatch_audit(manual_id, &n, before, after, &w);
+	assert_int_equal(n, 1);
+	assert_string_equal(before, "accepted");
+	assert_string_equal(after, "dispatched");
+	assert_int_equal(w, fx.worker);
+	assert_int_equal(inbox_count(&worker, "wo.assigned"), notices + 2);
+
+	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":null}",
+		 (long long)fx.team, day);
+	assert_int_equal(hq_req(&srv, &office, "PUT", "/api/v1/workorder-duty", body, &r), 200);
+	hq_resp_free(&r);
+	hq_client_free(&staff);
+	hq_client_free(&office);
+	hq_client_free(&worker);
+}
+
 /* ---------- categories and teams ---------- */
 
 #define TARGETS                                                                              \
@@ -1050,7 +1158,7 @@ categories_and_teams_admin(void **state)
 {
 	struct hq_client staff, office;
 	struct hq_resp r;
-	char body[512], path[96];
+	char body[512], path[96], seen[64];
 	int64_t cat, team;
 
 	(void)state;
@@ -1093,14 +1201,17 @@ categories_and_teams_admin(void **state)
 	assert_int_equal(iget(json_object_get(json_object_get(r.json, "targets"), "urgent"),
 			      "accept_min"), 15);
 	assert_true(json_is_true(json_object_get(r.json, "active")));
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-categories",
 				"{\"name\":\"绿化\"," TARGETS "}", &r), 409);
 	assert_string_equal(hq_err_code(&r), "duplicate");
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/workorder-categories/%lld", (long long)cat);
-	assert_int_equal(hq_req(&srv, &office, "PUT", path, "{\"name\":\"绿化养护\",\"safety\":true}",
-				&r), 200);
+	snprintf(body, sizeof(body), "{\"name\":\"绿化养护\",\"safety\":true,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	assert_string_equal(sget(r.json, "name"), "绿化养护");
 	assert_true(json_is_true(json_object_get(r.json, "safety")));
 	assert_int_equal(iget(json_object_get(json_object_get(r.json, "targets"), "urgent"),
@@ -1116,8 +1227,9 @@ categories_and_teams_admin(void **state)
 		hq_resp_free(&r);
 	}
 	/* deactivated: no new orders */
-	assert_int_equal(hq_req(&srv, &office, "PUT", path, "{\"name\":\"绿化养护\",\"active\":false}",
-				&r), 200);
+	snprintf(body, sizeof(body), "{\"name\":\"绿化养护\",\"active\":false,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
 	hq_resp_free(&r);
 	snprintf(body, sizeof(body), "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"t\"}",
 		 (long long)cat, (long long)fx.room);
@@ -1139,12 +1251,15 @@ categories_and_teams_admin(void **state)
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-teams", body, &r), 201);
 	team = iget(r.json, "id");
 	assert_int_equal(json_array_size(json_object_get(r.json, "members")), 1);
+	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/workorder-teams", body, &r), 409);
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/workorder-teams/%lld", (long long)team);
-	assert_int_equal(hq_req(&srv, &office, "PUT", path,
-				"{\"name\":\"空调班\",\"member_ids\":[],\"active\":false}", &r), 200);
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"空调班\",\"member_ids\":[],\"active\":false,\"updated_at\":\"%s\"}",
+		 seen);
+	assert_int_equal(hq_req(&srv, &office, "PUT", path, body, &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "members")), 0);
 	assert_true(json_is_false(json_object_get(r.json, "active")));
 	hq_resp_free(&r);
@@ -1222,6 +1337,74 @@ stale_updated_at_is_409(void **state)
 	snprintf(body, sizeof(body), "{\"reason\":\"重复\",\"updated_at\":\"%s\"}", seen);
 	act_ok(&office, id, "cancel", body, 409, "stale");
 	hq_client_free(&staff);
+	hq_client_free(&office);
+}
+
+/* PUT path with body (fields, then "updated_at" when seen is not NULL); want status and code. */
+static void
+put_token(struct hq_client *c, const char *path, const char *fields, const char *seen,
+	  long want, const char *code, char *next, size_t size)
+{
+	struct hq_resp r;
+	char body[512];
+
+	if (seen)
+		snprintf(body, sizeof(body), "{%s,\"updated_at\":\"%s\"}", fields, seen);
+	else
+		snprintf(body, sizeof(body), "{%s}", fields);
+	if (hq_req(&srv, c, "PUT", path, body, &r) != want)
+		fail_msg("PUT %s gave %ld (want %ld): %s", path, r.status, want, r.body);
+	if (code)
+		assert_string_equal(hq_err_code(&r), code);
+	if (want == 400)
+		assert_string_equal(field_of(&r), "updated_at");
+	if (next)
+		snprintf(next, size, "%s", sget(r.json, "updated_at"));
+	hq_resp_free(&r);
+}
+
+/*
+** One concurrency rule for every editable 报修 record: a PUT of a category,
+** a team or a PM plan names the updated_at it read; without it 400, with
+** one the row has moved past 409 stale, and nothing is written.
+*/
+static void
+setup_puts_need_the_updated_at_they_read(void **state)
+{
+	static const char *const recs[] = {
+		"/api/v1/workorder-categories", "/api/v1/workorder-teams", "/api/v1/workorder-plans",
+	};
+	struct hq_client office;
+	struct hq_resp r;
+	char fields[320], body[512], path[96], seen[64], moved[64];
+	int64_t before;
+
+	(void)state;
+	login(&office, "office");
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		if (i == 2)
+			snprintf(fields, sizeof(fields),
+				 "\"name\":\"并发计划\",\"category_id\":%lld,\"location_id\":%lld,"
+				 "\"title\":\"巡检\",\"unit\":\"month\",\"every\":1,"
+				 "\"start_date\":\"2027-01-01\"",
+				 (long long)fx.cat, (long long)fx.room);
+		else
+			snprintf(fields, sizeof(fields), "\"name\":\"并发%s\"", i ? "班组" : "类别");
+		snprintf(body, sizeof(body), "{%s%s}", fields, i == 0 ? "," TARGETS : "");
+		if (hq_req(&srv, &office, "POST", recs[i], body, &r) != 201)
+			fail_msg("POST %s gave %ld: %s", recs[i], r.status, r.body);
+		snprintf(path, sizeof(path), "%s/%lld", recs[i], (long long)iget(r.json, "id"));
+		snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
+		hq_resp_free(&r);
+		before = count_rows("SELECT COUNT(*) FROM audit_log");
+		put_token(&office, path, fields, NULL, 400, NULL, NULL, 0);
+		put_token(&office, path, fields, seen, 200, NULL, moved, sizeof(moved));
+		assert_string_not_equal(moved, seen);	/* the token moved */
+		memcpy(strstr(fields, "并发"), "改名", strlen("改名"));
+		put_token(&office, path, fields, seen, 409, "stale", NULL, 0);
+		assert_int_equal(count_rows("SELECT COUNT(*) FROM audit_log"), before + 1);
+		put_token(&office, path, fields, moved, 200, NULL, NULL, 0);
+	}
 	hq_client_free(&office);
 }
 
@@ -1461,9 +1644,11 @@ main(void)
 		cmocka_unit_test(visibility_by_role),
 		cmocka_unit_test(export_csv_has_chinese_headers_and_labels),
 		cmocka_unit_test(urgent_order_goes_to_the_worker_on_duty),
+		cmocka_unit_test(urgent_auto_dispatch_is_the_dispatch_move),
 		cmocka_unit_test(categories_and_teams_admin),
 		cmocka_unit_test(forbidden_roles_get_403),
 		cmocka_unit_test(stale_updated_at_is_409),
+		cmocka_unit_test(setup_puts_need_the_updated_at_they_read),
 		cmocka_unit_test(list_scopes_filters_and_sort),
 		cmocka_unit_test(list_totals_match_the_orders),
 		cmocka_unit_test(codes_continue_the_days_numbers),

@@ -170,7 +170,9 @@ struct wo_action_in {
 ** inactive or of another agency), computes code and SLA due times, attaches
 ** the photos, writes the "create" timeline row, audits, notifies the office
 ** users and, for urgent orders, dispatches to the category team's worker on
-** duty today (notified at once). *out is the order as wo_get gives it.
+** duty today: the dispatch move of the transition table, taken by the system
+** from submitted (timeline row, audit record "dispatch", wo.assigned notice).
+** *out is the order as wo_get gives it.
 */
 /* Reserve n code numbers of local date yyyymmdd (WO-<date>-NNNN); *first is the first. In a write tx. */
 int wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e);
@@ -267,7 +269,7 @@ struct wo_category_in {
 	int safety, active;
 	struct wo_target targets[WO_PRIORITY_N];	/* all four required on create */
 	int has_targets;
-	int64_t updated_at;
+	int64_t updated_at;	/* update: required, the value read (db_check_seen) */
 };
 
 int wo_category_list(struct db *db, struct arena *a, const struct actor *who, int active_only,
@@ -275,7 +277,11 @@ int wo_category_list(struct db *db, struct arena *a, const struct actor *who, in
 /* One category of who's agency. ERR_NOT_FOUND. */
 int wo_category_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    struct wo_category *out, struct err *e);
-/* Office only. Duplicate name: ERR_CONFLICT "duplicate". Audited. */
+/*
+** Create (id 0) or update a category. Office only. Duplicate name:
+** ERR_CONFLICT "duplicate"; an update needs in->updated_at as read
+** (missing: ERR_INVALID "updated_at"; old: ERR_CONFLICT "stale"). Audited.
+*/
 int wo_category_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		     const struct wo_category_in *in, struct wo_category *out, struct err *e);
 json_t *wo_category_json(const struct wo_category *c);
@@ -290,10 +296,21 @@ struct wo_team {
 };
 int wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_team **items,
 		 size_t *n, struct err *e);
-/* Office only; members must be active users with role worker in the agency. Audited. */
-int wo_team_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
-		 const char *name, int active, const int64_t *member_ids, size_t nmembers,
-		 struct wo_team *out, struct err *e);
+struct wo_team_in {
+	const char *name;
+	int active;
+	const int64_t *member_ids;
+	size_t nmembers;
+	int64_t updated_at;	/* id != 0: required, the value read (db_check_seen) */
+};
+/*
+** Create (id 0) or update a team. Office only (ERR_FORBIDDEN); members must
+** be active users with role worker in the agency (ERR_INVALID member_ids);
+** duplicate name: ERR_CONFLICT "duplicate"; an update without updated_at:
+** ERR_INVALID, with an old one: ERR_CONFLICT "stale". Audited.
+*/
+int wo_team_put(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		const struct wo_team_in *in, struct wo_team *out, struct err *e);
 json_t *wo_team_json(const struct wo_team *t);
 
 struct wo_duty {
@@ -357,7 +374,10 @@ int wo_pm_occurrence(int start, enum wo_pm_unit unit, int64_t every, int64_t k);
 int wo_pm_run(struct db *db, const struct cal *cal, int64_t now, int *created, struct err *e);
 int wo_pm_list(struct db *db, struct arena *a, const struct actor *who, struct wo_pm_plan **items,
 	       size_t *n, struct err *e);
-/* Office only; id 0 creates. Audited. ERR_INVALID with fields. */
+/*
+** Office only; id 0 creates. Audited. ERR_INVALID with fields; an update
+** needs in->updated_at as read (missing: ERR_INVALID; old: ERR_CONFLICT "stale").
+*/
 int wo_pm_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	       const struct wo_pm_plan *in, struct wo_pm_plan *out, struct err *e);
 json_t *wo_pm_json(const struct wo_pm_plan *p);
@@ -394,17 +414,16 @@ int wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 ** ones stop wherever their simulated history has got to. Uses the agency's
 ** active categories (with SLA targets), locations (rooms first), users
 ** (requesters: role staff; owners: role office), teams and members; ERR_RULE
-** "no_categories"/"no_locations"/"no_users" when one is missing. Writes
-** workorder and wo_event rows straight through the db layer (no
-** notifications; one audit record "generate" for the whole run). The same
+** "no_categories"/"no_locations"/"no_users" when one is missing. Each
+** history is played through the transition table and its clock effects
+** (workorders_flow.c), as wo_apply() would; ERR_INVALID if a planned move is
+** not in the table. Writes workorder and wo_event rows straight through the
+** db layer (no notifications; one audit record "generate" for the whole run). The same
 ** seed gives the same orders on the same data. In the caller's write
 ** transaction when there is one, else in transactions of 5000 orders.
 */
 int wo_gen_history(struct db *db, int64_t agency_id, int64_t n, int64_t from_ms, int64_t to_ms,
 		   uint64_t seed, struct err *e);
-
-/* Registers the "workorder" attachment owner. Called by houqin_modules_init(). */
-void wo_register(void);
 
 /* Demo teams, categories, duty, history and plans (init --demo), in the caller's transaction. */
 int wo_demo_seed(struct db *db, struct arena *a, struct err *e);

@@ -107,15 +107,15 @@ static const struct field wo_category_fields[] = {
 };
 
 struct team_in {
-	const char *name;
-	int active;
+	struct wo_team_in t;
 	const json_t *members;
 };
 static const struct field wo_team_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
-	  .off = offsetof(struct team_in, name) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, active) },
+	  .off = offsetof(struct team_in, t.name) },
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, t.active) },
 	{ .name = "member_ids", .type = F_JSON, .off = offsetof(struct team_in, members) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct team_in, t.updated_at) },
 	{ 0 }
 };
 
@@ -441,14 +441,15 @@ wo_api_team_list(struct req *rq, struct resp *rs, struct err *e)
 static int
 team_save(struct req *rq, struct resp *rs, struct err *e, int64_t id)
 {
-	struct team_in in = { .active = 1 };
+	struct team_in in = { .t = { .active = 1 } };
 	struct wo_team t;
 	int64_t *ids;
-	size_t n;
 
 	if (req_json_fields(rq, wo_team_fields, &in, NULL, e) ||
-	    ids_in(rq->arena, in.members, 200, "member_ids", &ids, &n, e) ||
-	    wo_team_save(rq->db, rq->arena, rq->user, id, in.name, in.active, ids, n, &t, e))
+	    ids_in(rq->arena, in.members, 200, "member_ids", &ids, &in.t.nmembers, e))
+		return e->code;
+	in.t.member_ids = ids;
+	if (wo_team_put(rq->db, rq->arena, rq->user, id, &in.t, &t, e))
 		return e->code;
 	return resp_json(rs, id ? 200 : 201, wo_team_json(&t));
 }

@@ -71,7 +71,9 @@ seed_teams(struct db *db, struct arena *a, const struct actor *office, struct wo
 				return e->code;
 			ids[n] = u.id;
 		}
-		if (wo_team_save(db, a, office, 0, demo_teams[t].name, 1, ids, n, &teams[t], e))
+		struct wo_team_in in = { .name = demo_teams[t].name, .active = 1, .member_ids = ids,
+					 .nmembers = n };
+		if (wo_team_put(db, a, office, 0, &in, &teams[t], e))
 			return e->code;
 	}
 	return 0;

@@ -17,13 +17,17 @@
 **      a reopen and a second resolution, then the requester's rating or the
 **      automatic confirmation at the end of the confirmation window; a few
 **      are cancelled;
-**   4. the planned events before `to` are applied in order with the same
-**      clock rules as wo_apply() (workorders.c): SLA due times, the resolve
-**      clock's used time and running interval, accept/resolve minutes and
-**      on-time flags. What comes after `to` has not happened yet, so recent
-**      orders end in every open status.
+**   4. the planned events before `to` are played in order through the
+**      transition table of workorders_flow.c (wo_rule_find, wo_rule_apply):
+**      each must be a row the table has for the order's status, and the
+**      row's effect sets the fields and runs the SLA clocks exactly as
+**      wo_apply() does. What comes after `to` has not happened yet, so
+**      recent orders end in every open status. Unlike wo_apply(): no
+**      notifications and no audit record per order (one "generate" record
+**      for the run).
 */
 #include "modules/workorders/workorders.h"
+#include "modules/workorders/workorders_int.h"
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/calendar.h"
@@ -35,9 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_MS 60000LL
-#define HOUR_MS (60 * MIN_MS)
-#define DAY_MS (24 * HOUR_MS)
 #define GEN_BATCH 5000		/* orders per transaction when the caller has none */
 #define GEN_EVENTS_MAX 16
 #define REF_JSON_MAX 160
@@ -257,10 +258,6 @@ struct gen {
 	size_t nteams;
 };
 
-/* H2's defaults when a category has no target row (workorders.c). */
-static const struct wo_target gen_default_targets[WO_PRIORITY_N] = {
-	{ 30, 240 }, { 60, 480 }, { 120, 1260 }, { 240, 2100 },
-};
 
 static void
 ref_json(char *out, int64_t id, const char *name)
@@ -325,7 +322,7 @@ load_categories(struct gen *g, struct err *e)
 		c->issues = t->issues;
 		while (c->issues[c->nissues].title)
 			c->nissues++;
-		memcpy(c->targets, gen_default_targets, sizeof(c->targets));
+		memcpy(c->targets, wo_default_targets, sizeof(c->targets));
 		g->total_weight += c->weight;
 	}
 	db_finalize(&st);
@@ -521,22 +518,21 @@ load_teams(struct gen *g, struct err *e)
 
 /* ---------- one order ---------- */
 
+#define G_CREATE (-1)	/* g_event.action of the creation */
+
 struct g_event {
-	const char *action, *to;
-	int64_t at, actor;
+	int action;		/* enum wo_action, or G_CREATE */
+	int64_t at, actor;	/* actor 0: the system */
 	const char *note, *data;
+	const char *to;		/* the status after it (set by play) */
 };
 
-/* The order's row as wo_apply() would leave it; times 0 / minutes -1 = NULL. */
+/* An order: its planned life, and its row as the transition table leaves it. */
 struct g_order {
-	const char *status, *priority, *source, *title, *phone;
-	int64_t cat, loc, requester, dept, owner, team, worker;
-	int h24;
-	int64_t atarget, rtarget, adue, rdue, used, run;
-	int64_t amin, rmin, aon, ron, reopens;
-	int64_t accepted, dispatched, started, resolved, confirmed, closed;
-	const char *sreason, *notes, *parts, *comment;
-	int64_t rating, autoc, created, updated;
+	struct workorder w;	/* the row; times 0 / minutes -1 = NULL */
+	int64_t team, worker;	/* the planned assignee */
+	const char *parts, *comment;	/* planned at resolution, confirmation */
+	int64_t rating;
 	char descr[256];
 	char dispatch_data[2 * REF_JSON_MAX + 32];
 	char resolve_data[160];
@@ -546,8 +542,8 @@ struct g_order {
 };
 
 static void
-plan(struct g_order *o, const char *action, const char *to, int64_t at, int64_t actor,
-     const char *note, const char *data)
+plan(struct g_order *o, int action, int64_t at, int64_t actor, const char *note,
+     const char *data)
 {
 	struct g_event *v;
 
@@ -557,7 +553,7 @@ plan(struct g_order *o, const char *action, const char *to, int64_t at, int64_t 
 		at = o->ev[o->nev - 1].at + 1000;	/* strictly increasing */
 	v = &o->ev[o->nev++];
 	v->action = action;
-	v->to = to;
+	v->to = NULL;
 	v->at = at;
 	v->actor = actor;
 	v->note = note;
@@ -617,9 +613,10 @@ pick_assignee(struct gen *g, const struct g_cat *c, uint64_t *s, struct g_order 
 	*worker_ref = w ? w->ref : "null";
 }
 
-/* Plan the whole life of an order created at `created` (events may lie after now). */
+/* The order's fields at creation: category, issue, requester, room, priority, assignee. */
 static void
-plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
+plan_fields(struct gen *g, uint64_t *s, int64_t created, struct g_order *o,
+	    const struct issue **issue, int64_t *owner)
 {
 	const struct g_cat *c = &g->cats[weighted_category(g, s)];
 	const struct issue *is = &c->issues[rng_below(s, c->nissues)];
@@ -629,68 +626,55 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	const char *team_ref, *worker_ref;
 	unsigned p = (unsigned)rng_below(s, 100);
 	int prio = p < 4 ? WO_URGENT : p < 18 ? WO_HIGH : p < 90 ? WO_NORMAL : WO_LOW;
-	struct wo_clock clk;
-	int64_t t, owner = off ? off->id : 0;
 
 	memset(o, 0, sizeof(*o));
-	o->created = created;
-	o->cat = c->id;
-	o->loc = g->locs[rng_below(s, g->nlocs)];
-	o->requester = req->id;
-	o->dept = req->dept;
-	o->phone = req->phone;
-	o->priority = wo_priority_codes[prio];
-	o->source = chance(s, 25) ? "qr" : "web";
-	o->title = is->title;
+	*issue = is;
+	*owner = off ? off->id : 0;
+	o->w.created_at = created;
+	o->w.category.id = c->id;
+	o->w.location.id = g->locs[rng_below(s, g->nlocs)];
+	o->w.requester.id = req->id;
+	o->w.requester_dept.id = req->dept;
+	o->w.contact_phone = req->phone;
+	o->w.priority = wo_priority_codes[prio];
+	o->w.source = chance(s, 25) ? "qr" : "web";
+	o->w.title = is->title;
+	o->w.description = o->descr;
 	snprintf(o->descr, sizeof(o->descr), "%s，%s", is->title,
 		 desc_tails[rng_below(s, N_OF(desc_tails))]);
-	o->h24 = prio == WO_URGENT || c->safety;
-	o->atarget = c->targets[prio].accept_min;
-	o->rtarget = c->targets[prio].resolve_min;
-	clk.h24 = o->h24;
-	clk.cal = &g->cal;
+	o->w.clock_24h = prio == WO_URGENT || c->safety;
+	o->w.accept_target_min = c->targets[prio].accept_min;
+	o->w.resolve_target_min = c->targets[prio].resolve_min;
 	pick_assignee(g, c, s, o, &team_ref, &worker_ref);
 	snprintf(o->dispatch_data, sizeof(o->dispatch_data), "{\"team\":%s,\"worker\":%s}",
 		 team_ref, worker_ref);
+}
 
-	plan(o, "create", "submitted", created, req->id, NULL, NULL);
-	/* accept: mostly within the target */
-	double f = chance(s, 88) ? rnd_real(s, 0.05, 0.95) : rnd_real(s, 1.05, 3.0);
-	int64_t accepted = wo_clock_add(&clk, created, (int64_t)(f * (double)o->atarget * MIN_MS));
-	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
-		int64_t at = created + rnd_min(s, 5, 90);
-		plan(o, "cancel", "cancelled", at < accepted ? at : created + (accepted - created) / 2,
-		     req->id, cancel_by_requester[rng_below(s, N_OF(cancel_by_requester))], NULL);
-		return;
-	}
-	plan(o, "accept", "accepted", accepted, owner, NULL, NULL);
-	if (chance(s, 2)) {	/* cancelled by the office */
-		plan(o, "cancel", "cancelled", wo_clock_add(&clk, accepted, rnd_min(s, 5, 60)),
-		     owner, cancel_by_office[rng_below(s, N_OF(cancel_by_office))], NULL);
-		return;
-	}
-	int64_t dispatched = wo_clock_add(&clk, accepted, rnd_min(s, 1, 15));
-	plan(o, "dispatch", "dispatched", dispatched, owner, NULL, o->dispatch_data);
-	int64_t started = wo_clock_add(&clk, dispatched, rnd_min(s, 10, 90));
-	plan(o, "start", "in_progress", started, o->worker, NULL, NULL);
+/*
+** Plan the work from the start at `started` to the resolution, which uses
+** about f of the resolve target (sometimes with a suspension for parts).
+** Returns when it is resolved; *late: the target was missed.
+*/
+static int64_t
+plan_work(uint64_t *s, struct g_order *o, const struct wo_clock *clk, int64_t started,
+	  const struct issue *is, int *late)
+{
+	int64_t created = o->w.created_at, budget = o->w.resolve_target_min * MIN_MS;
+	double f = chance(s, 85) ? rnd_real(s, 0.15, 0.95) : rnd_real(s, 1.05, 2.5);
+	int64_t used_start = wo_clock_between(clk, created, started);
+	int64_t used = (int64_t)(f * (double)budget), resolved;
 
-	/* resolve: the clock time used from submission, mostly within the target */
-	int64_t budget = o->rtarget * MIN_MS;
-	f = chance(s, 85) ? rnd_real(s, 0.15, 0.95) : rnd_real(s, 1.05, 2.5);
-	int64_t used_start = wo_clock_between(&clk, created, started);
-	int64_t used = (int64_t)(f * (double)budget);
 	if (used < used_start + 15 * MIN_MS)
 		used = used_start + rnd_min(s, 15, 120);
-	int64_t resolved;
 	if (chance(s, 6)) {	/* waiting for parts */
-		int64_t susp = wo_clock_add(&clk, created, used_start + (used - used_start) / 3);
+		int64_t susp = wo_clock_add(clk, created, used_start + (used - used_start) / 3);
 		int64_t resumed = susp + rnd_min(s, 24 * 60, 4 * 24 * 60);
-		plan(o, "suspend", "suspended", susp, o->worker,
+		plan(o, WO_A_SUSPEND, susp, o->worker,
 		     suspend_reasons[rng_below(s, N_OF(suspend_reasons))], NULL);
-		plan(o, "resume", "in_progress", resumed, o->worker, NULL, NULL);
-		resolved = wo_clock_add(&clk, resumed, used - wo_clock_between(&clk, created, susp));
+		plan(o, WO_A_RESUME, resumed, o->worker, NULL, NULL);
+		resolved = wo_clock_add(clk, resumed, used - wo_clock_between(clk, created, susp));
 	} else {
-		resolved = wo_clock_add(&clk, created, used);
+		resolved = wo_clock_add(clk, created, used);
 	}
 	o->parts = is->parts && chance(s, 70) ? is->parts : NULL;
 	if (o->parts)
@@ -698,159 +682,177 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 			 "{\"parts\":\"%s\",\"photos\":0}", o->parts);
 	else
 		snprintf(o->resolve_data, sizeof(o->resolve_data), "{\"parts\":null,\"photos\":0}");
-	plan(o, "resolve", "resolved", resolved, o->worker, is->note, o->resolve_data);
+	plan(o, WO_A_RESOLVE, resolved, o->worker, is->note, o->resolve_data);
+	*late = used > budget;
+	return resolved;
+}
+
+/* After the resolution: sometimes a reopen and a second fix, then the rating or auto-confirm. */
+static void
+plan_close(struct gen *g, uint64_t *s, struct g_order *o, const struct wo_clock *clk,
+	   int64_t resolved, const struct issue *is, int late)
+{
+	int64_t req = o->w.requester.id, deadline, t;
 	int reopened = chance(s, 8);
+
 	if (reopened) {	/* the requester rejects the fix within the window */
 		int64_t ro = cal_add_business_ms(&g->cal, resolved, rnd_min(s, 30, 600));
-		int64_t deadline = wo_confirm_deadline(&g->cal, resolved);
+		deadline = wo_confirm_deadline(&g->cal, resolved);
 		if (ro >= deadline)
 			ro = resolved + (deadline - resolved) / 2;
-		plan(o, "reopen", "dispatched", ro, req->id,
-		     reopen_reasons[rng_below(s, N_OF(reopen_reasons))], NULL);
-		int64_t restart = wo_clock_add(&clk, ro, rnd_min(s, 20, 120));
-		plan(o, "start", "in_progress", restart, o->worker, NULL, NULL);
-		resolved = wo_clock_add(&clk, restart, rnd_min(s, 30, 240));
-		plan(o, "resolve", "resolved", resolved, o->worker, is->note, o->resolve_data);
+		plan(o, WO_A_REOPEN, ro, req, reopen_reasons[rng_below(s, N_OF(reopen_reasons))],
+		     NULL);
+		int64_t restart = wo_clock_add(clk, ro, rnd_min(s, 20, 120));
+		plan(o, WO_A_START, restart, o->worker, NULL, NULL);
+		resolved = wo_clock_add(clk, restart, rnd_min(s, 30, 240));
+		plan(o, WO_A_RESOLVE, resolved, o->worker, is->note, o->resolve_data);
 	}
-	int64_t deadline = wo_confirm_deadline(&g->cal, resolved);
+	deadline = wo_confirm_deadline(&g->cal, resolved);
 	if (chance(s, 10)) {	/* no rating: the job confirms at the deadline */
-		plan(o, "auto_confirm", "confirmed", deadline + rnd_min(s, 0, 1), 0,
+		plan(o, WO_A_AUTO_CONFIRM, deadline + rnd_min(s, 0, 1), 0,
 		     "超过确认期限未评价，系统自动确认", NULL);
 		return;
 	}
 	t = cal_add_business_ms(&g->cal, resolved, rnd_min(s, 10, 600));
 	if (t >= deadline)
 		t = resolved + (deadline - resolved) / 2;
-	int good = !reopened && used <= budget;
-	o->rating = rating_for(s, good);
+	o->rating = rating_for(s, !reopened && !late);
 	o->comment = o->rating <= 3 || chance(s, 60)
 			     ? comments[o->rating - 1][rng_below(s, 3)] : NULL;
 	snprintf(o->confirm_data, sizeof(o->confirm_data), "{\"rating\":%d}", (int)o->rating);
-	plan(o, "confirm", "confirmed", t, req->id, o->comment, o->confirm_data);
+	plan(o, WO_A_CONFIRM, t, req, o->comment, o->confirm_data);
 }
 
-/* Apply the planned events before now with wo_apply()'s clock rules. */
+/* Plan the whole life of an order created at `created` (events may lie after now). */
 static void
-play(struct gen *g, struct g_order *o)
+plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 {
-	struct wo_clock clk = { .h24 = o->h24, .cal = &g->cal };
-	int64_t rating = o->rating;
-	const char *comment = o->comment, *parts = o->parts, *notes = NULL;
-	int n = 0;
+	const struct issue *is;
+	struct wo_clock clk = { .cal = &g->cal };
+	int64_t owner, req, accepted, dispatched, started, resolved;
+	double f;
+	int late = 0;
 
-	o->rating = 0;
-	o->comment = o->parts = NULL;
-	o->amin = o->rmin = o->aon = o->ron = -1;
-	for (n = 0; n < o->nev && o->ev[n].at < g->now; n++) {
-		const struct g_event *v = &o->ev[n];
-		int64_t at = v->at;
-		const char *a = v->action;
-		o->status = v->to;
-		o->updated = at;
-		if (strcmp(a, "create") == 0) {
-			o->adue = wo_clock_add(&clk, at, o->atarget * MIN_MS);
-			o->run = at;
-			o->rdue = wo_clock_add(&clk, at, o->rtarget * MIN_MS);
-		} else if (strcmp(a, "accept") == 0) {
-			o->owner = v->actor;
-			o->accepted = at;
-			o->amin = wo_clock_between(&clk, o->created, at) / MIN_MS;
-			o->aon = at <= o->adue;
-			o->adue = 0;
-		} else if (strcmp(a, "dispatch") == 0 || strcmp(a, "reopen") == 0) {
-			o->dispatched = at;
-			o->started = 0;
-			if (a[0] == 'r') {
-				o->reopens++;
-				o->resolved = 0;
-				o->rmin = o->ron = -1;
-				o->run = at;
-				o->rdue = wo_clock_add(&clk, at, o->rtarget * MIN_MS - o->used);
-			}
-		} else if (strcmp(a, "start") == 0) {
-			o->started = at;
-		} else if (strcmp(a, "suspend") == 0 || strcmp(a, "resolve") == 0 ||
-			   strcmp(a, "cancel") == 0) {
-			if (o->run)
-				o->used += wo_clock_between(&clk, o->run, at);
-			o->run = o->rdue = 0;
-			if (a[0] == 's') {
-				o->sreason = v->note;
-			} else if (strcmp(a, "resolve") == 0) {
-				o->resolved = at;
-				notes = v->note;
-				o->parts = parts;
-				o->rmin = o->used / MIN_MS;
-				o->ron = o->used <= o->rtarget * MIN_MS;
-			} else {
-				o->adue = 0;
-				o->closed = at;
-			}
-		} else if (strcmp(a, "resume") == 0) {
-			o->sreason = NULL;
-			o->run = at;
-			o->rdue = wo_clock_add(&clk, at, o->rtarget * MIN_MS - o->used);
-		} else {	/* confirm, auto_confirm */
-			o->confirmed = o->closed = at;
-			if (a[0] == 'a') {
-				o->autoc = 1;
-			} else {
-				o->rating = rating;
-				o->comment = comment;
-			}
-		}
+	plan_fields(g, s, created, o, &is, &owner);
+	clk.h24 = o->w.clock_24h;
+	req = o->w.requester.id;
+	plan(o, G_CREATE, created, req, NULL, NULL);
+	/* accept: mostly within the target */
+	f = chance(s, 88) ? rnd_real(s, 0.05, 0.95) : rnd_real(s, 1.05, 3.0);
+	accepted = wo_clock_add(&clk, created,
+				(int64_t)(f * (double)o->w.accept_target_min * MIN_MS));
+	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
+		int64_t at = created + rnd_min(s, 5, 90);
+		plan(o, WO_A_CANCEL, at < accepted ? at : created + (accepted - created) / 2, req,
+		     cancel_by_requester[rng_below(s, N_OF(cancel_by_requester))], NULL);
+		return;
 	}
-	o->notes = notes;
+	plan(o, WO_A_ACCEPT, accepted, owner, NULL, NULL);
+	if (chance(s, 2)) {	/* cancelled by the office */
+		plan(o, WO_A_CANCEL, wo_clock_add(&clk, accepted, rnd_min(s, 5, 60)), owner,
+		     cancel_by_office[rng_below(s, N_OF(cancel_by_office))], NULL);
+		return;
+	}
+	dispatched = wo_clock_add(&clk, accepted, rnd_min(s, 1, 15));
+	plan(o, WO_A_DISPATCH, dispatched, owner, NULL, o->dispatch_data);
+	started = wo_clock_add(&clk, dispatched, rnd_min(s, 10, 90));
+	plan(o, WO_A_START, started, o->worker, NULL, NULL);
+	resolved = plan_work(s, o, &clk, started, is, &late);
+	plan_close(g, s, o, &clk, resolved, is, late);
+}
+
+/*
+** Play the planned events before now through the transition table: each
+** must be the table's row for the order's status, and a person never takes
+** a row only the system may take; the row's effect sets the fields and
+** the clocks. ERR_INVALID when the plan takes a move the table does not have.
+*/
+static int
+play(struct gen *g, struct g_order *o, struct err *e)
+{
+	struct wo_clock clk = { .h24 = o->w.clock_24h, .cal = &g->cal };
+	struct wo_action_in in = { .parts = o->parts, .rating = o->rating, .comment = o->comment };
+	struct wo_move m = { .in = &in, .worker = { o->worker, NULL }, .team = { o->team, NULL } };
+	enum wo_status st = WO_SUBMITTED, suspended_from = WO_IN_PROGRESS;
+	int n;
+
+	o->w.status = wo_status_codes[WO_SUBMITTED];
+	o->w.updated_at = o->w.created_at;
+	o->w.accept_minutes = o->w.resolve_minutes = -1;
+	o->w.accept_on_time = o->w.resolve_on_time = -1;
+	wo_clock_open(&o->w, &clk, o->w.created_at);
+	o->ev[0].to = o->w.status;
+	for (n = 1; n < o->nev && o->ev[n].at < g->now; n++) {
+		struct g_event *v = &o->ev[n];
+		const struct wo_rule *r = v->action < 0 ? NULL
+				: wo_rule_find((enum wo_action)v->action, st);
+		if (!r || (v->actor && r->t.parties == WO_P_SYSTEM))
+			return err_set(e, ERR_INVALID, NULL, "generator: %s from %s is not a move of"
+				       " the transition table", v->action < 0 ? "create"
+				       : wo_action_codes[v->action], wo_status_codes[st]);
+		m.at = v->at;
+		m.actor.id = v->actor;
+		m.back = suspended_from;
+		in.reason = in.notes = v->note;
+		if (v->action == WO_A_SUSPEND)
+			suspended_from = st;
+		wo_rule_apply(r, &o->w, &m, &clk);
+		st = v->action == WO_A_RESUME ? m.back : r->t.to;
+		v->to = o->w.status;
+	}
 	o->nev = n;
+	return 0;
 }
 
 /* ---------- writing ---------- */
 
 static int
-bind_opt(struct stmt *st, const char *name, int64_t v, int set, struct err *e)
-{
-	return set ? db_bind_i64(st, name, v, e) : db_bind_null(st, name, e);
-}
-
-static int
-insert_order(struct gen *g, struct g_order *o, const char *code, struct err *e)
+insert_order(struct gen *g, const struct workorder *w, const char *code, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc;
 
 	rc = db_prepare(g->db, &st, sql_gen_order, e) ||
 	     db_bind_i64(&st, ":agency", g->agency_id, e) || db_bind_text(&st, ":code", code, e) ||
-	     db_bind_i64(&st, ":cat", o->cat, e) || db_bind_i64(&st, ":loc", o->loc, e) ||
-	     db_bind_text(&st, ":title", o->title, e) || db_bind_text(&st, ":descr", o->descr, e) ||
-	     db_bind_text(&st, ":prio", o->priority, e) || db_bind_text(&st, ":phone", o->phone, e) ||
-	     db_bind_text(&st, ":status", o->status, e) ||
-	     db_bind_text(&st, ":source", o->source, e) || db_bind_i64(&st, ":req", o->requester, e) ||
-	     db_bind_id_or_null(&st, ":dept", o->dept, e) ||
-	     db_bind_id_or_null(&st, ":owner", o->owner, e) ||
-	     db_bind_id_or_null(&st, ":team", o->dispatched ? o->team : 0, e) ||
-	     db_bind_id_or_null(&st, ":worker", o->dispatched ? o->worker : 0, e) ||
-	     db_bind_i64(&st, ":h24", o->h24, e) || db_bind_i64(&st, ":atarget", o->atarget, e) ||
-	     db_bind_i64(&st, ":rtarget", o->rtarget, e) ||
-	     db_bind_id_or_null(&st, ":adue", o->adue, e) ||
-	     db_bind_id_or_null(&st, ":rdue", o->rdue, e) || db_bind_i64(&st, ":used", o->used, e) ||
-	     db_bind_id_or_null(&st, ":run", o->run, e) ||
-	     bind_opt(&st, ":amin", o->amin, o->amin >= 0, e) ||
-	     bind_opt(&st, ":rmin", o->rmin, o->rmin >= 0, e) ||
-	     bind_opt(&st, ":aon", o->aon, o->aon >= 0, e) ||
-	     bind_opt(&st, ":ron", o->ron, o->ron >= 0, e) ||
-	     db_bind_i64(&st, ":reopens", o->reopens, e) ||
-	     db_bind_id_or_null(&st, ":accepted", o->accepted, e) ||
-	     db_bind_id_or_null(&st, ":dispatched", o->dispatched, e) ||
-	     db_bind_id_or_null(&st, ":started", o->started, e) ||
-	     db_bind_id_or_null(&st, ":resolved", o->resolved, e) ||
-	     db_bind_id_or_null(&st, ":confirmed", o->confirmed, e) ||
-	     db_bind_id_or_null(&st, ":closed", o->closed, e) ||
-	     db_bind_text(&st, ":sreason", o->sreason, e) ||
-	     db_bind_text(&st, ":notes", o->notes, e) || db_bind_text(&st, ":parts", o->parts, e) ||
-	     db_bind_id_or_null(&st, ":rating", o->rating, e) ||
-	     db_bind_text(&st, ":comment", o->comment, e) ||
-	     db_bind_i64(&st, ":auto", o->autoc, e) || db_bind_i64(&st, ":created", o->created, e) ||
-	     db_bind_i64(&st, ":updated", o->updated, e) || db_step_done(&st, e)
+	     db_bind_i64(&st, ":cat", w->category.id, e) ||
+	     db_bind_i64(&st, ":loc", w->location.id, e) ||
+	     db_bind_text(&st, ":title", w->title, e) ||
+	     db_bind_text(&st, ":descr", w->description, e) ||
+	     db_bind_text(&st, ":prio", w->priority, e) ||
+	     db_bind_text(&st, ":phone", w->contact_phone, e) ||
+	     db_bind_text(&st, ":status", w->status, e) ||
+	     db_bind_text(&st, ":source", w->source, e) ||
+	     db_bind_i64(&st, ":req", w->requester.id, e) ||
+	     db_bind_id_or_null(&st, ":dept", w->requester_dept.id, e) ||
+	     db_bind_id_or_null(&st, ":owner", w->owner.id, e) ||
+	     db_bind_id_or_null(&st, ":team", w->team.id, e) ||
+	     db_bind_id_or_null(&st, ":worker", w->worker.id, e) ||
+	     db_bind_i64(&st, ":h24", w->clock_24h, e) ||
+	     db_bind_i64(&st, ":atarget", w->accept_target_min, e) ||
+	     db_bind_i64(&st, ":rtarget", w->resolve_target_min, e) ||
+	     db_bind_id_or_null(&st, ":adue", w->accept_due_at, e) ||
+	     db_bind_id_or_null(&st, ":rdue", w->resolve_due_at, e) ||
+	     db_bind_i64(&st, ":used", w->resolve_used_ms, e) ||
+	     db_bind_id_or_null(&st, ":run", w->run_started_at, e) ||
+	     wo_bind_opt(&st, ":amin", w->accept_minutes, e) ||
+	     wo_bind_opt(&st, ":rmin", w->resolve_minutes, e) ||
+	     wo_bind_opt(&st, ":aon", w->accept_on_time, e) ||
+	     wo_bind_opt(&st, ":ron", w->resolve_on_time, e) ||
+	     db_bind_i64(&st, ":reopens", w->reopen_count, e) ||
+	     db_bind_id_or_null(&st, ":accepted", w->accepted_at, e) ||
+	     db_bind_id_or_null(&st, ":dispatched", w->dispatched_at, e) ||
+	     db_bind_id_or_null(&st, ":started", w->started_at, e) ||
+	     db_bind_id_or_null(&st, ":resolved", w->resolved_at, e) ||
+	     db_bind_id_or_null(&st, ":confirmed", w->confirmed_at, e) ||
+	     db_bind_id_or_null(&st, ":closed", w->closed_at, e) ||
+	     db_bind_text(&st, ":sreason", w->suspend_reason, e) ||
+	     db_bind_text(&st, ":notes", w->resolution_notes, e) ||
+	     db_bind_text(&st, ":parts", w->parts, e) ||
+	     db_bind_id_or_null(&st, ":rating", w->rating, e) ||
+	     db_bind_text(&st, ":comment", w->rating_comment, e) ||
+	     db_bind_i64(&st, ":auto", w->auto_confirmed, e) ||
+	     db_bind_i64(&st, ":created", w->created_at, e) ||
+	     db_bind_i64(&st, ":updated", w->updated_at, e) || db_step_done(&st, e)
 		     ? e->code : 0;
 	db_finalize(&st);
 	return rc;
@@ -865,7 +867,9 @@ insert_events(struct gen *g, const struct g_order *o, int64_t id, struct err *e)
 		const struct g_event *v = &o->ev[i];
 		struct stmt st = { 0 };
 		int rc = db_prepare(g->db, &st, sql_gen_event, e) ||
-			 db_bind_i64(&st, ":wo", id, e) || db_bind_text(&st, ":action", v->action, e) ||
+			 db_bind_i64(&st, ":wo", id, e) ||
+			 db_bind_text(&st, ":action",
+				      v->action < 0 ? "create" : wo_action_codes[v->action], e) ||
 			 db_bind_text(&st, ":from", from, e) || db_bind_text(&st, ":to", v->to, e) ||
 			 db_bind_id_or_null(&st, ":actor", v->actor, e) ||
 			 db_bind_text(&st, ":note", v->note, e) ||
@@ -941,8 +945,7 @@ generate(struct gen *g, int64_t n, int64_t from, int64_t to, int own_tx, struct 
 		}
 		snprintf(code, sizeof(code), "WO-%08d-%04lld", date, (long long)++seq);
 		plan_order(g, &s, times[i], &o);
-		play(g, &o);
-		rc = insert_order(g, &o, code, e) ||
+		rc = play(g, &o, e) || insert_order(g, &o.w, code, e) ||
 		     insert_events(g, &o, db_last_id(g->db), e) ? e->code : 0;
 	}
 	free(times);

@@ -184,7 +184,7 @@ static const char sql_plan_update[] =
 	" team_id = :team, title = :title, description = :descr, priority = :prio,"
 	" unit = :unit, every = :every, start_date = :start, lead_days = :lead,"
 	" active = :active, updated_at = :now WHERE id = :id AND agency_id = :agency"
-	" AND (:seen = 0 OR updated_at = :seen)";
+	" AND updated_at = :seen";
 static const char sql_plan_periods[] =
 	"SELECT pm_period FROM workorder WHERE pm_plan_id = :plan AND pm_period >= :from"
 	" ORDER BY pm_period";
@@ -410,7 +410,7 @@ check_plan(struct db *db, const struct actor *who, const struct wo_pm_plan *in, 
 }
 
 static int
-bind_plan(struct stmt *st, const struct wo_pm_plan *in, struct err *e)
+bind_plan(struct stmt *st, const struct wo_pm_plan *in, int64_t now, struct err *e)
 {
 	return db_bind_text(st, ":name", in->name, e) ||
 	       db_bind_i64(st, ":cat", in->category.id, e) ||
@@ -425,7 +425,7 @@ bind_plan(struct stmt *st, const struct wo_pm_plan *in, struct err *e)
 	       db_bind_i64(st, ":start", in->start_date, e) ||
 	       db_bind_i64(st, ":lead", in->lead_days, e) ||
 	       db_bind_i64(st, ":active", in->active ? 1 : 0, e) ||
-	       db_bind_i64(st, ":now", now_ms(), e) ? e->code : 0;
+	       db_bind_i64(st, ":now", now, e) ? e->code : 0;
 }
 
 int
@@ -439,12 +439,14 @@ wo_pm_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	assert(db_in_tx(db));
 	if (!actor_has(who, ROLE_OFFICE))
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有后勤管理员可以维护维保计划");
-	if (id && plan_get(db, a, who->agency_id, id, &before, e))
+	if (id && (plan_get(db, a, who->agency_id, id, &before, e) ||
+		   db_check_seen(in->updated_at, before.updated_at, "计划", e)))
 		return e->code;
 	if (check_plan(db, who, in, e))
 		return e->code;
 	rc = db_prepare(db, &st, id ? sql_plan_update : sql_plan_insert, e) ||
-	     bind_plan(&st, in, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
+	     bind_plan(&st, in, db_next_updated_at(before.updated_at, now_ms()), e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 	if (!rc && id)
 		rc = db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e)
 			     ? e->code : 0;
@@ -453,8 +455,8 @@ wo_pm_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	if (!rc)
 		rc = db_step_done(&st, e);
 	db_finalize(&st);
-	if (!rc && id && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "计划已被他人修改，请刷新后重试");
+	if (!rc && id && db_check_changed(db, "计划", e))
+		return e->code;
 	if (!rc && !id)
 		id = db_last_id(db);
 	if (!rc)
