@@ -1,6 +1,7 @@
 /*
 ** jobs.c: the once-a-minute job runner. The jobs themselves are the modules'
-** (struct module_job in each module's descriptor).
+** (struct module_job in each module's descriptor); each runs once per agency,
+** on that agency's business calendar.
 */
 #include "jobs.h"
 #include "core/arena.h"
@@ -10,7 +11,9 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "modules.h"
+#include "modules/org/org.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -20,10 +23,10 @@
 
 struct job_run {
 	const struct module_job *job;
-	int64_t now;
+	int64_t agency, now;
 };
 
-/* One job in the writer's transaction, the calendar loaded into a scratch arena. */
+/* One job for one agency in the writer's transaction, on that agency's calendar. */
 static int
 run_job(struct db *db, void *arg, struct err *e)
 {
@@ -34,32 +37,59 @@ run_job(struct db *db, void *arg, struct err *e)
 
 	if (!a)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = cal_load(db, a, &cal, e) || r->job->run(db, &cal, r->now, &done, e) ? e->code : 0;
+	rc = cal_load_agency(db, a, r->agency, &cal, e) ||
+			     r->job->run(db, r->agency, &cal, r->now, &done, e)
+		     ? e->code : 0;
 	if (!rc && done)
-		log_msg(LOG_INFO, LOG_MOD, "%s: %d", r->job->done_what, done);
+		log_msg(LOG_INFO, LOG_MOD, "agency %" PRId64 ": %s: %d", r->agency, r->job->done_what,
+			done);
 	arena_free(a);
 	return rc;
 }
 
-int
-jobs_run_once(struct db_pool *pool, int64_t now)
+/* Every module's jobs for one agency; returns how many failed. */
+static int
+run_agency(struct db_pool *pool, int64_t agency, int64_t now)
 {
 	int failed = 0;
 
 	for (size_t m = 0; houqin_modules[m]; m++) {
 		for (const struct module_job *j = houqin_modules[m]->jobs; j && j->name; j++) {
-			struct job_run r = { j, now };
+			struct job_run r = { j, agency, now };
 			struct err e = { 0 };
 			int rc = db_write_tx(db_pool_writer(pool), run_job, &r, &e);
 			db_pool_writer_unlock(pool);
 			if (rc) {
-				log_msg(LOG_ERROR, LOG_MOD, "job %s failed: %s", j->name, e.msg);
+				log_msg(LOG_ERROR, LOG_MOD, "job %s failed for agency %" PRId64 ": %s",
+					j->name, agency, e.msg);
 				failed++;
 			}
 		}
 	}
 	return failed;
 }
+
+int
+jobs_run_once(struct db_pool *pool, int64_t now)
+{
+	struct arena *a = arena_new(4096);
+	struct db *rd = db_pool_reader(pool);
+	struct err e = { 0 };
+	int64_t *agencies = NULL;
+	size_t n = 0;
+	int failed = 0;
+
+	if (!a || org_agency_ids(rd, a, &agencies, &n, &e)) {
+		log_msg(LOG_ERROR, LOG_MOD, "cannot list the agencies: %s", a ? e.msg : "out of memory");
+		failed = 1;
+	}
+	db_pool_release(pool, rd);
+	for (size_t i = 0; i < n; i++)
+		failed += run_agency(pool, agencies[i], now);
+	arena_free(a);
+	return failed;
+}
+
 struct jobs {
 	struct db_pool *pool;
 	pthread_t thread;

@@ -33,14 +33,16 @@ struct module_history {
 };
 
 /*
-** A background job, run once a minute in its own write transaction (jobs.c)
-** with the business calendar loaded; *done counts what it did, which the
-** runner logs after `done_what`. It must be idempotent: it records what it
-** did in the same transaction, so a restart never repeats an action.
+** A background job, run once a minute for each agency, each run in its own
+** write transaction (jobs.c) with that agency's business calendar loaded; it
+** touches only that agency's rows. *done counts what it did, which the runner
+** logs after `done_what`. It must be idempotent: it records what it did in the
+** same transaction, so a restart never repeats an action.
 */
 struct module_job {
 	const char *name;
-	int (*run)(struct db *db, const struct cal *cal, int64_t now, int *done, struct err *e);
+	int (*run)(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+		   struct err *e);
 	const char *done_what;	/* "work-order SLA alerts sent" */
 };
 

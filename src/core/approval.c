@@ -676,19 +676,14 @@ appr_withdraw(struct db *db, const struct actor *who, int64_t approval_id, struc
 
 static const char sql_waiting[] =
 	"SELECT s.id, s.approval_id, s.activated_at, a.agency_id, a.title FROM approval_step s"
-	" JOIN approval a ON a.id = s.approval_id WHERE s.status = 'pending'"
-	" AND a.status = 'pending' AND s.reminded_at IS NULL AND s.activated_at IS NOT NULL"
-	" ORDER BY s.id LIMIT 500";
+	" JOIN approval a ON a.id = s.approval_id WHERE s.agency_id = :agency"
+	" AND s.status = 'pending' AND a.status = 'pending' AND s.reminded_at IS NULL"
+	" AND s.activated_at IS NOT NULL ORDER BY s.id LIMIT 500";
 static const char sql_reminded[] = "UPDATE approval_step SET reminded_at = :now WHERE id = :id";
 
 struct waiting_step {
 	int64_t id, approval_id, activated_at, agency_id;
 	char title[256];
-};
-
-struct agency_cal {
-	int64_t agency_id;
-	struct cal cal;
 };
 
 static int64_t
@@ -722,34 +717,19 @@ remind_one(struct db *db, const struct waiting_step *w, int64_t now, struct err 
 	return rc;
 }
 
-/* The calendar of agency, loaded once per run into cals (n of them so far). */
-static const struct cal *
-agency_cal(struct db *db, struct arena *a, struct agency_cal *cals, size_t *n, int64_t agency,
-	   struct err *e)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (cals[i].agency_id == agency)
-			return &cals[i].cal;
-	if (cal_load_agency(db, a, agency, &cals[*n].cal, e))
-		return NULL;
-	cals[*n].agency_id = agency;
-	return &cals[(*n)++].cal;
-}
-
 int
-appr_remind_due(struct db *db, const struct cal *unused, int64_t now, int *sent, struct err *e)
+appr_remind_due(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
+		struct err *e)
 {
 	static struct waiting_step rows[500];	/* only the single writer runs this */
-	static struct agency_cal cals[500];	/* at most one per row */
-	struct arena *a;
 	struct stmt st = { 0 };
-	size_t ncals = 0;
+	int64_t day = business_day_minutes(cal);
 	int n = 0, rc;
 
-	(void)unused;
 	assert(db_in_tx(db));
 	*sent = 0;
-	rc = db_prepare(db, &st, sql_waiting, e);
+	rc = db_prepare(db, &st, sql_waiting, e) || db_bind_i64(&st, ":agency", agency, e)
+		     ? e->code : 0;
 	while (!rc && n < 500 && (rc = db_step(&st, e)) == 1) {
 		rows[n].id = db_col_i64(&st, 0);
 		rows[n].approval_id = db_col_i64(&st, 1);
@@ -760,28 +740,15 @@ appr_remind_due(struct db *db, const struct cal *unused, int64_t now, int *sent,
 		rc = 0;
 	}
 	db_finalize(&st);
-	if (rc < 0 || n == 0)
-		return rc < 0 ? rc : 0;
-	a = arena_new(16384);
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	for (int i = 0; rc >= 0 && i < n; i++) {
-		const struct cal *cal = agency_cal(db, a, cals, &ncals, rows[i].agency_id, e);
-		int64_t day, due;
+		int64_t due = cal_add_business_minutes(cal, rows[i].activated_at, day);
 
-		if (!cal) {
-			rc = e->code;
-			break;
-		}
-		day = business_day_minutes(cal);
-		due = cal_add_business_minutes(cal, rows[i].activated_at, day);
 		if (day <= 0 || due == CAL_NEVER || due > now)
 			continue;
 		rc = remind_one(db, &rows[i], now, e);
 		if (!rc)
 			(*sent)++;
 	}
-	arena_free(a);
 	return rc < 0 ? rc : 0;
 }
 

@@ -149,14 +149,13 @@ int appr_current_approvers(struct db *db, struct arena *a, int64_t approval_id,
 struct cal;
 
 /*
-** Remind the approvers of every step that has waited longer than one business
-** day at `now`, once per step: the step's reminded_at is set in the same
-** transaction, so a reminder is never sent twice, also across restarts.
-** Each step is measured on its own agency's calendar (cal_load_agency); the
-** cal argument is ignored and stays only until src/jobs.c stops loading one
-** (pass NULL). *sent counts the steps reminded. Must run inside a write transaction.
+** Remind the approvers of agency's steps that have waited longer than one
+** business day (on cal, the agency's calendar) at `now`, once per step: the
+** step's reminded_at is set in the same transaction, so a reminder is never
+** sent twice, also across restarts; at most 500 a run, the rest the next
+** minute. *sent counts the steps reminded. Must run inside a write transaction.
 */
-int appr_remind_due(struct db *db, const struct cal *unused, int64_t now, int *sent,
+int appr_remind_due(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
 		    struct err *e);
 
 /* --- rules (office) --- */

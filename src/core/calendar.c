@@ -455,8 +455,6 @@ static const char sql_year_insert[] =
 static const char sql_year_confirm[] =
 	"UPDATE calendar_year SET confirmed = 1, confirmed_at = :now, confirmed_by = :by,"
 	" updated_at = :now WHERE agency_id = :agency AND year = :year";
-static const char sql_first_agency[] =
-	"SELECT COALESCE(MIN(id), 0) FROM department WHERE parent_id IS NULL AND agency_id = id";
 /* A new agency's calendar: the template rows (agency_id NULL, see 0014_calendar_agency.sql). */
 static const char sql_init_periods[] =
 	"INSERT INTO calendar_period (agency_id, start_min, end_min, created_at, updated_at)"
@@ -555,25 +553,6 @@ cal_load_agency(struct db *db, struct arena *a, int64_t agency_id, struct cal *o
 	    load_days(db, a, agency_id, 0, 99991231, out, e))
 		return e->code;
 	return 0;
-}
-
-int
-cal_load(struct db *db, struct arena *a, struct cal *out, struct err *e)
-{
-	struct stmt st = { 0 };
-	int64_t agency = 0;
-	int rc = db_prepare(db, &st, sql_first_agency, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		agency = db_col_i64(&st, 0);
-	db_finalize(&st);
-	if (rc)
-		return rc;
-	if (!agency) {		/* no agency yet: nothing to count business time for */
-		cal_default(out);
-		return 0;
-	}
-	return cal_load_agency(db, a, agency, out, e);
 }
 
 int

@@ -85,7 +85,7 @@ struct cal_day {
 };
 
 /*
-** A loaded calendar. Invariants the functions rely on (cal_load, cal_default,
+** A loaded calendar. Invariants the functions rely on (cal_load_agency, cal_default,
 ** cal_put_day and cal_check_periods keep them): periods ordered and not
 ** overlapping; days ascending by date with no date twice. Plain data: a
 ** caller may copy it; days points into the arena it was loaded with.
@@ -163,14 +163,6 @@ int cal_kind_parse(const char *s, enum cal_kind *out);
 */
 int cal_load_agency(struct db *db, struct arena *a, int64_t agency_id, struct cal *out,
 		    struct err *e);
-
-/*
-** DEPRECATED, kept only so that callers not yet moved to cal_load_agency
-** (src/jobs.c, modules/workorders) compile: loads the calendar of the first
-** agency (lowest id), or cal_default() when there is none. Right on a
-** single-agency instance, wrong for every other agency: do not add callers.
-*/
-int cal_load(struct db *db, struct arena *a, struct cal *out, struct err *e);
 
 /*
 ** Give agency_id its own calendar: a copy of the template rows (agency_id

@@ -508,8 +508,8 @@ hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
 	snprintf(sql, sizeof(sql), "INSERT INTO wo_team (agency_id, name, active, created_at,"
 		 " updated_at) VALUES (%lld, '水电班', 1, 1, 1)", ag);
 	out->team = wo_fixture_insert(db, sql);
-	snprintf(sql, sizeof(sql), "INSERT INTO wo_team_member (team_id, user_id) VALUES (%lld, %lld)",
-		 (long long)out->team, (long long)out->worker);
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_team_member (agency_id, team_id, user_id)"
+		 " VALUES (%lld, %lld, %lld)", ag, (long long)out->team, (long long)out->worker);
 	wo_fixture_insert(db, sql);
 	snprintf(sql, sizeof(sql), "INSERT INTO wo_category (agency_id, name, default_team_id,"
 		 " safety, sort_order, active, created_at, updated_at) VALUES (%lld, '水电', %lld,"
@@ -520,9 +520,9 @@ hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
 	out->cat_safety = wo_fixture_insert(db, sql);
 	for (int c = 0; c < 2; c++)
 		for (int i = 0; i < 4; i++) {
-			snprintf(sql, sizeof(sql), "INSERT INTO wo_sla_target (category_id, priority,"
-				 " accept_min, resolve_min) VALUES (%lld, '%s', %d, %d)",
-				 (long long)(c ? out->cat_safety : out->cat), prio[i], 30 << i,
+			snprintf(sql, sizeof(sql), "INSERT INTO wo_sla_target (agency_id, category_id,"
+				 " priority, accept_min, resolve_min) VALUES (%lld, %lld, '%s', %d, %d)",
+				 ag, (long long)(c ? out->cat_safety : out->cat), prio[i], 30 << i,
 				 240 << i);
 			wo_fixture_insert(db, sql);
 		}

@@ -6,7 +6,7 @@
 ** no list, CSV export, stats figure, notification, live event, audit row,
 ** history, approval, location or work order, and a direct read or write of
 ** one of A's ids from B is 404. B's office editing its business calendar
-** moves neither A's calendar nor A's SLA clocks.
+** moves neither A's calendar nor A's SLA clocks, and B's orders run on B's.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -539,7 +539,7 @@ order_time(struct hq_client *c, int64_t id, const char *key)
 static void
 calendar_edit_stays_in_its_agency(void **state)
 {
-	struct hq_client a_office, a_staff, b_office;
+	struct hq_client a_office, a_staff, b_office, b_staff;
 	struct hq_resp r;
 	struct arena *ar = arena_new(16384);
 	struct cal ca, cb;
@@ -595,6 +595,17 @@ calendar_edit_stays_in_its_agency(void **state)
 	assert_true(order_time(&a_staff, wo, "accept_due_at") / 1000 ==
 		    cal_add_business_minutes(&ca, created, 120) / 1000);
 
+	/* and B's orders run on B's calendar (07:00-19:00, its own holidays), not A's */
+	login(&b_staff, "b_staff");
+	wo = create_order(&b_staff, "乙机关日历后的报修", fb.cat, fb.room);
+	created = order_time(&b_staff, wo, "created_at");
+	assert_true(order_time(&b_staff, wo, "accept_due_at") / 1000 ==
+		    cal_add_business_minutes(&cb, created, 120) / 1000);
+	if (cal_add_business_minutes(&cb, created, 120) / 1000 !=
+	    cal_add_business_minutes(&ca, created, 120) / 1000)
+		assert_true(order_time(&b_staff, wo, "accept_due_at") / 1000 !=
+			    cal_add_business_minutes(&ca, created, 120) / 1000);
+
 	/* A's office edits its own: B's stays */
 	expect_status(&a_office, "PUT", "/api/v1/calendar/days/2026-11-25",
 		      "{\"kind\":\"holiday\",\"name\":\"甲机关活动日\"}", 200);
@@ -606,6 +617,7 @@ calendar_edit_stays_in_its_agency(void **state)
 	hq_client_free(&a_office);
 	hq_client_free(&a_staff);
 	hq_client_free(&b_office);
+	hq_client_free(&b_staff);
 	arena_free(ar);
 }
 

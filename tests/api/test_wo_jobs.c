@@ -187,7 +187,7 @@ escalation_at(int64_t id, int64_t due, const char *target_key)
 	struct wo_clock c = { .h24 = json_is_true(json_object_get(j, "clock_24h")), .cal = &cal };
 	int64_t at;
 
-	assert_int_equal(cal_load(db, a, &cal, &e), 0);
+	assert_int_equal(cal_load_agency(db, a, srv.agency_id, &cal, &e), 0);
 	at = wo_clock_add(&c, due, json_integer_value(json_object_get(j, target_key)) * MIN_MS);
 	db_pool_release(srv.pool, db);
 	json_decref(j);
@@ -417,7 +417,7 @@ auto_confirms_after_three_business_days(void **state)
 	int fri;
 
 	(void)state;
-	assert_int_equal(cal_load(db, a, &cal, &e), 0);
+	assert_int_equal(cal_load_agency(db, a, srv.agency_id, &cal, &e), 0);
 	db_pool_release(srv.pool, db);
 	fri = next_plain_friday(&cal);
 	/* resolve on that Friday at 15:00 */

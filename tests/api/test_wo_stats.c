@@ -329,10 +329,11 @@ setup(void **state)
 	db = db_pool_writer(srv.pool);
 	test_cat = db_last_id(db);
 	db_pool_writer_unlock(srv.pool);
-	snprintf(sql, sizeof(sql), "INSERT INTO wo_sla_target (category_id, priority, accept_min,"
-		 " resolve_min) VALUES (%lld, 'urgent', 25, 35), (%lld, 'high', 60, 480),"
-		 " (%lld, 'normal', 120, 960), (%lld, 'low', 240, 1920)", (long long)test_cat,
-		 (long long)test_cat, (long long)test_cat, (long long)test_cat);
+	snprintf(sql, sizeof(sql), "INSERT INTO wo_sla_target (agency_id, category_id, priority,"
+		 " accept_min, resolve_min) SELECT agency_id, id, p.priority, p.a, p.r FROM"
+		 " wo_category, (SELECT 'urgent' AS priority, 25 AS a, 35 AS r UNION ALL SELECT"
+		 " 'high', 60, 480 UNION ALL SELECT 'normal', 120, 960 UNION ALL SELECT 'low', 240,"
+		 " 1920) p WHERE id = %lld", (long long)test_cat);
 	exec_w(sql);
 	if (sqlite3_open_v2(srv.db_path, &ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		fail_msg("open %s", srv.db_path);
@@ -375,8 +376,8 @@ generator_makes_n_consistent_orders(void **state)
 	if (wo_gen_history(db, srv.agency_id, GEN_N, gen_from, gen_to, GEN_SEED, &e))
 		fail_msg("generate: %s", e.msg);
 	assert_false(db_in_tx(db));
-	if (cal_load(db, a, &cal, &e))
-		fail_msg("cal_load: %s", e.msg);
+	if (cal_load_agency(db, a, srv.agency_id, &cal, &e))
+		fail_msg("cal_load_agency: %s", e.msg);
 	db_pool_writer_unlock(srv.pool);
 
 	/* exactly n orders, in range, unique well-formed codes that match the creation day */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
@@ -37,14 +38,14 @@ static const char seed_sql[] =
 	" (1, 1, 1, 'office', '受理员', 'x', 0, 0), (2, 1, 1, 'staff1', '职工甲', 'x', 0, 0),"
 	" (3, 1, 1, 'staff2', '职工乙', 'x', 0, 0), (4, 1, 1, 'worker1', '蒋师傅', 'x', 0, 0),"
 	" (5, 1, 1, 'worker2', '王师傅', 'x', 0, 0);"
-	"INSERT INTO user_role (user_id, role) VALUES (1, 'office'), (2, 'staff'), (3, 'staff'),"
-	" (4, 'worker'), (5, 'worker');"
+	"INSERT INTO user_role (user_id, role, agency_id) VALUES (1, 'office', 1), (2, 'staff', 1),"
+	" (3, 'staff', 1), (4, 'worker', 1), (5, 'worker', 1);"
 	"INSERT INTO location (id, agency_id, parent_id, kind, name, created_at, updated_at)"
 	" VALUES (1, 1, NULL, 'building', '综合楼', 0, 0), (2, 1, 1, 'floor', '3层', 0, 0),"
 	" (3, 1, 2, 'room', '301', 0, 0), (4, 1, 2, 'room', '302', 0, 0);"
 	"INSERT INTO wo_team (id, agency_id, name, created_at, updated_at)"
 	" VALUES (1, 1, '水电班', 0, 0);"
-	"INSERT INTO wo_team_member (team_id, user_id) VALUES (1, 4), (1, 5);"
+	"INSERT INTO wo_team_member (agency_id, team_id, user_id) VALUES (1, 1, 4), (1, 1, 5);"
 	"INSERT INTO wo_category (id, agency_id, name, default_team_id, safety, created_at,"
 	" updated_at) VALUES (1, 1, '水电', 1, 0, 0, 0), (2, 1, '电梯', 1, 1, 0, 0);";
 
@@ -60,8 +61,10 @@ setup(void **state)
 	int applied;
 
 	(void)state;
+	/* the agency's own calendar, as org_agency_create gives every agency */
 	if (db_open(":memory:", DB_CREATE, &db, &e) || db_migrate(db, &applied, &e) ||
-	    db_exec(db, seed_sql, &e))
+	    db_begin_write(db, &e) || db_exec(db, seed_sql, &e) || cal_agency_init(db, 1, &e) ||
+	    db_commit(db, &e))
 		fail_msg("setup: %s", e.msg);
 	return 0;
 }

@@ -83,6 +83,8 @@ static const char sql_dept_insert[] =
 	"INSERT INTO department (agency_id, parent_id, name, code, sort_order, active,"
 	" created_at, updated_at, created_by)"
 	" VALUES (:agency, :parent, :name, :code, :sort, 1, :now, :now, :by)";
+static const char sql_agency_ids[] =
+	"SELECT id FROM department WHERE parent_id IS NULL ORDER BY id";
 static const char sql_agency_fix[] = "UPDATE department SET agency_id = id WHERE id = :id";
 static const char sql_dept_update[] =
 	"UPDATE department SET parent_id = :parent, name = :name, code = :code,"
@@ -191,6 +193,29 @@ org_agency_create(struct db *db, struct arena *a, const struct actor *who, const
 		rc = aud_record_raw(db, who->id, id, who->ip, "create", "department", id, NULL,
 				    jarena(a, org_dept_json(out)), e);
 	return rc;
+}
+
+int
+org_agency_ids(struct db *db, struct arena *a, int64_t **ids, size_t *n, struct err *e)
+{
+	struct stmt st = { 0 };
+	size_t cap = 0;
+	int rc = db_prepare(db, &st, sql_agency_ids, e);
+
+	*ids = NULL;
+	*n = 0;
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		int64_t *v = arena_grow(a, *ids, *n, &cap, sizeof(*v));
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
+		}
+		*ids = v;
+		v[(*n)++] = db_col_i64(&st, 0);
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
 }
 
 static int

@@ -51,6 +51,8 @@ int org_dept_agency(struct db *db, int64_t dept_id, int64_t *agency, struct err 
 /* New agency root (CLI and demo only): parent_id must be 0. */
 int org_agency_create(struct db *db, struct arena *a, const struct actor *who, const char *name,
 		      struct dept *out, struct err *e);
+/* Every agency's id (root departments), ascending, in a (the jobs runner walks them). */
+int org_agency_ids(struct db *db, struct arena *a, int64_t **ids, size_t *n, struct err *e);
 /*
 ** Child of in->parent_id in the actor's agency. ERR_INVALID on fields, ERR_CONFLICT on a
 ** duplicate sibling name.

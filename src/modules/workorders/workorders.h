@@ -334,11 +334,15 @@ int wo_duty_worker(struct db *db, int64_t team_id, int day, int64_t *user_id, st
 ** its team; when overdue by its full target again, notify the agency's
 ** leaders (escalation). Each alert is recorded in wo_sla_alert in the same
 ** transaction, keyed by (order, kind, due time): never sent twice, also
-** across restarts. *sent = alerts sent (may be NULL). Write transaction.
+** across restarts. Agency's orders only, on cal, its calendar (the jobs
+** runner calls every job once per agency). *sent = alerts sent (may be
+** NULL). Write transaction.
 */
-int wo_sla_watch(struct db *db, const struct cal *cal, int64_t now, int *sent, struct err *e);
-/* Confirm (system, auto_confirmed) orders resolved WO_CONFIRM_DAYS business days before now. */
-int wo_auto_confirm(struct db *db, const struct cal *cal, int64_t now, int *done, struct err *e);
+int wo_sla_watch(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
+		 struct err *e);
+/* Confirm (system, auto_confirmed) agency's orders resolved WO_CONFIRM_DAYS business days ago. */
+int wo_auto_confirm(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+		    struct err *e);
 
 /* ---- preventive maintenance (workorders_pm.c) ---- */
 enum wo_pm_unit { WO_PM_DAY, WO_PM_WEEK, WO_PM_MONTH };
@@ -369,9 +373,10 @@ int wo_pm_occurrence(int start, enum wo_pm_unit unit, int64_t every, int64_t k);
 ** the UNIQUE (pm_plan_id, pm_period) key makes a second creation impossible,
 ** also across restarts or two server processes. The order is created as
 ** the plan's creator, accepted by them and dispatched to the plan's team.
-** *created may be NULL. Write transaction.
+** Agency's plans only, on cal. *created may be NULL. Write transaction.
 */
-int wo_pm_run(struct db *db, const struct cal *cal, int64_t now, int *created, struct err *e);
+int wo_pm_run(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *created,
+	      struct err *e);
 int wo_pm_list(struct db *db, struct arena *a, const struct actor *who, struct wo_pm_plan **items,
 	       size_t *n, struct err *e);
 /*

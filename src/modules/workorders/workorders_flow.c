@@ -264,8 +264,9 @@ wo_rule_apply(const struct wo_rule *r, struct workorder *n, const struct wo_move
 /* ---------- writing: shared pieces ---------- */
 
 static const char sql_event_insert[] =
-	"INSERT INTO wo_event (workorder_id, action, from_status, to_status, actor_id, note,"
-	" data, created_at) VALUES (:wo, :action, :from, :to, :actor, :note, :data, :now)";
+	"INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status, actor_id,"
+	" note, data, created_at) SELECT agency_id, :wo, :action, :from, :to, :actor, :note, :data,"
+	" :now FROM workorder WHERE id = :wo";
 /* from the few office roles to their users (CROSS JOIN keeps that order), not from every user */
 static const char sql_office_users[] =
 	"SELECT u.id FROM user_role r CROSS JOIN app_user u ON u.id = r.user_id"
@@ -592,7 +593,7 @@ prepare_order(struct db *db, struct arena *a, const struct actor *who, const str
 	if (!rc)
 		rc = targets_for(db, in->category_id, prio, &tg, e);
 	if (!rc)
-		rc = cal_load(db, a, cal, e);
+		rc = cal_load_agency(db, a, who->agency_id, cal, e);
 	if (rc)
 		return rc;
 	o->clock_24h = prio == WO_URGENT || safety;
@@ -977,7 +978,8 @@ apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	assert(db_in_tx(db));
 	if (!in)
 		in = &none;
-	if (load_rule(db, who, id, action, in, a, &cur, &r, e) || cal_load(db, a, &cal, e))
+	if (load_rule(db, who, id, action, in, a, &cur, &r, e) ||
+	    cal_load_agency(db, a, cur.agency_id, &cal, e))
 		return e->code;
 	clk.h24 = cur.clock_24h;
 	clk.cal = &cal;

@@ -82,8 +82,9 @@ static const char sql_gen_order[] =
 	" :confirmed, :closed, :sreason, :notes, :parts, :rating, :comment, :auto, :created,"
 	" :updated, :req)";
 static const char sql_gen_event[] =
-	"INSERT INTO wo_event (workorder_id, action, from_status, to_status, actor_id, note, data,"
-	" created_at) VALUES (:wo, :action, :from, :to, :actor, :note, :data, :at)";
+	"INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status, actor_id,"
+	" note, data, created_at) VALUES (:agency, :wo, :action, :from, :to, :actor, :note, :data,"
+	" :at)";
 
 /* ---------- texts ---------- */
 
@@ -867,6 +868,7 @@ insert_events(struct gen *g, const struct g_order *o, int64_t id, struct err *e)
 		const struct g_event *v = &o->ev[i];
 		struct stmt st = { 0 };
 		int rc = db_prepare(g->db, &st, sql_gen_event, e) ||
+			 db_bind_i64(&st, ":agency", g->agency_id, e) ||
 			 db_bind_i64(&st, ":wo", id, e) ||
 			 db_bind_text(&st, ":action",
 				      v->action < 0 ? "create" : wo_action_codes[v->action], e) ||
@@ -967,8 +969,8 @@ wo_gen_history(struct db *db, int64_t agency_id, int64_t n, int64_t from_ms, int
 	g.a = arena_new(64 * 1024);
 	if (!g.a)
 		return nomem(e);
-	rc = cal_load(db, g.a, &g.cal, e) || load_categories(&g, e) || load_locations(&g, e) ||
-	     load_users(&g, e) || load_teams(&g, e) ? e->code : 0;
+	rc = cal_load_agency(db, g.a, agency_id, &g.cal, e) || load_categories(&g, e) ||
+	     load_locations(&g, e) || load_users(&g, e) || load_teams(&g, e) ? e->code : 0;
 	if (!rc && own_tx)
 		rc = db_begin_write(db, e);
 	if (!rc) {

@@ -51,7 +51,7 @@ static const char sql_overdue[] =
 	"SELECT w.id, w.agency_id, w.code, w.title, w.status, w.clock_24h,"
 	" w.accept_target_min, w.resolve_target_min, COALESCE(w.accept_due_at, 0),"
 	" COALESCE(w.resolve_due_at, 0), COALESCE(w.owner_id, 0), COALESCE(w.team_id, 0),"
-	" COALESCE(w.worker_id, 0) FROM workorder w WHERE w.id > :after"
+	" COALESCE(w.worker_id, 0) FROM workorder w WHERE w.agency_id = :agency AND w.id > :after"
 	/* only open orders carry due times: the two due indexes find them */
 	" AND w.id IN (SELECT x.id FROM workorder x WHERE x.accept_due_at < :now UNION ALL"
 	" SELECT y.id FROM workorder y WHERE y.resolve_due_at < :now)"
@@ -59,8 +59,9 @@ static const char sql_overdue[] =
 	" AND ((w.status = 'submitted' AND w.accept_due_at < :now) OR w.resolve_due_at < :now)"
 	" ORDER BY w.id LIMIT 200";
 static const char sql_alert[] =
-	"INSERT INTO wo_sla_alert (workorder_id, kind, due_at, created_at)"
-	" VALUES (:id, :kind, :due, :now) ON CONFLICT (workorder_id, kind, due_at) DO NOTHING";
+	"INSERT INTO wo_sla_alert (agency_id, workorder_id, kind, due_at, created_at)"
+	" SELECT agency_id, :id, :kind, :due, :now FROM workorder WHERE id = :id"
+	" ON CONFLICT (workorder_id, kind, due_at) DO NOTHING";
 /* The 首问负责人 (else the office users), the team members and the worker. */
 static const char sql_overdue_to[] =
 	"SELECT u.id FROM app_user u WHERE u.agency_id = :agency AND u.active = 1"
@@ -74,9 +75,7 @@ static const char sql_leaders[] =
 	" AND u.deleted_at IS NULL AND EXISTS (SELECT 1 FROM user_role r"
 	" WHERE r.user_id = u.id AND r.role = 'leader') ORDER BY u.id";
 static const char sql_resolved[] =
-	"SELECT id, resolved_at FROM workorder WHERE status = 'resolved'"
-	/* every agency (a root department): lets the (agency_id, status) index serve */
-	" AND agency_id IN (SELECT d.id FROM department d WHERE d.parent_id IS NULL)"
+	"SELECT id, resolved_at FROM workorder WHERE agency_id = :agency AND status = 'resolved'"
 	" AND resolved_at <= :cutoff AND id > :after ORDER BY id LIMIT 200";
 
 struct overdue {
@@ -207,7 +206,8 @@ watch_clock(struct db *db, const struct cal *cal, const struct overdue *o, int64
 }
 
 int
-wo_sla_watch(struct db *db, const struct cal *cal, int64_t now, int *sent, struct err *e)
+wo_sla_watch(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
+	     struct err *e)
 {
 	static const size_t batch = SCAN_BATCH;
 	struct arena *a = arena_new(batch * sizeof(struct overdue) + 1024);
@@ -224,7 +224,8 @@ wo_sla_watch(struct db *db, const struct cal *cal, int64_t now, int *sent, struc
 		struct stmt st = { 0 };
 		size_t n = 0;
 
-		rc = db_prepare(db, &st, sql_overdue, e) || db_bind_i64(&st, ":after", after, e) ||
+		rc = db_prepare(db, &st, sql_overdue, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		     db_bind_i64(&st, ":after", after, e) ||
 		     db_bind_i64(&st, ":now", now, e) ? e->code : 0;
 		while (!rc && n < batch && (rc = db_step(&st, e)) == 1) {
 			struct overdue *o = &rows[n++];
@@ -265,7 +266,8 @@ wo_sla_watch(struct db *db, const struct cal *cal, int64_t now, int *sent, struc
 }
 
 int
-wo_auto_confirm(struct db *db, const struct cal *cal, int64_t now, int *done, struct err *e)
+wo_auto_confirm(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+		struct err *e)
 {
 	/* the window ends at midnight after >= WO_CONFIRM_DAYS more days: older than that */
 	int64_t cutoff = now - WO_CONFIRM_DAYS * 24 * 3600 * 1000LL, after = 0;
@@ -277,7 +279,8 @@ wo_auto_confirm(struct db *db, const struct cal *cal, int64_t now, int *done, st
 		struct stmt st = { 0 };
 		size_t n = 0, scanned = 0;
 
-		rc = db_prepare(db, &st, sql_resolved, e) || db_bind_i64(&st, ":after", after, e) ||
+		rc = db_prepare(db, &st, sql_resolved, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		     db_bind_i64(&st, ":after", after, e) ||
 		     db_bind_i64(&st, ":cutoff", cutoff, e) ? e->code : 0;
 		while (!rc && scanned < SCAN_BATCH && (rc = db_step(&st, e)) == 1) {
 			int64_t id = db_col_i64(&st, 0);

@@ -282,7 +282,7 @@ fill_allowed(struct db *db, struct arena *a, const struct actor *who, struct wor
 		if (!t || !(t->parties & parties))
 			continue;
 		if (i == WO_A_REOPEN) {
-			if (!have_cal && cal_load(db, a, &cal, e))
+			if (!have_cal && cal_load_agency(db, a, o->agency_id, &cal, e))
 				return e->code;
 			have_cal = 1;
 			if (now_ms() >= wo_confirm_deadline(&cal, o->resolved_at))

@@ -88,6 +88,10 @@ const struct msg wo_msg[] = {
 	{ "%s：完成时限不能短于受理时限", "%s: the resolve target cannot be shorter than the accept target" },
 	{ "已有同名的报修类别", "a repair category with this name exists" },
 	{ "报修类别已被他人修改，请刷新后重试", "the category was changed by someone else, reload and retry" },
+	/* record names for db_check_seen / db_check_changed */
+	{ "报修类别", "the category" },
+	{ "班组", "the team" },
+	{ "计划", "the plan" },
 	{ "班组不存在", "team not found" },
 	{ "请填写班组名称", "team name is required" },
 	{ "成员太多", "too many members" },

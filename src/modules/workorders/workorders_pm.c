@@ -172,7 +172,8 @@ static const char sql_plan_list[] =
 static const char sql_plan_get[] =
 	"SELECT " PLAN_COLS PLAN_FROM " WHERE p.id = :id AND p.agency_id = :agency";
 static const char sql_plan_active[] =
-	"SELECT " PLAN_COLS PLAN_FROM " WHERE p.active = 1 AND p.id > :after ORDER BY p.id"
+	"SELECT " PLAN_COLS PLAN_FROM " WHERE p.agency_id = :agency AND p.active = 1 AND p.id > :after"
+	" ORDER BY p.id"
 	" LIMIT 100";
 static const char sql_plan_insert[] =
 	"INSERT INTO wo_pm_plan (agency_id, name, category_id, location_id, team_id, title,"
@@ -660,7 +661,8 @@ run_plan(struct db *db, const struct cal *cal, const struct wo_pm_plan *p, int t
 }
 
 int
-wo_pm_run(struct db *db, const struct cal *cal, int64_t now, int *created, struct err *e)
+wo_pm_run(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *created,
+	  struct err *e)
 {
 	int today = cal_local_date(now), made = 0, rc = 0;
 	int64_t after = 0;
@@ -676,6 +678,7 @@ wo_pm_run(struct db *db, const struct cal *cal, int64_t now, int *created, struc
 		if (!a)
 			return err_set(e, ERR_NOMEM, NULL, "out of memory");
 		rc = db_prepare(db, &st, sql_plan_active, e) ||
+		     db_bind_i64(&st, ":agency", agency, e) ||
 		     db_bind_i64(&st, ":after", after, e) ? e->code : 0;
 		while (!rc && n < 100 && (rc = db_step(&st, e)) == 1) {
 			rc = 0;

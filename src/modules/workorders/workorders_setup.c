@@ -42,8 +42,8 @@ static const char sql_cat_update[] =
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 static const char sql_target_clear[] = "DELETE FROM wo_sla_target WHERE category_id = :id";
 static const char sql_target_insert[] =
-	"INSERT INTO wo_sla_target (category_id, priority, accept_min, resolve_min)"
-	" VALUES (:id, :prio, :accept, :resolve)";
+	"INSERT INTO wo_sla_target (agency_id, category_id, priority, accept_min, resolve_min)"
+	" SELECT agency_id, :id, :prio, :accept, :resolve FROM wo_category WHERE id = :id";
 static const char sql_team_in_agency[] =
 	"SELECT active, 0 FROM wo_team WHERE id = :id AND agency_id = :agency";
 
@@ -269,7 +269,8 @@ static const char sql_team_update[] =
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 static const char sql_members_clear[] = "DELETE FROM wo_team_member WHERE team_id = :id";
 static const char sql_member_add[] =
-	"INSERT INTO wo_team_member (team_id, user_id) VALUES (:id, :user)";
+	"INSERT INTO wo_team_member (agency_id, team_id, user_id)"
+	" SELECT agency_id, :id, :user FROM wo_team WHERE id = :id";
 
 int
 wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_team **items,
@@ -453,8 +454,8 @@ static const char sql_duty_worker[] =
 	" WHERE d.team_id = :team AND d.day = :day AND u.active = 1 AND u.deleted_at IS NULL";
 static const char sql_duty_delete[] = "DELETE FROM wo_duty WHERE team_id = :team AND day = :day";
 static const char sql_duty_insert[] =
-	"INSERT INTO wo_duty (team_id, day, user_id, created_at, updated_at, created_by)"
-	" VALUES (:team, :day, :user, :now, :now, :by)";
+	"INSERT INTO wo_duty (agency_id, team_id, day, user_id, created_at, updated_at, created_by)"
+	" SELECT agency_id, :team, :day, :user, :now, :now, :by FROM wo_team WHERE id = :team";
 
 static int
 valid_day(int day)
