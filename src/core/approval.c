@@ -678,7 +678,7 @@ static const char sql_waiting[] =
 	"SELECT s.id, s.approval_id, s.activated_at, a.agency_id, a.title FROM approval_step s"
 	" JOIN approval a ON a.id = s.approval_id WHERE s.agency_id = :agency"
 	" AND s.status = 'pending' AND a.status = 'pending' AND s.reminded_at IS NULL"
-	" AND s.activated_at IS NOT NULL ORDER BY s.id LIMIT 500";
+	" AND s.activated_at IS NOT NULL AND s.id > :after ORDER BY s.id LIMIT :limit";
 static const char sql_reminded[] = "UPDATE approval_step SET reminded_at = :now WHERE id = :id";
 
 struct waiting_step {
@@ -721,33 +721,45 @@ int
 appr_remind_due(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
 		struct err *e)
 {
-	static struct waiting_step rows[500];	/* only the single writer runs this */
-	struct stmt st = { 0 };
-	int64_t day = business_day_minutes(cal);
-	int n = 0, rc;
+	enum { BATCH = 500 };
+	static struct waiting_step rows[BATCH];	/* only the single writer runs this */
+	int64_t day = business_day_minutes(cal), after = 0;
+	int rc = 0;
 
 	assert(db_in_tx(db));
 	*sent = 0;
-	rc = db_prepare(db, &st, sql_waiting, e) || db_bind_i64(&st, ":agency", agency, e)
-		     ? e->code : 0;
-	while (!rc && n < 500 && (rc = db_step(&st, e)) == 1) {
-		rows[n].id = db_col_i64(&st, 0);
-		rows[n].approval_id = db_col_i64(&st, 1);
-		rows[n].activated_at = db_col_i64(&st, 2);
-		rows[n].agency_id = db_col_i64(&st, 3);
-		snprintf(rows[n].title, sizeof(rows[n].title), "%s", db_col_peek(&st, 4, NULL));
-		n++;
-		rc = 0;
-	}
-	db_finalize(&st);
-	for (int i = 0; rc >= 0 && i < n; i++) {
-		int64_t due = cal_add_business_minutes(cal, rows[i].activated_at, day);
+	for (;;) {	/* page by page: a due step behind BATCH waiting ones is reached too */
+		struct stmt st = { 0 };
+		int n = 0;
 
-		if (day <= 0 || due == CAL_NEVER || due > now)
-			continue;
-		rc = remind_one(db, &rows[i], now, e);
-		if (!rc)
-			(*sent)++;
+		rc = db_prepare(db, &st, sql_waiting, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		     db_bind_i64(&st, ":after", after, e) || db_bind_i64(&st, ":limit", BATCH, e)
+			     ? e->code : 0;
+		while (!rc && n < BATCH && (rc = db_step(&st, e)) == 1) {
+			rows[n].id = db_col_i64(&st, 0);
+			rows[n].approval_id = db_col_i64(&st, 1);
+			rows[n].activated_at = db_col_i64(&st, 2);
+			rows[n].agency_id = db_col_i64(&st, 3);
+			snprintf(rows[n].title, sizeof(rows[n].title), "%s",
+				 db_col_peek(&st, 4, NULL));
+			n++;
+			rc = 0;
+		}
+		db_finalize(&st);
+		if (rc < 0 || n == 0)
+			break;
+		after = rows[n - 1].id;
+		for (int i = 0; rc >= 0 && i < n; i++) {
+			int64_t due = cal_add_business_minutes(cal, rows[i].activated_at, day);
+
+			if (day <= 0 || due == CAL_NEVER || due > now)
+				continue;
+			rc = remind_one(db, &rows[i], now, e);
+			if (!rc)
+				(*sent)++;
+		}
+		if (rc < 0 || n < BATCH)
+			break;
 	}
 	return rc < 0 ? rc : 0;
 }

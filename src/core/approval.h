@@ -152,8 +152,8 @@ struct cal;
 ** Remind the approvers of agency's steps that have waited longer than one
 ** business day (on cal, the agency's calendar) at `now`, once per step: the
 ** step's reminded_at is set in the same transaction, so a reminder is never
-** sent twice, also across restarts; at most 500 a run, the rest the next
-** minute. *sent counts the steps reminded. Must run inside a write transaction.
+** sent twice, also across restarts. Walks every waiting step, 500 at a time.
+** *sent counts the steps reminded. Must run inside a write transaction.
 */
 int appr_remind_due(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *sent,
 		    struct err *e);

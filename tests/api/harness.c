@@ -226,6 +226,35 @@ hq_fixture_agency(struct hq_server *s, const char *name, const char *prefix,
 	out->dept2_id = ids[3];
 }
 
+void
+hq_fixture_users(struct hq_server *s, int64_t agency_id, int64_t dept_id, const char *prefix,
+		 const char *roles, int n, int64_t *ids)
+{
+	struct arena *a = arena_new(16384);
+	struct actor sys = { .ip = "test", .username = "test", .agency_id = agency_id };
+	struct db *db = db_pool_writer(s->pool);
+	struct err e = { 0 };
+	unsigned bits;
+
+	if (role_parse_list(roles, &bits) || db_begin_write(db, &e))
+		fail("fixture users", &e);
+	for (int i = 0; i < n; i++) {
+		char username[64];
+		struct user u;
+		snprintf(username, sizeof(username), "%s%d", prefix, i + 1);
+		struct user_in in = { .username = username, .display_name = username,
+				      .password = TEST_PASSWORD, .department_id = dept_id };
+		if (org_user_create(db, a, &sys, &in, bits, &u, &e))
+			fail("fixture users", &e);
+		if (ids)
+			ids[i] = u.id;
+	}
+	if (db_commit(db, &e))
+		fail("fixture users commit", &e);
+	db_pool_writer_unlock(s->pool);
+	arena_free(a);
+}
+
 int64_t
 hq_user_id(struct hq_server *s, const char *username)
 {

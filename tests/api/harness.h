@@ -60,6 +60,14 @@ struct hq_agency {
 };
 void hq_fixture_agency(struct hq_server *s, const char *name, const char *prefix,
 		       struct hq_agency *out);
+/*
+** n more users of agency_id in department dept_id, named prefix + 1..n
+** ("crew1", "crew2", ...), with roles (a role_parse_list string) and
+** TEST_PASSWORD, made through org_user_create in one transaction; their ids
+** into ids[0..n) (ids may be NULL).
+*/
+void hq_fixture_users(struct hq_server *s, int64_t agency_id, int64_t dept_id,
+		      const char *prefix, const char *roles, int n, int64_t *ids);
 /* id of a fixture user by username. */
 int64_t hq_user_id(struct hq_server *s, const char *username);
 

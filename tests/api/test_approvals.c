@@ -516,6 +516,51 @@ waiting_a_business_day_reminds_once(void **state)
 	assert_int_equal(notifications_of("dept_head", "approval.overdue"), after);
 }
 
+/*
+** The reminder job reads the waiting steps 500 at a time: a due step behind
+** 500 that are not due yet is reminded all the same. (The scan used to stop
+** at the first 500, and the step behind them waited until some were decided.)
+*/
+static void
+a_due_step_behind_500_waiting_ones_is_reminded(void **state)
+{
+	static const char sql_later[] =
+		"UPDATE approval_step SET activated_at = :later WHERE status = 'pending'"
+		" AND reminded_at IS NULL AND activated_at IS NOT NULL AND approval_id <> :last";
+	static const char sql_reminded[] =
+		"SELECT COUNT(*) FROM approval_step WHERE approval_id = :id"
+		" AND reminded_at IS NOT NULL";
+	const int64_t day = 24 * 3600 * 1000LL, now = now_ms();
+	struct db *db = NULL;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t last = 0;
+
+	(void)state;
+	for (int i = 0; i <= 500; i++)
+		last = submit(&staff, "排队的申请", 800000, 201);
+	/* every other waiting step (at least 500, all with smaller ids) waits from next month */
+	db = db_pool_writer(srv.pool);
+	if (db_begin_write(db, &e) || db_prepare(db, &st, sql_later, &e) ||
+	    db_bind_i64(&st, ":later", now + 30 * day, &e) || db_bind_i64(&st, ":last", last, &e) ||
+	    db_step_done(&st, &e))
+		fail_msg("fixture: %s", e.msg);
+	assert_true(db_changes(db) >= 500);
+	db_finalize(&st);
+	if (db_commit(db, &e))
+		fail_msg("fixture: %s", e.msg);
+	db_pool_writer_unlock(srv.pool);
+
+	assert_int_equal(jobs_run_once(srv.pool, now + 15 * day), 0);
+	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
+	assert_int_equal(db_prepare(db, &st, sql_reminded, &e), 0);
+	assert_int_equal(db_bind_i64(&st, ":id", last, &e), 0);
+	assert_int_equal(db_step_row(&st, &e), 0);
+	assert_int_equal(db_col_i64(&st, 0), 1);
+	db_finalize(&st);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -534,6 +579,7 @@ main(void)
 		cmocka_unit_test(visibility_and_audit),
 		cmocka_unit_test(approvers_and_requester_are_notified),
 		cmocka_unit_test(waiting_a_business_day_reminds_once),
+		cmocka_unit_test(a_due_step_behind_500_waiting_ones_is_reminded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -387,6 +387,70 @@ suspension_stops_alerts(void **state)
 	assert_int_equal(inbox(id, "worker", "wo.resolve_overdue"), 1);	/* team member */
 }
 
+/*
+** A team of 300 more workers (in an agency of its own, so the other tests
+** stay small) is overdue: the alert reaches every member exactly once,
+** across two runs of the job. Once cut at 256.
+*/
+#define CROWD 300
+
+static void
+overdue_alert_reaches_a_team_of_300(void **state)
+{
+	struct hq_client s, o;
+	struct hq_agency ag;
+	struct hq_wo w;
+	struct hq_resp r;
+	char body[512];
+	int64_t id, due = 0;
+
+	(void)state;
+	hq_fixture_agency(&srv, "众多机关", "j_", &ag);
+	hq_wo_fixture_agency(&srv, ag.agency_id, "j_worker", &w);
+	hq_fixture_users(&srv, ag.agency_id, ag.office_dept_id, "j_crew", "worker,staff", CROWD,
+			 NULL);
+	/* rows, as hq_wo_fixture makes its team (one team PUT takes at most 200 ids) */
+	sql_write("INSERT INTO wo_team_member (agency_id, team_id, user_id) SELECT agency_id, %lld, id"
+		  " FROM app_user WHERE username LIKE 'j_crew%%'", (long long)w.team);
+	hq_client_init(&s);
+	hq_client_init(&o);
+	assert_int_equal(hq_login(&srv, &s, "j_staff", TEST_PASSWORD), 200);
+	assert_int_equal(hq_login(&srv, &o, "j_office", TEST_PASSWORD), 200);
+	snprintf(body, sizeof(body),
+		 "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"整栋楼停电\","
+		 "\"description\":\"测试\",\"priority\":\"normal\","
+		 "\"contact_phone\":\"13800000000\"}", (long long)w.cat, (long long)w.room);
+	assert_int_equal(hq_req(&srv, &s, "POST", "/api/v1/workorders", body, &r), 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	hq_resp_free(&r);
+	act(&o, id, "accept", NULL);
+	snprintf(body, sizeof(body), "{\"team_id\":%lld}", (long long)w.team);
+	act(&o, id, "dispatch", body);
+	snprintf(body, sizeof(body), "/api/v1/workorders/%lld", (long long)id);
+	assert_int_equal(hq_req(&srv, &o, "GET", body, NULL, &r), 200);
+	assert_int_equal(iso_to_ms(json_string_value(json_object_get(r.json, "resolve_due_at")),
+				   &due), 0);
+	hq_resp_free(&r);
+
+	run_jobs(due + 1000);
+	run_jobs(due + 2000);
+	assert_int_equal(q1("SELECT COUNT(*) FROM notification n JOIN app_user u"
+			    " ON u.id = n.user_id WHERE n.entity_id = %lld"
+			    " AND n.kind = 'wo.resolve_overdue' AND u.username LIKE 'j_crew%%'",
+			    (long long)id),
+			 CROWD);
+	assert_int_equal(q1("SELECT COUNT(DISTINCT n.user_id) FROM notification n JOIN app_user u"
+			    " ON u.id = n.user_id WHERE n.entity_id = %lld"
+			    " AND n.kind = 'wo.resolve_overdue' AND u.username LIKE 'j_crew%%'",
+			    (long long)id),
+			 CROWD);
+	assert_int_equal(inbox(id, "j_worker", "wo.resolve_overdue"), 1);	/* first member */
+	assert_int_equal(inbox(id, "j_office", "wo.resolve_overdue"), 1);	/* 首问负责人 */
+	assert_int_equal(inbox(id, "j_crew300", "wo.resolve_overdue"), 1);
+	hq_client_free(&s);
+	hq_client_free(&o);
+}
+
 /* ---------- automatic confirmation ---------- */
 
 /* The next Friday after today whose weekend is off and whose Mon-Thu are workdays. */
@@ -795,6 +859,7 @@ main(void)
 		cmocka_unit_test(urgent_order_escalates_on_the_clock),
 		cmocka_unit_test(resolve_overdue_alerts_owner_and_worker),
 		cmocka_unit_test(suspension_stops_alerts),
+		cmocka_unit_test(overdue_alert_reaches_a_team_of_300),
 		cmocka_unit_test(plans_api_roles_and_fields),
 		cmocka_unit_test(auto_confirms_after_three_business_days),
 		cmocka_unit_test(pm_creates_one_order_per_period),

@@ -1630,6 +1630,117 @@ codes_continue_the_days_numbers(void **state)
 	hq_client_free(&staff);
 }
 
+/* ---------- no silent caps (issue #10) ---------- */
+
+#define CROWD 300
+
+static const char sql_crowd_rows[] =
+	"SELECT COUNT(*), COUNT(DISTINCT n.user_id) FROM notification n JOIN app_user u"
+	" ON u.id = n.user_id WHERE n.entity = 'workorder' AND n.entity_id = :id"
+	" AND n.kind = :kind AND u.username LIKE :prefix || '%'";
+static const char sql_crew_join[] =
+	"INSERT INTO wo_team_member (agency_id, team_id, user_id)"
+	" SELECT agency_id, :id, id FROM app_user WHERE username LIKE 'm_crew%'";
+static const char sql_team_size[] = "SELECT COUNT(*) FROM wo_team_member WHERE team_id = :id";
+
+/* Notifications of kind about order id for users named prefix*; *users: how many users. */
+static int64_t
+crowd_rows(int64_t id, const char *kind, const char *prefix, int64_t *users)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t n = -1;
+
+	*users = -1;
+	if (!db_prepare(db, &st, sql_crowd_rows, &e) && !db_bind_i64(&st, ":id", id, &e) &&
+	    !db_bind_text(&st, ":kind", kind, &e) && !db_bind_text(&st, ":prefix", prefix, &e) &&
+	    db_step(&st, &e) == 1) {
+		n = db_col_i64(&st, 0);
+		*users = db_col_i64(&st, 1);
+	}
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	return n;
+}
+
+/*
+** In an agency of its own (the crowds would slow every other test): 300
+** more office users all hear of a new order; a team of 300 more workers
+** (plus its first member) all get the dispatch to the team, each once; the
+** teams list shows every member. Once cut at 64 (200 for the list).
+*/
+static void
+notices_reach_every_member_of_a_crowd(void **state)
+{
+	static const char *const some[] = { "m_crew1", "m_crew150", "m_crew300" };
+	struct hq_client staff, office, crew;
+	struct hq_agency ag;
+	struct hq_wo w;
+	struct hq_resp r;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	struct db *db;
+	int64_t id, once;
+	char body[128];
+	size_t i;
+	json_t *t = NULL;
+
+	(void)state;
+	hq_fixture_agency(&srv, "众多机关", "m_", &ag);
+	hq_wo_fixture_agency(&srv, ag.agency_id, "m_worker", &w);
+	hq_fixture_users(&srv, ag.agency_id, ag.office_dept_id, "m_desk", "office,staff", CROWD,
+			 NULL);
+	hq_fixture_users(&srv, ag.agency_id, ag.office_dept_id, "m_crew", "worker,staff", CROWD,
+			 NULL);
+	/* rows, as hq_wo_fixture makes its team (one team PUT takes at most 200 ids) */
+	db = db_pool_writer(srv.pool);
+	if (db_begin_write(db, &e) || db_exec_id(db, sql_crew_join, w.team, &e) ||
+	    db_prepare(db, &st, sql_team_size, &e) || db_bind_i64(&st, ":id", w.team, &e) ||
+	    db_step_row(&st, &e))
+		fail_msg("crew: %s", e.msg);
+	assert_int_equal(db_col_i64(&st, 0), CROWD + 1);
+	db_finalize(&st);
+	if (db_commit(db, &e))
+		fail_msg("crew: %s", e.msg);
+	db_pool_writer_unlock(srv.pool);
+	login(&staff, "m_staff");
+	login(&office, "m_office");
+
+	id = create(&staff, "大楼停水", "normal", w.cat, w.room);
+	assert_int_equal(crowd_rows(id, "wo.submitted", "m_desk", &once), CROWD);
+	assert_int_equal(once, CROWD);	/* each once */
+	assert_int_equal(crowd_rows(id, "wo.submitted", "m_office", &once), 1);
+	assert_int_equal(crowd_rows(id, "wo.submitted", "m_staff", &once), 0);	/* the actor */
+
+	act_ok(&office, id, "accept", NULL, 200, NULL);
+	snprintf(body, sizeof(body), "{\"team_id\":%lld}", (long long)w.team);
+	act_ok(&office, id, "dispatch", body, 200, NULL);
+	assert_int_equal(crowd_rows(id, "wo.assigned", "m_crew", &once), CROWD);
+	assert_int_equal(once, CROWD);	/* each once */
+	assert_int_equal(crowd_rows(id, "wo.assigned", "m_worker", &once), 1);
+	assert_int_equal(crowd_rows(id, "wo.assigned", "m_office", &once), 0);	/* the actor */
+	for (i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
+		login(&crew, some[i]);
+		assert_int_equal(inbox_count(&crew, "wo.assigned"), 1);
+		hq_client_free(&crew);
+	}
+	login(&crew, "m_desk300");
+	assert_int_equal(inbox_count(&crew, "wo.submitted"), 1);
+	hq_client_free(&crew);
+
+	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/workorder-teams", NULL, &r), 200);
+	json_array_foreach(json_object_get(r.json, "items"), i, t)
+		if (iget(t, "id") == w.team)
+			break;
+	assert_non_null(t);
+	assert_int_equal(iget(t, "id"), w.team);
+	assert_int_equal(json_array_size(json_object_get(t, "members")), CROWD + 1);
+	hq_resp_free(&r);
+	hq_client_free(&staff);
+	hq_client_free(&office);
+}
+
 int
 main(void)
 {
@@ -1654,6 +1765,7 @@ main(void)
 		cmocka_unit_test(codes_continue_the_days_numbers),
 		cmocka_unit_test(team_dispatch_reopen_and_expiry),
 		cmocka_unit_test(concurrent_writes_stand_alone_in_shared_commits),
+		cmocka_unit_test(notices_reach_every_member_of_a_crowd),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

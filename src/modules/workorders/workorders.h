@@ -180,7 +180,8 @@ int wo_create(struct db *db, struct arena *a, const struct actor *who, const str
 	      struct workorder *out, struct err *e);
 
 /*
-** Notifications (notify_send kind -> recipients; never the actor himself):
+** Notifications (notify_send kind -> recipients; never the actor himself,
+** nobody twice, and no cap: every member of a team of hundreds):
 **   wo.submitted -> the agency's office users; wo.accepted, wo.dispatched,
 **   wo.cancelled -> the requester; wo.assigned (dispatch, transfer, urgent
 **   auto-dispatch) -> the worker, or every member of the team; wo.suspended,

@@ -26,6 +26,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---------- the transition table ---------- */
@@ -302,41 +303,66 @@ event_add(struct db *db, int64_t wo, const char *action, const char *from, const
 	return rc;
 }
 
-/* Ids the query (one :key bind) returns, appended to ids[*n..NOTIFY_MAX). */
+/*
+** The recipients of one notice, in the arena: as many as there are (a team
+** may have hundreds), never 0 nor the actor; send_all drops duplicates.
+*/
+struct rcpt {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+/* Add id to r unless it is 0 or the actor. 0 or ERR_NOMEM. */
 static int
-ids_of(struct db *db, const char *sql, int64_t key, int64_t *ids, size_t *n, struct err *e)
+add_to(struct arena *a, struct rcpt *r, int64_t id, const struct actor *who, struct err *e)
+{
+	int64_t *v;
+
+	if (!id || (who && who->id == id))
+		return 0;
+	v = arena_grow(a, r->ids, r->n, &r->cap, sizeof(*v));
+	if (!v)
+		return wo_nomem(e);
+	r->ids = v;
+	v[r->n++] = id;
+	return 0;
+}
+
+/* Add every id the query (one :key bind) returns, as add_to does. */
+static int
+ids_of(struct db *db, struct arena *a, const char *sql, int64_t key, const struct actor *who,
+       struct rcpt *r, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":key", key, e) ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (*n < NOTIFY_MAX)
-			ids[(*n)++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
+	while (!rc && (rc = db_step(&st, e)) == 1)
+		rc = add_to(a, r, db_col_i64(&st, 0), who, e);
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
 }
 
-/* Add id to the recipient set (no duplicates, never the actor, never 0). */
-static void
-add_to(int64_t *ids, size_t *n, int64_t id, const struct actor *who)
+static int
+id_cmp(const void *x, const void *y)
 {
-	if (!id || (who && who->id == id) || *n >= NOTIFY_MAX)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (ids[i] == id)
-			return;
-	ids[(*n)++] = id;
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
 }
 
+/* Notify each of r once (sorted, so a duplicate sits next to its twin). */
 static int
-send_all(struct db *db, const struct actor *who, const int64_t *ids, size_t n, const char *kind,
+send_all(struct db *db, const struct actor *who, struct rcpt *r, const char *kind,
 	 struct msg_text title, struct msg_text body, int64_t wo, struct err *e)
 {
-	for (size_t i = 0; i < n; i++)
-		if (notify_send_text(db, who, ids[i], kind, title, body, "workorder", wo, e))
+	if (r->n > 1)
+		qsort(r->ids, r->n, sizeof(*r->ids), id_cmp);
+	for (size_t i = 0; i < r->n; i++) {
+		if (i && r->ids[i] == r->ids[i - 1])
+			continue;
+		if (notify_send_text(db, who, r->ids[i], kind, title, body, "workorder", wo, e))
 			return e->code;
+	}
 	return 0;
 }
 
@@ -661,14 +687,11 @@ static int
 notify_office(struct db *db, struct arena *a, const struct actor *who,
 	      const struct workorder *o, struct err *e)
 {
-	int64_t ids[NOTIFY_MAX], office[NOTIFY_MAX];
-	size_t nids = 0, n = 0;
+	struct rcpt office = { 0 };
 
-	if (ids_of(db, sql_office_users, who->agency_id, ids, &nids, e))
+	if (ids_of(db, a, sql_office_users, who->agency_id, who, &office, e))
 		return e->code;
-	for (size_t i = 0; i < nids; i++)
-		add_to(office, &n, ids[i], who);
-	return send_all(db, who, office, n, "wo.submitted",
+	return send_all(db, who, &office, "wo.submitted",
 			msg_text(a, "新报修：%s", o->title),
 			msg_text(a, "%s %s，地点：%s", o->code,
 				     wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
@@ -913,21 +936,18 @@ notify_move(struct db *db, struct arena *a, const struct actor *who, const struc
 {
 	for (size_t k = 0; k < sizeof(r->notice) / sizeof(r->notice[0]); k++) {
 		const struct wo_notice *nt = &r->notice[k];
-		int64_t ids[NOTIFY_MAX];
-		size_t cnt = 0;
+		struct rcpt to = { 0 };
 
 		if (!nt->to)
 			continue;
-		if (nt->to & WO_N_REQUESTER)
-			add_to(ids, &cnt, n->requester.id, who);
-		if ((nt->to & WO_N_ASSIGNEE) && n->worker.id)
-			add_to(ids, &cnt, n->worker.id, who);
-		if (nt->to & WO_N_OWNER)
-			add_to(ids, &cnt, n->owner.id, who);
-		if ((nt->to & WO_N_ASSIGNEE) && !n->worker.id && n->team.id &&
-		    ids_of(db, sql_team_users, n->team.id, ids, &cnt, e))
+		if (((nt->to & WO_N_REQUESTER) && add_to(a, &to, n->requester.id, who, e)) ||
+		    ((nt->to & WO_N_ASSIGNEE) && add_to(a, &to, n->worker.id, who, e)) ||
+		    ((nt->to & WO_N_OWNER) && add_to(a, &to, n->owner.id, who, e)))
 			return e->code;
-		if (send_all(db, who, ids, cnt, nt->kind, notice_title(a, nt->title, n->title),
+		if ((nt->to & WO_N_ASSIGNEE) && !n->worker.id && n->team.id &&
+		    ids_of(db, a, sql_team_users, n->team.id, who, &to, e))
+			return e->code;
+		if (send_all(db, who, &to, nt->kind, notice_title(a, nt->title, n->title),
 			     msg_text(a, "%s，地点：%s", n->code, n->location_path), n->id, e))
 			return e->code;
 	}

@@ -21,8 +21,7 @@ struct stmt;
 #define OFFSET_MS (8 * 3600000LL)	/* Asia/Shanghai, no DST */
 #define PHONE_MAX 32
 #define NAME_MAX 32			/* category and team names, characters */
-#define TEAM_MEMBERS_MAX 200
-#define NOTIFY_MAX 64			/* recipients of one notification burst */
+#define TEAM_MEMBERS_MAX 200		/* member_ids of one team PUT (reads: no cap) */
 
 /* Targets used when a category has no row for a priority (minutes). */
 extern const struct wo_target wo_default_targets[WO_PRIORITY_N];

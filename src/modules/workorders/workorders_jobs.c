@@ -126,30 +126,37 @@ notify_all(struct db *db, const struct overdue *o, enum alert_kind k, int64_t du
 	struct actor sys = { .agency_id = o->agency_id, .ip = "system", .username = "system" };
 	int escalate = k == ACCEPT_ESCALATED || k == RESOLVE_ESCALATED;
 	struct msg_text title, body;
-	struct arena *a;
+	struct arena *a = arena_new(2048);
 	char when[40];
-	int64_t users[256];
+	int64_t *users = NULL;	/* every recipient: arena-grown, no cap */
 	struct stmt st = { 0 };
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc;
 
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, escalate ? sql_leaders : sql_overdue_to, e) ||
 	     db_bind_i64(&st, ":agency", o->agency_id, e) ? e->code : 0;
 	if (!rc && !escalate)
 		rc = db_bind_id_or_null(&st, ":owner", k == ACCEPT_OVERDUE ? 0 : o->owner_id, e) ||
 		     db_bind_id_or_null(&st, ":worker", o->worker_id, e) ||
 		     db_bind_id_or_null(&st, ":team", o->team_id, e) ? e->code : 0;
-	while (!rc && n < sizeof(users) / sizeof(users[0]) && (rc = db_step(&st, e)) == 1) {
-		users[n++] = db_col_i64(&st, 0);
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		int64_t *v = arena_grow(a, users, n, &cap, sizeof(*v));
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
+		}
+		users = v;
+		users[n++] = db_col_i64(&st, 0);	/* one row per user: no duplicates */
 		rc = 0;
 	}
 	db_finalize(&st);
-	if (rc < 0)
+	if (rc < 0) {
+		arena_free(a);
 		return rc;
+	}
 	local_minute(due, when, sizeof(when));
-	a = arena_new(2048);
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	title = msg_text(a, "报修单 %s %s", o->code, alerts[k].title);
 	body = msg_text(a, "「%s」应于 %s 前%s，已超时%s。", o->title, when, alerts[k].what,
 			escalate ? "一个完整时限以上" : "");

@@ -277,7 +277,8 @@ wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_
 	     size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 8;
+	struct wo_team *cur = NULL;
+	size_t cap = 8, mcap = 0;
 	int rc;
 
 	*n = 0;
@@ -308,25 +309,28 @@ wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_
 		return rc;
 	rc = db_prepare(db, &st, sql_team_members, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
+	/* rows come team by team: each team's members grow in the arena, no cap */
 	while (!rc && (rc = db_step(&st, e)) == 1) {
 		int64_t tid = db_col_i64(&st, 0);
+		struct wo_ref *v;
 		rc = 0;
-		for (size_t i = 0; i < *n; i++) {
-			struct wo_team *t = &(*items)[i];
-			if (t->id != tid)
-				continue;
-			if (!t->members) {
-				t->members = arena_array(a, TEAM_MEMBERS_MAX, sizeof(*t->members));
-				if (!t->members) {
-					rc = wo_nomem(e);
-					break;
-				}
-			}
-			if (t->nmembers < TEAM_MEMBERS_MAX) {
-				t->members[t->nmembers].id = db_col_i64(&st, 1);
-				t->members[t->nmembers++].name = db_col_text(&st, a, 2);
-			}
+		if (!cur || cur->id != tid) {
+			cur = NULL;
+			mcap = 0;
+			for (size_t i = 0; !cur && i < *n; i++)
+				if ((*items)[i].id == tid)
+					cur = &(*items)[i];
 		}
+		if (!cur)
+			continue;
+		v = arena_grow(a, cur->members, cur->nmembers, &mcap, sizeof(*v));
+		if (!v) {
+			rc = wo_nomem(e);
+			break;
+		}
+		cur->members = v;
+		v[cur->nmembers].id = db_col_i64(&st, 1);
+		v[cur->nmembers++].name = db_col_text(&st, a, 2);
 	}
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
