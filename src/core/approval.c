@@ -1046,7 +1046,7 @@ static const char sql_deputy_list[] =
 	" WHERE (p.principal_id = :me OR p.deputy_id = :me) AND p.revoked_at IS NULL"
 	" AND p.to_ms > :now ORDER BY p.from_ms";
 
-#define DEPUTY_SPAN_MAX (366LL * 24 * 3600 * 1000)
+#define DEPUTY_SPAN_MAX (366 * DAY_MS)
 
 int
 appr_deputy_add(struct db *db, const struct actor *who, int64_t deputy_id, int64_t from_ms,

@@ -4,6 +4,8 @@
 #ifndef HOUQIN_LIMITS_H
 #define HOUQIN_LIMITS_H
 
+#include "core/clock.h"	/* MINUTE_MS */
+
 #define BODY_MAX (1024 * 1024)		/* JSON request body */
 #define PAGE_MAX 200			/* per_page ceiling */
 #define PAGE_DEFAULT 20
@@ -15,9 +17,9 @@
 #define PATH_PARAMS_MAX 4
 #define QUERY_PARAMS_MAX 32
 #define LOGIN_FAIL_MAX 5		/* failures before lockout */
-#define LOCKOUT_MS (15 * 60 * 1000LL)
-#define SESSION_IDLE_MS (30 * 60 * 1000LL)
-#define SESSION_TOUCH_MS (60 * 1000LL)	/* refresh last_seen at most once a minute */
+#define LOCKOUT_MS (15 * MINUTE_MS)
+#define SESSION_IDLE_MS (30 * MINUTE_MS)
+#define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
 

@@ -25,7 +25,6 @@
 #include "modules/workorders/workorders.h"
 
 #define GEN_N 3000
-#define DAY_MS 86400000LL
 
 static struct db *db;
 

@@ -6,6 +6,7 @@
 #include "core/approval.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
@@ -349,7 +350,7 @@ appr_api_deputy_add(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	to = json_object_get(body, "to");
 	if (json_string_length(to) == 10)	/* a bare date means through the end of that day */
-		in.to += 24LL * 3600 * 1000;
+		in.to += DAY_MS;
 	if (appr_deputy_add(rq->db, rq->user, in.deputy_id, in.from, in.to, &id, e))
 		return e->code;
 	return resp_json(rs, 201, json_pack("{sI}", "id", (json_int_t)id));

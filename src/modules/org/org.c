@@ -1055,7 +1055,7 @@ org_login(struct db *db, const char *username, const char *password, const char 
 	if (rc)
 		return rc;
 	if (r.locked_until > now_ms()) {
-		int64_t mins = (r.locked_until - now_ms() + 59999) / 60000;
+		int64_t mins = (r.locked_until - now_ms() + MINUTE_MS - 1) / MINUTE_MS;
 		sodium_memzero(r.hash, sizeof(r.hash));
 		if (r.locked_until == INT64_MAX)
 			return err_setx(e, ERR_UNAUTH, "locked", NULL, "账号已被管理员锁定");

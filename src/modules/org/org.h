@@ -8,6 +8,8 @@
 #ifndef HOUQIN_ORG_H
 #define HOUQIN_ORG_H
 
+#include "core/clock.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,7 +146,7 @@ struct login_out {
 ** them. Counting the audit rows makes the limit hold across server processes.
 */
 #define LOGIN_IP_MAX 20
-#define LOGIN_IP_WINDOW_MS (10 * 60 * 1000LL)
+#define LOGIN_IP_WINDOW_MS (10 * MINUTE_MS)
 /* Change the limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
 void org_set_login_ip_limit(int max);
 

@@ -18,8 +18,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#define DAY_MS 86400000LL
-
 static const char *const source_codes[] = { "web", "qr", NULL };
 
 struct create_in {

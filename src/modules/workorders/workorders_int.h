@@ -9,6 +9,7 @@
 #define HOUQIN_WORKORDERS_INT_H
 
 #include "modules/workorders/workorders.h"
+#include "core/clock.h"	/* MINUTE_MS, DAY_MS, SHANGHAI_OFFSET_MS */
 
 #include <jansson.h>
 #include <stddef.h>
@@ -16,9 +17,6 @@
 
 struct stmt;
 
-#define MIN_MS 60000LL
-#define DAY_MS 86400000LL
-#define OFFSET_MS (8 * 3600000LL)	/* Asia/Shanghai, no DST */
 #define PHONE_MAX 32
 #define NAME_MAX 32			/* category and team names, characters */
 #define TEAM_MEMBERS_MAX 200
