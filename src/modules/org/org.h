@@ -8,7 +8,7 @@
 #ifndef HOUQIN_ORG_H
 #define HOUQIN_ORG_H
 
-#include "core/clock.h"
+#include "core/limits.h"	/* LOGIN_IP_MAX, LOGIN_IP_WINDOW_MS */
 
 #include <jansson.h>
 #include <stddef.h>
@@ -145,8 +145,6 @@ struct login_out {
 ** login_rate_limited, which does not count) until the window has moved past
 ** them. Counting the audit rows makes the limit hold across server processes.
 */
-#define LOGIN_IP_MAX 20
-#define LOGIN_IP_WINDOW_MS (10 * MINUTE_MS)
 /* Change the limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
 void org_set_login_ip_limit(int max);
 

@@ -81,7 +81,7 @@ static const struct field org_dept_fields[] = {
 static const struct field org_user_update_fields[] = {
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
-	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "phone", .type = F_STR, .max = PHONE_MAX_CHARS, .off = offsetof(struct user_in, phone) },
 	{ .name = "department_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct user_in, department_id) },
 	{ .name = "active", .type = F_BOOL, .off = offsetof(struct user_in, active) },
@@ -97,7 +97,7 @@ static const struct field org_user_create_fields[] = {
 	  .off = offsetof(struct user_in, username) },
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
-	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "phone", .type = F_STR, .max = PHONE_MAX_CHARS, .off = offsetof(struct user_in, phone) },
 	{ .name = "department_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct user_in, department_id) },
 	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/validate.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -35,7 +36,7 @@ static const struct field wo_create_fields[] = {
 	  .off = offsetof(struct create_in, o.description) },
 	{ .name = "priority", .type = F_ENUM, .enums = wo_priority_codes,
 	  .off = offsetof(struct create_in, o.priority) },
-	{ .name = "contact_phone", .type = F_STR, .max = 32,
+	{ .name = "contact_phone", .type = F_STR, .max = PHONE_MAX_CHARS,
 	  .off = offsetof(struct create_in, o.contact_phone) },
 	{ .name = "source", .type = F_ENUM, .enums = source_codes,
 	  .off = offsetof(struct create_in, o.source) },

@@ -512,8 +512,8 @@ check_order_in(const struct wo_in *in, struct err *e)
 		err_field(e, "description", "不能超过 %d 个字", WO_TEXT_MAX);
 	if (wo_priority_parse(in->priority ? in->priority : "normal") < 0)
 		err_field(e, "priority", "紧急程度应为 urgent、high、normal 或 low");
-	if (in->contact_phone && wo_utf8_len(in->contact_phone) > PHONE_MAX)
-		err_field(e, "contact_phone", "不能超过 %d 个字", PHONE_MAX);
+	if (in->contact_phone && wo_utf8_len(in->contact_phone) > PHONE_MAX_CHARS)
+		err_field(e, "contact_phone", "不能超过 %d 个字", PHONE_MAX_CHARS);
 	if (in->source && strcmp(in->source, "web") != 0 && strcmp(in->source, "qr") != 0 &&
 	    strcmp(in->source, "pm") != 0)
 		err_field(e, "source", "来源应为 web、qr 或 pm");

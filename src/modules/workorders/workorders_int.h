@@ -10,6 +10,7 @@
 
 #include "modules/workorders/workorders.h"
 #include "core/clock.h"	/* MINUTE_MS, DAY_MS, SHANGHAI_OFFSET_MS */
+#include "core/limits.h"	/* PHONE_MAX_CHARS */
 
 #include <jansson.h>
 #include <stddef.h>
@@ -17,8 +18,7 @@
 
 struct stmt;
 
-#define PHONE_MAX 32
-#define NAME_MAX 32			/* category and team names, characters */
+#define WO_NAME_MAX 32			/* category and team names, characters */
 #define TEAM_MEMBERS_MAX 200
 #define NOTIFY_MAX 64			/* recipients of one notification burst */
 
