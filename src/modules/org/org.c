@@ -270,9 +270,9 @@ org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	int rc;
 
 	assert(db_in_tx(db));
-	rc = org_dept_get(db, a, who, id, &cur, e);
-	if (rc)
-		return rc;
+	if (org_dept_get(db, a, who, id, &cur, e) ||
+	    db_check_seen(in->updated_at, cur.updated_at, "部门", e))
+		return e->code;
 	next = cur;
 	if (present & DEPT_F_PARENT)
 		next.parent_id = in->parent_id;
@@ -295,14 +295,15 @@ org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		     db_bind_text(&st, ":code", next.code, e) ||
 		     db_bind_i64(&st, ":sort", next.sort_order, e) ||
 		     db_bind_i64(&st, ":active", next.active, e) ||
-		     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
+		     db_bind_i64(&st, ":id", id, e) ||
 		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		     db_bind_i64(&st, ":seen", in->updated_at, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (rc == ERR_CONFLICT)
 		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "同级部门中已有同名部门");
-	if (!rc && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "部门已被他人修改，请刷新后重试");
+	if (!rc && db_check_changed(db, "部门", e))
+		return e->code;
 	if (!rc)
 		rc = org_dept_get(db, a, who, id, out, e);
 	if (!rc)
@@ -694,9 +695,9 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	int rc;
 
 	assert(db_in_tx(db));
-	rc = org_user_get(db, a, who, id, &cur, e);
-	if (rc)
-		return rc;
+	if (org_user_get(db, a, who, id, &cur, e) ||
+	    db_check_seen(in->updated_at, cur.updated_at, "用户", e))
+		return e->code;
 	next = cur;
 	if (present & USER_F_DISPLAY)
 		next.display_name = in->display_name;
@@ -718,12 +719,13 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	     db_bind_text(&st, ":display", next.display_name, e) ||
 	     db_bind_text(&st, ":phone", next.phone, e) ||
 	     db_bind_id_or_null(&st, ":dept", next.department_id, e) ||
-	     db_bind_i64(&st, ":active", next.active, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_i64(&st, ":active", next.active, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
 	     db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
-	if (!rc && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "用户已被他人修改，请刷新后重试");
+	if (!rc && db_check_changed(db, "用户", e))
+		return e->code;
 	if (!rc)
 		rc = org_user_get(db, a, who, id, out, e);
 	if (!rc)

@@ -59,7 +59,11 @@ int org_agency_create(struct db *db, struct arena *a, const struct actor *who, c
 */
 int org_dept_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct dept_in *in, struct dept *out, struct err *e);
-/* Update the fields in `present`; ERR_CONFLICT when in->updated_at is stale; ERR_RULE "cycle". */
+/*
+** Update the fields in `present`. in->updated_at is required (db_check_seen:
+** ERR_INVALID on "updated_at" when 0, ERR_CONFLICT "stale" when old), checked
+** before anything is written; ERR_RULE "cycle".
+*/
 int org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct dept_in *in, uint32_t present, struct dept *out, struct err *e);
 
@@ -114,6 +118,7 @@ int org_user_create(struct db *db, struct arena *a, const struct actor *who,
 */
 int org_gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed,
 		  const char *password, struct err *e);
+/* Update the fields in `present`; in->updated_at as for org_dept_update. */
 int org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct user_in *in, uint32_t present, struct user *out,
 		    struct err *e);
