@@ -464,7 +464,7 @@ generator_makes_n_consistent_orders(void **state)
 		reopened += nreopen > 0;
 		autoc += (int)nauto;
 		rated += (int)nconfirm;
-		if (created < gen_to - 14 * 24 * 3600 * 1000LL) {
+		if (created < gen_to - 14 * DAY_MS) {
 			old++;
 			old_closed += strcmp(status, "confirmed") == 0 ||
 				      strcmp(status, "cancelled") == 0;
