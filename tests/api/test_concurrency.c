@@ -171,7 +171,8 @@ puts_need_the_updated_at_they_read(void **state)
 		{ "sysadmin", "/api/v1/users",
 		  "\"username\":\"racer\",\"display_name\":\"并发用户\","
 		  "\"password\":\"" TEST_PASSWORD "\"",
-		  "\"display_name\":\"并发用户\"", "department_id", "display_name" },
+		  "\"display_name\":\"并发用户\",\"password\":\"Reset@2026y\"", "department_id",
+		  "display_name" },
 		{ "office", "/api/v1/locations", "\"kind\":\"building\",\"name\":\"并发楼\"",
 		  "\"name\":\"并发楼\"", NULL, "name" },
 		{ "office", "/api/v1/approval-rules", "\"kind\":\"general\",\"name\":\"并发规则\"," STEPS,
@@ -206,9 +207,10 @@ puts_need_the_updated_at_they_read(void **state)
 		assert_int_equal(audit_rows(), before);
 		put(&c, path, fields, seen, 200, NULL, moved, sizeof(moved), NULL, NULL, 0);
 		assert_string_not_equal(moved, seen);	/* the token moved */
+		before = audit_rows();
 		memcpy(strstr(fields, "并发"), "改名", strlen("改名"));
 		put(&c, path, fields, seen, 409, "stale", NULL, 0, NULL, NULL, 0);	/* old token */
-		assert_int_equal(audit_rows(), before + 1);
+		assert_int_equal(audit_rows(), before);
 		/* the stale PUT wrote nothing: the token it would have moved still holds */
 		put(&c, path, fields, moved, 200, NULL, NULL, 0, recs[i].key, name, sizeof(name));
 		assert_non_null(strstr(name, "改名"));

@@ -349,8 +349,9 @@ static const char sql_role_add[] =
 	"INSERT INTO user_role (agency_id, user_id, role)"
 	" SELECT agency_id, id, :role FROM app_user WHERE id = :id";
 static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
-static const char sql_pw_set[] =
-	"UPDATE app_user SET password_hash = :hash, updated_at = :now WHERE id = :id";
+static const char sql_pw_set[] =	/* the token moves even within one ms (db_next_updated_at) */
+	"UPDATE app_user SET password_hash = :hash, updated_at = CASE WHEN updated_at >= :now"
+	" THEN updated_at + 1 ELSE :now END WHERE id = :id";
 static const char sql_lang_set[] =
 	"UPDATE app_user SET lang = :lang, updated_at = :now WHERE id = :id";
 static const char sql_lock_set[] =
@@ -712,9 +713,6 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		return e->code;
 	if (next.id == who->id && !next.active)
 		return err_setx(e, ERR_RULE, "self_disable", "active", "不能停用自己的账号");
-	if ((present & USER_F_PASSWORD) && in->password &&
-	    org_user_set_password(db, who, id, NULL, in->password, e))
-		return e->code;
 	rc = db_prepare(db, &st, sql_user_update, e) ||
 	     db_bind_text(&st, ":display", next.display_name, e) ||
 	     db_bind_text(&st, ":phone", next.phone, e) ||
@@ -725,6 +723,10 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc && db_check_changed(db, "用户", e))
+		return e->code;
+	/* after the guarded UPDATE: it moves updated_at, which would make that one stale */
+	if (!rc && (present & USER_F_PASSWORD) && in->password &&
+	    org_user_set_password(db, who, id, NULL, in->password, e))
 		return e->code;
 	if (!rc)
 		rc = org_user_get(db, a, who, id, out, e);
