@@ -644,7 +644,7 @@ cmd_gen(struct opts *o)
 	ensure_parent_dir(o->db);
 	if (open_migrated(o->db, 1, &db))
 		goto out;
-	ctx.from_ms = now - months * 30 * 86400000LL;
+	ctx.from_ms = now - months * 30 * DAY_MS;
 	ctx.to_ms = now;
 	ctx.seed = (uint64_t)seed;
 	if ((fresh && modules_demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e)) {

@@ -943,7 +943,8 @@ check_rule(const struct appr_rule *in, struct err *e)
 }
 
 static int
-bind_rule(struct stmt *st, const struct actor *who, const struct appr_rule *in, struct err *e)
+bind_rule(struct stmt *st, const struct actor *who, const struct appr_rule *in, int64_t now,
+	  struct err *e)
 {
 	return db_bind_i64(st, ":agency", who->agency_id, e) || db_bind_text(st, ":kind", in->kind, e) ||
 	       db_bind_text(st, ":name", in->name, e) ||
@@ -952,7 +953,7 @@ bind_rule(struct stmt *st, const struct actor *who, const struct appr_rule *in, 
 	       (in->max_amount_fen >= 0 ? db_bind_i64(st, ":max", in->max_amount_fen, e)
 					: db_bind_null(st, ":max", e)) ||
 	       db_bind_i64(st, ":prio", in->priority, e) || db_bind_i64(st, ":active", in->active, e) ||
-	       db_bind_i64(st, ":now", now_ms(), e) ? e->code : 0;
+	       db_bind_i64(st, ":now", now, e) ? e->code : 0;
 }
 
 static int
@@ -985,16 +986,18 @@ appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 	int rc;
 
 	assert(db_in_tx(db));
-	if (check_rule(in, e) || (id && rule_get(db, a, who, id, &before, e)))
+	if ((id && (rule_get(db, a, who, id, &before, e) ||
+		    db_check_seen(in->updated_at, before.updated_at, "审批规则", e))) ||
+	    check_rule(in, e))
 		return e->code;
 	rc = db_prepare(db, &st, id ? sql_rule_update : sql_rule_insert, e) ||
-	     bind_rule(&st, who, in, e) ||
+	     bind_rule(&st, who, in, db_next_updated_at(before.updated_at, now_ms()), e) ||
 	     (id ? db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e)
 		 : db_bind_i64(&st, ":by", who->id, e)) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
-	if (!rc && id && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "规则已被他人修改，请刷新后重试");
+	if (!rc && id && db_check_changed(db, "审批规则", e))
+		return e->code;
 	if (!rc && !id)
 		id = db_last_id(db);
 	if (!rc)
@@ -1025,7 +1028,7 @@ static const char sql_deputy_list[] =
 	" WHERE (p.principal_id = :me OR p.deputy_id = :me) AND p.revoked_at IS NULL"
 	" AND p.to_ms > :now ORDER BY p.from_ms";
 
-#define DEPUTY_SPAN_MAX (366LL * 24 * 3600 * 1000)
+#define DEPUTY_SPAN_MAX (366 * DAY_MS)
 
 int
 appr_deputy_add(struct db *db, const struct actor *who, int64_t deputy_id, int64_t from_ms,

@@ -177,7 +177,11 @@ struct appr_rule {
 
 int appr_rule_list(struct db *db, struct arena *a, const struct actor *who,
 		   struct appr_rule **items, size_t *n, struct err *e);
-/* Create (in->id == 0) or update (stale in->updated_at -> ERR_CONFLICT "stale"). */
+/*
+** Create (in->id == 0) or update. An update needs in->updated_at, checked
+** before any write (db_check_seen: ERR_INVALID on "updated_at" when 0,
+** ERR_CONFLICT "stale" when old). ERR_INVALID for a bad kind, range or step.
+*/
 int appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 		   const struct appr_rule *in, struct appr_rule *out, struct err *e);
 

@@ -26,11 +26,8 @@
 
 #define LOG_MOD "calendar"
 
-#define OFFSET_MS (8LL * 3600 * 1000)	/* Asia/Shanghai, no DST */
-#define DAY_MS (86400LL * 1000)
-#define MIN_MS (60LL * 1000)
 #define DAY_MIN 1440
-#define DAYNO_MAX ((CAL_MS_MAX + OFFSET_MS) / DAY_MS)	/* 9999-12-31 */
+#define DAYNO_MAX ((CAL_MS_MAX + SHANGHAI_OFFSET_MS) / DAY_MS)	/* 9999-12-31 */
 
 const char *const cal_kind_codes[] = { "holiday", "workday", NULL };
 
@@ -67,7 +64,7 @@ weekdays_before(int64_t x)
 int
 cal_local_date(int64_t ms)
 {
-	int64_t local = ms + OFFSET_MS;
+	int64_t local = ms + SHANGHAI_OFFSET_MS;
 	int64_t dn = local / DAY_MS - (local % DAY_MS < 0);
 
 	return days_to_date(dn);
@@ -244,7 +241,7 @@ work_before(const struct cal *c, int64_t off)
 	int64_t sum = 0;
 
 	for (int i = 0; i < c->nperiods; i++) {
-		int64_t s = c->periods[i].start * MIN_MS, t = c->periods[i].end * MIN_MS;
+		int64_t s = c->periods[i].start * MINUTE_MS, t = c->periods[i].end * MINUTE_MS;
 		if (off < t)
 			t = off;
 		if (t > s)
@@ -262,7 +259,7 @@ static int64_t
 offset_after(const struct cal *c, int64_t off, int64_t r)
 {
 	for (int i = 0; i < c->nperiods; i++) {
-		int64_t s = c->periods[i].start * MIN_MS, t = c->periods[i].end * MIN_MS;
+		int64_t s = c->periods[i].start * MINUTE_MS, t = c->periods[i].end * MINUTE_MS;
 		if (s < off)
 			s = off;
 		if (t <= s)
@@ -279,7 +276,7 @@ offset_after(const struct cal *c, int64_t off, int64_t r)
 static void
 split(int64_t ms, int64_t *dn, int64_t *off)
 {
-	int64_t local = ms + OFFSET_MS;	/* >= 0 for ms >= CAL_MS_MIN */
+	int64_t local = ms + SHANGHAI_OFFSET_MS;	/* >= 0 for ms >= CAL_MS_MIN */
 
 	*dn = local / DAY_MS;
 	*off = local % DAY_MS;
@@ -336,16 +333,16 @@ cal_add_business_ms(const struct cal *c, int64_t start_ms, int64_t work_ms)
 	day = nth_workday_after(c, dn, n);
 	if (day < 0)
 		return CAL_NEVER;
-	due = day * DAY_MS - OFFSET_MS + offset_after(c, 0, tail);
+	due = day * DAY_MS - SHANGHAI_OFFSET_MS + offset_after(c, 0, tail);
 	return due > CAL_MS_MAX ? CAL_NEVER : due;
 }
 
 int64_t
 cal_add_business_minutes(const struct cal *c, int64_t start_ms, int64_t minutes)
 {
-	if (minutes < 0 || minutes > (CAL_MS_MAX - CAL_MS_MIN) / MIN_MS)
+	if (minutes < 0 || minutes > (CAL_MS_MAX - CAL_MS_MIN) / MINUTE_MS)
 		return CAL_NEVER;
-	return cal_add_business_ms(c, start_ms, minutes * MIN_MS);
+	return cal_add_business_ms(c, start_ms, minutes * MINUTE_MS);
 }
 
 static int64_t
@@ -376,7 +373,7 @@ cal_business_ms_between(const struct cal *c, int64_t from_ms, int64_t to_ms)
 int64_t
 cal_business_minutes_between(const struct cal *c, int64_t from_ms, int64_t to_ms)
 {
-	return cal_business_ms_between(c, from_ms, to_ms) / MIN_MS;
+	return cal_business_ms_between(c, from_ms, to_ms) / MINUTE_MS;
 }
 
 /* ---------- JSON views ---------- */

@@ -33,7 +33,7 @@
 **	used = cal_business_minutes_between(&cal, created_ms, now_ms());
 **
 ** - 24-hour clocks (urgent orders) do not use the calendar: plain arithmetic,
-**   due = start_ms + hours * 3600000.
+**   due = start_ms + hours * HOUR_MS.
 ** - A clock that pauses (waiting for parts, for the requester): add up
 **   cal_business_ms_between() over the running intervals, in ms so that no
 **   interval loses its partial minute, then
@@ -51,6 +51,8 @@
 #ifndef HOUQIN_CALENDAR_H
 #define HOUQIN_CALENDAR_H
 
+#include "core/clock.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,8 +66,8 @@ struct actor;
 #define CAL_NAME_MAX 32			/* characters of a day's name (国庆节) */
 #define CAL_YEAR_MIN 2000		/* years a day can be marked in */
 #define CAL_YEAR_MAX 2100
-#define CAL_MS_MIN (-28800000LL)	/* 1970-01-01T00:00:00.000+08:00 */
-#define CAL_MS_MAX 253402271999999LL	/* 9999-12-31T23:59:59.999+08:00 */
+#define CAL_MS_MIN (-SHANGHAI_OFFSET_MS)	/* 1970-01-01T00:00:00.000+08:00 */
+#define CAL_MS_MAX (253402300799999LL - SHANGHAI_OFFSET_MS)	/* 9999-12-31T23:59:59.999+08:00 */
 /* cal_add_*: no such instant (no working time, beyond CAL_MS_MAX, bad input). */
 #define CAL_NEVER INT64_MAX
 

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL)
-
 static _Atomic int64_t offset_ms;
 
 int64_t
@@ -21,7 +19,7 @@ now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_ms);
+	return (int64_t)ts.tv_sec * SECOND_MS + ts.tv_nsec / 1000000 + atomic_load(&offset_ms);
 }
 
 void
@@ -101,13 +99,13 @@ ms_to_iso(int64_t ms, char *out, unsigned long size)
 	int64_t clamped = ms > INT64_MAX - SHANGHAI_OFFSET_MS ? INT64_MAX - SHANGHAI_OFFSET_MS
 			  : ms < INT64_MIN + SHANGHAI_OFFSET_MS ? INT64_MIN + SHANGHAI_OFFSET_MS : ms;
 	int64_t local = clamped + SHANGHAI_OFFSET_MS;
-	int64_t frac = ((local % 1000) + 1000) % 1000;
-	time_t secs = (time_t)((local - frac) / 1000);
-	int64_t days = secs / 86400 - (secs % 86400 < 0);
+	int64_t frac = ((local % SECOND_MS) + SECOND_MS) % SECOND_MS;
+	time_t secs = (time_t)((local - frac) / SECOND_MS);
+	int64_t days = local / DAY_MS - (local % DAY_MS < 0);
 	struct tm tm;
 
 	if (days >= -719528 && days <= 2932896 && size >= 30) {	/* years 0..9999: no printf */
-		write_iso(out, days_to_date(days), (int)(secs - days * 86400), (int)frac);
+		write_iso(out, days_to_date(days), (int)((local - days * DAY_MS) / SECOND_MS), (int)frac);
 		return;
 	}
 	gmtime_r(&secs, &tm);
@@ -162,6 +160,6 @@ iso_to_ms(const char *s, int64_t *out)
 	int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	if (d > days_in_month(y, mo))
 		return ERR_INVALID;
-	*out = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + frac - off;
+	*out = days * DAY_MS + h * HOUR_MS + mi * MINUTE_MS + sec * SECOND_MS + frac - off;
 	return 0;
 }

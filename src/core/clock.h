@@ -6,6 +6,18 @@
 
 #include <stdint.h>
 
+/*
+** The one definition of the time units and of Asia/Shanghai's offset from
+** UTC (+08:00; no DST since 1991, so a fixed offset is exact for our data).
+** Every duration in ms is written with these: no 86400000 or 8 * 3600 * 1000
+** elsewhere. All are long long, so products stay 64-bit.
+*/
+#define SECOND_MS 1000LL
+#define MINUTE_MS (60 * SECOND_MS)
+#define HOUR_MS (60 * MINUTE_MS)
+#define DAY_MS (24 * HOUR_MS)
+#define SHANGHAI_OFFSET_MS (8 * HOUR_MS)
+
 int64_t now_ms(void);
 /* Tests only: shift every later now_ms() by delta ms (cumulative, thread-safe). */
 void clock_advance(int64_t delta_ms);

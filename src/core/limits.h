@@ -1,8 +1,14 @@
 /*
-** core/limits.h: every size and count limit in one place.
+** core/limits.h: the platform-wide size, count and time limits in one place.
+** A module's own limits stay in its header with its prefix (WO_NAME_MAX).
+** Never a bare POSIX/C name (NAME_MAX, PATH_MAX, LINE_MAX, PIPE_BUF ... from
+** <limits.h>, SIG* from <signal.h>): a system header included later would
+** redefine it.
 */
 #ifndef HOUQIN_LIMITS_H
 #define HOUQIN_LIMITS_H
+
+#include "core/clock.h"	/* MINUTE_MS */
 
 #define BODY_MAX (1024 * 1024)		/* JSON request body */
 #define PAGE_MAX 200			/* per_page ceiling */
@@ -11,13 +17,16 @@
 #define EXPORT_BYTES_MAX (64 * 1024 * 1024)	/* size of one exported file */
 #define TEXT_MAX 4096			/* free text fields */
 #define NAME_MAX_CHARS 64		/* names, titles (characters, not bytes) */
+#define PHONE_MAX_CHARS 32		/* telephone numbers, with extensions */
 #define URL_PATH_MAX 1024
 #define PATH_PARAMS_MAX 4
 #define QUERY_PARAMS_MAX 32
 #define LOGIN_FAIL_MAX 5		/* failures before lockout */
-#define LOCKOUT_MS (15 * 60 * 1000LL)
-#define SESSION_IDLE_MS (30 * 60 * 1000LL)
-#define SESSION_TOUCH_MS (60 * 1000LL)	/* refresh last_seen at most once a minute */
+#define LOGIN_IP_MAX 20			/* failed logins from one IP within the window */
+#define LOGIN_IP_WINDOW_MS (10 * MINUTE_MS)
+#define LOCKOUT_MS (15 * MINUTE_MS)
+#define SESSION_IDLE_MS (30 * MINUTE_MS)
+#define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
 

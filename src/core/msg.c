@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #define TABLES_MAX 64
-#define SIG_MAX 32
+#define CONV_SIG_LEN 32
 #define RING 16
 
 static struct {
@@ -77,7 +77,7 @@ put(const struct msg *m)
 static int
 usable(const struct msg *m)
 {
-	char a[SIG_MAX], b[SIG_MAX];
+	char a[CONV_SIG_LEN], b[CONV_SIG_LEN];
 	int na = msg_conversions(m->zh, a, sizeof(a)), nb = msg_conversions(m->en, b, sizeof(b));
 
 	return na >= 0 && na == nb && strcmp(a, b) == 0;
@@ -429,7 +429,7 @@ struct msg_text
 msg_plain(const char *zh)
 {
 	struct msg_text t = { zh, NULL };
-	char sig[SIG_MAX];
+	char sig[CONV_SIG_LEN];
 
 	if (zh && msg_conversions(zh, sig, sizeof(sig)) == 0)
 		t.en = msg_en(zh);

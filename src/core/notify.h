@@ -31,6 +31,8 @@
 #ifndef HOUQIN_NOTIFY_H
 #define HOUQIN_NOTIFY_H
 
+#include "core/clock.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,7 +47,7 @@ struct msg_text;
 #define NOTIFY_TITLE_MAX 200		/* characters */
 #define NOTIFY_BODY_MAX 2000		/* characters */
 #define NOTIFY_ENTITY_MAX 32		/* bytes, [a-z0-9_] */
-#define NOTIFY_EVENT_KEEP_MS (7 * 24 * 3600 * 1000LL)	/* resumable history */
+#define NOTIFY_EVENT_KEEP_MS (7 * DAY_MS)	/* resumable history */
 
 /*
 ** Notify recipient_user_id. kind and title are required; body, entity may be

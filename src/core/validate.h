@@ -42,6 +42,16 @@ struct field {
 };
 
 /*
+** The optimistic-concurrency token (DESIGN.md §6) as the last row of a PUT
+** spec: every PUT of an editable record requires the updated_at it read, and
+** the domain checks it with db_check_seen (tests/api/test_openapi.c walks the
+** route table for it). A create spec leaves it out.
+*/
+#define FIELD_UPDATED_AT(in_struct, member) \
+	{ .name = "updated_at", .type = F_TIME, .required = 1, \
+	  .off = offsetof(in_struct, member) }
+
+/*
 ** Check obj against spec and fill out. *present (may be NULL) gets bit i set
 ** for each spec[i] present in obj (at most 32 fields). Returns 0 or
 ** ERR_INVALID with every bad field listed. arena holds F_STRLIST arrays.

@@ -119,7 +119,7 @@ time_bound(const struct req *rq, const char *name, int is_to, int64_t *out, stru
 		return ERR_INVALID;
 	}
 	if (is_to)
-		*out += strlen(s) == 10 ? 86400LL * 1000 : 1;
+		*out += strlen(s) == 10 ? DAY_MS : 1;
 	return 0;
 }
 

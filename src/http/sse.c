@@ -85,7 +85,7 @@ mono_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * SECOND_MS + ts.tv_nsec / 1000000;
 }
 
 /* hub.mu held. */
@@ -479,7 +479,7 @@ prune(void)
 static void *
 hub_main(void *arg)
 {
-	int64_t next_house = mono_ms() + SSE_POLL_MS, next_prune = mono_ms() + 60 * 1000;
+	int64_t next_house = mono_ms() + SSE_POLL_MS, next_prune = mono_ms() + MINUTE_MS;
 	struct timespec until;
 
 	(void)arg;

@@ -29,6 +29,8 @@
 #ifndef HOUQIN_SSE_H
 #define HOUQIN_SSE_H
 
+#include "core/clock.h"
+
 #include <stdint.h>
 
 struct req;
@@ -45,7 +47,7 @@ struct MHD_Response;
 #define SSE_POLL_MS 1000		/* event-table poll and dead-client check */
 #define SSE_RETRY_MS 3000		/* "retry:" sent to EventSource */
 #define SSE_BATCH 50			/* events read per db query */
-#define SSE_PRUNE_MS (3600 * 1000LL)	/* how often old events are deleted */
+#define SSE_PRUNE_MS HOUR_MS	/* how often old events are deleted */
 
 /*
 ** Turn the current GET request into an event stream for rq->user starting

@@ -407,9 +407,11 @@ b_sees_nothing_of_a(void **state)
 	expect_bad_field(&b_staff, "POST", "/api/v1/workorders", needle, "location_id");
 	/* nor use A's category, team, location or worker in its own set-up and orders */
 	snprintf(path, sizeof(path), "/api/v1/workorder-categories/%lld", (long long)fa.cat);
-	expect_status(&b_office, "PUT", path, "{\"name\":\"改名\"}", 404);
+	expect_status(&b_office, "PUT", path,
+		      "{\"name\":\"改名\",\"updated_at\":\"2026-01-01T00:00:00+08:00\"}", 404);
 	snprintf(path, sizeof(path), "/api/v1/workorder-teams/%lld", (long long)fa.team);
-	expect_status(&b_office, "PUT", path, "{\"name\":\"改名\",\"member_ids\":[]}", 404);
+	expect_status(&b_office, "PUT", path, "{\"name\":\"改名\",\"member_ids\":[],"
+		      "\"updated_at\":\"2026-01-01T00:00:00+08:00\"}", 404);
 	snprintf(needle, sizeof(needle), "{\"name\":\"借班组\",\"member_ids\":[%lld]}",
 		 (long long)fa.worker);
 	expect_bad_field(&b_office, "POST", "/api/v1/workorder-teams", needle, "member_ids");

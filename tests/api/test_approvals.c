@@ -336,8 +336,8 @@ deputy_decides_and_is_recorded(void **state)
 	char from[40], to[40];
 
 	(void)state;
-	ms_to_iso(now_ms() - 60000, from, sizeof(from));
-	ms_to_iso(now_ms() + 24 * 3600 * 1000LL, to, sizeof(to));
+	ms_to_iso(now_ms() - MINUTE_MS, from, sizeof(from));
+	ms_to_iso(now_ms() + DAY_MS, to, sizeof(to));
 	snprintf(body, sizeof(body), "{\"deputy_id\":%lld,\"from\":\"%s\",\"to\":\"%s\"}",
 		 (long long)leader_id, from, to);
 	assert_int_equal(hq_req(&srv, &leader, "POST", "/api/v1/approval-deputies", body, &r), 400);

@@ -513,7 +513,7 @@ date_filters(void **state)
 	login(&sup, "supervisor");
 	ms_to_iso(now_ms(), today, sizeof(today));
 	today[10] = '\0';
-	ms_to_iso(now_ms() - 24 * 3600 * 1000LL, yesterday, sizeof(yesterday));
+	ms_to_iso(now_ms() - DAY_MS, yesterday, sizeof(yesterday));
 	yesterday[10] = '\0';
 	all = total_of(&sup, "/api/v1/audit");
 	assert_true(all > 0);
@@ -524,7 +524,7 @@ date_filters(void **state)
 	snprintf(path, sizeof(path), "/api/v1/audit?from=%s&to=%s", yesterday, yesterday);
 	assert_int_equal(total_of(&sup, path), 0);
 	/* an ISO instant in the future: nothing after it yet */
-	ms_to_iso(now_ms() + 60000, iso, sizeof(iso));
+	ms_to_iso(now_ms() + MINUTE_MS, iso, sizeof(iso));
 	iso[19] = '\0';	/* 2026-11-23T19:49:55 (Shanghai time, no offset) */
 	snprintf(path, sizeof(path), "/api/v1/audit?from=%s", iso);
 	assert_int_equal(total_of(&sup, path), 0);

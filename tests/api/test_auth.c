@@ -112,9 +112,9 @@ five_failures_lock_for_15_minutes(void **state)
 			 401);
 	assert_string_equal(hq_err_code(&r), "locked");
 	hq_resp_free(&r);
-	clock_advance(LOCKOUT_MS - 60 * 1000);
+	clock_advance(LOCKOUT_MS - MINUTE_MS);
 	assert_int_equal(hq_login(&srv, &c, "finance", TEST_PASSWORD), 401);
-	clock_advance(2 * 60 * 1000);
+	clock_advance(2 * MINUTE_MS);
 	assert_int_equal(hq_login(&srv, &c, "finance", TEST_PASSWORD), 200);
 	hq_client_free(&c);
 }
@@ -130,7 +130,7 @@ session_expires_after_30_idle_minutes(void **state)
 	assert_int_equal(hq_login(&srv, &c, "leader", TEST_PASSWORD), 200);
 	/* activity keeps it alive */
 	for (int i = 0; i < 3; i++) {
-		clock_advance(20 * 60 * 1000);
+		clock_advance(20 * MINUTE_MS);
 		assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 200);
 		hq_resp_free(&r);
 	}
@@ -362,7 +362,7 @@ ip_rate_limit_after_20_failures_in_10_minutes(void **state)
 				" AND ip = '127.0.0.1' AND after_json LIKE '%ghost%'"), 5);
 	assert_int_equal(db_int("SELECT COUNT(*) FROM audit_log WHERE action = 'login_rate_limited'") -
 			 before, 6);
-	clock_advance(LOGIN_IP_WINDOW_MS - 60 * 1000);
+	clock_advance(LOGIN_IP_WINDOW_MS - MINUTE_MS);
 	assert_int_equal(try_login("staff", TEST_PASSWORD, &r), 429);
 	assert_non_null(hq_header(&r, "Retry-After", v, sizeof(v)));
 	assert_true(strtol(v, NULL, 10) <= 60);

@@ -348,7 +348,7 @@ office_sets_working_hours(void **state)
 	assert_int_equal(c.periods[0].start, 9 * 60);
 	assert_int_equal(c.periods[1].end, 17 * 60);
 	assert_int_equal(iso_to_ms("2026-11-24", &from), 0);
-	assert_int_equal(cal_business_minutes_between(&c, from, from + 86400 * 1000LL), 390);
+	assert_int_equal(cal_business_minutes_between(&c, from, from + DAY_MS), 390);
 	arena_free(a);
 
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE entity = 'calendar'"

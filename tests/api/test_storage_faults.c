@@ -721,7 +721,7 @@ stale_session_reads_during_disk_full(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	clock_advance(2 * 60 * 1000);	/* past SESSION_TOUCH_MS: the next request refreshes */
+	clock_advance(2 * MINUTE_MS);	/* past SESSION_TOUCH_MS: the next request refreshes */
 	atomic_store(&write_fault, SQLITE_FULL);
 	reads_work();
 	expect_503(create_wo(&r, "滴水不止"), &r, "stale session, disk full: create work order");

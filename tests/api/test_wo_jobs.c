@@ -32,10 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_MS (60 * 1000LL)
-#define DAY_MS (24 * 3600 * 1000LL)
-#define SHANGHAI_MS (8 * 3600 * 1000LL)
-
 static struct hq_server srv;
 static struct hq_client office, staff, worker, leader, supervisor;
 static struct {
@@ -188,7 +184,7 @@ escalation_at(int64_t id, int64_t due, const char *target_key)
 	int64_t at;
 
 	assert_int_equal(cal_load_agency(db, a, srv.agency_id, &cal, &e), 0);
-	at = wo_clock_add(&c, due, json_integer_value(json_object_get(j, target_key)) * MIN_MS);
+	at = wo_clock_add(&c, due, json_integer_value(json_object_get(j, target_key)) * MINUTE_MS);
 	db_pool_release(srv.pool, db);
 	json_decref(j);
 	arena_free(a);
@@ -272,9 +268,9 @@ accept_overdue_alerts_the_office_once(void **state)
 			    (long long)id, (long long)due),
 			 1);
 	/* a later run and a restarted process (a new pool on the same file) send nothing */
-	run_jobs(due + 5 * MIN_MS);
+	run_jobs(due + 5 * MINUTE_MS);
 	assert_int_equal(db_pool_new(srv.db_path, 1, &again, &e), 0);
-	assert_int_equal(jobs_run_once(again, due + 10 * MIN_MS), 0);
+	assert_int_equal(jobs_run_once(again, due + 10 * MINUTE_MS), 0);
 	db_pool_free(again);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 1);
 	/* escalation: overdue by the full accept target again, on the order's clock */
@@ -285,7 +281,7 @@ accept_overdue_alerts_the_office_once(void **state)
 	run_jobs(esc + 1000);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 1);
 	assert_int_equal(inbox(id, "office", "wo.escalated"), 0);
-	run_jobs(esc + 60 * MIN_MS);
+	run_jobs(esc + 60 * MINUTE_MS);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 1);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 1);
 	assert_int_equal(q1("SELECT COUNT(*) FROM wo_sla_alert WHERE workorder_id = %lld"
@@ -300,7 +296,7 @@ accept_overdue_alerts_the_office_once(void **state)
 	json_decref(j);
 	/* accepted: the accept clock is gone, nothing more about acceptance */
 	act(&office, id, "accept", NULL);
-	run_jobs(esc + 120 * MIN_MS);
+	run_jobs(esc + 120 * MINUTE_MS);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 1);
 }
 
@@ -312,15 +308,15 @@ urgent_order_escalates_on_the_clock(void **state)
 	int64_t created = order_time(id, "created_at");
 
 	(void)state;
-	assert_true(due >= created + 30 * MIN_MS - 1000 && due <= created + 30 * MIN_MS + 1000);
+	assert_true(due >= created + 30 * MINUTE_MS - 1000 && due <= created + 30 * MINUTE_MS + 1000);
 	run_jobs(due + 1000);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 1);
-	run_jobs(due + 30 * MIN_MS - 1000);
+	run_jobs(due + 30 * MINUTE_MS - 1000);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 0);
-	run_jobs(due + 30 * MIN_MS);
+	run_jobs(due + 30 * MINUTE_MS);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 1);
 	act(&office, id, "cancel", "{\"reason\":\"重复报修\"}");
-	run_jobs(due + 300 * MIN_MS);	/* closed: nothing more */
+	run_jobs(due + 300 * MINUTE_MS);	/* closed: nothing more */
 	assert_int_equal(q1("SELECT COUNT(*) FROM wo_sla_alert WHERE workorder_id = %lld",
 			    (long long)id),
 			 2);
@@ -348,7 +344,7 @@ resolve_overdue_alerts_owner_and_worker(void **state)
 	assert_int_equal(inbox(id, "staff", "wo.resolve_overdue"), 0);
 	assert_int_equal(inbox(id, "leader", "wo.resolve_overdue"), 0);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 0);	/* accepted in time */
-	run_jobs(due + 30 * MIN_MS);
+	run_jobs(due + 30 * MINUTE_MS);
 	assert_int_equal(inbox(id, "office", "wo.resolve_overdue"), 1);
 	assert_int_equal(inbox(id, "worker", "wo.resolve_overdue"), 1);
 	int64_t esc = escalation_at(id, due, "resolve_target_min");
@@ -460,7 +456,7 @@ next_plain_friday(const struct cal *cal)
 	int d = date_plus(cal_local_date(now_ms()), 1);
 
 	for (int i = 0; i < 400; i++, d = date_plus(d, 1)) {
-		int64_t days = (local_ms(d, 0) + SHANGHAI_MS) / DAY_MS;	/* since 1970-01-01 */
+		int64_t days = (local_ms(d, 0) + SHANGHAI_OFFSET_MS) / DAY_MS;	/* since 1970-01-01 */
 		int ok = (days + 4) % 7 == 5;	/* 1970-01-01 was a Thursday (4): Friday */
 		for (int k = 0; ok && k <= 6; k++)
 			ok = cal_is_workday(cal, date_plus(d, k)) == (k == 0 || k >= 3);
@@ -716,11 +712,11 @@ pm_creates_one_order_per_period(void **state)
 	/* the next month's order appears lead_days (7) ahead of its date, once */
 	int next = wo_pm_occurrence(today, WO_PM_MONTH, 1, 1);
 	int64_t opens = local_ms(next, -7 * DAY_MS);
-	run_jobs(opens - MIN_MS);
+	run_jobs(opens - MINUTE_MS);
 	assert_int_equal(pm_orders(plan), 1);
-	run_jobs(opens + MIN_MS);
+	run_jobs(opens + MINUTE_MS);
 	assert_int_equal(pm_orders(plan), 2);
-	run_jobs(opens + 2 * MIN_MS);
+	run_jobs(opens + 2 * MINUTE_MS);
 	assert_int_equal(pm_orders(plan), 2);
 	/* made ahead of time, its resolve clock starts on its own date */
 	id = q1("SELECT id FROM workorder WHERE pm_plan_id = %lld AND pm_period = %d",

@@ -38,7 +38,6 @@
 
 #define GEN_N 300
 #define GEN_SEED 20261123u
-#define MIN_MS 60000LL
 
 static struct hq_server srv;
 static struct hq_wo fx;
@@ -448,15 +447,15 @@ generator_makes_n_consistent_orders(void **state)
 		assert_int_equal(amin >= 0, naccept == 1);
 		if (amin >= 0) {
 			struct wo_clock clk = { .h24 = (int)sqlite3_column_int64(st, 7), .cal = &cal };
-			assert_int_equal(amin, wo_clock_between(&clk, created, accepted) / MIN_MS);
+			assert_int_equal(amin, wo_clock_between(&clk, created, accepted) / MINUTE_MS);
 		}
 		int resolved = strcmp(status, "resolved") == 0 || strcmp(status, "confirmed") == 0;
 		assert_int_equal(sqlite3_column_int64(st, 8) >= 0, resolved);
 		if (resolved) {
 			int64_t used = sqlite3_column_int64(st, 14);
-			assert_int_equal(sqlite3_column_int64(st, 8), used / MIN_MS);
+			assert_int_equal(sqlite3_column_int64(st, 8), used / MINUTE_MS);
 			assert_int_equal(sqlite3_column_int64(st, 15),
-					 used <= sqlite3_column_int64(st, 16) * MIN_MS);
+					 used <= sqlite3_column_int64(st, 16) * MINUTE_MS);
 		}
 		assert_int_equal(sqlite3_column_int64(st, 9) > 0, nconfirm == 1);
 		assert_int_equal(sqlite3_column_int64(st, 10), nauto);
@@ -466,7 +465,7 @@ generator_makes_n_consistent_orders(void **state)
 		reopened += nreopen > 0;
 		autoc += (int)nauto;
 		rated += (int)nconfirm;
-		if (created < gen_to - 14 * 24 * 3600 * 1000LL) {
+		if (created < gen_to - 14 * DAY_MS) {
 			old++;
 			old_closed += strcmp(status, "confirmed") == 0 ||
 				      strcmp(status, "cancelled") == 0;
@@ -742,11 +741,11 @@ hand_made_orders_give_exact_figures(void **state)
 	exec_w(sql);
 	/* urgent orders run on the 24-hour clock: minutes are exactly the clock moves */
 	a = create_order(&staff, "统计测试甲");
-	clock_advance(10 * MIN_MS);
+	clock_advance(10 * MINUTE_MS);
 	b = create_order(&staff, "统计测试乙");
 	c = create_order(&staff, "统计测试丙");
 	act(&staff, c, "cancel", "{\"reason\":\"重复提交\"}");
-	clock_advance(20 * MIN_MS);
+	clock_advance(20 * MINUTE_MS);
 	login(&office, "office");	/* fresh sessions: 30 idle minutes would end them */
 	login(&worker, "worker");
 	hq_client_free(&staff);
@@ -758,7 +757,7 @@ hand_made_orders_give_exact_figures(void **state)
 	act(&office, b, "dispatch", body);
 	act(&worker, a, "start", NULL);
 	act(&worker, b, "start", NULL);
-	clock_advance(10 * MIN_MS);
+	clock_advance(10 * MINUTE_MS);
 	act(&worker, a, "resolve", "{\"notes\":\"已修好\"}");	/* 40 min: late (35) */
 	act(&worker, b, "resolve", "{\"notes\":\"已修好\"}");	/* 30 min: on time */
 	act(&staff, b, "reopen", "{\"reason\":\"又坏了\"}");

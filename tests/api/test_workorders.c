@@ -421,7 +421,7 @@ team_dispatch_reopen_and_expiry(void **state)
 	act_ok(&worker, id, "resolve", "{\"notes\":\"换镇流器\"}", 200, NULL);
 
 	/* ten days later the window is closed: 422 reopen_expired, and no button */
-	clock_advance(10 * 86400000LL);
+	clock_advance(10 * DAY_MS);
 	hq_client_free(&staff);
 	login(&staff, "staff");
 	assert_int_equal(get(&staff, id, &r), 200);
@@ -901,7 +901,7 @@ list_scopes_filters_and_sort(void **state)
 
 	/* overdue: the urgent order runs on a 24-hour clock, accept within 30 minutes */
 	assert_int_equal(list_total(&office, "?scope=all&overdue=1&q=电梯困人", 200), 0);
-	clock_advance(31 * 60000LL);
+	clock_advance(31 * MINUTE_MS);
 	hq_client_free(&office);	/* the session has been idle too long */
 	login(&office, "office");
 	assert_int_equal(list_total(&office, "?scope=all&overdue=1&q=电梯困人", 200), 1);

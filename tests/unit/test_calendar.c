@@ -23,8 +23,6 @@
 #include "core/err.h"
 #include "db/db.h"
 
-#define MIN_MS (60 * 1000LL)
-
 static struct cal cal2026;	/* shipped data + default hours */
 static struct arena *arena;
 static struct db *db;
@@ -297,7 +295,7 @@ static void
 test_inverse_property(void **state)
 {
 	int64_t from = T("2025-12-20T00:00:00"), to = T("2027-01-15T00:00:00");
-	int64_t step = 7 * 3600 * 1000LL + 13 * MIN_MS + 17 * 1000 + 3;	/* hits every offset */
+	int64_t step = 7 * 3600 * 1000LL + 13 * MINUTE_MS + 17 * 1000 + 3;	/* hits every offset */
 	long checks = 0;
 
 	(void)state;
@@ -307,8 +305,8 @@ test_inverse_property(void **state)
 			char a[40], b[40];
 			if (t == CAL_NEVER || t < s ||
 			    cal_business_minutes_between(&cal2026, s, t) != m ||
-			    cal_business_ms_between(&cal2026, s, t) != m * MIN_MS ||
-			    (m > 0 && cal_business_ms_between(&cal2026, s, t - 1) != m * MIN_MS - 1))
+			    cal_business_ms_between(&cal2026, s, t) != m * MINUTE_MS ||
+			    (m > 0 && cal_business_ms_between(&cal2026, s, t - 1) != m * MINUTE_MS - 1))
 				fail_msg("inverse fails for start %s, m %lld: add = %s",
 					 show(s, a, sizeof(a)), (long long)m, show(t, b, sizeof(b)));
 			checks++;
@@ -323,9 +321,9 @@ naive_between(const struct cal *c, int64_t from, int64_t to)
 {
 	int64_t n = 0;
 
-	for (int64_t t = from; t < to; t += MIN_MS) {
+	for (int64_t t = from; t < to; t += MINUTE_MS) {
 		int64_t local = t + 8 * 3600 * 1000LL;
-		int minute = (int)(local % (86400 * 1000LL) / MIN_MS);
+		int minute = (int)(local % (86400 * 1000LL) / MINUTE_MS);
 		if (!cal_is_workday(c, cal_local_date(t)))
 			continue;
 		for (int i = 0; i < c->nperiods; i++)
@@ -355,8 +353,8 @@ test_between_matches_minute_count(void **state)
 	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
 		int64_t base = T(windows[w]);
 		for (int i = 0; i < 40; i++) {
-			int64_t a = base + next_rand(25 * 1440) * MIN_MS;
-			int64_t b = a + next_rand(20 * 1440) * MIN_MS;
+			int64_t a = base + next_rand(25 * 1440) * MINUTE_MS;
+			int64_t b = a + next_rand(20 * 1440) * MINUTE_MS;
 			int64_t want = naive_between(&cal2026, a, b);
 			char x[40], y[40];
 			if (cal_business_minutes_between(&cal2026, a, b) != want)

@@ -15,8 +15,6 @@
 #include "core/clock.h"
 #include "core/err.h"
 
-#define DAY_MS (86400 * 1000LL)
-
 /* ---- ms_to_iso ---- */
 
 static const struct {

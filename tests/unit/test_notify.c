@@ -299,13 +299,13 @@ prune_deletes_old_events_but_keeps_the_newest(void **state)
 
 	/* nothing is older than an hour ago */
 	begin(f->db);
-	assert_int_equal(notify_prune_events(f->db, now_ms() - 3600 * 1000LL, &deleted, &e), 0);
+	assert_int_equal(notify_prune_events(f->db, now_ms() - HOUR_MS, &deleted, &e), 0);
 	commit(f->db);
 	assert_int_equal(deleted, 0);
 
 	/* everything is old: all go except the newest, so the next id continues */
 	begin(f->db);
-	assert_int_equal(notify_prune_events(f->db, now_ms() + 3600 * 1000LL, &deleted, &e), 0);
+	assert_int_equal(notify_prune_events(f->db, now_ms() + HOUR_MS, &deleted, &e), 0);
 	commit(f->db);
 	assert_true(deleted >= 4);
 	assert_int_equal(notify_event_scan(f->db, f->a, 0, 100, &refs, &n, &e), 0);

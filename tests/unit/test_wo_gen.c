@@ -26,7 +26,6 @@
 #include "modules/workorders/workorders.h"
 
 #define GEN_N 3000
-#define DAY_MS 86400000LL
 
 static struct db *db;
 
@@ -38,8 +37,8 @@ static const char seed_sql[] =
 	" (1, 1, 1, 'office', '受理员', 'x', 0, 0), (2, 1, 1, 'staff1', '职工甲', 'x', 0, 0),"
 	" (3, 1, 1, 'staff2', '职工乙', 'x', 0, 0), (4, 1, 1, 'worker1', '蒋师傅', 'x', 0, 0),"
 	" (5, 1, 1, 'worker2', '王师傅', 'x', 0, 0);"
-	"INSERT INTO user_role (user_id, role, agency_id) VALUES (1, 'office', 1), (2, 'staff', 1),"
-	" (3, 'staff', 1), (4, 'worker', 1), (5, 'worker', 1);"
+	"INSERT INTO user_role (agency_id, user_id, role) VALUES (1, 1, 'office'), (1, 2, 'staff'),"
+	" (1, 3, 'staff'), (1, 4, 'worker'), (1, 5, 'worker');"
 	"INSERT INTO location (id, agency_id, parent_id, kind, name, created_at, updated_at)"
 	" VALUES (1, 1, NULL, 'building', '综合楼', 0, 0), (2, 1, 1, 'floor', '3层', 0, 0),"
 	" (3, 1, 2, 'room', '301', 0, 0), (4, 1, 2, 'room', '302', 0, 0);"

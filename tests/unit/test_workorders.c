@@ -22,8 +22,6 @@
 #include "core/err.h"
 #include "modules/workorders/workorders.h"
 
-#define MIN_MS (60 * 1000LL)
-
 static struct cal cal;
 static struct arena *arena;
 
@@ -213,7 +211,7 @@ clock_add_business_and_24h(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wo_clock c = { .h24 = cases[i].h24, .cal = &cal };
-		int64_t got = wo_clock_add(&c, T(cases[i].start), cases[i].minutes * MIN_MS);
+		int64_t got = wo_clock_add(&c, T(cases[i].start), cases[i].minutes * MINUTE_MS);
 		char g[40] = "NEVER";
 		if (got != T(cases[i].want)) {
 			if (got != CAL_NEVER)
@@ -249,7 +247,7 @@ clock_between_business_and_24h(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wo_clock c = { .h24 = cases[i].h24, .cal = &cal };
 		int64_t got = wo_clock_between(&c, T(cases[i].from), T(cases[i].to));
-		if (got != cases[i].minutes * MIN_MS)
+		if (got != cases[i].minutes * MINUTE_MS)
 			fail_msg("case %zu (%s): got %lld ms, want %lld min", i, cases[i].why,
 				 (long long)got, (long long)cases[i].minutes);
 	}
@@ -264,14 +262,14 @@ static void
 clock_with_a_suspension(void **state)
 {
 	struct wo_clock c = { .h24 = 0, .cal = &cal };
-	int64_t created = T("2026-11-23T09:00:00"), target = 480 * MIN_MS, used, due;
+	int64_t created = T("2026-11-23T09:00:00"), target = 480 * MINUTE_MS, used, due;
 
 	(void)state;
 	/* no suspension: 390 minutes on Monday, 90 on Tuesday */
 	assert_true(wo_clock_add(&c, created, target) == T("2026-11-24T10:00:00"));
 	/* suspended Monday 11:00 (120 used), resumed Tuesday 10:00 */
 	used = wo_clock_between(&c, created, T("2026-11-23T11:00:00"));
-	assert_true(used == 120 * MIN_MS);
+	assert_true(used == 120 * MINUTE_MS);
 	due = wo_clock_add(&c, T("2026-11-24T10:00:00"), target - used);
 	assert_true(due == T("2026-11-25T09:00:00"));
 	/* the same on the 24-hour clock: 22 hours of suspension, 22 hours later */
@@ -282,7 +280,7 @@ clock_with_a_suspension(void **state)
 	/* a suspension over a holiday and a weekend costs nothing */
 	c.h24 = 0;
 	used = wo_clock_between(&c, T("2026-11-30T16:00:00"), T("2026-11-30T17:00:00"));
-	assert_true(used == 60 * MIN_MS);
+	assert_true(used == 60 * MINUTE_MS);
 	/* suspended Mon 11-30 17:00, resumed Wed 12-02 08:30: 420 left, one full day */
 	due = wo_clock_add(&c, T("2026-12-02T08:30:00"), target - used);
 	assert_true(due == T("2026-12-02T17:30:00"));

@@ -6,6 +6,7 @@
 #include "core/approval.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
@@ -56,19 +57,21 @@ struct rule_in {
 	const json_t *steps;
 	int64_t updated_at;
 };
-static const struct field appr_rule_fields[] = {
-	{ .name = "kind", .type = F_STR, .required = 1, .max = 32, .off = offsetof(struct rule_in, kind) },
-	{ .name = "name", .type = F_STR, .required = 1, .max = 64, .off = offsetof(struct rule_in, name) },
-	{ .name = "min_amount_fen", .type = F_INT, .min = 0, .max = AMOUNT_MAX,
-	  .off = offsetof(struct rule_in, min_amount_fen) },
-	{ .name = "max_amount_fen", .type = F_INT, .min = 1, .max = AMOUNT_MAX,
-	  .off = offsetof(struct rule_in, max_amount_fen) },
-	{ .name = "priority", .type = F_INT, .min = 0, .max = 1000,
-	  .off = offsetof(struct rule_in, priority) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct rule_in, active) },
-	{ .name = "steps", .type = F_JSON, .required = 1, .off = offsetof(struct rule_in, steps) },
-	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct rule_in, updated_at) },
-	{ 0 }
+/* POST takes these; PUT also requires the updated_at it read. */
+#define RULE_FIELDS \
+	{ .name = "kind", .type = F_STR, .required = 1, .max = 32, .off = offsetof(struct rule_in, kind) }, \
+	{ .name = "name", .type = F_STR, .required = 1, .max = 64, .off = offsetof(struct rule_in, name) }, \
+	{ .name = "min_amount_fen", .type = F_INT, .min = 0, .max = AMOUNT_MAX, \
+	  .off = offsetof(struct rule_in, min_amount_fen) }, \
+	{ .name = "max_amount_fen", .type = F_INT, .min = 1, .max = AMOUNT_MAX, \
+	  .off = offsetof(struct rule_in, max_amount_fen) }, \
+	{ .name = "priority", .type = F_INT, .min = 0, .max = 1000, \
+	  .off = offsetof(struct rule_in, priority) }, \
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct rule_in, active) }, \
+	{ .name = "steps", .type = F_JSON, .required = 1, .off = offsetof(struct rule_in, steps) }
+static const struct field appr_rule_fields[] = { RULE_FIELDS, { 0 } };
+static const struct field appr_rule_update_fields[] = {
+	RULE_FIELDS, FIELD_UPDATED_AT(struct rule_in, updated_at), { 0 }
 };
 
 struct step_in {
@@ -238,12 +241,12 @@ appr_api_approvers(struct req *rq, struct resp *rs, struct err *e)
 
 /* Parse the rule body, including its array of step objects. */
 static int
-parse_rule(struct req *rq, struct appr_rule *r, struct err *e)
+parse_rule(struct req *rq, const struct field *spec, struct appr_rule *r, struct err *e)
 {
 	struct rule_in in = { .min_amount_fen = -1, .max_amount_fen = -1, .active = 1 };
 	size_t n;
 
-	if (req_json_fields(rq, appr_rule_fields, &in, NULL, e))
+	if (req_json_fields(rq, spec, &in, NULL, e))
 		return e->code;
 	n = json_is_array(in.steps) ? json_array_size(in.steps) : 0;
 	if (!json_is_array(in.steps) || n < 1 || n > APPR_STEPS_MAX)
@@ -292,7 +295,8 @@ appr_api_rule_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct appr_rule in, out;
 
-	if (parse_rule(rq, &in, e) || appr_rule_save(rq->db, rq->arena, rq->user, &in, &out, e))
+	if (parse_rule(rq, appr_rule_fields, &in, e) ||
+	    appr_rule_save(rq->db, rq->arena, rq->user, &in, &out, e))
 		return e->code;
 	return resp_json(rs, 201, appr_rule_json(&out));
 }
@@ -303,10 +307,8 @@ appr_api_rule_update(struct req *rq, struct resp *rs, struct err *e)
 	struct appr_rule in, out;
 	int64_t id;
 
-	if (req_path_id(rq, 0, &id, e) || parse_rule(rq, &in, e))
+	if (req_path_id(rq, 0, &id, e) || parse_rule(rq, appr_rule_update_fields, &in, e))
 		return e->code;
-	if (!in.updated_at)
-		return err_set(e, ERR_INVALID, "updated_at", "缺少 updated_at（并发控制）");
 	in.id = id;
 	if (appr_rule_save(rq->db, rq->arena, rq->user, &in, &out, e))
 		return e->code;
@@ -349,7 +351,7 @@ appr_api_deputy_add(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	to = json_object_get(body, "to");
 	if (json_string_length(to) == 10)	/* a bare date means through the end of that day */
-		in.to += 24LL * 3600 * 1000;
+		in.to += DAY_MS;
 	if (appr_deputy_add(rq->db, rq->user, in.deputy_id, in.from, in.to, &id, e))
 		return e->code;
 	return resp_json(rs, 201, json_pack("{sI}", "id", (json_int_t)id));
@@ -376,7 +378,7 @@ const struct route approvals_routes[] = {
 	{ "GET", "/api/v1/approval-kinds", appr_api_kinds, ANY_USER, 0, "审批事项类型", NULL, NULL, 0 },
 	{ "GET", "/api/v1/approval-rules", appr_api_rule_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "审批规则列表", NULL, NULL, 0 },
 	{ "POST", "/api/v1/approval-rules", appr_api_rule_create, ROLE_OFFICE, R_WRITE, "新建审批规则", appr_rule_fields, NULL, 0 },
-	{ "PUT", "/api/v1/approval-rules/:id", appr_api_rule_update, ROLE_OFFICE, R_WRITE, "修改审批规则", appr_rule_fields, NULL, 0 },
+	{ "PUT", "/api/v1/approval-rules/:id", appr_api_rule_update, ROLE_OFFICE, R_WRITE, "修改审批规则", appr_rule_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/approval-deputies", appr_api_deputy_list, ANY_USER, 0, "我的代理设置", NULL, NULL, 0 },
 	{ "POST", "/api/v1/approval-deputies", appr_api_deputy_add, ANY_USER, R_WRITE, "设置出差代理", appr_deputy_fields, NULL, 0 },
 	{ "DELETE", "/api/v1/approval-deputies/:id", appr_api_deputy_revoke, ANY_USER, R_WRITE, "撤销代理", NULL, NULL, 0 },

@@ -427,23 +427,19 @@ update_row(struct db *db, const struct actor *who, const struct location *cur,
 	   const struct location_in *v, struct err *e)
 {
 	struct stmt st = { 0 };
-	int64_t now = now_ms();
 	int rc;
 
-	if (now <= cur->updated_at)	/* the token must change with every update */
-		now = cur->updated_at + 1;
 	rc = db_prepare(db, &st, sql_update, e) ||
 	     db_bind_id_or_null(&st, ":parent", v->parent_id, e) ||
 	     db_bind_text(&st, ":name", v->name, e) || db_bind_text(&st, ":code", v->code, e) ||
 	     db_bind_i64(&st, ":sort", v->sort_order, e) ||
 	     db_bind_i64(&st, ":active", v->active ? 1 : 0, e) ||
-	     db_bind_i64(&st, ":now", now, e) || db_bind_i64(&st, ":id", cur->id, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur->updated_at, now_ms()), e) ||
+	     db_bind_i64(&st, ":id", cur->id, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_i64(&st, ":seen", cur->updated_at, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
-	if (!rc && db_changes(db) == 0)
-		rc = err_setx(e, ERR_CONFLICT, "stale", NULL, "位置已被他人修改，请刷新后重试");
-	return rc;
+	return rc || db_check_changed(db, "位置", e) ? e->code : 0;
 }
 
 /* The office and the sysadmin; also the CLI and importers (actor id 0). */
@@ -465,10 +461,9 @@ loc_save(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	if (!may_edit(who))
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL,
 				"只有后勤管理员或系统管理员可以维护位置");
-	if (id && loc_get(db, a, who, id, &cur, e))
+	if (id && (loc_get(db, a, who, id, &cur, e) ||
+		   db_check_seen(in->updated_at, cur.updated_at, "位置", e)))
 		return e->code;
-	if (id && in->updated_at && in->updated_at != cur.updated_at)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "位置已被他人修改，请刷新后重试");
 	if (normalise(a, id ? &cur : NULL, in, &v, e) ||
 	    check_parent(db, a, who, id ? &cur : NULL, &v, e) || check_unique(db, who, id, &v, e))
 		return e->code;

@@ -42,7 +42,7 @@ struct location_in {
 	const char *kind, *name, *code;
 	int64_t sort_order;
 	int active;
-	int64_t updated_at;	/* optimistic concurrency on update (0 = unchecked) */
+	int64_t updated_at;	/* update: required, the value read (db_check_seen) */
 };
 
 /*
@@ -62,8 +62,9 @@ int loc_is_within(struct db *db, int64_t id, int64_t ancestor_id, struct err *e)
 /*
 ** Create (id 0) or update. ERR_INVALID with fields (kind/parent mismatch,
 ** name, code), ERR_CONFLICT "duplicate" for a sibling with the same name or
-** a code in use, "stale" for an old updated_at. Office or sysadmin (or the
-** CLI actor, id 0), else ERR_FORBIDDEN. An update replaces every field of in
+** a code in use; an update needs in->updated_at (ERR_INVALID on "updated_at"
+** when 0, ERR_CONFLICT "stale" when old), checked before any write. Office
+** or sysadmin (or the CLI actor, id 0), else ERR_FORBIDDEN. An update replaces every field of in
 ** (kind may be NULL: it never changes, ERR_INVALID "kind_fixed"); a new
 ** node starts active whatever in->active says.
 */

@@ -44,8 +44,7 @@ static const struct field loc_update_fields[] = {
 	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000,
 	  .off = offsetof(struct location_in, sort_order) },
 	{ .name = "active", .type = F_BOOL, .off = offsetof(struct location_in, active) },
-	{ .name = "updated_at", .type = F_TIME, .required = 1,
-	  .off = offsetof(struct location_in, updated_at) },
+	FIELD_UPDATED_AT(struct location_in, updated_at),
 	{ 0 }
 };
 

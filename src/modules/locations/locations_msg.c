@@ -17,7 +17,6 @@ const struct msg locations_msg[] = {
 	{ "上级位置已停用", "the parent location is inactive" },
 	{ "同一上级下已有同名位置", "a location with this name already exists under this parent" },
 	{ "位置编码已被使用", "location code already in use" },
-	{ "位置已被他人修改，请刷新后重试", "the location was changed by someone else, reload and retry" },
 	{ "只有后勤管理员或系统管理员可以维护位置", "only the office or a system administrator can edit locations" },
 	{ "内容过长，无法生成二维码", "too long for a QR code" },
 	/* chosen by a ternary, passed as "%s" */

@@ -295,9 +295,9 @@ org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	int rc;
 
 	assert(db_in_tx(db));
-	rc = org_dept_get(db, a, who, id, &cur, e);
-	if (rc)
-		return rc;
+	if (org_dept_get(db, a, who, id, &cur, e) ||
+	    db_check_seen(in->updated_at, cur.updated_at, "部门", e))
+		return e->code;
 	next = cur;
 	if (present & DEPT_F_PARENT)
 		next.parent_id = in->parent_id;
@@ -320,14 +320,15 @@ org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		     db_bind_text(&st, ":code", next.code, e) ||
 		     db_bind_i64(&st, ":sort", next.sort_order, e) ||
 		     db_bind_i64(&st, ":active", next.active, e) ||
-		     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
+		     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
+		     db_bind_i64(&st, ":id", id, e) ||
 		     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		     db_bind_i64(&st, ":seen", in->updated_at, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (rc == ERR_CONFLICT)
 		return err_setx(e, ERR_CONFLICT, "duplicate", "name", "同级部门中已有同名部门");
-	if (!rc && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "部门已被他人修改，请刷新后重试");
+	if (!rc && db_check_changed(db, "部门", e))
+		return e->code;
 	if (!rc)
 		rc = org_dept_get(db, a, who, id, out, e);
 	if (!rc)
@@ -373,8 +374,9 @@ static const char sql_role_add[] =
 	"INSERT INTO user_role (agency_id, user_id, role)"
 	" SELECT agency_id, id, :role FROM app_user WHERE id = :id";
 static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
-static const char sql_pw_set[] =
-	"UPDATE app_user SET password_hash = :hash, updated_at = :now WHERE id = :id";
+static const char sql_pw_set[] =	/* the token moves even within one ms (db_next_updated_at) */
+	"UPDATE app_user SET password_hash = :hash, updated_at = CASE WHEN updated_at >= :now"
+	" THEN updated_at + 1 ELSE :now END WHERE id = :id";
 static const char sql_lang_set[] =
 	"UPDATE app_user SET lang = :lang, updated_at = :now WHERE id = :id";
 static const char sql_lock_set[] =
@@ -719,9 +721,9 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	int rc;
 
 	assert(db_in_tx(db));
-	rc = org_user_get(db, a, who, id, &cur, e);
-	if (rc)
-		return rc;
+	if (org_user_get(db, a, who, id, &cur, e) ||
+	    db_check_seen(in->updated_at, cur.updated_at, "用户", e))
+		return e->code;
 	next = cur;
 	if (present & USER_F_DISPLAY)
 		next.display_name = in->display_name;
@@ -736,19 +738,21 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 		return e->code;
 	if (next.id == who->id && !next.active)
 		return err_setx(e, ERR_RULE, "self_disable", "active", "不能停用自己的账号");
-	if ((present & USER_F_PASSWORD) && in->password &&
-	    org_user_set_password(db, who, id, NULL, in->password, e))
-		return e->code;
 	rc = db_prepare(db, &st, sql_user_update, e) ||
 	     db_bind_text(&st, ":display", next.display_name, e) ||
 	     db_bind_text(&st, ":phone", next.phone, e) ||
 	     db_bind_id_or_null(&st, ":dept", next.department_id, e) ||
-	     db_bind_i64(&st, ":active", next.active, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_i64(&st, ":active", next.active, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
 	     db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
-	if (!rc && db_changes(db) == 0)
-		return err_setx(e, ERR_CONFLICT, "stale", NULL, "用户已被他人修改，请刷新后重试");
+	if (!rc && db_check_changed(db, "用户", e))
+		return e->code;
+	/* after the guarded UPDATE: it moves updated_at, which would make that one stale */
+	if (!rc && (present & USER_F_PASSWORD) && in->password &&
+	    org_user_set_password(db, who, id, NULL, in->password, e))
+		return e->code;
 	if (!rc)
 		rc = org_user_get(db, a, who, id, out, e);
 	if (!rc)
@@ -1080,7 +1084,7 @@ org_login(struct db *db, const char *username, const char *password, const char 
 	if (rc)
 		return rc;
 	if (r.locked_until > now_ms()) {
-		int64_t mins = (r.locked_until - now_ms() + 59999) / 60000;
+		int64_t mins = (r.locked_until - now_ms() + MINUTE_MS - 1) / MINUTE_MS;
 		sodium_memzero(r.hash, sizeof(r.hash));
 		if (r.locked_until == INT64_MAX)
 			return err_setx(e, ERR_UNAUTH, "locked", NULL, "账号已被管理员锁定");

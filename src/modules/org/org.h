@@ -8,6 +8,8 @@
 #ifndef HOUQIN_ORG_H
 #define HOUQIN_ORG_H
 
+#include "core/limits.h"	/* LOGIN_IP_MAX, LOGIN_IP_WINDOW_MS */
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,7 +61,11 @@ int org_agency_ids(struct db *db, struct arena *a, int64_t **ids, size_t *n, str
 */
 int org_dept_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct dept_in *in, struct dept *out, struct err *e);
-/* Update the fields in `present`; ERR_CONFLICT when in->updated_at is stale; ERR_RULE "cycle". */
+/*
+** Update the fields in `present`. in->updated_at is required (db_check_seen:
+** ERR_INVALID on "updated_at" when 0, ERR_CONFLICT "stale" when old), checked
+** before anything is written; ERR_RULE "cycle".
+*/
 int org_dept_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct dept_in *in, uint32_t present, struct dept *out, struct err *e);
 
@@ -114,6 +120,7 @@ int org_user_create(struct db *db, struct arena *a, const struct actor *who,
 */
 int org_gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed,
 		  const char *password, struct err *e);
+/* Update the fields in `present`; in->updated_at as for org_dept_update. */
 int org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct user_in *in, uint32_t present, struct user *out,
 		    struct err *e);
@@ -145,8 +152,6 @@ struct login_out {
 ** login_rate_limited, which does not count) until the window has moved past
 ** them. Counting the audit rows makes the limit hold across server processes.
 */
-#define LOGIN_IP_MAX 20
-#define LOGIN_IP_WINDOW_MS (10 * 60 * 1000LL)
 /* Change the limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
 void org_set_login_ip_limit(int max);
 

@@ -64,31 +64,31 @@ static const struct field org_token_fields[] = {
 	{ 0 }
 };
 
-/* Order matches DEPT_F_* bits. */
-static const struct field org_dept_fields[] = {
-	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct dept_in, parent_id) },
-	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
-	  .off = offsetof(struct dept_in, name) },
-	{ .name = "code", .type = F_STR, .max = 32, .off = offsetof(struct dept_in, code) },
-	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000,
-	  .off = offsetof(struct dept_in, sort_order) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct dept_in, active) },
-	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct dept_in, updated_at) },
-	{ 0 }
+/* Order matches DEPT_F_* bits. POST takes these; PUT also requires the updated_at it read. */
+#define DEPT_FIELDS \
+	{ .name = "parent_id", .type = F_ID, .off = offsetof(struct dept_in, parent_id) }, \
+	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS, \
+	  .off = offsetof(struct dept_in, name) }, \
+	{ .name = "code", .type = F_STR, .max = 32, .off = offsetof(struct dept_in, code) }, \
+	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000, \
+	  .off = offsetof(struct dept_in, sort_order) }, \
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct dept_in, active) }
+static const struct field org_dept_fields[] = { DEPT_FIELDS, { 0 } };
+static const struct field org_dept_update_fields[] = {
+	DEPT_FIELDS, FIELD_UPDATED_AT(struct dept_in, updated_at), { 0 }
 };
 
 /* Order matches USER_F_* bits; username is create-only. */
 static const struct field org_user_update_fields[] = {
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
-	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "phone", .type = F_STR, .max = PHONE_MAX_CHARS, .off = offsetof(struct user_in, phone) },
 	{ .name = "department_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct user_in, department_id) },
 	{ .name = "active", .type = F_BOOL, .off = offsetof(struct user_in, active) },
 	{ .name = "password", .type = F_STR, .max = PASSWORD_MAX,
 	  .off = offsetof(struct user_in, password) },
-	{ .name = "updated_at", .type = F_TIME, .required = 1,
-	  .off = offsetof(struct user_in, updated_at) },
+	FIELD_UPDATED_AT(struct user_in, updated_at),
 	{ 0 }
 };
 
@@ -97,7 +97,7 @@ static const struct field org_user_create_fields[] = {
 	  .off = offsetof(struct user_in, username) },
 	{ .name = "display_name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct user_in, display_name) },
-	{ .name = "phone", .type = F_STR, .max = 32, .off = offsetof(struct user_in, phone) },
+	{ .name = "phone", .type = F_STR, .max = PHONE_MAX_CHARS, .off = offsetof(struct user_in, phone) },
 	{ .name = "department_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct user_in, department_id) },
 	{ .name = "password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
@@ -288,10 +288,9 @@ org_api_dept_update(struct req *rq, struct resp *rs, struct err *e)
 	uint32_t present;
 	int64_t id;
 
-	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, org_dept_fields, &in, &present, e))
+	if (req_path_id(rq, 0, &id, e) ||
+	    req_json_fields(rq, org_dept_update_fields, &in, &present, e))
 		return e->code;
-	if (!(present & val_bit(org_dept_fields, "updated_at")))
-		return err_set(e, ERR_INVALID, "updated_at", "缺少 updated_at（并发控制）");
 	if (org_dept_update(rq->db, rq->arena, rq->user, id, &in, present, &d, e))
 		return e->code;
 	return resp_json(rs, 200, org_dept_json(&d));
@@ -410,7 +409,7 @@ const struct route org_routes[] = {
 	{ "GET", "/api/v1/departments", org_api_dept_list, ANY_USER, 0, "部门列表（树）", NULL, org_dept_cols, 0 },
 	{ "GET", "/api/v1/departments/:id", org_api_dept_get, ANY_USER, 0, "部门详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/departments", org_api_dept_create, ROLE_SYSADMIN, R_WRITE, "新建部门", org_dept_fields, NULL, 0 },
-	{ "PUT", "/api/v1/departments/:id", org_api_dept_update, ROLE_SYSADMIN, R_WRITE, "修改部门", org_dept_fields, NULL, 0 },
+	{ "PUT", "/api/v1/departments/:id", org_api_dept_update, ROLE_SYSADMIN, R_WRITE, "修改部门", org_dept_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/users", org_api_user_list, ORG_READERS, 0, "用户列表", NULL, org_user_cols, 0 },
 	{ "GET", "/api/v1/users/:id", org_api_user_get, ORG_READERS, 0, "用户详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0 },

@@ -108,7 +108,7 @@ wo_confirm_deadline(const struct cal *cal, int64_t resolved_at)
 		if (cal_is_workday(cal, days_to_date(day)))
 			found++;
 	}
-	return (day + 1) * DAY_MS - OFFSET_MS;
+	return (day + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
 }
 
 /* ---------- small helpers ---------- */

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/validate.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -17,8 +18,6 @@
 
 #include <stddef.h>
 #include <string.h>
-
-#define DAY_MS 86400000LL
 
 static const char *const source_codes[] = { "web", "qr", NULL };
 
@@ -37,7 +36,7 @@ static const struct field wo_create_fields[] = {
 	  .off = offsetof(struct create_in, o.description) },
 	{ .name = "priority", .type = F_ENUM, .enums = wo_priority_codes,
 	  .off = offsetof(struct create_in, o.priority) },
-	{ .name = "contact_phone", .type = F_STR, .max = 32,
+	{ .name = "contact_phone", .type = F_STR, .max = PHONE_MAX_CHARS,
 	  .off = offsetof(struct create_in, o.contact_phone) },
 	{ .name = "source", .type = F_ENUM, .enums = source_codes,
 	  .off = offsetof(struct create_in, o.source) },
@@ -92,31 +91,35 @@ struct category_in {
 	struct wo_category_in c;
 	const json_t *targets;
 };
-static const struct field wo_category_fields[] = {
-	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
-	  .off = offsetof(struct category_in, c.name) },
-	{ .name = "default_team_id", .type = F_ID,
-	  .off = offsetof(struct category_in, c.default_team_id) },
-	{ .name = "safety", .type = F_BOOL, .off = offsetof(struct category_in, c.safety) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct category_in, c.active) },
-	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000,
-	  .off = offsetof(struct category_in, c.sort_order) },
-	{ .name = "targets", .type = F_JSON, .off = offsetof(struct category_in, targets) },
-	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct category_in, c.updated_at) },
-	{ 0 }
+/* POST takes these; PUT also requires the updated_at it read. */
+#define CATEGORY_FIELDS \
+	{ .name = "name", .type = F_STR, .required = 1, .max = 32, \
+	  .off = offsetof(struct category_in, c.name) }, \
+	{ .name = "default_team_id", .type = F_ID, \
+	  .off = offsetof(struct category_in, c.default_team_id) }, \
+	{ .name = "safety", .type = F_BOOL, .off = offsetof(struct category_in, c.safety) }, \
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct category_in, c.active) }, \
+	{ .name = "sort_order", .type = F_INT, .min = 0, .max = 100000, \
+	  .off = offsetof(struct category_in, c.sort_order) }, \
+	{ .name = "targets", .type = F_JSON, .off = offsetof(struct category_in, targets) }
+static const struct field wo_category_fields[] = { CATEGORY_FIELDS, { 0 } };
+static const struct field wo_category_update_fields[] = {
+	CATEGORY_FIELDS, FIELD_UPDATED_AT(struct category_in, c.updated_at), { 0 }
 };
 
 struct team_in {
 	struct wo_team_in t;
 	const json_t *members;
 };
-static const struct field wo_team_fields[] = {
-	{ .name = "name", .type = F_STR, .required = 1, .max = 32,
-	  .off = offsetof(struct team_in, t.name) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, t.active) },
-	{ .name = "member_ids", .type = F_JSON, .off = offsetof(struct team_in, members) },
-	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct team_in, t.updated_at) },
-	{ 0 }
+/* POST takes these; PUT also requires the updated_at it read. */
+#define TEAM_FIELDS \
+	{ .name = "name", .type = F_STR, .required = 1, .max = 32, \
+	  .off = offsetof(struct team_in, t.name) }, \
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct team_in, t.active) }, \
+	{ .name = "member_ids", .type = F_JSON, .off = offsetof(struct team_in, members) }
+static const struct field wo_team_fields[] = { TEAM_FIELDS, { 0 } };
+static const struct field wo_team_update_fields[] = {
+	TEAM_FIELDS, FIELD_UPDATED_AT(struct team_in, t.updated_at), { 0 }
 };
 
 struct duty_in {
@@ -414,7 +417,7 @@ wo_api_category_update(struct req *rq, struct resp *rs, struct err *e)
 	in.c.safety = cur.safety;
 	in.c.active = cur.active;
 	in.c.sort_order = cur.sort_order;
-	if (req_json_fields(rq, wo_category_fields, &in, NULL, e) ||
+	if (req_json_fields(rq, wo_category_update_fields, &in, NULL, e) ||
 	    targets_in(in.targets, &in.c, e) ||
 	    wo_category_save(rq->db, rq->arena, rq->user, id, &in.c, &c, e))
 		return e->code;
@@ -445,7 +448,7 @@ team_save(struct req *rq, struct resp *rs, struct err *e, int64_t id)
 	struct wo_team t;
 	int64_t *ids;
 
-	if (req_json_fields(rq, wo_team_fields, &in, NULL, e) ||
+	if (req_json_fields(rq, id ? wo_team_update_fields : wo_team_fields, &in, NULL, e) ||
 	    ids_in(rq->arena, in.members, 200, "member_ids", &ids, &in.t.nmembers, e))
 		return e->code;
 	in.t.member_ids = ids;
@@ -544,7 +547,7 @@ const struct route workorders_routes[] = {
 	{ "GET", "/api/v1/workorders/stats", wo_api_stats, WO_STATS_READERS, R_RANGE, "报修统计", NULL, wo_stats_cols, 0 },
 	{ "GET", "/api/v1/workorder-plans", wo_api_plan_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "预防性维护计划列表", NULL, NULL, 0 },
 	{ "POST", "/api/v1/workorder-plans", wo_api_plan_create, ROLE_OFFICE, R_WRITE, "新建预防性维护计划", wo_pm_fields, NULL, 0 },
-	{ "PUT", "/api/v1/workorder-plans/:id", wo_api_plan_update, ROLE_OFFICE, R_WRITE, "修改预防性维护计划", wo_pm_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-plans/:id", wo_api_plan_update, ROLE_OFFICE, R_WRITE, "修改预防性维护计划", wo_pm_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/workorders", wo_api_list, ROLE_BUSINESS_READERS, R_RANGE, "报修工单列表（?scope=mine|dept|tasks|all）", NULL, wo_cols, 0 },
 	{ "POST", "/api/v1/workorders", wo_api_create, ROLE_BUSINESS, R_WRITE, "提交报修", wo_create_fields, NULL, 0 },
 	{ "GET", "/api/v1/workorders/:id", wo_api_get, ROLE_BUSINESS_READERS, 0, "报修工单详情（含处理进度）", NULL, NULL, 0 },
@@ -560,10 +563,10 @@ const struct route workorders_routes[] = {
 	{ "POST", "/api/v1/workorders/:id/cancel", wo_api_cancel, ROLE_BUSINESS, R_WRITE, "取消报修", wo_reason_fields, NULL, 0 },
 	{ "GET", "/api/v1/workorder-categories", wo_api_category_list, ROLE_BUSINESS_READERS, 0, "报修类别与时限（?active=1）", NULL, NULL, 0 },
 	{ "POST", "/api/v1/workorder-categories", wo_api_category_create, ROLE_OFFICE, R_WRITE, "新建报修类别", wo_category_fields, NULL, 0 },
-	{ "PUT", "/api/v1/workorder-categories/:id", wo_api_category_update, ROLE_OFFICE, R_WRITE, "修改报修类别", wo_category_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-categories/:id", wo_api_category_update, ROLE_OFFICE, R_WRITE, "修改报修类别", wo_category_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/workorder-teams", wo_api_team_list, ROLE_BUSINESS_READERS, 0, "维修班组", NULL, NULL, 0 },
 	{ "POST", "/api/v1/workorder-teams", wo_api_team_create, ROLE_OFFICE, R_WRITE, "新建维修班组", wo_team_fields, NULL, 0 },
-	{ "PUT", "/api/v1/workorder-teams/:id", wo_api_team_update, ROLE_OFFICE, R_WRITE, "修改维修班组", wo_team_fields, NULL, 0 },
+	{ "PUT", "/api/v1/workorder-teams/:id", wo_api_team_update, ROLE_OFFICE, R_WRITE, "修改维修班组", wo_team_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/workorder-duty", wo_api_duty_list, ROLE_BUSINESS_READERS, 0, "值班表（?from=&to=）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/workorder-duty", wo_api_duty_put, ROLE_OFFICE, R_WRITE, "设置值班人员", wo_duty_fields, NULL, 0 },
 	{ 0 }

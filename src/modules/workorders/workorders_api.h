@@ -15,7 +15,8 @@ struct req;
 struct resp;
 struct err;
 
-extern const struct field wo_pm_fields[];
+extern const struct field wo_pm_fields[];	/* POST */
+extern const struct field wo_pm_update_fields[];	/* PUT: also updated_at, required */
 extern const struct export_col wo_stats_cols[];
 
 int wo_api_plan_list(struct req *rq, struct resp *rs, struct err *e);

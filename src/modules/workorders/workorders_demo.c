@@ -16,7 +16,6 @@
 
 #include <string.h>
 
-#define DEMO_DAY_MS (24 * 3600 * 1000LL)
 #define DEMO_HISTORY_ORDERS 400
 #define DEMO_HISTORY_DAYS 182
 #define DEMO_FRESH_ORDERS 6	/* from the last 4 hours, so the office queue has work */
@@ -102,7 +101,7 @@ seed_duty(struct db *db, const struct actor *office, const struct wo_team *teams
 	  struct err *e)
 {
 	for (int d = 0; d < DEMO_DUTY_DAYS; d++) {
-		int day = cal_local_date(now + d * DEMO_DAY_MS);
+		int day = cal_local_date(now + d * DAY_MS);
 		for (int t = 0; t < T_N; t++)
 			if (teams[t].nmembers &&
 			    wo_duty_set(db, office, teams[t].id, day,
@@ -186,8 +185,8 @@ wo_demo_seed(struct db *db, struct arena *a, struct err *e)
 	    seed_categories(db, a, &office, teams, cats, e) ||
 	    seed_duty(db, &office, teams, now, e) ||
 	    wo_gen_history(db, office.agency_id, DEMO_HISTORY_ORDERS,
-			   now - DEMO_HISTORY_DAYS * DEMO_DAY_MS, now, DEMO_SEED, e) ||
-	    wo_gen_history(db, office.agency_id, DEMO_FRESH_ORDERS, now - 4 * 3600 * 1000LL, now,
+			   now - DEMO_HISTORY_DAYS * DAY_MS, now, DEMO_SEED, e) ||
+	    wo_gen_history(db, office.agency_id, DEMO_FRESH_ORDERS, now - 4 * HOUR_MS, now,
 			   DEMO_SEED + 1, e) ||
 	    seed_plans(db, a, &office, teams, cats, bld_a, bld_b, now, e))
 		return e->code;

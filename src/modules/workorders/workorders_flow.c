@@ -51,7 +51,7 @@ clock_stop(const struct wo_clock *c, struct workorder *n, int64_t at)
 static void
 clock_run(const struct wo_clock *c, struct workorder *n, int64_t at)
 {
-	int64_t due = wo_clock_add(c, at, n->resolve_target_min * MIN_MS - n->resolve_used_ms);
+	int64_t due = wo_clock_add(c, at, n->resolve_target_min * MINUTE_MS - n->resolve_used_ms);
 
 	n->run_started_at = at;
 	n->resolve_due_at = due == CAL_NEVER ? 0 : due;
@@ -60,7 +60,7 @@ clock_run(const struct wo_clock *c, struct workorder *n, int64_t at)
 void
 wo_clock_open(struct workorder *o, const struct wo_clock *c, int64_t at)
 {
-	int64_t adue = wo_clock_add(c, at, o->accept_target_min * MIN_MS);
+	int64_t adue = wo_clock_add(c, at, o->accept_target_min * MINUTE_MS);
 
 	o->accept_due_at = adue == CAL_NEVER ? 0 : adue;
 	o->resolve_used_ms = 0;
@@ -72,7 +72,7 @@ static void
 stop_accept(struct workorder *n, const struct wo_move *m, const struct wo_clock *c)
 {
 	n->accepted_at = m->at;
-	n->accept_minutes = wo_clock_between(c, n->created_at, m->at) / MIN_MS;
+	n->accept_minutes = wo_clock_between(c, n->created_at, m->at) / MINUTE_MS;
 	n->accept_on_time = !n->accept_due_at || m->at <= n->accept_due_at;
 	n->accept_due_at = 0;
 }
@@ -133,8 +133,8 @@ eff_resolve(struct workorder *n, const struct wo_move *m, const struct wo_clock 
 	n->resolved_at = m->at;
 	n->resolution_notes = m->in->notes;
 	n->parts = wo_blank(m->in->parts) ? NULL : m->in->parts;
-	n->resolve_minutes = n->resolve_used_ms / MIN_MS;
-	n->resolve_on_time = n->resolve_used_ms <= n->resolve_target_min * MIN_MS;
+	n->resolve_minutes = n->resolve_used_ms / MINUTE_MS;
+	n->resolve_on_time = n->resolve_used_ms <= n->resolve_target_min * MINUTE_MS;
 }
 
 static void
@@ -539,8 +539,8 @@ check_order_in(const struct wo_in *in, struct err *e)
 		err_field(e, "description", "不能超过 %d 个字", WO_TEXT_MAX);
 	if (wo_priority_parse(in->priority ? in->priority : "normal") < 0)
 		err_field(e, "priority", "紧急程度应为 urgent、high、normal 或 low");
-	if (in->contact_phone && wo_utf8_len(in->contact_phone) > PHONE_MAX)
-		err_field(e, "contact_phone", "不能超过 %d 个字", PHONE_MAX);
+	if (in->contact_phone && wo_utf8_len(in->contact_phone) > PHONE_MAX_CHARS)
+		err_field(e, "contact_phone", "不能超过 %d 个字", PHONE_MAX_CHARS);
 	if (in->source && strcmp(in->source, "web") != 0 && strcmp(in->source, "qr") != 0 &&
 	    strcmp(in->source, "pm") != 0)
 		err_field(e, "source", "来源应为 web、qr 或 pm");

@@ -213,7 +213,7 @@ chance(uint64_t *s, unsigned pct)
 static int64_t
 rnd_min(uint64_t *s, int64_t lo_min, int64_t hi_min)
 {
-	return lo_min * MIN_MS + (int64_t)rng_below(s, (uint64_t)((hi_min - lo_min) * MIN_MS));
+	return lo_min * MINUTE_MS + (int64_t)rng_below(s, (uint64_t)((hi_min - lo_min) * MINUTE_MS));
 }
 
 /* ---------- the agency's data, loaded once ---------- */
@@ -660,12 +660,12 @@ static int64_t
 plan_work(uint64_t *s, struct g_order *o, const struct wo_clock *clk, int64_t started,
 	  const struct issue *is, int *late)
 {
-	int64_t created = o->w.created_at, budget = o->w.resolve_target_min * MIN_MS;
+	int64_t created = o->w.created_at, budget = o->w.resolve_target_min * MINUTE_MS;
 	double f = chance(s, 85) ? rnd_real(s, 0.15, 0.95) : rnd_real(s, 1.05, 2.5);
 	int64_t used_start = wo_clock_between(clk, created, started);
 	int64_t used = (int64_t)(f * (double)budget), resolved;
 
-	if (used < used_start + 15 * MIN_MS)
+	if (used < used_start + 15 * MINUTE_MS)
 		used = used_start + rnd_min(s, 15, 120);
 	if (chance(s, 6)) {	/* waiting for parts */
 		int64_t susp = wo_clock_add(clk, created, used_start + (used - used_start) / 3);
@@ -741,7 +741,7 @@ plan_order(struct gen *g, uint64_t *s, int64_t created, struct g_order *o)
 	/* accept: mostly within the target */
 	f = chance(s, 88) ? rnd_real(s, 0.05, 0.95) : rnd_real(s, 1.05, 3.0);
 	accepted = wo_clock_add(&clk, created,
-				(int64_t)(f * (double)o->w.accept_target_min * MIN_MS));
+				(int64_t)(f * (double)o->w.accept_target_min * MINUTE_MS));
 	if (chance(s, 3)) {	/* cancelled by the requester before acceptance */
 		int64_t at = created + rnd_min(s, 5, 90);
 		plan(o, WO_A_CANCEL, at < accepted ? at : created + (accepted - created) / 2, req,

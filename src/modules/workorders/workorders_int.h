@@ -9,6 +9,8 @@
 #define HOUQIN_WORKORDERS_INT_H
 
 #include "modules/workorders/workorders.h"
+#include "core/clock.h"	/* MINUTE_MS, DAY_MS, SHANGHAI_OFFSET_MS */
+#include "core/limits.h"	/* PHONE_MAX_CHARS */
 
 #include <jansson.h>
 #include <stddef.h>
@@ -16,11 +18,7 @@
 
 struct stmt;
 
-#define MIN_MS 60000LL
-#define DAY_MS 86400000LL
-#define OFFSET_MS (8 * 3600000LL)	/* Asia/Shanghai, no DST */
-#define PHONE_MAX 32
-#define NAME_MAX 32			/* category and team names, characters */
+#define WO_NAME_MAX 32			/* category and team names, characters */
 #define TEAM_MEMBERS_MAX 200		/* member_ids of one team PUT (reads: no cap) */
 
 /* Targets used when a category has no row for a priority (minutes). */

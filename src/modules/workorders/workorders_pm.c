@@ -51,8 +51,6 @@
 #define LOG_MOD "wo_pm"
 #define PM_NAME_MAX 64		/* characters of a plan's name */
 #define PM_PER_RUN_MAX 400	/* occurrences one plan may create in one run */
-#define DAY_MS (24 * 3600 * 1000LL)
-#define SHANGHAI_MS (8 * 3600 * 1000LL)
 
 const char *const wo_pm_unit_codes[] = { "day", "week", "month", NULL };
 
@@ -540,13 +538,13 @@ static int
 start_clock_on_period(struct db *db, const struct cal *cal, const struct workorder *o,
 		      int period, int64_t now, struct err *e)
 {
-	int64_t day0 = date_to_days(period) * DAY_MS - SHANGHAI_MS;
+	int64_t day0 = date_to_days(period) * DAY_MS - SHANGHAI_OFFSET_MS;
 	struct wo_clock c = { .h24 = o->clock_24h, .cal = cal };
 	int64_t due;
 
 	if (day0 <= now || !o->resolve_due_at)
 		return 0;
-	due = wo_clock_add(&c, day0, o->resolve_target_min * 60000);
+	due = wo_clock_add(&c, day0, o->resolve_target_min * MINUTE_MS);
 	if (due == CAL_NEVER)
 		return 0;
 	return exec_stmt(db, sql_pm_clock, ":run", day0, ":due", due, ":id", o->id, e);

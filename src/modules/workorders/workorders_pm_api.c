@@ -23,42 +23,43 @@ struct plan_in {
 	int64_t updated_at;
 };
 
-/* POST and PUT take the whole plan; updated_at (as read) guards a PUT against a stale edit. */
-const struct field wo_pm_fields[] = {
-	{ .name = "name", .type = F_STR, .required = 1, .max = 64,
-	  .off = offsetof(struct plan_in, name) },
-	{ .name = "category_id", .type = F_ID, .required = 1,
-	  .off = offsetof(struct plan_in, category_id) },
-	{ .name = "location_id", .type = F_ID, .required = 1,
-	  .off = offsetof(struct plan_in, location_id) },
-	{ .name = "team_id", .type = F_ID, .off = offsetof(struct plan_in, team_id) },
-	{ .name = "title", .type = F_STR, .required = 1, .max = WO_TITLE_MAX,
-	  .off = offsetof(struct plan_in, title) },
-	{ .name = "description", .type = F_STR, .max = WO_TEXT_MAX,
-	  .off = offsetof(struct plan_in, description) },
-	{ .name = "priority", .type = F_ENUM, .enums = wo_priority_codes,
-	  .off = offsetof(struct plan_in, priority) },
-	{ .name = "unit", .type = F_ENUM, .required = 1, .enums = wo_pm_unit_codes,
-	  .off = offsetof(struct plan_in, unit) },
-	{ .name = "every", .type = F_INT, .required = 1, .min = 1, .max = 366,
-	  .off = offsetof(struct plan_in, every) },
-	{ .name = "start_date", .type = F_STR, .required = 1, .max = 10,
-	  .off = offsetof(struct plan_in, start_date) },
-	{ .name = "lead_days", .type = F_INT, .min = 0, .max = 90,
-	  .off = offsetof(struct plan_in, lead_days) },
-	{ .name = "active", .type = F_BOOL, .off = offsetof(struct plan_in, active) },
-	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct plan_in, updated_at) },
-	{ 0 }
+/* POST and PUT take the whole plan; a PUT also requires the updated_at it read. */
+#define PLAN_FIELDS \
+	{ .name = "name", .type = F_STR, .required = 1, .max = 64, \
+	  .off = offsetof(struct plan_in, name) }, \
+	{ .name = "category_id", .type = F_ID, .required = 1, \
+	  .off = offsetof(struct plan_in, category_id) }, \
+	{ .name = "location_id", .type = F_ID, .required = 1, \
+	  .off = offsetof(struct plan_in, location_id) }, \
+	{ .name = "team_id", .type = F_ID, .off = offsetof(struct plan_in, team_id) }, \
+	{ .name = "title", .type = F_STR, .required = 1, .max = WO_TITLE_MAX, \
+	  .off = offsetof(struct plan_in, title) }, \
+	{ .name = "description", .type = F_STR, .max = WO_TEXT_MAX, \
+	  .off = offsetof(struct plan_in, description) }, \
+	{ .name = "priority", .type = F_ENUM, .enums = wo_priority_codes, \
+	  .off = offsetof(struct plan_in, priority) }, \
+	{ .name = "unit", .type = F_ENUM, .required = 1, .enums = wo_pm_unit_codes, \
+	  .off = offsetof(struct plan_in, unit) }, \
+	{ .name = "every", .type = F_INT, .required = 1, .min = 1, .max = 366, \
+	  .off = offsetof(struct plan_in, every) }, \
+	{ .name = "start_date", .type = F_STR, .required = 1, .max = 10, \
+	  .off = offsetof(struct plan_in, start_date) }, \
+	{ .name = "lead_days", .type = F_INT, .min = 0, .max = 90, \
+	  .off = offsetof(struct plan_in, lead_days) }, \
+	{ .name = "active", .type = F_BOOL, .off = offsetof(struct plan_in, active) }
+const struct field wo_pm_fields[] = { PLAN_FIELDS, { 0 } };
+const struct field wo_pm_update_fields[] = {
+	PLAN_FIELDS, FIELD_UPDATED_AT(struct plan_in, updated_at), { 0 }
 };
 
 /* Body -> plan (defaults: priority normal, lead 7 days, active). */
 static int
-plan_body(struct req *rq, struct wo_pm_plan *p, struct err *e)
+plan_body(struct req *rq, const struct field *spec, struct wo_pm_plan *p, struct err *e)
 {
 	struct plan_in in = { .priority = "normal", .lead_days = 7, .active = 1 };
 	int date = 0;
 
-	if (req_json_fields(rq, wo_pm_fields, &in, NULL, e))
+	if (req_json_fields(rq, spec, &in, NULL, e))
 		return e->code;
 	if (cal_parse_date(in.start_date, &date))
 		return err_setx(e, ERR_INVALID, "invalid", "start_date", "日期应为 YYYY-MM-DD");
@@ -97,7 +98,8 @@ wo_api_plan_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct wo_pm_plan in, out;
 
-	if (plan_body(rq, &in, e) || wo_pm_save(rq->db, rq->arena, rq->user, 0, &in, &out, e))
+	if (plan_body(rq, wo_pm_fields, &in, e) ||
+	    wo_pm_save(rq->db, rq->arena, rq->user, 0, &in, &out, e))
 		return e->code;
 	return resp_json(rs, 201, wo_pm_json(&out));
 }
@@ -109,7 +111,7 @@ wo_api_plan_update(struct req *rq, struct resp *rs, struct err *e)
 	struct wo_pm_plan in, out;
 	int64_t id;
 
-	if (req_path_id(rq, 0, &id, e) || plan_body(rq, &in, e) ||
+	if (req_path_id(rq, 0, &id, e) || plan_body(rq, wo_pm_update_fields, &in, e) ||
 	    wo_pm_save(rq->db, rq->arena, rq->user, id, &in, &out, e))
 		return e->code;
 	return resp_json(rs, 200, wo_pm_json(&out));

@@ -167,8 +167,8 @@ check_category_in(struct db *db, const struct actor *who, int64_t id,
 	err_clear(e);
 	if (wo_blank(in->name))
 		err_field(e, "name", "请填写类别名称");
-	else if (wo_utf8_len(in->name) > NAME_MAX)
-		err_field(e, "name", "不能超过 %d 个字", NAME_MAX);
+	else if (wo_utf8_len(in->name) > WO_NAME_MAX)
+		err_field(e, "name", "不能超过 %d 个字", WO_NAME_MAX);
 	if (in->sort_order < 0 || in->sort_order > 100000)
 		err_field(e, "sort_order", "排序号应在 0 到 100000 之间");
 	if (!id && !in->has_targets)
@@ -374,8 +374,8 @@ check_team_in(struct db *db, struct arena *a, const struct actor *who,
 
 	if (wo_blank(in->name))
 		return err_set(e, ERR_INVALID, "name", "请填写班组名称");
-	if (wo_utf8_len(in->name) > NAME_MAX)
-		return err_set(e, ERR_INVALID, "name", "不能超过 %d 个字", NAME_MAX);
+	if (wo_utf8_len(in->name) > WO_NAME_MAX)
+		return err_set(e, ERR_INVALID, "name", "不能超过 %d 个字", WO_NAME_MAX);
 	if (in->nmembers > TEAM_MEMBERS_MAX)
 		return err_set(e, ERR_INVALID, "member_ids", "成员太多");
 	for (size_t i = 0; i < in->nmembers; i++) {
