@@ -54,7 +54,7 @@ int loc_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 /* Every location of who's agency in tree order (parents before children, by sort order). */
 int loc_list(struct db *db, struct arena *a, const struct actor *who, int active_only,
 	     struct location **items, size_t *n, struct err *e);
-/* loc_get without the output: 0 or ERR_NOT_FOUND (aud_entities[] history hook). */
+/* loc_get without the output: 0 or ERR_NOT_FOUND (the module's history hook). */
 int loc_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		struct err *e);
 /* 1 when id is ancestor_id or lies below it. */

@@ -215,7 +215,7 @@ int wo_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	   struct workorder *out, struct err *e);
 /* files owner callback ("workorder"): 1 when who may read order id. */
 int wo_can_read(struct db *db, const struct actor *who, int64_t id);
-/* History visibility (aud_entities[] in modules/audit/auditlog.c): 0 or ERR_NOT_FOUND. */
+/* History visibility (workorders_module.c history): 0 or ERR_NOT_FOUND. */
 int wo_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id, struct err *e);
 
 enum wo_scope {
