@@ -3,8 +3,9 @@
 ** module's struct module_job (approval reminders; the work-order SLA watch,
 ** automatic confirmation and preventive maintenance), once per agency. Each
 ** run is its own write transaction on the pool's writer, so a failure rolls
-** back only that job for that agency. Jobs must be idempotent: they record what they did in the
-** same transaction (e.g. reminded_at), so restarts never repeat an action.
+** back only that job for that agency. Jobs must be idempotent: they record
+** what they did in the same transaction (e.g. reminded_at), so restarts never
+** repeat an action.
 */
 #ifndef HOUQIN_JOBS_H
 #define HOUQIN_JOBS_H
