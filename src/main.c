@@ -610,10 +610,11 @@ gen_counts(const struct opts *o, int64_t *n)
 	return any ? 0 : 2;
 }
 
-/* Run the requested generators in module-list order; print what each made. */
+/* Run the requested generators for agency, in module-list order; print what each made. */
 static int
-gen_run(struct db *db, const struct gen_ctx *ctx, const int64_t *n, struct err *e)
+gen_run(struct db *db, struct gen_ctx *ctx, int64_t agency, const int64_t *n, struct err *e)
 {
+	ctx->agency_id = agency;
 	for (size_t m = 0; m < GEN_MODULES_MAX && houqin_modules[m]; m++) {
 		const struct module_gen *g = houqin_modules[m]->gen;
 		if (!n[m])
@@ -647,12 +648,8 @@ cmd_gen(struct opts *o)
 	ctx.from_ms = now - months * 30 * DAY_MS;
 	ctx.to_ms = now;
 	ctx.seed = (uint64_t)seed;
-	if ((fresh && modules_demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e)) {
-		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
-		goto out;
-	}
-	ctx.agency_id = office.agency_id;
-	if (gen_run(db, &ctx, n, &e)) {
+	if ((fresh && modules_demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e) ||
+	    gen_run(db, &ctx, office.agency_id, n, &e)) {
 		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
 		goto out;
 	}
