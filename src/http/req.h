@@ -42,6 +42,7 @@ struct req {
 	const char *set_cookie;	/* session cookie to send (login/logout) */
 	int export_format;	/* enum export_format: set by the router for ?format=csv|xlsx */
 	int lang;		/* enum lang (core/msg.h): the user's saved choice, else Accept-Language */
+	void *prep;		/* the route's prep result for its write handler (router.h) */
 };
 
 /* Case-insensitive header lookup; NULL if absent. */

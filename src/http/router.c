@@ -240,6 +240,8 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 		rc = authorize(r, rq, &e);
 	if (!rc)
 		rc = export_format(r, rq, rs, &e);
+	if (!rc && r->prep)
+		rc = r->prep(rq, rs, &e);
 	if (!rc && (r->flags & R_WRITE)) {
 		db_pool_release(pool, reader);	/* the write has the writer's connection */
 		rq->db = NULL;

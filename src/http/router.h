@@ -33,7 +33,11 @@ struct export_col;
 ** One row of THE route table. Trailing members may be omitted (zero):
 ** body: the JSON input spec the handler validates with (OpenAPI documents it);
 ** cols: columns for ?format=csv|xlsx on list routes (NULL = no export);
-** body_max: request body limit in bytes (0 = BODY_MAX; uploads set more).
+** body_max: request body limit in bytes (0 = BODY_MAX; uploads set more);
+** prep: for an R_WRITE route, slow pure work (password hashing) run before the
+** write, off the writer thread, with a reader in rq->db; it leaves its result
+** in rq->prep for fn. An error it returns is the answer and nothing is written.
+** The write must re-check what prep read (the data may move in between).
 */
 struct route {
 	const char *method;
@@ -45,6 +49,7 @@ struct route {
 	const struct field *body;
 	const struct export_col *cols;
 	size_t body_max;
+	route_fn prep;
 };
 
 struct route_table {
