@@ -876,6 +876,34 @@ org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, stru
 
 /* ---------- API tokens ---------- */
 
+static const char sql_sessions_end[] =
+	"UPDATE session SET ended_at = :now"
+	" WHERE user_id = :uid AND ended_at IS NULL AND id <> :keep";
+static const char sql_tokens_revoke[] =
+	"UPDATE api_token SET revoked_at = :now WHERE user_id = :uid AND revoked_at IS NULL";
+
+static int
+exec_for_user(struct db *db, const char *sql, int64_t uid, int64_t keep, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+		 db_bind_i64(&st, ":uid", uid, e) ||
+		 (keep >= 0 && db_bind_i64(&st, ":keep", keep, e)) || db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}
+
+int
+org_end_credentials(struct db *db, int64_t user_id, int64_t keep_session, struct err *e)
+{
+	assert(db_in_tx(db));
+	if (exec_for_user(db, sql_sessions_end, user_id, keep_session, e) ||
+	    exec_for_user(db, sql_tokens_revoke, user_id, -1, e))
+		return e->code;
+	return 0;
+}
+
 static const char sql_token_insert[] =
 	"INSERT INTO api_token (token_hash, user_id, name, created_at)"
 	" VALUES (:hash, :uid, :name, :now)";

@@ -138,6 +138,14 @@ int org_user_set_lang(struct db *db, const struct actor *who, const char *lang, 
 /* lock = 1 locks until unlocked; 0 unlocks and clears failed attempts. */
 int org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e);
 
+/*
+** End every open session of user id but keep_session (0 = none) and revoke
+** every API token of the user: called in the same write transaction as a
+** changed or reset password, a lock or a deactivation, so the credentials
+** die with the change. The caller's audit record covers it.
+*/
+int org_end_credentials(struct db *db, int64_t user_id, int64_t keep_session, struct err *e);
+
 struct login_out {
 	int64_t user_id;
 	char token[65];		/* session cookie value, shown once */
