@@ -144,11 +144,12 @@ bench: deps all build/bench/ceiling_write
 	@tools/deps.sh bench
 	bench/run.sh
 
-# ---- sqlmap against a local server (not part of make test): tools/test-security.sh ----
+# ---- the security suite: the attack tests (tests/api/test_sec_*.c, also part of make test)
+# and sqlmap against a local server (tools/test-security.sh, not part of make test) ----
 .PHONY: test-security
-test-security: deps houqin
+test-security: deps deps-test houqin
 	@tools/deps.sh security
-	tools/test-security.sh
+	@tools/run-tests.sh security
 
 # ---- fuzzing (not part of make test): clang libFuzzer + ASan/UBSan, tests/fuzz/ ----
 # `make fuzz` runs every tests/fuzz/fuzz_NAME.c for FUZZ_SECONDS (FUZZ=NAME for one);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Runs the test suites and prints one closing summary line.
 #   tools/run-tests.sh            unit + api (ASan/UBSan builds) + cli + crash + e2e (browser)
-#   tools/run-tests.sh unit|api|cli|crash|e2e
+#   tools/run-tests.sh unit|api|cli|crash|e2e|security
+# security (make test-security): the attack suites tests/api/test_sec_*.c (also run by api,
+# so make test has them) and then sqlmap against a served demo database (tools/test-security.sh).
 # Each cmocka binary prints its own summary; the last line here counts binaries.
 set -u
 cd "$(dirname "$0")/.."
@@ -37,6 +39,13 @@ for suite in $suites; do
 				[ -x "$t" ] && run_bin "$t"
 			done
 		fi
+		;;
+	security)
+		make -s -j2 $(ls tests/api/test_sec_*.c 2>/dev/null | sed 's#tests/api/\(.*\)\.c#build/tests/api/\1#') || exit 1
+		for t in build/tests/api/test_sec_*; do
+			[ -x "$t" ] && run_bin "$t"
+		done
+		run_bin tools/test-security.sh
 		;;
 	cli)
 		run_bin tests/cli/test_cli.sh
