@@ -12,6 +12,7 @@
 #include "core/parse.h"
 #include "db/db.h"
 #include "http/server.h"
+#include "http/session.h"
 #include "jobs.h"
 #include "modules/org/org.h"
 #include "modules.h"
@@ -38,6 +39,7 @@ struct opts {
 	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
 	int threads, demo, port;
+	int secure_cookies;	/* serve --secure-cookies */
 	int argc;		/* positional arguments left */
 	char **argv;
 };
@@ -65,10 +67,12 @@ static const char usage_init[] =
 	"  and a first sysadmin 'admin' whose password is printed once.\n";
 static const char usage_serve[] =
 	"usage: houqin serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N]\n"
-	"                    [--web DIR] [--demo-banner] [--login-limit N]\n"
+	"                    [--web DIR] [--demo-banner] [--login-limit N] [--secure-cookies]\n"
 	"  Serves the API and the web UI (default 127.0.0.1:8080, web/dist).\n"
 	"  --threads: request threads, each with its own database reader (default: one per core).\n"
 	"  --login-limit: failed logins per client IP in 10 minutes before 429 (default 20, 0 off).\n"
+	"  --secure-cookies: mark the session cookie Secure (browsers send it over HTTPS only);\n"
+	"    use it when served over HTTPS, e.g. behind a TLS proxy. Also HOUQIN_SECURE_COOKIES=1.\n"
 	"  SIGTERM/SIGINT finish in-flight requests and exit 0.\n";
 static const char usage_migrate[] = "usage: houqin migrate [--db FILE]\n";
 static const char usage_user[] =
@@ -143,6 +147,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			return -1;
 		if (strcmp(a, "--demo") == 0 || strcmp(a, "--demo-banner") == 0) {
 			o->demo = 1;
+			continue;
+		}
+		if (strcmp(a, "--secure-cookies") == 0) {
+			o->secure_cookies = 1;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(str_opts) / sizeof(str_opts[0]); k++) {
@@ -367,6 +375,8 @@ cmd_serve(struct opts *o)
 			return usage(usage_serve, 2);
 		org_set_login_ip_limit((int)limit);
 	}
+	const char *secure_env = getenv("HOUQIN_SECURE_COOKIES");
+	session_set_secure(o->secure_cookies || (secure_env && strcmp(secure_env, "1") == 0));
 	if (open_migrated(o->db, 0, &db))
 		return 1;
 	db_close(db);
@@ -464,7 +474,8 @@ user_passwd(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 	if (!o->password)
 		random_password(pw);
 	if (user_find(db, a, o->argv[1], &u, &cli, e) ||
-	    org_user_set_password(db, &cli, u.id, NULL, o->password ? o->password : pw, e))
+	    org_user_set_password(db, &cli, u.id, NULL, o->password ? o->password : pw, e) ||
+	    org_end_credentials(db, u.id, 0, e))	/* the old password's sessions die with it */
 		return e->code;
 	printf("password of %s changed", u.username);
 	if (!o->password)

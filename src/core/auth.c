@@ -164,9 +164,10 @@ auth_token_hash(const char *token, char *out)
 
 static const char sql_actor[] =
 	"SELECT u.id, u.agency_id, COALESCE(u.department_id, 0), u.username, u.display_name,"
-	" d.name, u.lang"
+	" d.name, u.lang, u.must_change_password"
 	" FROM app_user u LEFT JOIN department d ON d.id = u.department_id"
-	" WHERE u.id = :id AND u.active = 1 AND u.deleted_at IS NULL";
+	" WHERE u.id = :id AND u.active = 1 AND u.deleted_at IS NULL"
+	" AND u.locked_until <> :admin_lock";
 static const char sql_roles[] = "SELECT role FROM user_role WHERE user_id = :id";
 
 static int
@@ -197,7 +198,8 @@ auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *o
 	memset(out, 0, sizeof(*out));
 	rc = db_prepare(db, &st, sql_actor, e);
 	if (!rc)
-		rc = db_bind_i64(&st, ":id", user_id, e);
+		rc = db_bind_i64(&st, ":id", user_id, e) ||
+		     db_bind_i64(&st, ":admin_lock", ADMIN_LOCK_UNTIL, e) ? e->code : 0;
 	if (!rc)
 		rc = db_step_row(&st, e);
 	if (!rc) {
@@ -208,6 +210,7 @@ auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *o
 		out->display_name = db_col_text(&st, a, 4);
 		out->department_name = db_col_text(&st, a, 5);
 		out->lang = db_col_text(&st, a, 6);
+		out->must_change_password = db_col_i64(&st, 7) != 0;
 	}
 	db_finalize(&st);
 	if (!rc)
@@ -216,7 +219,7 @@ auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *o
 }
 
 static const char sql_session[] =
-	"SELECT id, user_id, csrf_token, last_seen_at FROM session"
+	"SELECT id, user_id, csrf_token, last_seen_at, created_at FROM session"
 	" WHERE token_hash = :h AND ended_at IS NULL";
 static const char sql_touch[] = "UPDATE session SET last_seen_at = :now WHERE id = :id";
 
@@ -226,7 +229,7 @@ auth_session_lookup(struct db *db, struct arena *a, const char *token, struct ac
 {
 	struct stmt st = { 0 };
 	char hash[65];
-	int64_t sid = 0, uid = 0, seen = 0, now = now_ms();
+	int64_t sid = 0, uid = 0, seen = 0, born = 0, now = now_ms();
 	char *csrf = NULL;
 	int rc;
 
@@ -241,9 +244,11 @@ auth_session_lookup(struct db *db, struct arena *a, const char *token, struct ac
 		uid = db_col_i64(&st, 1);
 		csrf = db_col_text(&st, a, 2);
 		seen = db_col_i64(&st, 3);
+		born = db_col_i64(&st, 4);
 	}
 	db_finalize(&st);
-	if (rc == ERR_NOT_FOUND || (!rc && now - seen > SESSION_IDLE_MS))
+	if (rc == ERR_NOT_FOUND ||
+	    (!rc && (now - seen > SESSION_IDLE_MS || now - born > SESSION_ABSOLUTE_MS)))
 		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "会话已过期，请重新登录");
 	if (rc)
 		return rc;
@@ -270,15 +275,26 @@ auth_session_touch(struct db *db, int64_t session_id, struct err *e)
 }
 
 static const char sql_token[] =
-	"SELECT user_id FROM api_token WHERE token_hash = :h AND revoked_at IS NULL";
+	"SELECT id, user_id, expires_at, COALESCE(last_used_at, 0) FROM api_token"
+	" WHERE token_hash = :h AND revoked_at IS NULL";
+static const char sql_token_touch[] = "UPDATE api_token SET last_used_at = :now WHERE id = :id";
 
 int
 auth_token_lookup(struct db *db, struct arena *a, const char *token, struct actor *out,
 		  struct err *e)
 {
+	int touch = 0;
+
+	return auth_token_lookup_touch(db, a, token, out, &touch, e);
+}
+
+int
+auth_token_lookup_touch(struct db *db, struct arena *a, const char *token, struct actor *out,
+			int *touch, struct err *e)
+{
 	struct stmt st = { 0 };
 	char hash[65];
-	int64_t uid = 0;
+	int64_t tid = 0, uid = 0, expires = 0, used = 0, now = now_ms();
 	int rc;
 
 	auth_token_hash(token, hash);
@@ -287,15 +303,34 @@ auth_token_lookup(struct db *db, struct arena *a, const char *token, struct acto
 		rc = db_bind_text(&st, ":h", hash, e);
 	if (!rc)
 		rc = db_step_row(&st, e);
-	if (!rc)
-		uid = db_col_i64(&st, 0);
+	if (!rc) {
+		tid = db_col_i64(&st, 0);
+		uid = db_col_i64(&st, 1);
+		expires = db_col_i64(&st, 2);
+		used = db_col_i64(&st, 3);
+	}
 	db_finalize(&st);
-	if (rc == ERR_NOT_FOUND)
+	if (rc == ERR_NOT_FOUND || (!rc && expires <= now))
 		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "令牌无效");
 	if (rc)
 		return rc;
 	rc = auth_load_actor(db, a, uid, out, e);
 	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_UNAUTH, "unauthorized", NULL, "令牌对应账号不可用");
+	out->token_id = tid;
+	*touch = now - used > SESSION_TOUCH_MS;
+	return rc;
+}
+
+int
+auth_token_touch(struct db *db, int64_t token_id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_token_touch, e);
+
+	if (!rc)
+		rc = db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", token_id, e) ||
+		     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
 	return rc;
 }

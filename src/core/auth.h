@@ -54,6 +54,8 @@ struct actor {
 	int64_t session_id;	/* 0 for bearer tokens and the CLI */
 	const char *csrf_token;	/* session's CSRF token, NULL for bearer/CLI */
 	const char *lang;	/* saved language "zh-CN"/"en"; NULL = the browser's */
+	int64_t token_id;	/* the bearer token's id, 0 for sessions and the CLI */
+	int must_change_password;	/* a reset's one-time password is still in use */
 };
 
 /* 1 if the actor holds any of mask's roles. */
@@ -77,22 +79,35 @@ void auth_token_hash(const char *token, char *out);
 
 /*
 ** Load user id as an actor (roles, department) into *out, strings in a.
-** ERR_NOT_FOUND if missing, deleted or inactive.
+** ERR_NOT_FOUND if missing, deleted, inactive or locked by an administrator
+** (locked_until ADMIN_LOCK_UNTIL): every request loads its actor, so a lock or
+** a deactivation ends open sessions at once. A lockout after failed logins
+** does not: anyone who knows a username could otherwise log its owner out.
 */
 int auth_load_actor(struct db *db, struct arena *a, int64_t user_id, struct actor *out,
 		    struct err *e);
 
 /*
 ** Resolve a session cookie token. 0 with *out filled; ERR_UNAUTH if unknown,
-** ended, or idle longer than SESSION_IDLE_MS. *touch is set when last_seen is
-** older than SESSION_TOUCH_MS (caller refreshes it with auth_session_touch).
+** ended, idle longer than SESSION_IDLE_MS or older than SESSION_ABSOLUTE_MS.
+** *touch is set when last_seen is older than SESSION_TOUCH_MS (caller
+** refreshes it with auth_session_touch).
 */
 int auth_session_lookup(struct db *db, struct arena *a, const char *token, struct actor *out,
 			int *touch, struct err *e);
 /* Refresh last_seen of a session (write transaction). */
 int auth_session_touch(struct db *db, int64_t session_id, struct err *e);
-/* Resolve a bearer token; ERR_UNAUTH if unknown or revoked. Updates nothing. */
+/*
+** Resolve a bearer token; ERR_UNAUTH if unknown, revoked or expired. Sets
+** out->token_id. Updates nothing. The _touch form also sets *touch when
+** last_used_at is older than SESSION_TOUCH_MS (the caller refreshes it with
+** auth_token_touch).
+*/
 int auth_token_lookup(struct db *db, struct arena *a, const char *token, struct actor *out,
 		      struct err *e);
+int auth_token_lookup_touch(struct db *db, struct arena *a, const char *token,
+			    struct actor *out, int *touch, struct err *e);
+/* Refresh last_used_at of a token (write transaction). */
+int auth_token_touch(struct db *db, int64_t token_id, struct err *e);
 
 #endif

@@ -27,6 +27,11 @@
 #define LOCKOUT_MS (15 * MINUTE_MS)
 #define SESSION_IDLE_MS (30 * MINUTE_MS)
 #define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
+#define SESSION_ABSOLUTE_MS (12 * HOUR_MS)	/* a session dies this long after login */
+#define TOKEN_DAYS_DEFAULT 90		/* API token lifetime when none is asked for */
+#define TOKEN_DAYS_MAX 365
+#define ADMIN_LOCK_UNTIL INT64_MAX	/* app_user.locked_until of an administrator's lock */
+#define ONE_TIME_PASSWORD_LEN 16	/* a reset's password, shown once */
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
 

@@ -18,6 +18,12 @@ struct db_pool;
 ** session's last_seen through the writer at most once a minute.
 */
 int session_resolve(struct db_pool *pool, struct req *rq, struct err *e);
+/*
+** Mark session cookies Secure (houqin serve --secure-cookies or
+** HOUQIN_SECURE_COOKIES=1: served over HTTPS, directly or behind a TLS proxy).
+** Call before serving.
+*/
+void session_set_secure(int on);
 /* Arrange for the response to set the session cookie to token (NULL clears it). */
 void session_set_cookie(struct req *rq, const char *token);
 

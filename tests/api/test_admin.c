@@ -217,15 +217,15 @@ update_user_deactivate_and_stale(void **state)
 	hq_resp_free(&lr);
 	hq_client_free(&c);
 
-	/* a sysadmin cannot deactivate their own account */
+	/* a sysadmin cannot deactivate their own account (nor change it here: 三员分立) */
 	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)hq_user_id(&srv, "sysadmin"));
 	assert_int_equal(hq_req(&srv, &sys, "GET", path, NULL, &r), 200);
 	snprintf(body, sizeof(body), "{\"display_name\":\"s\",\"department_id\":%lld,"
 		 "\"active\":false,\"updated_at\":\"%s\"}", (long long)srv.office_dept_id,
 		 str(r.json, "updated_at"));
 	hq_resp_free(&r);
-	assert_int_equal(hq_req(&srv, &sys, "PUT", path, body, &r), 422);
-	assert_string_equal(hq_err_code(&r), "self_disable");
+	assert_int_equal(hq_req(&srv, &sys, "PUT", path, body, &r), 403);
+	assert_string_equal(hq_err_code(&r), "self_account");
 	hq_resp_free(&r);
 }
 

@@ -11,6 +11,8 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/msg.h"
+#include "core/notify.h"
 #include "core/rng.h"
 #include "db/db.h"
 
@@ -63,10 +65,11 @@ org_user_json(const struct user *u)
 json_t *
 org_actor_json(const struct actor *a)
 {
-	return json_pack("{sI ss ss so so}", "id", (json_int_t)a->id, "username", a->username,
+	return json_pack("{sI ss ss so so sb}", "id", (json_int_t)a->id, "username", a->username,
 			 "display_name", a->display_name, "department",
 			 dept_ref(a->department_id, a->department_name), "roles",
-			 org_roles_json(a->roles));
+			 org_roles_json(a->roles), "must_change_password",
+			 a->must_change_password);
 }
 
 /* ---------- departments ---------- */
@@ -379,9 +382,19 @@ static const char sql_pw_set[] =	/* the token moves even within one ms (db_next_
 	" THEN updated_at + 1 ELSE :now END WHERE id = :id";
 static const char sql_lang_set[] =
 	"UPDATE app_user SET lang = :lang, updated_at = :now WHERE id = :id";
+/* :seen 0: the CLI's lock, which has read no version */
 static const char sql_lock_set[] =
-	"UPDATE app_user SET locked_until = :until, failed_logins = 0, updated_at = :now"
-	" WHERE id = :id";
+	"UPDATE app_user SET locked_until = :until, failed_logins = 0,"
+	" updated_at = CASE WHEN updated_at >= :now THEN updated_at + 1 ELSE :now END"
+	" WHERE id = :id AND (:seen = 0 OR updated_at = :seen)";
+static const char sql_pw_reset[] =
+	"UPDATE app_user SET password_hash = :hash, must_change_password = 1, failed_logins = 0,"
+	" updated_at = :now WHERE id = :id AND updated_at = :seen";
+/* the other admins of an agency, for a reset's notice */
+static const char sql_admins_of[] =
+	"SELECT DISTINCT u.id FROM user_role r JOIN app_user u ON u.id = r.user_id"
+	" WHERE r.agency_id = :agency AND r.role IN ('sysadmin', 'secadmin', 'auditor')"
+	" AND u.id <> :actor AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
 
 static int
 user_roles(struct db *db, int64_t id, unsigned *roles, struct err *e)
@@ -722,7 +735,8 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 
 	assert(db_in_tx(db));
 	if (org_user_get(db, a, who, id, &cur, e) ||
-	    db_check_seen(in->updated_at, cur.updated_at, "用户", e))
+	    db_check_seen(in->updated_at, cur.updated_at, "用户", e) ||
+	    org_check_account_admin(who, &cur, e))
 		return e->code;
 	next = cur;
 	if (present & USER_F_DISPLAY)
@@ -736,8 +750,6 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	if (next.department_id != cur.department_id &&
 	    check_dept(db, who, next.department_id, &agency, e))
 		return e->code;
-	if (next.id == who->id && !next.active)
-		return err_setx(e, ERR_RULE, "self_disable", "active", "不能停用自己的账号");
 	rc = db_prepare(db, &st, sql_user_update, e) ||
 	     db_bind_text(&st, ":display", next.display_name, e) ||
 	     db_bind_text(&st, ":phone", next.phone, e) ||
@@ -749,10 +761,8 @@ org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t
 	db_finalize(&st);
 	if (!rc && db_check_changed(db, "用户", e))
 		return e->code;
-	/* after the guarded UPDATE: it moves updated_at, which would make that one stale */
-	if (!rc && (present & USER_F_PASSWORD) && in->password &&
-	    org_user_set_password(db, who, id, NULL, in->password, e))
-		return e->code;
+	if (!rc && cur.active && !next.active)
+		rc = org_end_credentials(db, id, 0, e);
 	if (!rc)
 		rc = org_user_get(db, a, who, id, out, e);
 	if (!rc)
@@ -784,6 +794,12 @@ org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int6
 	if (admins & (admins - 1))
 		return err_setx(e, ERR_RULE, "role_conflict", "roles",
 				"系统管理员、安全管理员、审计管理员三员分立，不能兼任");
+	if ((roles & ROLE_SUPERVISOR) && (roles & (ROLE_OFFICE | ROLE_FINANCE | ROLE_WORKER)))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"纪检监察不能兼任后勤管理员、财务或维修工");
+	if ((roles & ROLE_AUDITOR) && (roles & ROLE_BUSINESS))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"审计管理员不能兼任业务角色");
 	if (!roles)
 		return err_set(e, ERR_INVALID, "roles", "至少保留一个角色");
 	rc = org_user_get(db, a, who, id, &cur, e);
@@ -857,24 +873,169 @@ org_user_set_lang(struct db *db, const struct actor *who, const char *lang, stru
 	return rc;
 }
 
-int
-org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e)
+static int
+lock_write(struct db *db, int64_t id, int lock, int64_t seen, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_lock_set, e) ||
-		 db_bind_i64(&st, ":until", lock ? INT64_MAX : 0, e) ||
+		 db_bind_i64(&st, ":until", lock ? ADMIN_LOCK_UNTIL : 0, e) ||
 		 db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
-		 db_step_done(&st, e) ? e->code : 0;
+		 db_bind_i64(&st, ":seen", seen, e) || db_step_done(&st, e) ? e->code : 0;
 
 	db_finalize(&st);
+	return rc;
+}
+
+int
+org_user_set_lock(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		  int lock, int64_t seen, struct user *out, struct err *e)
+{
+	struct user cur;
+	int rc;
+
+	assert(db_in_tx(db));
+	if (org_user_get(db, a, who, id, &cur, e) ||
+	    db_check_seen(seen, cur.updated_at, "用户", e) ||
+	    org_check_account_admin(who, &cur, e))
+		return e->code;
+	rc = lock_write(db, id, lock, seen, e);
+	if (!rc && db_check_changed(db, "用户", e))
+		return e->code;
+	if (!rc && lock)	/* the lock ends what is open, in the same transaction */
+		rc = org_end_credentials(db, id, 0, e);
+	if (!rc)
+		rc = org_user_get(db, a, who, id, out, e);
+	if (!rc)
+		rc = aud_record(db, who, lock ? "lock" : "unlock", "user", id,
+				jarena(a, json_pack("{sb}", "locked", cur.locked)),
+				jarena(a, json_pack("{sb}", "locked", out->locked)), e);
+	return rc;
+}
+
+int
+org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e)
+{
+	int rc;
+
+	assert(db_in_tx(db));
+	rc = lock_write(db, id, lock, 0, e);
 	if (!rc && db_changes(db) == 0)
 		rc = err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
+	if (!rc && lock)
+		rc = org_end_credentials(db, id, 0, e);
 	if (!rc)
 		rc = aud_record(db, who, lock ? "lock" : "unlock", "user", id, NULL, NULL, e);
 	return rc;
 }
 
-/* ---------- API tokens ---------- */
+/* ---------- 三员分立 and administrative resets ---------- */
+
+int
+org_check_account_admin(const struct actor *who, const struct user *target, struct err *e)
+{
+	if (!who->id)
+		return 0;
+	if (who->id == target->id)
+		return err_setx(e, ERR_FORBIDDEN, "self_account", NULL,
+				"不能通过管理功能修改自己的账号，请在个人中心操作");
+	if ((target->roles & ROLE_ADMINS) && !actor_has(who, ROLE_SECADMIN))
+		return err_setx(e, ERR_FORBIDDEN, "admin_account", NULL,
+				"管理员账号只能由安全管理员管理");
+	if (!(target->roles & ROLE_ADMINS) && !actor_has(who, ROLE_SYSADMIN))
+		return err_setx(e, ERR_FORBIDDEN, "business_account", NULL,
+				"业务用户账号由系统管理员管理");
+	return 0;
+}
+
+void
+org_one_time_password(char *out, size_t size)
+{
+	/* no look-alikes (0/O, 1/l/I): it is read off a screen and typed */
+	static const char *const classes[] = { "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz",
+					       "23456789", "@#%+=?!" };
+	size_t n = size - 1 < ONE_TIME_PASSWORD_LEN ? size - 1 : ONE_TIME_PASSWORD_LEN;
+
+	assert(size > 4);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = classes[i < 4 ? i : randombytes_uniform(4)];
+		out[i] = c[randombytes_uniform((uint32_t)strlen(c))];
+	}
+	for (size_t i = n - 1; i > 0; i--) {	/* Fisher-Yates: the classes anywhere */
+		size_t j = randombytes_uniform((uint32_t)i + 1);
+		char t = out[i];
+		out[i] = out[j];
+		out[j] = t;
+	}
+	out[n] = '\0';
+}
+
+/* Tell the agency's admins but who, who did it: a reset is how one admin could become another. */
+static int
+notify_reset(struct db *db, struct arena *a, const struct actor *who, const struct user *u,
+	     struct err *e)
+{
+	struct msg_text title = msg_text(a, "用户 %s 的密码已被重置", u->username);
+	struct msg_text body = msg_text(a, "%s 重置了用户 %s（%s）的密码", who->username,
+					u->username, u->display_name);
+	struct stmt st = { 0 };
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!title.zh || !body.zh)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_admins_of, e) ||
+	     db_bind_i64(&st, ":agency", u->agency_id, e) ||
+	     db_bind_i64(&st, ":actor", who->id, e) ? e->code : 0;
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		int64_t *v = arena_grow(a, ids, n, &cap, sizeof(*v));
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
+		}
+		ids = v;
+		ids[n++] = db_col_i64(&st, 0);
+		rc = 0;
+	}
+	db_finalize(&st);
+	for (size_t i = 0; rc >= 0 && i < n; i++)	/* sent after the read: one statement at a time */
+		rc = notify_send_text(db, who, ids[i], "org.password_reset", title, body, "user",
+				      u->id, e);
+	return rc < 0 ? rc : 0;
+}
+
+int
+org_user_reset_password(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			int64_t seen, const char *hash, struct user *out, struct err *e)
+{
+	struct user cur;
+	struct stmt st = { 0 };
+	int rc;
+
+	assert(db_in_tx(db));
+	if (org_user_get(db, a, who, id, &cur, e) || db_check_seen(seen, cur.updated_at, "用户", e) ||
+	    org_check_account_admin(who, &cur, e))
+		return e->code;
+	rc = db_prepare(db, &st, sql_pw_reset, e) || db_bind_text(&st, ":hash", hash, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(cur.updated_at, now_ms()), e) ||
+	     db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", seen, e) ||
+	     db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc && db_check_changed(db, "用户", e))
+		return e->code;
+	if (!rc)
+		rc = org_end_credentials(db, id, 0, e);
+	if (!rc)
+		rc = org_user_get(db, a, who, id, out, e);
+	if (!rc)	/* never the password or its hash */
+		rc = aud_record(db, who, "reset_password", "user", id, NULL,
+				jarena(a, json_pack("{sb}", "must_change_password", 1)), e);
+	if (!rc)
+		rc = notify_reset(db, a, who, out, e);
+	return rc;
+}
+
+/* ---------- ending credentials (API tokens: org_token.c) ---------- */
 
 static const char sql_sessions_end[] =
 	"UPDATE session SET ended_at = :now"
@@ -902,33 +1063,4 @@ org_end_credentials(struct db *db, int64_t user_id, int64_t keep_session, struct
 	    exec_for_user(db, sql_tokens_revoke, user_id, -1, e))
 		return e->code;
 	return 0;
-}
-
-static const char sql_token_insert[] =
-	"INSERT INTO api_token (token_hash, user_id, name, created_at)"
-	" VALUES (:hash, :uid, :name, :now)";
-
-int
-org_token_create(struct db *db, const struct actor *who, const char *name, char *out,
-		 int64_t *id, struct err *e)
-{
-	struct stmt st = { 0 };
-	char hash[65];
-	json_t *info;
-	int rc;
-
-	assert(db_in_tx(db));
-	auth_random_token(out);
-	auth_token_hash(out, hash);
-	rc = db_prepare(db, &st, sql_token_insert, e) || db_bind_text(&st, ":hash", hash, e) ||
-	     db_bind_i64(&st, ":uid", who->id, e) || db_bind_text(&st, ":name", name, e) ||
-	     db_bind_i64(&st, ":now", now_ms(), e) || db_step_done(&st, e) ? e->code : 0;
-	db_finalize(&st);
-	if (rc)
-		return rc;
-	*id = db_last_id(db);
-	info = json_pack("{ss}", "name", name);
-	rc = aud_record(db, who, "create", "api_token", *id, NULL, info, e);
-	json_decref(info);
-	return rc;
 }

@@ -85,8 +85,9 @@ struct user_in {
 	int64_t updated_at;
 };
 
+/* No password here: an administrator resets one (org_user_reset_password), never sets it. */
 enum { USER_F_DISPLAY = 1 << 0, USER_F_PHONE = 1 << 1, USER_F_DEPT = 1 << 2,
-       USER_F_ACTIVE = 1 << 3, USER_F_PASSWORD = 1 << 4 };
+       USER_F_ACTIVE = 1 << 3 };
 
 struct user_filter {
 	const char *q;		/* matches username, display name, phone */
@@ -120,11 +121,38 @@ int org_user_create(struct db *db, struct arena *a, const struct actor *who,
 */
 int org_gen_users(struct db *db, int64_t agency_id, int64_t n, uint64_t seed,
 		  const char *password, struct err *e);
-/* Update the fields in `present`; in->updated_at as for org_dept_update. */
+/*
+** 三员分立 (the one guard of every administrative write to an account): an
+** account that holds an admin role (sysadmin, secadmin, auditor) is the
+** secadmin's alone, a business account the sysadmin's; nobody changes their
+** own through these routes (they have /me). ERR_FORBIDDEN "self_account",
+** "admin_account" or "business_account". The CLI (who->id 0) runs as the
+** operator of the server and passes.
+*/
+int org_check_account_admin(const struct actor *who, const struct user *target, struct err *e);
+/*
+** Update the fields in `present` (org_check_account_admin; in->updated_at as
+** for org_dept_update, compared before anything is written). A deactivation
+** ends the user's sessions and tokens.
+*/
 int org_user_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		    const struct user_in *in, uint32_t present, struct user *out,
 		    struct err *e);
-/* Replace the role set. ERR_RULE "role_conflict" for two admin roles, "self_grant" for one's own. */
+/* A one-time password meeting the policy: ONE_TIME_PASSWORD_LEN chars, every class, into out. */
+void org_one_time_password(char *out, size_t size);
+/*
+** Administrative reset (org_check_account_admin; seen = the updated_at the
+** admin read): hash is the argon2id hash of a one-time password made off the
+** writer thread. Sets must_change_password, ends every session and token of
+** the user, notifies the agency's other admins, audits "reset_password".
+*/
+int org_user_reset_password(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			    int64_t seen, const char *hash, struct user *out, struct err *e);
+/*
+** Replace the role set. ERR_RULE "role_conflict" for two admin roles, for
+** supervisor (纪检) with office, finance or worker, and for auditor with a
+** business role; "self_grant" for one's own.
+*/
 int org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		       unsigned roles, struct user *out, struct err *e);
 /* old_pw NULL = administrative reset (CLI); otherwise it must match. */
@@ -135,7 +163,14 @@ int org_user_set_password(struct db *db, const struct actor *who, int64_t id, co
 ** Accept-Language again. Audited. Write transaction.
 */
 int org_user_set_lang(struct db *db, const struct actor *who, const char *lang, struct err *e);
-/* lock = 1 locks until unlocked; 0 unlocks and clears failed attempts. */
+/*
+** lock = 1 locks until unlocked (locked_until ADMIN_LOCK_UNTIL) and ends the
+** user's sessions and tokens; 0 unlocks and clears failed attempts. The API
+** form checks org_check_account_admin and seen (updated_at); the CLI's
+** (org_user_lock) neither.
+*/
+int org_user_set_lock(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		      int lock, int64_t seen, struct user *out, struct err *e);
 int org_user_lock(struct db *db, const struct actor *who, int64_t id, int lock, struct err *e);
 
 /*
@@ -174,9 +209,31 @@ int org_login(struct db *db, const char *username, const char *password, const c
 	      struct login_out *out, struct err *e);
 /* End the actor's session. */
 int org_logout(struct db *db, const struct actor *who, struct err *e);
-/* New API token for the actor; the plain token is written to out (65 bytes) once. */
-int org_token_create(struct db *db, const struct actor *who, const char *name, char *out,
-		     int64_t *id, struct err *e);
+struct api_token {
+	int64_t id, user_id;
+	const char *username, *name;
+	int64_t created_at, expires_at, last_used_at, revoked_at;	/* 0 = never */
+};
+
+/*
+** New API token for the actor, valid `days` (1..TOKEN_DAYS_MAX); the plain
+** token is written to out (65 bytes) once. A bearer-token caller cannot mint
+** tokens (ERR_FORBIDDEN "token_not_allowed"): a stolen token must not outlive
+** its own expiry or revocation.
+*/
+int org_token_create(struct db *db, const struct actor *who, const char *name, int64_t days,
+		     char *out, struct api_token *tok, struct err *e);
+/*
+** Tokens, newest first, never their hashes: who's own (user_id 0 and all 0);
+** the secadmin's view of user_id's, or with all of every user of the agency.
+** ERR_FORBIDDEN for another user's unless secadmin.
+*/
+int org_token_list(struct db *db, struct arena *a, const struct actor *who, int64_t user_id,
+		   int all, struct api_token **items, size_t *n, struct err *e);
+/* Revoke token id: its owner's or (secadmin) any in the agency; ERR_NOT_FOUND otherwise. Audited. */
+int org_token_revoke(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		     struct api_token *out, struct err *e);
+json_t *org_token_json(const struct api_token *t);
 
 /* JSON views shared by the API and the CLI. New references. */
 json_t *org_dept_json(const struct dept *d);

@@ -17,6 +17,7 @@
 #include "modules/org/org.h"
 #include "modules/org/org_int.h"
 
+#include <sodium.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -47,10 +48,30 @@ static const struct field org_lang_fields[] = {
 
 struct token_in {
 	const char *name;
+	int64_t expires_in_days;
 };
 static const struct field org_token_fields[] = {
 	{ .name = "name", .type = F_STR, .required = 1, .max = NAME_MAX_CHARS,
 	  .off = offsetof(struct token_in, name) },
+	{ .name = "expires_in_days", .type = F_INT, .min = 1, .max = TOKEN_DAYS_MAX,
+	  .off = offsetof(struct token_in, expires_in_days) },
+	{ 0 }
+};
+
+/* A reset and a lock name the version of the user the admin read. */
+struct user_seen_in {
+	int64_t updated_at;
+};
+static const struct field org_user_reset_fields[] = {
+	FIELD_UPDATED_AT(struct user_seen_in, updated_at), { 0 }
+};
+struct lock_in {
+	int locked;
+	int64_t updated_at;
+};
+static const struct field org_user_lock_fields[] = {
+	{ .name = "locked", .type = F_BOOL, .required = 1, .off = offsetof(struct lock_in, locked) },
+	FIELD_UPDATED_AT(struct lock_in, updated_at),
 	{ 0 }
 };
 
@@ -76,8 +97,6 @@ static const struct field org_user_update_fields[] = {
 	{ .name = "department_id", .type = F_ID, .required = 1,
 	  .off = offsetof(struct user_in, department_id) },
 	{ .name = "active", .type = F_BOOL, .off = offsetof(struct user_in, active) },
-	{ .name = "password", .type = F_STR, .max = PASSWORD_MAX,
-	  .off = offsetof(struct user_in, password) },
 	FIELD_UPDATED_AT(struct user_in, updated_at),
 	{ 0 }
 };
@@ -144,9 +163,11 @@ org_api_password(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct password_in in = { 0 };
 
+	/* every other session and every token of the old password dies with it */
 	if (req_json_fields(rq, org_password_fields, &in, NULL, e) ||
 	    org_user_set_password(rq->db, rq->user, rq->user->id, in.old_password,
-				  in.new_password, e))
+				  in.new_password, e) ||
+	    org_end_credentials(rq->db, rq->user->id, rq->user->session_id, e))
 		return e->code;
 	return resp_json(rs, 200, json_object());
 }
@@ -170,15 +191,47 @@ org_api_language(struct req *rq, struct resp *rs, struct err *e)
 static int
 org_api_token_create(struct req *rq, struct resp *rs, struct err *e)
 {
-	struct token_in in = { 0 };
+	struct token_in in = { .expires_in_days = TOKEN_DAYS_DEFAULT };
+	struct api_token t;
 	char token[65];
-	int64_t id;
+	json_t *out;
 
 	if (req_json_fields(rq, org_token_fields, &in, NULL, e) ||
-	    org_token_create(rq->db, rq->user, in.name, token, &id, e))
+	    org_token_create(rq->db, rq->user, in.name, in.expires_in_days, token, &t, e))
 		return e->code;
-	return resp_json(rs, 201, json_pack("{sI ss ss}", "id", (json_int_t)id, "name", in.name,
-					    "token", token));
+	out = org_token_json(&t);
+	json_object_set_new(out, "token", json_string(token));	/* shown this once */
+	return resp_json(rs, 201, out);
+}
+
+static int
+org_api_token_list(struct req *rq, struct resp *rs, struct err *e)
+{
+	const char *all = req_query(rq, "all");
+	struct api_token *items;
+	int64_t uid = 0;
+	size_t n;
+	json_t *arr;
+
+	if (req_query_i64(rq, "user_id", 1, INT64_MAX, &uid, e) ||
+	    org_token_list(rq->db, rq->arena, rq->user, uid, all && strcmp(all, "1") == 0, &items,
+			   &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, org_token_json(&items[i]));
+	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
+}
+
+static int
+org_api_token_revoke(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct api_token t;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || org_token_revoke(rq->db, rq->arena, rq->user, id, &t, e))
+		return e->code;
+	return resp_json(rs, 200, org_token_json(&t));
 }
 
 static int
@@ -323,6 +376,64 @@ org_api_user_update(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_user_json(&u));
 }
 
+/* A reset's one-time password and its hash: made by prep, off the writer thread. */
+struct reset_prep {
+	int64_t updated_at;
+	char password[ONE_TIME_PASSWORD_LEN + 1];
+	char hash[256];
+};
+
+static int
+org_api_reset_prep(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user_seen_in in = { 0 };
+	struct reset_prep *p = arena_alloc(rq->arena, sizeof(*p));
+
+	(void)rs;
+	if (!p)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	if (req_json_fields(rq, org_user_reset_fields, &in, NULL, e))
+		return e->code;
+	p->updated_at = in.updated_at;
+	org_one_time_password(p->password, sizeof(p->password));
+	if (auth_password_hash(p->password, p->hash, sizeof(p->hash), e))
+		return e->code;
+	rq->prep = p;
+	return 0;
+}
+
+static int
+org_api_reset(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct reset_prep *p = rq->prep;
+	struct user u;
+	int64_t id;
+	int rc;
+
+	if (req_path_id(rq, 0, &id, e))
+		return e->code;
+	rc = org_user_reset_password(rq->db, rq->arena, rq->user, id, p->updated_at, p->hash, &u,
+				     e);
+	if (!rc)
+		rc = resp_json(rs, 200, json_pack("{ss so}", "password", p->password, "user",
+						  org_user_json(&u)));
+	sodium_memzero(p, sizeof(*p));
+	return rc;
+}
+
+static int
+org_api_user_lock(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct lock_in in = { 0 };
+	struct user u;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, org_user_lock_fields, &in, NULL, e) ||
+	    org_user_set_lock(rq->db, rq->arena, rq->user, id, in.locked, in.updated_at, &u, e))
+		return e->code;
+	return resp_json(rs, 200, org_user_json(&u));
+}
+
 static int
 org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 {
@@ -340,7 +451,10 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_user_json(&u));
 }
 
-/* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
+/* Account writes: the sysadmin's on business users, the secadmin's on admins (org_check_account_admin). */
+#define ACCOUNT_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN)
+
+/* method, path, handler, roles, flags, summary, body spec, export columns, body limit[, prep] */
 const struct route org_routes[] = {
 	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
 	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0 },
@@ -348,7 +462,9 @@ const struct route org_routes[] = {
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
 	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0 },
+	{ "GET", "/api/v1/tokens", org_api_token_list, ANY_USER, 0, "API 令牌列表（本人；安全管理员可查本单位）", NULL, NULL, 0 },
 	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/tokens/:id", org_api_token_revoke, ANY_USER, R_WRITE, "吊销 API 令牌", NULL, NULL, 0 },
 	{ "GET", "/api/v1/departments", org_api_dept_list, ANY_USER, 0, "部门列表（树）", NULL, org_dept_cols, 0 },
 	{ "GET", "/api/v1/departments/:id", org_api_dept_get, ANY_USER, 0, "部门详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/departments", org_api_dept_create, ROLE_SYSADMIN, R_WRITE, "新建部门", org_dept_fields, NULL, 0 },
@@ -356,7 +472,9 @@ const struct route org_routes[] = {
 	{ "GET", "/api/v1/users", org_api_user_list, ORG_READERS, 0, "用户列表", NULL, org_user_cols, 0 },
 	{ "GET", "/api/v1/users/:id", org_api_user_get, ORG_READERS, 0, "用户详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0 },
-	{ "PUT", "/api/v1/users/:id", org_api_user_update, ROLE_SYSADMIN, R_WRITE, "修改用户", org_user_update_fields, NULL, 0 },
+	{ "PUT", "/api/v1/users/:id", org_api_user_update, ACCOUNT_ADMINS, R_WRITE, "修改用户", org_user_update_fields, NULL, 0 },
+	{ "POST", "/api/v1/users/:id/password-reset", org_api_reset, ACCOUNT_ADMINS, R_WRITE, "重置密码", org_user_reset_fields, NULL, 0, org_api_reset_prep },
+	{ "PUT", "/api/v1/users/:id/lock", org_api_user_lock, ACCOUNT_ADMINS, R_WRITE, "锁定或解锁用户", org_user_lock_fields, NULL, 0 },
 	{ "PUT", "/api/v1/users/:id/roles", org_api_user_roles, ROLE_SECADMIN, R_WRITE, "设置角色", org_roles_fields, NULL, 0 },
 	{ 0 }
 };

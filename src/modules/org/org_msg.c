@@ -19,7 +19,6 @@ const struct msg org_msg[] = {
 	  "username may contain only letters, digits, underscores, dots and hyphens" },
 	{ "登录名已被使用", "username already in use" },
 	{ "本单位还没有部门", "your agency has no departments yet" },
-	{ "不能停用自己的账号", "you cannot deactivate your own account" },
 	{ "系统管理员、安全管理员、审计管理员三员分立，不能兼任",
 	  "system, security and audit administrator roles are separate and cannot be combined" },
 	{ "至少保留一个角色", "keep at least one role" },
@@ -31,5 +30,19 @@ const struct msg org_msg[] = {
 	{ "连续登录失败次数过多，账号已锁定，请 %lld 分钟后再试",
 	  "too many failed logins in a row, the account is locked: try again in %lld minutes" },
 	{ "账号已停用", "the account is deactivated" },
+	{ "纪检监察不能兼任后勤管理员、财务或维修工",
+	  "the supervisor (discipline inspection) role cannot be combined with office, finance or worker" },
+	{ "审计管理员不能兼任业务角色", "the audit administrator cannot hold a business role" },
+	{ "不能通过管理功能修改自己的账号，请在个人中心操作",
+	  "you cannot change your own account here: use your profile" },
+	{ "管理员账号只能由安全管理员管理", "administrator accounts are managed by the security administrator only" },
+	{ "业务用户账号由系统管理员管理", "business user accounts are managed by the system administrator" },
+	{ "用户 %s 的密码已被重置", "the password of user %s was reset" },
+	{ "%s 重置了用户 %s（%s）的密码", "%s reset the password of user %s (%s)" },
+	/* http/router.c: a reset's one-time password must be changed first */
+	{ "密码已被管理员重置，请先修改密码", "your password was reset by an administrator: change it first" },
+	{ "API 令牌不能用来创建令牌，请登录后创建", "an API token cannot create tokens: log in to create one" },
+	{ "有效期应为 1 到 365 天", "the validity must be 1 to 365 days" },
+	{ "令牌不存在", "token not found" },
 	{ NULL, NULL }
 };
