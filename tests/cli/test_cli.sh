@@ -37,9 +37,9 @@ expect_out() {	# expect_out NAME PATTERN (against the last command's output)
 }
 
 # Starts the server on a free port; url is its address once it prints it (within 10 s),
-# or empty if it exited or did not.
+# or empty if it exited or did not. Further arguments go to serve.
 start_server() {
-	"$bin" serve --db "$1" --listen 127.0.0.1:0 --web web/dist >"$tmp/serve.log" 2>&1 &
+	"$bin" serve --db "$1" --listen 127.0.0.1:0 --web web/dist "${@:2}" >"$tmp/serve.log" 2>&1 &
 	pid=$!
 	url=""
 	local deadline=$((SECONDS + 10))
@@ -74,6 +74,16 @@ login() {	# login USER PASSWORD -> HTTP status
 		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$url/api/v1/session"
 }
 
+# login_keep USER PASSWORD: log in keeping the cookie in $tmp/jar and the headers in $tmp/hdr
+login_keep() {
+	curl -s -m 10 -o /dev/null -c "$tmp/jar" -D "$tmp/hdr" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$url/api/v1/session"
+}
+
+me_with_jar() {	# -> HTTP status of GET /me with the kept cookie
+	curl -s -m 10 -o /dev/null -b "$tmp/jar" -w '%{http_code}' "$url/api/v1/me"
+}
+
 db=$tmp/h.db
 check "no args is usage" 2 "$bin"
 check "--help" 0 "$bin" --help
@@ -83,6 +93,8 @@ expect_out "version prints" "houqin "
 check "unknown command" 2 "$bin" frobnicate
 check "init --help" 0 "$bin" init --help
 check "serve bad flag" 2 "$bin" serve --bogus
+check "serve --help" 0 "$bin" serve --help
+expect_out "serve --help documents secure cookies" "--secure-cookies"
 check "serve bad listen" 2 "$bin" serve --listen nonsense --db "$db"
 check "migrate before init" 1 "$bin" migrate --db "$db"
 
@@ -116,6 +128,16 @@ else
 	[ "$(login clerk 'Clerk@2027')" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL locked user logged in"; }
 	check "user unlock while serving" 0 "$bin" user unlock clerk --db "$db"
 	[ "$(login clerk 'Clerk@2027')" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL unlocked user cannot log in"; }
+	# a lock or a new password from the CLI ends the sessions that are open
+	login_keep clerk 'Clerk@2027'
+	[ "$(me_with_jar)" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL kept session"; }
+	grep -qi '^Set-Cookie:.*Secure' "$tmp/hdr" && { fail=$((fail + 1)); echo "FAIL Secure cookie without --secure-cookies"; } || pass=$((pass + 1))
+	check "user lock while serving" 0 "$bin" user lock clerk --db "$db"
+	[ "$(me_with_jar)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL session outlived the lock"; }
+	check "user unlock again" 0 "$bin" user unlock clerk --db "$db"
+	login_keep clerk 'Clerk@2027'
+	check "user passwd while serving" 0 "$bin" user passwd clerk --password 'Clerk@2028' --db "$db"
+	[ "$(me_with_jar)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL session outlived the new password"; }
 	check "backup while serving" 0 "$bin" backup "$tmp/copy.db" --db "$db"
 	check "backup refuses to overwrite" 1 "$bin" backup "$tmp/copy.db" --db "$db"
 	check "backup copy verifies" 0 "$bin" audit verify --db "$tmp/copy.db"
@@ -125,6 +147,18 @@ else
 fi
 check "audit verify" 0 "$bin" audit verify --db "$db"
 expect_out "audit verify ok" "audit chain ok"
+
+# behind HTTPS the session cookie is Secure: by flag or by environment
+for how in flag env; do
+	if [ "$how" = flag ]; then start_server "$db" --secure-cookies; else HOUQIN_SECURE_COOKIES=1 start_server "$db"; fi
+	if [ -z "$url" ]; then
+		fail=$((fail + 1)); echo "FAIL server ($how) did not start"; cat "$tmp/serve.log"
+		continue
+	fi
+	login_keep clerk 'Clerk@2028'
+	grep -qi '^Set-Cookie:.*; Secure' "$tmp/hdr" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no Secure cookie ($how)"; cat "$tmp/hdr"; }
+	stop_server
+done
 
 # gen: a dataset for benchmarks, straight through the storage layer
 gdb=$tmp/gen.db
