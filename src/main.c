@@ -50,6 +50,7 @@ static const char usage_main[] =
 	"commands:\n"
 	"  init [--demo] [--agency NAME]   create the database (demo data with --demo)\n"
 	"  serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N] [--web DIR]\n"
+	"        [--secure-cookies]        (served over HTTPS: the session cookie is Secure)\n"
 	"  migrate                         apply pending schema migrations\n"
 	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
 	"  audit verify                    check the audit hash chain\n"
