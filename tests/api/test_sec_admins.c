@@ -14,6 +14,7 @@
 
 #include "api/harness.h"
 #include "core/auth.h"
+#include "core/err.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -215,6 +216,7 @@ reset_is_one_time_stale_safe_and_told(void **state)
 	assert_int_equal(account_op(&sec, 3, sys2b_id, &r), 200);
 	snprintf(pw, sizeof(pw), "%s", json_string_value(json_object_get(r.json, "password")));
 	assert_int_equal(strlen(pw), 16);
+	assert_int_equal(auth_password_policy(pw, "password", &(struct err){ 0 }), 0);
 	hq_resp_free(&r);
 	/* replaying the old stamp is stale and writes nothing: the new password still works */
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/password-reset", (long long)sys2b_id);

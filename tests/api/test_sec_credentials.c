@@ -294,6 +294,14 @@ tokens_are_listed_and_revoked_by_owner_and_secadmin_only(void **state)
 	tid2 = victim("leader", &c2, &t2);
 	assert_true(lists_token(&c, "", tid));
 	assert_false(lists_token(&c, "", tid2));
+	/* a use shows as last_used_at (refreshed at most once a minute) */
+	expect_alive(&c, &t);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/tokens?per_page=1", NULL, &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "id")), tid);
+	assert_true(json_is_string(json_object_get(json_array_get(json_object_get(r.json, "items"), 0),
+						   "last_used_at")));
+	hq_resp_free(&r);
 	/* another user can neither see nor revoke it */
 	hq_client_init(&other);
 	assert_int_equal(hq_login(&srv, &other, "staff", TEST_PASSWORD), 200);

@@ -223,13 +223,19 @@ struct api_token {
 */
 int org_token_create(struct db *db, const struct actor *who, const char *name, int64_t days,
 		     char *out, struct api_token *tok, struct err *e);
+struct token_filter {
+	int64_t user_id;	/* 0 = who's own */
+	int all;		/* every user of the agency */
+	int64_t limit, offset;
+};
 /*
-** Tokens, newest first, never their hashes: who's own (user_id 0 and all 0);
-** the secadmin's view of user_id's, or with all of every user of the agency.
-** ERR_FORBIDDEN for another user's unless secadmin.
+** Tokens, newest first, never their hashes: who's own; the secadmin's view of
+** f->user_id's, or with f->all of every user of the agency. *total ignores
+** the limit. ERR_FORBIDDEN for another user's unless secadmin.
 */
-int org_token_list(struct db *db, struct arena *a, const struct actor *who, int64_t user_id,
-		   int all, struct api_token **items, size_t *n, struct err *e);
+int org_token_list(struct db *db, struct arena *a, const struct actor *who,
+		   const struct token_filter *f, struct api_token **items, size_t *n,
+		   int64_t *total, struct err *e);
 /* Revoke token id: its owner's or (secadmin) any in the agency; ERR_NOT_FOUND otherwise. Audited. */
 int org_token_revoke(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		     struct api_token *out, struct err *e);

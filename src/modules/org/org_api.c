@@ -208,19 +208,23 @@ static int
 org_api_token_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	const char *all = req_query(rq, "all");
+	struct token_filter f = { .all = all && strcmp(all, "1") == 0 };
 	struct api_token *items;
-	int64_t uid = 0;
+	struct page pg;
+	int64_t total = 0;
 	size_t n;
 	json_t *arr;
 
-	if (req_query_i64(rq, "user_id", 1, INT64_MAX, &uid, e) ||
-	    org_token_list(rq->db, rq->arena, rq->user, uid, all && strcmp(all, "1") == 0, &items,
-			   &n, e))
+	if (req_page(rq, &pg, e) || req_query_i64(rq, "user_id", 1, INT64_MAX, &f.user_id, e))
+		return e->code;
+	f.limit = pg.per_page;
+	f.offset = pg.offset;
+	if (org_token_list(rq->db, rq->arena, rq->user, &f, &items, &n, &total, e))
 		return e->code;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, org_token_json(&items[i]));
-	return resp_list(rs, arr, (int64_t)n, 1, (int64_t)n);
+	return resp_list(rs, arr, total, pg.page, pg.per_page);
 }
 
 static int

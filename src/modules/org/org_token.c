@@ -23,9 +23,10 @@ static const char sql_token_insert[] =
 	"INSERT INTO api_token (token_hash, user_id, name, created_at, expires_at)"
 	" VALUES (:hash, :uid, :name, :now, :expires)";
 /* :uid 0 = every user of the agency */
+#define TOKEN_WHERE " WHERE u.agency_id = :agency AND (:uid = 0 OR t.user_id = :uid)"
 static const char sql_token_list[] =
-	"SELECT " TOKEN_COLS TOKEN_FROM " WHERE u.agency_id = :agency"
-	" AND (:uid = 0 OR t.user_id = :uid) ORDER BY t.id DESC LIMIT :limit";
+	"SELECT " TOKEN_COLS TOKEN_FROM TOKEN_WHERE " ORDER BY t.id DESC LIMIT :limit OFFSET :offset";
+static const char sql_token_count[] = "SELECT COUNT(*)" TOKEN_FROM TOKEN_WHERE;
 static const char sql_token_get[] =
 	"SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.id = :id AND u.agency_id = :agency";
 static const char sql_token_revoke[] =
@@ -37,8 +38,7 @@ org_token_json(const struct api_token *t)
 	return json_pack("{sI s{sI ss} ss so so so so}", "id", (json_int_t)t->id, "user", "id",
 			 (json_int_t)t->user_id, "username", t->username, "name", t->name,
 			 "created_at", jtime(t->created_at), "expires_at", jtime(t->expires_at),
-			 "last_used_at", t->last_used_at ? jtime(t->last_used_at) : json_null(),
-			 "revoked_at", t->revoked_at ? jtime(t->revoked_at) : json_null());
+			 "last_used_at", jtime(t->last_used_at), "revoked_at", jtime(t->revoked_at));
 }
 
 static void
@@ -110,30 +110,40 @@ org_token_create(struct db *db, const struct actor *who, const char *name, int64
 	return rc;
 }
 
+static int
+bind_token_filter(struct stmt *st, const struct actor *who, const struct token_filter *f,
+		  struct err *e)
+{
+	int64_t uid = f->all ? 0 : f->user_id ? f->user_id : who->id;
+
+	return db_bind_i64(st, ":agency", who->agency_id, e) || db_bind_i64(st, ":uid", uid, e)
+		       ? e->code : 0;
+}
+
 int
-org_token_list(struct db *db, struct arena *a, const struct actor *who, int64_t user_id,
-	       int all, struct api_token **items, size_t *n, struct err *e)
+org_token_list(struct db *db, struct arena *a, const struct actor *who,
+	       const struct token_filter *f, struct api_token **items, size_t *n,
+	       int64_t *total, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
 	int rc;
 
-	if ((all || (user_id && user_id != who->id)) && !actor_has(who, ROLE_SECADMIN))
+	if ((f->all || (f->user_id && f->user_id != who->id)) && !actor_has(who, ROLE_SECADMIN))
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
 	*n = 0;
-	*items = NULL;
-	rc = db_prepare(db, &st, sql_token_list, e) ||
-	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_i64(&st, ":uid", all ? 0 : user_id ? user_id : who->id, e) ||
-	     db_bind_i64(&st, ":limit", EXPORT_MAX, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct api_token *v = arena_grow(a, *items, *n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		*items = v;
-		token_row(&st, a, &v[(*n)++]);
+	*items = arena_array(a, (size_t)(f->limit > 0 ? f->limit : 1), sizeof(**items));
+	if (!*items)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_token_count, e) || bind_token_filter(&st, who, f, e) ||
+	     db_step_row(&st, e) ? e->code : 0;
+	*total = rc ? 0 : db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_token_list, e) || bind_token_filter(&st, who, f, e) ||
+		     db_bind_i64(&st, ":limit", f->limit, e) ||
+		     db_bind_i64(&st, ":offset", f->offset, e) ? e->code : 0;
+	while (!rc && (int64_t)*n < f->limit && (rc = db_step(&st, e)) == 1) {
+		token_row(&st, a, &(*items)[(*n)++]);
 		rc = 0;
 	}
 	db_finalize(&st);
