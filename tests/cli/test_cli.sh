@@ -111,6 +111,8 @@ check "user add weak password" 1 "$bin" user add weak --name 弱 --dept 2 --pass
 check "user add bad role" 1 "$bin" user add r1 --name 角色 --dept 2 --roles wizard --db "$db"
 check "user add missing dept" 2 "$bin" user add --db "$db"
 check "user roles conflict" 1 "$bin" user roles clerk sysadmin,secadmin --db "$db"
+check "user roles auditor with a business role" 1 "$bin" user roles clerk auditor,staff --db "$db"
+check "user add supervisor with finance" 1 "$bin" user add mix --name 兼任 --dept 2 --roles supervisor,finance --db "$db"
 check "user roles" 0 "$bin" user roles clerk leader,staff --db "$db"
 check "user passwd" 0 "$bin" user passwd clerk --password 'Clerk@2027' --db "$db"
 check "user lock" 0 "$bin" user lock clerk --db "$db"

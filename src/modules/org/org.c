@@ -585,6 +585,24 @@ insert_user(struct db *db, int64_t agency, const struct user_in *in, const char 
 	return rc;
 }
 
+/* Roles that must not meet in one person: 三员分立, 纪检 and what it watches, auditor and business. */
+static int
+check_role_mix(unsigned roles, struct err *e)
+{
+	unsigned admins = roles & ROLE_ADMINS;
+
+	if (admins & (admins - 1))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"系统管理员、安全管理员、审计管理员三员分立，不能兼任");
+	if ((roles & ROLE_SUPERVISOR) && (roles & (ROLE_OFFICE | ROLE_FINANCE | ROLE_WORKER)))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"纪检监察不能兼任后勤管理员、财务或维修工");
+	if ((roles & ROLE_AUDITOR) && (roles & ROLE_BUSINESS))
+		return err_setx(e, ERR_RULE, "role_conflict", "roles",
+				"审计管理员不能兼任业务角色");
+	return 0;
+}
+
 int
 org_user_create(struct db *db, struct arena *a, const struct actor *who,
 		const struct user_in *in, unsigned roles, struct user *out, struct err *e)
@@ -595,6 +613,8 @@ org_user_create(struct db *db, struct arena *a, const struct actor *who,
 
 	assert(db_in_tx(db));
 	rc = check_username(in->username, e);
+	if (!rc)	/* the CLI's --roles obey the same mixes as PUT /users/:id/roles */
+		rc = check_role_mix(roles, e);
 	if (!rc)
 		rc = check_dept(db, who, in->department_id, &agency, e);
 	if (!rc && in->password_hash)
@@ -787,19 +807,11 @@ org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int6
 		   unsigned roles, struct user *out, struct err *e)
 {
 	struct user cur;
-	unsigned admins = roles & ROLE_ADMINS;
 	int rc;
 
 	assert(db_in_tx(db));
-	if (admins & (admins - 1))
-		return err_setx(e, ERR_RULE, "role_conflict", "roles",
-				"系统管理员、安全管理员、审计管理员三员分立，不能兼任");
-	if ((roles & ROLE_SUPERVISOR) && (roles & (ROLE_OFFICE | ROLE_FINANCE | ROLE_WORKER)))
-		return err_setx(e, ERR_RULE, "role_conflict", "roles",
-				"纪检监察不能兼任后勤管理员、财务或维修工");
-	if ((roles & ROLE_AUDITOR) && (roles & ROLE_BUSINESS))
-		return err_setx(e, ERR_RULE, "role_conflict", "roles",
-				"审计管理员不能兼任业务角色");
+	if (check_role_mix(roles, e))
+		return e->code;
 	if (!roles)
 		return err_set(e, ERR_INVALID, "roles", "至少保留一个角色");
 	rc = org_user_get(db, a, who, id, &cur, e);
