@@ -392,11 +392,16 @@ org_api_reset_prep(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_seen_in in = { 0 };
 	struct reset_prep *p = arena_alloc(rq->arena, sizeof(*p));
+	struct user u;
+	int64_t id;
 
 	(void)rs;
 	if (!p)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (req_json_fields(rq, org_user_reset_fields, &in, NULL, e))
+	/* refuse before the slow hash what the write would refuse anyway (it checks again) */
+	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, org_user_reset_fields, &in, NULL, e) ||
+	    org_user_get(rq->db, rq->arena, rq->user, id, &u, e) ||
+	    org_check_account_admin(rq->user, &u, e))
 		return e->code;
 	p->updated_at = in.updated_at;
 	org_one_time_password(p->password, sizeof(p->password));
