@@ -375,13 +375,17 @@ connection_limit(void)
 	return n > 256 ? (unsigned)(n - 128) : 128;
 }
 
-/* One prep worker per core: hashing uses them all but leaves the writer its turn. */
+/*
+** One prep worker per core (argon2id is CPU-bound), at most PREP_THREADS_MAX:
+** each running hash holds its 19 MiB (issue #5 keeps the RSS small).
+*/
 static int
 start_preps(struct server *s, struct err *e)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores < 1 ? 1 : cores > PREP_THREADS_MAX ? PREP_THREADS_MAX : (int)cores;
 
-	if (workq_new(cores > 0 ? (int)cores : 1, PREP_QUEUE_MAX, &s->prep, e))
+	if (workq_new(n, PREP_QUEUE_MAX, &s->prep, e))
 		return e->code;
 	router_set_prep_queue(s->prep);
 	return 0;
