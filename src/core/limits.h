@@ -33,7 +33,6 @@
 #define PASSWORD_HISTORY_N 5		/* a new password differs from this many previous ones */
 #define PREP_QUEUE_MAX 256		/* preps (password hashing) waiting for a worker */
 #define PREP_THREADS_MAX 4		/* prep workers: one per core, but each hash holds 19 MiB */
-#define PREP_RETRY_AFTER_S "1"		/* Retry-After of the 503 when that queue is full */
 #define SESSION_IDLE_MS (30 * MINUTE_MS)
 #define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
 #define PASSWORD_MIN 8

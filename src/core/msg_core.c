@@ -184,7 +184,6 @@ const struct msg core_msg[] = {
 	  "the password needs three of: upper case, lower case, digits, symbols" },
 	{ "密码过于常见，容易被猜中，请换一个", "the password is too common and easy to guess: choose another" },
 	{ "密码不能包含登录名", "the password must not contain the username" },
-	{ "服务繁忙，请稍后再试", "the server is busy, please try again shortly" },
 	{ "会话已过期，请重新登录", "your session has expired, please log in again" },
 	{ "账号不可用，请重新登录", "the account is not available, please log in again" },
 	{ "令牌无效", "invalid token" },

@@ -17,16 +17,17 @@
 #include "http/sse.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #define LOG_MOD "router"
 
-static struct workq *prep_q;	/* the preps' workers (server.c starts them) */
+static _Atomic(struct workq *) prep_q;	/* the preps' workers (server.c starts them) */
 
 void
 router_set_prep_queue(struct workq *q)
 {
-	prep_q = q;
+	atomic_store(&prep_q, q);
 }
 
 /* The reader this thread borrowed for a request, so a prep may give it back early. */
@@ -287,10 +288,10 @@ prep_run(void *arg)
 	log_set_request(0);
 }
 
-/* Hand the prep to a worker: 1 when queued; 0 with a final 503 when the queue is full. */
+/* Hand the prep to a worker: 1 when queued; 0 with a final 503 when its queue is full. */
 static int
-queue_prep(const struct route *r, struct db_pool *pool, struct req *rq, struct resp *rs,
-	   router_done_fn done, void *arg)
+queue_prep(struct workq *q, const struct route *r, struct db_pool *pool, struct req *rq,
+	   struct resp *rs, router_done_fn done, void *arg)
 {
 	struct prep_job *j = arena_alloc(rq->arena, sizeof(*j));
 	struct err e = { 0 };
@@ -299,12 +300,11 @@ queue_prep(const struct route *r, struct db_pool *pool, struct req *rq, struct r
 	rq->db = NULL;
 	if (j) {
 		*j = (struct prep_job){ r, pool, rq, rs, done, arg };
-		if (workq_submit(prep_q, prep_run, j) == 0)
+		if (workq_submit(q, prep_run, j) == 0)
 			return 1;
 	}
-	log_msg(LOG_WARN, LOG_MOD, "%s %s: the prep queue is full", rq->method, rq->path);
-	finish(rq, rs, err_setx(&e, ERR_UNAVAILABLE, "busy", NULL, "服务繁忙，请稍后再试"), &e);
-	resp_header(rs, "Retry-After", PREP_RETRY_AFTER_S);
+	/* a 503 with Retry-After (resp_error), logged by finish */
+	finish(rq, rs, err_set(&e, ERR_UNAVAILABLE, NULL, "the prep queue is full"), &e);
 	return 0;
 }
 
@@ -313,6 +313,7 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 		struct resp *rs, router_done_fn done, void *arg)
 {
 	const struct route *r = NULL;
+	struct workq *q = atomic_load(&prep_q);
 	struct err e = { 0 };
 	int rc;
 
@@ -330,8 +331,8 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 		rc = authorize(r, rq, &e);
 	if (!rc)
 		rc = export_format(r, rq, rs, &e);
-	if (!rc && r->prep && (r->flags & R_WRITE) && done && prep_q)
-		return queue_prep(r, pool, rq, rs, done, arg);
+	if (!rc && r->prep && (r->flags & R_WRITE) && done && q)
+		return queue_prep(q, r, pool, rq, rs, done, arg);
 	if (!rc && r->prep)
 		rc = r->prep(rq, rs, &e);	/* synchronous callers: inline */
 	if (!rc && (r->flags & R_WRITE)) {

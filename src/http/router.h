@@ -79,7 +79,7 @@ typedef void (*router_done_fn)(void *arg);
 ** committed or undone and rs is final; rq and rs must live until then. A
 ** route with a prep has it run first on the prep queue's workers (then done
 ** may run on a worker, when the prep fails); a full queue is a final 503
-** "busy" with Retry-After. With done NULL the prep and the write run on the
+** with Retry-After. With done NULL the prep and the write run on the
 ** calling thread, the write in its own transaction.
 */
 int router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,

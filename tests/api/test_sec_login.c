@@ -17,11 +17,14 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/workq.h"
 #include "db/db.h"
+#include "http/router.h"
 #include "modules/org/org.h"
 #include "modules/org/org_int.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +404,59 @@ password_change_ends_other_credentials(void **state)
 	hq_client_free(&t);
 }
 
+/* A job that keeps its worker until the gate opens. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open, gate_entered;
+
+static void
+hold(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&gate_mu);
+	gate_entered = 1;
+	pthread_cond_broadcast(&gate_cv);
+	while (!gate_open)
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	pthread_mutex_unlock(&gate_mu);
+}
+
+/*
+** A login flood beyond what the hashing workers can queue is refused at the
+** door, 503 with Retry-After, rather than queued without end. Last:
+** preps then run inline on the request threads for the rest of the process.
+*/
+static void
+full_prep_queue_answers_503(void **state)
+{
+	struct workq *q = NULL;
+	struct err e = { 0 };
+	struct hq_resp r;
+
+	(void)state;
+	forget_failures();
+	assert_int_equal(workq_new(1, 1, &q, &e), 0);
+	assert_int_equal(workq_submit(q, hold, NULL), 0);
+	pthread_mutex_lock(&gate_mu);
+	while (!gate_entered)
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	pthread_mutex_unlock(&gate_mu);
+	assert_int_equal(workq_submit(q, hold, NULL), 0);	/* the one place is taken */
+	router_set_prep_queue(q);
+	int before = atomic_load(&verifies);
+	assert_int_equal(login_from("127.0.0.14", "staff", TEST_PASSWORD, &r), 503);
+	assert_true(retry_after(&r) >= 1);
+	assert_int_equal(atomic_load(&verifies), before);
+	hq_resp_free(&r);
+	router_set_prep_queue(NULL);
+	pthread_mutex_lock(&gate_mu);
+	gate_open = 1;
+	pthread_cond_broadcast(&gate_cv);
+	pthread_mutex_unlock(&gate_mu);
+	workq_free(q);
+	assert_int_equal(try_from("127.0.0.14", "staff", TEST_PASSWORD), 200);	/* inline */
+}
+
 int
 main(void)
 {
@@ -413,6 +469,7 @@ main(void)
 		cmocka_unit_test(wrong_old_password_counts_as_a_failed_login),
 		cmocka_unit_test(weak_and_previous_passwords_are_refused),
 		cmocka_unit_test(password_change_ends_other_credentials),
+		cmocka_unit_test(full_prep_queue_answers_503),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
