@@ -8,7 +8,7 @@
 #ifndef HOUQIN_ORG_H
 #define HOUQIN_ORG_H
 
-#include "core/limits.h"	/* LOGIN_IP_MAX, LOGIN_IP_WINDOW_MS */
+#include "core/limits.h"	/* LOGIN_*, PASSWORD_HISTORY_N */
 
 #include <jansson.h>
 #include <stddef.h>
