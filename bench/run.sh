@@ -4,6 +4,7 @@
 #   BENCH_SECONDS (default 15)      duration of each wrk scenario
 #   BENCH_CONNS (default 64)        wrk connections
 #   BENCH_THREADS (default: serve's) request threads of the server
+#   BENCH_LOGIN_CONNS (default 8)   clients of the login flood, and of the writes measured with it
 # Prints one table and writes bench/out/result-<time>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,21 @@ run_wrk get get.lua "$base"
 run_wrk stats stats.lua "$base"
 run_wrk mix mix.lua "$base"
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$srv/status)
+
+# Writes with and without a login flood (issue #11): argon2id runs on the prep
+# workers, so the writer's queue must not grow behind it. Same clients for both.
+flood=${BENCH_LOGIN_CONNS:-8}
+export HQ_LOGIN_USERS=$users
+sleep 2
+wrk -t1 -c"$flood" -d"${secs}s" -s bench/wrk/create.lua "$base" | tail -n 1 >"$work/create_quiet.json"
+sleep 2
+wrk -t1 -c"$flood" -d"$((secs + 2))s" -s bench/wrk/login.lua "$base" | tail -n 1 >"$work/login_flood.json" &
+flood_pid=$!
+sleep 1	# the flood is at full speed before the writes are measured
+wrk -t1 -c"$flood" -d"${secs}s" -s bench/wrk/create.lua "$base" | tail -n 1 >"$work/create_flood.json"
+wait "$flood_pid"
+flood_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$srv/status)
+echo "{\"conns\":$flood,\"rss_kb\":$flood_rss_kb}" >"$work/flood.json"
 # the list page itself, for an informative ceiling of the same size (below)
 curl -sf -H "Authorization: Bearer $token" \
 	"$base/api/v1/workorders?scope=all&status=confirmed&category_id=$HQ_CATEGORY&page=1&per_page=20" \

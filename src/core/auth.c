@@ -7,11 +7,13 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/parse.h"
+#include "core/pwlist.h"
 #include "db/db.h"
 
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const role_codes[] = { "staff", "dept_head", "office", "worker", "leader",
 				   "finance", "supervisor", "sysadmin", "secadmin", "auditor",
@@ -83,6 +85,32 @@ auth_password_policy(const char *pw, const char *field, struct err *e)
 	if (lower + upper + digit + other < 3)
 		return err_setx(e, ERR_RULE, "weak_password", field,
 				"密码须包含大写字母、小写字母、数字、符号中的至少三类");
+	if (pwlist_common(pw))
+		return err_setx(e, ERR_RULE, "weak_password", field,
+				"密码过于常见，容易被猜中，请换一个");
+	return 0;
+}
+
+/* Case-insensitive strstr for ASCII (usernames are ASCII). */
+static int
+contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+auth_password_policy_user(const char *pw, const char *username, const char *field,
+			  struct err *e)
+{
+	if (auth_password_policy(pw, field, e))
+		return e->code;
+	if (username && strlen(username) >= PASSWORD_NAME_MIN && contains_nocase(pw, username))
+		return err_setx(e, ERR_RULE, "weak_password", field, "密码不能包含登录名");
 	return 0;
 }
 

@@ -61,8 +61,15 @@ struct actor {
 /* 1 if the actor holds any of mask's roles. */
 int actor_has(const struct actor *a, unsigned mask);
 
-/* 0 if pw meets the policy (8..128 chars, 3 of 4 classes), else ERR_RULE "weak_password" on field. */
+/*
+** 0 if pw meets the policy (8..128 chars, 3 of 4 classes, not a common
+** password: core/pwlist.h), else ERR_RULE "weak_password" on field, the
+** message naming the rule.
+*/
 int auth_password_policy(const char *pw, const char *field, struct err *e);
+/* The policy, and pw must not contain the username (case-insensitive). */
+int auth_password_policy_user(const char *pw, const char *username, const char *field,
+			      struct err *e);
 /* argon2id hash string into out (crypto_pwhash_STRBYTES). 0 or ERR_NOMEM. */
 int auth_password_hash(const char *pw, char *out, size_t size, struct err *e);
 /* 1 if pw matches hash. */

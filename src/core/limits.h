@@ -21,10 +21,18 @@
 #define URL_PATH_MAX 1024
 #define PATH_PARAMS_MAX 4
 #define QUERY_PARAMS_MAX 32
-#define LOGIN_FAIL_MAX 5		/* failures before lockout */
 #define LOGIN_IP_MAX 20			/* failed logins from one IP within the window */
 #define LOGIN_IP_WINDOW_MS (10 * MINUTE_MS)
-#define LOCKOUT_MS (15 * MINUTE_MS)
+#define LOGIN_PAIR_FREE 3		/* failures per (name, IP) before the delay starts */
+#define LOGIN_DELAY_MIN_MS SECOND_MS	/* the first delay; it doubles per failure */
+#define LOGIN_DELAY_MAX_MS (15 * MINUTE_MS)
+#define LOGIN_ACCOUNT_MAX 50		/* failures per account from unfamiliar IPs within the window */
+#define LOGIN_ACCOUNT_WINDOW_MS HOUR_MS
+#define LOGIN_KNOWN_IP_MS (30 * DAY_MS)	/* a source the owner logged in from this recently is theirs */
+#define LOGIN_FAILURE_KEEP_MS DAY_MS	/* login_failure rows older than this are pruned */
+#define PASSWORD_HISTORY_N 5		/* a new password differs from this many previous ones */
+#define PREP_QUEUE_MAX 256		/* preps (password hashing) waiting for a worker */
+#define PREP_THREADS_MAX 4		/* prep workers: one per core, but each hash holds 19 MiB */
 #define SESSION_IDLE_MS (30 * MINUTE_MS)
 #define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
 #define SESSION_ABSOLUTE_MS (12 * HOUR_MS)	/* a session dies this long after login */
@@ -34,5 +42,6 @@
 #define ONE_TIME_PASSWORD_LEN 16	/* a reset's password, shown once */
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
+#define PASSWORD_NAME_MIN 3		/* usernames this long may not appear in the password */
 
 #endif

@@ -182,6 +182,8 @@ const struct msg core_msg[] = {
 	{ "密码长度应为 %d 到 %d 个字符", "the password must be %d to %d characters" },
 	{ "密码须包含大写字母、小写字母、数字、符号中的至少三类",
 	  "the password needs three of: upper case, lower case, digits, symbols" },
+	{ "密码过于常见，容易被猜中，请换一个", "the password is too common and easy to guess: choose another" },
+	{ "密码不能包含登录名", "the password must not contain the username" },
 	{ "会话已过期，请重新登录", "your session has expired, please log in again" },
 	{ "账号不可用，请重新登录", "the account is not available, please log in again" },
 	{ "令牌无效", "invalid token" },

@@ -9,6 +9,7 @@
 #include "core/export.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "core/workq.h"
 #include "db/db.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -16,9 +17,47 @@
 #include "http/sse.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #define LOG_MOD "router"
+
+static _Atomic(struct workq *) prep_q;	/* the preps' workers (server.c starts them) */
+
+void
+router_set_prep_queue(struct workq *q)
+{
+	atomic_store(&prep_q, q);
+}
+
+/* The reader this thread borrowed for a request, so a prep may give it back early. */
+static _Thread_local struct db_pool *held_pool;
+static _Thread_local struct db *held;
+
+static struct db *
+reader_take(struct db_pool *pool)
+{
+	held_pool = pool;
+	held = db_pool_reader(pool);
+	return held;
+}
+
+static void
+reader_give(void)
+{
+	if (held)
+		db_pool_release(held_pool, held);
+	held = NULL;
+}
+
+void
+router_release_reader(struct req *rq)
+{
+	if (rq->db && rq->db == held) {
+		reader_give();
+		rq->db = NULL;
+	}
+}
 
 int
 route_match(const char *pattern, const char *path, struct req *rq)
@@ -237,16 +276,68 @@ queue_write(const struct route *r, struct db_pool *pool, struct req *rq, struct 
 	return 0;
 }
 
+/* A prep for the workers (prep_q); lives in the request arena. */
+struct prep_job {
+	const struct route *r;
+	struct db_pool *pool;
+	struct req *rq;
+	struct resp *rs;
+	router_done_fn done;
+	void *arg;
+};
+
+/* On a worker: the prep with a reader of its own, then the write is queued. */
+static void
+prep_run(void *arg)
+{
+	struct prep_job *j = arg;
+	struct err e = { 0 };
+	int rc;
+
+	log_set_request(j->rq->id);
+	j->rq->db = reader_take(j->pool);
+	rc = j->r->prep(j->rq, j->rs, &e);
+	reader_give();
+	j->rq->db = NULL;
+	if (!rc)
+		rc = queue_write(j->r, j->pool, j->rq, j->rs, j->done, j->arg, &e);
+	if (rc) {
+		finish(j->rq, j->rs, rc, &e);
+		j->done(j->arg);	/* j may be gone after this */
+	}
+	log_set_request(0);
+}
+
+/* Hand the prep to a worker: 1 when queued; 0 with a final 503 when its queue is full. */
+static int
+queue_prep(struct workq *q, const struct route *r, struct db_pool *pool, struct req *rq,
+	   struct resp *rs, router_done_fn done, void *arg)
+{
+	struct prep_job *j = arena_alloc(rq->arena, sizeof(*j));
+	struct err e = { 0 };
+
+	reader_give();	/* the worker borrows its own */
+	rq->db = NULL;
+	if (j) {
+		*j = (struct prep_job){ r, pool, rq, rs, done, arg };
+		if (workq_submit(q, prep_run, j) == 0)
+			return 1;
+	}
+	/* a 503 with Retry-After (resp_error), logged by finish */
+	finish(rq, rs, err_set(&e, ERR_UNAVAILABLE, NULL, "the prep queue is full"), &e);
+	return 0;
+}
+
 int
 router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
 		struct resp *rs, router_done_fn done, void *arg)
 {
 	const struct route *r = NULL;
+	struct workq *q = atomic_load(&prep_q);
 	struct err e = { 0 };
-	struct db *reader = db_pool_reader(pool);
 	int rc;
 
-	rq->db = reader;
+	rq->db = reader_take(pool);
 	rc = find_route(t, rq, &r, &e);
 	if (!rc) {
 		rc = session_resolve(pool, rq, &e);
@@ -260,10 +351,12 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 		rc = authorize(r, rq, &e);
 	if (!rc)
 		rc = export_format(r, rq, rs, &e);
+	if (!rc && r->prep && (r->flags & R_WRITE) && done && q)
+		return queue_prep(q, r, pool, rq, rs, done, arg);
 	if (!rc && r->prep)
-		rc = r->prep(rq, rs, &e);
+		rc = r->prep(rq, rs, &e);	/* synchronous callers: inline */
 	if (!rc && (r->flags & R_WRITE)) {
-		db_pool_release(pool, reader);	/* the write has the writer's connection */
+		reader_give();	/* the write has the writer's connection */
 		rq->db = NULL;
 		rc = queue_write(r, pool, rq, rs, done, arg, &e);
 		if (rc == 0)
@@ -276,6 +369,6 @@ router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *r
 	if (!rc && rq->export_format && rs->status == 200)
 		rc = resp_export(rs, rq->export_format, r->cols, r->summary, &e);
 	finish(rq, rs, rc, &e);
-	db_pool_release(pool, reader);
+	reader_give();
 	return 0;
 }

@@ -38,6 +38,9 @@ struct export_col;
 ** write, off the writer thread, with a reader in rq->db; it leaves its result
 ** in rq->prep for fn. An error it returns is the answer and nothing is written.
 ** The write must re-check what prep read (the data may move in between).
+** A prep runs on a worker of the prep queue (router_set_prep_queue) while the
+** connection waits, never on a request thread nor the writer; it should give
+** its reader back (router_release_reader) before its slow part.
 */
 struct route {
 	const char *method;
@@ -66,17 +69,26 @@ int route_match(const char *pattern, const char *path, struct req *rq);
 /* Body limit of the route matching method and path (BODY_MAX when none sets more). */
 size_t router_body_max(const struct route_table *t, const char *method, const char *path);
 
-/* Called on the pool's writer thread once a queued write's rs is final. */
+/* Called on the writer's (or a prep worker's) thread once a queued write's rs is final. */
 typedef void (*router_done_fn)(void *arg);
 /*
 ** Serve one /api request into rs (never fails: errors are rendered). Returns
 ** 0 when rs is final. An R_WRITE route's handler is queued to the pool's
 ** writer thread, which group-commits it with other writes (db_pool_submit):
 ** then it returns 1, and done(arg) is called on that thread once the write is
-** committed or undone and rs is final; rq and rs must live until then. With
-** done NULL a write runs on the calling thread, in its own transaction.
+** committed or undone and rs is final; rq and rs must live until then. A
+** route with a prep has it run first on the prep queue's workers (then done
+** may run on a worker, when the prep fails); a full queue is a final 503
+** with Retry-After. With done NULL the prep and the write run on the
+** calling thread, the write in its own transaction.
 */
 int router_dispatch(const struct route_table *t, struct db_pool *pool, struct req *rq,
 		    struct resp *rs, router_done_fn done, void *arg);
+
+struct workq;
+/* The workers that run preps (server.c, at start; NULL at stop: preps run inline). */
+void router_set_prep_queue(struct workq *q);
+/* Give back the reader a prep was given (rq->db becomes NULL) before slow work. */
+void router_release_reader(struct req *rq);
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "core/workq.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/router.h"
@@ -26,6 +27,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define LOG_MOD "http"
 
@@ -40,6 +42,7 @@ struct server {
 	struct static_root *web;
 	atomic_uint_fast64_t next_id;
 	int sse;	/* the event hub was started (http/sse.c) */
+	struct workq *prep;	/* the routes' preps (password hashing) run here */
 	atomic_int stopping;	/* writes now run on the request thread */
 	atomic_int writing;	/* writes queued to the pool's writer, not yet done */
 };
@@ -372,6 +375,22 @@ connection_limit(void)
 	return n > 256 ? (unsigned)(n - 128) : 128;
 }
 
+/*
+** One prep worker per core (argon2id is CPU-bound), at most PREP_THREADS_MAX:
+** each running hash holds its 19 MiB (issue #5 keeps the RSS small).
+*/
+static int
+start_preps(struct server *s, struct err *e)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores < 1 ? 1 : cores > PREP_THREADS_MAX ? PREP_THREADS_MAX : (int)cores;
+
+	if (workq_new(n, PREP_QUEUE_MAX, &s->prep, e))
+		return e->code;
+	router_set_prep_queue(s->prep);
+	return 0;
+}
+
 int
 server_start(const struct server_config *cfg, struct server **out, struct err *e)
 {
@@ -397,6 +416,10 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 		return e->code;
 	}
 	s->sse = 1;
+	if (start_preps(s, e)) {
+		server_stop(s);
+		return e->code;
+	}
 	/* suspend/resume: idle event streams are parked, not holding a worker */
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 					MHD_ALLOW_SUSPEND_RESUME,
@@ -440,6 +463,10 @@ server_stop(struct server *s)
 	}
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	if (s->prep) {	/* drained: every dispatched request has been answered */
+		router_set_prep_queue(NULL);
+		workq_free(s->prep);
+	}
 	if (s->sse)
 		sse_free();
 	static_free(s->web);

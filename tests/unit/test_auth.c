@@ -21,18 +21,18 @@ static const struct {
 	int rc;
 } policy_cases[] = {
 	{ "Abcdef1", ERR_RULE },		/* 7 chars */
-	{ "Abcdefg1", 0 },			/* 8 chars, 3 classes */
+	{ "Hqzdefg1", 0 },			/* 8 chars, 3 classes */
 	{ "abcdefgh", ERR_RULE },		/* 1 class */
 	{ "abcdefg1", ERR_RULE },		/* 2 classes */
 	{ "ABCDEFG1", ERR_RULE },
 	{ "12345678", ERR_RULE },
 	{ "!!!!!!!!", ERR_RULE },
 	{ "abcd!!!!", ERR_RULE },		/* lower + other */
-	{ "abc1234!", 0 },			/* lower + digit + other */
-	{ "ABC1234!", 0 },
-	{ "Abcdefg!", 0 },
+	{ "hqz1234!", 0 },			/* lower + digit + other */
+	{ "HQZ1234!", 0 },
+	{ "Hqzdefg!", 0 },
 	{ "Ab1!Ab1!", 0 },			/* all four */
-	{ "Abc 1234", 0 },			/* space is "other" */
+	{ "Hqz 1234", 0 },			/* space is "other" */
 	{ "", ERR_RULE },
 	{ "密码密码密码ab", ERR_RULE },		/* other + lower only */
 	{ "密码密码密码a1", 0 },		/* Chinese counts as "other" */
@@ -93,6 +93,60 @@ test_password_policy_lengths(void **state)
 		if (rc)
 			assert_string_equal(e.fields[0].name, "new_password");
 	}
+}
+
+/* ---- blocklist: common passwords, however decorated, and the username ---- */
+
+static const struct {
+	const char *pw;
+	int common;
+} common_cases[] = {
+	{ "Password1!", 1 }, { "P@ssw0rd", 1 }, { "P@ssword2026", 1 }, { "pASSWORD123", 1 },
+	{ "Qwerty@2024", 1 }, { "Woaini1314.", 1 }, { "Aa123456", 1 }, { "Abc@123456", 1 },
+	{ "1qaz@WSX", 1 }, { "Admin@123", 1 }, { "Zhangwei1988", 1 }, { "Abcdefg1", 1 },
+	{ "Asdf1234!", 1 }, { "Houqin@2026", 1 }, { "!!Dragon99", 1 }, { "Iloveyou!2", 1 },
+	{ "Qq@123456", 1 }, { "Zxcvbnm,1", 1 },
+	/* not common: the fixtures' and demo passwords, and random ones */
+	{ "Demo@2026", 0 }, { "Test@2026x", 0 }, { "Next@2026y", 0 }, { "Kx9#mP2!vL", 0 },
+	{ "Correct-Horse-9", 0 }, { "Tr0ub4dor&3", 0 }, { "密码密码abc1", 0 },
+};
+
+static void
+test_password_blocklist(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(common_cases) / sizeof(common_cases[0]); i++) {
+		struct err e = { 0 };
+		int rc = auth_password_policy(common_cases[i].pw, "password", &e);
+
+		if ((rc != 0) != common_cases[i].common)
+			fail_msg("policy(\"%s\") = %d, want %s", common_cases[i].pw, rc,
+				 common_cases[i].common ? "weak" : "ok");
+		if (rc) {
+			assert_string_equal(e.slug, "weak_password");
+			assert_string_equal(e.msg, "密码过于常见，容易被猜中，请换一个");
+		}
+	}
+}
+
+static void
+test_password_not_the_username(void **state)
+{
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(auth_password_policy_user("Zhaoliu#77x", "zhaoliu", "new_password", &e),
+			 ERR_RULE);
+	assert_string_equal(e.msg, "密码不能包含登录名");
+	err_clear(&e);
+	assert_int_equal(auth_password_policy_user("xx!ZHAOLIU7", "zhaoliu", "password", &e),
+			 ERR_RULE);
+	err_clear(&e);
+	assert_int_equal(auth_password_policy_user("Kx9#mP2!vL", "zhaoliu", "password", &e), 0);
+	/* a name too short to matter, and the policy itself still applies */
+	assert_int_equal(auth_password_policy_user("Kx9#mP2!vL", "kx", "password", &e), 0);
+	assert_int_equal(auth_password_policy_user("Password1!", "zhaoliu", "password", &e),
+			 ERR_RULE);
 }
 
 /* ---- hashing ---- */
@@ -307,6 +361,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_password_policy_table),
 		cmocka_unit_test(test_password_policy_lengths),
+		cmocka_unit_test(test_password_blocklist),
+		cmocka_unit_test(test_password_not_the_username),
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_password_hash_small_buffer),
 		cmocka_unit_test(test_password_parameters_and_rehash),

@@ -8,7 +8,7 @@
 #ifndef HOUQIN_ORG_H
 #define HOUQIN_ORG_H
 
-#include "core/limits.h"	/* LOGIN_IP_MAX, LOGIN_IP_WINDOW_MS */
+#include "core/limits.h"	/* LOGIN_*, PASSWORD_HISTORY_N */
 
 #include <jansson.h>
 #include <stddef.h>
@@ -189,24 +189,79 @@ struct login_out {
 };
 
 /*
-** Per client IP: once LOGIN_IP_MAX failed logins (audit rows login_failed or
-** login_locked with that ip) fall within LOGIN_IP_WINDOW_MS, org_login refuses
-** every attempt from the IP with ERR_RATE "rate_limited" (audited as
-** login_rate_limited, which does not count) until the window has moved past
-** them. Counting the audit rows makes the limit hold across server processes.
+** Login in two steps, so the slow hashing runs off the writer (router.h prep):
+** org_login_read (a reader: the user row and the throttle), org_login_verify
+** (no database: exactly one argon2id verify, against a dummy hash for an
+** unknown name, none when throttled), then org_login in the write. Failures
+** never lock an account. Throttling, by the rows of login_failure:
+** - per (name, source IP): from the LOGIN_PAIR_FREE-th failure on, a delay
+**   that starts at LOGIN_DELAY_MIN_MS and doubles up to LOGIN_DELAY_MAX_MS;
+**   a successful login from the pair clears it;
+** - per source IP: LOGIN_IP_MAX failures (any names) in LOGIN_IP_WINDOW_MS
+**   (password spraying; org_set_login_ip_limit);
+** - per name: LOGIN_ACCOUNT_MAX failures in LOGIN_ACCOUNT_WINDOW_MS, applied
+**   only to sources the owner has not logged in from in LOGIN_KNOWN_IP_MS,
+**   so an attacker elsewhere never slows the owner's usual address.
+** Unknown names are throttled the same way, by the name tried.
 */
-/* Change the limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
+enum login_verdict { LOGIN_BAD, LOGIN_OK, LOGIN_THROTTLED };
+
+struct login_check {
+	int verdict;		/* enum login_verdict */
+	int64_t user_id, agency_id;	/* 0 for an unknown name */
+	int usable;		/* active, not locked, not deleted */
+	char hash[256];		/* the hash read: the write checks it did not change */
+	char new_hash[256];	/* today's parameters for a right password, "" if unchanged */
+	int64_t retry_after;	/* seconds (LOGIN_THROTTLED) */
+	const char *rule;	/* the throttle that applied: "pair", "ip", "account" */
+};
+
+/* Change the per-IP limit (houqin serve --login-limit); 0 turns it off. Call before serving. */
 void org_set_login_ip_limit(int max);
+/* Read side of a login (any connection). Fills c; ERR_DB only. */
+int org_login_read(struct db *db, const char *username, const char *ip, struct login_check *c,
+		   struct err *e);
+/* Verify password for c (no database): sets c->verdict unless throttled. */
+void org_login_verify(const char *password, struct login_check *c);
+/*
+** The write: open a session (audit login) when c says the password was right
+** and the user row still has the hash c saw and is usable. Otherwise ERR_UNAUTH
+** "bad_credentials" (one answer for unknown, disabled, locked, deleted and
+** wrong: a login_failure row and audit login_failed), or ERR_RATE
+** "rate_limited" with out->retry_after (audit login_rate_limited). In both
+** error cases the caller must still COMMIT.
+*/
+int org_login(struct db *db, const char *username, const char *ip, const struct login_check *c,
+	      struct login_out *out, struct err *e);
 
 /*
-** Check credentials and open a session. On a wrong password it records the
-** failure (count, lockout after LOGIN_FAIL_MAX, audit) and returns ERR_UNAUTH
-** with slug "bad_credentials" or "locked"; past the per-IP limit it records
-** the refusal and returns ERR_RATE "rate_limited" with out->retry_after set.
-** In both cases the caller must still COMMIT.
+** PUT /me/password in the same three steps. A wrong old password counts as
+** a failed login of who's name from ip (same throttles). The new password
+** must pass auth_password_policy_user and differ from the current one and
+** the PASSWORD_HISTORY_N - 1 before it (password_history).
 */
-int org_login(struct db *db, const char *username, const char *password, const char *ip,
-	      struct login_out *out, struct err *e);
+struct password_check {
+	int verdict;		/* enum login_verdict, for the old password */
+	char hash[256];		/* the current hash read */
+	char history[PASSWORD_HISTORY_N - 1][256];
+	int nhistory;
+	char new_hash[256];
+	int64_t retry_after;
+	const char *rule;
+};
+int org_password_read(struct db *db, const struct actor *who, struct password_check *c,
+		      struct err *e);
+/* Verify old_pw, check and hash new_pw: ERR_RULE "weak_password" (new_password) or 0. */
+int org_password_verify(const struct actor *who, const char *old_pw, const char *new_pw,
+			struct password_check *c, struct err *e);
+/*
+** The write: store the new hash (clears must_change_password), keep the old
+** one in the history, end every other session and every token of who, audit
+** change_password. ERR_RULE "bad_password" (a login_failure row, audit
+** change_password_failed) or ERR_RATE "rate_limited": the caller must COMMIT.
+*/
+int org_password_change(struct db *db, const struct actor *who, const struct password_check *c,
+			struct err *e);
 /* End the actor's session. */
 int org_logout(struct db *db, const struct actor *who, struct err *e);
 struct api_token {

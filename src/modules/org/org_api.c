@@ -25,17 +25,6 @@
 #define HOUQIN_VERSION "dev"
 #endif
 
-struct password_in {
-	const char *old_password, *new_password;
-};
-static const struct field org_password_fields[] = {
-	{ .name = "old_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
-	  .off = offsetof(struct password_in, old_password) },
-	{ .name = "new_password", .type = F_STR, .required = 1, .max = PASSWORD_MAX,
-	  .off = offsetof(struct password_in, new_password) },
-	{ 0 }
-};
-
 struct lang_in {
 	const char *lang;
 };
@@ -156,20 +145,6 @@ org_api_health(struct req *rq, struct resp *rs, struct err *e)
 	(void)rq;
 	(void)e;
 	return resp_json(rs, 200, json_pack("{ss ss}", "status", "ok", "version", HOUQIN_VERSION));
-}
-
-static int
-org_api_password(struct req *rq, struct resp *rs, struct err *e)
-{
-	struct password_in in = { 0 };
-
-	/* every other session and every token of the old password dies with it */
-	if (req_json_fields(rq, org_password_fields, &in, NULL, e) ||
-	    org_user_set_password(rq->db, rq->user, rq->user->id, in.old_password,
-				  in.new_password, e) ||
-	    org_end_credentials(rq->db, rq->user->id, rq->user->session_id, e))
-		return e->code;
-	return resp_json(rs, 200, json_object());
 }
 
 /* ROUTE: PUT /api/v1/me/language {"lang":"zh-CN"|"en"|"auto"}   tx: write */
@@ -466,11 +441,11 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit[, prep] */
 const struct route org_routes[] = {
 	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
-	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0 },
+	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0, org_prep_login },
 	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
-	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0 },
+	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0, org_prep_password },
 	{ "GET", "/api/v1/tokens", org_api_token_list, ANY_USER, 0, "API 令牌列表（本人；安全管理员可查本单位）", NULL, NULL, 0 },
 	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
 	{ "DELETE", "/api/v1/tokens/:id", org_api_token_revoke, ANY_USER, R_WRITE, "吊销 API 令牌", NULL, NULL, 0 },
