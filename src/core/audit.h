@@ -84,6 +84,14 @@ long aud_canonical(const struct aud_row *r, char *buf, size_t size);
 /* hash of r after prev (64 hex); keyed with the loaded key, else plain BLAKE2b. 0 or ERR_*. */
 int aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65]);
 
+/*
+** Benchmarks only (`houqin gen --audit N`): append n plausible records of
+** agency over [from_ms, to_ms), in write transactions of its own (call it
+** outside one), with one prepared insert. Deterministic for a seed.
+*/
+int aud_bench_append(struct db *db, int64_t agency, int64_t n, int64_t from_ms, int64_t to_ms,
+		     uint64_t seed, struct err *e);
+
 /* ---------- anchors outside the database ---------- */
 
 /* Where checkpoints are appended, and whether they also go to syslog (LOG_AUTHPRIV). */

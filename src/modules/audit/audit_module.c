@@ -1,7 +1,7 @@
 /*
-** modules/audit/audit_module.c: the audit log browser's descriptor and the
-** daily checkpoint job. The history views it serves are declared by each
-** module (struct module_history).
+** modules/audit/audit_module.c: the audit log browser's descriptor, the
+** daily checkpoint job and `gen --audit`. The history views it serves are
+** declared by each module (struct module_history).
 */
 #include "http/router.h"
 #include "core/audit.h"
@@ -30,9 +30,19 @@ static const struct module_job jobs[] = {
 	{ 0 }
 };
 
+/* `houqin gen --audit N` (bench/audit_verify.sh): N records to time `audit verify` on. */
+static int
+gen_audit(struct db *db, const struct gen_ctx *ctx, int64_t n, struct err *e)
+{
+	return aud_bench_append(db, ctx->agency_id, n, ctx->from_ms, ctx->to_ms, ctx->seed, e);
+}
+
+static const struct module_gen gen = { "audit", 100000000, "audit records", gen_audit };
+
 const struct module audit_module = {
 	.name = "audit",
 	.routes = audit_routes,
 	.jobs = jobs,
+	.gen = &gen,
 	.messages = audit_msg,
 };
