@@ -365,9 +365,10 @@ bench_batch(struct db *db, int64_t agency, int64_t first, int64_t count, int64_t
 	int rc = db_begin_write(db, e) || last_link(db, &id, prev, e) ? e->code : 0;
 
 	for (int64_t i = 0; !rc && i < count; i++) {
-		struct aud_row r = { .id = ++id, .agency_id = agency,
+		struct aud_row r = { .id = id + 1, .agency_id = agency,
 				     .at = from_ms + (to_ms - from_ms) * (first + i) / n };
 		long len;
+		id++;
 		bench_row(&r, s, after, sizeof(after), ip, sizeof(ip));
 		len = aud_canonical(&r, canon, sizeof(canon));
 		rc = len < 0 || hash_text(prev, canon, (size_t)len, 1, hash)
