@@ -1,7 +1,8 @@
 /*
 ** core/audit.c: audit_log writer, the canonical text and keyed hash of a row,
-** and the chain walk of verification. Keys, checkpoints and the anchor file
-** are in core/audit_anchor.c (shared state in core/audit_int.h).
+** and the benchmark generator. The verification walk is core/audit_walk.c;
+** keys, checkpoints and the anchor file core/audit_anchor.c (shared state in
+** core/audit_int.h).
 */
 #include "core/audit.h"
 #include "core/audit_int.h"
@@ -19,7 +20,6 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define CANON_FIXED 256		/* keys, punctuation and nine numbers of a canonical row */
-#define WALK_BUF_MIN 65536
 
 /* ---------- canonical text ---------- */
 
@@ -118,8 +118,8 @@ put_str(struct cbuf *b, const char *key, const char *s)
 }
 
 /* The largest canonical text r can have: every byte escaped as \u00XX. */
-static size_t
-canon_bound(const struct aud_row *r)
+size_t
+aud_canon_bound(const struct aud_row *r)
 {
 	const char *s[] = { r->action, r->entity, r->before, r->after, r->ip };
 	size_t n = CANON_FIXED;
@@ -148,8 +148,8 @@ aud_canonical(const struct aud_row *r, char *buf, size_t size)
 	return b.bad ? -1 : (long)(b.p - buf);
 }
 
-static int
-hash_text(const char *prev, const char *canon, size_t n, int keyed, char out[65])
+int
+aud_hash_text(const char *prev, const char *canon, size_t n, int keyed, char out[65])
 {
 	crypto_generichash_state st;
 	unsigned char h[32];
@@ -168,10 +168,10 @@ hash_text(const char *prev, const char *canon, size_t n, int keyed, char out[65]
 int
 aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65])
 {
-	size_t size = canon_bound(r);
+	size_t size = aud_canon_bound(r);
 	char *buf = malloc(size);
 	long n = buf ? aud_canonical(r, buf, size) : -1;
-	int rc = !buf ? ERR_NOMEM : n < 0 ? ERR_INVALID : hash_text(prev, buf, (size_t)n, keyed, out);
+	int rc = !buf ? ERR_NOMEM : n < 0 ? ERR_INVALID : aud_hash_text(prev, buf, (size_t)n, keyed, out);
 
 	free(buf);
 	return rc;
@@ -371,7 +371,7 @@ bench_batch(struct db *db, int64_t agency, int64_t first, int64_t count, int64_t
 		id++;
 		bench_row(&r, s, after, sizeof(after), ip, sizeof(ip));
 		len = aud_canonical(&r, canon, sizeof(canon));
-		rc = len < 0 || hash_text(prev, canon, (size_t)len, 1, hash)
+		rc = len < 0 || aud_hash_text(prev, canon, (size_t)len, 1, hash)
 			     ? err_set(e, ERR_DB, NULL, "cannot hash a generated record")
 			     : insert_row(db, &r, prev, hash, e);
 		memcpy(prev, hash, sizeof(prev));
@@ -399,126 +399,6 @@ aud_bench_append(struct db *db, int64_t agency, int64_t n, int64_t from_ms, int6
 		rc = bench_batch(db, agency, done, n - done < BENCH_BATCH ? n - done : BENCH_BATCH, n,
 				 from_ms, to_ms, &s, e);
 	return rc;
-}
-
-/* ---------- the walk ---------- */
-
-static const char sql_walk[] =
-	"SELECT id, at, COALESCE(actor_id, 0), COALESCE(agency_id, 0), action, entity,"
-	" COALESCE(entity_id, 0), before_json, after_json, ip, prev_hash, hash"
-	" FROM audit_log ORDER BY id";
-
-struct walk {
-	char prev[65], hash[65];
-	char *buf;
-	size_t size;
-	int keyed;
-	const struct aud_cps *cps;
-	size_t next_cp;		/* cps->v[next_cp] is the next checkpoint to meet */
-};
-
-static int
-walk_buf(struct walk *w, size_t need)
-{
-	char *p;
-
-	if (need <= w->size)
-		return 0;
-	need = need < WALK_BUF_MIN ? WALK_BUF_MIN : need;
-	p = realloc(w->buf, need);
-	if (!p)
-		return ERR_NOMEM;
-	w->buf = p;
-	w->size = need;
-	return 0;
-}
-
-/* The problem with row r (stored prev/hash as given), AUD_OK if it links. */
-static int
-check_row(struct walk *w, const struct aud_row *r, const char *sprev, const char *shash,
-	  struct err *e)
-{
-	long n;
-
-	if (walk_buf(w, canon_bound(r)))
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (!w->keyed && r->action && r->entity && strcmp(r->action, AUD_KEYED_ACTION) == 0 &&
-	    strcmp(r->entity, "audit") == 0)
-		w->keyed = 1;
-	if (!sprev || strcmp(sprev, w->prev) != 0)
-		return AUD_LINK;
-	n = aud_canonical(r, w->buf, w->size);
-	if (n < 0 || !shash || hash_text(w->prev, w->buf, (size_t)n, w->keyed, w->hash))
-		return AUD_EDITED;
-	if (strcmp(shash, w->hash) != 0) {
-		char plain[65];
-		hash_text(w->prev, w->buf, (size_t)n, 0, plain);
-		return w->keyed && strcmp(shash, plain) == 0 ? AUD_REHASHED : AUD_EDITED;
-	}
-	while (w->cps && w->next_cp < w->cps->n && w->cps->v[w->next_cp].head_id <= r->id) {
-		const struct aud_cp *cp = &w->cps->v[w->next_cp++];
-		if (cp->head_id == r->id && strcmp(cp->head_hash, w->hash) != 0)
-			return AUD_CP_MISMATCH;
-	}
-	memcpy(w->prev, w->hash, sizeof(w->prev));
-	return AUD_OK;
-}
-
-int
-aud_walk(struct db *db, const struct aud_cps *cps, struct aud_report *rep, struct err *e)
-{
-	struct walk w = { .prev = GENESIS, .cps = cps };
-	struct stmt st = { 0 };
-	int64_t expect = 1;
-	int rc = db_prepare(db, &st, sql_walk, e);
-
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct aud_row r = {
-			.id = db_col_i64(&st, 0), .at = db_col_i64(&st, 1),
-			.actor_id = db_col_i64(&st, 2), .agency_id = db_col_i64(&st, 3),
-			.action = db_col_peek(&st, 4, NULL), .entity = db_col_peek(&st, 5, NULL),
-			.entity_id = db_col_i64(&st, 6), .before = db_col_peek(&st, 7, NULL),
-			.after = db_col_peek(&st, 8, NULL), .ip = db_col_peek(&st, 9, NULL),
-		};
-		int p = r.id != expect ? AUD_LINK
-			: check_row(&w, &r, db_col_peek(&st, 10, NULL), db_col_peek(&st, 11, NULL), e);
-		rc = 0;
-		if (p < 0) {
-			rc = p;
-		} else if (p) {
-			rep->problem = p;
-			rep->bad_id = r.id;
-			break;
-		}
-		rep->head_id = r.id;
-		expect++;
-		rep->count++;
-	}
-	db_finalize(&st);
-	free(w.buf);
-	if (rc >= 0 && !rep->problem && rep->count && !w.keyed) {
-		rep->problem = AUD_NOT_KEYED;
-		rep->bad_id = 1;
-	}
-	return rc < 0 ? rc : 0;
-}
-
-const char *
-aud_problem_text(int problem)
-{
-	static const char *const text[] = {
-		[AUD_OK] = "ok",
-		[AUD_EDITED] = "row edited (its content or hash does not match the key)",
-		[AUD_LINK] = "chain link broken (a row is missing or its prev_hash was changed)",
-		[AUD_REHASHED] = "rows re-hashed without the audit key",
-		[AUD_NOT_KEYED] = "chain has no keyed part: rewritten without the audit key",
-		[AUD_TRUNCATED] = "truncated: the head is behind the last checkpoint",
-		[AUD_CP_MISMATCH] = "a checkpointed row's hash no longer matches the checkpoint",
-		[AUD_CP_BAD_SIG] = "a checkpoint line in the anchor file has a bad signature",
-		[AUD_CP_MISSING] = "a checkpoint in the database is missing from the anchor file",
-	};
-
-	return problem >= 0 && problem <= AUD_CP_MISSING ? text[problem] : "unknown problem";
 }
 
 int

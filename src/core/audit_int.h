@@ -12,6 +12,7 @@
 struct db;
 struct err;
 struct aud_report;
+struct aud_row;
 
 /* Derived from the key file's secret once at start-up; read-only afterwards. */
 struct aud_keys {
@@ -33,6 +34,11 @@ struct aud_cps {
 	struct aud_cp *v;
 	size_t n;
 };
+
+/* The largest canonical text of r (aud_canonical needs that much room). */
+size_t aud_canon_bound(const struct aud_row *r);
+/* BLAKE2b-256 of prev || canon[0..n) as hex, keyed with the MAC key when keyed. */
+int aud_hash_text(const char *prev, const char *canon, size_t n, int keyed, char out[65]);
 
 /* The hash chain walk; fills rep (problem, bad_id, count, head_id), checking cps on the way. */
 int aud_walk(struct db *db, const struct aud_cps *cps, struct aud_report *rep, struct err *e);

@@ -640,6 +640,24 @@ test_checkpoint_if_due(void **state)
 	anchor_done(path);
 }
 
+/* The walk hands rows over in batches (core/audit_walk.c): problems across batch bounds. */
+static void
+test_walk_across_batches(void **state)
+{
+	static const int64_t at[] = { 2, 4096, 4097, 8193, 9001 };
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	write_records(f->db, 1, 9000);
+	want_problem(f->db, AUD_OK, 0);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	for (size_t i = sizeof(at) / sizeof(at[0]); i-- > 0;) {
+		assert_int_equal(db_exec_id(f->db, "UPDATE audit_log SET at = at + 1 WHERE id = :id",
+					    at[i], &e), 0);
+		want_problem(f->db, AUD_EDITED, at[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -662,6 +680,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_anchor_file_edits_detected, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointed_hash_mismatch, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_if_due, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_walk_across_batches, setup, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
