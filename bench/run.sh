@@ -106,3 +106,4 @@ cp "$db" "$work/ceiling.db"
 build/bench/ceiling_write "$work/ceiling.db" "$secs" >"$work/write_ceiling.json"
 
 python3 bench/report.py "$work" "$cold_ms" "$rss_kb" "$orders" "$out"
+bench/audit_verify.sh	# issue #11: verify speed at 10 million audit records

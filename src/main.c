@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #ifndef HOUQIN_VERSION
@@ -38,6 +39,8 @@ struct opts {
 	const char *months, *seed;	/* gen */
 	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
+	const char *audit_key, *audit_anchor;	/* --audit-key, --audit-anchor */
+	int audit_syslog;			/* --audit-syslog */
 	int threads, demo, port;
 	int secure_cookies;	/* serve --secure-cookies */
 	int argc;		/* positional arguments left */
@@ -53,12 +56,15 @@ static const char usage_main[] =
 	"        [--secure-cookies]        (served over HTTPS: the session cookie is Secure)\n"
 	"  migrate                         apply pending schema migrations\n"
 	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
-	"  audit verify                    check the audit hash chain\n"
+	"  audit verify|checkpoint         check the audit chain / anchor its head now\n"
 	"  backup FILE                     online copy of the database (safe while serving)\n"
 	"  gen [--users N] [--workorders N] generate a realistic dataset (benchmarks)\n"
 	"  version                         print the version\n"
 	"\n"
 	"common options: --db FILE (default " DEFAULT_DB ")\n"
+	"  --audit-key FILE (or $HOUQIN_AUDIT_KEY; default audit.key beside the database\n"
+	"  file, or in --data DIR when --db is a URI), --audit-anchor FILE (default\n"
+	"  audit-checkpoints.log beside the key), --audit-syslog (checkpoints to syslog too)\n"
 	"run 'houqin <command> --help' for details.\n";
 
 static const char usage_init[] =
@@ -84,7 +90,18 @@ static const char usage_user[] =
 	"  [--db FILE] on each. Without --password a random one is printed once.\n"
 	"  roles: staff dept_head office worker leader finance supervisor sysadmin secadmin auditor\n";
 static const char usage_backup[] = "usage: houqin backup FILE [--db FILE]\n";
-static const char usage_audit[] = "usage: houqin audit verify [--db FILE]\n";
+static const char usage_audit[] =
+	"usage: houqin audit verify|checkpoint [--db FILE] [--audit-key FILE] [--audit-anchor FILE]\n"
+	"                                      [--audit-syslog]\n"
+	"  verify: walks the chain with the audit key (rows before the audit_keyed record,\n"
+	"  from databases made before the key, the old unkeyed way) and checks the anchor\n"
+	"  file's signed checkpoints; names the first bad id and exits 1 on an edited row,\n"
+	"  rows re-hashed without the key, truncation behind a checkpoint, or a bad line.\n"
+	"  checkpoint: signs the head (id, hash, time) and appends it to the anchor file\n"
+	"  (serve does so daily).\n"
+	"  The key file (mode 0600) is made by init, or by serve/migrate on a database\n"
+	"  without one; afterwards a missing key is an error, never an unkeyed chain.\n"
+	"  Keep it and the anchor file off the database's disk/backups (chattr +a the log).\n";
 static const char usage_gen[] =
 	"usage: houqin gen [--users N] [--workorders N] [--months M] [--seed S] [--db FILE]\n"
 	"                  [--password P]\n"
@@ -135,6 +152,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
+		{ "--audit-key", offsetof(struct opts, audit_key) },
+		{ "--audit-anchor", offsetof(struct opts, audit_anchor) },
 		{ "--threads", (size_t)-1 },
 	};
 	int64_t n;
@@ -152,6 +171,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "--secure-cookies") == 0) {
 			o->secure_cookies = 1;
+			continue;
+		}
+		if (strcmp(a, "--audit-syslog") == 0) {
+			o->audit_syslog = 1;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(str_opts) / sizeof(str_opts[0]); k++) {
@@ -263,6 +286,92 @@ in_tx(struct db *db, int (*fn)(struct db *, struct arena *, const struct opts *,
 	return rc;
 }
 
+/* ---------- the audit key and anchor (core/audit.h) ---------- */
+
+#define AUDIT_KEY_FILE "audit.key"
+#define AUDIT_ANCHOR_FILE "audit-checkpoints.log"
+#define AUDIT_PATH_MAX 1024
+
+enum { AUDIT_REQUIRE, AUDIT_MAY_CREATE };
+
+/*
+** --audit-key, else $HOUQIN_AUDIT_KEY, else audit.key in the database file's
+** directory; a --db URI (PostgreSQL, later) has no directory, so --data's.
+** The anchor: --audit-anchor, else audit-checkpoints.log beside the key.
+*/
+static void
+audit_paths(const struct opts *o, char key[AUDIT_PATH_MAX], char anchor[AUDIT_PATH_MAX])
+{
+	const char *env = getenv("HOUQIN_AUDIT_KEY"), *slash = strrchr(o->db, '/');
+	char dir[AUDIT_PATH_MAX - 32];	/* room for the file name */
+
+	if (strstr(o->db, "://"))
+		snprintf(dir, sizeof(dir), "%s", o->data ? o->data : "data");
+	else if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - o->db), o->db);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (o->audit_key || (env && *env))
+		snprintf(key, AUDIT_PATH_MAX, "%s", o->audit_key ? o->audit_key : env);
+	else
+		snprintf(key, AUDIT_PATH_MAX, "%s/" AUDIT_KEY_FILE, dir[0] ? dir : "/");
+	slash = strrchr(key, '/');
+	if (o->audit_anchor)
+		snprintf(anchor, AUDIT_PATH_MAX, "%s", o->audit_anchor);
+	else if (slash)
+		snprintf(anchor, AUDIT_PATH_MAX, "%.*s/" AUDIT_ANCHOR_FILE, (int)(slash - key), key);
+	else
+		snprintf(anchor, AUDIT_PATH_MAX, AUDIT_ANCHOR_FILE);
+}
+
+static int
+audit_mark_tx(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	int added = 0;
+
+	(void)a;
+	(void)o;
+	if (aud_key_mark(db, &added, e))
+		return e->code;
+	if (added)
+		fprintf(stderr, "houqin: the audit chain is keyed from its newest record on\n");
+	return 0;
+}
+
+/*
+** Load the audit key before anything writes. A chain that already holds its
+** audit_keyed record needs its key: missing is an error, never a new key. A
+** chain without one (new, or made before keys) gets a key when may_create.
+*/
+static int
+audit_setup(const struct opts *o, struct db *db, int may_create)
+{
+	char key[AUDIT_PATH_MAX], anchor[AUDIT_PATH_MAX];
+	struct err e = { 0 };
+	int keyed = 0, created = 0;
+
+	audit_paths(o, key, anchor);
+	aud_anchor_set(anchor, o->audit_syslog);
+	if (o->audit_syslog)
+		openlog("houqin", LOG_PID, LOG_AUTHPRIV);
+	if (aud_chain_keyed(db, &keyed, &e)) {
+		die_err("cannot read the audit chain", &e);
+		return 1;
+	}
+	if (aud_key_load(key, may_create && !keyed, &created, &e)) {
+		die_err(keyed ? "the audit chain is keyed but its key cannot be loaded" :
+				"no audit key (run 'houqin migrate' to create one)", &e);
+		return 1;
+	}
+	if (created)
+		fprintf(stderr, "houqin: created the audit key %s (mode 0600; keep it safe)\n", key);
+	if (!keyed && may_create && in_tx(db, audit_mark_tx, o, &e)) {
+		die_err("cannot key the audit chain", &e);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 init_plain(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 {
@@ -305,6 +414,11 @@ cmd_init(struct opts *o)
 	}
 	if (open_migrated(o->db, 1, &db))
 		return 1;
+	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
+		db_close(db);
+		unlink(o->db);
+		return 1;
+	}
 	db_schema_version(db, &version, &e);
 	rc = o->demo ? modules_demo_seed(db, &e) : in_tx(db, init_plain, o, &e);
 	if (rc) {
@@ -329,6 +443,10 @@ cmd_migrate(struct opts *o)
 
 	if (open_migrated(o->db, 0, &db))
 		return 1;
+	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
+		db_close(db);
+		return 1;
+	}
 	db_schema_version(db, &version, &e);
 	printf("%s is at schema version %lld\n", o->db, (long long)version);
 	db_close(db);
@@ -380,6 +498,10 @@ cmd_serve(struct opts *o)
 	session_set_secure(o->secure_cookies || (secure_env && strcmp(secure_env, "1") == 0));
 	if (open_migrated(o->db, 0, &db))
 		return 1;
+	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
+		db_close(db);
+		return 1;
+	}
 	db_close(db);
 	if (files_init(o->data ? o->data : "data", &e)) {	/* attachments under <data>/files */
 		die_err("cannot use the data directory", &e);
@@ -546,6 +668,10 @@ cmd_user(struct opts *o)
 			continue;
 		if (open_migrated(o->db, 0, &db))
 			return 1;
+		if (audit_setup(o, db, AUDIT_REQUIRE)) {
+			db_close(db);
+			return 1;
+		}
 		rc = in_tx(db, subs[i].fn, o, &e);
 		db_close(db);
 		if (rc)
@@ -579,30 +705,69 @@ cmd_backup(struct opts *o)
 	return 0;
 }
 
+static void
+audit_print(const struct aud_report *r)
+{
+	const char *anchor = aud_anchor_path();
+
+	if (r->problem == AUD_CP_BAD_SIG)
+		printf("audit chain BROKEN: %s line %lld: %s\n", anchor, (long long)r->line,
+		       aud_problem_text(r->problem));
+	else if (r->problem == AUD_TRUNCATED)
+		printf("audit chain BROKEN at id %lld: %s (head id %lld, last checkpoint at id %lld)\n",
+		       (long long)r->bad_id, aud_problem_text(r->problem), (long long)r->head_id,
+		       (long long)r->last_cp_id);
+	else if (r->problem)
+		printf("audit chain BROKEN at id %lld: %s (%lld records intact before it)\n",
+		       (long long)r->bad_id, aud_problem_text(r->problem), (long long)r->count);
+	else if (r->last_cp_id)
+		printf("audit chain ok (%lld records, last checkpoint at id %lld)\n",
+		       (long long)r->count, (long long)r->last_cp_id);
+	else
+		printf("audit chain ok (%lld records, no checkpoint yet in %s)\n", (long long)r->count,
+		       anchor);
+}
+
+static int
+audit_checkpoint_tx(struct db *db, struct arena *a, const struct opts *o, struct err *e)
+{
+	struct aud_checkpoint cp;
+
+	(void)a;
+	(void)o;
+	if (aud_checkpoint(db, now_ms(), &cp, e))
+		return e->code;
+	printf("checkpoint: head id %lld hash %s appended to %s\n", (long long)cp.head_id,
+	       cp.head_hash, aud_anchor_path());
+	return 0;
+}
+
 static int
 cmd_audit(struct opts *o)
 {
 	struct db *db = NULL;
 	struct err e = { 0 };
-	int64_t bad = 0, count = 0;
+	struct aud_report r;
+	int verify = o->argc == 1 && strcmp(o->argv[0], "verify") == 0;
+	int rc;
 
-	if (o->argc != 1 || strcmp(o->argv[0], "verify") != 0)
+	if (!verify && !(o->argc == 1 && strcmp(o->argv[0], "checkpoint") == 0))
 		return usage(usage_audit, 2);
 	if (open_migrated(o->db, 0, &db))
 		return 1;
-	if (aud_verify(db, &bad, &count, &e)) {
-		die_err("verify failed", &e);
+	if (audit_setup(o, db, AUDIT_REQUIRE)) {
 		db_close(db);
 		return 1;
 	}
+	rc = verify ? aud_verify_report(db, &r, &e) : in_tx(db, audit_checkpoint_tx, o, &e);
 	db_close(db);
-	if (bad) {
-		printf("audit chain BROKEN at id %lld (%lld records intact before it)\n",
-		       (long long)bad, (long long)count);
+	if (rc) {
+		die_err(verify ? "verify failed" : "checkpoint failed", &e);
 		return 1;
 	}
-	printf("audit chain ok (%lld records)\n", (long long)count);
-	return 0;
+	if (verify)
+		audit_print(&r);
+	return verify && r.problem ? 1 : 0;
 }
 
 /* Each module's --<flag> N, checked against its generator's range before anything runs. */
@@ -655,7 +820,7 @@ cmd_gen(struct opts *o)
 		return usage(usage_gen, 2);
 	}
 	ensure_parent_dir(o->db);
-	if (open_migrated(o->db, 1, &db))
+	if (open_migrated(o->db, 1, &db) || audit_setup(o, db, AUDIT_MAY_CREATE))
 		goto out;
 	ctx.from_ms = now - months * 30 * DAY_MS;
 	ctx.to_ms = now;

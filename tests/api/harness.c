@@ -3,6 +3,7 @@
 */
 #include "api/harness.h"
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/files.h"
@@ -66,6 +67,15 @@ make_web_root(struct hq_server *s)
 }
 
 void
+hq_audit_key(void)
+{
+	unsigned char key[AUD_KEY_BYTES];
+
+	memset(key, HQ_AUDIT_KEY_BYTE, sizeof(key));
+	aud_key_set(key);
+}
+
+void
 hq_start(struct hq_server *s)
 {
 	struct server_config cfg = { 0 };
@@ -77,6 +87,7 @@ hq_start(struct hq_server *s)
 	if (sodium_init() < 0)
 		fail("sodium_init", NULL);
 	auth_set_fast_hashing(1);
+	hq_audit_key();
 	modules_init();
 	log_set_level(LOG_ERROR);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

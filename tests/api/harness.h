@@ -39,6 +39,13 @@ struct hq_resp {
 	char *headers;		/* raw response header block */
 };
 
+/*
+** The audit chain's key for tests (core/audit.h): a fixed secret of bytes
+** HQ_AUDIT_KEY_BYTE, so a test can rebuild hashes. hq_start loads it; no
+** anchor file is set (jobs then make no checkpoints) unless a test sets one.
+*/
+#define HQ_AUDIT_KEY_BYTE 0x42
+void hq_audit_key(void);
 /* Start on a fresh temp database with migrations applied and hq_fixture_org seeded. */
 void hq_start(struct hq_server *s);
 void hq_stop(struct hq_server *s);

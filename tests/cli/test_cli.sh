@@ -182,5 +182,59 @@ else
 	stop_server
 fi
 
+# audit chain key and anchors (issue #11): the key beside the database, 0600; checkpoints
+# appended to the anchor file; a missing key is an error, never an unkeyed chain
+check "init made the audit key 0600" 0 test "$(stat -c %a "$tmp/audit.key" 2>/dev/null)" = 600
+check "audit checkpoint" 0 "$bin" audit checkpoint --db "$db"
+check "anchor file has the line" 0 grep -q '^houqin-audit v1 chain=.* sig=' "$tmp/audit-checkpoints.log"
+check "audit verify after checkpoint" 0 "$bin" audit verify --db "$db"
+expect_out "verify names the last checkpoint" "last checkpoint at id"
+check "audit bad subcommand" 2 "$bin" audit frobnicate --db "$db"
+mv "$tmp/audit.key" "$tmp/audit.key.away"
+check "verify without the key fails" 1 "$bin" audit verify --db "$db"
+expect_out "missing key is named" "key cannot be loaded"
+check "serve without the key fails" 1 "$bin" serve --db "$db" --listen 127.0.0.1:0
+check "user without the key fails" 1 "$bin" user lock clerk --db "$db"
+check "migrate does not replace a lost key" 1 "$bin" migrate --db "$db"
+check "key not recreated" 1 test -e "$tmp/audit.key"
+check "--audit-key elsewhere" 0 "$bin" audit verify --db "$db" --audit-key "$tmp/audit.key.away"
+check "HOUQIN_AUDIT_KEY" 0 env HOUQIN_AUDIT_KEY="$tmp/audit.key.away" "$bin" audit verify --db "$db"
+chmod 644 "$tmp/audit.key.away"
+check "a key others can read is refused" 1 "$bin" audit verify --db "$db" --audit-key "$tmp/audit.key.away"
+chmod 600 "$tmp/audit.key.away"
+mv "$tmp/audit.key.away" "$tmp/audit.key"
+# the attacker with the file: delete the newest rows behind the checkpoint
+cp "$db" "$tmp/cut.db"
+sqlite3 "$tmp/cut.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > (SELECT MAX(head_id) - 2 FROM audit_checkpoint)"
+check "truncation is found" 1 "$bin" audit verify --db "$tmp/cut.db"
+expect_out "truncation is named" "BROKEN at id .*truncated"
+# ... or edit a row and re-hash it without the key (unkeyed BLAKE2b, as the old chain had)
+cp "$db" "$tmp/edit.db"
+sqlite3 "$tmp/edit.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET ip = '6.6.6.6' WHERE id = 3"
+check "an edited row is found" 1 "$bin" audit verify --db "$tmp/edit.db"
+expect_out "the edited row is named" "BROKEN at id 3"
+# ... or forge the anchor file
+cp "$tmp/audit-checkpoints.log" "$tmp/anchor.bak"
+sed -i 's/head_id=\([0-9]\)/head_id=9\1/' "$tmp/audit-checkpoints.log"
+check "a forged anchor line is found" 1 "$bin" audit verify --db "$db"
+expect_out "bad signature named" "line 1: .*bad signature"
+cp "$tmp/anchor.bak" "$tmp/audit-checkpoints.log"
+check "--audit-anchor elsewhere (no checkpoints there)" 1 "$bin" audit verify --db "$db" --audit-anchor "$tmp/none.log"
+expect_out "checkpoint missing from that file" "missing from the anchor file"
+
+# a database made before keys: migrate creates the key and keys the chain from there on
+ldir=$tmp/legacy
+mkdir -p "$ldir"
+cp "$db" "$ldir/h.db"
+prev=0000000000000000000000000000000000000000000000000000000000000000
+canon='{"action":"user.login","actor_id":0,"after":null,"agency_id":0,"at":1,"before":null,"entity":"session","entity_id":0,"id":1,"ip":null}'
+h1=$(printf '%s%s' "$prev" "$canon" | b2sum -l 256 | cut -d' ' -f1)
+sqlite3 "$ldir/h.db" "DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_checkpoint_no_delete; DELETE FROM audit_log; DELETE FROM audit_checkpoint; INSERT INTO audit_log (id, at, action, entity, prev_hash, hash) VALUES (1, 1, 'user.login', 'session', '$prev', '$h1')"
+check "legacy chain: verify needs a key" 1 "$bin" audit verify --db "$ldir/h.db"
+check "legacy chain: migrate makes the key" 0 "$bin" migrate --db "$ldir/h.db"
+check "legacy key is 0600" 0 test "$(stat -c %a "$ldir/audit.key" 2>/dev/null)" = 600
+check "legacy chain verifies" 0 "$bin" audit verify --db "$ldir/h.db"
+expect_out "legacy chain counts both parts" "audit chain ok (2 records"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
 #include "tmpdb.h"
@@ -82,7 +85,7 @@ test_intact_chain(void **state)
 	int64_t id = 0;
 
 	write_records(f->db, 1, NREC);
-	verify(f->db, 0, NREC);
+	verify(f->db, 0, NREC + 1);
 	/* the stored links: genesis, then each prev_hash is the previous row's hash */
 	memset(prev, '0', 64);
 	prev[64] = '\0';
@@ -95,16 +98,16 @@ test_intact_chain(void **state)
 		assert_int_equal(strlen(h), 64);
 		assert_string_not_equal(h, prev);
 		memcpy(prev, h, 65);
-		if (id == 2)	/* canonical JSON: compact, keys sorted */
+		if (id == 3)	/* canonical JSON: compact, keys sorted (row 1: audit_keyed) */
 			assert_string_equal(db_col_text(&st, a, 3),
 					    "{\"active\":true,\"v\":2,\"名\":\"新\"}");
 	}
 	db_finalize(&st);
-	assert_true(id == NREC);
+	assert_true(id == NREC + 1);
 
 	/* the chain continues across transactions and connections */
 	write_records(f->db, NREC + 1, 3);
-	verify(f->db, 0, NREC + 3);
+	verify(f->db, 0, NREC + 4);
 	arena_free(a);
 }
 
@@ -122,7 +125,7 @@ test_record_with_actor(void **state)
 	assert_int_equal(aud_record(f->db, NULL, "login.fail", "session", 0, NULL, NULL, &e), 0);
 	assert_int_equal(db_commit(f->db, &e), 0);
 	json_decref(after);
-	verify(f->db, 0, 2);
+	verify(f->db, 0, 3);
 }
 
 /* A rolled-back record leaves no trace and no gap. */
@@ -137,46 +140,49 @@ test_rollback_leaves_chain_intact(void **state)
 	assert_int_equal(aud_record_raw(f->db, 1, 1, NULL, "x.y", "t", 1, NULL, NULL, &e), 0);
 	db_rollback(f->db);
 	write_records(f->db, 3, 2);
-	verify(f->db, 0, 4);
+	verify(f->db, 0, 5);
 }
 
-/* Each row: tamper with a chain of NREC records, expect the first broken id. */
+/*
+** Each row: tamper with a chain of NREC records, expect the first broken id.
+** Row 1 is the audit_keyed record the first keyed write adds, so "row k" of a
+** case (the k-th record written) has id k + 1, and counts include row 1.
+*/
 static const struct {
 	const char *what;
 	const char *sql;
 	int64_t bad, count;
 } tamper_cases[] = {
 	{ "edit after_json of row 2",
-	  "UPDATE audit_log SET after_json = '{\"active\":true,\"v\":999}' WHERE id = 2", 2, 1 },
-	{ "edit before_json of row 2", "UPDATE audit_log SET before_json = NULL WHERE id = 2", 2, 1 },
-	{ "edit the time of row 3", "UPDATE audit_log SET at = at + 1 WHERE id = 3", 3, 2 },
-	{ "edit the actor of row 1", "UPDATE audit_log SET actor_id = 1 WHERE id = 1", 1, 0 },
-	{ "edit the agency of row 4", "UPDATE audit_log SET agency_id = NULL WHERE id = 4", 4, 3 },
-	{ "edit the action of row 2", "UPDATE audit_log SET action = 'user.delete' WHERE id = 2", 2, 1 },
-	{ "edit the entity of row 5", "UPDATE audit_log SET entity = 'session' WHERE id = 5", 5, 4 },
-	{ "edit entity_id of row 3", "UPDATE audit_log SET entity_id = 33 WHERE id = 3", 3, 2 },
-	{ "clear the ip of row 1", "UPDATE audit_log SET ip = NULL WHERE id = 1", 1, 0 },
-	{ "edit the stored hash of row 3", "UPDATE audit_log SET hash = lower(hash) || 'x' WHERE id = 3",
-	  3, 2 },
+	  "UPDATE audit_log SET after_json = '{\"active\":true,\"v\":999}' WHERE id = 3", 3, 2 },
+	{ "edit before_json of row 2", "UPDATE audit_log SET before_json = NULL WHERE id = 3", 3, 2 },
+	{ "edit the time of row 3", "UPDATE audit_log SET at = at + 1 WHERE id = 4", 4, 3 },
+	{ "edit the actor of row 1", "UPDATE audit_log SET actor_id = 1 WHERE id = 2", 2, 1 },
+	{ "edit the agency of row 4", "UPDATE audit_log SET agency_id = NULL WHERE id = 5", 5, 4 },
+	{ "edit the action of row 2", "UPDATE audit_log SET action = 'user.delete' WHERE id = 3", 3, 2 },
+	{ "edit the entity of row 5", "UPDATE audit_log SET entity = 'session' WHERE id = 6", 6, 5 },
+	{ "edit entity_id of row 3", "UPDATE audit_log SET entity_id = 33 WHERE id = 4", 4, 3 },
+	{ "clear the ip of row 1", "UPDATE audit_log SET ip = NULL WHERE id = 2", 2, 1 },
+	{ "edit the stored hash of row 3", "UPDATE audit_log SET hash = lower(hash) || 'x' WHERE id = 4",
+	  4, 3 },
 	{ "edit prev_hash of row 2",
-	  "UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE id = 2) WHERE id = 2",
-	  2, 1 },
+	  "UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE id = 3) WHERE id = 3",
+	  3, 2 },
 	{ "invalid UTF-8 in after_json of row 2",
-	  "UPDATE audit_log SET after_json = CAST(X'7BFF7D' AS TEXT) WHERE id = 2", 2, 1 },
-	{ "renumber row 5", "UPDATE audit_log SET id = 6 WHERE id = 5", 6, 4 },
-	{ "delete the first row", "DELETE FROM audit_log WHERE id = 1", 2, 0 },
-	{ "delete a middle row", "DELETE FROM audit_log WHERE id = 3", 4, 2 },
-	{ "delete the last-but-one row", "DELETE FROM audit_log WHERE id = 4", 5, 3 },
+	  "UPDATE audit_log SET after_json = CAST(X'7BFF7D' AS TEXT) WHERE id = 3", 3, 2 },
+	{ "renumber row 5", "UPDATE audit_log SET id = 7 WHERE id = 6", 7, 5 },
+	{ "delete the first row", "DELETE FROM audit_log WHERE id = 2", 3, 1 },
+	{ "delete a middle row", "DELETE FROM audit_log WHERE id = 4", 5, 3 },
+	{ "delete the last-but-one row", "DELETE FROM audit_log WHERE id = 5", 6, 4 },
 	{ "swap the texts of rows 2 and 3",
-	  "UPDATE audit_log SET after_json = CASE id WHEN 2 THEN"
-	  " (SELECT after_json FROM audit_log WHERE id = 3) ELSE"
-	  " (SELECT after_json FROM audit_log WHERE id = 2) END WHERE id IN (2, 3)", 2, 1 },
-	/* A bare hash chain cannot see its tail being cut off: the count drops but every
-	   remaining link is valid. Detecting this needs an external anchor (e.g. the last
-	   hash exported elsewhere); kept here so the limitation is explicit. */
+	  "UPDATE audit_log SET after_json = CASE id WHEN 3 THEN"
+	  " (SELECT after_json FROM audit_log WHERE id = 4) ELSE"
+	  " (SELECT after_json FROM audit_log WHERE id = 3) END WHERE id IN (3, 4)", 3, 2 },
+	/* The chain alone cannot see its tail cut off: every remaining link is valid. The
+	   signed checkpoints in the anchor file do (test_truncation_behind_checkpoint). */
 	{ "delete the last row (undetectable by the chain alone)",
-	  "DELETE FROM audit_log WHERE id = 5", 0, 4 },
-	{ "no-op update", "UPDATE audit_log SET at = at WHERE id = 2", 0, NREC },
+	  "DELETE FROM audit_log WHERE id = 6", 0, 5 },
+	{ "no-op update", "UPDATE audit_log SET at = at WHERE id = 3", 0, NREC + 1 },
 };
 
 /* The append-only triggers (migration 0006) are what an attacker with the file drops first. */
@@ -207,7 +213,7 @@ test_tampering_detected(void **state)
 		if (i)
 			reset_db(f);
 		write_records(f->db, 1, NREC);
-		verify(f->db, 0, NREC);
+		verify(f->db, 0, NREC + 1);
 		assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
 		assert_int_equal(db_exec(f->db, tamper_cases[i].sql, &e), 0);
 		assert_int_equal(aud_verify(f->db, &bad, &count, &e), 0);
@@ -218,7 +224,7 @@ test_tampering_detected(void **state)
 	}
 }
 
-/* Replaying a valid row (row 3's content and links copied over row 2) is caught: the
+/* Replaying a valid row (id 4's content and links copied over id 3) is caught: the
    hashed text includes the row id and the previous row's hash. */
 static void
 test_forged_hash_breaks_next_link(void **state)
@@ -229,18 +235,18 @@ test_forged_hash_breaks_next_link(void **state)
 
 	write_records(f->db, 1, NREC);
 	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
-	/* replace row 2 with row 3's content and links (a "replay" of a valid row) */
+	/* replace id 3 with id 4's content and links (a "replay" of a valid row) */
 	assert_int_equal(db_exec(f->db,
 				 "UPDATE audit_log SET (at, actor_id, agency_id, action, entity,"
 				 " entity_id, before_json, after_json, ip, prev_hash, hash) ="
 				 " (SELECT at, actor_id, agency_id, action, entity, entity_id,"
 				 " before_json, after_json, ip, prev_hash, hash FROM audit_log"
-				 " WHERE id = 3) WHERE id = 2",
+				 " WHERE id = 4) WHERE id = 3",
 				 &e),
 			 0);
 	assert_int_equal(aud_verify(f->db, &bad, &count, &e), 0);
-	assert_true(bad == 2);
-	assert_true(count == 1);
+	assert_true(bad == 3);
+	assert_true(count == 2);
 }
 
 /* Without dropping them, the database itself refuses edits and deletions. */
@@ -248,9 +254,9 @@ static void
 test_append_only_guards(void **state)
 {
 	static const char *const attempts[] = {
-		"UPDATE audit_log SET after_json = NULL WHERE id = 2",
+		"UPDATE audit_log SET after_json = NULL WHERE id = 3",
 		"UPDATE audit_log SET at = at WHERE id = 1",
-		"DELETE FROM audit_log WHERE id = 3",
+		"DELETE FROM audit_log WHERE id = 4",
 		"DELETE FROM audit_log",
 	};
 	struct tmpdb *f = *state;
@@ -263,7 +269,393 @@ test_append_only_guards(void **state)
 		if (rc != ERR_CONFLICT)
 			fail_msg("%s: rc %d, want ERR_CONFLICT (append-only trigger)", attempts[i], rc);
 	}
-	verify(f->db, 0, NREC);
+	verify(f->db, 0, NREC + 1);
+}
+
+/* ---------- the key, re-hashing attacks, checkpoints (issue #11) ---------- */
+
+/* The canonical text before the fast writer: jansson, compact, keys sorted. */
+static char *
+canonical_jansson(const struct aud_row *r)
+{
+	json_t *o = json_pack("{sI sI ss ss sI so so so sI sI}", "id", (json_int_t)r->id, "at",
+			      (json_int_t)r->at, "action", r->action, "entity", r->entity,
+			      "entity_id", (json_int_t)r->entity_id, "before",
+			      r->before ? json_string(r->before) : json_null(), "after",
+			      r->after ? json_string(r->after) : json_null(), "ip",
+			      r->ip ? json_string(r->ip) : json_null(), "actor_id",
+			      (json_int_t)r->actor_id, "agency_id", (json_int_t)r->agency_id);
+	char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	json_decref(o);
+	return t;
+}
+
+/* The fast canonical writer gives the very bytes jansson gave, so old chains still verify. */
+static void
+test_canonical_matches_jansson(void **state)
+{
+	static const char *const texts[] = {
+		"{\"a\":1}", "引号\"反斜杠\\斜杠/", "\b\f\n\r\t\x01\x1f\x7f", "名 € 😀 \xe2\x80\xa8",
+		"", "{\"k\":\"v\\\"w\"}",
+	};
+	char buf[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct aud_row r = { .id = 7 + (int64_t)i, .at = 1796245231207, .actor_id = 3,
+				     .entity_id = (int64_t)i, .action = "user.update",
+				     .entity = texts[i], .before = i % 2 ? NULL : texts[i],
+				     .after = texts[i], .ip = i % 3 ? "10.0.0.1" : NULL };
+		char *want = canonical_jansson(&r);
+		long n = aud_canonical(&r, buf, sizeof(buf));
+
+		assert_non_null(want);
+		assert_true(n == (long)strlen(want));
+		assert_memory_equal(buf, want, (size_t)n);
+		free(want);
+	}
+	struct aud_row bad = { .action = "x", .entity = "t", .after = "\xff" };
+	assert_true(aud_canonical(&bad, buf, sizeof(buf)) == -1);
+	assert_true(aud_canonical(&bad, buf, 10) == -1);
+}
+
+static void
+report(struct db *db, struct aud_report *r)
+{
+	struct err e = { 0 };
+
+	if (aud_verify_report(db, r, &e))
+		fail_msg("aud_verify_report: %s", e.msg);
+}
+
+static void
+want_problem(struct db *db, int problem, int64_t bad)
+{
+	struct aud_report r;
+
+	report(db, &r);
+	if (r.problem != problem || r.bad_id != bad)
+		fail_msg("verify: problem %d (%s) at %lld, want %d at %lld", r.problem,
+			 aud_problem_text(r.problem), (long long)r.bad_id, problem, (long long)bad);
+}
+
+static void
+use_key(unsigned char byte)
+{
+	unsigned char k[AUD_KEY_BYTES];
+
+	memset(k, byte, sizeof(k));
+	aud_key_set(k);
+}
+
+static const char sql_all[] =
+	"SELECT id, at, COALESCE(actor_id, 0), COALESCE(agency_id, 0), action, entity,"
+	" COALESCE(entity_id, 0), before_json, after_json, ip, hash FROM audit_log ORDER BY id";
+
+/*
+** What an attacker with the file does after an edit: recompute prev_hash/hash
+** of every row from id `from` on, unkeyed (keyed 0) or with the key loaded now.
+*/
+static void
+rehash_from(struct db *db, int64_t from, int keyed)
+{
+	struct arena *a = arena_new(0);
+	struct stmt st = { 0 }, up = { 0 };
+	struct err e = { 0 };
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+	assert_int_equal(db_exec(db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_prepare(db, &st, sql_all, &e), 0);
+	while (db_step(&st, &e) == 1) {
+		struct aud_row r = {
+			.id = db_col_i64(&st, 0), .at = db_col_i64(&st, 1),
+			.actor_id = db_col_i64(&st, 2), .agency_id = db_col_i64(&st, 3),
+			.action = db_col_text(&st, a, 4), .entity = db_col_text(&st, a, 5),
+			.entity_id = db_col_i64(&st, 6), .before = db_col_text(&st, a, 7),
+			.after = db_col_text(&st, a, 8), .ip = db_col_text(&st, a, 9),
+		};
+		char h[65];
+		if (r.id < from) {
+			snprintf(prev, sizeof(prev), "%s", db_col_text(&st, a, 10));
+			continue;
+		}
+		assert_int_equal(aud_row_hash(prev, &r, keyed, h), 0);
+		assert_int_equal(db_prepare_once(db, &up,
+						 "UPDATE audit_log SET prev_hash = :p, hash = :h"
+						 " WHERE id = :id", &e), 0);
+		assert_int_equal(db_bind_text(&up, ":p", prev, &e) || db_bind_text(&up, ":h", h, &e) ||
+				 db_bind_i64(&up, ":id", r.id, &e) || db_step_done(&up, &e), 0);
+		db_finalize(&up);
+		memcpy(prev, h, sizeof(prev));
+	}
+	db_finalize(&st);
+	arena_free(a);
+}
+
+/* Edit a row and re-hash it and every later row without the key: named at the edited id. */
+static void
+test_rehash_without_key_detected(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	write_records(f->db, 1, NREC);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET after_json = '{\"v\":0}' WHERE id = 4",
+				 &e), 0);
+	rehash_from(f->db, 4, 0);
+	want_problem(f->db, AUD_REHASHED, 4);
+	/* the whole chain re-hashed unkeyed: its very first row is already wrong */
+	rehash_from(f->db, 1, 0);
+	want_problem(f->db, AUD_REHASHED, 1);
+}
+
+/* Re-hashed with some other key: the MAC does not match ours. */
+static void
+test_rehash_with_wrong_key_detected(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	write_records(f->db, 1, NREC);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET ip = '6.6.6.6' WHERE id = 3", &e), 0);
+	use_key(0x13);
+	rehash_from(f->db, 3, 1);
+	tmpdb_audit_key();
+	want_problem(f->db, AUD_EDITED, 3);
+	/* the same re-hash with the real key passes the walk: the key is the secret */
+	rehash_from(f->db, 3, 1);
+	want_problem(f->db, AUD_OK, 0);
+}
+
+/* Dropping the audit_keyed record and re-hashing everything unkeyed is no way out. */
+static void
+test_unkeyed_rewrite_detected(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	write_records(f->db, 1, NREC);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 1;"
+				 " UPDATE audit_log SET id = id - 1", &e), 0);
+	rehash_from(f->db, 1, 0);
+	want_problem(f->db, AUD_NOT_KEYED, 1);
+}
+
+/* A chain made before keys: its unkeyed prefix verifies the old way, then the key takes over. */
+static void
+test_unkeyed_prefix_then_keyed(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	assert_int_equal(db_exec(f->db, "INSERT INTO audit_log (id, at, action, entity, prev_hash,"
+				 " hash) VALUES (1, 1, 'a.b', 't', '', ''), (2, 2, 'a.c', 't', '', ''),"
+				 " (3, 3, 'a.d', 't', '', '')", &e), 0);
+	rehash_from(f->db, 1, 0);	/* as the old writer made them */
+	write_records(f->db, 1, NREC);	/* the first keyed write marks id 4 */
+	want_problem(f->db, AUD_OK, 0);
+	/* rewriting the old prefix (even re-hashed the old way) breaks the keyed mark's link */
+	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET entity = 'u' WHERE id = 2", &e), 0);
+	rehash_from(f->db, 2, 0);
+	want_problem(f->db, AUD_REHASHED, 4);
+}
+
+/* Without a key nothing is written: never an unkeyed record. */
+static void
+test_no_key_refuses_to_write(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	aud_key_clear();
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	assert_int_equal(aud_record_raw(f->db, 1, 1, NULL, "x.y", "t", 1, NULL, NULL, &e), ERR_DB);
+	db_rollback(f->db);
+	tmpdb_audit_key();
+	verify(f->db, 0, 0);
+}
+
+/* The key file: made 0600, read back the same, refused when others can read it or it is bad. */
+static void
+test_key_file(void **state)
+{
+	char path[64], pk1[65], pk2[65];
+	struct err e = { 0 };
+	struct stat sb;
+	int created = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(tmpdb_path(path, sizeof(path), "key"), 0);
+	unlink(path);
+	assert_int_equal(aud_key_load(path, 0, &created, &e), ERR_DB);	/* missing */
+	assert_int_equal(aud_key_load(path, 1, &created, &e), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	aud_public_key_hex(pk1);
+	assert_int_equal(aud_key_load(path, 1, &created, &e), 0);
+	assert_int_equal(created, 0);
+	aud_public_key_hex(pk2);
+	assert_string_equal(pk1, pk2);
+	chmod(path, 0644);
+	assert_int_equal(aud_key_load(path, 0, &created, &e), ERR_DB);
+	assert_non_null(strstr(e.msg, "chmod 600"));
+	chmod(path, 0600);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("not hex\n", fp);
+	fclose(fp);
+	assert_int_equal(aud_key_load(path, 0, &created, &e), ERR_DB);
+	unlink(path);
+	tmpdb_audit_key();
+}
+
+static void
+checkpoint(struct db *db, int64_t now, struct aud_checkpoint *cp)
+{
+	struct err e = { 0 };
+
+	assert_int_equal(db_begin_write(db, &e), 0);
+	if (aud_checkpoint(db, now, cp, &e))
+		fail_msg("aud_checkpoint: %s", e.msg);
+	assert_int_equal(db_commit(db, &e), 0);
+}
+
+/* A temp anchor file for one test; removed by anchor_done. */
+static void
+anchor_use(char path[64])
+{
+	assert_int_equal(tmpdb_path(path, 64, "anchor"), 0);
+	aud_anchor_set(path, 0);
+}
+
+static void
+anchor_done(const char *path)
+{
+	unlink(path);
+	aud_anchor_set(NULL, 0);
+}
+
+/* Deleting the newest rows after a checkpoint is named as truncation. */
+static void
+test_truncation_behind_checkpoint(void **state)
+{
+	struct tmpdb *f = *state;
+	struct aud_checkpoint cp;
+	struct aud_report r;
+	struct err e = { 0 };
+	char path[64];
+
+	anchor_use(path);
+	write_records(f->db, 1, NREC);
+	checkpoint(f->db, 1000, &cp);
+	assert_true(cp.head_id == NREC + 1);
+	report(f->db, &r);
+	assert_int_equal(r.problem, AUD_OK);
+	assert_true(r.last_cp_id == NREC + 1 && r.count == NREC + 2);	/* + the checkpoint row */
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id >= 5", &e), 0);
+	want_problem(f->db, AUD_TRUNCATED, 5);
+	anchor_done(path);
+}
+
+/* Rewrite the anchor file: a changed line fails its signature; a lost line is missed. */
+static void
+test_anchor_file_edits_detected(void **state)
+{
+	struct tmpdb *f = *state;
+	struct aud_checkpoint cp;
+	struct aud_report r;
+	char path[64], *p;
+	FILE *fp;
+
+	anchor_use(path);
+	write_records(f->db, 1, NREC);
+	checkpoint(f->db, 1000, &cp);
+	/* lower the checkpointed head id so a truncation would pass */
+	p = strstr(cp.line, "head_id=");
+	assert_non_null(p);
+	p[8] = '2';
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "%s\n", cp.line);
+	fclose(fp);
+	report(f->db, &r);
+	assert_int_equal(r.problem, AUD_CP_BAD_SIG);
+	assert_true(r.line == 1);
+	/* emptied: the database's checkpoint is no longer anchored */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	want_problem(f->db, AUD_CP_MISSING, NREC + 1);
+	anchor_done(path);
+}
+
+/* Someone holding the key re-writes a checkpointed row: the anchor still disagrees. */
+static void
+test_checkpointed_hash_mismatch(void **state)
+{
+	struct tmpdb *f = *state;
+	struct aud_checkpoint cp;
+	struct err e = { 0 };
+	char path[64];
+
+	anchor_use(path);
+	write_records(f->db, 1, NREC);
+	checkpoint(f->db, 1000, &cp);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET ip = 'x' WHERE id = 3", &e), 0);
+	rehash_from(f->db, 3, 1);
+	want_problem(f->db, AUD_CP_MISMATCH, NREC + 1);
+	anchor_done(path);
+}
+
+/* The daily job: one checkpoint a day, none before the first anchor is configured. */
+static void
+test_checkpoint_if_due(void **state)
+{
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+	char path[64];
+	int done = -1;
+
+	write_records(f->db, 1, 2);
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	assert_int_equal(aud_checkpoint_if_due(f->db, 1000, &done, &e), 0);
+	assert_int_equal(done, 0);	/* no anchor file configured */
+	anchor_use(path);
+	assert_int_equal(aud_checkpoint_if_due(f->db, 1000, &done, &e), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(aud_checkpoint_if_due(f->db, 1000 + HOUR_MS, &done, &e), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(aud_checkpoint_if_due(f->db, 1000 + AUD_CHECKPOINT_EVERY_MS, &done, &e), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(db_commit(f->db, &e), 0);
+	want_problem(f->db, AUD_OK, 0);
+	anchor_done(path);
+}
+
+/* The walk hands rows over in batches (core/audit_walk.c): problems across batch bounds. */
+static void
+test_walk_across_batches(void **state)
+{
+	static const int64_t at[] = { 2, 4096, 4097, 8193, 9001 };
+	struct tmpdb *f = *state;
+	struct err e = { 0 };
+
+	write_records(f->db, 1, 9000);
+	want_problem(f->db, AUD_OK, 0);
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	for (size_t i = sizeof(at) / sizeof(at[0]); i-- > 0;) {
+		assert_int_equal(db_exec_id(f->db, "UPDATE audit_log SET at = at + 1 WHERE id = :id",
+					    at[i], &e), 0);
+		want_problem(f->db, AUD_EDITED, at[i]);
+	}
 }
 
 int
@@ -277,6 +669,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_append_only_guards, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_tampering_detected, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_forged_hash_breaks_next_link, setup, tmpdb_teardown),
+		cmocka_unit_test(test_canonical_matches_jansson),
+		cmocka_unit_test_setup_teardown(test_rehash_without_key_detected, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_rehash_with_wrong_key_detected, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_unkeyed_rewrite_detected, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_unkeyed_prefix_then_keyed, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_no_key_refuses_to_write, setup, tmpdb_teardown),
+		cmocka_unit_test(test_key_file),
+		cmocka_unit_test_setup_teardown(test_truncation_behind_checkpoint, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_anchor_file_edits_detected, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointed_hash_mismatch, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_if_due, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_walk_across_batches, setup, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "tmpdb.h"
 #include "modules/locations/locations.h"
 #include "modules/org/org.h"
 
@@ -269,6 +270,7 @@ setup(void **state)
 	memset(&f, 0, sizeof(f));
 	f.a = arena_new(16384);
 	f.sys = (struct actor){ .ip = "test", .username = "test" };
+	tmpdb_audit_key();	/* every write is audited, with the key */
 	if (db_open(":memory:", DB_CREATE, &f.db, &e) || db_migrate(f.db, &applied, &e) ||
 	    db_begin_write(f.db, &e) || org_agency_create(f.db, f.a, &f.sys, "机关", &root, &e) ||
 	    db_commit(f.db, &e))

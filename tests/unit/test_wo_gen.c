@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "tmpdb.h"
 #include "modules/workorders/workorders.h"
 
 #define GEN_N 3000
@@ -61,6 +62,7 @@ setup(void **state)
 
 	(void)state;
 	/* the agency's own calendar, as org_agency_create gives every agency */
+	tmpdb_audit_key();	/* every write is audited, with the key */
 	if (db_open(":memory:", DB_CREATE, &db, &e) || db_migrate(db, &applied, &e) ||
 	    db_begin_write(db, &e) || db_exec(db, seed_sql, &e) || cal_agency_init(db, 1, &e) ||
 	    db_commit(db, &e))

@@ -10,10 +10,23 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "core/audit.h"
 #include "core/err.h"
 #include "db/db.h"
+
+/* The audit chain's key (core/audit.h): a fixed test secret, loaded by tmpdb_open. */
+#define TMPDB_AUDIT_KEY_BYTE 0x42
+__attribute__((unused)) static void
+tmpdb_audit_key(void)
+{
+	unsigned char key[AUD_KEY_BYTES];
+
+	memset(key, TMPDB_AUDIT_KEY_BYTE, sizeof(key));
+	aud_key_set(key);
+}
 
 /* What tmpdb_open and tmpdb_new leave in the new database. */
 enum { TMPDB_EMPTY = 0, TMPDB_MIGRATED = 1 };
@@ -76,6 +89,7 @@ tmpdb_open(char *path, size_t size, const char *tag, int what, struct db **db)
 	int applied = 0;
 
 	*db = NULL;
+	tmpdb_audit_key();
 	if (tmpdb_path(path, size, tag)) {
 		perror("tmpdb: mkstemp");
 		return -1;

@@ -5,12 +5,14 @@
 */
 #include "modules/audit/auditlog.h"
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
 #include "modules.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -206,6 +208,58 @@ aud_history(struct db *db, struct arena *a, const struct actor *who, const char 
 		     db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e) ||
 		     read_page(&st, a, limit, *items, n, e) ? e->code : 0;
 	db_finalize(&st);
+	return rc;
+}
+
+/* ---------- checkpoints ---------- */
+
+static const char sql_cp_page[] =
+	"SELECT head_id, at, head_hash, signature, line FROM audit_checkpoint"
+	" ORDER BY id DESC LIMIT :limit OFFSET :offset";
+static const char sql_cp_count[] = "SELECT COUNT(*) FROM audit_checkpoint";
+
+static int
+cp_rows(struct stmt *st, struct arena *a, const char *file, int64_t limit,
+	struct aud_cp_item *items, size_t *n, struct err *e)
+{
+	int rc = 0;
+
+	while ((int64_t)*n < limit && (rc = db_step(st, e)) == 1) {
+		struct aud_cp_item *it = &items[(*n)++];
+		const char *line = db_col_peek(st, 4, NULL);
+		it->head_id = db_col_i64(st, 0);
+		it->at = db_col_i64(st, 1);
+		it->head_hash = db_col_text(st, a, 2);
+		it->signature = db_col_text(st, a, 3);
+		it->file_ok = file && line && aud_anchor_has(file, line);
+		rc = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int
+aud_checkpoints(struct db *db, struct arena *a, int64_t limit, int64_t offset,
+		struct aud_cp_item **items, size_t *n, int64_t *total, struct err *e)
+{
+	struct stmt st = { 0 };
+	char *file = NULL;
+	int rc;
+
+	*n = 0;
+	*total = 0;
+	*items = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof(**items));
+	if (!*items)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_cp_count, e) || count_of(&st, total, e) ? e->code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = aud_anchor_read(&file, e);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_cp_page, e) || db_bind_i64(&st, ":limit", limit, e) ||
+		     db_bind_i64(&st, ":offset", offset, e) ||
+		     cp_rows(&st, a, file, limit, *items, n, e) ? e->code : 0;
+	db_finalize(&st);
+	free(file);
 	return rc;
 }
 

@@ -72,6 +72,21 @@ int aud_history(struct db *db, struct arena *a, const struct actor *who, const c
 		int64_t id, int64_t limit, int64_t offset, struct aud_item **items, size_t *n,
 		int64_t *total, struct err *e);
 
+/* One signed checkpoint of the chain (core/audit.h aud_checkpoint) as the auditor sees it. */
+struct aud_cp_item {
+	int64_t head_id, at;
+	const char *head_hash, *signature;
+	int file_ok;	/* its exact line is in the anchor file */
+};
+
+/*
+** The checkpoints, newest first, one page; *total counts all. Only the
+** auditor reads them (the route says so; they cover every agency's rows, so
+** they hold hashes only). file_ok compares each with the anchor file.
+*/
+int aud_checkpoints(struct db *db, struct arena *a, int64_t limit, int64_t offset,
+		    struct aud_cp_item **items, size_t *n, int64_t *total, struct err *e);
+
 /* 1 if s can be an entity or action code: 1..32 chars of [a-z0-9_]. */
 int aud_code_ok(const char *s);
 
