@@ -8,7 +8,7 @@
 #ifndef HOUQIN_LIMITS_H
 #define HOUQIN_LIMITS_H
 
-#include "core/clock.h"	/* MINUTE_MS */
+#include "core/clock.h"	/* MINUTE_MS, DAY_MS */
 
 #define BODY_MAX (1024 * 1024)		/* JSON request body */
 #define PAGE_MAX 200			/* per_page ceiling */
@@ -29,5 +29,8 @@
 #define SESSION_TOUCH_MS MINUTE_MS	/* refresh last_seen at most once a minute */
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
+#define FILES_USER_QUOTA (200ll * 1024 * 1024)	/* bytes a user's uploads may hold */
+#define FILES_UNATTACHED_MS DAY_MS	/* an upload never attached expires after this */
+#define FILES_EXPIRE_BATCH 500		/* expired uploads deleted per job run */
 
 #endif

@@ -161,6 +161,10 @@ const struct msg core_msg[] = {
 	{ "附件「%s」不是%s", "attachment \"%s\" is not a %s" },
 	{ "附件「%s」已关联到其他记录", "attachment \"%s\" belongs to another record" },
 	{ "附件已关联到其他记录", "the attachment belongs to another record" },
+	{ "您的附件空间已满（上限 %lld MB，已用 %lld MB），无法再上传",
+	  "your attachment space is full (limit %lld MB, %lld MB used): nothing more can be uploaded" },
+	{ "附件「%s」上传已超过一天未使用，已失效，请重新上传",
+	  "attachment \"%s\" was not used within a day of its upload and has expired: upload it again" },
 	/* file kinds and types, %s arguments of the messages above */
 	{ "照片", "photo" },
 	{ "文件", "file" },

@@ -1,0 +1,311 @@
+/*
+** tests/api/test_sec_quota.c: no single user can fill the disk or read what
+** is not theirs through the side doors (issue #11, item 5):
+**   - every upload kind has a size cap, and one byte more is 413 too_large;
+**   - a user's uploads hold at most FILES_USER_QUOTA bytes: 413
+**     quota_exceeded, per user (another user still uploads);
+**   - uploads never attached expire after a day: the job deletes rows and
+**     blobs (a blob another row still uses stays), audits once per run, and
+**     an expired upload can no longer be attached.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "api/harness.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/files.h"
+#include "core/limits.h"
+#include "db/db.h"
+#include "jobs.h"
+
+static struct hq_server srv;
+static struct hq_wo fx;
+
+static void
+login(struct hq_client *c, const char *user)
+{
+	hq_client_init(c);
+	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
+		fail_msg("login %s failed", user);
+}
+
+static int64_t
+iget(const json_t *j, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(j, key));
+}
+
+/* Upload data as kind; status; *id the new id (0 on failure); code into r when kept. */
+static long
+upload(struct hq_client *c, const char *kind, const void *data, size_t len, int64_t *id,
+       char *code, size_t csize)
+{
+	struct hq_resp r;
+	char path[96];
+	long st;
+
+	snprintf(path, sizeof(path), "/api/v1/attachments?kind=%s", kind);
+	st = hq_req_bin(&srv, c, "POST", path, "application/octet-stream", "X-Filename: a.bin",
+			data, len, &r);
+	if (id)
+		*id = st == 201 ? iget(r.json, "id") : 0;
+	if (code)
+		snprintf(code, csize, "%s", hq_err_code(&r));
+	hq_resp_free(&r);
+	return st;
+}
+
+/* A JPEG of len bytes whose content is unique to seed. */
+static unsigned char *
+jpeg_of(size_t len, unsigned seed)
+{
+	unsigned char *p = calloc(1, len);
+
+	assert_non_null(p);
+	p[0] = 0xff;
+	p[1] = 0xd8;
+	p[2] = 0xff;
+	memcpy(p + 3, &seed, sizeof(seed));
+	return p;
+}
+
+static int64_t
+one_i64(const char *sql, const char *name, int64_t v)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t n = -1;
+
+	if (!db_prepare(db, &st, sql, &e) && (!name || !db_bind_i64(&st, name, v, &e)) &&
+	    db_step(&st, &e) == 1)
+		n = db_col_i64(&st, 0);
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	return n;
+}
+
+static void
+exec_i64(const char *sql, const char *n1, int64_t v1, const char *n2, int64_t v2)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int rc = db_prepare(db, &st, sql, &e) || db_bind_i64(&st, n1, v1, &e) ||
+		 (n2 && db_bind_i64(&st, n2, v2, &e)) || db_step_done(&st, &e) ? e.code : 0;
+
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	if (rc)
+		fail_msg("exec: %s", e.msg);
+}
+
+/* 1 when the blob of attachment id exists on disk. */
+static int
+blob_exists(const char *hash)
+{
+	char path[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%.2s/%s", files_root(), hash, hash + 2);
+	return stat(path, &st) == 0;
+}
+
+static const char sql_hash[] = "SELECT content_hash FROM attachment WHERE id = :id";
+
+static void
+hash_of(int64_t id, char out[65])
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	const char *h;
+
+	out[0] = '\0';
+	if (!db_prepare(db, &st, sql_hash, &e) && !db_bind_i64(&st, ":id", id, &e) &&
+	    db_step(&st, &e) == 1) {
+		h = db_col_peek(&st, 0, NULL);
+		snprintf(out, 65, "%s", h ? h : "");
+	}
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	assert_int_equal(strlen(out), 64);
+}
+
+/* ---------- size caps ---------- */
+
+static void
+every_kind_has_a_cap(void **state)
+{
+	static const char *const kinds[] = { "photo", "document" };
+	struct hq_client c;
+	char code[64];
+
+	(void)state;
+	login(&c, "staff");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const struct files_kind *k = files_kind(kinds[i]);
+		unsigned char *big;
+
+		assert_non_null(k);
+		assert_true(k->max_bytes > 0);
+		assert_true(k->max_bytes <= FILES_BODY_MAX);	/* the cap, not the body limit, answers */
+		big = jpeg_of(k->max_bytes + 1, 1);	/* images are accepted by every kind */
+		assert_int_equal(upload(&c, kinds[i], big, k->max_bytes + 1, NULL, code,
+					sizeof(code)), 413);
+		assert_string_equal(code, "too_large");
+		free(big);
+	}
+	hq_client_free(&c);
+}
+
+/* ---------- quota ---------- */
+
+static const char sql_fake_row[] =
+	"INSERT INTO attachment (agency_id, content_hash, size, mime, filename, kind, owner_entity,"
+	" owner_id, created_by, created_at, updated_at) VALUES (:agency,"
+	" '0000000000000000000000000000000000000000000000000000000000000000', :size,"
+	" 'image/jpeg', 'old.jpg', 'photo', 'workorder', 1, :by, 1, 1)";
+static const char sql_fake_size[] =
+	"UPDATE attachment SET size = :size WHERE created_by = :by AND filename = 'old.jpg'";
+
+static void
+quota_is_per_user(void **state)
+{
+	struct hq_client user, other;
+	unsigned char *p = jpeg_of(64, 2);
+	int64_t me = hq_user_id(&srv, "staff2");
+	char code[64];
+	struct db *db;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int rc;
+
+	(void)state;
+	login(&user, "staff2");
+	login(&other, "finance");
+	/* staff2 already holds all but 32 bytes of the quota (a row is cheaper than 200 MiB) */
+	db = db_pool_writer(srv.pool);
+	rc = db_prepare(db, &st, sql_fake_row, &e) ||
+	     db_bind_i64(&st, ":agency", srv.agency_id, &e) ||
+	     db_bind_i64(&st, ":size", FILES_USER_QUOTA - 32, &e) ||
+	     db_bind_i64(&st, ":by", me, &e) || db_step_done(&st, &e) ? e.code : 0;
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	assert_int_equal(rc, 0);
+
+	assert_int_equal(upload(&user, "photo", p, 64, NULL, code, sizeof(code)), 413);
+	assert_string_equal(code, "quota_exceeded");
+	assert_int_equal(upload(&user, "document", p, 64, NULL, code, sizeof(code)), 413);
+	assert_string_equal(code, "quota_exceeded");
+	/* another user is not affected */
+	assert_int_equal(upload(&other, "photo", p, 64, NULL, NULL, 0), 201);
+	/* exactly at the quota still fits */
+	exec_i64(sql_fake_size, ":size", FILES_USER_QUOTA - 64, ":by", me);
+	assert_int_equal(upload(&user, "photo", p, 64, NULL, NULL, 0), 201);
+	assert_int_equal(upload(&user, "photo", p, 1 + 3, NULL, code, sizeof(code)), 413);
+	assert_string_equal(code, "quota_exceeded");
+	free(p);
+	hq_client_free(&user);
+	hq_client_free(&other);
+}
+
+/* ---------- expiry ---------- */
+
+static const char sql_att_count[] = "SELECT COUNT(*) FROM attachment WHERE id = :id";
+static const char sql_expire_audits[] =
+	"SELECT COUNT(*) FROM audit_log WHERE action = 'expire' AND entity = 'attachment'"
+	" AND agency_id = :agency";
+static const char sql_age[] = "UPDATE attachment SET created_at = :at WHERE id = :id";
+
+static void
+unattached_uploads_expire_with_their_files(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+	unsigned char *lone = jpeg_of(40, 10), *shared = jpeg_of(40, 11);
+	int64_t a, kept, twin, late, audits, later = now_ms() + FILES_UNATTACHED_MS + MINUTE_MS;
+	char ha[65], hs[65], body[256];
+
+	(void)state;
+	login(&c, "staff");
+	assert_int_equal(upload(&c, "photo", lone, 40, &a, NULL, 0), 201);
+	assert_int_equal(upload(&c, "photo", shared, 40, &kept, NULL, 0), 201);
+	assert_int_equal(upload(&c, "photo", shared, 40, &twin, NULL, 0), 201);
+	hash_of(a, ha);
+	hash_of(kept, hs);
+	snprintf(body, sizeof(body), "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"带图\","
+		 "\"attachment_ids\":[%lld]}", (long long)fx.cat, (long long)fx.room,
+		 (long long)kept);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/workorders", body, &r), 201);
+	hq_resp_free(&r);
+	assert_true(blob_exists(ha));
+	audits = one_i64(sql_expire_audits, ":agency", srv.agency_id);
+
+	/* not yet a day old: nothing happens */
+	assert_int_equal(jobs_run_once(srv.pool, now_ms()), 0);
+	assert_int_equal(one_i64(sql_att_count, ":id", a), 1);
+	assert_int_equal(one_i64(sql_expire_audits, ":agency", srv.agency_id), audits);
+
+	assert_int_equal(jobs_run_once(srv.pool, later), 0);
+	assert_int_equal(one_i64(sql_att_count, ":id", a), 0);
+	assert_int_equal(one_i64(sql_att_count, ":id", twin), 0);
+	assert_int_equal(one_i64(sql_att_count, ":id", kept), 1);
+	assert_false(blob_exists(ha));	/* its bytes are gone from the disk */
+	assert_true(blob_exists(hs));	/* the attached twin still needs them */
+	/* one audit record for the run, none for a run with nothing to do */
+	assert_int_equal(one_i64(sql_expire_audits, ":agency", srv.agency_id), audits + 1);
+	assert_int_equal(jobs_run_once(srv.pool, later), 0);
+	assert_int_equal(one_i64(sql_expire_audits, ":agency", srv.agency_id), audits + 1);
+
+	/* an upload past its day cannot be attached (its blob may be going) */
+	assert_int_equal(upload(&c, "photo", lone, 40, &late, NULL, 0), 201);
+	exec_i64(sql_age, ":at", now_ms() - FILES_UNATTACHED_MS - MINUTE_MS, ":id", late);
+	snprintf(body, sizeof(body), "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"带图\","
+		 "\"attachment_ids\":[%lld]}", (long long)fx.cat, (long long)fx.room,
+		 (long long)late);
+	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/workorders", body, &r), 422);
+	assert_string_equal(hq_err_code(&r), "attachment_expired");
+	hq_resp_free(&r);
+	free(lone);
+	free(shared);
+	hq_client_free(&c);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	hq_start(&srv);
+	hq_wo_fixture(&srv, &fx);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	hq_stop(&srv);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_kind_has_a_cap),
+		cmocka_unit_test(quota_is_per_user),
+		cmocka_unit_test(unattached_uploads_expire_with_their_files),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
