@@ -19,6 +19,9 @@
 #define NAME_MAX_CHARS 64		/* names, titles (characters, not bytes) */
 #define PHONE_MAX_CHARS 32		/* telephone numbers, with extensions */
 #define URL_PATH_MAX 1024
+#define URI_MAX 8192			/* request target (path + query) in bytes; beyond: 414 */
+#define URI_LINE_MAX (32 * 1024)	/* request lines up to this get our JSON 414 */
+#define HTTP_CONN_MEMORY (64 * 1024)	/* MHD's per-connection buffer: > URI_LINE_MAX + headers */
 #define PATH_PARAMS_MAX 4
 #define QUERY_PARAMS_MAX 32
 #define LOGIN_FAIL_MAX 5		/* failures before lockout */
