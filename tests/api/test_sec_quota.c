@@ -6,7 +6,11 @@
 **     quota_exceeded, per user (another user still uploads);
 **   - uploads never attached expire after a day: the job deletes rows and
 **     blobs (a blob another row still uses stays), audits once per run, and
-**     an expired upload can no longer be attached.
+**     an expired upload can no longer be attached;
+**   - live events (SSE) carry only records the subscriber may read: never an
+**     order of another department the user cannot see, nor of another
+**     agency; and a user holds at most SSE_MAX_PER_USER streams (429).
+** Streams are read over raw sockets, each wait bounded by WAIT_MS.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +21,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "api/harness.h"
@@ -25,7 +38,10 @@
 #include "core/files.h"
 #include "core/limits.h"
 #include "db/db.h"
+#include "http/sse.h"
 #include "jobs.h"
+
+#define WAIT_MS 5000
 
 static struct hq_server srv;
 static struct hq_wo fx;
@@ -281,6 +297,213 @@ unattached_uploads_expire_with_their_files(void **state)
 	hq_client_free(&c);
 }
 
+/* ---------- live events ---------- */
+
+struct sse {
+	int fd;
+	char buf[65536];
+	size_t len;
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The houqin_session cookie of a logged-in client. */
+static void
+cookie_of(struct hq_client *c, char *out, size_t size)
+{
+	struct curl_slist *list = NULL;
+
+	out[0] = '\0';
+	curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &list);
+	for (struct curl_slist *l = list; l; l = l->next) {
+		const char *p = strstr(l->data, "\thouqin_session\t");
+		if (p)
+			snprintf(out, size, "%s", p + strlen("\thouqin_session\t"));
+	}
+	curl_slist_free_all(list);
+	assert_true(out[0] != '\0');
+}
+
+/* GET /api/v1/events as the client c, on a raw socket. */
+static void
+sse_open_as(struct sse *s, struct hq_client *c)
+{
+	struct sockaddr_in sa = { 0 };
+	const char *port = strrchr(srv.base, ':');
+	char cookie[200], req[512];
+	int n;
+
+	cookie_of(c, cookie, sizeof(cookie));
+	s->len = 0;
+	s->buf[0] = '\0';
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->fd >= 0);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)strtol(port ? port + 1 : "0", NULL, 10));
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	n = snprintf(req, sizeof(req), "GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\n"
+		     "Accept: text/event-stream\r\nCookie: houqin_session=%s\r\n\r\n", cookie);
+	assert_int_equal(send(s->fd, req, (size_t)n, MSG_NOSIGNAL), n);
+}
+
+/* Read until needle is in the stream (1) or WAIT_MS or the end (0). */
+static int
+sse_wait(struct sse *s, const char *needle)
+{
+	int64_t end = mono_ms() + WAIT_MS;
+
+	while (!strstr(s->buf, needle)) {
+		struct pollfd p = { s->fd, POLLIN, 0 };
+		int64_t left = end - mono_ms();
+		ssize_t r;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0 || s->len + 1 >= sizeof(s->buf))
+			return 0;
+		r = recv(s->fd, s->buf + s->len, sizeof(s->buf) - s->len - 1, 0);
+		if (r <= 0)
+			return 0;
+		s->len += (size_t)r;
+		s->buf[s->len] = '\0';
+	}
+	return 1;
+}
+
+static void
+sse_expect(struct sse *s, const char *needle)
+{
+	if (!sse_wait(s, needle))
+		fail_msg("no \"%s\" on the stream within %d ms; got:\n%s", needle, WAIT_MS, s->buf);
+}
+
+static void
+sse_close(struct sse *s)
+{
+	close(s->fd);
+}
+
+/* POST /workorders as c at location loc of category cat; the new id. */
+static int64_t
+file_order(struct hq_client *c, int64_t cat, int64_t loc, const char *title)
+{
+	struct hq_resp r;
+	char body[256];
+	int64_t id;
+
+	snprintf(body, sizeof(body), "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"%s\"}",
+		 (long long)cat, (long long)loc, title);
+	assert_int_equal(hq_req(&srv, c, "POST", "/api/v1/workorders", body, &r), 201);
+	id = iget(r.json, "id");
+	hq_resp_free(&r);
+	return id;
+}
+
+static void
+accept_order(struct hq_client *office, int64_t id)
+{
+	struct hq_resp r;
+	char path[96];
+
+	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/accept", (long long)id);
+	assert_int_equal(hq_req(&srv, office, "POST", path, NULL, &r), 200);
+	hq_resp_free(&r);
+}
+
+static void
+events_carry_only_what_the_subscriber_may_read(void **state)
+{
+	struct hq_client staff, staff2, head, office, b_staff, b_office;
+	struct hq_agency agb;
+	struct hq_wo fb;
+	struct sse s2, sh, sb;
+	char secret[96], mine[96], theirs[96];
+	int64_t order, own, b_order;
+
+	(void)state;
+	hq_fixture_agency(&srv, "乙机关", "b_", &agb);
+	hq_wo_fixture_agency(&srv, agb.agency_id, "b_worker", &fb);
+	login(&staff, "staff");		/* 一处 */
+	login(&staff2, "staff2");	/* 二处: may not read 一处's orders */
+	login(&head, "dept_head");	/* 一处's head: may */
+	login(&office, "office");
+	login(&b_staff, "b_staff");	/* another agency */
+	login(&b_office, "b_office");
+	sse_open_as(&s2, &staff2);
+	sse_open_as(&sh, &head);
+	sse_open_as(&sb, &b_staff);
+	sse_expect(&s2, "event: ready");
+	sse_expect(&sh, "event: ready");
+	sse_expect(&sb, "event: ready");
+
+	/* 一处's order changes twice: agency-wide events in the queue */
+	order = file_order(&staff, fx.cat, fx.room, "一处的报修");
+	accept_order(&office, order);
+	snprintf(secret, sizeof(secret), "\"entity\":\"workorder\",\"entity_id\":%lld}",
+		 (long long)order);
+	sse_expect(&sh, secret);	/* the head reads it: the events do flow */
+
+	/* markers after it: staff2's own order, b_staff's own order in agency B */
+	own = file_order(&staff2, fx.cat, fx.room, "二处的报修");
+	accept_order(&office, own);
+	snprintf(mine, sizeof(mine), "\"entity\":\"workorder\",\"entity_id\":%lld}",
+		 (long long)own);
+	sse_expect(&s2, mine);
+	b_order = file_order(&b_staff, fb.cat, fb.room, "乙机关的报修");
+	accept_order(&b_office, b_order);
+	snprintf(theirs, sizeof(theirs), "\"entity\":\"workorder\",\"entity_id\":%lld}",
+		 (long long)b_order);
+	sse_expect(&sb, theirs);
+
+	/* what each was never sent */
+	assert_null(strstr(s2.buf, secret));
+	assert_null(strstr(s2.buf, "一处的报修"));
+	assert_null(strstr(sb.buf, secret));
+	assert_null(strstr(sh.buf, theirs));
+	assert_null(strstr(sh.buf, mine));	/* 二处's order is not the 一处 head's either */
+	sse_close(&s2);
+	sse_close(&sh);
+	sse_close(&sb);
+	hq_client_free(&staff);
+	hq_client_free(&staff2);
+	hq_client_free(&head);
+	hq_client_free(&office);
+	hq_client_free(&b_staff);
+	hq_client_free(&b_office);
+}
+
+static void
+streams_per_user_are_capped(void **state)
+{
+	struct sse s[SSE_MAX_PER_USER + 1];
+	struct hq_client c, other;
+	struct hq_resp r;
+
+	(void)state;
+	login(&c, "leader");
+	login(&other, "finance");
+	for (int i = 0; i < SSE_MAX_PER_USER; i++) {
+		sse_open_as(&s[i], &c);
+		sse_expect(&s[i], "event: ready");
+	}
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/events", NULL, &r), 429);
+	assert_string_equal(hq_err_code(&r), "too_many_streams");
+	hq_resp_free(&r);
+	/* the cap is per user: another user still opens one */
+	sse_open_as(&s[SSE_MAX_PER_USER], &other);
+	sse_expect(&s[SSE_MAX_PER_USER], "event: ready");
+	for (int i = 0; i <= SSE_MAX_PER_USER; i++)
+		sse_close(&s[i]);
+	hq_client_free(&c);
+	hq_client_free(&other);
+}
+
 static int
 setup(void **state)
 {
@@ -305,6 +528,8 @@ main(void)
 		cmocka_unit_test(every_kind_has_a_cap),
 		cmocka_unit_test(quota_is_per_user),
 		cmocka_unit_test(unattached_uploads_expire_with_their_files),
+		cmocka_unit_test(events_carry_only_what_the_subscriber_may_read),
+		cmocka_unit_test(streams_per_user_are_capped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
