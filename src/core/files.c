@@ -923,3 +923,73 @@ files_expire(struct db *db, int64_t agency, int64_t now, int *done, struct err *
 		*done = (int)n;
 	return rc;
 }
+
+/* ---------- orphan blobs ---------- */
+
+/*
+** A rolled-back upload leaves its blob behind (files_store writes it before
+** the row). Each run looks at one of the 256 blob directories, the one for
+** this minute, so the whole store is walked every 256 minutes at the cost of
+** one small directory a minute; the first agency's run of a minute does it.
+*/
+static atomic_llong swept_minute = -1;
+
+static int
+sweep_one(struct db *db, const char *dir, const char *name, int64_t before, int *done,
+	  struct err *e)
+{
+	char path[PATH_MAX + 300], hash[65];
+	struct stat st;
+	int rc;
+
+	if (strlen(name) != 62 || snprintf(hash, sizeof(hash), "%.2s%s", dir + strlen(dir) - 2,
+					   name) != 64 || !valid_hash(hash))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) || (int64_t)st.st_mtime * 1000 >= before)
+		return 0;
+	{
+		struct stmt q = { 0 };
+		rc = db_prepare(db, &q, sql_hash_used, e) || db_bind_text(&q, ":hash", hash, e)
+			     ? e->code : db_step(&q, e);
+		db_finalize(&q);
+	}
+	if (rc != 0)
+		return rc < 0 ? rc : 0;	/* a row uses it */
+	if (unlink(path) && errno != ENOENT)
+		return io_fail("cannot remove", path, e);
+	(*done)++;
+	return 0;
+}
+
+int
+files_sweep_orphans(struct db *db, int64_t agency, int64_t now, int *done, struct err *e)
+{
+	long long minute = (long long)(now / MINUTE_MS), seen = atomic_load(&swept_minute);
+	char dir[PATH_MAX + 8];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	assert(db_in_tx(db));
+	*done = 0;
+	if (!root[0] || seen == minute ||
+	    !atomic_compare_exchange_strong(&swept_minute, &seen, minute))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/%02llx", root, minute % 256);
+	d = opendir(dir);
+	if (!d)
+		return 0;	/* no blob of that prefix yet */
+	while (!rc && (de = readdir(d)))
+		rc = sweep_one(db, dir, de->d_name, now - FILES_UNATTACHED_MS, done, e);
+	closedir(d);
+	if (!rc && *done > 0) {
+		json_t *after = json_pack("{sI ss}", "count", (json_int_t)*done, "dir",
+					  dir + strlen(root) + 1);
+		rc = !after ? err_set(e, ERR_NOMEM, NULL, "out of memory")
+			    : aud_record_raw(db, 0, agency, NULL, "sweep", "attachment", 0, NULL,
+					     after, e);
+		json_decref(after);
+	}
+	return rc;
+}

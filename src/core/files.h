@@ -203,6 +203,15 @@ json_t *files_meta_json(const struct files_meta *m);
 */
 int files_expire(struct db *db, int64_t agency, int64_t now, int *done, struct err *e);
 
+/*
+** Job: remove blobs no row names (left by rolled-back uploads) older than
+** FILES_UNATTACHED_MS, in the blob directory of this minute (now / minute
+** mod 256: the store is walked every 256 minutes), once per minute across
+** agencies; audited once ("sweep") when any went. *done = how many.
+** Write transaction required (uploads, which write blobs, wait for it).
+*/
+int files_sweep_orphans(struct db *db, int64_t agency, int64_t now, int *done, struct err *e);
+
 /* Absolute-or-relative blob directory in use ("<data dir>/files"), "" before files_init. */
 const char *files_root(void);
 

@@ -6,7 +6,8 @@
 **     quota_exceeded, per user (another user still uploads);
 **   - uploads never attached expire after a day: the job deletes rows and
 **     blobs (a blob another row still uses stays), audits once per run, and
-**     an expired upload can no longer be attached;
+**     an expired upload can no longer be attached; blobs no row names (a
+**     rolled-back upload's) are swept after a day;
 **   - live events (SSE) carry only records the subscriber may read: never an
 **     order of another department the user cannot see, nor of another
 **     agency; and a user holds at most SSE_MAX_PER_USER streams (429).
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -297,6 +299,64 @@ unattached_uploads_expire_with_their_files(void **state)
 	hq_client_free(&c);
 }
 
+/* A blob file named hash, mtime age_ms ago. */
+static void
+put_blob(const char *hash, int64_t age_ms)
+{
+	char dir[1024], path[1100];
+	struct timeval tv[2];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/%.2s", files_root(), hash);
+	mkdir(dir, 0750);
+	snprintf(path, sizeof(path), "%s/%s", dir, hash + 2);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("orphan", f);
+	fclose(f);
+	gettimeofday(&tv[0], NULL);
+	tv[0].tv_sec -= (time_t)(age_ms / 1000);
+	tv[1] = tv[0];
+	assert_int_equal(utimes(path, tv), 0);
+}
+
+static const char sql_row_for_hash[] =
+	"INSERT INTO attachment (agency_id, content_hash, size, mime, filename, kind, owner_entity,"
+	" owner_id, created_by, created_at, updated_at) VALUES (:agency,"
+	" 'ab00000000000000000000000000000000000000000000000000000000000003', 6,"
+	" 'text/plain', 'used.txt', 'document', 'workorder', 1, NULL, :now, :now)";
+static const char sql_sweep_audits[] =
+	"SELECT COUNT(*) FROM audit_log WHERE action = 'sweep' AND entity = 'attachment'";
+
+static void
+orphan_blobs_are_swept(void **state)
+{
+	static const char old_orphan[] =
+		"ab00000000000000000000000000000000000000000000000000000000000001";
+	static const char young_orphan[] =
+		"ab00000000000000000000000000000000000000000000000000000000000002";
+	static const char used[] =
+		"ab00000000000000000000000000000000000000000000000000000000000003";
+	/* a minute whose turn is directory ab/ */
+	int64_t now = ((now_ms() / MINUTE_MS / 256 + 1) * 256 + 0xab) * MINUTE_MS;
+	int64_t audits = one_i64(sql_sweep_audits, NULL, 0);
+
+	(void)state;
+	put_blob(old_orphan, 3 * FILES_UNATTACHED_MS);
+	put_blob(young_orphan, 0);
+	put_blob(used, 3 * FILES_UNATTACHED_MS);
+	exec_i64(sql_row_for_hash, ":agency", srv.agency_id, ":now", now_ms());
+	assert_int_equal(jobs_run_once(srv.pool, now - MINUTE_MS), 0);	/* ab/'s turn is not yet */
+	assert_true(blob_exists(old_orphan));
+	assert_int_equal(jobs_run_once(srv.pool, now), 0);
+	assert_false(blob_exists(old_orphan));
+	assert_true(blob_exists(young_orphan));	/* may be an upload's, still in its day */
+	assert_true(blob_exists(used));
+	assert_int_equal(one_i64(sql_sweep_audits, NULL, 0), audits + 1);
+	assert_int_equal(jobs_run_once(srv.pool, now), 0);	/* once a minute, once audited */
+	assert_int_equal(one_i64(sql_sweep_audits, NULL, 0), audits + 1);
+}
+
 /* ---------- live events ---------- */
 
 struct sse {
@@ -528,6 +588,7 @@ main(void)
 		cmocka_unit_test(every_kind_has_a_cap),
 		cmocka_unit_test(quota_is_per_user),
 		cmocka_unit_test(unattached_uploads_expire_with_their_files),
+		cmocka_unit_test(orphan_blobs_are_swept),
 		cmocka_unit_test(events_carry_only_what_the_subscriber_may_read),
 		cmocka_unit_test(streams_per_user_are_capped),
 	};

@@ -19,8 +19,17 @@ expire(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *d
 	return files_expire(db, agency, now, done, e);
 }
 
+static int
+sweep(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+      struct err *e)
+{
+	(void)cal;
+	return files_sweep_orphans(db, agency, now, done, e);
+}
+
 static const struct module_job jobs[] = {
 	{ "attachment_expire", expire, "unattached uploads deleted" },
+	{ "attachment_sweep", sweep, "unreferenced blobs removed" },
 	{ 0 }
 };
 
