@@ -203,7 +203,7 @@ rejected(struct resp *rs, enum reject why)
 		break;
 	case REJ_SMUGGLE:
 		err_setx(&e, ERR_INVALID, "bad_request", NULL,
-			 "请求不能同时带有 Content-Length 和 Transfer-Encoding");
+			 "请求的 Content-Length 与 Transfer-Encoding 头重复或冲突");
 		break;
 	default:
 		err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体过大");
@@ -320,12 +320,31 @@ declared_too_large(struct MHD_Connection *conn, size_t max)
 	return cl && (parse_i64(cl, 0, INT64_MAX, &n) != 0 || (uint64_t)n > max);
 }
 
-/* Both framings at once: a proxy may honour one and we the other (smuggling). */
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	int *n = cls;
+
+	(void)kind;
+	(void)value;
+	if (key && (strcasecmp(key, "Content-Length") == 0 ||
+		    strcasecmp(key, "Transfer-Encoding") == 0))
+		(*n)++;
+	return MHD_YES;
+}
+
+/*
+** More than one framing header (Content-Length with Transfer-Encoding, or
+** either twice): a proxy may honour one and MHD another, and what one takes
+** for the body the other reads as the next request (smuggling).
+*/
 static int
 two_framings(struct MHD_Connection *conn)
 {
-	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length") &&
-	       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+	int n = 0;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &n);
+	return n > 1;
 }
 
 /*

@@ -3,9 +3,10 @@
 ** raw sockets so no client library tidies them up (issue #11, item 6):
 **   - an encoded NUL (%00) in the path or the query: 400, never a truncated
 **     path that reaches another file or route;
-**   - Content-Length and Transfer-Encoding together (request smuggling
-**     behind a proxy that reads the other one): 400 and the connection is
-**     closed, so a request hidden in the body is never answered;
+**   - Content-Length and Transfer-Encoding together, or either twice
+**     (request smuggling behind a proxy that reads the other one): 400 and
+**     the connection is closed, so a request hidden in the body is never
+**     answered;
 **   - an over-long URL or query string: 414 uri_too_long as a JSON error,
 **     never a dropped connection, up to the largest request line MHD holds.
 */
@@ -170,6 +171,14 @@ content_length_with_transfer_encoding_is_400_and_closed(void **state)
 		"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
 		"Content-Length: 4\r\n\r\n"
 		"0\r\n\r\n";
+	static const char two_lengths[] =
+		"POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\n"
+		"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 48\r\n\r\n"
+		"{}GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+	static const char two_codings[] =
+		"POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\n"
+		"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+		"Transfer-Encoding: identity\r\n\r\n0\r\n\r\n";
 	struct raw r;
 	char code[64];
 
@@ -182,6 +191,16 @@ content_length_with_transfer_encoding_is_400_and_closed(void **state)
 	assert_int_equal(count(r.text, "HTTP/1.1 "), 1);	/* the hidden GET got no answer */
 	free(r.text);
 	raw_send(twice, sizeof(twice) - 1, 3000, &r);	/* header order does not matter */
+	assert_int_equal(r.status, 400);
+	assert_true(r.closed);
+	free(r.text);
+	/* two Content-Lengths: MHD would take the first and run the rest as a request */
+	raw_send(two_lengths, sizeof(two_lengths) - 1, 3000, &r);
+	assert_int_equal(r.status, 400);
+	assert_true(r.closed);
+	assert_int_equal(count(r.text, "HTTP/1.1 "), 1);
+	free(r.text);
+	raw_send(two_codings, sizeof(two_codings) - 1, 3000, &r);
 	assert_int_equal(r.status, 400);
 	assert_true(r.closed);
 	free(r.text);
