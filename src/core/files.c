@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/parse.h"
 #include "db/db.h"
@@ -533,6 +534,13 @@ static const char sql_get[] = "SELECT " COLS " FROM attachment WHERE id = :id";
 static const char sql_attach[] =
 	"UPDATE attachment SET owner_entity = :entity, owner_id = :owner, updated_at = :now"
 	" WHERE id = :id AND owner_entity IS NULL";
+static const char sql_used[] =
+	"SELECT COALESCE(SUM(size), 0) FROM attachment WHERE created_by = :me";
+static const char sql_expired[] =
+	"SELECT id, content_hash, size FROM attachment WHERE agency_id = :agency"
+	" AND owner_entity IS NULL AND created_at < :before ORDER BY id LIMIT :limit";
+static const char sql_delete[] = "DELETE FROM attachment WHERE id = :id AND owner_entity IS NULL";
+static const char sql_hash_used[] = "SELECT 1 FROM attachment WHERE content_hash = :hash LIMIT 1";
 static const char sql_list_owner[] =
 	"SELECT " COLS " FROM attachment WHERE owner_entity = :entity AND owner_id = :owner"
 	" AND agency_id = :agency ORDER BY id";
@@ -589,6 +597,31 @@ files_meta_json(const struct files_meta *m)
 
 /* ---------- store, read, attach ---------- */
 
+/*
+** Refuse an upload that would take who's uploads past FILES_USER_QUOTA
+** (every row they created counts, attached or not: a duplicate costs its
+** size again, so the quota never depends on what others uploaded).
+*/
+static int
+quota_check(struct db *db, const struct actor *who, size_t len, struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t used = 0;
+	int rc = db_prepare(db, &st, sql_used, e) || db_bind_i64(&st, ":me", who->id, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		used = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	if (used < 0 || (uint64_t)used + len > (uint64_t)FILES_USER_QUOTA)
+		return err_setx(e, ERR_TOO_LARGE, "quota_exceeded", "file",
+				"您的附件空间已满（上限 %lld MB，已用 %lld MB），无法再上传",
+				(long long)(FILES_USER_QUOTA / MIB), (long long)(used / MIB));
+	return 0;
+}
+
 int
 files_store(struct db *db, struct arena *a, const struct actor *who, const char *kind,
 	    const char *filename, const void *data, size_t len, struct files_meta *out,
@@ -622,6 +655,8 @@ files_store(struct db *db, struct arena *a, const struct actor *who, const char 
 	}
 	ft = ftype_of(type);
 	if (clean_filename(a, filename, ft, &name, e))
+		return e->code;
+	if (quota_check(db, who, len, e))
 		return e->code;
 	crypto_generichash(h, sizeof(h), data, len, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
@@ -727,6 +762,10 @@ attach(struct db *db, struct arena *a, const struct actor *who, int64_t id, cons
 		return err_setx(e, ERR_CONFLICT, "already_attached", NULL,
 				"附件「%s」已关联到其他记录", m.filename);
 	}
+	/* files_expire may already have removed its blob: never attach it */
+	if (m.created_at < now_ms() - FILES_UNATTACHED_MS)
+		return err_setx(e, ERR_RULE, "attachment_expired", NULL,
+				"附件「%s」上传已超过一天未使用，已失效，请重新上传", m.filename);
 	rc = db_prepare(db, &st, sql_attach, e);
 	if (!rc)
 		rc = db_bind_text(&st, ":entity", entity, e) ||
@@ -793,4 +832,164 @@ files_list_owner(struct db *db, struct arena *a, const struct actor *who, const 
 	}
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---------- expiry ---------- */
+
+struct gone {
+	int64_t id, size;
+	const char *hash;
+};
+
+static int
+expired_rows(struct db *db, struct arena *a, int64_t agency, int64_t before, struct gone **out,
+	     size_t *n, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	*n = 0;
+	*out = arena_array(a, FILES_EXPIRE_BATCH, sizeof(**out));
+	if (!*out)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = db_prepare(db, &st, sql_expired, e) || db_bind_i64(&st, ":agency", agency, e) ||
+	     db_bind_i64(&st, ":before", before, e) ||
+	     db_bind_i64(&st, ":limit", FILES_EXPIRE_BATCH, e) ? e->code : 0;
+	while (!rc && *n < FILES_EXPIRE_BATCH && (rc = db_step(&st, e)) == 1) {
+		struct gone *g = &(*out)[(*n)++];
+		g->id = db_col_i64(&st, 0);
+		g->hash = db_col_text(&st, a, 1);
+		g->size = db_col_i64(&st, 2);
+		rc = g->hash ? 0 : err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Delete row g (this transaction), then its blob when no row is left using it. */
+static int
+drop(struct db *db, const struct gone *g, struct err *e)
+{
+	char path[PATH_MAX + 80];
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_delete, e) || db_bind_i64(&st, ":id", g->id, e) ||
+		 db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_hash_used, e) ||
+		     db_bind_text(&st, ":hash", g->hash, e) ? e->code : db_step(&st, e);
+	db_finalize(&st);
+	if (rc != 0 || !valid_hash(g->hash) || !root[0])
+		return rc < 0 ? rc : 0;	/* still used (rc 1): keep the blob */
+	blob_path(g->hash, path, sizeof(path), NULL, 0);
+	if (unlink(path) && errno != ENOENT)
+		return io_fail("cannot remove", path, e);
+	return 0;
+}
+
+int
+files_expire(struct db *db, int64_t agency, int64_t now, int *done, struct err *e)
+{
+	struct arena *a = arena_new(16384);
+	struct gone *g = NULL;
+	json_t *ids, *after;
+	int64_t bytes = 0;
+	size_t n = 0;
+	int rc;
+
+	assert(db_in_tx(db));
+	*done = 0;
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = expired_rows(db, a, agency, now - FILES_UNATTACHED_MS, &g, &n, e);
+	ids = json_array();
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = drop(db, &g[i], e);
+		bytes += g[i].size;
+		json_array_append_new(ids, json_integer(g[i].id));
+	}
+	if (!rc && n > 0) {
+		after = json_pack("{sI sI so}", "count", (json_int_t)n, "bytes", (json_int_t)bytes,
+				  "ids", json_incref(ids));
+		rc = !after ? err_set(e, ERR_NOMEM, NULL, "out of memory")
+			    : aud_record_raw(db, 0, agency, NULL, "expire", "attachment", 0, NULL,
+					     after, e);
+		json_decref(after);
+	}
+	json_decref(ids);
+	arena_free(a);
+	if (!rc)
+		*done = (int)n;
+	return rc;
+}
+
+/* ---------- orphan blobs ---------- */
+
+/*
+** A rolled-back upload leaves its blob behind (files_store writes it before
+** the row). Each run looks at one of the 256 blob directories, the one for
+** this minute, so the whole store is walked every 256 minutes at the cost of
+** one small directory a minute; the first agency's run of a minute does it.
+*/
+static atomic_llong swept_minute = -1;
+
+static int
+sweep_one(struct db *db, const char *dir, const char *name, int64_t before, int *done,
+	  struct err *e)
+{
+	char path[PATH_MAX + 300], hash[65];
+	struct stat st;
+	int rc;
+
+	if (strlen(name) != 62 || snprintf(hash, sizeof(hash), "%.2s%s", dir + strlen(dir) - 2,
+					   name) != 64 || !valid_hash(hash))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) || (int64_t)st.st_mtime * 1000 >= before)
+		return 0;
+	{
+		struct stmt q = { 0 };
+		rc = db_prepare(db, &q, sql_hash_used, e) || db_bind_text(&q, ":hash", hash, e)
+			     ? e->code : db_step(&q, e);
+		db_finalize(&q);
+	}
+	if (rc != 0)
+		return rc < 0 ? rc : 0;	/* a row uses it */
+	if (unlink(path) && errno != ENOENT)
+		return io_fail("cannot remove", path, e);
+	(*done)++;
+	return 0;
+}
+
+int
+files_sweep_orphans(struct db *db, int64_t agency, int64_t now, int *done, struct err *e)
+{
+	long long minute = (long long)(now / MINUTE_MS), seen = atomic_load(&swept_minute);
+	char dir[PATH_MAX + 8];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	assert(db_in_tx(db));
+	*done = 0;
+	if (!root[0] || seen == minute ||
+	    !atomic_compare_exchange_strong(&swept_minute, &seen, minute))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/%02llx", root, minute % 256);
+	d = opendir(dir);
+	if (!d)
+		return 0;	/* no blob of that prefix yet */
+	while (!rc && (de = readdir(d)))
+		rc = sweep_one(db, dir, de->d_name, now - FILES_UNATTACHED_MS, done, e);
+	closedir(d);
+	if (!rc && *done > 0) {
+		json_t *after = json_pack("{sI ss}", "count", (json_int_t)*done, "dir",
+					  dir + strlen(root) + 1);
+		rc = !after ? err_set(e, ERR_NOMEM, NULL, "out of memory")
+			    : aud_record_raw(db, 0, agency, NULL, "sweep", "attachment", 0, NULL,
+					     after, e);
+		json_decref(after);
+	}
+	return rc;
 }

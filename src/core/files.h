@@ -11,6 +11,11 @@
 **   photo     JPEG PNG WebP GIF                 5 MiB
 **   document  PDF DOCX XLSX + the image types  20 MiB
 **
+** Quota and expiry. A user's uploads (every row they created) hold at most
+** FILES_USER_QUOTA bytes (core/limits.h); beyond, 413 "quota_exceeded". An
+** upload never attached to a record expires after FILES_UNATTACHED_MS: the
+** attachments module's job (files_expire) deletes the row and the blob.
+**
 ** Ownership and visibility. A fresh upload belongs to its uploader only
 ** (owner_entity NULL). The module that saves a record attaches the upload to
 ** it in the same transaction (files_attach). Who may read an attachment:
@@ -123,7 +128,8 @@ const char *files_sniff(const void *data, size_t len, unsigned *type);
 ** Write transaction required; audited ("create", "attachment").
 ** Errors: ERR_INVALID field kind (unknown kind), field file (empty),
 ** field filename (not UTF-8, control characters, too long);
-** ERR_TOO_LARGE "too_large" over the kind's limit; ERR_UNSUPPORTED
+** ERR_TOO_LARGE "too_large" over the kind's limit, "quota_exceeded" when
+** the uploader's rows would pass FILES_USER_QUOTA bytes; ERR_UNSUPPORTED
 ** "unsupported_media_type" when the detected type is not the kind's;
 ** ERR_UNAVAILABLE when the blob cannot be written. The blob is written
 ** before the row, so a rollback may leave an unreferenced blob (harmless,
@@ -148,6 +154,8 @@ int files_get(struct db *db, struct arena *a, const struct actor *who, int64_t i
 ** Errors: ERR_NOT_FOUND "attachment_not_found" (no such id in the agency);
 ** ERR_FORBIDDEN "not_uploader"; ERR_CONFLICT "already_attached" when attached
 ** to another record (attaching again to the same record is a no-op);
+** ERR_RULE "attachment_expired" for an unattached upload older than
+** FILES_UNATTACHED_MS (files_expire may be deleting it);
 ** ERR_INVALID for owner_id <= 0; ERR_DB for an unregistered entity (a bug).
 */
 int files_attach(struct db *db, const struct actor *who, int64_t id, const char *entity,
@@ -181,6 +189,28 @@ int files_read(struct arena *a, const struct files_meta *m, const char **data, s
 ** New reference.
 */
 json_t *files_meta_json(const struct files_meta *m);
+
+/*
+** Job: delete up to FILES_EXPIRE_BATCH uploads of agency never attached and
+** older than FILES_UNATTACHED_MS at now, with their blobs when no other row
+** uses them; one audit record ("expire", ids and bytes) per run that deleted
+** any; *done = how many. Write transaction required.
+** Order: rows, then (still inside the transaction) the blobs. A crash or a
+** failed commit after an unlink leaves expired rows without a blob: they
+** cannot be attached (files_attach refuses expired uploads) and the next run
+** deletes them (a missing blob is no error). The reverse order could leave
+** blobs no row names, which nothing would ever find again.
+*/
+int files_expire(struct db *db, int64_t agency, int64_t now, int *done, struct err *e);
+
+/*
+** Job: remove blobs no row names (left by rolled-back uploads) older than
+** FILES_UNATTACHED_MS, in the blob directory of this minute (now / minute
+** mod 256: the store is walked every 256 minutes), once per minute across
+** agencies; audited once ("sweep") when any went. *done = how many.
+** Write transaction required (uploads, which write blobs, wait for it).
+*/
+int files_sweep_orphans(struct db *db, int64_t agency, int64_t now, int *done, struct err *e);
 
 /* Absolute-or-relative blob directory in use ("<data dir>/files"), "" before files_init. */
 const char *files_root(void);

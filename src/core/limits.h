@@ -8,7 +8,7 @@
 #ifndef HOUQIN_LIMITS_H
 #define HOUQIN_LIMITS_H
 
-#include "core/clock.h"	/* MINUTE_MS */
+#include "core/clock.h"	/* MINUTE_MS, DAY_MS */
 
 #define BODY_MAX (1024 * 1024)		/* JSON request body */
 #define PAGE_MAX 200			/* per_page ceiling */
@@ -19,6 +19,9 @@
 #define NAME_MAX_CHARS 64		/* names, titles (characters, not bytes) */
 #define PHONE_MAX_CHARS 32		/* telephone numbers, with extensions */
 #define URL_PATH_MAX 1024
+#define URI_MAX 8192			/* request target (path + query) in bytes; beyond: 414 */
+#define URI_LINE_MAX (32 * 1024)	/* request lines up to this get our JSON 414 */
+#define HTTP_CONN_MEMORY (64 * 1024)	/* MHD's per-connection buffer: > URI_LINE_MAX + headers */
 #define PATH_PARAMS_MAX 4
 #define QUERY_PARAMS_MAX 32
 #define LOGIN_IP_MAX 20			/* failed logins from one IP within the window */
@@ -43,5 +46,8 @@
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 128
 #define PASSWORD_NAME_MIN 3		/* usernames this long may not appear in the password */
+#define FILES_USER_QUOTA (200ll * 1024 * 1024)	/* bytes a user's uploads may hold */
+#define FILES_UNATTACHED_MS DAY_MS	/* an upload never attached expires after this */
+#define FILES_EXPIRE_BATCH 500		/* expired uploads deleted per job run */
 
 #endif

@@ -58,7 +58,7 @@ static const char sql_read_all[] =
 static const char sql_head[] = "SELECT COALESCE(MAX(id), 0) FROM event";
 static const char sql_events_for[] =
 	"SELECT id, type, CASE WHEN :en = 1 AND payload_en IS NOT NULL THEN payload_en"
-	" ELSE payload END FROM event"
+	" ELSE payload END, COALESCE(user_id, 0), entity, COALESCE(entity_id, 0) FROM event"
 	" WHERE id > :after AND (user_id = :me OR (user_id IS NULL AND agency_id = :agency))"
 	" ORDER BY id LIMIT :limit";
 static const char sql_scan[] =
@@ -463,6 +463,9 @@ notify_events_for(struct db *db, struct arena *a, int64_t user_id, int64_t agenc
 		ev->id = db_col_i64(&st, 0);
 		ev->type = db_col_text(&st, a, 1);
 		ev->payload = db_col_text(&st, a, 2);
+		ev->user_id = db_col_i64(&st, 3);
+		ev->entity = db_col_text(&st, a, 4);
+		ev->entity_id = db_col_i64(&st, 5);
 		rc = (!ev->type || !ev->payload) ? err_set(e, ERR_NOMEM, NULL, "out of memory") : 0;
 	}
 	db_finalize(&st);

@@ -123,6 +123,9 @@ struct notify_event {
 	int64_t id;
 	const char *type;	/* "notification" | "changed" */
 	const char *payload;	/* compact one-line JSON object: the SSE data */
+	int64_t user_id;	/* its one recipient, 0 = every user of the agency */
+	const char *entity;	/* what it is about (NULL = nothing), for the reader's check */
+	int64_t entity_id;
 };
 
 /* Highest event id (0 when there is none): "start from now". */

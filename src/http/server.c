@@ -50,10 +50,15 @@ struct server {
 /* A queued write's connection: running -> suspended -> done, or running -> done. */
 enum { W_RUNNING, W_SUSPENDED, W_DONE };
 
+/* Requests refused before their body is read (answered on the first call). */
+enum reject { REJ_NONE, REJ_TOO_LARGE, REJ_NUL, REJ_URI_LONG, REJ_SMUGGLE };
+
 struct ctx {
 	struct arena *arena;
 	struct buf body;
 	int too_large;
+	int started;		/* handle() has seen this request */
+	enum reject reject;	/* from the raw URI (uri_log) or the headers */
 	int64_t t0_us;
 	/* a write's request and answer outlive the call that queued it */
 	struct server *s;
@@ -182,13 +187,36 @@ access_line(const struct server *s, const struct req *rq, const struct resp *rs,
 		rq->user ? rq->user->id : 0, rq->method, rq->path, rs->status, us);
 }
 
+/*
+** The answer to a refused request. Smuggling closes the connection: whatever
+** follows the headers may be a request a proxy never saw.
+*/
 static void
-too_large(struct resp *rs)
+rejected(struct resp *rs, enum reject why)
 {
 	struct err e = { 0 };
 
-	err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体过大");
+	switch (why) {
+	case REJ_NUL:
+		err_setx(&e, ERR_INVALID, "bad_uri", NULL, "请求地址含有非法字符（%%00）");
+		break;
+	case REJ_URI_LONG:
+		err_setx(&e, ERR_TOO_LARGE, "uri_too_long", NULL, "请求地址过长（最多 %d 字节）",
+			 URI_MAX);
+		break;
+	case REJ_SMUGGLE:
+		err_setx(&e, ERR_INVALID, "bad_request", NULL,
+			 "请求的 Content-Length 与 Transfer-Encoding 头重复或冲突");
+		break;
+	default:
+		err_setx(&e, ERR_TOO_LARGE, "too_large", NULL, "请求体过大");
+		break;
+	}
 	resp_error(rs, &e);
+	if (why == REJ_URI_LONG)
+		rs->status = 414;
+	if (why == REJ_SMUGGLE)
+		resp_header(rs, "Connection", "close");
 }
 
 /* Queue the answer of a finished request and log it. */
@@ -274,8 +302,10 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 	rq->lang = rs->lang = req_lang(rq);
 	c->s = s;
 	c->conn = conn;
-	if (c->too_large)
-		too_large(rs);
+	if (c->reject)
+		rejected(rs, c->reject);
+	else if (c->too_large)
+		rejected(rs, REJ_TOO_LARGE);
 	else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
 		return dispatch(s, conn, c);
 	else
@@ -294,6 +324,76 @@ declared_too_large(struct MHD_Connection *conn, size_t max)
 }
 
 static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	int *n = cls;
+
+	(void)kind;
+	(void)value;
+	if (key && (strcasecmp(key, "Content-Length") == 0 ||
+		    strcasecmp(key, "Transfer-Encoding") == 0))
+		(*n)++;
+	return MHD_YES;
+}
+
+/*
+** More than one framing header (Content-Length with Transfer-Encoding, or
+** either twice): a proxy may honour one and MHD another, and what one takes
+** for the body the other reads as the next request (smuggling).
+*/
+static int
+two_framings(struct MHD_Connection *conn)
+{
+	int n = 0;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &n);
+	return n > 1;
+}
+
+/*
+** MHD's URI log hook sees the request target before it is unescaped: the
+** only place an encoded NUL is visible (MHD's unescaping would cut the path
+** there, so "/x%00.png" would reach us as "/x"). Its result becomes the
+** request's context.
+*/
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	(void)cls;
+	(void)conn;
+	if (!c)
+		return NULL;
+	c->t0_us = mono_us();
+	if (uri && strlen(uri) > URI_MAX)
+		c->reject = REJ_URI_LONG;
+	else if (uri && strstr(uri, "%00"))
+		c->reject = REJ_NUL;
+	return c;
+}
+
+/* First call for a request: refuse it now or wait for its body. */
+static enum MHD_Result
+first_call(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char *url,
+	   const char *method)
+{
+	c->started = 1;
+	c->arena = arena_new(8192);
+	if (!c->arena)
+		return MHD_NO;
+	c->body.max = strncmp(url, "/api/", 5) == 0 ?
+			      router_body_max(s->cfg.routes, method, url) : BODY_MAX;
+	if (!c->reject && two_framings(conn))
+		c->reject = REJ_SMUGGLE;
+	if (!c->reject && declared_too_large(conn, c->body.max))
+		c->too_large = 1;
+	if (c->reject || c->too_large)
+		return respond(s, conn, c, url, method);
+	return MHD_YES;	/* answering on the first call would force Connection: close */
+}
+
+static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -301,32 +401,21 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	struct ctx *c = *con_cls;
 
 	(void)version;
-	if (!c) {
-		c = calloc(1, sizeof(*c));
+	if (!c) {	/* uri_seen ran out of memory */
+		c = uri_seen(NULL, NULL, conn);
 		if (!c)
 			return MHD_NO;
 		*con_cls = c;
-		c->arena = arena_new(8192);
-		c->body.max = strncmp(url, "/api/", 5) == 0 ?
-				      router_body_max(s->cfg.routes, method, url) : BODY_MAX;
-		c->t0_us = mono_us();
-		if (!c->arena)
-			return MHD_NO;
-		if (declared_too_large(conn, c->body.max)) {
-			c->too_large = 1;
-			return respond(s, conn, c, url, method);
-		}
-		return MHD_YES;	/* answering on the first call would force Connection: close */
 	}
+	if (!c->started)
+		return first_call(s, conn, c, url, method);
 	if (*upload_data_size) {
-		if (!c->too_large && buf_add(&c->body, upload_data, *upload_data_size))
+		if (!c->too_large && !c->reject && buf_add(&c->body, upload_data, *upload_data_size))
 			c->too_large = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (c->too_large && c->body.len == 0 && declared_too_large(conn, c->body.max))
-		return MHD_YES;	/* already answered on the first call */
-	return respond(s, conn, c, url, method);
+	return respond(s, conn, c, url, method);	/* answered already: respond is a no-op */
 }
 
 static void
@@ -429,6 +518,8 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 				MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)(cfg->threads > 0 ? cfg->threads : 1),
 				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+				MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_END);
 	if (!s->d) {

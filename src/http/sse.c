@@ -51,6 +51,7 @@ struct sse_stream {
 	int64_t user_id, agency_id;
 	int bearer;
 	int lang;			/* enum lang of the request that opened it */
+	sse_visible_fn visible;
 	char token[TOKEN_MAX + 1];
 	struct MHD_Connection *conn;	/* set once by sse_response */
 	int fd;
@@ -144,7 +145,7 @@ user_streams(int64_t user_id)
 }
 
 int
-sse_open(struct req *rq, struct resp *rs, int64_t after, struct err *e)
+sse_open(struct req *rq, struct resp *rs, int64_t after, sse_visible_fn visible, struct err *e)
 {
 	struct sse_stream *st;
 	const char *tok;
@@ -162,6 +163,7 @@ sse_open(struct req *rq, struct resp *rs, int64_t after, struct err *e)
 	st->agency_id = rq->user->agency_id;
 	st->lang = rq->lang;
 	st->bearer = bearer;
+	st->visible = visible;
 	memcpy(st->token, tok, strlen(tok) + 1);
 	st->fd = -1;
 	st->last_id = after;
@@ -178,7 +180,7 @@ sse_open(struct req *rq, struct resp *rs, int64_t after, struct err *e)
 	else if (hub.count >= hub.max_total)
 		rc = err_setx(e, ERR_RATE, "sse_full", NULL, "实时连接数已达上限，请稍后再试");
 	else if (user_streams(st->user_id) >= SSE_MAX_PER_USER)
-		rc = err_setx(e, ERR_RATE, "sse_too_many", NULL,
+		rc = err_setx(e, ERR_RATE, "too_many_streams", NULL,
 			      "打开的页面过多（最多 %d 个实时连接），请关闭部分页面",
 			      SSE_MAX_PER_USER);
 	if (!rc) {
@@ -238,26 +240,59 @@ sse_wake(void)
 
 /* --- the content reader (runs on the MHD worker owning the connection) --- */
 
+/*
+** The stream's caller as its session or token admits them now (roles may
+** have changed since it opened), strings in a. 0; ERR_UNAUTH when they no
+** longer may (logged out, expired, locked, another user); else the error.
+*/
+static int
+caller(struct db *db, struct arena *a, const struct sse_stream *st, struct actor *who)
+{
+	struct err e = { 0 };
+	int touch = 0, rc;
+
+	*who = (struct actor){ 0 };
+	rc = st->bearer ? auth_token_lookup(db, a, st->token, who, &e)
+			: auth_session_lookup(db, a, st->token, who, &touch, &e);
+	if (!rc && who->id != st->user_id)
+		rc = ERR_UNAUTH;
+	return rc;
+}
+
 /* 0 when the stream's session or token no longer admits its user. */
 static int
 session_ok(const struct sse_stream *st)
 {
 	struct arena *a = arena_new(2048);
-	struct actor who = { 0 };
-	struct err e = { 0 };
+	struct actor who;
 	struct db *db;
-	int touch = 0, rc;
+	int rc;
 
 	if (!a)
 		return 1;	/* not the user's fault: check again next time */
 	db = db_pool_reader(hub.pool);
-	rc = st->bearer ? auth_token_lookup(db, a, st->token, &who, &e)
-			: auth_session_lookup(db, a, st->token, &who, &touch, &e);
+	rc = caller(db, a, st, &who);
 	db_pool_release(hub.pool, db);
 	arena_free(a);
-	if (rc == ERR_UNAUTH || (!rc && who.id != st->user_id))
-		return 0;
-	return 1;	/* a storage hiccup does not log anybody out */
+	return rc != ERR_UNAUTH;	/* a storage hiccup does not log anybody out */
+}
+
+/*
+** 1 when ev may go to who: the user's own inbox events always; an event
+** about a record only when the record's module lets who read it.
+*/
+static int
+may_send(struct db *db, struct arena *a, const struct sse_stream *st, const struct actor *who,
+	 const struct notify_event *ev)
+{
+	if (ev->user_id && ev->user_id != st->user_id)
+		return 0;	/* the queue's query excludes it: never trust one place alone */
+	if (!ev->entity)
+		return 1;
+	if (ev->user_id == st->user_id &&
+	    (strcmp(ev->type, "notification") == 0 || strcmp(ev->entity, "notification") == 0))
+		return 1;
+	return st->visible ? st->visible(db, a, who, ev->entity, ev->entity_id) : 0;
 }
 
 /*
@@ -269,6 +304,7 @@ fill(struct sse_stream *st)
 {
 	struct arena *a = arena_new(16384);
 	struct notify_event *ev = NULL;
+	struct actor who;
 	struct err e = { 0 };
 	struct db *db;
 	size_t n = 0, i;
@@ -279,10 +315,19 @@ fill(struct sse_stream *st)
 	db = db_pool_reader(hub.pool);
 	rc = notify_events_for(db, a, st->user_id, st->agency_id, st->last_id, SSE_BATCH,
 			       st->lang, &ev, &n, &e);
-	db_pool_release(hub.pool, db);
+	if (!rc && n > 0) {
+		rc = caller(db, a, st, &who);
+		if (rc)
+			err_set(&e, rc, NULL, "caller lookup failed");
+	}
 	for (i = 0; !rc && i < n && st->out.len < OUT_CHUNK; i++) {
+		int ok = may_send(db, a, st, &who, &ev[i]);
+		if (ok < 0) {
+			rc = err_set(&e, ok, NULL, "visibility check of %s failed", ev[i].entity);
+			break;
+		}
 		/* data must be one line: our payloads are compact JSON, never multi-line */
-		if (!strpbrk(ev[i].payload, "\r\n") &&
+		if (ok && !strpbrk(ev[i].payload, "\r\n") &&
 		    buf_printf(&st->out, "id: %" PRId64 "\nevent: %s\ndata: %s\n\n", ev[i].id,
 			       ev[i].type, ev[i].payload) != 0) {
 			if (st->out.len > 0)
@@ -291,10 +336,12 @@ fill(struct sse_stream *st)
 		}
 		st->last_id = ev[i].id;
 	}
+	db_pool_release(hub.pool, db);
 	arena_free(a);
 	if (rc) {
-		log_msg(LOG_WARN, LOG_MOD, "cannot read events for user %" PRId64 ": %s",
-			st->user_id, e.msg);
+		if (rc != ERR_UNAUTH)	/* a logged-out stream just ends */
+			log_msg(LOG_WARN, LOG_MOD, "cannot read events for user %" PRId64 ": %s",
+				st->user_id, e.msg);
 		return rc;
 	}
 	return i < n || n == SSE_BATCH;

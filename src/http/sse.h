@@ -42,22 +42,39 @@ struct MHD_Connection;
 struct MHD_Response;
 
 #define SSE_MAX_TOTAL 1000		/* streams per server (also <= half the fd budget) */
-#define SSE_MAX_PER_USER 10		/* tabs per user; beyond: 429 */
+#define SSE_MAX_PER_USER 4		/* streams per user (tabs, tokens); beyond: 429 */
 #define SSE_KEEPALIVE_MS 15000		/* comment line + session re-check */
 #define SSE_POLL_MS 1000		/* event-table poll and dead-client check */
 #define SSE_RETRY_MS 3000		/* "retry:" sent to EventSource */
 #define SSE_BATCH 50			/* events read per db query */
 #define SSE_PRUNE_MS HOUR_MS	/* how often old events are deleted */
 
+struct actor;
+struct arena;
+struct db;
+/*
+** May who read record id of entity? 1 yes, 0 no (also unknown entities and
+** missing records), negative enum err_code on a failure. Read-only.
+*/
+typedef int (*sse_visible_fn)(struct db *db, struct arena *a, const struct actor *who,
+			      const char *entity, int64_t id);
+
 /*
 ** Turn the current GET request into an event stream for rq->user starting
 ** after event id `after` (see notify_event_head). Fills rs (200,
 ** text/event-stream) and leaves the stream for server.c to pick up when the
-** handler returns 0. ERR_RATE "sse_too_many" past SSE_MAX_PER_USER streams of
-** this user, "sse_full" past the server's limit; ERR_UNAVAILABLE when no hub
-** runs or it is stopping; ERR_UNAUTH without a caller.
+** handler returns 0. ERR_RATE "too_many_streams" past SSE_MAX_PER_USER streams
+** of this user, "sse_full" past the server's limit; ERR_UNAVAILABLE when no
+** hub runs or it is stopping; ERR_UNAUTH without a caller.
+**
+** Scoping: the event queue already holds only the user's own events and
+** their agency's; before an event is written the stream re-reads its
+** caller from the session or token (roles may have changed) and sends an
+** event about a record (entity, entity_id) only when visible() admits it,
+** except the user's own inbox events. visible NULL: such events are never sent.
 */
-int sse_open(struct req *rq, struct resp *rs, int64_t after, struct err *e);
+int sse_open(struct req *rq, struct resp *rs, int64_t after, sse_visible_fn visible,
+	     struct err *e);
 
 /* Something was committed: look for new events now. Cheap; any thread; no-op without a hub. */
 void sse_wake(void);

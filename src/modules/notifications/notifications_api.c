@@ -17,6 +17,7 @@
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/sse.h"
+#include "modules.h"
 
 #include <string.h>
 
@@ -115,6 +116,25 @@ last_event_id(const struct req *rq, int64_t *out, struct err *e)
 }
 
 /*
+** The stream's check for an event about a record: the entity's history
+** rule (module_history: its roles, then its visible()), the same rule that
+** guards the record's own history page. An entity without one is never sent.
+*/
+static int
+event_visible(struct db *db, struct arena *a, const struct actor *who, const char *entity,
+	      int64_t id)
+{
+	const struct module_history *h = modules_history_find(entity);
+	struct err e = { 0 };
+	int rc;
+
+	if (!h || !h->visible || (h->roles && !actor_has(who, h->roles)))
+		return 0;
+	rc = h->visible(db, a, who, id, &e);
+	return rc == 0 ? 1 : rc == ERR_NOT_FOUND || rc == ERR_FORBIDDEN ? 0 : rc;
+}
+
+/*
 ** ROUTE: GET /api/v1/events   text/event-stream (see http/sse.h)
 ** Without a resume point the stream starts at the newest event: history is
 ** not replayed. A resume point past the newest event (a restored database)
@@ -127,7 +147,7 @@ notif_api_events(struct req *rq, struct resp *rs, struct err *e)
 
 	if (last_event_id(rq, &last, e) || notify_event_head(rq->db, &head, e))
 		return e->code;
-	return sse_open(rq, rs, last >= 0 && last < head ? last : head, e);
+	return sse_open(rq, rs, last >= 0 && last < head ? last : head, event_visible, e);
 }
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */

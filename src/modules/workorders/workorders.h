@@ -202,7 +202,9 @@ int wo_create(struct db *db, struct arena *a, const struct actor *who, const str
 ** WO_P_SYSTEM actions). ERR_NOT_FOUND when who cannot see it; ERR_CONFLICT
 ** "illegal_transition" when the status does not allow the action (also the
 ** loser of two concurrent accepts) or "stale" for an old updated_at;
-** ERR_FORBIDDEN "not_yours" when who is not a party the action allows;
+** ERR_FORBIDDEN "not_yours" when who is not a party the action allows,
+** "own_work" for a confirm by the order's worker or a past resolver (even
+** when also its requester: auto-confirmation closes it);
 ** ERR_INVALID with fields for bad arguments; ERR_RULE "reopen_expired"
 ** after WO_CONFIRM_DAYS business days. *out as wo_get gives it.
 */

@@ -860,6 +860,13 @@ load_rule(struct db *db, const struct actor *who, int64_t id, enum wo_action act
 	if (!(parties & r->t.parties))
 		return err_setx(e, ERR_FORBIDDEN, "not_yours", NULL, "您不能对这张报修单执行“%s”",
 				wo_action_labels[action]);
+	if (action == WO_A_CONFIRM) {
+		int own = wo_own_work(db, who, cur, e);
+		if (own)
+			return own < 0 ? own
+				       : err_setx(e, ERR_FORBIDDEN, "own_work", NULL,
+						  "不能确认或评价自己完成的维修");
+	}
 	*rule = r;
 	return check_args(action, in,
 			  action == WO_A_CANCEL &&

@@ -53,6 +53,9 @@ int wo_is_member(struct db *db, int64_t team, int64_t user, struct err *e);
 /* 1 when who (NULL: the system) may read o, 0 when not, negative on error. */
 int wo_can_see(struct db *db, const struct actor *who, const struct workorder *o,
 	       struct err *e);
+/* 1 when who is o's worker or has resolved o: they may not confirm it (own_work). */
+int wo_own_work(struct db *db, const struct actor *who, const struct workorder *o,
+		struct err *e);
 /* The enum wo_party bits who is for o (WO_P_SYSTEM for NULL). */
 int wo_parties_of(struct db *db, const struct actor *who, const struct workorder *o,
 		  unsigned *out, struct err *e);

@@ -181,6 +181,30 @@ wo_can_see(struct db *db, const struct actor *who, const struct workorder *o, st
 	return 0;
 }
 
+static const char sql_resolver[] =
+	"SELECT 1 FROM wo_event WHERE workorder_id = :id AND action = 'resolve'"
+	" AND actor_id = :me LIMIT 1";
+
+/*
+** 1 when o is who's own work: who is its worker or resolved it at some time
+** (a reopened order keeps its earlier resolver). Nobody judges their own work.
+*/
+int
+wo_own_work(struct db *db, const struct actor *who, const struct workorder *o, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	if (!who || who->id <= 0)
+		return 0;
+	if (o->worker.id == who->id)
+		return 1;
+	rc = db_prepare(db, &st, sql_resolver, e) || db_bind_i64(&st, ":id", o->id, e) ||
+	     db_bind_i64(&st, ":me", who->id, e) ? e->code : db_step(&st, e);
+	db_finalize(&st);
+	return rc;
+}
+
 /* Which parties of the transition table who is for o. */
 int
 wo_parties_of(struct db *db, const struct actor *who, const struct workorder *o, unsigned *out,
@@ -281,6 +305,13 @@ fill_allowed(struct db *db, struct arena *a, const struct actor *who, struct wor
 								   (enum wo_status)st);
 		if (!t || !(t->parties & parties))
 			continue;
+		if (i == WO_A_CONFIRM) {
+			int own = wo_own_work(db, who, o, e);
+			if (own < 0)
+				return own;
+			if (own)
+				continue;
+		}
 		if (i == WO_A_REOPEN) {
 			if (!have_cal && cal_load_agency(db, a, o->agency_id, &cal, e))
 				return e->code;

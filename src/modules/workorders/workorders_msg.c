@@ -142,5 +142,6 @@ const struct msg wo_msg[] = {
 	{ "严重超时未完成，请督办", "far overdue for resolution, please follow up" },
 	{ "完成", "resolve" },
 	{ "一个完整时限以上", " by more than a full target" },
+	{ "不能确认或评价自己完成的维修", "you may not confirm or rate work you did yourself" },
 	{ NULL, NULL }
 };
