@@ -20,6 +20,11 @@ const routes = [
         name: 'password',
         component: () => import('./pages/account/PasswordPage.vue'),
       },
+      {
+        path: 'account/tokens',
+        name: 'tokens',
+        component: () => import('./pages/account/TokensPage.vue'),
+      },
       // every module's pages (src/modules/<d>/index.js)
       ...modules.flatMap((m) => m.routes),
     ],

@@ -108,7 +108,7 @@ export default {
     name: 'Name',
     namePlaceholder: 'What it is for, e.g. attendance sync',
     expiresIn: 'Valid for',
-    days: '{n} days',
+    daysUnit: 'days',
     user: 'Owner',
     allUsers: 'All users',
     createdAt: 'Created',

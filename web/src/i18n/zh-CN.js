@@ -108,7 +108,7 @@ export default {
     name: '名称',
     namePlaceholder: '用途，如：考勤系统同步',
     expiresIn: '有效期',
-    days: '{n} 天',
+    daysUnit: '天',
     user: '所属用户',
     allUsers: '全部用户',
     createdAt: '创建时间',
