@@ -19,7 +19,7 @@ import sharedEn from '../../web/src/i18n/en.js'
 const MODULES_DIR = fileURLToPath(new URL('../../web/src/modules/', import.meta.url))
 const LANGS = ['zh-CN', 'en']
 // The shell's own pages (web/src/router.js), which module menus may not claim.
-const SHELL_ROUTES = ['login', 'home', 'password']
+const SHELL_ROUTES = ['login', 'home', 'password', 'tokens']
 
 // Every dotted key of a message tree: 'wo.status.submitted', …
 function keysOf(tree, prefix = '') {

@@ -8,13 +8,16 @@ const BASE = '/api/v1'
 
 let csrfToken = ''
 let unauthorizedHandler = () => {}
+let passwordChangeHandler = () => {}
 
+// retryAfter: the seconds of a 429's Retry-After header (null without one).
 export class ApiError extends Error {
-  constructor(status, error) {
+  constructor(status, error, retryAfter = null) {
     super(error?.message || t('error.http', { status }))
     this.status = status
     this.code = error?.code || 'http'
     this.fields = error?.fields || null
+    this.retryAfter = retryAfter
   }
 }
 
@@ -25,6 +28,24 @@ export function setCsrfToken(token) {
 // Called on any 401 except where the caller handles it (login, session restore).
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler
+}
+
+// Called on a 403 password_change_required: the password was reset (or is the first one)
+// and the server answers nothing else until it is changed.
+export function onPasswordChangeRequired(handler) {
+  passwordChangeHandler = handler
+}
+
+function retryAfterOf(res) {
+  const seconds = Number.parseInt(res.headers.get('Retry-After') ?? '', 10)
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null
+}
+
+// The ApiError of a failed answer, after telling the handlers that want to know.
+function failure(res, data, handle401) {
+  if (res.status === 401 && handle401) unauthorizedHandler()
+  if (res.status === 403 && data.error?.code === 'password_change_required') passwordChangeHandler()
+  return new ApiError(res.status, data.error, retryAfterOf(res))
 }
 
 function queryString(query) {
@@ -70,8 +91,7 @@ async function request(method, path, { body, query, handle401 = true } = {}) {
   }
   const data = await readJson(res)
   if (res.ok) return data
-  if (res.status === 401 && handle401) unauthorizedHandler()
-  throw new ApiError(res.status, data.error)
+  throw failure(res, data, handle401)
 }
 
 // A file as the raw request body (POST /attachments?kind=photo): its name goes in
@@ -87,8 +107,7 @@ async function upload(path, file, { query } = {}) {
   }
   const data = await readJson(res)
   if (res.ok) return data
-  if (res.status === 401) unauthorizedHandler()
-  throw new ApiError(res.status, data.error)
+  throw failure(res, data, true)
 }
 
 export const api = {

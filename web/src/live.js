@@ -68,7 +68,7 @@ function dispatch(type, event) {
 }
 
 export async function refreshUnread() {
-  if (!session.user) {
+  if (!session.user || session.user.must_change_password) {
     live.unread = 0
     return
   }
@@ -86,7 +86,7 @@ function refreshUnreadSoon() {
 }
 
 function connect() {
-  if (source || !session.user || typeof EventSource === 'undefined') return
+  if (source || !session.user || session.user.must_change_password || typeof EventSource === 'undefined') return
   source = new EventSource(lastEventId ? `${EVENTS_URL}?last_event_id=${encodeURIComponent(lastEventId)}` : EVENTS_URL)
   source.addEventListener('ready', (event) => {
     if (event.lastEventId) lastEventId = event.lastEventId
@@ -126,9 +126,10 @@ function disconnect() {
   live.connected = false
 }
 
-// Sign-in starts the stream, sign-out (or another user) stops it.
+// Sign-in starts the stream, sign-out (or another user) stops it; so does a password that
+// must be changed first (the server refuses everything else until then).
 watch(
-  () => session.user?.id,
+  () => (session.user?.must_change_password ? undefined : session.user?.id),
   (id, previous) => {
     disconnect()
     if (id !== previous) lastEventId = ''

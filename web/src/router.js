@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
-import { onUnauthorized } from './api.js'
+import { onPasswordChangeRequired, onUnauthorized } from './api.js'
 import { modules } from './modules/index.js'
-import { clearSession, hasAnyRole, restoreSession, session } from './session.js'
+import { clearSession, hasAnyRole, mustChangePassword, requirePasswordChange, restoreSession, session } from './session.js'
 
 const routes = [
   {
@@ -19,6 +19,11 @@ const routes = [
         path: 'account/password',
         name: 'password',
         component: () => import('./pages/account/PasswordPage.vue'),
+      },
+      {
+        path: 'account/tokens',
+        name: 'tokens',
+        component: () => import('./pages/account/TokensPage.vue'),
       },
       // every module's pages (src/modules/<d>/index.js)
       ...modules.flatMap((m) => m.routes),
@@ -40,13 +45,26 @@ router.beforeEach(async (to) => {
     return session.user && to.name === 'login' ? safeRedirect(to.query.redirect) : true
   }
   if (!session.user) return { name: 'login', query: { redirect: to.fullPath } }
+  if (mustChangePassword() && to.name !== 'password') return passwordFirst(to)
   if (!to.matched.every((r) => hasAnyRole(r.meta.roles))) return { name: 'home' }
   return true
 })
+
+// The forced password change keeps where the user was going, to go on there after it.
+function passwordFirst(to) {
+  return { name: 'password', query: to.name === 'home' ? {} : { redirect: to.fullPath } }
+}
 
 // Session expired or revoked while the page was open: back to login, then back here.
 onUnauthorized(() => {
   clearSession()
   const current = router.currentRoute.value
   if (!current.meta.public) router.replace({ name: 'login', query: { redirect: current.fullPath } })
+})
+
+// The server says the password must be changed first (reset by the secadmin meanwhile).
+onPasswordChangeRequired(() => {
+  requirePasswordChange()
+  const current = router.currentRoute.value
+  if (!current.meta.public && current.name !== 'password') router.replace(passwordFirst(current))
 })

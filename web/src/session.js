@@ -34,6 +34,26 @@ export async function login(username, password) {
   session.restored = true
 }
 
+// Re-reads the signed-in user (after a password change: the flag cleared, maybe a new CSRF
+// token). Resolves false when the session is gone (the server may end it with the change).
+export async function reloadSession() {
+  try {
+    accept(await api.get('/me', { handle401: false }))
+    return true
+  } catch (err) {
+    if (err.status !== 401) throw err
+    clearSession()
+    return false
+  }
+}
+
+// A reset or first password: only the password page is open until it is changed.
+export const mustChangePassword = () => Boolean(session.user?.must_change_password)
+
+export function requirePasswordChange() {
+  if (session.user) session.user.must_change_password = true
+}
+
 export async function logout() {
   try {
     await api.del('/session', { handle401: false })

@@ -1,11 +1,13 @@
-// 部门管理 and 用户管理 (with the printable user list), in 系统管理. Server side: src/modules/org/.
-import { OfficeBuilding, User } from '@element-plus/icons-vue'
+// 部门管理, 用户管理 (with the printable user list) and the secadmin's API 令牌管理, in 系统管理.
+// Server side: src/modules/org/.
+import { Key, OfficeBuilding, User } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import messages from './messages.js'
 
 const menu = [
   { key: 'departments', group: 'admin', path: '/admin/departments', icon: OfficeBuilding, roles: ['sysadmin'] },
   { key: 'users', group: 'admin', path: '/admin/users', icon: User, roles: ['sysadmin', 'secadmin', 'auditor', 'supervisor'] },
+  { key: 'apiTokens', group: 'admin', path: '/admin/tokens', icon: Key, roles: ['secadmin'] },
 ]
 const rolesOf = rolesIn(menu)
 
@@ -21,6 +23,12 @@ const routes = [
     name: 'users',
     component: () => import('./UsersPage.vue'),
     meta: { roles: rolesOf('users') },
+  },
+  {
+    path: 'admin/tokens',
+    name: 'apiTokens',
+    component: () => import('./AdminTokensPage.vue'),
+    meta: { roles: rolesOf('apiTokens') },
   },
   {
     path: 'print/users',
