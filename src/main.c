@@ -597,8 +597,7 @@ user_passwd(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 	if (!o->password)
 		random_password(pw);
 	if (user_find(db, a, o->argv[1], &u, &cli, e) ||
-	    org_user_set_password(db, &cli, u.id, NULL, o->password ? o->password : pw, e) ||
-	    org_end_credentials(db, u.id, 0, e))	/* the old password's sessions die with it */
+	    org_user_set_password(db, &cli, u.id, o->password ? o->password : pw, e))
 		return e->code;
 	printf("password of %s changed", u.username);
 	if (!o->password)

@@ -70,6 +70,8 @@ int auth_password_policy(const char *pw, const char *field, struct err *e);
 /* The policy, and pw must not contain the username (case-insensitive). */
 int auth_password_policy_user(const char *pw, const char *username, const char *field,
 			      struct err *e);
+#define PASSWORD_HASH_MAX 256	/* room for an argon2id hash string (crypto_pwhash_STRBYTES) */
+
 /* argon2id hash string into out (crypto_pwhash_STRBYTES). 0 or ERR_NOMEM. */
 int auth_password_hash(const char *pw, char *out, size_t size, struct err *e);
 /* 1 if pw matches hash. */

@@ -105,7 +105,7 @@ check "init twice refuses" 1 "$bin" init --db "$db"
 check "migrate is idempotent" 0 "$bin" migrate --db "$db"
 expect_out "migrate reports version" "schema version"
 
-check "user add" 0 "$bin" user add clerk --name 张三 --dept 2 --roles office,staff --password 'Clerk@2026' --db "$db"
+check "user add" 0 "$bin" user add clerk --name 张三 --dept 2 --roles office,staff --password 'Ledger#2026' --db "$db"
 check "user add duplicate" 1 "$bin" user add clerk --name 张三 --dept 2 --db "$db"
 check "user add weak password" 1 "$bin" user add weak --name 弱 --dept 2 --password weak --db "$db"
 check "user add bad role" 1 "$bin" user add r1 --name 角色 --dept 2 --roles wizard --db "$db"
@@ -114,7 +114,7 @@ check "user roles conflict" 1 "$bin" user roles clerk sysadmin,secadmin --db "$d
 check "user roles auditor with a business role" 1 "$bin" user roles clerk auditor,staff --db "$db"
 check "user add supervisor with finance" 1 "$bin" user add mix --name 兼任 --dept 2 --roles supervisor,finance --db "$db"
 check "user roles" 0 "$bin" user roles clerk leader,staff --db "$db"
-check "user passwd" 0 "$bin" user passwd clerk --password 'Clerk@2027' --db "$db"
+check "user passwd" 0 "$bin" user passwd clerk --password 'Ledger#2027' --db "$db"
 check "user lock" 0 "$bin" user lock clerk --db "$db"
 check "user lock unknown" 1 "$bin" user lock nobody --db "$db"
 
@@ -127,18 +127,18 @@ else
 	if [ "$code" = 401 ] && echo "$body" | grep -q '"error":{"code":"unauthorized"'; then
 		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL /me without session: $code $body"; fi
 	[ "$(login admin "$admin_pw")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL admin login with the printed password"; }
-	[ "$(login clerk 'Clerk@2027')" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL locked user logged in"; }
+	[ "$(login clerk 'Ledger#2027')" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL locked user logged in"; }
 	check "user unlock while serving" 0 "$bin" user unlock clerk --db "$db"
-	[ "$(login clerk 'Clerk@2027')" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL unlocked user cannot log in"; }
+	[ "$(login clerk 'Ledger#2027')" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL unlocked user cannot log in"; }
 	# a lock or a new password from the CLI ends the sessions that are open
-	login_keep clerk 'Clerk@2027'
+	login_keep clerk 'Ledger#2027'
 	[ "$(me_with_jar)" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL kept session"; }
 	grep -qi '^Set-Cookie:.*Secure' "$tmp/hdr" && { fail=$((fail + 1)); echo "FAIL Secure cookie without --secure-cookies"; } || pass=$((pass + 1))
 	check "user lock while serving" 0 "$bin" user lock clerk --db "$db"
 	[ "$(me_with_jar)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL session outlived the lock"; }
 	check "user unlock again" 0 "$bin" user unlock clerk --db "$db"
-	login_keep clerk 'Clerk@2027'
-	check "user passwd while serving" 0 "$bin" user passwd clerk --password 'Clerk@2028' --db "$db"
+	login_keep clerk 'Ledger#2027'
+	check "user passwd while serving" 0 "$bin" user passwd clerk --password 'Ledger#2028' --db "$db"
 	[ "$(me_with_jar)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL session outlived the new password"; }
 	check "backup while serving" 0 "$bin" backup "$tmp/copy.db" --db "$db"
 	check "backup refuses to overwrite" 1 "$bin" backup "$tmp/copy.db" --db "$db"
@@ -157,7 +157,7 @@ for how in flag env; do
 		fail=$((fail + 1)); echo "FAIL server ($how) did not start"; cat "$tmp/serve.log"
 		continue
 	fi
-	login_keep clerk 'Clerk@2028'
+	login_keep clerk 'Ledger#2028'
 	grep -qi '^Set-Cookie:.*; Secure' "$tmp/hdr" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no Secure cookie ($how)"; cat "$tmp/hdr"; }
 	stop_server
 done

@@ -376,7 +376,6 @@ static const char sql_role_clear[] = "DELETE FROM user_role WHERE user_id = :id"
 static const char sql_role_add[] =
 	"INSERT INTO user_role (agency_id, user_id, role)"
 	" SELECT agency_id, id, :role FROM app_user WHERE id = :id";
-static const char sql_pw_get[] = "SELECT password_hash FROM app_user WHERE id = :id";
 static const char sql_pw_set[] =	/* the token moves even within one ms (db_next_updated_at) */
 	"UPDATE app_user SET password_hash = :hash, updated_at = CASE WHEN updated_at >= :now"
 	" THEN updated_at + 1 ELSE :now END WHERE id = :id";
@@ -620,7 +619,7 @@ org_user_create(struct db *db, struct arena *a, const struct actor *who,
 	if (!rc && in->password_hash)
 		snprintf(hash, sizeof(hash), "%s", in->password_hash);
 	else if (!rc)
-		rc = auth_password_policy(in->password, "password", e) ||
+		rc = auth_password_policy_user(in->password, in->username, "password", e) ||
 		     auth_password_hash(in->password, hash, sizeof(hash), e) ? e->code : 0;
 	if (!rc)
 		rc = insert_user(db, agency, in, hash, who->id, e);
@@ -831,36 +830,33 @@ org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int6
 }
 
 int
-org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *old_pw,
-		      const char *new_pw, struct err *e)
+org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *new_pw,
+		      struct err *e)
 {
 	struct stmt st = { 0 };
-	char hash[256];
-	int ok = 1, rc;
+	struct user u;
+	struct arena *a = arena_new(1024);
+	char hash[PASSWORD_HASH_MAX];
+	int rc;
 
 	assert(db_in_tx(db));
-	if (old_pw) {
-		rc = db_prepare(db, &st, sql_pw_get, e) || db_bind_i64(&st, ":id", id, e) ||
-		     db_step_row(&st, e) ? e->code : 0;
-		ok = !rc && auth_password_verify(db_col_peek(&st, 0, NULL), old_pw);
-		db_finalize(&st);
-		if (rc)
-			return rc;
-		if (!ok)
-			return err_setx(e, ERR_RULE, "bad_password", "old_password", "原密码不正确");
-	}
-	rc = auth_password_policy(new_pw, old_pw ? "new_password" : "password", e);
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = org_user_get(db, a, who, id, &u, e);	/* the CLI acts in the user's agency */
 	if (!rc)
-		rc = auth_password_hash(new_pw, hash, sizeof(hash), e);
+		rc = auth_password_policy_user(new_pw, u.username, "password", e) ||
+		     auth_password_hash(new_pw, hash, sizeof(hash), e) ? e->code : 0;
+	arena_free(a);
 	if (!rc)
 		rc = db_prepare(db, &st, sql_pw_set, e) || db_bind_text(&st, ":hash", hash, e) ||
 		     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
 		     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	sodium_memzero(hash, sizeof(hash));
+	if (!rc)
+		rc = org_end_credentials(db, id, 0, e);
 	if (!rc)	/* never the hash itself: the log says that it changed */
-		rc = aud_record(db, who, old_pw ? "change_password" : "reset_password", "user",
-				id, NULL, NULL, e);
+		rc = aud_record(db, who, "reset_password", "user", id, NULL, NULL, e);
 	return rc;
 }
 

@@ -155,9 +155,13 @@ int org_user_reset_password(struct db *db, struct arena *a, const struct actor *
 */
 int org_user_set_roles(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		       unsigned roles, struct user *out, struct err *e);
-/* old_pw NULL = administrative reset (CLI); otherwise it must match. */
-int org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *old_pw,
-			  const char *new_pw, struct err *e);
+/*
+** The operator's reset from the shell (houqin user passwd): new_pw must pass
+** the policy (with the username); ends every session and token of the user;
+** audits "reset_password". The web's resets are org_user_reset_password.
+*/
+int org_user_set_password(struct db *db, const struct actor *who, int64_t id, const char *new_pw,
+			  struct err *e);
 /*
 ** Save who's language: "zh-CN" or "en", NULL to follow the browser's
 ** Accept-Language again. Audited. Write transaction.

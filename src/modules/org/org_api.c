@@ -328,14 +328,36 @@ org_api_user_get(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, org_user_json(&u));
 }
 
+/* The new user's password is checked and hashed here, off the writer thread. */
+static int
+org_api_user_create_prep(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct user_in in = { 0 };
+	char *hash = arena_alloc(rq->arena, PASSWORD_HASH_MAX);
+
+	(void)rs;
+	if (!hash)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	if (req_json_fields(rq, org_user_create_fields, &in, NULL, e))
+		return e->code;
+	router_release_reader(rq);
+	if (auth_password_policy_user(in.password, in.username, "password", e) ||
+	    auth_password_hash(in.password, hash, PASSWORD_HASH_MAX, e))
+		return e->code;
+	rq->prep = hash;
+	return 0;
+}
+
 static int
 org_api_user_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct user_in in = { 0 };
 	struct user u;
 
-	if (req_json_fields(rq, org_user_create_fields, &in, NULL, e) ||
-	    org_user_create(rq->db, rq->arena, rq->user, &in, 0, &u, e))
+	if (req_json_fields(rq, org_user_create_fields, &in, NULL, e))
+		return e->code;
+	in.password_hash = rq->prep;
+	if (org_user_create(rq->db, rq->arena, rq->user, &in, 0, &u, e))
 		return e->code;
 	return resp_json(rs, 201, org_user_json(&u));
 }
@@ -378,6 +400,7 @@ org_api_reset_prep(struct req *rq, struct resp *rs, struct err *e)
 	    org_user_get(rq->db, rq->arena, rq->user, id, &u, e) ||
 	    org_check_account_admin(rq->user, &u, e))
 		return e->code;
+	router_release_reader(rq);
 	p->updated_at = in.updated_at;
 	org_one_time_password(p->password, sizeof(p->password));
 	if (auth_password_hash(p->password, p->hash, sizeof(p->hash), e))
@@ -455,7 +478,7 @@ const struct route org_routes[] = {
 	{ "PUT", "/api/v1/departments/:id", org_api_dept_update, ROLE_SYSADMIN, R_WRITE, "修改部门", org_dept_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/users", org_api_user_list, ORG_READERS, 0, "用户列表", NULL, org_user_cols, 0 },
 	{ "GET", "/api/v1/users/:id", org_api_user_get, ORG_READERS, 0, "用户详情", NULL, NULL, 0 },
-	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0 },
+	{ "POST", "/api/v1/users", org_api_user_create, ROLE_SYSADMIN, R_WRITE, "新建用户", org_user_create_fields, NULL, 0, org_api_user_create_prep },
 	{ "PUT", "/api/v1/users/:id", org_api_user_update, ACCOUNT_ADMINS, R_WRITE, "修改用户", org_user_update_fields, NULL, 0 },
 	{ "POST", "/api/v1/users/:id/password-reset", org_api_reset, ACCOUNT_ADMINS, R_WRITE, "重置密码", org_user_reset_fields, NULL, 0, org_api_reset_prep },
 	{ "PUT", "/api/v1/users/:id/lock", org_api_user_lock, ACCOUNT_ADMINS, R_WRITE, "锁定或解锁用户", org_user_lock_fields, NULL, 0 },

@@ -397,10 +397,11 @@ static const char sql_history_get[] =
 	"SELECT password_hash FROM password_history WHERE user_id = :uid ORDER BY id DESC LIMIT :n";
 /*
 ** Only over the hash the prep verified; the token moves even within one ms.
-** With migration 0019 (must_change_password) this also sets it to 0.
+** It clears must_change_password: the new password is the user's own.
 */
 static const char sql_pw_set[] =
-	"UPDATE app_user SET password_hash = :hash, updated_at = CASE WHEN updated_at >= :now"
+	"UPDATE app_user SET password_hash = :hash, must_change_password = 0,"
+	" updated_at = CASE WHEN updated_at >= :now"
 	" THEN updated_at + 1 ELSE :now END WHERE id = :id AND password_hash = :old";
 static const char sql_history_add[] =
 	"INSERT INTO password_history (user_id, password_hash, created_at) VALUES (:uid, :h, :now)";
