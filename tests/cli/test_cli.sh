@@ -187,6 +187,8 @@ fi
 check "init made the audit key 0600" 0 test "$(stat -c %a "$tmp/audit.key" 2>/dev/null)" = 600
 check "audit checkpoint" 0 "$bin" audit checkpoint --db "$db"
 check "anchor file has the line" 0 grep -q '^houqin-audit v1 chain=.* sig=' "$tmp/audit-checkpoints.log"
+check "audit checkpoint --audit-syslog" 0 "$bin" audit checkpoint --db "$db" --audit-syslog
+check "two checkpoint lines" 0 test "$(wc -l <"$tmp/audit-checkpoints.log")" = 2
 check "audit verify after checkpoint" 0 "$bin" audit verify --db "$db"
 expect_out "verify names the last checkpoint" "last checkpoint at id"
 check "audit bad subcommand" 2 "$bin" audit frobnicate --db "$db"
