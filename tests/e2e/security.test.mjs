@@ -139,6 +139,30 @@ test('a reset password must be changed first: one-time password, banner, nothing
   }
 })
 
+test('a 403 password_change_required from any call opens the password page', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage(browser(), PHONE)
+  try {
+    await login(page, who.worker.username)
+    // as the server answers a session whose password was reset meanwhile
+    await page.route('**/api/v1/notifications/unread-count', (route) =>
+      route.fulfill({
+        status: 403,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'password_change_required', message: '请先修改密码' } }),
+      }),
+    )
+    await page.goto(`${BASE}/notifications`)
+    await page.waitForURL(/\/account\/password\?redirect=/)
+    await page.locator($('password-forced')).waitFor()
+    assert.equal(await page.locator($('menu-toggle')).count(), 0, 'no menu while the password must change')
+    await fitsWidth(page, PHONE.width)
+    await shot(page, 'sec-3b-forced-phone')
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
+
 test('the sysadmin locks and unlocks a business user, and cannot touch admin rows', { timeout: 90000 }, async () => {
   const { context, page, problems } = await openPage(browser(), DESKTOP)
   try {

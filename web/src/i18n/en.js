@@ -90,7 +90,7 @@ export default {
       length: 'be 8 to 128 characters long',
       classes: 'contain at least three of: lower case, upper case, digits, symbols',
       common: 'not be a common password (such as Password123, Admin@123)',
-      username: 'not be the username or close to it',
+      username: 'not contain the username',
       history: 'not be one of your last 5 passwords',
     },
     rateLimited: 'Too many wrong current passwords, try again in {n} seconds',

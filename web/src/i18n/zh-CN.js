@@ -90,7 +90,7 @@ export default {
       length: '长度 8 到 128 个字符',
       classes: '包含小写字母、大写字母、数字、符号中的至少三类',
       common: '不是常见密码（如 Password123、Admin@123）',
-      username: '不与用户名相同或相近',
+      username: '不包含用户名',
       history: '不与最近 5 次使用过的密码相同',
     },
     rateLimited: '原密码错误次数过多，请 {n} 秒后再试',
