@@ -85,6 +85,7 @@ export default {
     confirmPassword: 'Confirm new password',
     forced: 'First sign-in or your password was reset: change your password first',
     forcedHint: 'Nothing else is available until it is changed.',
+    oldIsOneTime: 'The one-time password from your administrator',
     rulesTitle: 'The new password must:',
     rules: {
       length: 'be 8 to 128 characters long',

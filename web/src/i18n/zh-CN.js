@@ -85,6 +85,7 @@ export default {
     confirmPassword: '确认新密码',
     forced: '首次登录或密码已被重置，请先修改密码',
     forcedHint: '修改成功前无法使用其他功能。',
+    oldIsOneTime: '管理员提供的一次性密码',
     rulesTitle: '新密码须满足：',
     rules: {
       length: '长度 8 到 128 个字符',
