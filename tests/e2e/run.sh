@@ -46,6 +46,8 @@ fi
 secadmin_pw="Sec@$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 ./houqin user add e2e_secadmin --name 安全管理员 --dept "$dept" --roles secadmin \
 	--password "$secadmin_pw" --db "$db" >/dev/null
+# One signed checkpoint of the audit chain's head, for the auditor's 审计锚点 to show.
+./houqin audit checkpoint --db "$db" >/dev/null
 
 ./houqin serve --db "$db" --data "$tmp/data" --listen 127.0.0.1:0 --web web/dist >"$log" 2>&1 &
 pid=$!

@@ -4,12 +4,14 @@ import { t } from './i18n/index.js'
 
 // Codes the server writes today; other codes (from later modules) show as they are,
 // and the page's filters accept any typed code.
-export const AUDIT_ENTITIES = ['user', 'department', 'session', 'api_token']
+export const AUDIT_ENTITIES = ['user', 'department', 'session', 'api_token', 'audit_checkpoint']
 export const AUDIT_ACTIONS = [
   'create',
   'update',
   'set_roles',
   'change_password',
+  'change_password_failed',
+  'change_password_rate_limited',
   'reset_password',
   'lock',
   'unlock',
@@ -18,7 +20,13 @@ export const AUDIT_ACTIONS = [
   'login_locked',
   'login_rate_limited',
   'logout',
+  'revoke',
+  'checkpoint',
+  'audit_keyed',
 ]
+
+// Refusals and failures stand out in the log.
+export const isAlarm = (code) => /^login_|_failed$|_rate_limited$/.test(code)
 
 function labelOr(key, code) {
   const text = t(key)
