@@ -931,11 +931,13 @@ check_rule(const struct appr_rule *in, struct err *e)
 		err_field(e, "max_amount_fen", "上限须大于下限");
 	if (in->nsteps < 1 || in->nsteps > APPR_STEPS_MAX)
 		err_field(e, "steps", "须有 1 到 %d 个审批步骤", APPR_STEPS_MAX);
-	for (int i = 0; i < in->nsteps; i++)
-		if (!role_bit(in->steps[i].role) ||
-		    (in->steps[i].scope == APPR_SCOPE_DEPT_HEAD &&
-		     strcmp(in->steps[i].role, "dept_head") != 0))
+	for (int i = 0; i < in->nsteps; i++) {
+		if (in->steps[i].scope == APPR_SCOPE_DEPT_HEAD &&
+		    strcmp(in->steps[i].role, "dept_head") != 0)
 			err_field(e, "steps", "第 %d 步的角色无效（部门负责人范围须用 dept_head）", i + 1);
+		else if (!(role_bit(in->steps[i].role) & ROLE_BUSINESS))	/* 纪检 and admins only read */
+			err_field(e, "steps", "第 %d 步的角色须为业务角色（纪检监察与管理员不审批）", i + 1);
+	}
 	if (e->nfields)
 		return err_setx(e, ERR_INVALID, "invalid", NULL, "%s：%s", e->fields[0].name,
 				e->fields[0].msg);

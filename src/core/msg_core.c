@@ -131,6 +131,8 @@ const struct msg core_msg[] = {
 	{ "须有 1 到 %d 个审批步骤", "needs 1 to %d approval steps" },
 	{ "第 %d 步的角色无效（部门负责人范围须用 dept_head）",
 	  "step %d has an invalid role (the department-head scope needs dept_head)" },
+	{ "第 %d 步的角色须为业务角色（纪检监察与管理员不审批）",
+	  "step %d needs a business role (supervisors and administrators do not approve)" },
 	{ "规则已被他人修改，请刷新后重试", "the rule was changed by someone else, reload and retry" },
 	{ "不能指定自己为代理人", "you cannot be your own deputy" },
 	{ "结束时间须晚于开始时间，且不超过一年", "end must be after start, and within a year" },

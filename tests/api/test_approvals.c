@@ -170,6 +170,11 @@ office_manages_rules(void **state)
 	     "\"scope\":\"role\"}]}", 400, "invalid");
 	rule("{\"kind\":\"general\",\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"role\":\"leader\","
 	     "\"scope\":\"dept_head\"}]}", 400, "invalid");
+	/* 纪检 and the administrators only read: no approval step may name them (issue #11) */
+	rule("{\"kind\":\"general\",\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"role\":\"supervisor\","
+	     "\"scope\":\"role\"}]}", 400, "invalid");
+	rule("{\"kind\":\"general\",\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"role\":\"sysadmin\","
+	     "\"scope\":\"committee\"}]}", 400, "invalid");
 	rule("{\"kind\":\"general\",\"name\":\"x\",\"min_amount_fen\":500,\"max_amount_fen\":100,"
 	     "\"steps\":[{\"name\":\"a\",\"role\":\"leader\",\"scope\":\"role\"}]}", 400, "invalid");
 	rule("{\"kind\":\"general\",\"name\":\"x\",\"steps\":[{\"name\":\"a\",\"role\":\"wizard\","

@@ -46,13 +46,6 @@ static const struct {
 	{ "DELETE", "/api/v1/tokens/:id", "own token revocation" },
 	{ "POST", "/api/v1/notifications/:id/read", "own inbox only (scoped by user id)" },
 	{ "POST", "/api/v1/notifications/read-all", "own inbox only (scoped by user id)" },
-	{ "POST", "/api/v1/approvals/:id/decision",
-	  "only the step's approver; the engine scopes steps by business role" },
-	{ "POST", "/api/v1/approvals/:id/withdraw", "only the requester, before any decision" },
-	{ "POST", "/api/v1/approvals",
-	  "a general request is the requester's own (FLAGGED: lead to decide for supervisor)" },
-	{ "POST", "/api/v1/approval-deputies", "own deputy while away (approver's own steps)" },
-	{ "DELETE", "/api/v1/approval-deputies/:id", "own deputy revocation" },
 };
 
 static int

@@ -11,3 +11,7 @@ export const ROLES = [
   'secadmin',
   'auditor',
 ]
+
+// The roles that file and act on business records (core/auth.h ROLE_BUSINESS); 纪检 supervisors
+// and the three administrators only read them.
+export const BUSINESS_ROLES = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance']

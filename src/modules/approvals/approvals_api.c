@@ -370,17 +370,17 @@ appr_api_deputy_revoke(struct req *rq, struct resp *rs, struct err *e)
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route approvals_routes[] = {
 	{ "GET", "/api/v1/approvals", appr_api_list, ANY_USER, 0, "审批列表", NULL, appr_cols, 0 },
-	{ "POST", "/api/v1/approvals", appr_api_create, ANY_USER, R_WRITE, "提交通用事项申请", appr_request_fields, NULL, 0 },
+	{ "POST", "/api/v1/approvals", appr_api_create, ROLE_BUSINESS, R_WRITE, "提交通用事项申请", appr_request_fields, NULL, 0 },
 	{ "GET", "/api/v1/approvals/approvers", appr_api_approvers, ANY_USER, 0, "选择审批人/代理人", NULL, NULL, 0 },
 	{ "GET", "/api/v1/approvals/:id", appr_api_get, ANY_USER, 0, "审批单详情与审批轨迹", NULL, NULL, 0 },
-	{ "POST", "/api/v1/approvals/:id/decision", appr_api_decide, ANY_USER, R_WRITE, "审批（同意/驳回）", appr_decision_fields, NULL, 0 },
-	{ "POST", "/api/v1/approvals/:id/withdraw", appr_api_withdraw, ANY_USER, R_WRITE, "撤回申请", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/decision", appr_api_decide, ROLE_BUSINESS, R_WRITE, "审批（同意/驳回）", appr_decision_fields, NULL, 0 },
+	{ "POST", "/api/v1/approvals/:id/withdraw", appr_api_withdraw, ROLE_BUSINESS, R_WRITE, "撤回申请", NULL, NULL, 0 },
 	{ "GET", "/api/v1/approval-kinds", appr_api_kinds, ANY_USER, 0, "审批事项类型", NULL, NULL, 0 },
 	{ "GET", "/api/v1/approval-rules", appr_api_rule_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "审批规则列表", NULL, NULL, 0 },
 	{ "POST", "/api/v1/approval-rules", appr_api_rule_create, ROLE_OFFICE, R_WRITE, "新建审批规则", appr_rule_fields, NULL, 0 },
 	{ "PUT", "/api/v1/approval-rules/:id", appr_api_rule_update, ROLE_OFFICE, R_WRITE, "修改审批规则", appr_rule_update_fields, NULL, 0 },
 	{ "GET", "/api/v1/approval-deputies", appr_api_deputy_list, ANY_USER, 0, "我的代理设置", NULL, NULL, 0 },
-	{ "POST", "/api/v1/approval-deputies", appr_api_deputy_add, ANY_USER, R_WRITE, "设置出差代理", appr_deputy_fields, NULL, 0 },
-	{ "DELETE", "/api/v1/approval-deputies/:id", appr_api_deputy_revoke, ANY_USER, R_WRITE, "撤销代理", NULL, NULL, 0 },
+	{ "POST", "/api/v1/approval-deputies", appr_api_deputy_add, ROLE_BUSINESS, R_WRITE, "设置出差代理", appr_deputy_fields, NULL, 0 },
+	{ "DELETE", "/api/v1/approval-deputies/:id", appr_api_deputy_revoke, ROLE_BUSINESS, R_WRITE, "撤销代理", NULL, NULL, 0 },
 	{ 0 }
 };

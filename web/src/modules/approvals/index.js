@@ -2,6 +2,7 @@
 // Server side: src/modules/approvals/.
 import { Finished, List, Operation, Share, Stamp, Tickets } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 
 const menu = [
@@ -9,10 +10,10 @@ const menu = [
     key: 'approvals',
     icon: Stamp,
     children: [
-      { key: 'approvalTodo', path: '/approvals/todo', icon: List, roles: [] },
-      { key: 'approvalDecided', path: '/approvals/decided', icon: Finished, roles: [] },
-      { key: 'approvalRequests', path: '/approvals/requests', icon: Tickets, roles: [] },
-      { key: 'approvalDeputies', path: '/approvals/deputies', icon: Share, roles: [] },
+      { key: 'approvalTodo', path: '/approvals/todo', icon: List, roles: BUSINESS_ROLES },
+      { key: 'approvalDecided', path: '/approvals/decided', icon: Finished, roles: BUSINESS_ROLES },
+      { key: 'approvalRequests', path: '/approvals/requests', icon: Tickets, roles: BUSINESS_ROLES },
+      { key: 'approvalDeputies', path: '/approvals/deputies', icon: Share, roles: BUSINESS_ROLES },
       { key: 'approvalRules', path: '/approvals/rules', icon: Operation, roles: ['office'] },
     ],
   },
