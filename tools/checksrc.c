@@ -33,6 +33,12 @@
 **   header       the file opens with a comment saying what it owns
 **   return-type  (src/ only) a function definition puts its return type on
 **                its own line, so `^name(` finds it, and its `{` on a line alone
+**   sql-dialect  (src/ outside src/db/) no SQLite-only SQL in a string literal:
+**                strftime( julianday( datetime( date( INSERT OR, REPLACE INTO,
+**                GLOB, IFNULL(, last_insert_rowid(, randomblob(, PRAGMA,
+**                AUTOINCREMENT, COLLATE NOCASE, sqlite_: module SQL is the
+**                subset SQLite and PostgreSQL both accept (issue #12); times
+**                are epoch ms integers, computed in C
 **
 ** Exemptions are listed in the `exempt` table below with their reason; there
 ** are no others.
@@ -91,11 +97,13 @@ struct file {
 	const char *path;
 	char **raw;	/* the lines as read, without '\n' */
 	char **code;	/* the same with comments and literals blanked */
+	char **strs;	/* the same with all but string-literal contents blanked */
 	size_t n;
 	int in_src;
 	int is_parse_c;
 	int is_main_c;
 	int is_api_c;
+	int is_db;	/* src/db/: the backends may speak their own dialect */
 	int errors;
 };
 
@@ -170,18 +178,24 @@ split(struct file *f, char *buf, size_t len)
 			cap++;
 	f->raw = calloc(cap, sizeof(*f->raw));
 	f->code = calloc(cap, sizeof(*f->code));
-	if (!f->raw || !f->code)
+	f->strs = calloc(cap, sizeof(*f->strs));
+	if (!f->raw || !f->code || !f->strs)
 		return -1;
 	f->n = 0;
 	for (char *p = buf; p < buf + len;) {
 		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
-		char *c = malloc(n + 1);
+		char *c = malloc(n + 1), *t = malloc(n + 1);
 
-		if (!c)
+		if (!c || !t) {
+			free(c);
+			free(t);
 			return -1;
+		}
 		p[n] = '\0';
 		memcpy(c, p, n + 1);
+		memset(t, ' ', n);
+		t[n] = '\0';
 		for (size_t j = 0; j < n; j++) {
 			if (in_comment) {
 				if (c[j] == '*' && c[j + 1] == '/') {
@@ -204,12 +218,15 @@ split(struct file *f, char *buf, size_t len)
 				for (j++; j < n && c[j] != q; j++) {
 					if (c[j] == '\\' && j + 1 < n)
 						c[j++] = ' ';
+					if (q == '"')
+						t[j] = p[j];
 					c[j] = ' ';
 				}
 			}
 		}
 		f->raw[f->n] = p;
 		f->code[f->n] = c;
+		f->strs[f->n] = t;
 		f->n++;
 		p += n + 1;
 	}
@@ -375,6 +392,48 @@ check_code(struct file *f, size_t i)
 	}
 }
 
+static const char *const sqlite_only[] = {
+	"strftime(", "julianday(", "datetime(", "date(", "insert or ", "replace into", " glob ",
+	"ifnull(", "last_insert_rowid(", "randomblob(", "pragma ", "autoincrement",
+	"collate nocase", "sqlite_", NULL
+};
+
+/* Case-insensitive strstr for an ASCII needle. */
+static const char *
+find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++) {
+		size_t k = 0;
+
+		while (k < n && hay[k] && tolower((unsigned char)hay[k]) == needle[k])
+			k++;
+		if (k == n)
+			return hay;
+	}
+	return NULL;
+}
+
+/* SQLite-only SQL in a string literal of a module (not of the db/ backends). */
+static void
+check_sql_dialect(struct file *f, size_t i)
+{
+	for (int b = 0; sqlite_only[b]; b++) {
+		const char *hit = find_ci(f->strs[i], sqlite_only[b]);
+		char msg[128];
+
+		/* a word of its own: update( and to_date( are not date( */
+		while (hit && hit > f->strs[i] && is_ident(hit[-1]) && is_ident(hit[0]))
+			hit = find_ci(hit + 1, sqlite_only[b]);
+		if (!hit)
+			continue;
+		snprintf(msg, sizeof(msg), "'%s' is SQLite-only: write SQL both backends accept",
+			 sqlite_only[b]);
+		report(f, i, "sql-dialect", msg);
+	}
+}
+
 /* Flags `=` (and op=) inside the parentheses of each `if`, across lines. */
 static void
 check_if_assign(struct file *f)
@@ -516,6 +575,7 @@ check_file(const char *path)
 	f.is_parse_c = ends_with(path, PARSE_C);
 	f.is_main_c = ends_with(path, MAIN_C);
 	f.is_api_c = f.in_src && ends_with(path, "_api.c");
+	f.is_db = !strncmp(path, "src/db/", 7) || strstr(path, "/src/db/") != 0;
 	if (split(&f, buf, len)) {
 		fprintf(stderr, "checksrc: out of memory\n");
 		free(buf);
@@ -525,13 +585,18 @@ check_file(const char *path)
 	for (size_t i = 0; i < f.n; i++) {
 		check_layout(&f, i);
 		check_code(&f, i);
+		if (f.in_src && !f.is_db)
+			check_sql_dialect(&f, i);
 	}
 	check_if_assign(&f);
 	if (f.in_src)
 		check_return_type(&f);
-	for (size_t i = 0; i < f.n; i++)
+	for (size_t i = 0; i < f.n; i++) {
 		free(f.code[i]);
+		free(f.strs[i]);
+	}
 	free(f.code);
+	free(f.strs);
 	free(f.raw);
 	free(buf);
 	return f.errors;

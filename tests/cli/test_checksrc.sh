@@ -107,6 +107,28 @@ findings "heap in a handler file" "5 api-heap" "7 api-heap"
 printf '/* main.c */\nint\nmain(void)\n{\n\texit(1);\n}\n' >"$tmp/src/main.c"
 run "exit in main.c" 0 src/main.c
 
+# ---- module SQL is the subset both backends accept; the db/ backends and C code may differ ----
+cat >"$tmp/src/x/sql.c" <<'EOF'
+/* x/sql.c: SQLite-only SQL in string literals */
+static const char a[] = "SELECT strftime('%Y', at / 1000, 'unixepoch') FROM t";
+static const char b[] = "INSERT OR IGNORE INTO t (a) VALUES (:a)";
+static const char c[] = "SELECT 1 FROM t WHERE name GLOB 'gen*'";
+static const char d[] = "SELECT IFNULL(a, 0), DATE(at) FROM t";
+/* fine: C's strftime, an UPDATE, to_date, a comment saying INSERT OR IGNORE */
+static const char e[] = "UPDATE t SET a = :a; SELECT to_date(:s) FROM t";
+static void
+f(char *out, struct tm *tm)
+{
+	strftime(out, 16, "%Y-%m-%d", tm);
+}
+EOF
+run "sqlite-only sql" 1 src/x/sql.c
+findings "sqlite-only sql" "2 sql-dialect" "3 sql-dialect" "4 sql-dialect" "5 sql-dialect" \
+	"5 sql-dialect"
+mkdir -p "$tmp/src/db"
+cp "$tmp/src/x/sql.c" "$tmp/src/db/db_x.c"
+run "the db/ backends may speak their dialect" 0 src/db/db_x.c
+
 # ---- the header rule, and a missing file ----
 printf 'int x;\n' >"$tmp/tests/nohead.c"
 run "no header" 1 tests/nohead.c

@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/parse.h"
 #include "core/msg.h"
 #include "core/notify.h"
 #include "core/rng.h"
@@ -655,10 +656,32 @@ static const char *const gen_given[] = {
 static const char sql_gen_depts[] =
 	"SELECT id FROM department WHERE agency_id = :agency AND id <> :agency AND active = 1"
 	" ORDER BY id LIMIT 256";	/* GEN_DEPTS_MAX */
-/* generated logins are gen000001, gen000002, ...: carry on after the highest */
-static const char sql_gen_last[] =
-	"SELECT COALESCE(MAX(CAST(substr(username, 4) AS INTEGER)), 0) FROM app_user"
-	" WHERE username GLOB 'gen[0-9][0-9][0-9][0-9][0-9][0-9]*'";
+/*
+** Generated logins are gen000001, gen000002, ...: carry on after the highest.
+** LIKE selects the candidates in both dialects; C keeps those that are "gen"
+** and six or more digits (a user called "genius" is not one).
+*/
+static const char sql_gen_names[] = "SELECT username FROM app_user WHERE username LIKE 'gen%'";
+
+static int
+gen_last_login(struct db *db, int64_t *last, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_gen_names, e);
+
+	*last = 0;
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		size_t n;
+		const char *name = db_col_peek(&st, 0, &n);
+		int64_t v;
+
+		if (name && n >= 9 && !parse_i64n(name + 3, n - 3, 0, INT64_MAX, &v) && v > *last)
+			*last = v;
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
 
 static int
 gen_load(struct db *db, int64_t agency_id, struct arena *a, int64_t **depts, size_t *ndepts,
@@ -682,10 +705,7 @@ gen_load(struct db *db, int64_t agency_id, struct arena *a, int64_t **depts, siz
 		return rc;
 	if (*ndepts == 0)
 		return err_setx(e, ERR_RULE, "no_departments", "users", "本单位还没有部门");
-	rc = db_prepare(db, &st, sql_gen_last, e) || db_step_row(&st, e) ? e->code : 0;
-	*last = rc ? 0 : db_col_i64(&st, 0);
-	db_finalize(&st);
-	return rc;
+	return gen_last_login(db, last, e);
 }
 
 static int
