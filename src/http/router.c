@@ -144,23 +144,6 @@ check_csrf(const struct req *rq, struct err *e)
 	return 0;
 }
 
-/* What a user holding a reset's one-time password may still do: read who they are, change it, leave. */
-static int
-allowed_before_password_change(const struct route *r)
-{
-	static const char *const open_routes[][2] = {
-		{ "GET", "/api/v1/me" },
-		{ "PUT", "/api/v1/me/password" },
-		{ "DELETE", "/api/v1/session" },
-	};
-
-	for (size_t i = 0; i < sizeof(open_routes) / sizeof(*open_routes); i++)
-		if (strcmp(r->method, open_routes[i][0]) == 0 &&
-		    strcmp(r->pattern, open_routes[i][1]) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 authorize(const struct route *r, struct req *rq, struct err *e)
 {
@@ -171,7 +154,7 @@ authorize(const struct route *r, struct req *rq, struct err *e)
 	}
 	if (check_csrf(rq, e))
 		return e->code;
-	if (rq->user->must_change_password && !allowed_before_password_change(r))
+	if (rq->user->must_change_password && !(r->flags & R_BEFORE_PW_CHANGE))
 		return err_setx(e, ERR_FORBIDDEN, "password_change_required", NULL,
 				"密码已被管理员重置，请先修改密码");
 	if (r->roles != ANY_USER && !actor_has(rq->user, r->roles))

@@ -22,6 +22,7 @@ enum route_flags {
 	R_WRITE = 1 << 0,	/* runs in the writer's transaction */
 	R_PUBLIC = 1 << 1,	/* no session needed (login, health) */
 	R_RANGE = 1 << 2,	/* reads ?from=&to= through req_time_range (OpenAPI says so) */
+	R_BEFORE_PW_CHANGE = 1 << 3,	/* open to a caller who must change a reset password */
 };
 
 #define ANY_USER 0u	/* roles value: any authenticated user */

@@ -465,10 +465,10 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 const struct route org_routes[] = {
 	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
 	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0, org_prep_login },
-	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE, "退出登录", NULL, NULL, 0 },
-	{ "GET", "/api/v1/me", org_api_me, ANY_USER, 0, "当前用户", NULL, NULL, 0 },
+	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE | R_BEFORE_PW_CHANGE, "退出登录", NULL, NULL, 0 },
+	{ "GET", "/api/v1/me", org_api_me, ANY_USER, R_BEFORE_PW_CHANGE, "当前用户", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
-	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE, "修改密码", org_password_fields, NULL, 0, org_prep_password },
+	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE | R_BEFORE_PW_CHANGE, "修改密码", org_password_fields, NULL, 0, org_prep_password },
 	{ "GET", "/api/v1/tokens", org_api_token_list, ANY_USER, 0, "API 令牌列表（本人；安全管理员可查本单位）", NULL, NULL, 0 },
 	{ "POST", "/api/v1/tokens", org_api_token_create, ANY_USER, R_WRITE, "创建 API 令牌", org_token_fields, NULL, 0 },
 	{ "DELETE", "/api/v1/tokens/:id", org_api_token_revoke, ANY_USER, R_WRITE, "吊销 API 令牌", NULL, NULL, 0 },
