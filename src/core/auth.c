@@ -289,17 +289,24 @@ auth_session_lookup(struct db *db, struct arena *a, const char *token, struct ac
 	return rc;
 }
 
-int
-auth_session_touch(struct db *db, int64_t session_id, struct err *e)
+/* Stamp row id with now through sql (a session's last_seen, a token's last use). */
+static int
+stamp_now(struct db *db, const char *sql, int64_t id, struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_touch, e);
+	int rc = db_prepare(db, &st, sql, e);
 
 	if (!rc)
-		rc = db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", session_id, e) ||
+		rc = db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
 		     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc;
+}
+
+int
+auth_session_touch(struct db *db, int64_t session_id, struct err *e)
+{
+	return stamp_now(db, sql_touch, session_id, e);
 }
 
 static const char sql_token[] =
@@ -353,12 +360,5 @@ auth_token_lookup_touch(struct db *db, struct arena *a, const char *token, struc
 int
 auth_token_touch(struct db *db, int64_t token_id, struct err *e)
 {
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_token_touch, e);
-
-	if (!rc)
-		rc = db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", token_id, e) ||
-		     db_step_done(&st, e) ? e->code : 0;
-	db_finalize(&st);
-	return rc;
+	return stamp_now(db, sql_token_touch, token_id, e);
 }
