@@ -3,7 +3,7 @@
 
 CC ?= gcc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS := libmicrohttpd jansson sqlite3 libsodium zlib xlsxwriter libqrencode
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium zlib xlsxwriter libqrencode
 TEST_PKGS := cmocka libcurl
 
 # -Wno-missing-field-initializers: table rows (routes, fields) leave trailing members zero by

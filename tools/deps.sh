@@ -8,8 +8,8 @@
 #   tools/deps.sh fuzz    + clang with libFuzzer and its sanitizer runtimes for make fuzz
 #   tools/deps.sh lint    gcc, make and cppcheck for make lint (make test runs it)
 set -eu
-build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libqrencode-dev"
-test="libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl zbar-tools sqlite3 cppcheck"
+build="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libqrencode-dev"
+test="postgresql libcmocka-dev libcurl4-openssl-dev chromium fonts-noto-cjk curl zbar-tools sqlite3 cppcheck"
 want=$build
 bench="wrk nginx-light sqlite3 time python3 curl"
 [ "${1:-build}" = test ] && want="$build $test"

@@ -28,6 +28,15 @@ struct stmt {
 
 enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2 };
 
+/*
+** The backend is chosen by the --db value: "postgresql://..." or "postgres://..."
+** (a libpq URI; "postgresql://" alone takes everything from the PG* environment
+** variables) is PostgreSQL, anything else is an SQLite file path.
+*/
+enum db_backend { DB_SQLITE = 1, DB_PG = 2 };
+int db_is_pg_uri(const char *path);
+enum db_backend db_backend(struct db *db);
+
 /* Open a connection with WAL, synchronous=NORMAL, foreign_keys=ON, busy_timeout. */
 int db_open(const char *path, int flags, struct db **out, struct err *e);
 void db_close(struct db *db);

@@ -121,6 +121,19 @@ db_open(const char *path, int flags, struct db **out, struct err *e)
 	return 0;
 }
 
+enum db_backend
+db_backend(struct db *db)
+{
+	(void)db;
+	return DB_SQLITE;
+}
+
+int
+db_is_pg_uri(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 void
 db_close(struct db *db)
 {
