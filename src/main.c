@@ -214,13 +214,44 @@ die_err(const char *what, const struct err *e)
 	fputc('\n', stderr);
 }
 
+/*
+** Whether the database holds Houqin already: the file exists (SQLite), or the
+** PostgreSQL database has a schema version. A server that cannot be reached
+** counts as holding it, so nothing then treats it as new.
+*/
+static int
+db_exists(const char *path)
+{
+	struct db *db = NULL;
+	struct err e = { 0 };
+	int64_t version = 1;
+
+	if (!db_is_pg_uri(path))
+		return access(path, F_OK) == 0;
+	if (!db_open(path, 0, &db, &e))
+		db_schema_version(db, &version, &e);
+	db_close(db);
+	return version > 0;
+}
+
+/* Undo a database this command created and could not finish (a file only). */
+static void
+discard_new(const char *path)
+{
+	if (db_is_pg_uri(path))
+		fprintf(stderr, "houqin: the PostgreSQL database is left as it is: drop and "
+				"create it again before retrying\n");
+	else
+		unlink(path);
+}
+
 static int
 open_migrated(const char *path, int create, struct db **db)
 {
 	struct err e = { 0 };
 	int applied = 0;
 
-	if (!create && access(path, F_OK) != 0) {
+	if (!create && !db_is_pg_uri(path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "houqin: %s does not exist: run 'houqin init' first\n", path);
 		return 1;
 	}
@@ -241,6 +272,8 @@ ensure_parent_dir(const char *path)
 	char dir[1024];
 	char *slash;
 
+	if (db_is_pg_uri(path))
+		return;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -408,7 +441,7 @@ cmd_init(struct opts *o)
 	int rc;
 
 	ensure_parent_dir(o->db);
-	if (access(o->db, F_OK) == 0) {
+	if (db_exists(o->db)) {
 		fprintf(stderr, "houqin: %s already exists; not touching it\n", o->db);
 		return 1;
 	}
@@ -416,7 +449,7 @@ cmd_init(struct opts *o)
 		return 1;
 	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
 		db_close(db);
-		unlink(o->db);
+		discard_new(o->db);
 		return 1;
 	}
 	db_schema_version(db, &version, &e);
@@ -424,7 +457,7 @@ cmd_init(struct opts *o)
 	if (rc) {
 		die_err("init failed", &e);
 		db_close(db);
-		unlink(o->db);
+		discard_new(o->db);
 		return 1;
 	}
 	printf("initialised %s (schema version %lld)\n", o->db, (long long)version);
@@ -688,6 +721,11 @@ cmd_backup(struct opts *o)
 
 	if (o->argc != 1)
 		return usage(usage_backup, 2);
+	if (db_is_pg_uri(o->db)) {
+		fprintf(stderr, "houqin: a PostgreSQL database is backed up with pg_dump "
+				"(e.g. pg_dump -Fc -f houqin.dump '%s'); see docs/deploy.md\n", o->db);
+		return 2;
+	}
 	if (access(o->argv[0], F_OK) == 0) {
 		fprintf(stderr, "houqin: %s exists; refusing to overwrite\n", o->argv[0]);
 		return 1;
@@ -811,7 +849,7 @@ cmd_gen(struct opts *o)
 	struct user office;
 	int64_t n[GEN_MODULES_MAX], months = 36, seed = 2026, now = now_ms();
 	struct gen_ctx ctx = { .password = o->password ? o->password : DEMO_PASSWORD };
-	int fresh = access(o->db, F_OK) != 0, rc = 1;
+	int fresh = !db_exists(o->db), rc = 1;
 
 	if (!a || gen_counts(o, n) || (o->months && parse_i64(o->months, 1, 240, &months)) ||
 	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed))) {
@@ -833,7 +871,7 @@ cmd_gen(struct opts *o)
 out:
 	db_close(db);
 	if (rc && fresh)
-		unlink(o->db);
+		discard_new(o->db);
 	arena_free(a);
 	return rc;
 }

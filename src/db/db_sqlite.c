@@ -2,7 +2,7 @@
 ** db/db_sqlite.c: the SQLite implementation of db.h, with a per-connection
 ** statement cache keyed by the SQL string's address.
 */
-#include "db/db.h"
+#include "db/db_int.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -26,14 +26,14 @@ struct cached {
 	int busy;
 };
 
-struct db {
+struct sq_db {
+	struct db base;
 	sqlite3 *h;
-	int in_tx;
-	const char *tx_file;
-	int tx_line;
-	struct memo *memo;	/* the pool's, shared; NULL outside a pool */
 	struct cached cache[CACHE_SLOTS];
 };
+
+#define SQ(db) ((struct sq_db *)(db))
+static const struct db_ops sq_ops;
 
 static int
 unavailable(struct err *e)
@@ -50,8 +50,8 @@ unavailable(struct err *e)
 static int
 fail(struct db *db, int rc, struct err *e, const char *what)
 {
-	int ext = db && db->h ? sqlite3_extended_errcode(db->h) : rc;
-	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	int ext = db && SQ(db)->h ? sqlite3_extended_errcode(SQ(db)->h) : rc;
+	const char *msg = db && SQ(db)->h ? sqlite3_errmsg(SQ(db)->h) : sqlite3_errstr(rc);
 
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return err_setx(e, ERR_CONFLICT, "conflict", NULL, "记录冲突（唯一性或关联约束）");
@@ -82,7 +82,7 @@ fail(struct db *db, int rc, struct err *e, const char *what)
 static int
 tx_lost(struct db *db, struct err *e)
 {
-	if (!db->in_tx || !sqlite3_get_autocommit(db->h))
+	if (!db->in_tx || !sqlite3_get_autocommit(SQ(db)->h))
 		return 0;
 	log_msg(LOG_ERROR, LOG_MOD, "write transaction begun at %s:%d was rolled back by SQLite",
 		db->tx_file ? db->tx_file : "?", db->tx_line);
@@ -90,25 +90,27 @@ tx_lost(struct db *db, struct err *e)
 }
 
 int
-db_open(const char *path, int flags, struct db **out, struct err *e)
+db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 {
 	int oflags = SQLITE_OPEN_NOMUTEX;
-	struct db *db = calloc(1, sizeof(*db));
+	struct sq_db *sdb = calloc(1, sizeof(*sdb));
+	struct db *db = &sdb->base;
 	int rc;
 
-	if (!db)
+	if (!sdb)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	db->ops = &sq_ops;
 	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	rc = sqlite3_open_v2(path, &SQ(db)->h, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		rc = fail(db, rc, e, "open");
 		db_close(db);
 		return rc;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
-	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(SQ(db)->h, 5000);
+	sqlite3_extended_result_codes(SQ(db)->h, 1);
 	rc = db_exec(db, (flags & DB_READONLY) ?
 		     "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;" :
 		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
@@ -121,27 +123,12 @@ db_open(const char *path, int flags, struct db **out, struct err *e)
 	return 0;
 }
 
-enum db_backend
-db_backend(struct db *db)
+static void
+sq_close(struct db *db)
 {
-	(void)db;
-	return DB_SQLITE;
-}
-
-int
-db_is_pg_uri(const char *path)
-{
-	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
-}
-
-void
-db_close(struct db *db)
-{
-	if (!db)
-		return;
 	for (int i = 0; i < CACHE_SLOTS; i++)
-		sqlite3_finalize(db->cache[i].st);
-	sqlite3_close(db->h);
+		sqlite3_finalize(SQ(db)->cache[i].st);
+	sqlite3_close(SQ(db)->h);
 	free(db);
 }
 
@@ -153,7 +140,7 @@ cache_slot(struct db *db, const char *sql)
 	h ^= h >> 17;
 	h *= 0x9E3779B97F4A7C15ULL;
 	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct cached *c = &db->cache[(h + (uintptr_t)i) % CACHE_SLOTS];
+		struct cached *c = &SQ(db)->cache[(h + (uintptr_t)i) % CACHE_SLOTS];
 		if (c->sql == sql && !c->busy)
 			return c;
 		if (!c->sql)
@@ -162,10 +149,23 @@ cache_slot(struct db *db, const char *sql)
 	return NULL;
 }
 
-int
-db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
+static int prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e);
+
+static int
+compile(struct db *db, const char *sql, sqlite3_stmt **out)
 {
-	struct cached *c = cache_slot(db, sql);
+	char *copy;
+	int rc = sqlite3_prepare_v2(SQ(db)->h, db_sql_without_for_update(sql, &copy), -1, out,
+				    NULL);
+
+	free(copy);
+	return rc;
+}
+
+static int
+sq_prepare(struct db *db, struct stmt *st, const char *sql, int cached, struct err *e)
+{
+	struct cached *c = cached ? cache_slot(db, sql) : NULL;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -176,9 +176,9 @@ db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
 		st->impl = c;
 		return 0;
 	}
-	if (!c)	/* cache full: uncached (nested use of the same SQL takes a second slot) */
-		return db_prepare_once(db, st, sql, e);
-	rc = sqlite3_prepare_v2(db->h, sql, -1, &s, NULL);
+	if (!c)	/* uncached, or the cache is full (nested use of the same SQL takes a second slot) */
+		return prepare_once(db, st, sql, e);
+	rc = compile(db, sql, &s);
 	if (rc != SQLITE_OK)
 		return fail(db, rc, e, "prepare");
 	c->sql = sql;
@@ -188,8 +188,8 @@ db_prepare(struct db *db, struct stmt *st, const char *sql, struct err *e)
 	return 0;
 }
 
-int
-db_prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e)
+static int
+prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e)
 {
 	struct cached *own = calloc(1, sizeof(*own));
 	int rc;
@@ -198,7 +198,7 @@ db_prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e)
 	st->impl = NULL;
 	if (!own)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = sqlite3_prepare_v2(db->h, sql, -1, &own->st, NULL);
+	rc = compile(db, sql, &own->st);
 	if (rc != SQLITE_OK) {
 		free(own);
 		return fail(db, rc, e, "prepare");
@@ -208,13 +208,11 @@ db_prepare_once(struct db *db, struct stmt *st, const char *sql, struct err *e)
 	return 0;
 }
 
-void
-db_finalize(struct stmt *st)
+static void
+sq_finalize(struct stmt *st)
 {
 	struct cached *c = st->impl;
 
-	if (!c)
-		return;
 	if (c->busy == 2) {
 		sqlite3_finalize(c->st);
 		free(c);
@@ -223,7 +221,6 @@ db_finalize(struct stmt *st)
 		sqlite3_clear_bindings(c->st);
 		c->busy = 0;
 	}
-	st->impl = NULL;
 }
 
 static sqlite3_stmt *
@@ -250,16 +247,16 @@ bound(struct stmt *st, int rc, struct err *e)
 	return rc == SQLITE_OK ? 0 : fail(st->db, rc, e, "bind");
 }
 
-int
-db_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e)
+static int
+sq_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e)
 {
 	int i = param(st, name, e);
 
 	return i ? bound(st, sqlite3_bind_int64(S(st), i, v), e) : ERR_DB;
 }
 
-int
-db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e)
+static int
+sq_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e)
 {
 	int i = param(st, name, e);
 
@@ -272,28 +269,16 @@ db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct
 	return bound(st, sqlite3_bind_text(S(st), i, v, (int)n, SQLITE_TRANSIENT), e);
 }
 
-int
-db_bind_text(struct stmt *st, const char *name, const char *v, struct err *e)
-{
-	return db_bind_textn(st, name, v, v ? strlen(v) : 0, e);
-}
-
-int
-db_bind_null(struct stmt *st, const char *name, struct err *e)
+static int
+sq_bind_null(struct stmt *st, const char *name, struct err *e)
 {
 	int i = param(st, name, e);
 
 	return i ? bound(st, sqlite3_bind_null(S(st), i), e) : ERR_DB;
 }
 
-int
-db_bind_id_or_null(struct stmt *st, const char *name, int64_t v, struct err *e)
-{
-	return v ? db_bind_i64(st, name, v, e) : db_bind_null(st, name, e);
-}
-
-int
-db_step(struct stmt *st, struct err *e)
+static int
+sq_step(struct stmt *st, struct err *e)
 {
 	int rc;
 
@@ -308,40 +293,20 @@ db_step(struct stmt *st, struct err *e)
 	return fail(st->db, rc, e, "step");
 }
 
-int
-db_step_done(struct stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	return rc > 0 ? 0 : rc;
-}
-
-int
-db_step_row(struct stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	if (rc == 1)
-		return 0;
-	if (rc == 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "记录不存在");
-	return rc;
-}
-
-int64_t
-db_col_i64(struct stmt *st, int col)
+static int64_t
+sq_col_i64(struct stmt *st, int col)
 {
 	return sqlite3_column_int64(S(st), col);
 }
 
-int
-db_col_is_null(struct stmt *st, int col)
+static int
+sq_col_is_null(struct stmt *st, int col)
 {
 	return sqlite3_column_type(S(st), col) == SQLITE_NULL;
 }
 
-const char *
-db_col_peek(struct stmt *st, int col, size_t *len)
+static const char *
+sq_col_peek(struct stmt *st, int col, size_t *len)
 {
 	const unsigned char *t = sqlite3_column_text(S(st), col);
 
@@ -350,36 +315,27 @@ db_col_peek(struct stmt *st, int col, size_t *len)
 	return (const char *)t;
 }
 
-char *
-db_col_text(struct stmt *st, struct arena *a, int col)
+static int64_t
+sq_last_id(struct db *db)
 {
-	size_t n;
-	const char *t = db_col_peek(st, col, &n);
-
-	return t ? arena_strndup(a, t, n) : NULL;
+	return sqlite3_last_insert_rowid(SQ(db)->h);
 }
 
-int64_t
-db_last_id(struct db *db)
+static int64_t
+sq_changes(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return sqlite3_changes64(SQ(db)->h);
 }
 
-int64_t
-db_changes(struct db *db)
-{
-	return sqlite3_changes64(db->h);
-}
-
-int
-db_exec(struct db *db, const char *sql, struct err *e)
+static int
+sq_exec(struct db *db, const char *sql, struct err *e)
 {
 	char *msg = NULL;
 	int rc;
 
 	if (tx_lost(db, e))
 		return e->code;
-	rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		if (msg)
 			log_msg(LOG_ERROR, LOG_MOD, "exec: %s", msg);
@@ -389,28 +345,20 @@ db_exec(struct db *db, const char *sql, struct err *e)
 	return 0;
 }
 
-int
-db_begin_write_at(struct db *db, const char *file, int line, struct err *e)
+static int
+sq_begin_write(struct db *db, struct err *e)
 {
-	int rc;
-
 	assert(!db->in_tx);
-	if (!sqlite3_get_autocommit(db->h)) {
+	if (!sqlite3_get_autocommit(SQ(db)->h)) {
 		/* a transaction a failed ROLLBACK left open: end it before starting ours */
 		log_msg(LOG_WARN, LOG_MOD, "stale transaction on the connection, rolling back");
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(SQ(db)->h, "ROLLBACK", NULL, NULL, NULL);
 	}
-	rc = db_exec(db, "BEGIN IMMEDIATE", e);
-	if (rc)
-		return rc;
-	db->in_tx = 1;
-	db->tx_file = file;
-	db->tx_line = line;
-	return 0;
+	return db_exec(db, "BEGIN IMMEDIATE", e);
 }
 
-int
-db_commit(struct db *db, struct err *e)
+static int
+sq_commit(struct db *db, struct err *e)
 {
 	int rc = db_exec(db, "COMMIT", e);
 
@@ -422,28 +370,22 @@ db_commit(struct db *db, struct err *e)
 	return 0;
 }
 
-void
-db_rollback(struct db *db)
+static void
+sq_rollback(struct db *db)
 {
 	int rc;
 
-	if (!sqlite3_get_autocommit(db->h)) {
-		rc = sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(SQ(db)->h)) {
+		rc = sqlite3_exec(SQ(db)->h, "ROLLBACK", NULL, NULL, NULL);
 		if (rc != SQLITE_OK)
-			log_msg(LOG_ERROR, LOG_MOD, "rollback failed: %s (%d)", sqlite3_errmsg(db->h),
-				sqlite3_extended_errcode(db->h));
+			log_msg(LOG_ERROR, LOG_MOD, "rollback failed: %s (%d)", sqlite3_errmsg(SQ(db)->h),
+				sqlite3_extended_errcode(SQ(db)->h));
 	}
 	db->in_tx = 0;
 }
 
-int
-db_in_tx(struct db *db)
-{
-	return db->in_tx;
-}
-
-int
-db_backup(struct db *db, const char *path, struct err *e)
+static int
+sq_backup(struct db *db, const char *path, struct err *e)
 {
 	sqlite3 *dst;
 	sqlite3_backup *b;
@@ -453,7 +395,7 @@ db_backup(struct db *db, const char *path, struct err *e)
 		sqlite3_close(dst);
 		return err_set(e, ERR_UNAVAILABLE, NULL, "cannot open %s", path);
 	}
-	b = sqlite3_backup_init(dst, "main", db->h, "main");
+	b = sqlite3_backup_init(dst, "main", SQ(db)->h, "main");
 	if (!b) {
 		rc = sqlite3_errcode(dst);
 	} else {
@@ -473,9 +415,31 @@ db_backup(struct db *db, const char *path, struct err *e)
 	return 0;
 }
 
+static const struct db_ops sq_ops = {
+	.backend = DB_SQLITE,
+	.close = sq_close,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind_i64 = sq_bind_i64,
+	.bind_textn = sq_bind_textn,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_i64 = sq_col_i64,
+	.col_is_null = sq_col_is_null,
+	.col_peek = sq_col_peek,
+	.last_id = sq_last_id,
+	.changes = sq_changes,
+	.exec = sq_exec,
+	.begin_write = sq_begin_write,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.backup = sq_backup,
+};
+
 /* --- pool --- */
 
-struct db_pool {
+struct sq_pool {
+	struct db_pool base;
 	pthread_mutex_t lock, wlock;
 	pthread_cond_t freed;
 	struct db *writer;
@@ -517,7 +481,7 @@ struct db_pool {
 static int
 wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
-	struct db_pool *p = arg;
+	struct sq_pool *p = arg;
 
 	atomic_store(&p->wal_frames, frames);
 	if (frames >= CKPT_INLINE)
@@ -530,7 +494,7 @@ wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 static void *
 checkpointer(void *arg)
 {
-	struct db_pool *p = arg;
+	struct sq_pool *p = arg;
 
 	pthread_mutex_lock(&p->ck_lock);
 	while (!p->ck_stop) {
@@ -543,10 +507,10 @@ checkpointer(void *arg)
 		}
 		pthread_mutex_unlock(&p->ck_lock);
 		int log = 0, done = 0;
-		int rc = sqlite3_wal_checkpoint_v2(p->ck->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+		int rc = sqlite3_wal_checkpoint_v2(SQ(p->ck)->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
 						   &done);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_msg(LOG_WARN, LOG_MOD, "checkpoint failed: %s", sqlite3_errmsg(p->ck->h));
+			log_msg(LOG_WARN, LOG_MOD, "checkpoint failed: %s", sqlite3_errmsg(SQ(p->ck)->h));
 		/* done: wait for the next commit's hook to report the WAL afresh */
 		atomic_store(&p->wal_frames, 0);
 		atomic_fetch_add(&p->checkpoints, 1);
@@ -557,19 +521,19 @@ checkpointer(void *arg)
 }
 
 static int
-checkpointer_start(struct db_pool *p, const char *path, struct err *e)
+checkpointer_start(struct sq_pool *p, const char *path, struct err *e)
 {
-	if (db_open(path, 0, &p->ck, e))
+	if (db_sqlite_open(path, 0, &p->ck, e))
 		return e->code;
 	if (pthread_create(&p->ck_thread, NULL, checkpointer, p) != 0)
 		return err_set(e, ERR_NOMEM, NULL, "cannot start the checkpointer");
 	p->ck_started = 1;
-	sqlite3_wal_hook(p->writer->h, wal_hook, p);	/* replaces autocheckpoint */
+	sqlite3_wal_hook(SQ(p->writer)->h, wal_hook, p);	/* replaces autocheckpoint */
 	return 0;
 }
 
 static void
-checkpointer_stop(struct db_pool *p)
+checkpointer_stop(struct sq_pool *p)
 {
 	if (p->ck_started) {
 		pthread_mutex_lock(&p->ck_lock);
@@ -581,40 +545,43 @@ checkpointer_stop(struct db_pool *p)
 	db_close(p->ck);
 }
 
-void
-db_pool_group_commits(struct db_pool *p, long *commits, long *writes)
+static void
+sqp_group_commits(struct db_pool *bp, long *commits, long *writes)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	pthread_mutex_lock(&p->wlock);
 	*commits = p->batches;
 	*writes = p->batched;
 	pthread_mutex_unlock(&p->wlock);
 }
 
-long
-db_pool_checkpoints(struct db_pool *p)
+static long
+sqp_checkpoints(struct db_pool *bp)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	return atomic_load(&p->checkpoints);
 }
 
 static void *write_loop(void *arg);
-static void write_loop_stop(struct db_pool *p);
+static void sqp_free(struct db_pool *bp);
+static struct db *sqp_writer(struct db_pool *bp);
+static void sqp_writer_unlock(struct db_pool *bp);
+static const struct db_pool_ops sqp_ops;
+static void write_loop_stop(struct sq_pool *p);
 
 #define POOL_MEMO_BYTES (2u << 20)	/* kept results (core/memo.h), all connections */
 
-struct memo *
-db_memo(struct db *db)
-{
-	return db->memo;
-}
-
 int
-db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
+db_sqlite_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 {
-	struct db_pool *p = calloc(1, sizeof(*p));
+	struct sq_pool *p = calloc(1, sizeof(*p));
 	int rc;
 
 	if (!p)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	p->base.ops = &sqp_ops;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_mutex_init(&p->wlock, NULL);
 	pthread_cond_init(&p->freed, NULL);
@@ -626,10 +593,10 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 	p->busy = calloc((size_t)nreaders, sizeof(*p->busy));
 	p->memo = memo_new(POOL_MEMO_BYTES);
 	if (!p->readers || !p->busy || !p->memo) {
-		db_pool_free(p);
+		sqp_free(&p->base);
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	}
-	rc = db_open(path, DB_CREATE, &p->writer, e);
+	rc = db_sqlite_open(path, DB_CREATE, &p->writer, e);
 	if (!rc)
 		p->writer->memo = p->memo;
 	/*
@@ -641,7 +608,7 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 		rc = db_exec(p->writer, "PRAGMA temp_store = MEMORY", e);
 	/* readers refuse writes, so no code path can write around the writer's lock */
 	for (int i = 0; !rc && i < nreaders; i++, p->n++) {
-		rc = db_open(path, 0, &p->readers[i], e) ||
+		rc = db_sqlite_open(path, 0, &p->readers[i], e) ||
 		     db_exec(p->readers[i], "PRAGMA query_only = 1", e) ? e->code : 0;
 		if (p->readers[i])
 			p->readers[i]->memo = p->memo;
@@ -652,16 +619,18 @@ db_pool_new(const char *path, int nreaders, struct db_pool **out, struct err *e)
 		rc = err_set(e, ERR_NOMEM, NULL, "cannot start the writer thread");
 	p->wq_started = !rc;
 	if (rc) {
-		db_pool_free(p);
+		sqp_free(&p->base);
 		return rc;
 	}
-	*out = p;
+	*out = &p->base;
 	return 0;
 }
 
-void
-db_pool_free(struct db_pool *p)
+static void
+sqp_free(struct db_pool *bp)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	if (!p)
 		return;
 	write_loop_stop(p);
@@ -685,9 +654,11 @@ db_pool_free(struct db_pool *p)
 	free(p);
 }
 
-struct db *
-db_pool_reader(struct db_pool *p)
+static struct db *
+sqp_reader(struct db_pool *bp)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	struct db *db = NULL;
 
 	pthread_mutex_lock(&p->lock);
@@ -704,9 +675,11 @@ db_pool_reader(struct db_pool *p)
 	return db;
 }
 
-void
-db_pool_release(struct db_pool *p, struct db *db)
+static void
+sqp_release(struct db_pool *bp, struct db *db)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	pthread_mutex_lock(&p->lock);
 	for (int i = 0; i < p->n; i++)
 		if (p->readers[i] == db)
@@ -749,17 +722,17 @@ run_one(struct db *w, struct db_write *j)
 		j->rc = j->fn(w, j->arg, &j->e);
 	if (!j->rc)
 		j->rc = db_exec(w, "RELEASE request", &j->e);
-	if (j->rc && !sqlite3_get_autocommit(w->h))
-		sqlite3_exec(w->h, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
+	if (j->rc && !sqlite3_get_autocommit(SQ(w)->h))
+		sqlite3_exec(SQ(w)->h, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
 	if (j->rc && !j->e.code)
 		j->e.code = j->rc;
 	return !j->rc;
 }
 
 static void
-run_batch(struct db_pool *p, struct db_write *list)
+run_batch(struct sq_pool *p, struct db_write *list)
 {
-	struct db *w = db_pool_writer(p);
+	struct db *w = sqp_writer(&p->base);
 	struct err e = { 0 };
 	int rc = db_begin_write(w, &e), kept = 0;
 
@@ -770,7 +743,7 @@ run_batch(struct db_pool *p, struct db_write *list)
 			continue;
 		}
 		kept += run_one(w, j);
-		if (sqlite3_get_autocommit(w->h)) {	/* SQLite rolled it all back */
+		if (sqlite3_get_autocommit(SQ(w)->h)) {	/* SQLite rolled it all back */
 			rc = unavailable(&e);
 			fail_kept(list, j->next, &e);
 			kept = 0;
@@ -787,7 +760,7 @@ run_batch(struct db_pool *p, struct db_write *list)
 			p->batched += kept;
 		}
 	}
-	db_pool_writer_unlock(p);
+	sqp_writer_unlock(&p->base);
 	while (list) {	/* done() may free the job */
 		struct db_write *next = list->next;
 		list->done(list->arg, list->rc, &list->e);
@@ -798,7 +771,7 @@ run_batch(struct db_pool *p, struct db_write *list)
 static void *
 write_loop(void *arg)
 {
-	struct db_pool *p = arg;
+	struct sq_pool *p = arg;
 
 	pthread_mutex_lock(&p->wq_lock);
 	for (;;) {
@@ -829,9 +802,11 @@ job_reset(struct db_write *j)
 	memset(&j->e, 0, sizeof(j->e));
 }
 
-void
-db_pool_submit(struct db_pool *p, struct db_write *j)
+static void
+sqp_submit(struct db_pool *bp, struct db_write *j)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	job_reset(j);
 	pthread_mutex_lock(&p->wq_lock);
 	if (p->wq_started && !p->wq_stop) {
@@ -848,15 +823,17 @@ db_pool_submit(struct db_pool *p, struct db_write *j)
 	run_batch(p, j);	/* no writer thread (the pool is closing): a batch of one, here */
 }
 
-void
-db_pool_write_now(struct db_pool *p, struct db_write *j)
+static void
+sqp_write_now(struct db_pool *bp, struct db_write *j)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	job_reset(j);
 	run_batch(p, j);
 }
 
 static void
-write_loop_stop(struct db_pool *p)
+write_loop_stop(struct sq_pool *p)
 {
 	pthread_mutex_lock(&p->wq_lock);
 	p->wq_stop = 1;
@@ -867,15 +844,31 @@ write_loop_stop(struct db_pool *p)
 	p->wq_started = 0;
 }
 
-struct db *
-db_pool_writer(struct db_pool *p)
+static struct db *
+sqp_writer(struct db_pool *bp)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	pthread_mutex_lock(&p->wlock);
 	return p->writer;
 }
 
-void
-db_pool_writer_unlock(struct db_pool *p)
+static void
+sqp_writer_unlock(struct db_pool *bp)
 {
+	struct sq_pool *p = (struct sq_pool *)bp;
+
 	pthread_mutex_unlock(&p->wlock);
 }
+
+static const struct db_pool_ops sqp_ops = {
+	.free = sqp_free,
+	.reader = sqp_reader,
+	.release = sqp_release,
+	.submit = sqp_submit,
+	.write_now = sqp_write_now,
+	.group_commits = sqp_group_commits,
+	.writer = sqp_writer,
+	.writer_unlock = sqp_writer_unlock,
+	.checkpoints = sqp_checkpoints,
+};
