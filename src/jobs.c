@@ -21,6 +21,8 @@
 #define LOG_MOD "jobs"
 #define JOB_INTERVAL_S 60
 
+static int jobs_run_all(struct db_pool *pool, int64_t now);
+
 struct job_run {
 	const struct module_job *job;
 	int64_t agency, now;
@@ -69,8 +71,43 @@ run_agency(struct db_pool *pool, int64_t agency, int64_t now)
 	return failed;
 }
 
+#define JOBS_LOCK 0x68716a6f6273LL	/* "hqjobs": held by the process that runs the jobs */
+
+/*
+** Only one process runs the jobs at a time (several serve one PostgreSQL
+** database): whoever holds JOBS_LOCK on its writer connection for the round.
+** A process that dies drops its lock with its connection; the next round of
+** another process then takes it (within JOB_INTERVAL_S).
+*/
+static int
+jobs_lock(struct db_pool *pool, int take)
+{
+	struct db *w = db_pool_writer(pool);
+	struct err e = { 0 };
+	int got = 0;
+
+	if (take)
+		db_try_lock_held(w, JOBS_LOCK, &got, &e);
+	else
+		db_unlock_held(w, JOBS_LOCK, &e);
+	db_pool_writer_unlock(pool);
+	return got;
+}
+
 int
 jobs_run_once(struct db_pool *pool, int64_t now)
+{
+	int failed;
+
+	if (!jobs_lock(pool, 1))
+		return 0;	/* another process runs them */
+	failed = jobs_run_all(pool, now);
+	jobs_lock(pool, 0);
+	return failed;
+}
+
+static int
+jobs_run_all(struct db_pool *pool, int64_t now)
 {
 	struct arena *a = arena_new(4096);
 	struct db *rd = db_pool_reader(pool);

@@ -179,6 +179,8 @@ aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65])
 
 /* ---------- writing ---------- */
 
+#define AUD_CHAIN_LOCK 0x6871617564LL	/* "hqaud": the advisory lock on the chain's head */
+
 static const char sql_last[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
 static const char sql_insert[] =
 	"INSERT INTO audit_log (id, at, actor_id, agency_id, action, entity, entity_id,"
@@ -188,11 +190,15 @@ static const char sql_insert[] =
 static const char sql_keyed[] =
 	"SELECT 1 FROM audit_log WHERE entity = 'audit' AND action = '" AUD_KEYED_ACTION "' LIMIT 1";
 
+/*
+** The chain's head, locked for this transaction: with writers at once
+** (PostgreSQL) two appends reading the same head would fork the chain.
+*/
 static int
 last_link(struct db *db, int64_t *id, char prev[65], struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_last, e);
+	int rc = db_lock_tx(db, AUD_CHAIN_LOCK, e) || db_prepare(db, &st, sql_last, e) ? e->code : 0;
 
 	*id = 0;
 	memcpy(prev, GENESIS, 65);

@@ -199,6 +199,45 @@ db_memo(struct db *db)
 	return db->memo;
 }
 
+/* ---- locks (advisory on PostgreSQL; SQLite's one writer holds them all) ---- */
+
+static const char sql_lock_tx[] = "SELECT pg_advisory_xact_lock(:k)";
+static const char sql_try_lock[] = "SELECT pg_try_advisory_lock(:k)";
+static const char sql_unlock[] = "SELECT pg_advisory_unlock(:k)";
+
+/* Run a one-row lock statement with :k bound; *out its boolean (may be NULL). */
+static int
+lock_stmt(struct db *db, const char *sql, int64_t key, int *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":k", key, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc && out)
+		*out = db_col_i64(&st, 0) != 0;
+	db_finalize(&st);
+	return rc;
+}
+
+int
+db_lock_tx(struct db *db, int64_t key, struct err *e)
+{
+	return db_backend(db) == DB_PG ? lock_stmt(db, sql_lock_tx, key, NULL, e) : 0;
+}
+
+int
+db_try_lock_held(struct db *db, int64_t key, int *got, struct err *e)
+{
+	*got = 1;
+	return db_backend(db) == DB_PG ? lock_stmt(db, sql_try_lock, key, got, e) : 0;
+}
+
+int
+db_unlock_held(struct db *db, int64_t key, struct err *e)
+{
+	return db_backend(db) == DB_PG ? lock_stmt(db, sql_unlock, key, NULL, e) : 0;
+}
+
 /* ---- pool ---- */
 
 int

@@ -136,6 +136,19 @@ int db_in_tx(struct db *db);
 int db_write_tx(struct db *db, int (*fn)(struct db *db, void *arg, struct err *e), void *arg,
 		struct err *e);
 
+/*
+** Locks that serialise work across connections and processes. SQLite has a
+** single writer, so there they are granted at once; PostgreSQL takes advisory
+** locks on key. db_lock_tx waits for the lock and holds it until the write
+** transaction ends (e.g. appends to one audit chain). db_try_lock_held takes
+** it for the connection, without waiting (*got 0 when another holds it),
+** until db_unlock_held or the connection ends (e.g. the one process that runs
+** the jobs: if it dies, its lock goes with it and another takes over).
+*/
+int db_lock_tx(struct db *db, int64_t key, struct err *e);
+int db_try_lock_held(struct db *db, int64_t key, int *got, struct err *e);
+int db_unlock_held(struct db *db, int64_t key, struct err *e);
+
 /* Online backup of db into a new file at path (safe while others write). */
 int db_backup(struct db *db, const char *path, struct err *e);
 

@@ -31,7 +31,7 @@
 #define LOG_MOD "db"
 #define CACHE_SLOTS 256
 #define VARIANTS 4	/* type signatures kept per statement; more run unnamed */
-#define PARAMS_MAX 32
+#define PARAMS_MAX 64
 #define INT8OID 20
 #define TEXTOID 25
 #define BOOLOID 16
@@ -39,7 +39,7 @@
 enum kind { K_NULL = 0, K_INT = 1, K_TEXT = 2 };
 
 struct variant {
-	uint64_t sig;
+	uint64_t sig[2];	/* 2 bits per parameter: its kind */
 	unsigned gen;	/* the connection's generation it was prepared in */
 	char name[16];
 };
@@ -424,14 +424,12 @@ kind_of(const struct pgst *s, int i)
 	return s->kinds[i] != K_NULL ? s->kinds[i] : s->seen[i];
 }
 
-static uint64_t
-signature(const struct pgst *s)
+static void
+signature(const struct pgst *s, uint64_t sig[2])
 {
-	uint64_t sig = 0;
-
+	sig[0] = sig[1] = 0;
 	for (int i = 0; i < s->n; i++)
-		sig |= (uint64_t)kind_of(s, i) << (2 * i);
-	return sig;
+		sig[i / 32] |= (uint64_t)kind_of(s, i) << (2 * (i % 32));
 }
 
 /* Parameter types; a NULL of unknown kind is null_type (0: the server infers it). */
@@ -515,14 +513,15 @@ static int
 prepared(struct db *db, struct pgst *s, struct variant **out, struct err *e)
 {
 	struct pg_db *p = PG(db);
-	uint64_t sig = signature(s);
+	uint64_t sig[2];
 	struct variant *v = NULL;
 	PGresult *r;
 	int rc = 0;
 
 	*out = NULL;
+	signature(s, sig);
 	for (int i = 0; i < s->nv; i++)
-		if (s->v[i].sig == sig && s->v[i].gen == p->gen) {
+		if (!memcmp(s->v[i].sig, sig, sizeof(sig)) && s->v[i].gen == p->gen) {
 			*out = &s->v[i];
 			return 0;
 		}
@@ -538,9 +537,9 @@ prepared(struct db *db, struct pgst *s, struct variant **out, struct err *e)
 	if (!ok(r)) {
 		rc = fail(db, r, e, "prepare", s->text);
 		v->gen = p->gen - 1;	/* unusable: taken again next time */
-		v->sig = ~(uint64_t)0;
+		memset(v->sig, 0xff, sizeof(v->sig));
 	} else {
-		v->sig = sig;
+		memcpy(v->sig, sig, sizeof(sig));
 		v->gen = p->gen;
 		*out = v;
 	}

@@ -468,7 +468,8 @@ static const char sql_code_bump[] =
 	"UPDATE wo_code_seq SET last = last + :n WHERE day = :day RETURNING last";
 static const char sql_code_first[] =
 	"INSERT INTO wo_code_seq (day, last) SELECT :day, COALESCE(MAX(CAST(SUBSTR(code, 13)"
-	" AS INTEGER)), 0) + :n FROM workorder WHERE code >= :lo AND code < :hi RETURNING last";
+	" AS INTEGER)), 0) + :n FROM workorder WHERE code >= :lo AND code < :hi"
+	" ON CONFLICT (day) DO UPDATE SET last = wo_code_seq.last + :n RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO workorder (agency_id, code, category_id, location_id, title, description,"
 	" priority, contact_phone, status, source, requester_id, requester_dept_id, clock_24h,"
@@ -481,7 +482,8 @@ static const char sql_insert[] =
 ** Numbers for n new codes WO-<date>-NNNN: *first is the first. wo_code_seq
 ** keeps each day's last number (a scan of the day's codes only for the
 ** day's first order, which also carries on from codes written before the
-** table existed). Must run in the write transaction.
+** table existed; two first orders at once on PostgreSQL meet in the upsert,
+** and the later one bumps). Must run in the write transaction.
 */
 int
 wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e)
