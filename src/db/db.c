@@ -302,6 +302,12 @@ db_pool_checkpoints(struct db_pool *p)
 	return p->ops->checkpoints(p);
 }
 
+int
+db_pool_on_commit(struct db_pool *p, void (*fn)(void), struct err *e)
+{
+	return p->ops->on_commit ? p->ops->on_commit(p, fn, e) : 0;
+}
+
 /*
 ** The clause must end the statement (a row lock is the last thing a SELECT
 ** says); anything else is returned as it is. *copy is the caller's to free.

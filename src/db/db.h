@@ -186,6 +186,13 @@ void db_pool_group_commits(struct db_pool *p, long *commits, long *writes);
 /* Lock and return the writer connection, outside any group commit; db_pool_writer_unlock releases it. */
 struct db *db_pool_writer(struct db_pool *p);
 void db_pool_writer_unlock(struct db_pool *p);
+/*
+** Call fn (on a thread of the pool's) soon after any process commits a
+** request's write to the database: PostgreSQL's LISTEN/NOTIFY, so that
+** several server processes on one database wake each other's event streams.
+** SQLite: nothing to do (one process; its writes wake its own streams).
+*/
+int db_pool_on_commit(struct db_pool *p, void (*fn)(void), struct err *e);
 /* Checkpoints the pool's background thread has run (the writer leaves them to it). */
 long db_pool_checkpoints(struct db_pool *p);
 /* The pool's cache of computed results (core/memo.h), shared by its connections; NULL outside a pool. */

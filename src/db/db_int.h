@@ -54,6 +54,7 @@ struct db_pool_ops {
 	struct db *(*writer)(struct db_pool *p);
 	void (*writer_unlock)(struct db_pool *p);
 	long (*checkpoints)(struct db_pool *p);
+	int (*on_commit)(struct db_pool *p, void (*fn)(void), struct err *e);
 };
 
 struct db_pool {

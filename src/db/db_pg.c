@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #define LOG_MOD "db"
@@ -35,6 +36,7 @@
 #define INT8OID 20
 #define TEXTOID 25
 #define BOOLOID 16
+#define CHANNEL "houqin_commit"	/* NOTIFY channel of request writes */
 
 enum kind { K_NULL = 0, K_INT = 1, K_TEXT = 2 };
 
@@ -772,6 +774,11 @@ struct pg_pool {
 	pthread_mutex_t wlock;
 	struct memo *memo;
 	long writes;
+	/* the listener (see listen_loop) */
+	void (*on_commit)(void);
+	pthread_t listener;
+	int listening;
+	volatile int stop;
 };
 
 #define PGP(bp) ((struct pg_pool *)(bp))
@@ -858,6 +865,10 @@ pgp_free(struct db_pool *bp)
 {
 	struct pg_pool *p = PGP(bp);
 
+	if (p->listening) {
+		p->stop = 1;
+		pthread_join(p->listener, NULL);
+	}
 	set_free(&p->readers);
 	set_free(&p->writers);
 	db_close(p->writer);
@@ -916,6 +927,8 @@ job_run(struct db *w, struct db_write *j)
 	j->rc = db_begin_write(w, &j->e);
 	if (!j->rc)
 		j->rc = j->fn(w, j->arg, &j->e);
+	if (!j->rc)	/* delivered at commit to every process's listener */
+		j->rc = db_exec(w, "NOTIFY " CHANNEL, &j->e);
 	if (!j->rc)
 		j->rc = db_commit(w, &j->e);
 	else
@@ -972,6 +985,94 @@ pgp_checkpoints(struct db_pool *bp)
 	return 0;	/* the server checkpoints */
 }
 
+/* ---- other processes' commits (LISTEN/NOTIFY) ---- */
+
+/* Wait up to 1 s for notifications on c; 1 when some came, 0 none, -1 the connection is lost. */
+static int
+await_notify(PGconn *c)
+{
+	struct timeval tv = { 1, 0 };
+	fd_set fds;
+	PGnotify *n;
+	int got = 0, sock = PQsocket(c);
+
+	if (sock < 0)
+		return -1;
+	FD_ZERO(&fds);
+	FD_SET(sock, &fds);
+	if (select(sock + 1, &fds, NULL, NULL, &tv) < 0)
+		return 0;
+	if (!PQconsumeInput(c))
+		return -1;
+	while ((n = PQnotifies(c)) != NULL) {
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
+static PGconn *
+listen_conn(struct pg_pool *p)
+{
+	PGconn *c = connect_uri(p->uri);
+	PGresult *r = PQexec(c, "LISTEN " CHANNEL);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	PQclear(r);
+	if (!ok) {
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+** One connection LISTENs; each notification wakes on_commit. A lost
+** connection is made again every second; on_commit is called then too, since
+** notifications may have been missed meanwhile.
+*/
+static void *
+listen_loop(void *arg)
+{
+	struct pg_pool *p = arg;
+	PGconn *c = NULL;
+
+	while (!p->stop) {
+		int rc;
+		if (!c) {
+			c = listen_conn(p);
+			if (!c) {
+				sleep(1);
+				continue;
+			}
+			p->on_commit();
+		}
+		rc = await_notify(c);
+		if (rc > 0)
+			p->on_commit();
+		if (rc < 0) {
+			PQfinish(c);
+			c = NULL;
+		}
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+static int
+pgp_on_commit(struct db_pool *bp, void (*fn)(void), struct err *e)
+{
+	struct pg_pool *p = PGP(bp);
+
+	p->on_commit = fn;	/* a later server on the same pool: the same listener */
+	if (p->listening)
+		return 0;
+	if (pthread_create(&p->listener, NULL, listen_loop, p) != 0)
+		return err_set(e, ERR_NOMEM, NULL, "cannot start the listener");
+	p->listening = 1;
+	return 0;
+}
+
 static const struct db_pool_ops pgp_ops = {
 	.free = pgp_free,
 	.reader = pgp_reader,
@@ -982,4 +1083,5 @@ static const struct db_pool_ops pgp_ops = {
 	.writer = pgp_writer,
 	.writer_unlock = pgp_writer_unlock,
 	.checkpoints = pgp_checkpoints,
+	.on_commit = pgp_on_commit,
 };

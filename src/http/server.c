@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "core/workq.h"
+#include "db/db.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/router.h"
@@ -505,7 +506,7 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 		return e->code;
 	}
 	s->sse = 1;
-	if (start_preps(s, e)) {
+	if (db_pool_on_commit(cfg->pool, sse_wake, e) || start_preps(s, e)) {
 		server_stop(s);
 		return e->code;
 	}
