@@ -338,8 +338,10 @@ audit_paths(const struct opts *o, char key[AUDIT_PATH_MAX], char anchor[AUDIT_PA
 	const char *env = getenv("HOUQIN_AUDIT_KEY"), *slash = strrchr(o->db, '/');
 	char dir[AUDIT_PATH_MAX - 32];	/* room for the file name */
 
-	if (strstr(o->db, "://"))
+	if (strstr(o->db, "://")) {
 		snprintf(dir, sizeof(dir), "%s", o->data ? o->data : "data");
+		mkdir(dir, 0750);	/* a file database's directory exists; this one may not */
+	}
 	else if (slash)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - o->db), o->db);
 	else

@@ -115,6 +115,14 @@ fail(struct db *db, PGresult *res, struct err *e, const char *what, const char *
 	return err_set(e, ERR_DB, NULL, "database error");
 }
 
+/* Server notices ("relation already exists, skipping") are not errors: keep them off stderr. */
+static void
+notice(void *arg, const char *msg)
+{
+	(void)arg;
+	log_msg(LOG_DEBUG, LOG_MOD, "%s", msg);
+}
+
 static PGconn *
 connect_uri(const char *uri)
 {
@@ -122,7 +130,11 @@ connect_uri(const char *uri)
 	const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
 	const char *vals[] = { "5", "houqin", uri, NULL };
 
-	return PQconnectdbParams(keys, vals, 1);
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+
+	if (c)
+		PQsetNoticeProcessor(c, notice, NULL);
+	return c;
 }
 
 /* A broken connection is reset (outside a transaction): 0 when usable. */
