@@ -465,13 +465,17 @@ unknown_types(const struct pgst *s)
 	return 0;
 }
 
-/* The statement does not tell a parameter's type (a NULL in "$1 IS NULL OR ..."). */
+/*
+** The statement does not tell a parameter's type (a NULL in "$1 IS NULL OR
+** ..."), or the type tried does not fit it (no such operator or function).
+*/
 static int
-indeterminate(PGresult *r)
+wrong_type(PGresult *r)
 {
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
-	return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
+	return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
+			 strcmp(state, "42883") == 0);
 }
 
 static int
@@ -510,7 +514,7 @@ send_typed(struct db *db, struct pgst *s, const char *name)
 		types_of(s, types, null_types[k]);
 		r = name ? PQprepare(p->c, name, s->text, s->n, types) :
 			   PQexecParams(p->c, s->text, s->n, types, vals, NULL, NULL, 0);
-		if (ok(r) || !indeterminate(r) || k == 2 || !unknown_types(s))
+		if (ok(r) || !wrong_type(r) || k == 2 || !unknown_types(s))
 			break;
 		PQclear(r);
 		if (guarded)

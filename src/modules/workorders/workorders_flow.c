@@ -268,10 +268,11 @@ static const char sql_event_insert[] =
 	"INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status, actor_id,"
 	" note, data, created_at) SELECT agency_id, :wo, :action, :from, :to, :actor, :note, :data,"
 	" :now FROM workorder WHERE id = :wo";
-/* from the few office roles to their users (CROSS JOIN keeps that order), not from every user */
+/* from the few office roles to their users (SQLite's CROSS JOIN keeps that order), not from
+ * every user; the join's condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON */
 static const char sql_office_users[] =
-	"SELECT u.id FROM user_role r CROSS JOIN app_user u ON u.id = r.user_id"
-	" WHERE r.role = 'office' AND u.agency_id = :key AND u.active = 1"
+	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
+	" WHERE u.id = r.user_id AND r.role = 'office' AND u.agency_id = :key AND u.active = 1"
 	" AND u.deleted_at IS NULL ORDER BY r.user_id";
 static const char sql_team_users[] =
 	"SELECT u.id FROM wo_team_member m JOIN app_user u ON u.id = m.user_id"
