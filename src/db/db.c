@@ -64,6 +64,8 @@ db_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e)
 int
 db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e)
 {
+	if (!v)
+		return st->db->ops->bind_null(st, name, NULL_TEXT, e);
 	return st->db->ops->bind_textn(st, name, v, n, e);
 }
 
@@ -76,13 +78,13 @@ db_bind_text(struct stmt *st, const char *name, const char *v, struct err *e)
 int
 db_bind_null(struct stmt *st, const char *name, struct err *e)
 {
-	return st->db->ops->bind_null(st, name, e);
+	return st->db->ops->bind_null(st, name, NULL_ANY, e);
 }
 
 int
 db_bind_id_or_null(struct stmt *st, const char *name, int64_t v, struct err *e)
 {
-	return v ? db_bind_i64(st, name, v, e) : db_bind_null(st, name, e);
+	return v ? db_bind_i64(st, name, v, e) : st->db->ops->bind_null(st, name, NULL_INT, e);
 }
 
 int

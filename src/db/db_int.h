@@ -13,6 +13,8 @@
 
 struct memo;
 
+enum db_null_like { NULL_ANY, NULL_INT, NULL_TEXT };
+
 struct db_ops {
 	enum db_backend backend;
 	void (*close)(struct db *db);
@@ -22,7 +24,8 @@ struct db_ops {
 	int (*bind_i64)(struct stmt *st, const char *name, int64_t v, struct err *e);
 	int (*bind_textn)(struct stmt *st, const char *name, const char *v, size_t n,
 			  struct err *e);
-	int (*bind_null)(struct stmt *st, const char *name, struct err *e);
+	/* like: what the NULL stands for (PostgreSQL types the parameter by it) */
+	int (*bind_null)(struct stmt *st, const char *name, enum db_null_like like, struct err *e);
 	int (*step)(struct stmt *st, struct err *e);
 	int64_t (*col_i64)(struct stmt *st, int col);
 	int (*col_is_null)(struct stmt *st, int col);

@@ -56,7 +56,7 @@ struct pgst {
 	int busy;		/* 0 free, 1 borrowed, 2 uncached (finalize frees) */
 	/* one use */
 	char *vals[PARAMS_MAX];
-	unsigned char kinds[PARAMS_MAX];
+	unsigned char kinds[PARAMS_MAX];	/* enum kind of the value or of what its NULL stands for */
 	unsigned char seen[PARAMS_MAX];	/* kind last bound a value, kept across uses */
 	PGresult *res;
 	int row, nrows, ran;
@@ -386,8 +386,12 @@ param(struct stmt *st, const char *name, struct err *e)
 	return -1;
 }
 
+/*
+** Keep v (NULL: SQL NULL) for :name. k is its kind; for a NULL the kind the
+** NULL stands for (K_NULL when the caller did not say).
+*/
 static int
-set_value(struct stmt *st, const char *name, enum kind k, char *v, struct err *e)
+set_value(struct stmt *st, const char *name, enum kind k, char *v, int is_null, struct err *e)
 {
 	struct pgst *s = st->impl;
 	int i = param(st, name, e);
@@ -396,7 +400,7 @@ set_value(struct stmt *st, const char *name, enum kind k, char *v, struct err *e
 		free(v);
 		return ERR_DB;
 	}
-	if (k != K_NULL && !v)
+	if (!v && !is_null)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	free(s->vals[i]);
 	s->vals[i] = v;
@@ -412,26 +416,29 @@ pg_bind_i64(struct stmt *st, const char *name, int64_t v, struct err *e)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return set_value(st, name, K_INT, strdup(buf), e);
+	return set_value(st, name, K_INT, strdup(buf), 0, e);
 }
 
 static int
 pg_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct err *e)
 {
-	if (!v)
-		return set_value(st, name, K_NULL, NULL, e);
 	if (memchr(v, '\0', n))	/* PostgreSQL text cannot hold NUL; SQLite would cut it there too */
 		n = strlen(v);
-	return set_value(st, name, K_TEXT, strndup(v, n), e);
+	return set_value(st, name, K_TEXT, strndup(v, n), 0, e);
 }
 
 static int
-pg_bind_null(struct stmt *st, const char *name, struct err *e)
+pg_bind_null(struct stmt *st, const char *name, enum db_null_like like, struct err *e)
 {
-	return set_value(st, name, K_NULL, NULL, e);
+	enum kind k = like == NULL_INT ? K_INT : like == NULL_TEXT ? K_TEXT : K_NULL;
+
+	return set_value(st, name, k, NULL, 1, e);
 }
 
-/* A NULL takes the kind the parameter had when last bound a value (a statement's text is fixed). */
+/*
+** A parameter's kind: its value's, the one its NULL stands for, else the one
+** it had when last bound a value (a statement's text is fixed).
+*/
 static unsigned
 kind_of(const struct pgst *s, int i)
 {

@@ -270,8 +270,9 @@ sq_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct
 }
 
 static int
-sq_bind_null(struct stmt *st, const char *name, struct err *e)
+sq_bind_null(struct stmt *st, const char *name, enum db_null_like like, struct err *e)
 {
+	(void)like;	/* SQLite's NULL has no type */
 	int i = param(st, name, e);
 
 	return i ? bound(st, sqlite3_bind_null(S(st), i), e) : ERR_DB;
