@@ -45,6 +45,7 @@ const struct msg core_msg[] = {
 	{ "存储暂不可用，请稍后重试", "storage temporarily unavailable, try again later" },
 	{ "记录冲突（唯一性或关联约束）", "conflicting record (unique or reference constraint)" },
 	{ "记录不存在", "record not found" },
+	{ "文本不是有效的 UTF-8", "the text is not valid UTF-8" },
 	{ "PostgreSQL 数据库请用 pg_dump 备份", "back up a PostgreSQL database with pg_dump" },
 
 	/* export */

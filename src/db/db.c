@@ -5,6 +5,7 @@
 #include "db/db_int.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,9 @@ db_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct
 {
 	if (!v)
 		return st->db->ops->bind_null(st, name, NULL_TEXT, e);
+	/* what PostgreSQL would refuse as a server error, both backends refuse as bad input */
+	if (utf8_chars(v, n) < 0)
+		return err_set(e, ERR_INVALID, NULL, "文本不是有效的 UTF-8");
 	return st->db->ops->bind_textn(st, name, v, n, e);
 }
 

@@ -8,8 +8,8 @@
 ** of values reuses it. Results come back whole, as text; db_col_* read them.
 **
 ** Errors: a constraint (class 23) is ERR_CONFLICT; a lost or refusing server,
-** a deadlock or a serialization failure is ERR_UNAVAILABLE (503, retry); the
-** rest ERR_DB. A connection found broken is reset when it is next borrowed or
+** a read-only one, a deadlock or a serialization failure is ERR_UNAVAILABLE
+** (503, retry); the rest ERR_DB. A connection found broken is reset when it is next borrowed or
 ** begins a transaction, so service resumes when the server is back.
 */
 #include "db/db_int.h"
@@ -110,7 +110,8 @@ fail(struct db *db, PGresult *res, struct err *e, const char *what, const char *
 		state ? state : "-", sql ? sql : "");
 	if (!state || PQstatus(PG(db)->c) != CONNECTION_OK || starts(state, "08") ||
 	    starts(state, "57P") || starts(state, "53") || strcmp(state, "40001") == 0 ||
-	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+	    strcmp(state, "25006") == 0)	/* read-only (a standby, or set so) */
 		return unavailable(e);
 	return err_set(e, ERR_DB, NULL, "database error");
 }
