@@ -1,7 +1,7 @@
 /*
 ** core/calendar.c: the business calendar (see calendar.h for the rules).
 ** Owns tables calendar_period, calendar_day, calendar_year, one calendar per
-** agency (0014_calendar_agency.sql); rows with agency_id NULL are the template.
+** agency (0014_calendar_agency.sqlite.sql); rows with agency_id NULL are the template.
 **
 ** Inside, a day is its local day number: days since 1970-01-01 in Shanghai
 ** time (day 0 was a Thursday). Offsets within a day are ms after local
@@ -452,7 +452,7 @@ static const char sql_year_insert[] =
 static const char sql_year_confirm[] =
 	"UPDATE calendar_year SET confirmed = 1, confirmed_at = :now, confirmed_by = :by,"
 	" updated_at = :now WHERE agency_id = :agency AND year = :year";
-/* A new agency's calendar: the template rows (agency_id NULL, see 0014_calendar_agency.sql). */
+/* A new agency's calendar: the template rows (agency_id NULL, see 0014_calendar_agency.sqlite.sql). */
 static const char sql_init_periods[] =
 	"INSERT INTO calendar_period (agency_id, start_min, end_min, created_at, updated_at)"
 	" SELECT :agency, start_min, end_min, :now, :now FROM calendar_period"

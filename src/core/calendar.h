@@ -2,8 +2,8 @@
 ** core/calendar.h: the business calendar. Working periods of a day and the
 ** dates that break the weekly rule: public holidays and make-up workdays
 ** (调休). SLA clocks and reminders count business time through it.
-** Owns tables calendar_period, calendar_day, calendar_year (0002_calendar.sql,
-** 0014_calendar_agency.sql). Each agency has its own calendar: every read
+** Owns tables calendar_period, calendar_day, calendar_year (0002_calendar.sqlite.sql,
+** 0014_calendar_agency.sqlite.sql). Each agency has its own calendar: every read
 ** takes the agency, every write uses the acting user's (who->agency_id), so
 ** one agency's office never moves another agency's SLA clocks. Rows with
 ** agency_id NULL are the template that cal_agency_init copies.

@@ -25,7 +25,7 @@
 ** the web UI opens route `<entity>-detail` with param id for a click in the
 ** inbox, when such a route exists. Kinds are "<module>.<event>" slugs.
 **
-** Owns tables notification and event (migrations/0004_notifications.sql).
+** Owns tables notification and event (migrations/0004_notifications.sqlite.sql).
 ** Strings in outputs live in the arena `a`; inputs are borrowed.
 */
 #ifndef HOUQIN_NOTIFY_H

@@ -373,7 +373,7 @@ static const char sql_user_update[] =
 	" active = :active, updated_at = :now WHERE id = :id AND updated_at = :seen";
 static const char sql_user_touch[] = "UPDATE app_user SET updated_at = :now WHERE id = :id";
 static const char sql_role_clear[] = "DELETE FROM user_role WHERE user_id = :id";
-/* agency_id: the user's own (0017_user_role_agency.sql) */
+/* agency_id: the user's own (0017_user_role_agency.sqlite.sql) */
 static const char sql_role_add[] =
 	"INSERT INTO user_role (agency_id, user_id, role)"
 	" SELECT agency_id, id, :role FROM app_user WHERE id = :id";
