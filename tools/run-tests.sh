@@ -1,13 +1,18 @@
 #!/bin/bash
 # Runs the test suites and prints one closing summary line.
-#   tools/run-tests.sh            unit + api (ASan/UBSan builds) + cli + crash + e2e (browser)
-#   tools/run-tests.sh unit|api|cli|crash|e2e|security
+#   tools/run-tests.sh            unit + api + api-pg (ASan/UBSan builds) + cli + crash + e2e (browser)
+#   tools/run-tests.sh unit|api|api-pg|cli|crash|e2e|security   (several: "api api-pg")
+# api runs tests/api on SQLite; api-pg runs the same binaries on PostgreSQL
+# (HOUQIN_TEST_BACKEND=pg). Suites that need PostgreSQL (unit, api-pg) get
+# HOUQIN_TEST_PG from a throwaway cluster (tools/pg-cluster.sh) started once, when the
+# first of them runs, and stopped when this script ends, also on failure or ctrl-C. An
+# HOUQIN_TEST_PG already set is used instead (its role needs CREATEDB).
 # security (make test-security): the attack suites tests/api/test_sec_*.c (also run by api,
 # so make test has them) and then sqlmap against a served demo database (tools/test-security.sh).
 # Each cmocka binary prints its own summary; the last line here counts binaries.
 set -u
 cd "$(dirname "$0")/.."
-suites=${1:-"unit api cli crash e2e"}
+suites=${1:-"unit api api-pg cli crash e2e"}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
@@ -16,21 +21,41 @@ failed=0
 failures=""
 
 run_bin() {
-	echo "== $1"
+	echo "== $1${label:+ $label}"
 	if "$1"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
-		failures="$failures $1"
+		failures="$failures $1${label:-}"
 	fi
+}
+
+pg_dir=""
+pg_stop() {
+	[ -n "$pg_dir" ] && tools/pg-cluster.sh stop "$pg_dir"
+	pg_dir=""
+}
+trap pg_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Start the run's PostgreSQL cluster the first time a suite needs it.
+pg_need() {
+	local out
+	[ -n "${HOUQIN_TEST_PG:-}" ] && return 0
+	pg_dir=$(mktemp -d /tmp/houqin-pg-XXXXXX) || exit 1
+	out=$(tools/pg-cluster.sh start "$pg_dir") || exit 1
+	export HOUQIN_TEST_PG=${out#export HOUQIN_TEST_PG=}
+	echo "== PostgreSQL test cluster in $pg_dir (${HOUQIN_TEST_PG##*@})"
 }
 
 for suite in $suites; do
 	case $suite in
 	unit|api)
+		[ "$suite" = unit ] && pg_need
 		make -s -j2 $(ls tests/$suite/test_*.c 2>/dev/null | sed "s#tests/$suite/\(.*\)\.c#build/tests/$suite/\1#") || exit 1
 		for t in build/tests/$suite/test_*; do
-			[ -x "$t" ] && run_bin "$t"
+			[ -x "$t" ] && HOUQIN_TEST_BACKEND=sqlite run_bin "$t"
 		done
 		# the fuzz harnesses (tests/fuzz) replay their corpus and regressions once
 		if [ "$suite" = unit ]; then
@@ -39,6 +64,13 @@ for suite in $suites; do
 				[ -x "$t" ] && run_bin "$t"
 			done
 		fi
+		;;
+	api-pg)
+		pg_need
+		make -s -j2 $(ls tests/api/test_*.c | sed 's#tests/api/\(.*\)\.c#build/tests/api/\1#') || exit 1
+		for t in build/tests/api/test_*; do
+			[ -x "$t" ] && HOUQIN_TEST_BACKEND=pg label="(pg)" run_bin "$t"
+		done
 		;;
 	security)
 		make -s -j2 $(ls tests/api/test_sec_*.c 2>/dev/null | sed 's#tests/api/\(.*\)\.c#build/tests/api/\1#') || exit 1

@@ -1,5 +1,8 @@
 /*
 ** tests/api/harness.c: in-process server + libcurl client for API tests.
+** HOUQIN_TEST_BACKEND=pg runs each server on a fresh PostgreSQL database made
+** (and dropped) through a maintenance connection to HOUQIN_TEST_PG; SQLite,
+** a file in the server's temp dir, is the default.
 */
 #include "api/harness.h"
 #include "core/arena.h"
@@ -17,6 +20,7 @@
 #include "core/validate.h"
 
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +79,94 @@ hq_audit_key(void)
 	aud_key_set(key);
 }
 
+const char *
+hq_backend(void)
+{
+	const char *b = getenv("HOUQIN_TEST_BACKEND");
+
+	if (!b || !*b || strcmp(b, "sqlite") == 0)
+		return "sqlite";
+	if (strcmp(b, "pg") == 0)
+		return "pg";
+	fail("HOUQIN_TEST_BACKEND must be sqlite or pg", NULL);
+	return NULL;
+}
+
+/* The maintenance URI (a database the houqin role may CREATE/DROP DATABASE from). */
+static const char *
+pg_admin_uri(void)
+{
+	const char *uri = getenv("HOUQIN_TEST_PG");
+
+	if (!uri || !db_is_pg_uri(uri))
+		fail("HOUQIN_TEST_PG must be a postgresql:// URI (tools/run-tests.sh api-pg "
+		     "starts a cluster)", NULL);
+	return uri;
+}
+
+/* Run one statement on a short maintenance connection; CREATE/DROP DATABASE refuse a tx. */
+static void
+pg_admin_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_admin_uri());
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "harness: PostgreSQL: %s", PQerrorMessage(c));
+		fail("cannot reach HOUQIN_TEST_PG", NULL);
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+		fail("PostgreSQL maintenance statement failed", NULL);
+	}
+	PQclear(r);
+	PQfinish(c);
+}
+
+/*
+** HOUQIN_TEST_PG with its database replaced by name, into out: the path after
+** the authority ("/postgres") goes, any "?params" stay.
+*/
+static void
+pg_uri_with_db(const char *name, char *out, size_t size)
+{
+	const char *uri = pg_admin_uri();
+	const char *auth = strstr(uri, "://") + 3;
+	size_t head = strcspn(auth, "/?") + (size_t)(auth - uri);
+	const char *query = strchr(uri + head, '?');
+	int n = snprintf(out, size, "%.*s/%s%s", (int)head, uri, name, query ? query : "");
+
+	if (n < 0 || (size_t)n >= size)
+		fail("HOUQIN_TEST_PG is too long", NULL);
+}
+
+/* A fresh database hq_<pid>_<n>, owned by HOUQIN_TEST_PG's role; its URI into s->db_path. */
+static void
+pg_create_db(struct hq_server *s)
+{
+	static unsigned counter;
+	char sql[128];
+
+	snprintf(s->pg_db, sizeof(s->pg_db), "hq_%ld_%u", (long)getpid(), ++counter);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", s->pg_db);
+	pg_admin_exec(sql);
+	pg_uri_with_db(s->pg_db, s->db_path, sizeof(s->db_path));
+}
+
+/* Drop s's database; FORCE ends any connection a test left open. */
+static void
+pg_drop_db(struct hq_server *s)
+{
+	char sql[160];
+
+	if (!s->pg_db[0])
+		return;
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->pg_db);
+	pg_admin_exec(sql);
+	s->pg_db[0] = '\0';
+}
+
 void
 hq_start(struct hq_server *s)
 {
@@ -94,7 +186,10 @@ hq_start(struct hq_server *s)
 	snprintf(s->dir, sizeof(s->dir), "/tmp/houqin-test-XXXXXX");
 	if (!mkdtemp(s->dir))
 		fail("mkdtemp", NULL);
-	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
+	if (strcmp(hq_backend(), "pg") == 0)
+		pg_create_db(s);
+	else
+		snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
 	make_web_root(s);
 	if (files_init(s->dir, &e))	/* attachments under <dir>/files */
 		fail("files_init", &e);
@@ -123,6 +218,7 @@ hq_stop(struct hq_server *s)
 
 	server_stop(s->srv);
 	db_pool_free(s->pool);
+	pg_drop_db(s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
 	if (strncmp(s->dir, "/tmp/houqin-test-", 17) == 0 && system(cmd) != 0)
 		fprintf(stderr, "harness: cannot remove %s\n", s->dir);

@@ -15,7 +15,8 @@
 
 struct hq_server {
 	char dir[256];		/* temp dir holding the db and web root */
-	char db_path[300];
+	char db_path[300];	/* SQLite file, or on PostgreSQL the database's URI */
+	char pg_db[64];		/* PostgreSQL: the database hq_start made, "" otherwise */
 	char web_root[300];
 	char base[64];		/* http://127.0.0.1:PORT */
 	struct db_pool *pool;
@@ -46,7 +47,18 @@ struct hq_resp {
 */
 #define HQ_AUDIT_KEY_BYTE 0x42
 void hq_audit_key(void);
-/* Start on a fresh temp database with migrations applied and hq_fixture_org seeded. */
+/*
+** The backend the tests run on, from HOUQIN_TEST_BACKEND: "sqlite" (unset, the
+** default) or "pg" (each hq_start then makes a fresh database through
+** HOUQIN_TEST_PG, a postgresql:// URI whose role has CREATEDB, and hq_stop drops
+** it). Anything else aborts. For the few tests that must differ.
+*/
+const char *hq_backend(void);
+/*
+** Start on a fresh database (SQLite: test.db in s->dir; PostgreSQL: see
+** hq_backend) with migrations applied and hq_fixture_org seeded. s->dir holds
+** the web root and attachments on both.
+*/
 void hq_start(struct hq_server *s);
 void hq_stop(struct hq_server *s);
 
