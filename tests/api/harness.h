@@ -48,6 +48,14 @@ struct hq_resp {
 #define HQ_AUDIT_KEY_BYTE 0x42
 void hq_audit_key(void);
 /*
+** For tamper tests: switch off the database's append-only guard on audit_log,
+** as an attacker with write access to the database (the file, or the app
+** role's credentials) can. SQLite drops its triggers; PostgreSQL disables the
+** table's user triggers (its owner, the app role, may). Aborts on failure.
+*/
+struct db;
+void hq_audit_unprotect(struct db *db);
+/*
 ** The backend the tests run on, from HOUQIN_TEST_BACKEND: "sqlite" (unset, the
 ** default) or "pg" (each hq_start then makes a fresh database through
 ** HOUQIN_TEST_PG, a postgresql:// URI whose role has CREATEDB, and hq_stop drops
