@@ -18,7 +18,6 @@
 #include "modules/org/org.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,16 +282,17 @@ admin_routes_forbid_staff(void **state)
 static int64_t
 db_int(const char *sql)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	struct db *db = NULL;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
 	int64_t v = -1;
 
-	assert_int_equal(sqlite3_open_v2(srv.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
+	assert_int_equal(db_prepare_once(db, &st, sql, &e), 0);
+	if (db_step(&st, &e) == 1)
+		v = db_col_i64(&st, 0);
+	db_finalize(&st);
+	db_close(db);
 	return v;
 }
 
