@@ -8,6 +8,12 @@
 ** attachment); nothing is half-written (every row of every table is hashed
 ** before and after, the audit chain verifies, no temp files stay behind);
 ** reads keep working; and the same requests succeed once the fault is gone.
+**
+** On PostgreSQL (HOUQIN_TEST_BACKEND=pg) the faults that are SQLite's own (its
+** VFS, page limit, file lock, integrity_check) are skipped with the reason;
+** the rest run there with PostgreSQL's faults: a read-only database (as a
+** standby after failover is), the blob store, and a transaction a failed
+** statement aborted, which must commit nothing.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +40,16 @@
 static struct hq_server srv;
 static struct hq_wo wo;
 static struct hq_client staff, sys, sup;
+static int on_pg;	/* HOUQIN_TEST_BACKEND=pg */
+
+/* Skip (cmocka) a test that is about SQLite itself when running on PostgreSQL, saying why. */
+#define SQLITE_ONLY(why)                                                                \
+	do {                                                                            \
+		if (on_pg) {                                                            \
+			printf("skipped on PostgreSQL: %s\n", why);                     \
+			skip();                                                         \
+		}                                                                       \
+	} while (0)
 
 /* ---------- a VFS shim that makes writes fail on demand ---------- */
 
@@ -267,7 +283,9 @@ static int
 setup(void **state)
 {
 	(void)state;
-	fault_vfs_install();
+	on_pg = strcmp(hq_backend(), "pg") == 0;
+	if (!on_pg)
+		fault_vfs_install();
 	hq_start(&srv);
 	hq_wo_fixture(&srv, &wo);
 	hq_client_init(&staff);
@@ -288,7 +306,8 @@ teardown(void **state)
 	hq_client_free(&sys);
 	hq_client_free(&sup);
 	hq_stop(&srv);
-	sqlite3_vfs_unregister(&fault_vfs);
+	if (!on_pg)
+		sqlite3_vfs_unregister(&fault_vfs);
 	return 0;
 }
 
@@ -325,7 +344,7 @@ count_of(sqlite3 *h, const char *table)
 
 /* Every row of every table (own read-only connection: it sees only committed data). */
 static void
-snapshot(struct snap *s)
+snapshot_sqlite(struct snap *s)
 {
 	crypto_generichash_state hs;
 	sqlite3 *h;
@@ -364,6 +383,82 @@ snapshot(struct snap *s)
 	crypto_generichash_final(&hs, s->hash, sizeof(s->hash));
 }
 
+static long long
+pg_count(struct db *db, const char *sql)
+{
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	long long n;
+
+	assert_int_equal(db_prepare_once(db, &st, sql, &e), 0);
+	assert_int_equal(db_step_row(&st, &e), 0);
+	n = db_col_i64(&st, 0);
+	db_finalize(&st);
+	return n;
+}
+
+/*
+** The same on PostgreSQL, through the db API: each row as its text form (the
+** db API has no column count), in one REPEATABLE READ snapshot. Table names
+** are read first, so no two statements are open at once on the connection.
+*/
+static void
+snapshot_pg(struct snap *s)
+{
+	enum { MAX_TABLES = 200 };
+	static char names[MAX_TABLES][64];
+	crypto_generichash_state hs;
+	struct db *db = NULL;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	char sql[256];
+	int n = 0;
+
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
+	crypto_generichash_init(&hs, NULL, 0, sizeof(s->hash));
+	assert_int_equal(db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", &e), 0);
+	assert_int_equal(db_prepare_once(db, &st, "SELECT tablename FROM pg_tables"
+					 " WHERE schemaname = current_schema() ORDER BY tablename",
+					 &e), 0);
+	while (db_step(&st, &e) == 1) {
+		assert_true(n < MAX_TABLES);
+		snprintf(names[n++], sizeof(names[0]), "%s", db_col_peek(&st, 0, NULL));
+	}
+	db_finalize(&st);
+	assert_true(n > 10);
+	for (int i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "SELECT CAST(t AS text) FROM \"%s\" t ORDER BY 1",
+			 names[i]);
+		crypto_generichash_update(&hs, (const unsigned char *)names[i],
+					  strlen(names[i]) + 1);
+		assert_int_equal(db_prepare_once(db, &st, sql, &e), 0);
+		while (db_step(&st, &e) == 1) {
+			size_t len = 0;
+			const char *v = db_col_peek(&st, 0, &len);
+			s->rows++;
+			crypto_generichash_update(&hs, (const unsigned char *)(v ? v : ""), len);
+			crypto_generichash_update(&hs, (const unsigned char *)"\x1e", 1);
+		}
+		db_finalize(&st);
+	}
+	s->workorders = pg_count(db, "SELECT count(*) FROM workorder");
+	s->attachments = pg_count(db, "SELECT count(*) FROM attachment");
+	s->audit = pg_count(db, "SELECT count(*) FROM audit_log");
+	assert_int_equal(db_exec(db, "COMMIT", &e), 0);
+	db_close(db);
+	crypto_generichash_final(&hs, s->hash, sizeof(s->hash));
+}
+
+static void
+snapshot(struct snap *s)
+{
+	if (on_pg)
+		snapshot_pg(s);
+	else
+		snapshot_sqlite(s);
+}
+
 static void
 assert_same(const struct snap *a, const struct snap *b)
 {
@@ -390,6 +485,8 @@ expect_503(long status, struct hq_resp *r, const char *what)
 	/* library error text never reaches the client */
 	assert_null(strstr(r->body, "sqlite"));
 	assert_null(strstr(r->body, "disk"));
+	assert_null(strstr(r->body, "postgres"));
+	assert_null(strstr(r->body, "read-only"));
 	hq_resp_free(r);
 }
 
@@ -574,17 +671,84 @@ writer_exec(const char *sql)
 static long long
 raw_int(const char *sql)
 {
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
+	struct db *db = NULL;
+	struct err e = { 0 };
+	long long v;
 
-	assert_int_equal(sqlite3_open_v2(srv.db_path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
+	assert_int_equal(db_open(srv.db_path, DB_READONLY, &db, &e), 0);
+	v = pg_count(db, sql);
+	db_close(db);
 	return v;
+}
+
+/*
+** PostgreSQL: the whole database read-only (default_transaction_read_only), as
+** a standby after failover is, or writable again. The setting reaches new
+** sessions only, so the server's are ended (the role may end its own) and its
+** pool must reconnect: this is a lost connection too.
+*/
+static void
+pg_read_only(int on)
+{
+	char sql[160];
+	struct db *db = NULL;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+
+	snprintf(sql, sizeof(sql), "ALTER DATABASE %s %s", srv.pg_db,
+		 on ? "SET default_transaction_read_only = on" : "RESET default_transaction_read_only");
+	assert_int_equal(db_open(srv.db_path, 0, &db, &e), 0);
+	if (db_exec(db, sql, &e))
+		fail_msg("%s: %s", sql, e.msg);
+	assert_int_equal(db_prepare_once(db, &st, "SELECT count(pg_terminate_backend(pid))"
+					 " FROM pg_stat_activity WHERE datname = current_database()"
+					 " AND pid <> pg_backend_pid()", &e), 0);
+	assert_int_equal(db_step_row(&st, &e), 0);
+	db_finalize(&st);
+	db_close(db);
+}
+
+/*
+** After pg_read_only ended the server's sessions, each pooled connection may
+** answer its first use with 503 while it reconnects (DESIGN: a lost server is
+** 503 and recovers). Spend those on reads and, when writable, on a harmless
+** write, within a bound, before the test's own requests.
+*/
+static void
+pg_settle(int writable)
+{
+	struct hq_resp r;
+	int ok = 0;
+
+	for (int i = 0; i < 40 && ok < 4; i++) {
+		long st = hq_req(&srv, &staff, "GET", "/api/v1/workorders", NULL, &r);
+		hq_resp_free(&r);
+		ok = st == 200 ? ok + 1 : 0;
+		if (st != 200)
+			usleep(50 * 1000);
+	}
+	assert_true(ok >= 4);
+	for (int i = 0, done = !writable; i < 40 && !done; i++) {
+		long st = update_user(&r, "二处小王");
+		hq_resp_free(&r);
+		done = st == 200;
+		if (!done)
+			usleep(50 * 1000);
+		if (i == 39)
+			fail_msg("no write went through after PostgreSQL became writable");
+	}
+}
+
+/* The write fault each backend can have here: a full disk (SQLite), read-only (PostgreSQL). */
+static void
+storage_fault(int on)
+{
+	if (on_pg) {
+		pg_read_only(on);
+		pg_settle(!on);
+	} else {
+		atomic_store(&write_fault, on ? SQLITE_FULL : 0);
+	}
 }
 
 /* ---------- the faults ---------- */
@@ -594,6 +758,7 @@ static void
 disk_full_then_space_returns(void **state)
 {
 	(void)state;
+	SQLITE_ONLY("the full disk is SQLite's VFS shim; PostgreSQL's disk is the server's");
 	writes_work("before");
 	atomic_store(&write_fault, SQLITE_FULL);
 	writes_refused("disk full");
@@ -607,6 +772,7 @@ static void
 io_error_then_recovers(void **state)
 {
 	(void)state;
+	SQLITE_ONLY("the I/O error is SQLite's VFS shim; PostgreSQL's disk is the server's");
 	atomic_store(&write_fault, SQLITE_IOERR_WRITE);
 	writes_refused("I/O error");
 	atomic_store(&write_fault, 0);
@@ -628,6 +794,7 @@ page_limit_then_raised(void **state)
 	long long pages, freel;
 
 	(void)state;
+	SQLITE_ONLY("PRAGMA max_page_count is SQLite's page limit");
 	assert_non_null(desc);
 	for (int i = 0; i < 2000; i++)
 		memcpy(desc + i * 3, "漏", 3);
@@ -651,14 +818,23 @@ page_limit_then_raised(void **state)
 	free(desc);
 }
 
-/* Read-only database: BEGIN IMMEDIATE itself is refused. */
+/*
+** Read-only database: BEGIN IMMEDIATE itself is refused (SQLite), or every
+** write of a read-only transaction (PostgreSQL, as on a standby).
+*/
 static void
 read_only_then_writable(void **state)
 {
 	(void)state;
-	writer_exec("PRAGMA query_only = 1");
+	if (on_pg)
+		storage_fault(1);
+	else
+		writer_exec("PRAGMA query_only = 1");
 	writes_refused("read-only");
-	writer_exec("PRAGMA query_only = 0");
+	if (on_pg)
+		storage_fault(0);
+	else
+		writer_exec("PRAGMA query_only = 0");
 	writes_work("writable again");
 }
 
@@ -671,6 +847,8 @@ locked_database(void **state)
 	sqlite3 *h;
 
 	(void)state;
+	SQLITE_ONLY("PostgreSQL has no database-wide write lock; writers wait on row locks"
+		    " (test_concurrency)");
 	snapshot(&before);
 	assert_int_equal(sqlite3_open_v2(srv.db_path, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
@@ -712,8 +890,9 @@ blob_store_broken_then_restored(void **state)
 }
 
 /*
-** A session due for its last_seen refresh during a disk full still reads:
-** the refresh is a write, but a failed refresh must not turn reads into 503.
+** A session due for its last_seen refresh during a disk full (PostgreSQL: a
+** read-only database) still reads: the refresh is a write, but a failed
+** refresh must not turn reads into 503.
 */
 static void
 stale_session_reads_during_disk_full(void **state)
@@ -721,11 +900,11 @@ stale_session_reads_during_disk_full(void **state)
 	struct hq_resp r;
 
 	(void)state;
+	storage_fault(1);
 	clock_advance(2 * MINUTE_MS);	/* past SESSION_TOUCH_MS: the next request refreshes */
-	atomic_store(&write_fault, SQLITE_FULL);
 	reads_work();
 	expect_503(create_wo(&r, "滴水不止"), &r, "stale session, disk full: create work order");
-	atomic_store(&write_fault, 0);
+	storage_fault(0);
 	writes_work("stale session, space returned");
 }
 
@@ -734,6 +913,46 @@ stale_session_reads_during_disk_full(void **state)
 ** failed write (cache spill on a full disk) must not let later statements of
 ** the same request run in autocommit mode, and COMMIT must fail.
 */
+/*
+** PostgreSQL's form of it: after a failed statement the transaction is
+** aborted and PostgreSQL answers COMMIT with a silent ROLLBACK. So when a
+** caller goes on after an error (a swallowed conflict), either its next
+** statement or db_commit must fail: never 0 with nothing written.
+*/
+static void
+aborted_transaction_pg(void)
+{
+	static const char sql_ins[] = "INSERT INTO fault_probe (id, v) VALUES (:id, 'x')";
+	struct db *w;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int rc;
+
+	writer_exec("CREATE TABLE IF NOT EXISTS fault_probe (id INTEGER PRIMARY KEY, v TEXT)");
+	w = db_pool_writer(srv.pool);
+	assert_int_equal(db_begin_write(w, &e), 0);
+	for (int i = 0; i < 2; i++) {	/* the second is a unique violation */
+		rc = db_prepare(w, &st, sql_ins, &e) || db_bind_i64(&st, ":id", 1, &e) ||
+		     db_step_done(&st, &e) ? e.code : 0;
+		db_finalize(&st);
+		assert_int_equal(rc, i ? ERR_CONFLICT : 0);
+	}
+	err_clear(&e);	/* swallowed */
+	rc = db_prepare(w, &st, sql_ins, &e) || db_bind_i64(&st, ":id", 2, &e) ||
+	     db_step_done(&st, &e) ? e.code : 0;
+	db_finalize(&st);
+	if (!rc)
+		rc = db_commit(w, &e);
+	else
+		db_rollback(w);
+	assert_int_not_equal(rc, 0);
+	assert_false(db_in_tx(w));
+	db_pool_writer_unlock(srv.pool);
+	assert_int_equal(raw_int("SELECT count(*) FROM fault_probe"), 0);
+	writer_exec("DROP TABLE fault_probe");
+	writes_work("after an aborted transaction");
+}
+
 static void
 abandoned_transaction_commits_nothing(void **state)
 {
@@ -744,6 +963,10 @@ abandoned_transaction_commits_nothing(void **state)
 	int rc = 0;
 
 	(void)state;
+	if (on_pg) {
+		aborted_transaction_pg();
+		return;
+	}
 	writer_exec("CREATE TABLE IF NOT EXISTS fault_probe (id INTEGER PRIMARY KEY, v BLOB)");
 	w = db_pool_writer(srv.pool);
 	assert_int_equal(db_exec(w, "PRAGMA cache_size = 10", &e), 0);
@@ -780,6 +1003,8 @@ integrity_at_the_end(void **state)
 	sqlite3_stmt *st;
 
 	(void)state;
+	reads_work();
+	SQLITE_ONLY("PRAGMA integrity_check checks SQLite's file");
 	assert_int_equal(sqlite3_open_v2(srv.db_path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
