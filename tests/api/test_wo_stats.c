@@ -31,7 +31,6 @@
 #include "modules/workorders/workorders.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +40,7 @@
 
 static struct hq_server srv;
 static struct hq_wo fx;
-static sqlite3 *ro;		/* read-only connection for the expectations */
+static struct db *ro;		/* read-only connection for the expectations */
 static int64_t gen_from, gen_to, garage_room, test_cat;
 static int64_t orders_before_gen;
 
@@ -72,40 +71,35 @@ static int64_t
 q_i64(const char *fmt, ...)
 {
 	char sql[2048];
-	sqlite3_stmt *st;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
 	int64_t v = -1;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	if (sqlite3_prepare_v2(ro, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("sql %s: %s", sql, sqlite3_errmsg(ro));
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (db_prepare_once(ro, &st, sql, &e))
+		fail_msg("sql %s: %s", sql, e.msg);
+	if (db_step(&st, &e) == 1 && !db_col_is_null(&st, 0))
+		v = db_col_i64(&st, 0);
+	db_finalize(&st);
 	return v;
 }
 
+/*
+** The mean of an integer column over the rows of w, NaN when none: SUM and
+** COUNT, exact on both backends (AVG is a double in SQLite, a numeric in
+** PostgreSQL, and the db API reads integers and text).
+*/
 static double
-q_real(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static double
-q_real(const char *fmt, ...)
+mean_sql(const char *col, const char *w)
 {
-	char sql[2048];
-	sqlite3_stmt *st;
-	double v = NAN;
-	va_list ap;
+	int64_t n = q_i64("SELECT COUNT(%s) FROM workorder w WHERE %s", col, w);
 
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(ro, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("sql %s: %s", sql, sqlite3_errmsg(ro));
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	if (n <= 0)
+		return NAN;
+	return (double)q_i64("SELECT SUM(%s) FROM workorder w WHERE %s", col, w) / (double)n;
 }
 
 static void
@@ -198,18 +192,18 @@ check_figs(const json_t *obj, const char *w, const char *where)
 		assert_int_equal(json_integer_value(jget(obj, key)),
 				 q_i64("SELECT COUNT(%s) FROM workorder w WHERE %s", clocks[c].min, w));
 		snprintf(key, sizeof(key), "%s.mean_min", clocks[c].obj);
-		check_num(obj, key, q_real("SELECT AVG(%s) FROM workorder w WHERE %s", clocks[c].min, w),
+		check_num(obj, key, mean_sql(clocks[c].min, w),
 			  0.05 + 1e-9, where);
 		snprintf(key, sizeof(key), "%s.p90_min", clocks[c].obj);
 		check_num(obj, key, p90_sql(clocks[c].min, w), 0, where);
 		snprintf(key, sizeof(key), "%s.on_time_rate", clocks[c].obj);
-		check_num(obj, key, q_real("SELECT AVG(%s) FROM workorder w WHERE %s", clocks[c].on, w),
+		check_num(obj, key, mean_sql(clocks[c].on, w),
 			  0.00005 + 1e-9, where);
 	}
 	check_num(obj, "first_time_fix_rate", ratio(resolved - reopened, resolved), 0.00005 + 1e-9,
 		  where);
 	check_num(obj, "reopen_rate", ratio(reopened, resolved), 0.00005 + 1e-9, where);
-	check_num(obj, "satisfaction.mean", q_real("SELECT AVG(rating) FROM workorder w WHERE %s", w),
+	check_num(obj, "satisfaction.mean", mean_sql("rating", w),
 		  0.005 + 1e-9, where);
 	assert_int_equal(json_integer_value(jget(obj, "satisfaction.count")),
 			 q_i64("SELECT COUNT(rating) FROM workorder w WHERE %s", w));
@@ -334,9 +328,8 @@ setup(void **state)
 		 " 'high', 60, 480 UNION ALL SELECT 'normal', 120, 960 UNION ALL SELECT 'low', 240,"
 		 " 1920) p WHERE id = %lld", (long long)test_cat);
 	exec_w(sql);
-	if (sqlite3_open_v2(srv.db_path, &ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		fail_msg("open %s", srv.db_path);
-	(void)e;
+	if (db_open(srv.db_path, DB_READONLY, &ro, &e))
+		fail_msg("open %s: %s", srv.db_path, e.msg);
 	return 0;
 }
 
@@ -344,7 +337,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	sqlite3_close(ro);
+	db_close(ro);
 	hq_stop(&srv);
 	return 0;
 }
@@ -358,7 +351,8 @@ generator_makes_n_consistent_orders(void **state)
 	struct err e = { 0 };
 	struct arena *a = arena_new(16384);
 	struct cal cal;
-	sqlite3_stmt *st;
+	struct stmt st = { 0 };
+	struct db *evdb;	/* the timelines, read while st is open on ro */
 
 	(void)state;
 	gen_from = ms_of("2026-05-01");
@@ -385,46 +379,46 @@ generator_makes_n_consistent_orders(void **state)
 			 orders_before_gen + GEN_N);
 	assert_int_equal(q_i64("SELECT COUNT(*) FROM workorder WHERE created_at < %lld OR"
 			       " created_at >= %lld", (long long)gen_from, (long long)gen_to), 0);
-	assert_int_equal(sqlite3_prepare_v2(ro, "SELECT code, created_at, status, updated_at,"
+	assert_int_equal(db_open(srv.db_path, DB_READONLY, &evdb, &e), 0);
+	assert_int_equal(db_prepare_once(ro, &st, "SELECT code, created_at, status, updated_at,"
 					    " requester_id, COALESCE(accept_minutes, -1),"
 					    " COALESCE(accepted_at, 0), clock_24h,"
 					    " COALESCE(resolve_minutes, -1), COALESCE(rating, 0),"
 					    " auto_confirmed, reopen_count, COALESCE(closed_at, 0), id,"
 					    " resolve_used_ms, COALESCE(resolve_on_time, -1),"
-					    " resolve_target_min FROM workorder ORDER BY id", -1, &st,
-					    NULL), SQLITE_OK);
+					    " resolve_target_min FROM workorder ORDER BY id", &e), 0);
 	int n = 0, reopened = 0, autoc = 0, rated = 0, open = 0, old_closed = 0, old = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		int64_t created = sqlite3_column_int64(st, 1), id = sqlite3_column_int64(st, 13);
-		const char *status = (const char *)sqlite3_column_text(st, 2);
+	while (db_step(&st, &e) == 1) {
+		const char *code = db_col_peek(&st, 0, NULL);
+		int64_t created = db_col_i64(&st, 1), id = db_col_i64(&st, 13);
+		const char *status = db_col_peek(&st, 2, NULL);
 		char want[24];
 		snprintf(want, sizeof(want), "WO-%08d-", cal_local_date(created));
 		assert_int_equal(strlen(code), strlen("WO-20261123-0001"));
 		assert_memory_equal(code, want, strlen(want));
 		n++;
 		/* the timeline: create first, a chain of statuses, strictly later each step */
-		sqlite3_stmt *ev;
+		struct stmt ev = { 0 };
 		char sql[256];
 		snprintf(sql, sizeof(sql), "SELECT action, COALESCE(from_status, ''), to_status,"
 			 " created_at, COALESCE(actor_id, 0) FROM wo_event WHERE workorder_id = %lld"
 			 " ORDER BY id", (long long)id);
-		assert_int_equal(sqlite3_prepare_v2(ro, sql, -1, &ev, NULL), SQLITE_OK);
+		assert_int_equal(db_prepare_once(evdb, &ev, sql, &e), 0);
 		char prev[16] = "";
 		int64_t last_at = 0, naccept = 0, nreopen = 0, nconfirm = 0, nauto = 0;
 		int k = 0;
-		while (sqlite3_step(ev) == SQLITE_ROW) {
-			const char *action = (const char *)sqlite3_column_text(ev, 0);
-			const char *from = (const char *)sqlite3_column_text(ev, 1);
-			const char *to = (const char *)sqlite3_column_text(ev, 2);
-			int64_t at = sqlite3_column_int64(ev, 3);
+		while (db_step(&ev, &e) == 1) {
+			const char *action = db_col_peek(&ev, 0, NULL);
+			const char *from = db_col_peek(&ev, 1, NULL);
+			const char *to = db_col_peek(&ev, 2, NULL);
+			int64_t at = db_col_i64(&ev, 3);
 			if (k == 0) {
 				assert_string_equal(action, "create");
 				assert_string_equal(from, "");
 				assert_string_equal(to, "submitted");
 				assert_int_equal(at, created);
-				assert_int_equal(sqlite3_column_int64(ev, 4),
-						 sqlite3_column_int64(st, 4));
+				assert_int_equal(db_col_i64(&ev, 4),
+						 db_col_i64(&st, 4));
 			} else {
 				assert_string_equal(from, prev);
 				assert_true(at > last_at);
@@ -438,29 +432,29 @@ generator_makes_n_consistent_orders(void **state)
 			last_at = at;
 			k++;
 		}
-		sqlite3_finalize(ev);
+		db_finalize(&ev);
 		assert_true(k >= 1);
 		assert_string_equal(prev, status);
-		assert_int_equal(last_at, sqlite3_column_int64(st, 3));
+		assert_int_equal(last_at, db_col_i64(&st, 3));
 		/* the measured figures agree with the timeline and the calendar */
-		int64_t amin = sqlite3_column_int64(st, 5), accepted = sqlite3_column_int64(st, 6);
+		int64_t amin = db_col_i64(&st, 5), accepted = db_col_i64(&st, 6);
 		assert_int_equal(amin >= 0, naccept == 1);
 		if (amin >= 0) {
-			struct wo_clock clk = { .h24 = (int)sqlite3_column_int64(st, 7), .cal = &cal };
+			struct wo_clock clk = { .h24 = (int)db_col_i64(&st, 7), .cal = &cal };
 			assert_int_equal(amin, wo_clock_between(&clk, created, accepted) / MINUTE_MS);
 		}
 		int resolved = strcmp(status, "resolved") == 0 || strcmp(status, "confirmed") == 0;
-		assert_int_equal(sqlite3_column_int64(st, 8) >= 0, resolved);
+		assert_int_equal(db_col_i64(&st, 8) >= 0, resolved);
 		if (resolved) {
-			int64_t used = sqlite3_column_int64(st, 14);
-			assert_int_equal(sqlite3_column_int64(st, 8), used / MINUTE_MS);
-			assert_int_equal(sqlite3_column_int64(st, 15),
-					 used <= sqlite3_column_int64(st, 16) * MINUTE_MS);
+			int64_t used = db_col_i64(&st, 14);
+			assert_int_equal(db_col_i64(&st, 8), used / MINUTE_MS);
+			assert_int_equal(db_col_i64(&st, 15),
+					 used <= db_col_i64(&st, 16) * MINUTE_MS);
 		}
-		assert_int_equal(sqlite3_column_int64(st, 9) > 0, nconfirm == 1);
-		assert_int_equal(sqlite3_column_int64(st, 10), nauto);
-		assert_int_equal(sqlite3_column_int64(st, 11), nreopen);
-		assert_int_equal(sqlite3_column_int64(st, 12) > 0,
+		assert_int_equal(db_col_i64(&st, 9) > 0, nconfirm == 1);
+		assert_int_equal(db_col_i64(&st, 10), nauto);
+		assert_int_equal(db_col_i64(&st, 11), nreopen);
+		assert_int_equal(db_col_i64(&st, 12) > 0,
 				 strcmp(status, "confirmed") == 0 || strcmp(status, "cancelled") == 0);
 		reopened += nreopen > 0;
 		autoc += (int)nauto;
@@ -473,7 +467,8 @@ generator_makes_n_consistent_orders(void **state)
 			open += strcmp(status, "confirmed") != 0 && strcmp(status, "cancelled") != 0;
 		}
 	}
-	sqlite3_finalize(st);
+	db_finalize(&st);
+	db_close(evdb);
 	assert_int_equal(n, orders_before_gen + GEN_N);
 	/* plausibly realistic: some reopened, some auto-confirmed, mostly rated, old ones closed */
 	assert_true(reopened >= 5 && reopened <= 45);
