@@ -80,7 +80,10 @@ csv_line(const struct hq_resp *r, const char *prefix, char *out, size_t size)
 	return NULL;
 }
 
-/* n users named <prefix>0001... in 一处 with role staff, straight into the database. */
+/*
+** n users named <prefix>00001... in 一处 with role staff, straight into the
+** database. The zero padding is substr() of 100000 + i: printf() is SQLite's.
+*/
 static void
 bulk_users(const char *prefix, int from, int n)
 {
@@ -93,7 +96,8 @@ bulk_users(const char *prefix, int from, int n)
 		 " WHERE i < %d)"
 		 " INSERT INTO app_user (agency_id, department_id, username, display_name, phone,"
 		 " password_hash, active, created_at, updated_at)"
-		 " SELECT %lld, %lld, '%s' || printf('%%05d', i), '批量' || i, NULL, 'x', 1,"
+		 " SELECT %lld, %lld, '%s' || substr(CAST(100000 + i AS TEXT), 2), '批量' || i,"
+		 " NULL, 'x', 1,"
 		 " 1700000000000, 1700000000000 FROM seq;"
 		 "INSERT INTO user_role (agency_id, user_id, role) SELECT agency_id, id, 'staff'"
 		 " FROM app_user"

@@ -1037,27 +1037,52 @@ urgent_order_goes_to_the_worker_on_duty(void **state)
 	hq_client_free(&worker);
 }
 
-/* Count, before/after status and after worker of order id's "dispatch" audit records. */
+/* json's string at key (".status"), "" when absent. */
+static const char *
+jstatus(const json_t *j)
+{
+	const char *v = json_string_value(json_object_get(j, "status"));
+
+	return v ? v : "";
+}
+
+/*
+** Count, before/after status and after worker of order id's "dispatch" audit
+** records (the least of each over the records; "" and 0 when none). The JSON
+** is read here, with jansson: json_extract is SQLite's.
+*/
 static void
 dispatch_audit(int64_t id, int64_t *n, char *before, char *after, int64_t *worker)
 {
 	static const char sql[] =
-		"SELECT COUNT(*), MIN(json_extract(before_json, '$.status')),"
-		" MIN(json_extract(after_json, '$.status')),"
-		" MIN(json_extract(after_json, '$.worker.id')) FROM audit_log"
-		" WHERE entity = 'workorder' AND action = 'dispatch' AND entity_id = :id";
+		"SELECT before_json, after_json FROM audit_log"
+		" WHERE entity = 'workorder' AND action = 'dispatch' AND entity_id = :id ORDER BY id";
 	struct db *db = db_pool_writer(srv.pool);
 	struct stmt st = { 0 };
 	struct err e = { 0 };
+	int rc = 0;
 
-	*n = -1;
-	if (!db_prepare(db, &st, sql, &e) && !db_bind_i64(&st, ":id", id, &e) &&
-	    db_step(&st, &e) == 1) {
-		*n = db_col_i64(&st, 0);
-		snprintf(before, 32, "%s", db_col_peek(&st, 1, NULL) ? db_col_peek(&st, 1, NULL) : "");
-		snprintf(after, 32, "%s", db_col_peek(&st, 2, NULL) ? db_col_peek(&st, 2, NULL) : "");
-		*worker = db_col_i64(&st, 3);
+	*n = 0;
+	before[0] = after[0] = '\0';
+	*worker = 0;
+	if (db_prepare(db, &st, sql, &e) || db_bind_i64(&st, ":id", id, &e))
+		*n = -1;
+	while (*n >= 0 && (rc = db_step(&st, &e)) == 1) {
+		const char *b = db_col_peek(&st, 0, NULL), *a = db_col_peek(&st, 1, NULL);
+		json_t *bj = b ? json_loads(b, 0, NULL) : NULL, *aj = a ? json_loads(a, 0, NULL) : NULL;
+		int64_t w = json_integer_value(json_object_get(json_object_get(aj, "worker"), "id"));
+		if (*jstatus(bj) && (!before[0] || strcmp(jstatus(bj), before) < 0))
+			snprintf(before, 32, "%s", jstatus(bj));
+		if (*jstatus(aj) && (!after[0] || strcmp(jstatus(aj), after) < 0))
+			snprintf(after, 32, "%s", jstatus(aj));
+		if (w && (!*worker || w < *worker))
+			*worker = w;
+		json_decref(bj);
+		json_decref(aj);
+		++*n;
 	}
+	if (*n >= 0 && rc < 0)
+		*n = -1;
 	db_finalize(&st);
 	db_pool_writer_unlock(srv.pool);
 }
