@@ -698,7 +698,8 @@ pg_read_only(int on)
 	snprintf(sql, sizeof(sql), "ALTER DATABASE %s %s", srv.pg_db,
 		 on ? "SET default_transaction_read_only = on" : "RESET default_transaction_read_only");
 	assert_int_equal(db_open(srv.db_path, 0, &db, &e), 0);
-	if (db_exec(db, sql, &e))
+	/* this session too starts read-only once the setting is on: it opts out, on its own */
+	if (db_exec(db, "SET default_transaction_read_only = off", &e) || db_exec(db, sql, &e))
 		fail_msg("%s: %s", sql, e.msg);
 	assert_int_equal(db_prepare_once(db, &st, "SELECT count(pg_terminate_backend(pid))"
 					 " FROM pg_stat_activity WHERE datname = current_database()"
