@@ -45,7 +45,7 @@ export PATH := $(CURDIR)/.cache/node/bin:$(PATH)
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.js -type f 2>/dev/null)
 
-.PHONY: all deps deps-test run test test-unit test-api test-e2e test-crash clean lint web bench fuzz fuzz-bin
+.PHONY: all deps deps-test run test test-unit test-api test-api-pg test-e2e test-crash clean lint web bench fuzz fuzz-bin
 
 all: houqin web
 
@@ -125,6 +125,10 @@ test-unit: $(UNIT_BIN) $(REPLAY_BIN)
 
 test-api: $(API_BIN)
 	@tools/run-tests.sh api
+
+# the same API binaries on PostgreSQL, on a throwaway cluster (tools/pg-cluster.sh)
+test-api-pg: $(API_BIN)
+	@tools/run-tests.sh api-pg
 
 test-e2e: houqin web
 	@tools/run-tests.sh e2e

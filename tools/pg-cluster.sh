@@ -72,13 +72,14 @@ start_on_free_port() {
 		tries=$((tries + 1))
 		port=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
 		: >"$dir/log"
-		if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-			-o "-c port=$port" start >/dev/null; then
+		if ctl=$(as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+			-o "-c port=$port" start 2>&1); then
 			return 0
 		fi
 		grep -q "could not bind\|could not create lock file\|Address already in use" \
 			"$dir/log" || break
 	done
+	echo "$ctl" >&2
 	show_log
 	die "the server did not start (last port tried: $port)"
 }
@@ -92,6 +93,8 @@ start() {
 	: >"$dir/log"	# the server appends to it as $owner
 	chmod 700 "$dir"
 	chown -R "$owner" "$dir"
+	as_owner test -w "$dir" ||
+		die "$owner cannot reach $dir (its parents must be searchable): use a dir under /tmp"
 	# UTF8 for the Chinese text; the C locale orders text by bytes, as SQLite does
 	if ! as_owner "$bindir/initdb" -D "$dir/data" -U "$owner" -E UTF8 --locale=C \
 		--auth-local=trust --auth-host=scram-sha-256 >"$dir/log" 2>&1; then
