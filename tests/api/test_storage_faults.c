@@ -41,6 +41,8 @@ static struct hq_server srv;
 static struct hq_wo wo;
 static struct hq_client staff, sys, sup;
 static int on_pg;	/* HOUQIN_TEST_BACKEND=pg */
+static int pg_fault;	/* the PostgreSQL database is read-only (pg_read_only) */
+static void storage_fault(int on);
 
 /* Skip (cmocka) a test that is about SQLite itself when running on PostgreSQL, saying why. */
 #define SQLITE_ONLY(why)                                                                \
@@ -315,8 +317,18 @@ teardown(void **state)
 static int
 no_fault(void **state)
 {
+	char tmp[400], moved[420];
+	struct stat sb;
+
 	(void)state;
 	atomic_store(&write_fault, 0);
+	if (pg_fault)
+		storage_fault(0);
+	/* blob_store_broken_then_restored's broken files/tmp, should it have failed midway */
+	snprintf(tmp, sizeof(tmp), "%s/files/tmp", srv.dir);
+	snprintf(moved, sizeof(moved), "%s.moved", tmp);
+	if (stat(moved, &sb) == 0 && (unlink(tmp) || rename(moved, tmp)))
+		fail_msg("cannot restore %s", tmp);
 	return 0;
 }
 
@@ -707,6 +719,7 @@ pg_read_only(int on)
 	assert_int_equal(db_step_row(&st, &e), 0);
 	db_finalize(&st);
 	db_close(db);
+	pg_fault = on;
 }
 
 /*
