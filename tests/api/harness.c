@@ -189,6 +189,9 @@ hq_start(struct hq_server *s)
 	int applied;
 
 	memset(s, 0, sizeof(*s));
+	/* a wrong backend setting fails before anything is made that an abort would leave */
+	if (strcmp(hq_backend(), "pg") == 0)
+		pg_admin_uri();
 	if (sodium_init() < 0)
 		fail("sodium_init", NULL);
 	auth_set_fast_hashing(1);
