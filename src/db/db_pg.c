@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/select.h>
 #include <unistd.h>
 
@@ -278,13 +279,24 @@ copy_quoted(const char *sql, size_t i, char *out, size_t *o)
 	return i;
 }
 
-/* sql with :name -> $n (quotes, "::" casts and -- comments left alone). */
+/* The keyword LIKE at src[i] (a word of its own). */
+static int
+like_at(const char *src, size_t i)
+{
+	return strncasecmp(src + i, "LIKE", 4) == 0 && !name_char(src[i + 4], 0) &&
+	       (i == 0 || !name_char(src[i - 1], 0));
+}
+
+/*
+** sql with :name -> $n and LIKE -> ILIKE (quotes, "::" casts and -- comments
+** left alone).
+*/
 static int
 rewrite(struct pgst *s, const char *sql, struct err *e)
 {
 	const char *src = sql;
 	size_t n = strlen(src), i = 0, o = 0;
-	char *out = malloc(n * 2 + 1);	/* ":a" (2) becomes "$32" (3) at worst: 1.5x */
+	char *out = malloc(n * 2 + 1);	/* ":a" (2) becomes "$64" (3), LIKE ILIKE: 1.5x at worst */
 
 	if (!out)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
@@ -294,6 +306,10 @@ rewrite(struct pgst *s, const char *sql, struct err *e)
 		} else if (src[i] == '-' && src[i + 1] == '-') {
 			while (src[i] && src[i] != '\n')
 				out[o++] = src[i++];
+		} else if (like_at(src, i)) {	/* SQLite's LIKE ignores ASCII case: so does ILIKE */
+			memcpy(out + o, "ILIKE", 5);
+			o += 5;
+			i += 4;
 		} else if (src[i] == ':' && src[i + 1] == ':') {
 			out[o++] = src[i++];
 			out[o++] = src[i++];

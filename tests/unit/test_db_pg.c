@@ -116,7 +116,7 @@ insert_t(struct db *db, const char *name, int64_t n, struct err *e)
 
 static const char sql_binds[] =
 	"SELECT :a + :b, :t, :a = 40, CAST(:opt AS BIGINT) IS NULL, ':x' || '::y', 'it''s :a',"
-	" 3::bigint -- :c is a comment\n";
+	" 3::bigint, 'ABC' LIKE :pat, 'ABC' NOT LIKE :pat, 'unlike' -- :c is a comment\n";
 
 static void
 test_binds_rewritten(void **state)
@@ -134,6 +134,7 @@ test_binds_rewritten(void **state)
 	assert_int_equal(db_bind_i64(&st, ":b", 2, &e), 0);
 	assert_int_equal(db_bind_text(&st, ":t", "后勤", &e), 0);
 	assert_int_equal(db_bind_id_or_null(&st, ":opt", 0, &e), 0);
+	assert_int_equal(db_bind_text(&st, ":pat", "%b%", &e), 0);
 	assert_int_equal(db_bind_i64(&st, ":c", 1, &e), ERR_DB);	/* only in a comment */
 	assert_int_equal(db_bind_i64(&st, ":nope", 1, &e), ERR_DB);
 	assert_int_equal(db_step_row(&st, &e), 0);
@@ -145,6 +146,9 @@ test_binds_rewritten(void **state)
 	assert_string_equal(db_col_text(&st, a, 4), ":x::y");
 	assert_string_equal(db_col_text(&st, a, 5), "it's :a");
 	assert_true(db_col_i64(&st, 6) == 3);
+	assert_true(db_col_i64(&st, 7) == 1);	/* LIKE ignores case, as on SQLite */
+	assert_true(db_col_i64(&st, 8) == 0);
+	assert_string_equal(db_col_text(&st, a, 9), "unlike");
 	assert_int_equal(db_step(&st, &e), 0);
 	db_finalize(&st);
 	arena_free(a);
