@@ -1,11 +1,13 @@
 /*
 ** db/db.h: the storage API every module uses. Opaque connection, statements
-** bound by :name, transactions. SQLite now; a libpq backend can implement the
-** same contract (rewriting :name to $n).
+** bound by :name, transactions. Two backends behind it, chosen by the --db
+** value: SQLite (db_sqlite.c) and PostgreSQL (db_pg.c, :name rewritten to $n);
+** docs/database.md says how they differ and how to write SQL both accept.
 **
-** Threads: a struct db is used by one thread at a time. struct db_pool hands out
-** one read connection per worker and serialises every write through a single
-** writer connection behind a mutex (DESIGN §3).
+** Threads: a struct db is used by one thread at a time. On SQLite struct
+** db_pool hands out one read connection per worker and serialises every write
+** through a single writer connection (DESIGN §3); on PostgreSQL every write
+** runs in its own transaction on a connection of its own.
 */
 #ifndef HOUQIN_DB_H
 #define HOUQIN_DB_H
