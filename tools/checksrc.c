@@ -36,7 +36,8 @@
 **   sql-dialect  (src/ outside src/db/) no SQLite-only SQL in a string literal:
 **                strftime( julianday( datetime( date( INSERT OR, REPLACE INTO,
 **                GLOB, IFNULL(, last_insert_rowid(, randomblob(, PRAGMA,
-**                AUTOINCREMENT, COLLATE NOCASE, sqlite_: module SQL is the
+**                AUTOINCREMENT, COLLATE NOCASE, sqlite_, group_concat(, instr(,
+**                iif(: module SQL is the
 **                subset SQLite and PostgreSQL both accept (issue #12); times
 **                are epoch ms integers, computed in C
 **
@@ -395,7 +396,7 @@ check_code(struct file *f, size_t i)
 static const char *const sqlite_only[] = {
 	"strftime(", "julianday(", "datetime(", "date(", "insert or ", "replace into", " glob ",
 	"ifnull(", "last_insert_rowid(", "randomblob(", "pragma ", "autoincrement",
-	"collate nocase", "sqlite_", NULL
+	"collate nocase", "sqlite_", "group_concat(", "instr(", "iif(", NULL
 };
 
 /* Case-insensitive strstr for an ASCII needle. */

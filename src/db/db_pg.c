@@ -1044,7 +1044,7 @@ await_notify(PGconn *c)
 		return 0;
 	if (!PQconsumeInput(c))
 		return -1;
-	while ((n = PQnotifies(c)) != NULL) {
+	for (n = PQnotifies(c); n; n = PQnotifies(c)) {
 		got = 1;
 		PQfreemem(n);
 	}

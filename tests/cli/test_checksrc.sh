@@ -114,6 +114,7 @@ static const char a[] = "SELECT strftime('%Y', at / 1000, 'unixepoch') FROM t";
 static const char b[] = "INSERT OR IGNORE INTO t (a) VALUES (:a)";
 static const char c[] = "SELECT 1 FROM t WHERE name GLOB 'gen*'";
 static const char d[] = "SELECT IFNULL(a, 0), DATE(at) FROM t";
+static const char g[] = "SELECT group_concat(name) FROM t WHERE instr(name, 'x') > 0";
 /* fine: C's strftime, an UPDATE, to_date, a comment saying INSERT OR IGNORE */
 static const char e[] = "UPDATE t SET a = :a; SELECT to_date(:s) FROM t";
 static void
@@ -124,7 +125,7 @@ f(char *out, struct tm *tm)
 EOF
 run "sqlite-only sql" 1 src/x/sql.c
 findings "sqlite-only sql" "2 sql-dialect" "3 sql-dialect" "4 sql-dialect" "5 sql-dialect" \
-	"5 sql-dialect"
+	"5 sql-dialect" "6 sql-dialect" "6 sql-dialect"
 mkdir -p "$tmp/src/db"
 cp "$tmp/src/x/sql.c" "$tmp/src/db/db_x.c"
 run "the db/ backends may speak their dialect" 0 src/db/db_x.c
