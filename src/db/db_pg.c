@@ -125,13 +125,17 @@ notice(void *arg, const char *msg)
 	log_msg(LOG_DEBUG, LOG_MOD, "%s", msg);
 }
 
+/*
+** Connect (read-only: every transaction of the session is, even after a
+** reset). Keywords after dbname would override the URI's; these come first,
+** so the URI may set them.
+*/
 static PGconn *
-connect_uri(const char *uri)
+connect_uri(const char *uri, int readonly)
 {
-	/* keywords after dbname would override the URI's; these come first, so it may set them */
-	const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
-	const char *vals[] = { "5", "houqin", uri, NULL };
-
+	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
+	const char *vals[] = { "5", "houqin",
+			       readonly ? "-c default_transaction_read_only=on" : "", uri, NULL };
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 
 	if (c)
@@ -168,7 +172,6 @@ static int
 pg_connect(const char *uri, int flags, struct db **out, struct err *e)
 {
 	struct pg_db *p = calloc(1, sizeof(*p));
-	PGresult *r;
 	int rc = 0;
 
 	if (p)
@@ -178,16 +181,11 @@ pg_connect(const char *uri, int flags, struct db **out, struct err *e)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	}
 	p->base.ops = &pg_ops;
-	p->c = connect_uri(uri);
+	p->c = connect_uri(uri, flags & DB_READONLY);
 	*out = &p->base;
 	if (PQstatus(p->c) != CONNECTION_OK) {
 		log_msg(LOG_ERROR, LOG_MOD, "cannot connect to PostgreSQL: %s", PQerrorMessage(p->c));
 		rc = unavailable(e);
-	} else if (flags & DB_READONLY) {
-		r = PQexec(p->c, "SET default_transaction_read_only = on");
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = fail(&p->base, r, e, "open", NULL);
-		PQclear(r);
 	}
 	return rc;
 }
@@ -802,6 +800,7 @@ struct conn_set {
 	struct db **c;
 	int *busy;
 	int n;
+	int flags;	/* db_open's: readers are DB_READONLY, as SQLite's are query_only */
 };
 
 struct pg_pool {
@@ -830,12 +829,12 @@ static const struct db_pool_ops pgp_ops;
 ** same (it reconnects when next used); only out of memory leaves none (NULL).
 */
 static struct db *
-pool_conn(struct pg_pool *p)
+pool_conn(struct pg_pool *p, int flags)
 {
 	struct db *db = NULL;
 	struct err e = { 0 };
 
-	pg_connect(p->uri, 0, &db, &e);
+	pg_connect(p->uri, flags, &db, &e);
 	if (db)
 		db->memo = p->memo;
 	return db;
@@ -859,7 +858,7 @@ set_take(struct pg_pool *p, struct conn_set *s)
 	db = s->c[i];
 	pthread_mutex_unlock(&p->lock);
 	while (!db) {	/* NULL only when out of memory: wait for some */
-		db = pool_conn(p);
+		db = pool_conn(p, s->flags);
 		if (!db)
 			usleep(10000);
 	}
@@ -883,9 +882,10 @@ set_give(struct pg_pool *p, struct conn_set *s, struct db *db)
 }
 
 static int
-set_init(struct conn_set *s, int n)
+set_init(struct conn_set *s, int n, int flags)
 {
 	s->n = n;
+	s->flags = flags;
 	s->c = calloc((size_t)n, sizeof(*s->c));
 	s->busy = calloc((size_t)n, sizeof(*s->busy));
 	return s->c && s->busy;
@@ -933,7 +933,8 @@ db_pg_pool_new(const char *uri, int nconn, struct db_pool **out, struct err *e)
 	pthread_cond_init(&p->freed, NULL);
 	p->uri = strdup(uri);
 	p->memo = memo_new(POOL_MEMO_BYTES);
-	if (!p->uri || !p->memo || !set_init(&p->readers, nconn) || !set_init(&p->writers, nconn)) {
+	if (!p->uri || !p->memo || !set_init(&p->readers, nconn, DB_READONLY) ||
+	    !set_init(&p->writers, nconn, 0)) {
 		pgp_free(&p->base);
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	}
@@ -1054,7 +1055,7 @@ await_notify(PGconn *c)
 static PGconn *
 listen_conn(struct pg_pool *p)
 {
-	PGconn *c = connect_uri(p->uri);
+	PGconn *c = connect_uri(p->uri, 1);
 	PGresult *r = PQexec(c, "LISTEN " CHANNEL);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
