@@ -19,7 +19,6 @@
 #include <time.h>
 
 #define LOG_MOD "jobs"
-#define JOB_INTERVAL_S 60
 
 static int jobs_run_all(struct db_pool *pool, int64_t now);
 
@@ -77,7 +76,7 @@ run_agency(struct db_pool *pool, int64_t agency, int64_t now)
 ** Only one process runs the jobs at a time (several serve one PostgreSQL
 ** database): whoever holds JOBS_LOCK on its writer connection for the round.
 ** A process that dies drops its lock with its connection; the next round of
-** another process then takes it (within JOB_INTERVAL_S).
+** another process then takes it (within one interval).
 */
 static int
 jobs_lock(struct db_pool *pool, int take)
@@ -132,6 +131,7 @@ struct jobs {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	int interval_s;
 	int stop;
 };
 
@@ -144,7 +144,7 @@ loop(void *p)
 	while (!j->stop) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += JOB_INTERVAL_S;
+		until.tv_sec += j->interval_s;
 		pthread_cond_timedwait(&j->wake, &j->lock, &until);
 		if (j->stop)
 			break;
@@ -157,13 +157,14 @@ loop(void *p)
 }
 
 struct jobs *
-jobs_start(struct db_pool *pool)
+jobs_start(struct db_pool *pool, int interval_s)
 {
 	struct jobs *j = calloc(1, sizeof(*j));
 
 	if (!j)
 		return NULL;
 	j->pool = pool;
+	j->interval_s = interval_s > 0 ? interval_s : JOBS_INTERVAL_S;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->wake, NULL);
 	if (pthread_create(&j->thread, NULL, loop, j) != 0) {

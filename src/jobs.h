@@ -17,8 +17,10 @@ struct jobs;
 
 /* Run every job once at `now` (tests call this with a moved clock). Returns the number that failed. */
 int jobs_run_once(struct db_pool *pool, int64_t now);
-/* Start the once-a-minute thread; NULL on failure. */
-struct jobs *jobs_start(struct db_pool *pool);
+#define JOBS_INTERVAL_S 60	/* between rounds; serve --job-interval changes it for tests */
+
+/* Start the thread running a round every interval_s (<= 0: JOBS_INTERVAL_S); NULL on failure. */
+struct jobs *jobs_start(struct db_pool *pool, int interval_s);
 /* Stop the thread and wait for a running job to finish. NULL is a no-op. */
 void jobs_stop(struct jobs *j);
 

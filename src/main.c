@@ -39,6 +39,7 @@ struct opts {
 	const char *months, *seed;	/* gen */
 	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
+	const char *job_interval;		/* serve, hidden: seconds between job rounds (tests) */
 	const char *audit_key, *audit_anchor;	/* --audit-key, --audit-anchor */
 	int audit_syslog;			/* --audit-syslog */
 	int threads, demo, port;
@@ -154,6 +155,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
+		{ "--job-interval", offsetof(struct opts, job_interval) },
 		{ "--audit-key", offsetof(struct opts, audit_key) },
 		{ "--audit-anchor", offsetof(struct opts, audit_anchor) },
 		{ "--threads", (size_t)-1 },
@@ -522,6 +524,7 @@ cmd_serve(struct opts *o)
 	sigset_t sigs;
 	int sig = 0;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t job_interval = 0;
 
 	if (parse_listen(o->listen, addr, sizeof(addr), &cfg.port))
 		return usage(usage_serve, 2);
@@ -531,6 +534,11 @@ cmd_serve(struct opts *o)
 			return usage(usage_serve, 2);
 		org_set_login_ip_limit((int)limit);
 	}
+	/* not in the usage text: only the multi-process tests need rounds faster than 60 s */
+	if (!o->job_interval)
+		o->job_interval = getenv("HOUQIN_JOB_INTERVAL_S");
+	if (o->job_interval && parse_i64(o->job_interval, 1, 86400, &job_interval))
+		return usage(usage_serve, 2);
 	const char *secure_env = getenv("HOUQIN_SECURE_COOKIES");
 	session_set_secure(o->secure_cookies || (secure_env && strcmp(secure_env, "1") == 0));
 	if (open_migrated(o->db, 0, &db))
@@ -565,7 +573,7 @@ cmd_serve(struct opts *o)
 		db_pool_free(pool);
 		return 1;
 	}
-	jobs = jobs_start(pool);
+	jobs = jobs_start(pool, (int)job_interval);
 	if (!jobs)
 		fprintf(stderr, "houqin: cannot start background jobs; reminders are off\n");
 	printf("Houqin %s serving on http://%s:%u/ (database %s, %d threads)\n", HOUQIN_VERSION,
