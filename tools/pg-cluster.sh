@@ -7,6 +7,9 @@
 #                                     export HOUQIN_TEST_PG=postgresql://houqin:PW@127.0.0.1:PORT/postgres
 #                                   (also kept in DIR/env)
 #   tools/pg-cluster.sh stop DIR    stop it and remove DIR
+#   tools/pg-cluster.sh down DIR    stop the server only (fast shutdown), keeping DIR: the
+#                                   multi-process test's database outage
+#   tools/pg-cluster.sh up DIR      start it again on the same port
 # Runs the server as the postgres user when run as root (initdb refuses root), as the
 # current user otherwise. Settings are for tests only: fsync and synchronous_commit off.
 set -eu
@@ -16,7 +19,7 @@ die() {
 	exit 1
 }
 
-[ $# = 2 ] || die "usage: $0 start|stop DIR"
+[ $# = 2 ] || die "usage: $0 start|stop|down|up DIR"
 cmd=$1
 dir=$2
 case $dir in
@@ -126,8 +129,29 @@ EOF
 		tee "$dir/env"
 }
 
+# down/up: only a cluster this script made, and its port comes from DIR/env.
+marked() {
+	[ -f "$dir/houqin-pg-cluster" ] || die "$dir is not a cluster made by $0"
+}
+
+down() {
+	marked
+	as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ||
+		die "could not stop the server in $dir"
+}
+
+up() {
+	marked
+	port=$(sed -n 's/.*@[^:]*:\([0-9]*\)\/.*/\1/p' "$dir/env")
+	[ -n "$port" ] || die "no port in $dir/env"
+	as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 -o "-c port=$port" \
+		start >/dev/null || { show_log; die "the server did not start again on port $port"; }
+}
+
 case $cmd in
 start) start ;;
 stop) stop ;;
-*) die "usage: $0 start|stop DIR" ;;
+down) down ;;
+up) up ;;
+*) die "usage: $0 start|stop|down|up DIR" ;;
 esac
