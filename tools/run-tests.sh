@@ -1,18 +1,23 @@
 #!/bin/bash
 # Runs the test suites and prints one closing summary line.
-#   tools/run-tests.sh            unit + api + api-pg (ASan/UBSan builds) + cli + crash + e2e (browser)
-#   tools/run-tests.sh unit|api|api-pg|cli|crash|e2e|security   (several: "api api-pg")
+#   tools/run-tests.sh            unit + api + api-pg (ASan/UBSan builds) + cli + crash +
+#                                 crash-pg + multi + e2e (browser)
+#   tools/run-tests.sh unit|api|api-pg|cli|crash|crash-pg|multi|e2e|security
+#                                 (several: "api api-pg")
 # api runs tests/api on SQLite; api-pg runs the same binaries on PostgreSQL
-# (HOUQIN_TEST_BACKEND=pg). Suites that need PostgreSQL (unit, api-pg) get
-# HOUQIN_TEST_PG from a throwaway cluster (tools/pg-cluster.sh) started once, when the
+# (HOUQIN_TEST_BACKEND=pg). Suites that need PostgreSQL (unit, api-pg, crash-pg, multi)
+# get HOUQIN_TEST_PG from a throwaway cluster (tools/pg-cluster.sh) started once, when the
 # first of them runs, and stopped when this script ends, also on failure or ctrl-C. An
-# HOUQIN_TEST_PG already set is used instead (its role needs CREATEDB).
+# HOUQIN_TEST_PG already set is used instead (its role needs CREATEDB); multi then skips
+# its outage check unless HOUQIN_TEST_PG_DIR names that cluster's pg-cluster.sh dir.
+# crash-pg (tests/crash/crash_pg.sh) and multi (tests/multi/multi.sh) run two
+# `houqin serve` processes of the release build on one PostgreSQL database.
 # security (make test-security): the attack suites tests/api/test_sec_*.c (also run by api,
 # so make test has them) and then sqlmap against a served demo database (tools/test-security.sh).
 # Each cmocka binary prints its own summary; the last line here counts binaries.
 set -u
 cd "$(dirname "$0")/.."
-suites=${1:-"unit api api-pg cli crash e2e"}
+suites=${1:-"unit api api-pg cli crash crash-pg multi e2e"}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
@@ -46,6 +51,7 @@ pg_need() {
 	pg_dir=$(mktemp -d /tmp/houqin-pg-XXXXXX) || exit 1
 	out=$(tools/pg-cluster.sh start "$pg_dir") || exit 1
 	export HOUQIN_TEST_PG=${out#export HOUQIN_TEST_PG=}
+	export HOUQIN_TEST_PG_DIR=$pg_dir	# multi stops and restarts it (its outage check)
 	echo "== PostgreSQL test cluster in $pg_dir (${HOUQIN_TEST_PG##*@})"
 }
 
@@ -85,6 +91,14 @@ for suite in $suites; do
 		;;
 	crash)
 		run_bin tests/crash/crash.sh
+		;;
+	crash-pg)
+		pg_need
+		run_bin tests/crash/crash_pg.sh
+		;;
+	multi)
+		pg_need
+		run_bin tests/multi/multi.sh
 		;;
 	e2e)
 		echo "== e2e (node:test + playwright-core + chromium)"

@@ -58,6 +58,7 @@ now_ms() {
 start_server() {
 	local n=$1 u="" deadline=$((SECONDS + 10)) from=0
 	[ -f "$dir/$n.log" ] && from=$(stat -c %s "$dir/$n.log")	# a restart appends
+	: >>"$dir/$n.log"	# there before the loop reads it
 	./houqin serve --db "$db" --data "$dir/data" --listen 127.0.0.1:0 \
 		--job-interval "$interval" >>"$dir/$n.log" 2>&1 &
 	pid[$n]=$!
