@@ -12,7 +12,7 @@
 #   CRASH_SERVERS              processes: 1 on SQLite (one writer process), default 2 on pg
 set -u
 cd "$(dirname "$0")/../.."
-# shellcheck source=../lib/pg.sh
+# shellcheck source=tests/lib/pg.sh
 . tests/lib/pg.sh
 rounds=${CRASH_ROUNDS:-3}
 clients=${CRASH_CLIENTS:-8}

@@ -12,7 +12,7 @@
 #   MULTI_JOB_INTERVAL    seconds between job rounds (default 2)
 set -u
 cd "$(dirname "$0")/../.."
-# shellcheck source=../lib/pg.sh
+# shellcheck source=tests/lib/pg.sh
 . tests/lib/pg.sh
 interval=${MULTI_JOB_INTERVAL:-2}
 pw=Demo@2026	# org.h DEMO_PASSWORD
