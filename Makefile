@@ -133,9 +133,10 @@ test-api-pg: $(API_BIN)
 test-e2e: houqin web
 	@tools/run-tests.sh e2e
 
-# The long form of the crash test `make test` runs three kills of.
+# The long form of the crash tests `make test` runs three (SQLite) and five (PostgreSQL,
+# two processes) kills of.
 test-crash: houqin
-	@CRASH_ROUNDS=20 CRASH_CLIENTS=16 tools/run-tests.sh crash
+	@CRASH_ROUNDS=20 CRASH_CLIENTS=16 tools/run-tests.sh "crash crash-pg"
 
 tests-bin: $(UNIT_BIN) $(API_BIN)
 
