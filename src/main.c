@@ -46,7 +46,25 @@ struct opts {
 	int secure_cookies;	/* serve --secure-cookies */
 	int argc;		/* positional arguments left */
 	char **argv;
+	char shown[512];	/* --db as printed: a URI's password masked */
 };
+
+/* --db for messages and logs: a PostgreSQL URI's password becomes ***. */
+static void
+mask_password(const char *db, char *out, size_t size)
+{
+	const char *user = strstr(db, "://"), *at, *colon;
+
+	snprintf(out, size, "%s", db);
+	if (!db_is_pg_uri(db) || !user)
+		return;
+	user += 3;
+	at = strchr(user, '@');
+	colon = strchr(user, ':');
+	if (!at || !colon || colon > at || (strchr(user, '/') && strchr(user, '/') < at))
+		return;
+	snprintf(out, size, "%.*s***%s", (int)(colon + 1 - db), db, at);
+}
 
 static const char usage_main[] =
 	"usage: houqin <command> [options]\n"
@@ -206,6 +224,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (!o->db)
 		o->db = DEFAULT_DB;
+	mask_password(o->db, o->shown, sizeof(o->shown));
 	return 0;
 }
 
@@ -265,8 +284,11 @@ open_migrated(const char *path, int create, struct db **db)
 		*db = NULL;
 		return 1;
 	}
-	if (applied)
-		fprintf(stderr, "houqin: applied %d migration(s) to %s\n", applied, path);
+	if (applied) {
+		char shown[512];
+		mask_password(path, shown, sizeof(shown));
+		fprintf(stderr, "houqin: applied %d migration(s) to %s\n", applied, shown);
+	}
 	return 0;
 }
 
@@ -448,7 +470,7 @@ cmd_init(struct opts *o)
 
 	ensure_parent_dir(o->db);
 	if (db_exists(o->db)) {
-		fprintf(stderr, "houqin: %s already exists; not touching it\n", o->db);
+		fprintf(stderr, "houqin: %s already exists; not touching it\n", o->shown);
 		return 1;
 	}
 	if (open_migrated(o->db, 1, &db))
@@ -466,7 +488,7 @@ cmd_init(struct opts *o)
 		discard_new(o->db);
 		return 1;
 	}
-	printf("initialised %s (schema version %lld)\n", o->db, (long long)version);
+	printf("initialised %s (schema version %lld)\n", o->shown, (long long)version);
 	if (o->demo)
 		org_demo_print_logins(stdout);
 	db_close(db);
@@ -487,7 +509,7 @@ cmd_migrate(struct opts *o)
 		return 1;
 	}
 	db_schema_version(db, &version, &e);
-	printf("%s is at schema version %lld\n", o->db, (long long)version);
+	printf("%s is at schema version %lld\n", o->shown, (long long)version);
 	db_close(db);
 	return 0;
 }
@@ -577,7 +599,7 @@ cmd_serve(struct opts *o)
 	if (!jobs)
 		fprintf(stderr, "houqin: cannot start background jobs; reminders are off\n");
 	printf("Houqin %s serving on http://%s:%u/ (database %s, %d threads)\n", HOUQIN_VERSION,
-	       addr, server_port(srv), o->db, cfg.threads);
+	       addr, server_port(srv), o->shown, cfg.threads);
 	if (o->demo)
 		org_demo_print_logins(stdout);
 	fflush(stdout);
@@ -735,7 +757,7 @@ cmd_backup(struct opts *o)
 		return usage(usage_backup, 2);
 	if (db_is_pg_uri(o->db)) {
 		fprintf(stderr, "houqin: a PostgreSQL database is backed up with pg_dump "
-				"(e.g. pg_dump -Fc -f houqin.dump '%s'); see docs/deploy.md\n", o->db);
+				"(e.g. pg_dump -Fc -f houqin.dump '%s'); see docs/deploy.md\n", o->shown);
 		return 2;
 	}
 	if (access(o->argv[0], F_OK) == 0) {
@@ -750,7 +772,7 @@ cmd_backup(struct opts *o)
 		return 1;
 	}
 	db_close(db);
-	printf("backed up %s to %s\n", o->db, o->argv[0]);
+	printf("backed up %s to %s\n", o->shown, o->argv[0]);
 	return 0;
 }
 

@@ -116,6 +116,9 @@ room=$(pg_sql "$db" "SELECT min(id) FROM location WHERE kind = 'room'")
 start_server A
 start_server B
 echo "# A ${url[A]}, B ${url[B]}, one database, job rounds every $interval s"
+secret=$(printf '%s' "$db" | sed -n 's#^postgresql://[^:/@]*:\([^@]*\)@.*#\1#p')
+no_secret_shown() { [ -n "$secret" ] && ! grep -qF -- "$secret" "$dir"/*.log; }
+result "the URI's password is in no output" no_secret_shown
 
 # ---------- 1. sessions and tokens on any process ----------
 jar=$dir/jar
