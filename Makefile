@@ -142,7 +142,7 @@ tests-bin: $(UNIT_BIN) $(API_BIN)
 # ---- benchmarks (not part of make test): bench/run.sh, BENCH_ORDERS=N to resize ----
 build/bench/ceiling_write: bench/ceiling_write.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) -O2 -o $@ $< $(shell pkg-config --cflags --libs sqlite3)
+	$(CC) $(WARN) $(DEFS) -O2 -o $@ $< $(shell pkg-config --cflags --libs sqlite3 libpq libsodium)
 
 bench: deps all build/bench/ceiling_write
 	@tools/deps.sh bench
