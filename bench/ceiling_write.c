@@ -66,10 +66,10 @@ struct fix {
 	char payload[420];	/* the notification event's payload */
 };
 
-/* A row of answers: up to 64 values of a SELECT, as text. */
+/* The answers of a SELECT, as text, row by row and column by column (up to 64 cells). */
 struct rows {
 	int n;
-	char v[64][24];
+	char v[64][72];	/* 72: a 64-digit hash */
 };
 
 /* One backend: run statement s with params p[0..np) (NULL is SQL NULL). */
@@ -118,9 +118,9 @@ lite_run(struct be *b, int s, const char *const *p, int np, struct rows *out)
 	if (out)
 		out->n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (out && out->n < 64)
+		for (int c = 0; out && c < sqlite3_column_count(st) && out->n < 64; c++)
 			snprintf(out->v[out->n++], sizeof(out->v[0]), "%s",
-				 (const char *)sqlite3_column_text(st, 0));
+				 (const char *)sqlite3_column_text(st, c));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		fprintf(stderr, "ceiling_write: %s\n", sqlite3_errmsg(b->lite));
@@ -190,8 +190,10 @@ pg_run(struct be *b, int s, const char *const *p, int np, struct rows *out)
 	rc = pg_ok(b, r, sql[s]);
 	if (!rc && out) {
 		out->n = 0;
-		for (int i = 0; i < PQntuples(r) && i < 64; i++)
-			snprintf(out->v[out->n++], sizeof(out->v[0]), "%s", PQgetvalue(r, i, 0));
+		for (int i = 0; i < PQntuples(r); i++)
+			for (int c = 0; c < PQnfields(r) && out->n < 64; c++)
+				snprintf(out->v[out->n++], sizeof(out->v[0]), "%s",
+					 PQgetvalue(r, i, c));
 	}
 	PQclear(r);
 	return rc;
@@ -258,7 +260,7 @@ one_value(struct be *b, const char *text, char *out, size_t size)
 		fprintf(stderr, "ceiling_write: no answer to %s\n", text);
 		return -1;
 	}
-	snprintf(out, size, "%s", r.v[0]);
+	snprintf(out, size, "%.23s", r.v[0]);	/* ids */
 	return 0;
 }
 
@@ -304,7 +306,7 @@ audit_append(struct be *b, const struct fix *f, const char *wo, const char *now)
 	struct rows head;
 
 	if ((b->pg && b->exec(b, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK ")")) ||
-	    b->run(b, S_HEAD, NULL, 0, &head) || head.n != 1)
+	    b->run(b, S_HEAD, NULL, 0, &head) || head.n != 2)
 		return -1;
 	snprintf(id, sizeof(id), "%lld", atoll(head.v[0]) + 1);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)f->after, strlen(f->after), key);
@@ -342,7 +344,7 @@ notify_office(struct be *b, const struct fix *f, const char *wo, const char *now
 static int
 one_create(struct be *b, const struct fix *f, const char *day, long n)
 {
-	char now[24], due1[24], due2[24], code[40], wo[24];
+	char now[24], due1[24], due2[24], code[112], wo[24];
 	long long t = (long long)time(NULL) * 1000 + n % 1000;
 	struct rows seq;
 
@@ -402,7 +404,8 @@ main(int argc, char **argv)
 		return 1;
 	int pg = strncmp(argv[1], "postgresql://", 13) == 0 || strncmp(argv[1], "postgres://", 11) == 0;
 	if ((pg ? pg_open(&b, argv[1]) : lite_open(&b, argv[1])) || load_fix(&b, &f) ||
-	    b.exec(&b, "INSERT INTO wo_code_seq (day, last) VALUES (29991231, 0)"))
+	    b.exec(&b, "INSERT INTO wo_code_seq (day, last) VALUES (29991231, 0)"
+			   " ON CONFLICT (day) DO NOTHING"))
 		return 1;
 	one = run_for(&b, &f, day, secs, 1, &n1);
 	many = one < 0 ? -1 : run_for(&b, &f, day, secs, 32, &n32);
