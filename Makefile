@@ -140,14 +140,16 @@ test-crash: houqin
 
 tests-bin: $(UNIT_BIN) $(API_BIN)
 
-# ---- benchmarks (not part of make test): bench/run.sh, BENCH_ORDERS=N to resize ----
+# ---- benchmarks (not part of make test): bench/run.sh, BENCH_ORDERS=N to resize,
+# BACKEND=pg for PostgreSQL (a throwaway cluster, one and two server processes) ----
+BACKEND ?= sqlite
 build/bench/ceiling_write: bench/ceiling_write.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) -O2 -o $@ $< $(shell pkg-config --cflags --libs sqlite3)
+	$(CC) $(WARN) $(DEFS) -O2 -o $@ $< $(shell pkg-config --cflags --libs sqlite3 libpq libsodium)
 
 bench: deps all build/bench/ceiling_write
 	@tools/deps.sh bench
-	bench/run.sh
+	BACKEND=$(BACKEND) bench/run.sh
 
 # ---- the security suite: the attack tests (tests/api/test_sec_*.c, also part of make test)
 # and sqlmap against a local server (tools/test-security.sh, not part of make test) ----

@@ -36,7 +36,7 @@
 
 struct opts {
 	const char *db, *data, *listen, *web, *name, *dept, *roles, *password, *agency;
-	const char *months, *seed;	/* gen */
+	const char *months, *seed, *agencies;	/* gen */
 	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
 	const char *job_interval;		/* serve, hidden: seconds between job rounds (tests) */
@@ -125,12 +125,15 @@ static const char usage_audit[] =
 	"  Keep it and the anchor file off the database's disk/backups (chattr +a the log).\n";
 static const char usage_gen[] =
 	"usage: houqin gen [--users N] [--workorders N] [--months M] [--seed S] [--db FILE]\n"
-	"                  [--password P]\n"
+	"                  [--password P] [--agencies A]\n"
 	"  Adds N staff users (logins gen000001..., password P, default " DEMO_PASSWORD ")\n"
 	"  spread over the departments, then N work orders with their timelines and\n"
 	"  ratings, created over the last M months (default 36), straight through the\n"
 	"  storage layer. A database that does not exist yet is first created with the\n"
-	"  demo agency, users, locations, teams and categories (as init --demo).\n";
+	"  demo agency, users, locations, teams and categories (as init --demo).\n"
+	"  --agencies A (default 1): the same for each of A agencies: the demo agency\n"
+	"  and A-1 more made like it where missing (示例市人民检察院 a002, logins\n"
+	"  a002-office, a002-worker1, ...); the counts are per agency.\n";
 
 static int
 usage(const char *text, int code)
@@ -172,6 +175,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--agency", offsetof(struct opts, agency) },
 		{ "--months", offsetof(struct opts, months) },
 		{ "--seed", offsetof(struct opts, seed) },
+		{ "--agencies", offsetof(struct opts, agencies) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
 		{ "--job-interval", offsetof(struct opts, job_interval) },
 		{ "--audit-key", offsetof(struct opts, audit_key) },
@@ -481,7 +485,7 @@ cmd_init(struct opts *o)
 		return 1;
 	}
 	db_schema_version(db, &version, &e);
-	rc = o->demo ? modules_demo_seed(db, &e) : in_tx(db, init_plain, o, &e);
+	rc = o->demo ? modules_demo_seed(db, "", &e) : in_tx(db, init_plain, o, &e);
 	if (rc) {
 		die_err("init failed", &e);
 		db_close(db);
@@ -874,19 +878,49 @@ gen_run(struct db *db, struct gen_ctx *ctx, int64_t agency, const int64_t *n, st
 	return 0;
 }
 
+#define GEN_AGENCIES_MAX 999	/* the prefix a001- .. a999- */
+
+/*
+** Agency k of `gen --agencies`: 1 is the demo agency (login office), k > 1
+** the one whose logins start with a<k>- (made like the demo agency when it is
+** missing); then the requested generators for it.
+*/
+static int
+gen_agency(struct db *db, struct arena *a, struct gen_ctx *ctx, int64_t k, const int64_t *n,
+	   struct err *e)
+{
+	char prefix[16] = "", login[32];
+	struct user office;
+
+	if (k > 1)
+		snprintf(prefix, sizeof(prefix), "a%03d-", (int)(k % 1000));
+	snprintf(login, sizeof(login), "%soffice", prefix);
+	if (org_user_find(db, a, login, &office, e) == ERR_NOT_FOUND && k > 1) {
+		*e = (struct err){ 0 };
+		if (modules_demo_seed(db, prefix, e))
+			return e->code;
+		printf("made agency %lld (logins %s...)\n", (long long)k, prefix);
+		if (org_user_find(db, a, login, &office, e))
+			return e->code;
+	} else if (e->code) {
+		return e->code;
+	}
+	return gen_run(db, ctx, office.agency_id, n, e);
+}
+
 static int
 cmd_gen(struct opts *o)
 {
 	struct db *db = NULL;
 	struct err e = { 0 };
 	struct arena *a = arena_new(4096);
-	struct user office;
-	int64_t n[GEN_MODULES_MAX], months = 36, seed = 2026, now = now_ms();
+	int64_t n[GEN_MODULES_MAX], months = 36, seed = 2026, agencies = 1, now = now_ms();
 	struct gen_ctx ctx = { .password = o->password ? o->password : DEMO_PASSWORD };
 	int fresh = !db_exists(o->db), rc = 1;
 
 	if (!a || gen_counts(o, n) || (o->months && parse_i64(o->months, 1, 240, &months)) ||
-	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed))) {
+	    (o->seed && parse_i64(o->seed, 0, INT64_MAX, &seed)) ||
+	    (o->agencies && parse_i64(o->agencies, 1, GEN_AGENCIES_MAX, &agencies))) {
 		arena_free(a);
 		return usage(usage_gen, 2);
 	}
@@ -896,12 +930,18 @@ cmd_gen(struct opts *o)
 	ctx.from_ms = now - months * 30 * DAY_MS;
 	ctx.to_ms = now;
 	ctx.seed = (uint64_t)seed;
-	if ((fresh && modules_demo_seed(db, &e)) || org_user_find(db, a, "office", &office, &e) ||
-	    gen_run(db, &ctx, office.agency_id, n, &e)) {
-		die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
-		goto out;
+	if (fresh && modules_demo_seed(db, "", &e))
+		goto fail;
+	for (int64_t k = 1; k <= agencies; k++) {
+		/* a different seed per agency, so their histories differ */
+		ctx.seed = (uint64_t)seed + (uint64_t)(k - 1) * 7919u;
+		if (gen_agency(db, a, &ctx, k, n, &e))
+			goto fail;
 	}
 	rc = 0;
+	goto out;
+fail:
+	die_err(fresh ? "gen failed (removing the new database)" : "gen failed", &e);
 out:
 	db_close(db);
 	if (rc && fresh)

@@ -82,8 +82,11 @@ struct module {
 	/*
 	** `init --demo`: seed this module's demo data inside the caller's write
 	** transaction; runs in module-list order after the modules before it.
+	** prefix starts every demo login of the agency being seeded: "" for the
+	** demo agency, "a002-" and so on for `gen --agencies`' others (logins are
+	** unique across agencies), so find them with org_demo_actor(prefix, ...).
 	*/
-	int (*demo)(struct db *db, struct arena *a, struct err *e);
+	int (*demo)(struct db *db, struct arena *a, const char *prefix, struct err *e);
 	const struct module_gen *gen;
 	const struct msg *messages;	/* English of its texts (<d>_msg.c, core/msg.h) */
 };

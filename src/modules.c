@@ -93,26 +93,31 @@ modules_history_find(const char *entity)
 	return NULL;
 }
 
+struct demo_run {
+	struct arena *a;
+	const char *prefix;
+};
+
 static int
 demo_all(struct db *db, void *arg, struct err *e)
 {
-	struct arena *a = arg;
+	const struct demo_run *d = arg;
 
 	for (size_t m = 0; houqin_modules[m]; m++)
-		if (houqin_modules[m]->demo && houqin_modules[m]->demo(db, a, e))
+		if (houqin_modules[m]->demo && houqin_modules[m]->demo(db, d->a, d->prefix, e))
 			return e->code;
 	return 0;
 }
 
 int
-modules_demo_seed(struct db *db, struct err *e)
+modules_demo_seed(struct db *db, const char *prefix, struct err *e)
 {
-	struct arena *a = arena_new(64 * 1024);
+	struct demo_run d = { arena_new(64 * 1024), prefix };
 	int rc;
 
-	if (!a)
+	if (!d.a)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_write_tx(db, demo_all, a, e);
-	arena_free(a);
+	rc = db_write_tx(db, demo_all, &d, e);
+	arena_free(d.a);
 	return rc;
 }

@@ -28,8 +28,10 @@ const struct module_history *modules_history_find(const char *entity);
 
 /*
 ** `init --demo`: run every module's demo hook, in list order, in one write
-** transaction of its own.
+** transaction of its own. prefix: "" for the demo agency; another prefix
+** ("a002-") makes one more agency like it, whose logins start with prefix
+** (`gen --agencies`). ERR_CONFLICT when that agency's logins exist already.
 */
-int modules_demo_seed(struct db *db, struct err *e);
+int modules_demo_seed(struct db *db, const char *prefix, struct err *e);
 
 #endif

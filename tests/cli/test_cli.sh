@@ -181,6 +181,23 @@ else
 	[ "$(login gen000033 Demo@2026)" = 401 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL refused gen run wrote a user"; }
 	stop_server
 fi
+# gen --agencies: the demo agency plus a002, a003 made like it, the counts per agency;
+# a second run makes no agency again and adds to each
+adb=$tmp/agencies.db
+check "gen --agencies 0 is usage" 2 "$bin" gen --db "$adb" --agencies 0 --workorders 5
+check "gen three agencies" 0 "$bin" gen --db "$adb" --agencies 3 --workorders 20 --months 1
+expect_out "gen made the third agency" "made agency 3 (logins a003-...)"
+check "orders for each agency" 0 test "$(grep -c 'generated 20 work orders' "$tmp/out")" = 3
+check "gen the three agencies again" 0 "$bin" gen --db "$adb" --agencies 3 --workorders 5 --months 1
+check "no agency made twice" 1 grep -q "made agency" "$tmp/out"
+check "agencies keep the audit chain" 0 "$bin" audit verify --db "$adb"
+start_server "$adb"
+if [ -z "$url" ]; then
+	fail=$((fail + 1)); echo "FAIL server on the agencies db did not start"; cat "$tmp/serve.log"
+else
+	[ "$(login a003-office Demo@2026)" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL a003-office cannot log in"; }
+	stop_server
+fi
 
 # audit chain key and anchors (issue #11): the key beside the database, 0600; checkpoints
 # appended to the anchor file; a missing key is an error, never an unkeyed chain

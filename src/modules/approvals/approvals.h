@@ -15,6 +15,7 @@ struct err;
 extern const struct appr_kind appr_general_kind;
 
 /* Demo approval rules and requests (init --demo), in the caller's write transaction. */
-int approvals_demo_seed(struct db *db, struct arena *a, struct err *e);
+int approvals_demo_seed(struct db *db, struct arena *a, const char *prefix,
+		struct err *e);
 
 #endif

@@ -51,7 +51,7 @@ seed_rules(struct db *db, struct arena *a, const struct actor *office, struct er
 
 /* A few requests so 我的待办 and 我的申请 are not empty on first login. */
 static int
-seed_requests(struct db *db, struct arena *a, struct err *e)
+seed_requests(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	static const struct {
 		const char *who, *title, *reason;
@@ -68,13 +68,13 @@ seed_requests(struct db *db, struct arena *a, struct err *e)
 	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		struct appr_submit in = { .kind = "general", .title = reqs[i].title,
 					  .amount_fen = reqs[i].fen, .reason = reqs[i].reason };
-		if (org_demo_actor(db, a, reqs[i].who, &who, e) ||
+		if (org_demo_actor(db, a, prefix, reqs[i].who, &who, e) ||
 		    appr_submit(db, &who, &in, &id, e))
 			return e->code;
 		if (!reqs[i].approver)
 			continue;
 		struct appr_decide_in d = { .decision = APPR_APPROVE, .comment = "同意" };
-		if (org_demo_actor(db, a, reqs[i].approver, &approver, e) ||
+		if (org_demo_actor(db, a, prefix, reqs[i].approver, &approver, e) ||
 		    appr_decide(db, &approver, id, &d, e))
 			return e->code;
 	}
@@ -82,11 +82,11 @@ seed_requests(struct db *db, struct arena *a, struct err *e)
 }
 
 int
-approvals_demo_seed(struct db *db, struct arena *a, struct err *e)
+approvals_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	struct actor office;
 
-	if (org_demo_actor(db, a, "office", &office, e))
+	if (org_demo_actor(db, a, prefix, "office", &office, e))
 		return e->code;
-	return seed_rules(db, a, &office, e) || seed_requests(db, a, e) ? e->code : 0;
+	return seed_rules(db, a, &office, e) || seed_requests(db, a, prefix, e) ? e->code : 0;
 }

@@ -81,6 +81,6 @@ int loc_qr_svg(struct arena *a, const char *url, const char **svg, size_t *len,
 	       struct err *e);
 
 /* Demo buildings A, B and C with floors and rooms (init --demo), in the caller's transaction. */
-int loc_demo_seed(struct db *db, struct arena *a, struct err *e);
+int loc_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
 #endif

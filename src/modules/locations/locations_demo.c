@@ -81,11 +81,11 @@ seed_locations(struct db *db, struct arena *a, const struct actor *office, struc
 }
 
 int
-loc_demo_seed(struct db *db, struct arena *a, struct err *e)
+loc_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	struct actor office;
 
-	if (org_demo_actor(db, a, "office", &office, e))
+	if (org_demo_actor(db, a, prefix, "office", &office, e))
 		return e->code;
 	return seed_locations(db, a, &office, e);
 }

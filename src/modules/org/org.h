@@ -312,11 +312,13 @@ json_t *org_roles_json(unsigned roles);
 /*
 ** org_demo.c (`init --demo`, in the caller's write transaction): the demo
 ** agency, its departments and users. org_demo_actor loads a demo login as the
-** CLI acts (ip "cli") for the other modules' demo seeds.
+** CLI acts (ip "cli") for the other modules' demo seeds. With a prefix other
+** than "" (`gen --agencies`) the agency is named after it ("示例市人民检察院
+** a002") and every login is prefix + the demo login ("a002-office").
 */
-int org_demo_seed(struct db *db, struct arena *a, struct err *e);
-int org_demo_actor(struct db *db, struct arena *a, const char *username, struct actor *out,
-		   struct err *e);
+int org_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
+int org_demo_actor(struct db *db, struct arena *a, const char *prefix, const char *username,
+		   struct actor *out, struct err *e);
 /* The demo logins table `make run` prints. */
 void org_demo_print_logins(FILE *out);
 

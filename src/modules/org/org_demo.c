@@ -91,18 +91,30 @@ dept_id(const struct dept *ds, size_t n, const char *name)
 	return 0;
 }
 
+/* "示例市人民检察院", or "示例市人民检察院 a002" for prefix "a002-". */
+static void
+agency_name(char *out, size_t size, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (n && prefix[n - 1] == '-')
+		n--;
+	snprintf(out, size, "示例市人民检察院%s%.*s", n ? " " : "", (int)n, prefix);
+}
+
 int
-org_demo_seed(struct db *db, struct arena *a, struct err *e)
+org_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	struct actor sys = { .ip = "cli", .username = "init" };
 	struct dept root, made[16];
 	size_t nd = 0;
-	char hash[256];
+	char hash[256], name[96], login[64];
 	struct user u;
 
+	agency_name(name, sizeof(name), prefix);
 	/* one hash shared by every demo account: they share one published password anyway */
 	if (auth_password_hash(DEMO_PASSWORD, hash, sizeof(hash), e) ||
-	    org_agency_create(db, a, &sys, "示例市人民检察院", &root, e))
+	    org_agency_create(db, a, &sys, name, &root, e))
 		return e->code;
 	sys.agency_id = root.id;
 	for (int i = 0; depts[i]; i++, nd++) {
@@ -111,10 +123,11 @@ org_demo_seed(struct db *db, struct arena *a, struct err *e)
 			return e->code;
 	}
 	for (int i = 0; users[i].username; i++) {
-		struct user_in in = { .username = users[i].username, .display_name = users[i].name,
+		struct user_in in = { .username = login, .display_name = users[i].name,
 				      .department_id = dept_id(made, nd, users[i].dept),
 				      .password_hash = hash };
 		char phone[16];
+		snprintf(login, sizeof(login), "%s%s", prefix, users[i].username);
 		snprintf(phone, sizeof(phone), "1380000%04d", i + 1);
 		in.phone = phone;
 		if (org_user_create(db, a, &sys, &in, demo_roles(users[i].roles), &u, e))
@@ -124,12 +137,14 @@ org_demo_seed(struct db *db, struct arena *a, struct err *e)
 }
 
 int
-org_demo_actor(struct db *db, struct arena *a, const char *username, struct actor *out,
-	       struct err *e)
+org_demo_actor(struct db *db, struct arena *a, const char *prefix, const char *username,
+	       struct actor *out, struct err *e)
 {
 	struct user u;
+	char login[64];
 
-	if (org_user_find(db, a, username, &u, e) || auth_load_actor(db, a, u.id, out, e))
+	snprintf(login, sizeof(login), "%s%s", prefix, username);
+	if (org_user_find(db, a, login, &u, e) || auth_load_actor(db, a, u.id, out, e))
 		return e->code;
 	out->ip = "cli";
 	return 0;

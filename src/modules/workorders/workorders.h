@@ -434,6 +434,6 @@ int wo_gen_history(struct db *db, int64_t agency_id, int64_t n, int64_t from_ms,
 		   uint64_t seed, struct err *e);
 
 /* Demo teams, categories, duty, history and plans (init --demo), in the caller's transaction. */
-int wo_demo_seed(struct db *db, struct arena *a, struct err *e);
+int wo_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
 #endif

@@ -57,16 +57,16 @@ static const struct {
 };
 
 static int
-seed_teams(struct db *db, struct arena *a, const struct actor *office, struct wo_team *teams,
-	   struct err *e)
+seed_teams(struct db *db, struct arena *a, const struct actor *office, const char *prefix,
+	   struct wo_team *teams, struct err *e)
 {
-	struct user u;
+	struct actor u;
 
 	for (int t = 0; t < T_N; t++) {
 		int64_t ids[3];
 		size_t n = 0;
 		for (; demo_teams[t].members[n]; n++) {
-			if (org_user_find(db, a, demo_teams[t].members[n], &u, e))
+			if (org_demo_actor(db, a, prefix, demo_teams[t].members[n], &u, e))
 				return e->code;
 			ids[n] = u.id;
 		}
@@ -172,16 +172,16 @@ find_buildings(struct db *db, struct arena *a, const struct actor *office, int64
 }
 
 int
-wo_demo_seed(struct db *db, struct arena *a, struct err *e)
+wo_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	struct actor office;
 	struct wo_team teams[T_N];
 	struct wo_category cats[sizeof(demo_cats) / sizeof(demo_cats[0])];
 	int64_t now = now_ms(), bld_a = 0, bld_b = 0;
 
-	if (org_demo_actor(db, a, "office", &office, e) ||
+	if (org_demo_actor(db, a, prefix, "office", &office, e) ||
 	    find_buildings(db, a, &office, &bld_a, &bld_b, e) ||
-	    seed_teams(db, a, &office, teams, e) ||
+	    seed_teams(db, a, &office, prefix, teams, e) ||
 	    seed_categories(db, a, &office, teams, cats, e) ||
 	    seed_duty(db, &office, teams, now, e) ||
 	    wo_gen_history(db, office.agency_id, DEMO_HISTORY_ORDERS,
