@@ -185,7 +185,8 @@ aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65])
 /* ---------- writing ---------- */
 
 /* "hqau" above the chain id: the advisory lock on one chain's head (ids past 2^32 share one) */
-#define AUD_CHAIN_LOCK(chain) ((int64_t)0x68716175 << 32 | (int64_t)((uint64_t)(chain) & 0xffffffffu))
+#define AUD_CHAIN_LOCK(chain) \
+	((int64_t)0x68716175 << 32 | (int64_t)((uint64_t)(chain) & 0xffffffffu))
 
 static const char sql_head[] =
 	"SELECT position, hash FROM audit_log WHERE chain = :chain"
@@ -200,7 +201,10 @@ static const char sql_insert[] =
 static const char sql_keyed[] =
 	"SELECT 1 FROM audit_log WHERE entity = 'audit' AND action = '" AUD_KEYED_ACTION "' LIMIT 1";
 
-/* One hash from sql (no binds but :chain when given), or leave out as it is. */
+/*
+** The hash sql finds into out (left as it is when there is no row). With pos,
+** sql is a chain's head, bound to :chain, and *pos gets its position.
+*/
 static int
 one_hash(struct db *db, const char *sql, int64_t chain, int64_t *pos, char out[65],
 	 struct err *e)
