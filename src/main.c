@@ -114,11 +114,12 @@ static const char usage_backup[] = "usage: houqin backup FILE [--db FILE]\n";
 static const char usage_audit[] =
 	"usage: houqin audit verify|checkpoint [--db FILE] [--audit-key FILE] [--audit-anchor FILE]\n"
 	"                                      [--audit-syslog]\n"
-	"  verify: walks the chain with the audit key (rows before the audit_keyed record,\n"
-	"  from databases made before the key, the old unkeyed way) and checks the anchor\n"
-	"  file's signed checkpoints; names the first bad id and exits 1 on an edited row,\n"
-	"  rows re-hashed without the key, truncation behind a checkpoint, or a bad line.\n"
-	"  checkpoint: signs the head (id, hash, time) and appends it to the anchor file\n"
+	"  verify: walks every chain (one per agency, and the legacy one from before 0023)\n"
+	"  with the audit key (legacy rows before the audit_keyed record the old unkeyed\n"
+	"  way) and checks the anchor file's signed checkpoints; names the first bad row\n"
+	"  and exits 1 on an edited, missing or misplaced row, rows re-hashed without the\n"
+	"  key, a chain truncated behind a checkpoint, or a bad line.\n"
+	"  checkpoint: signs every chain's head (and the time) and appends it to the anchor file\n"
 	"  (serve does so daily).\n"
 	"  The key file (mode 0600) is made by init, or by serve/migrate on a database\n"
 	"  without one; afterwards a missing key is an error, never an unkeyed chain.\n"
@@ -780,27 +781,44 @@ cmd_backup(struct opts *o)
 	return 0;
 }
 
+/* Where a problem is: "id N" for a legacy row, "chain C position P (id N)" for a chain's. */
+static void
+audit_where(const struct aud_report *r, char *out, size_t size)
+{
+	if (r->bad_position && r->bad_id)
+		snprintf(out, size, "chain %lld position %lld (id %lld)", (long long)r->bad_chain,
+			 (long long)r->bad_position, (long long)r->bad_id);
+	else if (r->bad_position)
+		snprintf(out, size, "chain %lld position %lld", (long long)r->bad_chain,
+			 (long long)r->bad_position);
+	else
+		snprintf(out, size, "id %lld", (long long)r->bad_id);
+}
+
+/* First words kept ("audit chain ok (N records", "audit chain BROKEN"): scripts grep them. */
 static void
 audit_print(const struct aud_report *r)
 {
 	const char *anchor = aud_anchor_path();
+	char where[96];
 
+	audit_where(r, where, sizeof(where));
 	if (r->problem == AUD_CP_BAD_SIG)
 		printf("audit chain BROKEN: %s line %lld: %s\n", anchor, (long long)r->line,
 		       aud_problem_text(r->problem));
 	else if (r->problem == AUD_TRUNCATED)
-		printf("audit chain BROKEN at id %lld: %s (head id %lld, last checkpoint at id %lld)\n",
-		       (long long)r->bad_id, aud_problem_text(r->problem), (long long)r->head_id,
+		printf("audit chain BROKEN at %s: %s (head id %lld, last checkpoint at id %lld)\n",
+		       where, aud_problem_text(r->problem), (long long)r->head_id,
 		       (long long)r->last_cp_id);
 	else if (r->problem)
-		printf("audit chain BROKEN at id %lld: %s (%lld records intact before it)\n",
-		       (long long)r->bad_id, aud_problem_text(r->problem), (long long)r->count);
+		printf("audit chain BROKEN at %s: %s (%lld records intact before it)\n", where,
+		       aud_problem_text(r->problem), (long long)r->count);
 	else if (r->last_cp_id)
-		printf("audit chain ok (%lld records, last checkpoint at id %lld)\n",
-		       (long long)r->count, (long long)r->last_cp_id);
+		printf("audit chain ok (%lld records in %lld chains, last checkpoint at id %lld)\n",
+		       (long long)r->count, (long long)r->chains, (long long)r->last_cp_id);
 	else
-		printf("audit chain ok (%lld records, no checkpoint yet in %s)\n", (long long)r->count,
-		       anchor);
+		printf("audit chain ok (%lld records in %lld chains, no checkpoint yet in %s)\n",
+		       (long long)r->count, (long long)r->chains, anchor);
 }
 
 static int
@@ -810,10 +828,17 @@ audit_checkpoint_tx(struct db *db, struct arena *a, const struct opts *o, struct
 
 	(void)a;
 	(void)o;
-	if (aud_checkpoint(db, now_ms(), &cp, e))
+	if (aud_checkpoint(db, now_ms(), &cp, e)) {
+		aud_checkpoint_free(&cp);
 		return e->code;
-	printf("checkpoint: head id %lld hash %s appended to %s\n", (long long)cp.head_id,
-	       cp.head_hash, aud_anchor_path());
+	}
+	if (cp.chains)
+		printf("checkpoint: heads of %lld chains (newest id %lld, digest %s) appended to %s\n",
+		       (long long)cp.chains, (long long)cp.head_id, cp.head_hash, aud_anchor_path());
+	else
+		printf("checkpoint: head id %lld hash %s appended to %s\n", (long long)cp.head_id,
+		       cp.head_hash, aud_anchor_path());
+	aud_checkpoint_free(&cp);
 	return 0;
 }
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-#define CANON_FIXED 256		/* keys, punctuation and nine numbers of a canonical row */
+#define CANON_FIXED 320		/* keys, punctuation and ten numbers of a canonical row */
 
 /* ---------- canonical text ---------- */
 
@@ -140,10 +140,15 @@ aud_canonical(const struct aud_row *r, char *buf, size_t size)
 	put_i64(&b, ",\"agency_id\":", r->agency_id);
 	put_i64(&b, ",\"at\":", r->at);
 	put_str(&b, ",\"before\":", r->before);
+	if (r->position)	/* a chain's row: where it stands, not the id the database gave it */
+		put_i64(&b, ",\"chain\":", r->chain);
 	put_str(&b, ",\"entity\":", r->entity);
 	put_i64(&b, ",\"entity_id\":", r->entity_id);
-	put_i64(&b, ",\"id\":", r->id);
+	if (!r->position)
+		put_i64(&b, ",\"id\":", r->id);
 	put_str(&b, ",\"ip\":", r->ip);
+	if (r->position)
+		put_i64(&b, ",\"position\":", r->position);
 	put(&b, "}", 1);
 	return b.bad ? -1 : (long)(b.p - buf);
 }
@@ -179,40 +184,67 @@ aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65])
 
 /* ---------- writing ---------- */
 
-#define AUD_CHAIN_LOCK 0x6871617564LL	/* "hqaud": the advisory lock on the chain's head */
+/* "hqau" above the chain id: the advisory lock on one chain's head (ids past 2^32 share one) */
+#define AUD_CHAIN_LOCK(chain) \
+	((int64_t)0x68716175 << 32 | (int64_t)((uint64_t)(chain) & 0xffffffffu))
 
-static const char sql_last[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
+static const char sql_head[] =
+	"SELECT position, hash FROM audit_log WHERE chain = :chain"
+	" ORDER BY position DESC LIMIT 1";
+static const char sql_legacy_last[] =
+	"SELECT hash FROM audit_log WHERE chain IS NULL ORDER BY id DESC LIMIT 1";
 static const char sql_insert[] =
-	"INSERT INTO audit_log (id, at, actor_id, agency_id, action, entity, entity_id,"
-	" before_json, after_json, ip, prev_hash, hash)"
-	" VALUES (:id, :at, :actor, :agency, :action, :entity, :eid, :before, :after, :ip,"
-	" :prev, :hash)";
+	"INSERT INTO audit_log (at, actor_id, agency_id, action, entity, entity_id,"
+	" before_json, after_json, ip, chain, position, prev_hash, hash)"
+	" VALUES (:at, :actor, :agency, :action, :entity, :eid, :before, :after, :ip,"
+	" :chain, :position, :prev, :hash)";
 static const char sql_keyed[] =
 	"SELECT 1 FROM audit_log WHERE entity = 'audit' AND action = '" AUD_KEYED_ACTION "' LIMIT 1";
 
 /*
-** The chain's head, locked for this transaction: with writers at once
-** (PostgreSQL) two appends reading the same head would fork the chain.
+** The hash sql finds into out (left as it is when there is no row). With pos,
+** sql is a chain's head, bound to :chain, and *pos gets its position.
 */
 static int
-last_link(struct db *db, int64_t *id, char prev[65], struct err *e)
+one_hash(struct db *db, const char *sql, int64_t chain, int64_t *pos, char out[65],
+	 struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_lock_tx(db, AUD_CHAIN_LOCK, e) || db_prepare(db, &st, sql_last, e) ? e->code : 0;
+	int rc = db_prepare(db, &st, sql, e) || (pos && db_bind_i64(&st, ":chain", chain, e))
+			 ? e->code : 0;
 
-	*id = 0;
-	memcpy(prev, GENESIS, 65);
 	if (!rc)
 		rc = db_step(&st, e);
 	if (rc == 1) {
 		size_t n;
-		const char *h = db_col_peek(&st, 1, &n);
-		*id = db_col_i64(&st, 0);
+		const char *h = db_col_peek(&st, pos ? 1 : 0, &n);
+		if (pos)
+			*pos = db_col_i64(&st, 0);
 		if (h && n == 64)
-			memcpy(prev, h, 65);
+			memcpy(out, h, 65);
 		rc = 0;
 	}
 	db_finalize(&st);
+	return rc;
+}
+
+/*
+** chain's head, locked for this transaction: with writers at once
+** (PostgreSQL) two appends reading the same head would fork the chain (the
+** unique (chain, position) would refuse the second). An empty chain starts
+** after the legacy chain's last hash.
+*/
+static int
+chain_head(struct db *db, int64_t chain, int64_t *pos, char prev[65], struct err *e)
+{
+	int rc;
+
+	*pos = 0;
+	memcpy(prev, GENESIS, 65);
+	rc = db_lock_tx(db, AUD_CHAIN_LOCK(chain), e) ? e->code
+							 : one_hash(db, sql_head, chain, pos, prev, e);
+	if (!rc && *pos == 0)
+		rc = one_hash(db, sql_legacy_last, 0, NULL, prev, e);
 	return rc;
 }
 
@@ -240,8 +272,7 @@ insert_row(struct db *db, const struct aud_row *r, const char *prev, const char 
 	   struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_insert, e) || db_bind_i64(&st, ":id", r->id, e) ||
-		 db_bind_i64(&st, ":at", r->at, e) ||
+	int rc = db_prepare(db, &st, sql_insert, e) || db_bind_i64(&st, ":at", r->at, e) ||
 		 db_bind_id_or_null(&st, ":actor", r->actor_id, e) ||
 		 db_bind_id_or_null(&st, ":agency", r->agency_id, e) ||
 		 db_bind_text(&st, ":action", r->action, e) ||
@@ -249,6 +280,8 @@ insert_row(struct db *db, const struct aud_row *r, const char *prev, const char 
 		 db_bind_id_or_null(&st, ":eid", r->entity_id, e) ||
 		 db_bind_text(&st, ":before", r->before, e) ||
 		 db_bind_text(&st, ":after", r->after, e) || db_bind_text(&st, ":ip", r->ip, e) ||
+		 db_bind_i64(&st, ":chain", r->chain, e) ||
+		 db_bind_i64(&st, ":position", r->position, e) ||
 		 db_bind_text(&st, ":prev", prev, e) || db_bind_text(&st, ":hash", hash, e) ||
 		 db_step_done(&st, e) ? e->code : 0;
 
@@ -256,14 +289,16 @@ insert_row(struct db *db, const struct aud_row *r, const char *prev, const char 
 	return rc;
 }
 
-/* Append r (id taken from the head) with the keyed hash. */
+/* Append r to its agency's chain, after the head, with the keyed hash. */
 static int
 append(struct db *db, struct aud_row *r, struct err *e)
 {
 	char prev[65], hash[65];
-	int rc = last_link(db, &r->id, prev, e);
+	int rc;
 
-	r->id++;
+	r->chain = r->agency_id;
+	rc = chain_head(db, r->chain, &r->position, prev, e);
+	r->position++;
 	if (!rc && aud_row_hash(prev, r, 1, hash))
 		rc = err_set(e, ERR_INVALID, NULL, "audit record is not valid UTF-8 or memory is short");
 	return rc ? rc : insert_row(db, r, prev, hash, e);
@@ -367,14 +402,13 @@ bench_batch(struct db *db, int64_t agency, int64_t first, int64_t count, int64_t
 	    int64_t from_ms, int64_t to_ms, uint64_t *s, struct err *e)
 {
 	char prev[65], hash[65], after[128], ip[32], canon[512];
-	int64_t id;
-	int rc = db_begin_write(db, e) || last_link(db, &id, prev, e) ? e->code : 0;
+	int64_t pos;
+	int rc = db_begin_write(db, e) || chain_head(db, agency, &pos, prev, e) ? e->code : 0;
 
 	for (int64_t i = 0; !rc && i < count; i++) {
-		struct aud_row r = { .id = id + 1, .agency_id = agency,
+		struct aud_row r = { .agency_id = agency, .chain = agency, .position = ++pos,
 				     .at = from_ms + (to_ms - from_ms) * (first + i) / n };
 		long len;
-		id++;
 		bench_row(&r, s, after, sizeof(after), ip, sizeof(ip));
 		len = aud_canonical(&r, canon, sizeof(canon));
 		rc = len < 0 || aud_hash_text(prev, canon, (size_t)len, 1, hash)

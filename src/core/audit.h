@@ -1,16 +1,30 @@
 /*
-** core/audit.h: the append-only audit chain. Every write calls aud_record()
-** inside its own transaction; hash = keyed BLAKE2b-256 (a MAC) over
-** prev_hash || canonical JSON of the row, with a key that lives in a file
-** outside the database (aud_key_load), so whoever can write the database file
-** can neither edit a row nor re-hash the chain after it without being seen.
-** Signed checkpoints of the head, appended to a separate append-only file
-** (aud_checkpoint), make truncation of the newest rows visible too.
+** core/audit.h: the append-only audit chains. Every write calls aud_record()
+** inside its own transaction. Each agency has a chain of its own (chain = the
+** agency id; 0 for rows with no agency: CLI, system, failed logins of unknown
+** users), so appends in different agencies do not wait for each other: an
+** append locks its chain only (db_lock_tx on a key derived from the chain id,
+** an advisory transaction lock on PostgreSQL), reads the chain's head by
+** (chain, position) and inserts at position + 1; the database assigns the
+** row's id. UNIQUE (chain, position) makes a forking append fail rather than
+** fork. hash = keyed BLAKE2b-256 (a MAC) over prev_hash || canonical JSON of
+** the row (which holds chain and position, not id), with a key that lives in a
+** file outside the database (aud_key_load), so whoever can write the database
+** can neither edit a row nor re-hash a chain after it without being seen.
+** Signed checkpoints of every chain's head, appended to a separate
+** append-only file (aud_checkpoint), make truncation of the newest rows of any
+** chain visible too.
 **
-** Chains made before the key existed: their rows up to the first "audit_keyed"
-** record (aud_key_mark) are plain BLAKE2b-256 and are checked that way; that
-** record's MAC covers their last hash, so they cannot be rewritten afterwards,
-** but they are only as strong as before for the time they were unkeyed.
+** Rows written before migration 0023 (chain and position NULL) are the legacy
+** global chain: linked and hashed by id as they always were, and verified so.
+** The first row of every chain links to the legacy chain's last hash (the
+** genesis value when there is none), so nothing can be cut out between them.
+**
+** Chains made before the key existed: legacy rows up to the first
+** "audit_keyed" record (aud_key_mark) are plain BLAKE2b-256 and are checked
+** that way; that record's MAC covers their last hash, so they cannot be
+** rewritten afterwards, but they are only as strong as before for the time they
+** were unkeyed. Per-agency chains are keyed from their first row.
 **
 ** Retention: the product never deletes audit rows (triggers of migrations
 ** 0006/0021 forbid it); anything that ever prunes must keep AUD_RETENTION_MIN_MS.
@@ -63,15 +77,20 @@ int aud_key_loaded(void);
 /* The checkpoint public key, 64 hex digits + NUL. */
 void aud_public_key_hex(char out[65]);
 
-/* *has = 1 when the chain holds an audit_keyed record. */
+/* *has = 1 when the log holds an audit_keyed record (in any chain). */
 int aud_chain_keyed(struct db *db, int *has, struct err *e);
-/* In a write tx: append the audit_keyed record unless the chain has one. *added 1 if it did. */
+/* In a write tx: append the audit_keyed record (chain 0) unless the log has one. *added 1 if it did. */
 int aud_key_mark(struct db *db, int *added, struct err *e);
 
 /* ---------- hashing (exposed for tests and the bench generator) ---------- */
 
+/*
+** A row as hashed. position > 0: a row of chain `chain` (the canonical text has
+** chain and position, not id); position 0: a legacy row (the text has id).
+*/
 struct aud_row {
 	int64_t id, at, actor_id, agency_id, entity_id;	/* 0 for NULL */
+	int64_t chain, position;
 	const char *action, *entity, *before, *after, *ip;	/* before/after/ip may be NULL */
 };
 
@@ -85,9 +104,10 @@ long aud_canonical(const struct aud_row *r, char *buf, size_t size);
 int aud_row_hash(const char *prev, const struct aud_row *r, int keyed, char out[65]);
 
 /*
-** Benchmarks only (`houqin gen --audit N`): append n plausible records of
-** agency over [from_ms, to_ms), in write transactions of its own (call it
-** outside one), with one prepared insert. Deterministic for a seed.
+** Benchmarks only (`houqin gen --audit N`): append n plausible records to
+** agency's chain over [from_ms, to_ms), in write transactions of its own (call
+** it outside one), under the same lock and rules as aud_record. Deterministic
+** for a seed.
 */
 int aud_bench_append(struct db *db, int64_t agency, int64_t n, int64_t from_ms, int64_t to_ms,
 		     uint64_t seed, struct err *e);
@@ -98,20 +118,34 @@ int aud_bench_append(struct db *db, int64_t agency, int64_t n, int64_t from_ms, 
 void aud_anchor_set(const char *path, int use_syslog);
 const char *aud_anchor_path(void);	/* NULL when none is configured */
 
+/*
+** Anchor lines (signed over everything before " sig="; chain= is the oldest
+** row's hash, so databases sharing a key and an anchor file keep apart):
+**   v2: houqin-audit v2 chain=<16 hex> head_id=<newest id> chains=<n>
+**       heads=<chain>:<position>,... digest=<64 hex> at=<ms> sig=<128 hex>
+**   digest = BLAKE2b-256 of the sorted lines "<chain>:<position>:<hash>\n" of
+**   every chain's head; written once any per-agency chain exists.
+**   v1: houqin-audit v1 chain=<16 hex> head_id=<n> head_hash=<64 hex> at=<ms> sig=...
+**   the legacy chain's head (written before 0023, or while only legacy rows exist);
+**   still verified against the legacy rows.
+*/
 struct aud_checkpoint {
-	int64_t id, at, head_id;
-	char head_hash[65];
+	int64_t id, at, head_id;	/* head_id: the newest row's id */
+	int64_t chains;			/* chain heads signed (0: a v1 line) */
+	char head_hash[65];		/* v2: the digest of the heads; v1: the head's hash */
 	char signature[129];
-	char line[320];		/* the exact line appended to the anchor file, without '\n' */
+	char *line;	/* the exact line appended to the anchor file, without '\n'; malloc'd */
 };
 
 /*
-** In a write tx: sign the current head (id, hash, now), append the line to the
+** In a write tx: sign the heads of all chains (now), append the line to the
 ** anchor file (O_APPEND, fsync) and to syslog if asked, insert it into
-** audit_checkpoint and record it in the chain. *cp receives it.
-** ERR_RULE when the chain is empty or no anchor file is configured.
+** audit_checkpoint and record it in chain 0. *cp receives it (free it with
+** aud_checkpoint_free, also after an error). ERR_RULE when the log is empty or
+** no anchor file is configured.
 */
 int aud_checkpoint(struct db *db, int64_t now, struct aud_checkpoint *cp, struct err *e);
+void aud_checkpoint_free(struct aud_checkpoint *cp);
 /* Like aud_checkpoint when the newest one is AUD_CHECKPOINT_EVERY_MS old (or none); *done 0/1. */
 int aud_checkpoint_if_due(struct db *db, int64_t now, int *done, struct err *e);
 /*
@@ -127,19 +161,22 @@ int aud_anchor_has(const char *text, const char *line);
 enum aud_problem {
 	AUD_OK = 0,
 	AUD_EDITED,		/* a row's content no longer matches its hash */
-	AUD_LINK,		/* prev_hash is not the previous row's hash, or an id is missing */
+	AUD_LINK,		/* prev_hash is not the previous hash, or a row is missing or misplaced */
 	AUD_REHASHED,		/* hash is not the MAC with our key: re-hashed without it */
 	AUD_NOT_KEYED,		/* the chain has no audit_keyed record (rewritten unkeyed) */
-	AUD_TRUNCATED,		/* the head is behind the last checkpoint */
-	AUD_CP_MISMATCH,	/* a checkpointed row's hash has changed */
+	AUD_TRUNCATED,		/* a chain's head is behind a checkpoint */
+	AUD_CP_MISMATCH,	/* a checkpointed row's hash (or the heads' digest) has changed */
 	AUD_CP_BAD_SIG,		/* an anchor-file line whose signature fails */
 	AUD_CP_MISSING,		/* a checkpoint in the database that the anchor file lacks */
 };
 
 struct aud_report {
 	int problem;		/* enum aud_problem */
-	int64_t bad_id;		/* first bad row id (AUD_TRUNCATED: first missing id) */
+	int64_t bad_id;		/* first bad row id (legacy AUD_TRUNCATED: first missing id; 0 if none) */
+	int64_t bad_chain;	/* with bad_position > 0: the chain and position of the problem */
+	int64_t bad_position;	/* (AUD_TRUNCATED: the first missing position) */
 	int64_t count;		/* records checked intact before bad_id (or all) */
+	int64_t chains;		/* per-agency chains seen */
 	int64_t head_id;	/* newest row id */
 	int64_t last_cp_id;	/* head id of the newest checkpoint in the anchor file, 0 none */
 	int64_t line;		/* AUD_CP_BAD_SIG: its line number in the anchor file */
@@ -149,8 +186,10 @@ struct aud_report {
 const char *aud_problem_text(int problem);
 
 /*
-** Full check: the walk (keyed from the audit_keyed record on), then the anchor
-** file (each line's signature, the checkpointed hashes, truncation) and the
+** Full check: the walk (the legacy chain by id, keyed from the audit_keyed
+** record on; then every chain: positions contiguous from 1, each prev_hash the
+** previous hash, every MAC keyed), then the anchor file (each line's signature,
+** the checkpointed hashes and heads' digests, truncation of any chain) and the
 ** checkpoints in the database. Needs the key. 0 with r filled (problem AUD_OK
 ** when intact), or ERR_* when it could not check.
 */

@@ -331,7 +331,10 @@ chain_verifies_after_all_that(void **state)
 	j = get_ok(&sup, "/api/v1/audit/verify", &r);
 	assert_true(json_is_true(json_object_get(j, "ok")));
 	assert_int_equal(json_integer_value(json_object_get(j, "count")), audit_rows());
+	/* chain 0 (no agency: failed logins, CLI) and the fixture agency's at least */
+	assert_true(json_integer_value(json_object_get(j, "chains")) >= 2);
 	assert_null(json_object_get(j, "first_broken_id"));
+	assert_null(json_object_get(j, "broken_chain"));
 	hq_resp_free(&r);
 	j = get_ok(&aud, "/api/v1/audit/verify", &r);
 	assert_true(json_is_true(json_object_get(j, "ok")));

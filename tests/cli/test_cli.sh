@@ -203,7 +203,7 @@ fi
 # appended to the anchor file; a missing key is an error, never an unkeyed chain
 check "init made the audit key 0600" 0 test "$(stat -c %a "$tmp/audit.key" 2>/dev/null)" = 600
 check "audit checkpoint" 0 "$bin" audit checkpoint --db "$db"
-check "anchor file has the line" 0 grep -q '^houqin-audit v1 chain=.* sig=' "$tmp/audit-checkpoints.log"
+check "anchor file has the line" 0 grep -q '^houqin-audit v2 chain=.* heads=.* digest=.* sig=' "$tmp/audit-checkpoints.log"
 check "audit checkpoint --audit-syslog" 0 "$bin" audit checkpoint --db "$db" --audit-syslog
 check "two checkpoint lines" 0 test "$(wc -l <"$tmp/audit-checkpoints.log")" = 2
 check "audit verify after checkpoint" 0 "$bin" audit verify --db "$db"
@@ -226,12 +226,17 @@ mv "$tmp/audit.key.away" "$tmp/audit.key"
 cp "$db" "$tmp/cut.db"
 sqlite3 "$tmp/cut.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > (SELECT MAX(head_id) - 2 FROM audit_checkpoint)"
 check "truncation is found" 1 "$bin" audit verify --db "$tmp/cut.db"
-expect_out "truncation is named" "BROKEN at id .*truncated"
+expect_out "truncation is named" "BROKEN at chain [0-9]* position [0-9]*: truncated"
 # ... or edit a row and re-hash it without the key (unkeyed BLAKE2b, as the old chain had)
 cp "$db" "$tmp/edit.db"
 sqlite3 "$tmp/edit.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET ip = '6.6.6.6' WHERE id = 3"
 check "an edited row is found" 1 "$bin" audit verify --db "$tmp/edit.db"
-expect_out "the edited row is named" "BROKEN at id 3"
+expect_out "the edited row is named" "BROKEN at chain [0-9]* position [0-9]* (id 3)"
+# ... or move a row to another place in its chain (positions are in the MAC)
+cp "$db" "$tmp/pos.db"
+sqlite3 "$tmp/pos.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET position = position + 1000 WHERE id = 3"
+check "a forged position is found" 1 "$bin" audit verify --db "$tmp/pos.db"
+expect_out "the moved row is named" "BROKEN at chain [0-9]* position 1[0-9]* (id 3): chain link broken"
 # ... or forge the anchor file
 cp "$tmp/audit-checkpoints.log" "$tmp/anchor.bak"
 sed -i 's/head_id=\([0-9]\)/head_id=9\1/' "$tmp/audit-checkpoints.log"

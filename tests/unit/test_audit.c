@@ -72,7 +72,8 @@ test_fresh_db_is_empty_chain(void **state)
 	verify(f->db, 0, 0);
 }
 
-static const char sql_rows[] = "SELECT id, prev_hash, hash, after_json FROM audit_log ORDER BY id";
+static const char sql_rows[] =
+	"SELECT id, prev_hash, hash, after_json, chain, position FROM audit_log ORDER BY id";
 
 static void
 test_intact_chain(void **state)
@@ -81,29 +82,32 @@ test_intact_chain(void **state)
 	struct arena *a = arena_new(0);
 	struct stmt st = { 0 };
 	struct err e = { 0 };
-	char prev[65];
-	int64_t id = 0;
+	char prev[2][65];	/* chain 0 (the audit_keyed record), chain 1 (agency 1) */
+	int64_t id = 0, pos[2] = { 0, 0 };
 
 	write_records(f->db, 1, NREC);
 	verify(f->db, 0, NREC + 1);
-	/* the stored links: genesis, then each prev_hash is the previous row's hash */
-	memset(prev, '0', 64);
-	prev[64] = '\0';
+	/* the stored links: each chain starts at genesis (no legacy rows), then prev = last hash */
+	memset(prev, '0', sizeof(prev));
+	prev[0][64] = prev[1][64] = '\0';
 	assert_int_equal(db_prepare(f->db, &st, sql_rows, &e), 0);
 	while (db_step(&st, &e) == 1) {
 		const char *p = db_col_text(&st, a, 1), *h = db_col_text(&st, a, 2);
+		int64_t c = db_col_i64(&st, 4);
 
 		assert_true(db_col_i64(&st, 0) == ++id);
-		assert_string_equal(p, prev);
+		assert_true(c == (id == 1 ? 0 : 1));
+		assert_true(db_col_i64(&st, 5) == ++pos[c]);
+		assert_string_equal(p, prev[c]);
 		assert_int_equal(strlen(h), 64);
-		assert_string_not_equal(h, prev);
-		memcpy(prev, h, 65);
+		assert_string_not_equal(h, prev[c]);
+		memcpy(prev[c], h, 65);
 		if (id == 3)	/* canonical JSON: compact, keys sorted (row 1: audit_keyed) */
 			assert_string_equal(db_col_text(&st, a, 3),
 					    "{\"active\":true,\"v\":2,\"名\":\"新\"}");
 	}
 	db_finalize(&st);
-	assert_true(id == NREC + 1);
+	assert_true(id == NREC + 1 && pos[0] == 1 && pos[1] == NREC);
 
 	/* the chain continues across transactions and connections */
 	write_records(f->db, NREC + 1, 3);
@@ -145,8 +149,9 @@ test_rollback_leaves_chain_intact(void **state)
 
 /*
 ** Each row: tamper with a chain of NREC records, expect the first broken id.
-** Row 1 is the audit_keyed record the first keyed write adds, so "row k" of a
-** case (the k-th record written) has id k + 1, and counts include row 1.
+** Row 1 is the audit_keyed record the first keyed write adds (chain 0), so
+** "row k" of a case (the k-th record written, chain 1 position k) has id k + 1,
+** and counts include row 1.
 */
 static const struct {
 	const char *what;
@@ -170,7 +175,24 @@ static const struct {
 	  3, 2 },
 	{ "invalid UTF-8 in after_json of row 2",
 	  "UPDATE audit_log SET after_json = CAST(X'7BFF7D' AS TEXT) WHERE id = 3", 3, 2 },
-	{ "renumber row 5", "UPDATE audit_log SET id = 7 WHERE id = 6", 7, 5 },
+	/* ids are the database's, not hashed: a renumbered row still stands in its place */
+	{ "renumber row 5", "UPDATE audit_log SET id = 7 WHERE id = 6", 0, NREC + 1 },
+	{ "swap the ids of rows 2 and 3 (reorder)",
+	  "UPDATE audit_log SET id = 107 - id WHERE id IN (3, 4);"
+	  " UPDATE audit_log SET id = id - 100 WHERE id > 100", 3, 2 },
+	{ "forge the position of row 3", "UPDATE audit_log SET position = 9 WHERE id = 4", 4, 3 },
+	{ "swap the positions of rows 2 and 3",
+	  "UPDATE audit_log SET position = 100 WHERE id = 3;"
+	  " UPDATE audit_log SET position = 2 WHERE id = 4;"
+	  " UPDATE audit_log SET position = 3 WHERE id = 3", 3, 2 },
+	{ "move row 3 to chain 0 after row 0",
+	  "UPDATE audit_log SET chain = 0, position = 2 WHERE id = 4", 4, 3 },
+	{ "make row 2 a legacy row", "UPDATE audit_log SET chain = NULL, position = NULL"
+	  " WHERE id = 3", 3, 2 },
+	{ "a second row at position 4 (a fork)",
+	  "INSERT INTO audit_log (at, action, entity, chain, position, prev_hash, hash)"
+	  " SELECT at, action, entity, chain, position, prev_hash, hash FROM audit_log"
+	  " WHERE id = 5", 0, 0 },
 	{ "delete the first row", "DELETE FROM audit_log WHERE id = 2", 3, 1 },
 	{ "delete a middle row", "DELETE FROM audit_log WHERE id = 4", 5, 3 },
 	{ "delete the last-but-one row", "DELETE FROM audit_log WHERE id = 5", 6, 4 },
@@ -215,6 +237,10 @@ test_tampering_detected(void **state)
 		write_records(f->db, 1, NREC);
 		verify(f->db, 0, NREC + 1);
 		assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+		if (!tamper_cases[i].count) {	/* UNIQUE (chain, position) refuses it */
+			assert_int_equal(db_exec(f->db, tamper_cases[i].sql, &e), ERR_CONFLICT);
+			continue;
+		}
 		assert_int_equal(db_exec(f->db, tamper_cases[i].sql, &e), 0);
 		assert_int_equal(aud_verify(f->db, &bad, &count, &e), 0);
 		if (bad != tamper_cases[i].bad || count != tamper_cases[i].count)
@@ -225,7 +251,7 @@ test_tampering_detected(void **state)
 }
 
 /* Replaying a valid row (id 4's content and links copied over id 3) is caught: the
-   hashed text includes the row id and the previous row's hash. */
+   hashed text includes the row's position and the previous row's hash. */
 static void
 test_forged_hash_breaks_next_link(void **state)
 {
@@ -340,6 +366,21 @@ want_problem(struct db *db, int problem, int64_t bad)
 			 aud_problem_text(r.problem), (long long)r.bad_id, problem, (long long)bad);
 }
 
+/* The problem, and where in which chain (bad_id 0: no such row, as for truncation). */
+static void
+want_at(struct db *db, int problem, int64_t bad, int64_t chain, int64_t position)
+{
+	struct aud_report r;
+
+	report(db, &r);
+	if (r.problem != problem || r.bad_id != bad || r.bad_chain != chain ||
+	    r.bad_position != position)
+		fail_msg("verify: problem %d (%s) at %lld chain %lld position %lld, want %d at %lld"
+			 " chain %lld position %lld", r.problem, aud_problem_text(r.problem),
+			 (long long)r.bad_id, (long long)r.bad_chain, (long long)r.bad_position,
+			 problem, (long long)bad, (long long)chain, (long long)position);
+}
+
 static void
 use_key(unsigned char byte)
 {
@@ -351,11 +392,15 @@ use_key(unsigned char byte)
 
 static const char sql_all[] =
 	"SELECT id, at, COALESCE(actor_id, 0), COALESCE(agency_id, 0), action, entity,"
-	" COALESCE(entity_id, 0), before_json, after_json, ip, hash FROM audit_log ORDER BY id";
+	" COALESCE(entity_id, 0), before_json, after_json, ip, hash, COALESCE(chain, 0),"
+	" COALESCE(position, 0) FROM audit_log ORDER BY id";
+
+#define NCHAIN 4	/* chains 0..2 in these tests; [3] is the legacy chain */
 
 /*
 ** What an attacker with the file does after an edit: recompute prev_hash/hash
-** of every row from id `from` on, unkeyed (keyed 0) or with the key loaded now.
+** of every row from id `from` on, unkeyed (keyed 0) or with the key loaded now,
+** each chain after its own previous row (the first after the legacy chain's last).
 */
 static void
 rehash_from(struct db *db, int64_t from, int keyed)
@@ -363,8 +408,12 @@ rehash_from(struct db *db, int64_t from, int keyed)
 	struct arena *a = arena_new(0);
 	struct stmt st = { 0 }, up = { 0 };
 	struct err e = { 0 };
-	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+	char prevs[NCHAIN][65], *prev;
+	int started[NCHAIN] = { 0 };
 
+	memset(prevs, '0', sizeof(prevs));
+	for (int i = 0; i < NCHAIN; i++)
+		prevs[i][64] = '\0';
 	assert_int_equal(db_exec(db, sql_drop_guards, &e), 0);
 	assert_int_equal(db_prepare(db, &st, sql_all, &e), 0);
 	while (db_step(&st, &e) == 1) {
@@ -374,10 +423,16 @@ rehash_from(struct db *db, int64_t from, int keyed)
 			.action = db_col_text(&st, a, 4), .entity = db_col_text(&st, a, 5),
 			.entity_id = db_col_i64(&st, 6), .before = db_col_text(&st, a, 7),
 			.after = db_col_text(&st, a, 8), .ip = db_col_text(&st, a, 9),
+			.chain = db_col_i64(&st, 11), .position = db_col_i64(&st, 12),
 		};
+		int c = r.position ? (int)r.chain : NCHAIN - 1;
 		char h[65];
+		assert_true(c >= 0 && c < NCHAIN);
+		if (r.position && !started[c]++)	/* a chain starts after the legacy chain */
+			memcpy(prevs[c], prevs[NCHAIN - 1], 65);
+		prev = prevs[c];
 		if (r.id < from) {
-			snprintf(prev, sizeof(prev), "%s", db_col_text(&st, a, 10));
+			snprintf(prev, 65, "%s", db_col_text(&st, a, 10));
 			continue;
 		}
 		assert_int_equal(aud_row_hash(prev, &r, keyed, h), 0);
@@ -387,7 +442,7 @@ rehash_from(struct db *db, int64_t from, int keyed)
 		assert_int_equal(db_bind_text(&up, ":p", prev, &e) || db_bind_text(&up, ":h", h, &e) ||
 				 db_bind_i64(&up, ":id", r.id, &e) || db_step_done(&up, &e), 0);
 		db_finalize(&up);
-		memcpy(prev, h, sizeof(prev));
+		memcpy(prev, h, 65);
 	}
 	db_finalize(&st);
 	arena_free(a);
@@ -430,7 +485,10 @@ test_rehash_with_wrong_key_detected(void **state)
 	want_problem(f->db, AUD_OK, 0);
 }
 
-/* Dropping the audit_keyed record and re-hashing everything unkeyed is no way out. */
+/*
+** Dropping the audit_keyed record and re-hashing everything unkeyed is no way
+** out: a chain's rows are always keyed (a legacy-only log would be AUD_NOT_KEYED).
+*/
 static void
 test_unkeyed_rewrite_detected(void **state)
 {
@@ -442,7 +500,7 @@ test_unkeyed_rewrite_detected(void **state)
 	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 1;"
 				 " UPDATE audit_log SET id = id - 1", &e), 0);
 	rehash_from(f->db, 1, 0);
-	want_problem(f->db, AUD_NOT_KEYED, 1);
+	want_problem(f->db, AUD_REHASHED, 1);
 }
 
 /* A chain made before keys: its unkeyed prefix verifies the old way, then the key takes over. */
@@ -456,6 +514,7 @@ test_unkeyed_prefix_then_keyed(void **state)
 				 " hash) VALUES (1, 1, 'a.b', 't', '', ''), (2, 2, 'a.c', 't', '', ''),"
 				 " (3, 3, 'a.d', 't', '', '')", &e), 0);
 	rehash_from(f->db, 1, 0);	/* as the old writer made them */
+	want_problem(f->db, AUD_NOT_KEYED, 1);	/* only legacy rows, none keyed */
 	write_records(f->db, 1, NREC);	/* the first keyed write marks id 4 */
 	want_problem(f->db, AUD_OK, 0);
 	/* rewriting the old prefix (even re-hashed the old way) breaks the keyed mark's link */
@@ -560,7 +619,8 @@ test_truncation_behind_checkpoint(void **state)
 	assert_true(r.last_cp_id == NREC + 1 && r.count == NREC + 2);	/* + the checkpoint row */
 	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
 	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id >= 5", &e), 0);
-	want_problem(f->db, AUD_TRUNCATED, 5);
+	want_at(f->db, AUD_TRUNCATED, 0, 1, 4);	/* chain 1 now ends at position 3 */
+	aud_checkpoint_free(&cp);
 	anchor_done(path);
 }
 
@@ -593,6 +653,7 @@ test_anchor_file_edits_detected(void **state)
 	assert_non_null(fp);
 	fclose(fp);
 	want_problem(f->db, AUD_CP_MISSING, NREC + 1);
+	aud_checkpoint_free(&cp);
 	anchor_done(path);
 }
 
@@ -612,6 +673,7 @@ test_checkpointed_hash_mismatch(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET ip = 'x' WHERE id = 3", &e), 0);
 	rehash_from(f->db, 3, 1);
 	want_problem(f->db, AUD_CP_MISMATCH, NREC + 1);
+	aud_checkpoint_free(&cp);
 	anchor_done(path);
 }
 
@@ -637,6 +699,71 @@ test_checkpoint_if_due(void **state)
 	assert_int_equal(done, 1);
 	assert_int_equal(db_commit(f->db, &e), 0);
 	want_problem(f->db, AUD_OK, 0);
+	anchor_done(path);
+}
+
+/* n records of agency (its chain) in one transaction. */
+static void
+write_agency(struct db *db, int64_t agency, int n)
+{
+	struct err e = { 0 };
+
+	assert_int_equal(db_begin_write(db, &e), 0);
+	for (int i = 0; i < n; i++)
+		if (aud_record_raw(db, 1, agency, NULL, "location.create", "location", i + 1, NULL,
+				   NULL, &e))
+			fail_msg("aud_record_raw: %s", e.msg);
+	assert_int_equal(db_commit(db, &e), 0);
+}
+
+static const char sql_firsts[] =
+	"SELECT COUNT(*) FROM audit_log WHERE position = 1"
+	" AND prev_hash = (SELECT hash FROM audit_log WHERE chain IS NULL ORDER BY id DESC LIMIT 1)";
+
+/*
+** A log from before 0023 (legacy rows, a v1 checkpoint of their head), then
+** chains of agencies 1 and 2 (and 0: the audit_keyed and checkpoint records):
+** each chain starts after the legacy chain's last hash; a v2 checkpoint signs
+** all heads; cutting one agency's newest row is named in that chain.
+*/
+static void
+test_chains_per_agency(void **state)
+{
+	struct tmpdb *f = *state;
+	struct aud_checkpoint cp1, cp2;
+	struct aud_report r;
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	char path[64];
+
+	anchor_use(path);
+	assert_int_equal(db_exec(f->db, "INSERT INTO audit_log (id, at, action, entity, prev_hash,"
+				 " hash) VALUES (1, 1, 'a.b', 't', '', ''), (2, 2, 'a.c', 't', '', '')",
+				 &e), 0);
+	rehash_from(f->db, 1, 0);
+	checkpoint(f->db, 1000, &cp1);	/* only legacy rows: a v1 line of their head */
+	assert_true(cp1.chains == 0 && cp1.head_id == 2);
+	assert_non_null(strstr(cp1.line, "houqin-audit v1 "));
+	write_agency(f->db, 2, 3);
+	write_agency(f->db, 1, 2);
+	write_agency(f->db, 2, 1);
+	checkpoint(f->db, 2000, &cp2);
+	assert_true(cp2.chains == 3);
+	assert_non_null(strstr(cp2.line, "houqin-audit v2 "));
+	assert_non_null(strstr(cp2.line, " heads=0:2,1:2,2:4 "));
+	report(f->db, &r);
+	assert_int_equal(r.problem, AUD_OK);
+	assert_true(r.chains == 3 && r.count == 2 + 3 + 6 && r.last_cp_id == cp2.head_id);
+	assert_int_equal(db_prepare(f->db, &st, sql_firsts, &e) || db_step_row(&st, &e), 0);
+	assert_true(db_col_i64(&st, 0) == 3);
+	db_finalize(&st);
+	/* the newest row of agency 2 (position 4) goes */
+	assert_int_equal(db_exec(f->db, sql_drop_guards, &e), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE chain = 2 AND position = 4",
+				 &e), 0);
+	want_at(f->db, AUD_TRUNCATED, 0, 2, 4);
+	aud_checkpoint_free(&cp1);
+	aud_checkpoint_free(&cp2);
 	anchor_done(path);
 }
 
@@ -681,6 +808,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_checkpointed_hash_mismatch, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_if_due, setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_walk_across_batches, setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_chains_per_agency, setup, tmpdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,7 +122,11 @@ aud_api_list(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, page_json(items, n, 1, total, &pg));
 }
 
-/* {ok, count, last_checkpoint_id} and, when broken, first_broken_id and problem (English). */
+/*
+** {ok, count, chains, last_checkpoint_id} and, when broken, first_broken_id,
+** problem (English) and, for a per-agency chain's row, broken_chain and
+** broken_position.
+*/
 static int
 aud_api_verify(struct req *rq, struct resp *rs, struct err *e)
 {
@@ -131,10 +135,14 @@ aud_api_verify(struct req *rq, struct resp *rs, struct err *e)
 
 	if (aud_verify_report(rq->db, &r, e))
 		return e->code;
-	o = json_pack("{sb sI sI}", "ok", !r.problem, "count", (json_int_t)r.count,
-		      "last_checkpoint_id", (json_int_t)r.last_cp_id);
+	o = json_pack("{sb sI sI sI}", "ok", !r.problem, "count", (json_int_t)r.count,
+		      "chains", (json_int_t)r.chains, "last_checkpoint_id", (json_int_t)r.last_cp_id);
 	if (o && r.problem) {
 		json_object_set_new(o, "first_broken_id", json_integer(r.bad_id));
+		if (r.bad_position) {
+			json_object_set_new(o, "broken_chain", json_integer(r.bad_chain));
+			json_object_set_new(o, "broken_position", json_integer(r.bad_position));
+		}
 		json_object_set_new(o, "problem", json_string(aud_problem_text(r.problem)));
 	}
 	return resp_json(rs, 200, o);
