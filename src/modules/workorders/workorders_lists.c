@@ -416,22 +416,32 @@ static const char *const where_parts[F_N] = {
 /*
 ** One tail per sort order, each a plain ORDER BY: the default (newest first)
 ** walks an index on created_at and stops after a page, where CASE sort keys in
-** one statement sorted every matching row.
+** one statement sorted every matching row. The page's ids are chosen first,
+** on workorder alone, and only its rows are joined: a ten-table join over the
+** whole WHERE cost PostgreSQL tens of ms of planning per request and more as
+** other agencies' rows grew (docs/scale.md), and SQLite nothing.
 */
 static const char *const sort_names[] = { "-created_at", "created_at", "priority", "due" };
 #define NSORTS (int)(sizeof(sort_names) / sizeof(sort_names[0]))
+#define BY_NEWEST " ORDER BY w.created_at DESC, w.id DESC"
+#define BY_OLDEST " ORDER BY w.created_at, w.id"
+#define BY_PRIORITY                                                                        \
+	" ORDER BY CASE w.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2"\
+	" ELSE 3 END, w.created_at DESC, w.id DESC"
+#define BY_DUE                                                                              \
+	" ORDER BY COALESCE(w.accept_due_at, w.resolve_due_at, 9223372036854775807),"         \
+	" w.created_at DESC, w.id DESC"
+#define PAGE " LIMIT :limit OFFSET :offset)"
 static const char *const sort_tails[NSORTS] = {
-	" ORDER BY w.created_at DESC, w.id DESC LIMIT :limit OFFSET :offset",
-	" ORDER BY w.created_at, w.id LIMIT :limit OFFSET :offset",
-	" ORDER BY CASE w.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2"
-	" ELSE 3 END, w.created_at DESC, w.id DESC LIMIT :limit OFFSET :offset",
-	" ORDER BY COALESCE(w.accept_due_at, w.resolve_due_at, 9223372036854775807),"
-	" w.created_at DESC, w.id DESC LIMIT :limit OFFSET :offset",
+	BY_NEWEST PAGE BY_NEWEST,
+	BY_OLDEST PAGE BY_OLDEST,
+	BY_PRIORITY PAGE BY_PRIORITY,
+	BY_DUE PAGE BY_DUE,
 };
 
 static const struct sql_set list_set = {
-	"SELECT " WO_COLS WO_FROM " WHERE w.agency_id = :agency", where_parts, F_N, sort_tails,
-	NSORTS,
+	"SELECT " WO_COLS WO_FROM " WHERE w.id IN (SELECT w.id FROM workorder w"
+	" WHERE w.agency_id = :agency", where_parts, F_N, sort_tails, NSORTS,
 };
 static const struct sql_set count_set = {
 	"SELECT COUNT(*) FROM workorder w WHERE w.agency_id = :agency", where_parts, F_N, NULL,
