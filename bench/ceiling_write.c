@@ -24,7 +24,7 @@
 #include <time.h>
 
 #define NPARAM 16
-#define CHAIN_LOCK "448578811236"	/* core/audit.c AUD_CHAIN_LOCK, "hqaud" */
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 /*
 ** The statements, in one text for both backends: $n are PostgreSQL's
@@ -43,10 +43,11 @@ static const char *const sql[S_N] = {
 	[S_EVENT] = "INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status,"
 		" actor_id, note, data, created_at) SELECT agency_id, $1, 'create', NULL, 'submitted',"
 		" $2, NULL, NULL, $3 FROM workorder WHERE id = $1",
-	[S_HEAD] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-	[S_AUDIT] = "INSERT INTO audit_log (id, at, actor_id, agency_id, action, entity, entity_id,"
-		" before_json, after_json, ip, prev_hash, hash) VALUES ($1, $2, $3, $4, 'create',"
-		" 'workorder', $5, NULL, $6, '127.0.0.1', $7, $8)",
+	[S_HEAD] = "SELECT position, hash FROM audit_log WHERE chain = $1"
+		" ORDER BY position DESC LIMIT 1",
+	[S_AUDIT] = "INSERT INTO audit_log (at, actor_id, agency_id, action, entity, entity_id,"
+		" before_json, after_json, ip, chain, position, prev_hash, hash) VALUES ($1, $2, $3,"
+		" 'create', 'workorder', $4, NULL, $5, '127.0.0.1', $3, $6, $7, $8)",
 	[S_OFFICE] = "SELECT u.id FROM user_role r CROSS JOIN app_user u WHERE u.id = r.user_id"
 		" AND r.role = 'office' AND u.agency_id = $1 AND u.active = 1 AND u.deleted_at IS NULL"
 		" ORDER BY r.user_id",
@@ -296,22 +297,29 @@ load_fix(struct be *b, struct fix *f)
 	return 0;
 }
 
-/* The audit append: chain lock (PostgreSQL), head, keyed hash, insert. */
+/* The audit append: the agency's chain lock (PostgreSQL), its head, keyed hash, insert. */
 static int
 audit_append(struct be *b, const struct fix *f, const char *wo, const char *now)
 {
 	static const unsigned char key[crypto_auth_hmacsha256_KEYBYTES] = { 1 };
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	char id[24], hash[65];
+	char pos[24], hash[65], lock[96];
+	const char *prev = GENESIS;
 	struct rows head;
 
-	if ((b->pg && b->exec(b, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK ")")) ||
-	    b->run(b, S_HEAD, NULL, 0, &head) || head.n != 2)
+	/* core/audit.c AUD_CHAIN_LOCK: "hqau" above the chain (the agency) */
+	snprintf(lock, sizeof(lock), "SELECT pg_advisory_xact_lock(%lld)",
+		 (long long)(0x68716175LL << 32 | atoll(f->agency)));
+	const char *q[] = { f->agency };
+	if ((b->pg && b->exec(b, lock)) || b->run(b, S_HEAD, q, 1, &head) ||
+	    (head.n != 0 && head.n != 2))
 		return -1;
-	snprintf(id, sizeof(id), "%lld", atoll(head.v[0]) + 1);
+	snprintf(pos, sizeof(pos), "%lld", head.n ? atoll(head.v[0]) + 1 : 1);
+	if (head.n)
+		prev = head.v[1];
 	crypto_auth_hmacsha256(mac, (const unsigned char *)f->after, strlen(f->after), key);
 	sodium_bin2hex(hash, sizeof(hash), mac, sizeof(mac));
-	const char *p[] = { id, now, f->user, f->agency, wo, f->after, head.v[1], hash };
+	const char *p[] = { now, f->user, f->agency, wo, f->after, pos, prev, hash };
 	return b->run(b, S_AUDIT, p, 8, NULL);
 }
 
