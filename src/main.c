@@ -39,6 +39,7 @@ struct opts {
 	const char *months, *seed, *agencies;	/* gen */
 	const char *gen_n[GEN_MODULES_MAX];	/* gen: --<flag> N per module, by list position */
 	const char *login_limit;		/* serve */
+	const char *trusted_proxy;		/* serve: the reverse proxy whose X-Real-IP counts */
 	const char *job_interval;		/* serve, hidden: seconds between job rounds (tests) */
 	const char *audit_key, *audit_anchor;	/* --audit-key, --audit-anchor */
 	int audit_syslog;			/* --audit-syslog */
@@ -96,11 +97,14 @@ static const char usage_init[] =
 static const char usage_serve[] =
 	"usage: houqin serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N]\n"
 	"                    [--web DIR] [--demo-banner] [--login-limit N] [--secure-cookies]\n"
+	"                    [--trusted-proxy ADDR]\n"
 	"  Serves the API and the web UI (default 127.0.0.1:8080, web/dist).\n"
 	"  --threads: request threads, each with its own database reader (default: one per core).\n"
 	"  --login-limit: failed logins per client IP in 10 minutes before 429 (default 20, 0 off).\n"
 	"  --secure-cookies: mark the session cookie Secure (browsers send it over HTTPS only);\n"
 	"    use it when served over HTTPS, e.g. behind a TLS proxy. Also HOUQIN_SECURE_COOKIES=1.\n"
+	"  --trusted-proxy ADDR: requests from ADDR (your nginx, e.g. 127.0.0.1) come from their\n"
+	"    X-Real-IP header: login throttling and the audit log then see the real client.\n"
 	"  SIGTERM/SIGINT finish in-flight requests and exit 0.\n";
 static const char usage_migrate[] = "usage: houqin migrate [--db FILE]\n";
 static const char usage_user[] =
@@ -178,6 +182,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "--seed", offsetof(struct opts, seed) },
 		{ "--agencies", offsetof(struct opts, agencies) },
 		{ "--login-limit", offsetof(struct opts, login_limit) },
+		{ "--trusted-proxy", offsetof(struct opts, trusted_proxy) },
 		{ "--job-interval", offsetof(struct opts, job_interval) },
 		{ "--audit-key", offsetof(struct opts, audit_key) },
 		{ "--audit-anchor", offsetof(struct opts, audit_anchor) },
@@ -595,6 +600,7 @@ cmd_serve(struct opts *o)
 	cfg.routes = modules_routes();
 	cfg.web_root = o->web ? o->web : DEFAULT_WEB;
 	cfg.access_log = 1;
+	cfg.trusted_proxy = o->trusted_proxy;
 	if (server_start(&cfg, &srv, &e)) {
 		die_err("cannot start server", &e);
 		db_pool_free(pool);

@@ -129,6 +129,21 @@ peer_ip(struct MHD_Connection *conn, struct arena *a)
 	return arena_strdup(a, buf);
 }
 
+/* The client's address: the peer's, or its X-Real-IP when the peer is the trusted proxy. */
+static const char *
+client_ip(const char *proxy, const struct req *rq, struct arena *a)
+{
+	const char *real = proxy && rq->ip && strcmp(rq->ip, proxy) == 0 ?
+				   req_header(rq, "X-Real-IP") : NULL;
+	unsigned char addr[sizeof(struct in6_addr)];
+	const char *copy;
+
+	if (!real || (inet_pton(AF_INET, real, addr) != 1 && inet_pton(AF_INET6, real, addr) != 1))
+		return rq->ip;
+	copy = arena_strdup(a, real);
+	return copy ? copy : rq->ip;
+}
+
 static void
 add_common_headers(struct MHD_Response *r, const char *path)
 {
@@ -294,6 +309,7 @@ respond(struct server *s, struct MHD_Connection *conn, struct ctx *c, const char
 	rq->path = arena_strdup(c->arena, url);
 	rq->ip = peer_ip(conn, c->arena);
 	collect(conn, MHD_HEADER_KIND, c->arena, &rq->headers, &rq->nheaders, 64);
+	rq->ip = client_ip(s->cfg.trusted_proxy, rq, c->arena);
 	collect(conn, MHD_GET_ARGUMENT_KIND, c->arena, &rq->query, &rq->nquery,
 		QUERY_PARAMS_MAX);
 	rq->body = c->body.p;

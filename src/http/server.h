@@ -20,6 +20,13 @@ struct server_config {
 	struct db_pool *pool;		/* borrowed; must outlive the server */
 	const struct route_table *routes;	/* borrowed */
 	int access_log;			/* one line per request to stderr */
+	/*
+	 * The reverse proxy's address (e.g. "127.0.0.1" for nginx on the host),
+	 * or NULL: requests from it are taken to come from its X-Real-IP (a
+	 * valid IPv4/IPv6 address), which login throttling and the audit record.
+	 * From any other address the header is ignored (anyone can send it).
+	 */
+	const char *trusted_proxy;
 };
 
 int server_start(const struct server_config *cfg, struct server **out, struct err *e);

@@ -180,6 +180,14 @@ hq_audit_unprotect(struct db *db)
 		fail("cannot switch the audit_log guard off", &e);
 }
 
+static const char *trusted_proxy;
+
+void
+hq_set_trusted_proxy(const char *addr)
+{
+	trusted_proxy = addr;
+}
+
 void
 hq_start(struct hq_server *s)
 {
@@ -222,6 +230,7 @@ hq_start(struct hq_server *s)
 	cfg.web_root = s->web_root;
 	cfg.pool = s->pool;
 	cfg.routes = modules_routes();
+	cfg.trusted_proxy = trusted_proxy;
 	if (server_start(&cfg, &s->srv, &e))
 		fail("server_start", &e);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", server_port(s->srv));

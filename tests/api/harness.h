@@ -68,6 +68,8 @@ const char *hq_backend(void);
 ** the web root and attachments on both.
 */
 void hq_start(struct hq_server *s);
+/* The next hq_start's server trusts X-Real-IP from addr (server_config.trusted_proxy); NULL: none. */
+void hq_set_trusted_proxy(const char *addr);
 void hq_stop(struct hq_server *s);
 
 /*
