@@ -33,7 +33,8 @@
 */
 enum { S_SEQ, S_ORDER, S_EVENT, S_HEAD, S_AUDIT, S_OFFICE, S_AGENCY, S_NOTE, S_EV, S_N };
 static const char *const sql[S_N] = {
-	[S_SEQ] = "UPDATE wo_code_seq SET last = last + 1 WHERE day = $1 RETURNING last",
+	[S_SEQ] = "UPDATE wo_code_seq SET last = last + 1 WHERE agency_id = $1 AND day = $2"
+		" RETURNING last",
 	[S_ORDER] = "INSERT INTO workorder (agency_id, code, category_id, location_id, title,"
 		" description, priority, contact_phone, status, source, requester_id,"
 		" requester_dept_id, clock_24h, accept_target_min, resolve_target_min, accept_due_at,"
@@ -359,8 +360,8 @@ one_create(struct be *b, const struct fix *f, const char *day, long n)
 	snprintf(now, sizeof(now), "%lld", t);
 	snprintf(due1, sizeof(due1), "%lld", t + 3600000);
 	snprintf(due2, sizeof(due2), "%lld", t + 57600000);
-	const char *d[] = { day };
-	if (b->run(b, S_SEQ, d, 1, &seq) || seq.n != 1)
+	const char *d[] = { f->agency, day };
+	if (b->run(b, S_SEQ, d, 2, &seq) || seq.n != 1)
 		return -1;
 	snprintf(code, sizeof(code), "CEIL-%s-%s", day, seq.v[0]);
 	const char *o[] = { f->agency, code, f->cat, f->loc, "压测：办公室灯管不亮", "wrk",
@@ -411,9 +412,12 @@ main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 1;
 	int pg = strncmp(argv[1], "postgresql://", 13) == 0 || strncmp(argv[1], "postgres://", 11) == 0;
-	if ((pg ? pg_open(&b, argv[1]) : lite_open(&b, argv[1])) || load_fix(&b, &f) ||
-	    b.exec(&b, "INSERT INTO wo_code_seq (day, last) VALUES (29991231, 0)"
-			   " ON CONFLICT (day) DO NOTHING"))
+	if ((pg ? pg_open(&b, argv[1]) : lite_open(&b, argv[1])) || load_fix(&b, &f))
+		return 1;
+	char seed[160];
+	snprintf(seed, sizeof(seed), "INSERT INTO wo_code_seq (agency_id, day, last) VALUES (%s,"
+		 " 29991231, 0) ON CONFLICT (agency_id, day) DO NOTHING", f.agency);
+	if (b.exec(&b, seed))
 		return 1;
 	one = run_for(&b, &f, day, secs, 1, &n1);
 	many = one < 0 ? -1 : run_for(&b, &f, day, secs, 32, &n32);

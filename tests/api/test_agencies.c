@@ -324,7 +324,7 @@ b_sees_nothing_of_a(void **state)
 		b_auditor;
 	struct hq_resp r;
 	struct stream live;
-	char path[200], a_code[40], b_code[40], needle[120];
+	char path[200], a_code[40], a_code2[40], b_code[40], needle[120];
 	int64_t a_rule, a_appr, a_loc, a_wo, a_wo2, b_wo, a_office_id;
 
 	(void)state;
@@ -363,10 +363,14 @@ b_sees_nothing_of_a(void **state)
 	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/accept", (long long)a_wo2);
 	expect_status(&a_office, "POST", path, NULL, 200);
 	order_str(&a_staff, a_wo, "code", a_code, sizeof(a_code));
+	order_str(&a_staff, a_wo2, "code", a_code2, sizeof(a_code2));
 
 	/* B: one order of its own, whose event B's stream must carry */
 	b_wo = create_order(&b_staff, "乙机关的报修", fb.cat, fb.room);
 	order_str(&b_staff, b_wo, "code", b_code, sizeof(b_code));
+	/* each agency numbers its own orders: both days' first is WO-<date>-0001 */
+	assert_string_equal(b_code, a_code);
+	assert_string_not_equal(a_code2, a_code);
 	snprintf(needle, sizeof(needle), "\"entity_id\":%lld", (long long)b_wo);
 	assert_true(stream_wait(&live, needle));
 
@@ -380,11 +384,11 @@ b_sees_nothing_of_a(void **state)
 	expect(&b_office, "GET", "/api/v1/workorders?scope=all&status=submitted", NULL, 200, &r);
 	assert_int_equal(iget(r.json, "total"), 1);
 	hq_resp_free(&r);
-	body_lacks(&b_office, "/api/v1/workorders?scope=all&format=csv", a_code);
+	body_lacks(&b_office, "/api/v1/workorders?scope=all&format=csv", a_code2);
 	body_lacks(&b_office, "/api/v1/workorders?scope=all&format=csv", "甲机关");
 	body_has(&b_office, "/api/v1/workorders?scope=all&format=csv", b_code);
-	body_has(&a_office, "/api/v1/workorders?scope=all&format=csv", a_code);
-	body_lacks(&a_office, "/api/v1/workorders?scope=all&format=csv", b_code);
+	body_has(&a_office, "/api/v1/workorders?scope=all&format=csv", a_code2);
+	body_lacks(&a_office, "/api/v1/workorders?scope=all&format=csv", "乙机关");
 	assert_int_equal(stats_total(&b_office), 1);
 	assert_int_equal(stats_total(&a_office), 2);
 	body_lacks(&b_office, "/api/v1/workorders/stats?group=category", "甲机关");

@@ -323,7 +323,7 @@ static const char *const expect_lines[] = {
 	"wo_count column 001 agency_id not null",
 	"wo_count key (agency_id,category_id,status)",
 	"wo_version key (agency_id)",
-	"workorder key (code)",
+	"workorder key (agency_id,code)",
 	"workorder key (pm_period,pm_plan_id)",
 	"workorder fk (pm_plan_id) -> wo_pm_plan(id) on delete NO ACTION",
 	"user_role key (role,user_id)",

@@ -174,8 +174,12 @@ struct wo_action_in {
 ** from submitted (timeline row, audit record "dispatch", wo.assigned notice).
 ** *out is the order as wo_get gives it.
 */
-/* Reserve n code numbers of local date yyyymmdd (WO-<date>-NNNN); *first is the first. In a write tx. */
-int wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e);
+/*
+** Reserve n code numbers of agency's local date yyyymmdd (WO-<date>-NNNN,
+** numbered per agency); *first is the first. In a write tx.
+*/
+int wo_code_reserve(struct db *db, int64_t agency, int date, int64_t n, int64_t *first,
+		    struct err *e);
 int wo_create(struct db *db, struct arena *a, const struct actor *who, const struct wo_in *in,
 	      struct workorder *out, struct err *e);
 

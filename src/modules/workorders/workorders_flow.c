@@ -466,11 +466,13 @@ static const char sql_target[] =
 	"SELECT accept_min, resolve_min FROM wo_sla_target"
 	" WHERE category_id = :id AND priority = :prio";
 static const char sql_code_bump[] =
-	"UPDATE wo_code_seq SET last = last + :n WHERE day = :day RETURNING last";
+	"UPDATE wo_code_seq SET last = last + :n WHERE agency_id = :agency AND day = :day"
+	" RETURNING last";
 static const char sql_code_first[] =
-	"INSERT INTO wo_code_seq (day, last) SELECT :day, COALESCE(MAX(CAST(SUBSTR(code, 13)"
-	" AS INTEGER)), 0) + :n FROM workorder WHERE code >= :lo AND code < :hi"
-	" ON CONFLICT (day) DO UPDATE SET last = wo_code_seq.last + :n RETURNING last";
+	"INSERT INTO wo_code_seq (agency_id, day, last) SELECT :agency, :day,"
+	" COALESCE(MAX(CAST(SUBSTR(code, 13) AS INTEGER)), 0) + :n FROM workorder"
+	" WHERE agency_id = :agency AND code >= :lo AND code < :hi"
+	" ON CONFLICT (agency_id, day) DO UPDATE SET last = wo_code_seq.last + :n RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO workorder (agency_id, code, category_id, location_id, title, description,"
 	" priority, contact_phone, status, source, requester_id, requester_dept_id, clock_24h,"
@@ -480,14 +482,16 @@ static const char sql_insert[] =
 	" :who, :dept, :h24, :atarget, :rtarget, :adue, :rdue, 0, :now, :now, :now, :who)";
 
 /*
-** Numbers for n new codes WO-<date>-NNNN: *first is the first. wo_code_seq
-** keeps each day's last number (a scan of the day's codes only for the
+** Numbers for n new codes WO-<date>-NNNN of an agency (each agency numbers
+** its own, so agencies never wait on one counter row): *first is the first.
+** wo_code_seq keeps each agency's day's last number (a scan of the day's codes only for the
 ** day's first order, which also carries on from codes written before the
 ** table existed; two first orders at once on PostgreSQL meet in the upsert,
 ** and the later one bumps). Must run in the write transaction.
 */
 int
-wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *e)
+wo_code_reserve(struct db *db, int64_t agency, int date, int64_t n, int64_t *first,
+		struct err *e)
 {
 	struct stmt st = { 0 };
 	char lo[24], hi[24];
@@ -498,13 +502,14 @@ wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *
 	snprintf(lo, sizeof(lo), "WO-%08d-", date);
 	snprintf(hi, sizeof(hi), "WO-%08d.", date);
 	rc = db_prepare(db, &st, sql_code_bump, e) || db_bind_i64(&st, ":n", n, e) ||
-	     db_bind_i64(&st, ":day", date, e) ? e->code : db_step(&st, e);
+	     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e)
+		     ? e->code : db_step(&st, e);
 	if (rc == 1)
 		last = db_col_i64(&st, 0);
 	db_finalize(&st);
 	if (rc == 0) {
 		rc = db_prepare(db, &st, sql_code_first, e) || db_bind_i64(&st, ":n", n, e) ||
-		     db_bind_i64(&st, ":day", date, e) || db_bind_text(&st, ":lo", lo, e) ||
+		     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e) || db_bind_text(&st, ":lo", lo, e) ||
 		     db_bind_text(&st, ":hi", hi, e) || db_step_row(&st, e) ? e->code : 1;
 		if (rc == 1)
 			last = db_col_i64(&st, 0);
@@ -519,12 +524,12 @@ wo_code_reserve(struct db *db, int date, int64_t n, int64_t *first, struct err *
 }
 
 static int
-make_code(struct db *db, int64_t now, char *out, size_t size, struct err *e)
+make_code(struct db *db, int64_t agency, int64_t now, char *out, size_t size, struct err *e)
 {
 	int date = cal_local_date(now);
 	int64_t num;
 
-	if (wo_code_reserve(db, date, 1, &num, e))
+	if (wo_code_reserve(db, agency, date, 1, &num, e))
 		return e->code;
 	snprintf(out, size, "WO-%08d-%04d", date, (int)num);
 	return 0;
@@ -719,7 +724,7 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	assert(db_in_tx(db));
 	memset(out, 0, sizeof(*out));
 	if (prepare_order(db, a, who, in, now, &o, &def_team, e) ||
-	    make_code(db, now, code, sizeof(code), e) || insert_order(db, who, in, &o, code, e))
+	    make_code(db, who->agency_id, now, code, sizeof(code), e) || insert_order(db, who, in, &o, code, e))
 		return e->code;
 	id = db_last_id(db);
 	rc = attach_photos(db, who, in->attachment_ids, in->nattachments, id, e) ||

@@ -940,7 +940,7 @@ generate(struct gen *g, int64_t n, int64_t from, int64_t to, int own_tx, struct 
 			while (i + k < n && cal_local_date(times[i + k]) == date)
 				k++;
 			day = date;
-			rc = wo_code_reserve(g->db, day, k, &seq, e);
+			rc = wo_code_reserve(g->db, g->agency_id, day, k, &seq, e);
 			if (rc)
 				break;
 			seq--;
