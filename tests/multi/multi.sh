@@ -249,6 +249,21 @@ else
 	sse_check "after the outage"
 fi
 # one chain written by two processes (and checkpointed by whichever ran the jobs)
+# ---------- 6. every CLI command on PostgreSQL (the chain check below covers their writes) ----------
+cli() { ./houqin "$@" --db "$db" --data "$dir/data" >>"$dir/cli.log" 2>&1; }
+backup_points_to_pg_dump() {
+	./houqin backup "$dir/copy.db" --db "$db" >>"$dir/cli.log" 2>&1
+	[ $? = 2 ] && [ ! -e "$dir/copy.db" ] && grep -q pg_dump "$dir/cli.log"
+}
+dept=$(pg_sql "$db" "SELECT min(id) FROM department WHERE parent_id IS NOT NULL")
+result "cli: migrate" cli migrate
+result "cli: user add" cli user add pgclerk --name 张三 --dept "$dept" --roles office,staff \
+	--password 'Ledger#2026'
+result "cli: user roles, lock, unlock, passwd" eval 'cli user roles pgclerk staff &&
+	cli user lock pgclerk && cli user unlock pgclerk && cli user passwd pgclerk --password "Ledger#2027x"'
+result "cli: gen adds orders" cli gen --workorders 20
+result "cli: audit checkpoint" cli audit checkpoint
+result "cli: backup points to pg_dump and exits 2" backup_points_to_pg_dump
 result "the audit chain verifies" ./houqin audit verify --db "$db" --data "$dir/data"
 for n in A B; do
 	result "no 500 in $n's log" [ "$(grep -c '" 500 ' "$dir/$n.log")" = 0 ]

@@ -35,8 +35,9 @@
 	" w.suspend_reason, w.resolution_notes, w.parts, COALESCE(w.rating, 0),"             \
 	" w.rating_comment, w.auto_confirmed, COALESCE(w.pm_plan_id, 0), w.created_at,"      \
 	" w.updated_at, COALESCE(w.created_by, 0)"
-#define WO_FROM                                                                              \
-	" FROM workorder w JOIN wo_category c ON c.id = w.category_id"                      \
+#define WO_FROM " FROM workorder w" WO_JOINS
+#define WO_JOINS                                                                             \
+	" JOIN wo_category c ON c.id = w.category_id"                                        \
 	" JOIN location l ON l.id = w.location_id LEFT JOIN location lp ON lp.id = l.parent_id"\
 	" LEFT JOIN location lg ON lg.id = lp.parent_id"                                     \
 	" JOIN app_user ru ON ru.id = w.requester_id"                                        \
@@ -417,9 +418,11 @@ static const char *const where_parts[F_N] = {
 ** One tail per sort order, each a plain ORDER BY: the default (newest first)
 ** walks an index on created_at and stops after a page, where CASE sort keys in
 ** one statement sorted every matching row. The page's ids are chosen first,
-** on workorder alone, and only its rows are joined: a ten-table join over the
-** whole WHERE cost PostgreSQL tens of ms of planning per request and more as
-** other agencies' rows grew (docs/scale.md), and SQLite nothing.
+** on workorder alone, and only its rows are joined (a derived table first in
+** FROM, so PostgreSQL, which keeps the written join order past eight tables,
+** starts from the page): the ten-table join over the whole WHERE cost
+** PostgreSQL tens of ms per request and more as other agencies' rows grew
+** (docs/scale.md).
 */
 static const char *const sort_names[] = { "-created_at", "created_at", "priority", "due" };
 #define NSORTS (int)(sizeof(sort_names) / sizeof(sort_names[0]))
@@ -431,7 +434,7 @@ static const char *const sort_names[] = { "-created_at", "created_at", "priority
 #define BY_DUE                                                                              \
 	" ORDER BY COALESCE(w.accept_due_at, w.resolve_due_at, 9223372036854775807),"         \
 	" w.created_at DESC, w.id DESC"
-#define PAGE " LIMIT :limit OFFSET :offset)"
+#define PAGE " LIMIT :limit OFFSET :offset) p JOIN workorder w ON w.id = p.id" WO_JOINS
 static const char *const sort_tails[NSORTS] = {
 	BY_NEWEST PAGE BY_NEWEST,
 	BY_OLDEST PAGE BY_OLDEST,
@@ -440,8 +443,8 @@ static const char *const sort_tails[NSORTS] = {
 };
 
 static const struct sql_set list_set = {
-	"SELECT " WO_COLS WO_FROM " WHERE w.id IN (SELECT w.id FROM workorder w"
-	" WHERE w.agency_id = :agency", where_parts, F_N, sort_tails, NSORTS,
+	"SELECT " WO_COLS " FROM (SELECT w.id FROM workorder w WHERE w.agency_id = :agency",
+	where_parts, F_N, sort_tails, NSORTS,
 };
 static const struct sql_set count_set = {
 	"SELECT COUNT(*) FROM workorder w WHERE w.agency_id = :agency", where_parts, F_N, NULL,
