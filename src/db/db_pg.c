@@ -129,13 +129,21 @@ notice(void *arg, const char *msg)
 ** Connect (read-only: every transaction of the session is, even after a
 ** reset). Keywords after dbname would override the URI's; these come first,
 ** so the URI may set them.
+**
+** A prepared statement keeps one generic plan, as SQLite's does: the module
+** SQL is written for that (struct sql_set gives each filter combination its
+** own statement). PostgreSQL's default re-planned the ten-table work-order
+** list for every request (3-6 ms each, docs/scale.md).
 */
 static PGconn *
 connect_uri(const char *uri, int readonly)
 {
 	const char *keys[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
 	const char *vals[] = { "5", "houqin",
-			       readonly ? "-c default_transaction_read_only=on" : "", uri, NULL };
+			       readonly ? "-c plan_cache_mode=force_generic_plan"
+					  " -c default_transaction_read_only=on"
+					: "-c plan_cache_mode=force_generic_plan",
+			       uri, NULL };
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 
 	if (c)
