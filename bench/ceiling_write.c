@@ -414,9 +414,13 @@ main(int argc, char **argv)
 	int pg = strncmp(argv[1], "postgresql://", 13) == 0 || strncmp(argv[1], "postgres://", 11) == 0;
 	if ((pg ? pg_open(&b, argv[1]) : lite_open(&b, argv[1])) || load_fix(&b, &f))
 		return 1;
-	char seed[160];
-	snprintf(seed, sizeof(seed), "INSERT INTO wo_code_seq (agency_id, day, last) VALUES (%s,"
-		 " 29991231, 0) ON CONFLICT (agency_id, day) DO NOTHING", f.agency);
+	char seed[400];
+	/* the counter goes on from an earlier run's CEIL- codes (a run on the same copy) */
+	snprintf(seed, sizeof(seed), "INSERT INTO wo_code_seq (agency_id, day, last) SELECT %s,"
+		 " 29991231, COUNT(*) FROM workorder WHERE code LIKE 'CEIL-%%'"
+		 " ON CONFLICT (agency_id, day) DO UPDATE SET last = CASE WHEN"
+		 " excluded.last > wo_code_seq.last THEN excluded.last ELSE wo_code_seq.last END",
+		 f.agency);
 	if (b.exec(&b, seed))
 		return 1;
 	one = run_for(&b, &f, day, secs, 1, &n1);
