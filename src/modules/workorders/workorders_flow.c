@@ -509,8 +509,9 @@ wo_code_reserve(struct db *db, int64_t agency, int date, int64_t n, int64_t *fir
 	db_finalize(&st);
 	if (rc == 0) {
 		rc = db_prepare(db, &st, sql_code_first, e) || db_bind_i64(&st, ":n", n, e) ||
-		     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e) || db_bind_text(&st, ":lo", lo, e) ||
-		     db_bind_text(&st, ":hi", hi, e) || db_step_row(&st, e) ? e->code : 1;
+		     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e) ||
+		     db_bind_text(&st, ":lo", lo, e) || db_bind_text(&st, ":hi", hi, e) ||
+		     db_step_row(&st, e) ? e->code : 1;
 		if (rc == 1)
 			last = db_col_i64(&st, 0);
 		db_finalize(&st);
@@ -724,7 +725,8 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	assert(db_in_tx(db));
 	memset(out, 0, sizeof(*out));
 	if (prepare_order(db, a, who, in, now, &o, &def_team, e) ||
-	    make_code(db, who->agency_id, now, code, sizeof(code), e) || insert_order(db, who, in, &o, code, e))
+	    make_code(db, who->agency_id, now, code, sizeof(code), e) ||
+	    insert_order(db, who, in, &o, code, e))
 		return e->code;
 	id = db_last_id(db);
 	rc = attach_photos(db, who, in->attachment_ids, in->nattachments, id, e) ||
