@@ -40,7 +40,7 @@ static const char *const sql[S_N] = {
 		" requester_dept_id, clock_24h, accept_target_min, resolve_target_min, accept_due_at,"
 		" resolve_due_at, resolve_used_ms, run_started_at, created_at, updated_at, created_by)"
 		" VALUES ($1, $2, $3, $4, $5, $6, 'normal', NULL, 'submitted', 'web', $7, $8, 0, 60,"
-		" 960, $9, $10, 0, $11, $11, $11, $7)",
+		" 960, $9, $10, 0, $11, $11, $11, $7) RETURNING id",
 	[S_EVENT] = "INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status,"
 		" actor_id, note, data, created_at) SELECT agency_id, $1, 'create', NULL, 'submitted',"
 		" $2, NULL, NULL, $3 FROM workorder WHERE id = $1",
@@ -56,7 +56,8 @@ static const char *const sql[S_N] = {
 		" AND deleted_at IS NULL",
 	[S_NOTE] = "INSERT INTO notification (agency_id, user_id, kind, title, body, title_en,"
 		" body_en, entity, entity_id, created_at, created_by, read_at, updated_at)"
-		" VALUES ($1, $2, 'wo.submitted', $3, $4, $5, $6, 'workorder', $7, $8, $9, NULL, $8)",
+		" VALUES ($1, $2, 'wo.submitted', $3, $4, $5, $6, 'workorder', $7, $8, $9, NULL, $8)"
+		" RETURNING id",
 	[S_EV] = "INSERT INTO event (agency_id, user_id, type, entity, entity_id, payload,"
 		" payload_en, created_at) VALUES ($1, $2, $3, 'workorder', $4, $5, NULL, $6)",
 };
@@ -79,7 +80,6 @@ struct be {
 	const char *name;
 	int (*run)(struct be *b, int s, const char *const *p, int np, struct rows *out);
 	int (*exec)(struct be *b, const char *sql_text);
-	long long (*last_id)(struct be *b);
 	sqlite3 *lite;
 	sqlite3_stmt *st[S_N];
 	PGconn *pg;
@@ -131,12 +131,6 @@ lite_run(struct be *b, int s, const char *const *p, int np, struct rows *out)
 	return 0;
 }
 
-static long long
-lite_last_id(struct be *b)
-{
-	return (long long)sqlite3_last_insert_rowid(b->lite);
-}
-
 /* The server's pragmas (db_sqlite.c): WAL, synchronous=NORMAL, foreign keys. */
 static int
 lite_open(struct be *b, const char *path)
@@ -144,7 +138,6 @@ lite_open(struct be *b, const char *path)
 	b->name = "sqlite";
 	b->run = lite_run;
 	b->exec = lite_exec;
-	b->last_id = lite_last_id;
 	if (sqlite3_open(path, &b->lite) != SQLITE_OK ||
 	    lite_exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"))
@@ -201,24 +194,12 @@ pg_run(struct be *b, int s, const char *const *p, int np, struct rows *out)
 	return rc;
 }
 
-/* As the server does (db_pg.c): a round trip for the id of the row just inserted. */
-static long long
-pg_last_id(struct be *b)
-{
-	PGresult *r = PQexec(b->pg, "SELECT lastval()");
-	long long id = pg_ok(b, r, "lastval") ? -1 : atoll(PQgetvalue(r, 0, 0));
-
-	PQclear(r);
-	return id;
-}
-
 static int
 pg_open(struct be *b, const char *uri)
 {
 	b->name = "pg";
 	b->run = pg_run;
 	b->exec = pg_exec;
-	b->last_id = pg_last_id;
 	b->pg = PQconnectdb(uri);
 	if (PQstatus(b->pg) != CONNECTION_OK) {
 		fprintf(stderr, "ceiling_write: %s", PQerrorMessage(b->pg));
@@ -328,8 +309,7 @@ audit_append(struct be *b, const struct fix *f, const char *wo, const char *now)
 static int
 notify_office(struct be *b, const struct fix *f, const char *wo, const char *now)
 {
-	struct rows office, ag;
-	char nid[24];
+	struct rows office, ag, note;
 
 	const char *q[] = { f->agency };
 	if (b->run(b, S_OFFICE, q, 1, &office))
@@ -339,9 +319,8 @@ notify_office(struct be *b, const struct fix *f, const char *wo, const char *now
 		const char *p[] = { f->agency, office.v[i], "新报修：压测", "WO 普通，地点：101",
 				    "new repair request", "WO normal, location: 101", wo, now,
 				    f->user };
-		if (b->run(b, S_AGENCY, u, 1, &ag) || b->run(b, S_NOTE, p, 9, NULL))
+		if (b->run(b, S_AGENCY, u, 1, &ag) || b->run(b, S_NOTE, p, 9, &note))
 			return -1;
-		snprintf(nid, sizeof(nid), "%lld", b->last_id(b));
 		const char *e[] = { f->agency, office.v[i], "notification", wo, f->payload, now };
 		if (b->run(b, S_EV, e, 6, NULL))
 			return -1;
@@ -355,7 +334,7 @@ one_create(struct be *b, const struct fix *f, const char *day, long n)
 {
 	char now[24], due1[24], due2[24], code[112], wo[24];
 	long long t = (long long)time(NULL) * 1000 + n % 1000;
-	struct rows seq;
+	struct rows seq, id;
 
 	snprintf(now, sizeof(now), "%lld", t);
 	snprintf(due1, sizeof(due1), "%lld", t + 3600000);
@@ -366,9 +345,9 @@ one_create(struct be *b, const struct fix *f, const char *day, long n)
 	snprintf(code, sizeof(code), "CEIL-%s-%s", day, seq.v[0]);
 	const char *o[] = { f->agency, code, f->cat, f->loc, "压测：办公室灯管不亮", "wrk",
 			    f->user, f->dept, due1, due2, now };
-	if (b->run(b, S_ORDER, o, 11, NULL))
+	if (b->run(b, S_ORDER, o, 11, &id) || id.n != 1)
 		return -1;
-	snprintf(wo, sizeof(wo), "%lld", b->last_id(b));
+	snprintf(wo, sizeof(wo), "%.23s", id.v[0]);
 	const char *ev[] = { wo, f->user, now };
 	return b->run(b, S_EVENT, ev, 3, NULL) || audit_append(b, f, wo, now) ||
 	       notify_office(b, f, wo, now) || (b->pg && b->exec(b, "NOTIFY houqin_commit"))

@@ -27,7 +27,7 @@ static const char sql_insert_notification[] =
 	"INSERT INTO notification (agency_id, user_id, kind, title, body, title_en, body_en,"
 	" entity, entity_id, created_at, created_by, read_at, updated_at)"
 	" VALUES (:agency, :user, :kind, :title, :body, :title_en, :body_en, :entity, :eid, :now,"
-	" :by, NULL, :now)";
+	" :by, NULL, :now) RETURNING id";
 static const char sql_insert_event[] =
 	"INSERT INTO event (agency_id, user_id, type, entity, entity_id, payload, payload_en,"
 	" created_at)"
@@ -188,12 +188,13 @@ send_checked(struct db *db, const struct actor *actor, struct notification *n, i
 	     db_bind_text(&st, ":entity", n->entity, e) ||
 	     db_bind_id_or_null(&st, ":eid", n->entity_id, e) ||
 	     db_bind_i64(&st, ":now", n->created_at, e) ||
-	     db_bind_id_or_null(&st, ":by", actor ? actor->id : 0, e) || db_step_done(&st, e) ?
+	     db_bind_id_or_null(&st, ":by", actor ? actor->id : 0, e) || db_step_row(&st, e) ?
 		     e->code : 0;
+	if (!rc)
+		n->id = db_col_i64(&st, 0);	/* RETURNING: no second round trip for the id */
 	db_finalize(&st);
 	if (rc)
 		return rc;
-	n->id = db_last_id(db);
 	payload = entity_json(n->entity, n->entity_id);
 	if (payload)
 		json_object_set_new(payload, "notification", notify_json(n, LANG_ZH));

@@ -479,7 +479,8 @@ static const char sql_insert[] =
 	" accept_target_min, resolve_target_min, accept_due_at, resolve_due_at, resolve_used_ms,"
 	" run_started_at, created_at, updated_at, created_by)"
 	" VALUES (:agency, :code, :cat, :loc, :title, :descr, :prio, :phone, 'submitted', :source,"
-	" :who, :dept, :h24, :atarget, :rtarget, :adue, :rdue, 0, :now, :now, :now, :who)";
+	" :who, :dept, :h24, :atarget, :rtarget, :adue, :rdue, 0, :now, :now, :now, :who)"
+	" RETURNING id";
 
 /*
 ** Numbers for n new codes WO-<date>-NNNN of an agency (each agency numbers
@@ -643,7 +644,7 @@ prepare_order(struct db *db, struct arena *a, const struct actor *who, const str
 
 static int
 insert_order(struct db *db, const struct actor *who, const struct wo_in *in,
-	     const struct workorder *o, const char *code, struct err *e)
+	     const struct workorder *o, const char *code, int64_t *id, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_insert, e) ||
@@ -663,8 +664,10 @@ insert_order(struct db *db, const struct actor *who, const struct wo_in *in,
 		 db_bind_i64(&st, ":rtarget", o->resolve_target_min, e) ||
 		 db_bind_id_or_null(&st, ":adue", o->accept_due_at, e) ||
 		 db_bind_id_or_null(&st, ":rdue", o->resolve_due_at, e) ||
-		 db_bind_i64(&st, ":now", o->created_at, e) || db_step_done(&st, e) ? e->code : 0;
+		 db_bind_i64(&st, ":now", o->created_at, e) || db_step_row(&st, e) ? e->code : 0;
 
+	if (!rc)
+		*id = db_col_i64(&st, 0);
 	db_finalize(&st);
 	return rc;
 }
@@ -726,9 +729,8 @@ wo_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 	memset(out, 0, sizeof(*out));
 	if (prepare_order(db, a, who, in, now, &o, &def_team, e) ||
 	    make_code(db, who->agency_id, now, code, sizeof(code), e) ||
-	    insert_order(db, who, in, &o, code, e))
+	    insert_order(db, who, in, &o, code, &id, e))
 		return e->code;
-	id = db_last_id(db);
 	rc = attach_photos(db, who, in->attachment_ids, in->nattachments, id, e) ||
 	     event_add(db, id, "create", NULL, "submitted", who->id, NULL, NULL, now, e) ||
 	     wo_get(db, a, who, id, out, e) ? e->code : 0;
