@@ -4,6 +4,8 @@
 #include "http/resp.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/calendar.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
@@ -278,8 +280,14 @@ resp_export(struct resp *rs, int format, const struct export_col *cols, const ch
 	file = buf_take(&out, &len);
 	if (arena_defer(rs->arena, free, file))
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	value = name ? ext_value(rs->arena, name, ext) : NULL;
-	disp = value ? arena_printf(rs->arena, "attachment; filename=\"export.%s\"; filename*=%s",
+	/* the day it was exported (Asia/Shanghai) in the name: 报修工单列表_2026-12-02.xlsx */
+	int day = cal_local_date(now_ms());
+	char date[16];
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100);
+	const char *dated = arena_printf(rs->arena, "%s_%s", name, date);
+	value = dated ? ext_value(rs->arena, dated, ext) : NULL;
+	disp = value ? arena_printf(rs->arena,
+				    "attachment; filename=\"export_%s.%s\"; filename*=%s", date,
 				    ext, value) : NULL;
 	if (!disp || resp_header(rs, "Content-Disposition", disp))
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "api/harness.h"
+#include "core/calendar.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/limits.h"
@@ -28,6 +30,18 @@
 
 #define BOM "\xEF\xBB\xBF"
 #define HEADER_ROW "登录名,姓名,电话,部门,角色,状态,更新时间\r\n"
+
+/* filename* of an export named prefix (RFC 5987 encoded) made today: "<prefix>_YYYY-MM-DD.<ext>". */
+static const char *
+dated_name(const char *prefix, const char *ext)
+{
+	static char out[256];
+	int day = cal_local_date(now_ms());
+
+	snprintf(out, sizeof(out), "filename*=UTF-8''%s_%04d-%02d-%02d.%s", prefix, day / 10000,
+		 day / 100 % 100, day % 100, ext);
+	return out;
+}
 
 static struct hq_server srv;
 static struct hq_client admin;
@@ -120,8 +134,9 @@ csv_is_utf8_bom_with_chinese_headers(void **state)
 	assert_string_equal(hq_header(&r, "Content-Type", v, sizeof(v)), "text/csv; charset=utf-8");
 	assert_non_null(hq_header(&r, "Content-Disposition", v, sizeof(v)));
 	assert_non_null(strstr(v, "attachment;"));
-	/* 用户列表.csv, RFC 5987 encoded */
-	assert_non_null(strstr(v, "filename*=UTF-8''%E7%94%A8%E6%88%B7%E5%88%97%E8%A1%A8.csv"));
+	/* 用户列表_<today>.csv, RFC 5987 encoded, and a plain ASCII fallback */
+	assert_non_null(strstr(v, dated_name("%E7%94%A8%E6%88%B7%E5%88%97%E8%A1%A8", "csv")));
+	assert_non_null(strstr(v, "filename=\"export_"));
 	assert_memory_equal(r.body, BOM HEADER_ROW, strlen(BOM HEADER_ROW));
 	/* one line per fixture user, values shown the Chinese way */
 	assert_int_equal(csv_lines(&r), 1 + 11);
@@ -252,14 +267,14 @@ xlsx_is_a_zip_workbook(void **state)
 	assert_string_equal(hq_header(&r, "Content-Type", v, sizeof(v)),
 			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	assert_non_null(hq_header(&r, "Content-Disposition", v, sizeof(v)));
-	assert_non_null(strstr(v, "filename*=UTF-8''%E7%94%A8%E6%88%B7%E5%88%97%E8%A1%A8.xlsx"));
+	assert_non_null(strstr(v, dated_name("%E7%94%A8%E6%88%B7%E5%88%97%E8%A1%A8", "xlsx")));
 	assert_true(r.len > 1000);
 	assert_memory_equal(r.body, "PK\x03\x04", 4);
 	hq_resp_free(&r);
 	/* a summary's bracketed note stays out of the name: 位置树（楼栋、楼层、房间） */
 	assert_int_equal(hq_req(&srv, &admin, "GET", "/api/v1/locations?format=csv", NULL, &r), 200);
 	assert_non_null(hq_header(&r, "Content-Disposition", v, sizeof(v)));
-	assert_non_null(strstr(v, "filename*=UTF-8''%E4%BD%8D%E7%BD%AE%E6%A0%91.csv"));
+	assert_non_null(strstr(v, dated_name("%E4%BD%8D%E7%BD%AE%E6%A0%91", "csv")));
 	hq_resp_free(&r);
 }
 

@@ -58,6 +58,11 @@ export const $ = (name) => `[data-test="${name}"]`
 // test creates unique on a reused database.
 export const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
 
+// An export's file name as the server gives it: the list's name and today's date in
+// Asia/Shanghai (报修工单列表_2026-12-02.xlsx).
+export const exportName = (title, ext) =>
+  `${title}_${new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date())}.${ext}`
+
 // Registers before/after hooks in the calling test file: check HOUQIN_URL, create OUT,
 // launch a headless /usr/bin/chromium; close it after the file's tests.
 // Returns a getter for the browser (it exists only once `before` has run).

@@ -15,7 +15,7 @@ import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, statSync } from 'node:fs'
 import { department, person } from './fixtures.mjs'
-import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, OUT, WAIT, login, openPage, shot, stamp, useBrowser, within } from './lib.mjs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, OUT, WAIT, exportName, login, openPage, shot, stamp, useBrowser, within } from './lib.mjs'
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const HEADER_ROW = '登录名,姓名,电话,部门,角色,状态,更新时间'
@@ -80,7 +80,7 @@ test('users: export CSV and Excel with the filters, then print the list on A4', 
 
     // CSV: UTF-8 with BOM, Chinese header row, one line per filtered user
     const csv = await exportVia(page, 'user-export-csv')
-    assert.equal(csv.name, '用户列表.csv')
+    assert.equal(csv.name, exportName('用户列表', 'csv'))
     assert.deepEqual(csv.bytes.subarray(0, 3), BOM, 'CSV starts with the UTF-8 BOM')
     const lines = csv.bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean)
     assert.equal(lines[0], HEADER_ROW)
@@ -89,7 +89,7 @@ test('users: export CSV and Excel with the filters, then print the list on A4', 
 
     // Excel: a ZIP (xlsx) container with the Chinese name
     const xlsx = await exportVia(page, 'user-export-xlsx')
-    assert.equal(xlsx.name, '用户列表.xlsx')
+    assert.equal(xlsx.name, exportName('用户列表', 'xlsx'))
     assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK')
 
     // print preview of the same filtered list, inside the app

@@ -13,7 +13,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { orders, workorderWorld } from './fixtures.mjs'
-import { $, BASE, login, openPage, shot, useBrowser } from './lib.mjs'
+import { $, BASE, exportName, login, openPage, shot, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
 const CHARTS = ['stats-chart-month', 'stats-chart-category', 'stats-chart-status', 'stats-chart-satisfaction']
@@ -216,7 +216,7 @@ test('office edits an SLA target, sets a duty cell, and sees the statistics', { 
     // The group table exports (same filters and grouping) as XLSX.
     await page.locator($('stats-export-button')).click()
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('stats-export-xlsx')).click()])
-    assert.equal(download.suggestedFilename(), '报修统计.xlsx')
+    assert.equal(download.suggestedFilename(), exportName('报修统计', 'xlsx'))
 
     // Side by side on a wide screen.
     const a = await page.locator($('stats-chart-category')).boundingBox()

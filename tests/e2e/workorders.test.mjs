@@ -14,7 +14,7 @@ import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { deflateSync } from 'node:zlib'
 import { orders, workorderWorld } from './fixtures.mjs'
-import { $, BASE, WAIT, login, openPage, shot as shotFile, stamp, useBrowser, within } from './lib.mjs'
+import { $, BASE, WAIT, exportName, login, openPage, shot as shotFile, stamp, useBrowser, within } from './lib.mjs'
 
 const PHONE = { width: 375, height: 812 }
 const DESKTOP = { width: 1280, height: 860 }
@@ -191,7 +191,7 @@ test('QR report with a photo → accept, dispatch → worker resolves on the pho
     // The filtered queue exports to Excel.
     await op.locator($('wo-export')).click()
     const [download] = await Promise.all([op.waitForEvent('download'), op.locator($('wo-export-xlsx')).click()])
-    assert.match(download.suggestedFilename(), /\.xlsx$/)
+    assert.equal(download.suggestedFilename(), exportName('报修工单列表', 'xlsx'))
     const xlsx = await within(WAIT, download.createReadStream(), 'the XLSX download')
     const head = await within(WAIT, new Promise((resolve, reject) => xlsx.once('data', resolve).once('error', reject)), 'the XLSX bytes')
     assert.equal(head.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file')
