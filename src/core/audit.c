@@ -5,6 +5,7 @@
 ** core/audit_int.h).
 */
 #include "core/audit.h"
+#include "core/notify.h"
 #include "core/audit_int.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -360,8 +361,14 @@ int
 aud_record(struct db *db, const struct actor *actor, const char *action, const char *entity,
 	   int64_t entity_id, const json_t *before, const json_t *after, struct err *e)
 {
-	return aud_record_raw(db, actor ? actor->id : 0, actor ? actor->agency_id : 0,
-			      actor ? actor->ip : NULL, action, entity, entity_id, before, after, e);
+	int rc = aud_record_raw(db, actor ? actor->id : 0, actor ? actor->agency_id : 0,
+				actor ? actor->ip : NULL, action, entity, entity_id, before, after,
+				e);
+
+	/* every change a user makes passes here: what they were told about the record is seen */
+	if (!rc && actor && actor->id && entity_id)
+		rc = notify_read_about(db, actor->id, actor->agency_id, entity, entity_id, e);
+	return rc;
 }
 
 /* ---------- the benchmark generator ---------- */

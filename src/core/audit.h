@@ -51,7 +51,8 @@ struct actor;
 ** Append one record. before/after are borrowed (may be NULL). actor may be
 ** NULL for system actions (failed logins of unknown users, CLI). Must run
 ** inside the caller's write transaction. ERR_DB "audit_key" when no key is
-** loaded: the chain is never extended unkeyed.
+** loaded: the chain is never extended unkeyed. A user's change of a record
+** also marks their notifications about it read (notify_read_about).
 */
 int aud_record(struct db *db, const struct actor *actor, const char *action, const char *entity,
 	       int64_t entity_id, const json_t *before, const json_t *after, struct err *e);

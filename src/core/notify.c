@@ -51,6 +51,9 @@ static const char sql_unread[] =
 static const char sql_read_one[] =
 	"UPDATE notification SET read_at = :now, updated_at = :now"
 	" WHERE id = :id AND user_id = :me AND read_at IS NULL";
+static const char sql_read_about[] =
+	"UPDATE notification SET read_at = :now, updated_at = :now"
+	" WHERE user_id = :me AND read_at IS NULL AND entity = :entity AND entity_id = :eid";
 static const char sql_read_all[] =
 	"UPDATE notification SET read_at = :now, updated_at = :now"
 	" WHERE user_id = :me AND read_at IS NULL";
@@ -390,6 +393,22 @@ notify_mark_read(struct db *db, struct arena *a, const struct actor *who, int64_
 	rc = aud_record(db, who, "read", "notification", id, NULL,
 			jarena(a, json_pack("{so}", "read_at", jtime(now))), e);
 	return rc ? rc : notify_entity_changed(db, who->agency_id, who->id, "notification", id, e);
+}
+
+int
+notify_read_about(struct db *db, int64_t user_id, int64_t agency_id, const char *entity,
+		  int64_t entity_id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t now = now_ms();
+	int rc = db_prepare(db, &st, sql_read_about, e) || db_bind_i64(&st, ":now", now, e) ||
+		 db_bind_i64(&st, ":me", user_id, e) || db_bind_text(&st, ":entity", entity, e) ||
+		 db_bind_i64(&st, ":eid", entity_id, e) || db_step_done(&st, e) ? e->code : 0;
+
+	db_finalize(&st);
+	if (rc || db_changes(db) == 0)
+		return rc;
+	return notify_entity_changed(db, agency_id, user_id, "notification", 0, e);
 }
 
 int

@@ -110,6 +110,15 @@ int notify_unread_count(struct db *db, const struct actor *who, int64_t *count, 
 */
 int notify_mark_read(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		     struct notification *out, struct err *e);
+/*
+** A user who acts on a record has seen what they were told about it: mark
+** user_id's unread notifications about (entity, entity_id) read, and tell
+** their other tabs (a "changed" event) when there were any. Not audited by
+** itself: the action that reads them is. aud_record calls it for every
+** audited change a user makes. Write transaction.
+*/
+int notify_read_about(struct db *db, int64_t user_id, int64_t agency_id, const char *entity,
+		      int64_t entity_id, struct err *e);
 /* Mark all of who's unread notifications read; *changed = how many. Audited when > 0. */
 int notify_mark_all_read(struct db *db, const struct actor *who, int64_t *changed,
 			 struct err *e);

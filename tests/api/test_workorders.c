@@ -187,6 +187,25 @@ inbox_count(struct hq_client *c, const char *kind)
 	return n;
 }
 
+/* c's unread notifications about order id. */
+static int
+unread_about(struct hq_client *c, int64_t id)
+{
+	struct hq_resp r;
+	size_t i;
+	json_t *v;
+	int n = 0;
+
+	assert_int_equal(hq_req(&srv, c, "GET", "/api/v1/notifications?per_page=200", NULL, &r),
+			 200);
+	json_array_foreach(json_object_get(r.json, "items"), i, v)
+		if (strcmp(sget(v, "entity"), "workorder") == 0 && iget(v, "entity_id") == id &&
+		    json_is_false(json_object_get(v, "read")))
+			n++;
+	hq_resp_free(&r);
+	return n;
+}
+
 /* ---------- the life cycle ---------- */
 
 static void
@@ -1766,11 +1785,41 @@ notices_reach_every_member_of_a_crowd(void **state)
 	hq_client_free(&office);
 }
 
+/* Acting on an order reads what its actor was told about it, and nothing else (#13 item 5). */
+static void
+acting_on_an_order_reads_its_notifications(void **state)
+{
+	struct hq_client staff, office, worker;
+	char body[96];
+	int64_t id, other;
+
+	(void)state;
+	login(&staff, "staff");
+	login(&office, "office");
+	login(&worker, "worker");
+	id = create(&staff, "门锁坏了", "normal", fx.cat, fx.room);
+	other = create(&staff, "窗户漏风", "normal", fx.cat, fx.room);
+	assert_true(unread_about(&office, id) >= 1);
+	assert_true(unread_about(&office, other) >= 1);
+	act_ok(&office, id, "accept", NULL, 200, NULL);
+	assert_int_equal(unread_about(&office, id), 0);
+	assert_true(unread_about(&office, other) >= 1);	/* another order: still unread */
+	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)fx.worker);
+	act_ok(&office, id, "dispatch", body, 200, NULL);
+	assert_true(unread_about(&worker, id) >= 1);
+	act_ok(&worker, id, "start", NULL, 200, NULL);
+	assert_int_equal(unread_about(&worker, id), 0);
+	hq_client_free(&staff);
+	hq_client_free(&office);
+	hq_client_free(&worker);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(full_life_cycle_for_every_role),
+		cmocka_unit_test(acting_on_an_order_reads_its_notifications),
 		cmocka_unit_test(every_transition_is_audited),
 		cmocka_unit_test(transfer_moves_to_another_worker_or_team),
 		cmocka_unit_test(cancel_rules),

@@ -32,7 +32,12 @@ const routes = [
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
-export const router = createRouter({ history: createWebHistory(), routes })
+// A new page opens at its top; Back and Forward return to where the user was (#13 item 5).
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+})
 
 // Only same-site paths are followed after login ("//host" would leave the site).
 export function safeRedirect(target) {
