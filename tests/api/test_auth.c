@@ -95,6 +95,31 @@ wrong_password_and_unknown_user_are_401(void **state)
 ** Failures never lock the account (an attacker could lock its owner out):
 ** spaced past the delay, every attempt is verified; the right one gets in.
 */
+/* GET /session answers without a 401 either way: {user: null}, or /me's body (#13 item 5). */
+static void
+session_probe_never_401(void **state)
+{
+	struct hq_client c;
+	struct hq_resp r;
+
+	(void)state;
+	hq_client_init(&c);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/session", NULL, &r), 200);
+	assert_true(json_is_null(json_object_get(r.json, "user")));
+	assert_null(json_object_get(r.json, "csrf_token"));
+	hq_resp_free(&r);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/me", NULL, &r), 401);	/* unchanged */
+	hq_resp_free(&r);
+	assert_int_equal(hq_login(&srv, &c, "staff", TEST_PASSWORD), 200);
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/session", NULL, &r), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
+							      "username")),
+			    "staff");
+	assert_string_equal(json_string_value(json_object_get(r.json, "csrf_token")), c.csrf);
+	hq_resp_free(&r);
+	hq_client_free(&c);
+}
+
 static void
 failures_never_lock_the_account(void **state)
 {
@@ -484,6 +509,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(login_ok_sets_httponly_cookie_and_me_works),
+		cmocka_unit_test(session_probe_never_401),
 		cmocka_unit_test(old_password_hash_is_upgraded_at_login),
 		cmocka_unit_test(wrong_password_and_unknown_user_are_401),
 		cmocka_unit_test(failures_never_lock_the_account),

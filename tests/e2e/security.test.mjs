@@ -366,3 +366,20 @@ test('sign-in: one message for every refusal, the wait of a 429 in both language
     await context.close()
   }
 })
+
+test('the login page asks who is signed in without a 401 (#13 item 5)', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage(browser(), PHONE, { label: 'login page' })
+  const refused = []
+  page.on('response', (r) => {
+    if (r.status() === 401) refused.push(new URL(r.url()).pathname)
+  })
+  try {
+    await page.goto(`${BASE}/`)
+    await page.waitForURL(/\/login/)
+    await page.locator($('login-username')).waitFor()
+    assert.deepEqual(refused, [], 'no request of the login page answers 401')
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})

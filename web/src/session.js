@@ -18,10 +18,13 @@ export function clearSession() {
 }
 
 // Asks the server once per page load; a network failure is retried on the next navigation.
+// GET /session answers {user: null} when nobody is signed in: the login page logs no 401.
 export async function restoreSession() {
   if (session.restored) return
   try {
-    accept(await api.get('/me', { handle401: false }))
+    const data = await api.get('/session', { handle401: false })
+    if (data.user) accept(data)
+    else clearSession()
     session.restored = true
   } catch (err) {
     clearSession()

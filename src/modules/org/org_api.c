@@ -467,6 +467,7 @@ const struct route org_routes[] = {
 	{ "POST", "/api/v1/session", org_api_login, ANY_USER, R_PUBLIC | R_WRITE, "登录", org_login_fields, NULL, 0, org_prep_login },
 	{ "DELETE", "/api/v1/session", org_api_logout, ANY_USER, R_PUBLIC | R_WRITE | R_BEFORE_PW_CHANGE, "退出登录", NULL, NULL, 0 },
 	{ "GET", "/api/v1/me", org_api_me, ANY_USER, R_BEFORE_PW_CHANGE, "当前用户", NULL, NULL, 0 },
+	{ "GET", "/api/v1/session", org_api_session, ANY_USER, R_PUBLIC | R_BEFORE_PW_CHANGE, "当前会话（未登录时 user 为 null）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/me/language", org_api_language, ANY_USER, R_WRITE, "设置界面语言", org_lang_fields, NULL, 0 },
 	{ "PUT", "/api/v1/me/password", org_api_password, ANY_USER, R_WRITE | R_BEFORE_PW_CHANGE, "修改密码", org_password_fields, NULL, 0, org_prep_password },
 	{ "GET", "/api/v1/tokens", org_api_token_list, ANY_USER, 0, "API 令牌列表（本人；安全管理员可查本单位）", NULL, NULL, 0 },

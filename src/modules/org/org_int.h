@@ -20,6 +20,7 @@ int org_prep_password(struct req *rq, struct resp *rs, struct err *e);
 int org_api_password(struct req *rq, struct resp *rs, struct err *e);
 int org_api_logout(struct req *rq, struct resp *rs, struct err *e);
 int org_api_me(struct req *rq, struct resp *rs, struct err *e);
+int org_api_session(struct req *rq, struct resp *rs, struct err *e);
 
 /*
 ** Tests only: count or replace the argon2id verify of logins and old

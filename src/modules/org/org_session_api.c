@@ -179,3 +179,15 @@ org_api_me(struct req *rq, struct resp *rs, struct err *e)
 	(void)e;
 	return resp_json(rs, 200, me_json(rq->user, rq->user->csrf_token));
 }
+
+/*
+** GET /session: /me for whoever asks, {"user": null} when nobody is signed in,
+** so a page that only wants to know (the login page on load) meets no 401.
+*/
+int
+org_api_session(struct req *rq, struct resp *rs, struct err *e)
+{
+	if (!rq->user)
+		return resp_json(rs, 200, json_pack("{s:n}", "user"));
+	return org_api_me(rq, rs, e);
+}
