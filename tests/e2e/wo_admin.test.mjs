@@ -274,3 +274,23 @@ test('at 375 px the statistics stack and the admin pages fit the phone', { timeo
     await context.close()
   }
 })
+
+test('weeks start on Monday in the date pickers, in Chinese and in English (#13 item 5)', { timeout: 90000 }, async () => {
+  for (const lang of ['zh-CN', 'en']) {
+    const { context, page, problems } = await openPage(browser(), { width: 1366, height: 800 }, { label: lang })
+    try {
+      await context.addInitScript((code) => localStorage.setItem('houqin.locale', code), lang)
+      await login(page, world.who.office.username)
+      await page.goto(`${BASE}/workorders/stats`)
+      await page.locator($('kpi-total-value')).waitFor()
+      await page.locator(`${$('stats-filters')} .el-date-editor`).first().click()
+      const first = page.locator('.el-date-range-picker .el-date-table th').first()
+      await first.waitFor()
+      const head = (await first.innerText()).trim()
+      assert.ok(lang === 'en' ? /^Mon/i.test(head) : head === '一', `${lang}: the week starts with ${head}`)
+      assert.deepEqual(problems, [])
+    } finally {
+      await context.close()
+    }
+  }
+})
