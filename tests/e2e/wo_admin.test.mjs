@@ -275,7 +275,7 @@ test('at 375 px the statistics stack and the admin pages fit the phone', { timeo
   }
 })
 
-test('weeks start on Monday in the date pickers, in Chinese and in English (#13 item 5)', { timeout: 90000 }, async () => {
+test('date pickers: weeks start on Monday and ranges have shortcuts, in Chinese and English (#13 item 5)', { timeout: 90000 }, async () => {
   for (const lang of ['zh-CN', 'en']) {
     const { context, page, problems } = await openPage(browser(), { width: 1366, height: 800 }, { label: lang })
     try {
@@ -288,6 +288,12 @@ test('weeks start on Monday in the date pickers, in Chinese and in English (#13 
       await first.waitFor()
       const head = (await first.innerText()).trim()
       assert.ok(lang === 'en' ? /^Mon/i.test(head) : head === '一', `${lang}: the week starts with ${head}`)
+      // and the range shortcuts, in the page's language
+      const shortcuts = await page.locator('.el-date-range-picker .el-picker-panel__shortcut').allInnerTexts()
+      assert.deepEqual(
+        shortcuts.map((s) => s.trim()),
+        lang === 'en' ? ['Today', 'Last 7 days', 'This month', 'Last month'] : ['今天', '最近一周', '本月', '上月'],
+      )
       assert.deepEqual(problems, [])
     } finally {
       await context.close()

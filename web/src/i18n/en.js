@@ -5,6 +5,7 @@ export default {
     cancel: 'Cancel',
     edit: 'Edit',
     search: 'Search',
+    range: { today: 'Today', week: 'Last 7 days', month: 'This month', lastMonth: 'Last month' },
     refresh: 'Refresh',
     actions: 'Actions',
     status: 'Status',
