@@ -279,26 +279,23 @@ discard_new(const char *path)
 }
 
 static int
-open_migrated(const char *path, int create, struct db **db)
+open_migrated(const struct opts *o, int create, struct db **db)
 {
 	struct err e = { 0 };
 	int applied = 0;
 
-	if (!create && !db_is_pg_uri(path) && access(path, F_OK) != 0) {
-		fprintf(stderr, "houqin: %s does not exist: run 'houqin init' first\n", path);
+	if (!create && !db_is_pg_uri(o->db) && access(o->db, F_OK) != 0) {
+		fprintf(stderr, "houqin: %s does not exist: run 'houqin init' first\n", o->shown);
 		return 1;
 	}
-	if (db_open(path, DB_CREATE, db, &e) || db_migrate(*db, &applied, &e)) {
+	if (db_open(o->db, DB_CREATE, db, &e) || db_migrate(*db, &applied, &e)) {
 		die_err("cannot open database", &e);
 		db_close(*db);
 		*db = NULL;
 		return 1;
 	}
-	if (applied) {
-		char shown[512];
-		mask_password(path, shown, sizeof(shown));
-		fprintf(stderr, "houqin: applied %d migration(s) to %s\n", applied, shown);
-	}
+	if (applied)
+		fprintf(stderr, "houqin: applied %d migration(s) to %s\n", applied, o->shown);
 	return 0;
 }
 
@@ -483,7 +480,7 @@ cmd_init(struct opts *o)
 		fprintf(stderr, "houqin: %s already exists; not touching it\n", o->shown);
 		return 1;
 	}
-	if (open_migrated(o->db, 1, &db))
+	if (open_migrated(o, 1, &db))
 		return 1;
 	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
 		db_close(db);
@@ -512,7 +509,7 @@ cmd_migrate(struct opts *o)
 	struct err e = { 0 };
 	int64_t version = 0;
 
-	if (open_migrated(o->db, 0, &db))
+	if (open_migrated(o, 0, &db))
 		return 1;
 	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
 		db_close(db);
@@ -573,7 +570,7 @@ cmd_serve(struct opts *o)
 		return usage(usage_serve, 2);
 	const char *secure_env = getenv("HOUQIN_SECURE_COOKIES");
 	session_set_secure(o->secure_cookies || (secure_env && strcmp(secure_env, "1") == 0));
-	if (open_migrated(o->db, 0, &db))
+	if (open_migrated(o, 0, &db))
 		return 1;
 	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
 		db_close(db);
@@ -743,7 +740,7 @@ cmd_user(struct opts *o)
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		if (strcmp(o->argv[0], subs[i].name) != 0)
 			continue;
-		if (open_migrated(o->db, 0, &db))
+		if (open_migrated(o, 0, &db))
 			return 1;
 		if (audit_setup(o, db, AUDIT_REQUIRE)) {
 			db_close(db);
@@ -775,7 +772,7 @@ cmd_backup(struct opts *o)
 		fprintf(stderr, "houqin: %s exists; refusing to overwrite\n", o->argv[0]);
 		return 1;
 	}
-	if (open_migrated(o->db, 0, &db))
+	if (open_migrated(o, 0, &db))
 		return 1;
 	if (db_backup(db, o->argv[0], &e)) {
 		die_err("backup failed", &e);
@@ -859,7 +856,7 @@ cmd_audit(struct opts *o)
 
 	if (!verify && !(o->argc == 1 && strcmp(o->argv[0], "checkpoint") == 0))
 		return usage(usage_audit, 2);
-	if (open_migrated(o->db, 0, &db))
+	if (open_migrated(o, 0, &db))
 		return 1;
 	if (audit_setup(o, db, AUDIT_REQUIRE)) {
 		db_close(db);
@@ -956,7 +953,7 @@ cmd_gen(struct opts *o)
 		return usage(usage_gen, 2);
 	}
 	ensure_parent_dir(o->db);
-	if (open_migrated(o->db, 1, &db) || audit_setup(o, db, AUDIT_MAY_CREATE))
+	if (open_migrated(o, 1, &db) || audit_setup(o, db, AUDIT_MAY_CREATE))
 		goto out;
 	ctx.from_ms = now - months * 30 * DAY_MS;
 	ctx.to_ms = now;

@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/parse.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,6 +313,16 @@ int
 db_pool_on_commit(struct db_pool *p, void (*fn)(void), struct err *e)
 {
 	return p->ops->on_commit ? p->ops->on_commit(p, fn, e) : 0;
+}
+
+size_t
+db_cache_home(const char *sql, size_t slots)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h % slots);
 }
 
 /*

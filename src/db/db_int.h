@@ -69,6 +69,12 @@ int db_sqlite_pool_new(const char *path, int nreaders, struct db_pool **out, str
 int db_pg_open(const char *uri, int flags, struct db **out, struct err *e);
 int db_pg_pool_new(const char *uri, int nconn, struct db_pool **out, struct err *e);
 
+/*
+** Where a statement's cache probing starts: the SQL text's address (the cache
+** key; texts are static) spread over slots. Both backends probe linearly from it.
+*/
+size_t db_cache_home(const char *sql, size_t slots);
+
 /* "SELECT ... FOR UPDATE": SQLite has one writer and no row locks, so it drops the clause. */
 const char *db_sql_without_for_update(const char *sql, char **copy);
 

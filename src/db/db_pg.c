@@ -341,12 +341,10 @@ rewrite(struct pgst *s, const char *sql, struct err *e)
 static struct pgst *
 cache_slot(struct pg_db *p, const char *sql)
 {
-	uintptr_t h = (uintptr_t)sql;
+	size_t home = db_cache_home(sql, CACHE_SLOTS);
 
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ULL;
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct pgst *c = &p->cache[(h + (uintptr_t)i) % CACHE_SLOTS];
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		struct pgst *c = &p->cache[(home + i) % CACHE_SLOTS];
 		if ((c->sql == sql && !c->busy) || !c->sql)
 			return c;
 	}

@@ -135,12 +135,10 @@ sq_close(struct db *db)
 static struct cached *
 cache_slot(struct db *db, const char *sql)
 {
-	uintptr_t h = (uintptr_t)sql;
+	size_t home = db_cache_home(sql, CACHE_SLOTS);
 
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ULL;
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct cached *c = &SQ(db)->cache[(h + (uintptr_t)i) % CACHE_SLOTS];
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		struct cached *c = &SQ(db)->cache[(home + i) % CACHE_SLOTS];
 		if (c->sql == sql && !c->busy)
 			return c;
 		if (!c->sql)
@@ -262,9 +260,7 @@ sq_bind_textn(struct stmt *st, const char *name, const char *v, size_t n, struct
 
 	if (!i)
 		return ERR_DB;
-	if (!v)
-		return bound(st, sqlite3_bind_null(S(st), i), e);
-	if (n > INT32_MAX)
+	if (n > INT32_MAX)	/* v is never NULL here: db.c binds a NULL text as bind_null */
 		return err_set(e, ERR_TOO_LARGE, NULL, "value too large");
 	return bound(st, sqlite3_bind_text(S(st), i, v, (int)n, SQLITE_TRANSIENT), e);
 }
