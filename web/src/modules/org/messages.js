@@ -6,6 +6,14 @@ export default {
       departments: '部门管理',
       users: '用户管理',
       apiTokens: 'API 令牌管理',
+      agencySettings: '单位设置',
+    },
+    settings: {
+      title: '单位设置',
+      readOnly: '单位设置由系统管理员修改；如需更改请联系系统管理员。',
+      publicBaseUrl: '公开访问地址（二维码）',
+      publicBaseUrlHint: '职工手机扫描位置二维码标签时打开的网址前缀，如 https://houqin.example.gov.cn。未设置时使用打印人浏览器地址栏中的地址，打印出的标签可能无法在手机上打开。',
+      example: '标签中的网址：',
     },
     dept: {
       title: '部门管理',
@@ -54,6 +62,14 @@ export default {
       departments: 'Departments',
       users: 'Users',
       apiTokens: 'API tokens',
+      agencySettings: 'Agency settings',
+    },
+    settings: {
+      title: 'Agency settings',
+      readOnly: 'The system administrator changes the agency settings; ask them for a change.',
+      publicBaseUrl: 'Public base URL (QR codes)',
+      publicBaseUrlHint: 'The address that phones open when scanning a location QR label, e.g. https://houqin.example.gov.cn. While unset, the address in the browser of whoever prints is used, which a phone may not reach.',
+      example: 'URL on the labels:',
     },
     dept: {
       title: 'Departments',
