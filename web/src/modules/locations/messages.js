@@ -32,6 +32,8 @@ export default {
       scanToReport: '扫码报修',
       noLabels: '该楼栋下还没有启用的楼层或房间',
       notFound: '楼栋不存在或已停用',
+      // 变更记录 / 审计日志 (index.js history)
+      hist: { location: '位置', path: '完整位置', active: '启用' },
     },
   },
   en: {
@@ -65,6 +67,8 @@ export default {
       scanToReport: 'Scan to report a repair',
       noLabels: 'This building has no active floors or rooms yet',
       notFound: 'Building not found or inactive',
+      // History / audit log (index.js history)
+      hist: { location: 'Location', path: 'Full path', active: 'Active' },
     },
   },
 }
