@@ -121,6 +121,24 @@ test('the same history in English', { timeout: 60000 }, async () => {
   }
 })
 
+test('the history fits a phone: no sideways scrolling, in the page or in a diff', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage(browser(), { width: 375, height: 800 })
+  try {
+    await login(page, world.who.office.username)
+    await page.goto(`${BASE}/workorders/${order.id}`)
+    await entry(page, 'create').waitFor()
+    const page_ = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(page_ <= 375, `page is ${page_}px wide at 375px`)
+    const diffs = await page.locator($('audit-diff')).evaluateAll((els) => els.map((e) => e.scrollWidth - e.clientWidth))
+    assert.ok(diffs.length >= 6 && diffs.every((d) => d <= 1), `diffs overflow by ${diffs}`)
+    await entry(page, 'accept').scrollIntoViewIfNeeded()
+    await shot(page, 'phone-history-workorder', { fullPage: false })
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
+
 // Picks the option labelled text in the el-select with data-test name.
 async function choose(page, name, text) {
   await page.locator($(name)).click()
