@@ -129,7 +129,9 @@ test('the history fits a phone: no sideways scrolling, in the page or in a diff'
     await entry(page, 'create').waitFor()
     const page_ = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(page_ <= 375, `page is ${page_}px wide at 375px`)
-    const diffs = await page.locator($('audit-diff')).evaluateAll((els) => els.map((e) => e.scrollWidth - e.clientWidth))
+    const diffs = await page
+      .locator($('audit-diff'))
+      .evaluateAll((els) => els.map((e) => e.scrollWidth - e.clientWidth))
     assert.ok(diffs.length >= 6 && diffs.every((d) => d <= 1), `diffs overflow by ${diffs}`)
     await entry(page, 'accept').scrollIntoViewIfNeeded()
     await shot(page, 'phone-history-workorder', { fullPage: false })

@@ -15,7 +15,10 @@ import sharedZhCN from '../../web/src/i18n/zh-CN.js'
 import sharedEn from '../../web/src/i18n/en.js'
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url))
-const catalogues = { 'zh-CN': mergeCatalogue('zh-CN', sharedZhCN, modules), en: mergeCatalogue('en', sharedEn, modules) }
+const catalogues = {
+  'zh-CN': mergeCatalogue('zh-CN', sharedZhCN, modules),
+  en: mergeCatalogue('en', sharedEn, modules),
+}
 const FORMATS = ['text', 'ref', 'refs', 'bool', 'time', 'date', 'fen', 'minutes', 'id', 'roles']
 const declared = modules.flatMap((m) => (m.history ?? []).map((h) => ({ ...h, module: m.name })))
 

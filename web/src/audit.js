@@ -108,10 +108,15 @@ const FORMATS = {
 // value as a person reads it under the field's format; '' when there is nothing.
 export function formatValue(value, format) {
   if (empty(value)) return ''
-  if (typeof format === 'function') return format(value, { t, label: labelOr, format: formatValue, entity: entityLabel })
-  if (typeof format === 'string' && format.startsWith('enum:')) return labelOr(`${format.slice(5)}.${value}`, String(value))
+  if (typeof format === 'function') return format(value, HELPERS)
+  if (typeof format === 'string' && format.startsWith('enum:')) {
+    return labelOr(`${format.slice(5)}.${value}`, String(value))
+  }
   return (FORMATS[format] ?? plain)(value)
 }
+
+// What a module's own format function gets besides the value.
+const HELPERS = { t, label: labelOr, format: formatValue, entity: entityLabel }
 
 function asObject(value) {
   if (value === null || value === undefined) return {}

@@ -49,11 +49,15 @@ export default {
       yes: '是',
       no: '否',
       minutes: '{n} 分钟',
-      // generic action names; a module's own (index.js history) come first
+      // generic action names (also the filter's, for codes several entities share); an
+      // entity's own (index.js history) come first
       actions: {
         create: '新建',
         update: '修改',
         delete: '删除',
+        confirm: '确认',
+        generate: '批量生成',
+        revoke: '撤销',
       },
       // the core's own audited entities (index.js history)
       hist: {
@@ -133,11 +137,15 @@ export default {
       yes: 'Yes',
       no: 'No',
       minutes: '{n} min',
-      // generic action names; a module's own (index.js history) come first
+      // generic action names (also the filter's, for codes several entities share); an
+      // entity's own (index.js history) come first
       actions: {
         create: 'Create',
         update: 'Update',
         delete: 'Delete',
+        confirm: 'Confirm',
+        generate: 'Generate',
+        revoke: 'Revoke',
       },
       // the core's own audited entities (index.js history)
       hist: {
