@@ -35,6 +35,8 @@ export default {
       baseUrlUnset: '尚未设置二维码的公开访问地址：标签将使用当前浏览器的地址，打印后职工手机可能无法打开。',
       baseUrlSet: '前往单位设置',
       notFound: '楼栋不存在或已停用',
+      // 变更记录 / 审计日志 (index.js history)
+      hist: { location: '位置', path: '完整位置', active: '启用' },
     },
   },
   en: {
@@ -71,6 +73,8 @@ export default {
       baseUrlUnset: "The public base URL for QR codes is not set: the labels use this browser's address, which staff phones may not reach once printed.",
       baseUrlSet: 'Open agency settings',
       notFound: 'Building not found or inactive',
+      // History / audit log (index.js history)
+      hist: { location: 'Location', path: 'Full path', active: 'Active' },
     },
   },
 }

@@ -10,4 +10,14 @@ const routes = [
   },
 ]
 
-export default { name: 'notifications', routes, menu: [], messages }
+// 变更记录 and 审计日志 (src/audit.js): key of before/after → [label key, format].
+const history = [
+  {
+    entity: 'notification',
+    label: 'notify.hist.notification',
+    actions: { read: 'notify.hist.read', read_all: 'notify.hist.read_all' },
+    fields: { read_at: ['notify.hist.readAt', 'time'], count: ['notify.hist.count'] },
+  },
+]
+
+export default { name: 'notifications', routes, menu: [], messages, history }

@@ -46,4 +46,63 @@ const routes = [
   },
 ]
 
-export default { name: 'org', routes, menu, messages }
+// 变更记录 and 审计日志 (src/audit.js): the entities this module audits, their actions and
+// fields: key of before/after → [label key, format].
+const H = 'org_hist'
+const hist = (codes) => Object.fromEntries(codes.map((c) => [c, c === 'create' || c === 'update' ? `audit.actions.${c}` : `${H}.actions.${c}`]))
+
+const history = [
+  {
+    entity: 'user',
+    label: `${H}.user`,
+    actions: hist(['create', 'update', 'set_roles', 'lock', 'unlock', 'reset_password', 'change_password',
+      'change_password_failed', 'change_password_rate_limited', 'set_language', 'generate']),
+    fields: {
+      username: ['user.username'],
+      display_name: ['user.displayName'],
+      department: ['user.department', 'ref'],
+      phone: ['user.phone'],
+      roles: ['user.roles', 'roles'],
+      locked: ['user.locked', 'bool'],
+      active: [`${H}.f.active`, 'bool'],
+      must_change_password: [`${H}.f.mustChangePassword`, 'bool'],
+      lang: [`${H}.f.lang`, `enum:${H}.lang`],
+      rule: [`${H}.f.rule`],
+      count: [`${H}.f.count`],
+      first_login: [`${H}.f.firstLogin`],
+      seed: [`${H}.f.seed`],
+    },
+  },
+  {
+    entity: 'department',
+    label: `${H}.department`,
+    actions: hist(['create', 'update']),
+    fields: {
+      name: ['dept.name'],
+      code: ['dept.code'],
+      parent_id: ['dept.parent', 'id'],
+      sort_order: ['dept.sortOrder'],
+      active: ['common.active', 'bool'],
+    },
+  },
+  {
+    entity: 'session',
+    label: `${H}.session`,
+    actions: hist(['login', 'login_failed', 'login_locked', 'login_rate_limited', 'logout']),
+    fields: { username: ['user.username'], rule: [`${H}.f.rule`] },
+  },
+  {
+    entity: 'api_token',
+    label: `${H}.api_token`,
+    actions: hist(['create', 'revoke']),
+    fields: {
+      name: ['tokens.name'],
+      user: ['tokens.user', 'ref'],
+      expires_at: ['tokens.expiresAt', 'time'],
+      last_used_at: ['tokens.lastUsedAt', 'time'],
+      revoked_at: [`${H}.f.revokedAt`, 'time'],
+    },
+  },
+]
+
+export default { name: 'org', routes, menu, messages, history }
