@@ -449,6 +449,12 @@ auditor_sees_admin_logs_only(void **state)
 	assert_true(json_is_null(json_object_get(json_array_get(items, 0), "actor")));
 	assert_string_equal(jstr(json_array_get(items, 0), "ip", NULL), "cli");
 	hq_resp_free(&r);
+	/* the record's history names no address, only that it came from the command line */
+	snprintf(path, sizeof(path), "/api/v1/history/user/%lld", (long long)staff_id);
+	items = json_object_get(get_ok(&aud, path, &r), "items");
+	assert_string_equal(jstr(json_array_get(items, 0), "via", NULL), "cli");
+	assert_null(json_object_get(json_array_get(items, 0), "ip"));
+	hq_resp_free(&r);
 
 	/* the actor filter is a substring of the user name, newest first */
 	items = json_object_get(get_ok(&sup, "/api/v1/audit?actor=cadm&per_page=200", &r),

@@ -296,6 +296,9 @@ aud_item_json(const struct aud_item *it, int full)
 	if (o && full) {
 		json_object_set_new(o, "ip", jstr_or_null(it->ip));
 		json_object_set_new(o, "hash", jstr_or_null(it->hash));
+	} else if (o && !it->actor_id && it->ip && strcmp(it->ip, "cli") == 0) {
+		/* history withholds addresses, but a server operator's change reads 命令行, not 系统 */
+		json_object_set_new(o, "via", json_string("cli"));
 	}
 	return o;
 }
