@@ -337,7 +337,7 @@ test('a committee step asks for the minutes reference; a request is withdrawn be
     await leader.page.locator(`${$('approval-item')}[data-id="${id}"]`).click()
     await leader.page.locator($('approval-minutes')).waitFor()
     await leader.page.locator($('approval-approve')).click()
-    await leader.page.locator($('approval-decide')).getByText('集体决策须填写会议纪要编号').waitFor()
+    await leader.page.locator($('approval-decide')).getByText('请填写会议纪要编号', { exact: true }).waitFor() // the field's label (web/src/forms.js)
     await leader.page.locator($('approval-minutes')).fill('2026年第5次党组会议纪要')
     await leader.page.locator($('approval-comment')).fill('会议研究同意。')
     await leader.page.locator($('approval-approve')).click()

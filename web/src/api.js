@@ -10,10 +10,22 @@ let csrfToken = ''
 let unauthorizedHandler = () => {}
 let passwordChangeHandler = () => {}
 
+// A field error's message starts with the field's API name ("name：不能为空"), which means
+// nothing to a person: cut it off. Forms show fields[…] at their fields, with their labels
+// (web/src/forms.js); what is left here serves a toast that names no field.
+function readableMessage(error) {
+  const message = error?.message
+  if (!message || !error.fields) return message
+  for (const name of Object.keys(error.fields)) {
+    for (const sep of ['：', ': ']) if (message.startsWith(name + sep)) return message.slice(name.length + sep.length)
+  }
+  return message
+}
+
 // retryAfter: the seconds of a 429's Retry-After header (null without one).
 export class ApiError extends Error {
   constructor(status, error, retryAfter = null) {
-    super(error?.message || t('error.http', { status }))
+    super(readableMessage(error) || t('error.http', { status }))
     this.status = status
     this.code = error?.code || 'http'
     this.fields = error?.fields || null

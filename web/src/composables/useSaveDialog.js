@@ -1,29 +1,22 @@
-import { ref } from 'vue'
+import { ref, toRef } from 'vue'
 import { ElMessage } from 'element-plus'
+import { useForm } from '../forms.js'
 import { t } from '../i18n/index.js'
-import { useFormErrors } from './useFormErrors.js'
 
-// An edit dialog's open state and save: `busy` while the request runs; on success
-// 已保存, close and emit 'saved'; on failure the server's messages in `errors`
-// (useFormErrors: field errors beside their inputs, the rest in the alert).
-export function useSaveDialog(emit) {
+// An edit dialog's open state and save over the shared form helper (web/src/forms.js, which
+// `model` and `spec` go to): `busy` while the request runs; nothing is sent while a check
+// fails; on success 已保存, close and emit 'saved'; on failure the server's errors at their
+// fields and the rest in the alert (f.alert).
+export function useSaveDialog(emit, model, spec) {
   const visible = ref(true)
-  const busy = ref(false)
-  const errors = useFormErrors()
+  const f = useForm(model, spec)
 
   async function submit(request) {
-    busy.value = true
-    try {
-      await request()
-      ElMessage.success(t('common.saved'))
-      visible.value = false
-      emit('saved')
-    } catch (err) {
-      errors.show(err)
-    } finally {
-      busy.value = false
-    }
+    if (!(await f.run(request))) return
+    ElMessage.success(t('common.saved'))
+    visible.value = false
+    emit('saved')
   }
 
-  return { visible, busy, errors, submit }
+  return { visible, busy: toRef(f, 'busy'), f, submit }
 }

@@ -15,6 +15,12 @@ export default {
     saved: 'Saved',
     all: 'All',
   },
+  form: {
+    required: 'Enter the {label}',
+    pick: 'Choose the {label}',
+    fieldError: '{label}: {message}',
+    fixFields: 'Correct the fields marked below',
+  },
   lang: { label: 'Language' },
   error: {
     network: 'Network error, please try again later',

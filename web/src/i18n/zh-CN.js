@@ -15,6 +15,12 @@ export default {
     saved: '已保存',
     all: '全部',
   },
+  form: {
+    required: '请填写{label}',
+    pick: '请选择{label}',
+    fieldError: '{label}：{message}',
+    fixFields: '请按提示修改标出的内容',
+  },
   lang: { label: '语言' },
   error: {
     network: '网络错误，请稍后重试',
