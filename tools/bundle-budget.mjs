@@ -4,8 +4,9 @@
 //   node tools/bundle-budget.mjs [dist]          prints the table; exit 1 over budget
 //   node tools/bundle-budget.mjs [dist] --json   {login, heaviest, pages: [...]} for bench/run.sh
 // A first load fetches the entry chunk and its static imports, then the route's lazy chunks
-// and theirs: for /login, LoginPage.vue; for a signed-in page, the layout (AppLayout.vue) and
-// the page. The chunk graph comes from dist/.vite/manifest.json (build.manifest). Every lazy
+// and theirs: for /login, LoginPage.vue; for a signed-in page, the web modules (router.js loads
+// src/modules/index.js with the first signed-in page), the layout (AppLayout.vue) and the page.
+// The chunk graph comes from dist/.vite/manifest.json (build.manifest). Every lazy
 // chunk counts as a page, so a lazy dialog is charged as if it were one: never too lenient.
 // Sizes are gzip at level 6, as src/http/static.c sends them; KB = 1000 bytes, as Vite prints.
 import { readFileSync } from 'node:fs'
@@ -15,8 +16,15 @@ import { gzipSync } from 'node:zlib'
 
 export const LOGIN_BUDGET = 150_000
 export const PAGE_BUDGET = 350_000
+// Pages allowed more, each with its reason. 报修统计: ECharts alone (bar, line and pie charts,
+// grid, legend, tooltip, canvas renderer; modular imports) is 190 KB gzipped; the page's own
+// share (date picker, table, selects) brings it to about 436 KB.
+const EXCEPTIONS = { 'src/modules/workorders/StatsPage.vue': 450_000 }
 const LOGIN_SRC = 'src/pages/login/LoginPage.vue'
 const LAYOUT_SRC = 'src/layout/AppLayout.vue'
+
+// The budget of the page whose route component is src (tests/e2e/bundle.test.mjs asks too).
+export const budgetOf = (src) => (src === LOGIN_SRC ? LOGIN_BUDGET : EXCEPTIONS[src] || PAGE_BUDGET)
 
 // The JS files a chunk pulls in before it runs: itself and its static imports, transitively.
 function closure(manifest, key, files = new Set()) {
@@ -36,14 +44,19 @@ export function firstLoads(dist) {
     return gz.get(file)
   }
   const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)
+  // What every signed-in page loads besides its own chunk: the layout, and what the entry
+  // imports lazily that is no route's page: the modules (a chunk shared with menu.js, so not
+  // under its source's name).
+  const shell = [LAYOUT_SRC, ...manifest[entry].dynamicImports.filter((k) => !manifest[k].isDynamicEntry)]
   const rows = []
   for (const [key, chunk] of Object.entries(manifest)) {
     if (!chunk.isDynamicEntry || key === LAYOUT_SRC) continue
     const files = closure(manifest, entry)
-    if (key !== LOGIN_SRC) closure(manifest, LAYOUT_SRC, files)
+    if (key !== LOGIN_SRC) for (const s of shell) closure(manifest, s, files)
     closure(manifest, key, files)
     const js = [...files].filter((f) => f.endsWith('.js'))
-    rows.push({ page: key, files: js.length, bytes: js.reduce((sum, f) => sum + gzipped(f), 0) })
+    const bytes = js.reduce((sum, f) => sum + gzipped(f), 0)
+    rows.push({ page: key, files: js.length, bytes, budget: budgetOf(key) })
   }
   return rows.sort((a, b) => b.bytes - a.bytes)
 }
@@ -53,10 +66,10 @@ const kb = (bytes) => (bytes / 1000).toFixed(1)
 function check(rows) {
   const over = []
   const lines = rows.map((r) => {
-    const budget = r.page === LOGIN_SRC ? LOGIN_BUDGET : PAGE_BUDGET
-    if (r.bytes > budget) over.push(r.page)
-    const mark = r.bytes > budget ? '  OVER' : ''
-    return `${kb(r.bytes).padStart(8)} ${kb(budget).padStart(8)} ${String(r.files).padStart(5)}  ${r.page}${mark}`
+    if (r.bytes > r.budget) over.push(r.page)
+    const mark = r.bytes > r.budget ? '  OVER' : ''
+    const cells = [kb(r.bytes).padStart(8), kb(r.budget).padStart(8), String(r.files).padStart(5)]
+    return `${cells.join(' ')}  ${r.page}${mark}`
   })
   console.log('first load, gzipped JS (KB = 1000 bytes)')
   console.log(`${'KB'.padStart(8)} ${'budget'.padStart(8)} ${'files'.padStart(5)}  page`)

@@ -21,10 +21,12 @@ function splitIcons() {
     const files = new Map()
     for (const part of body.split(/^\/\/ src\/components\/(?=[\w-]+\.vue$)/m).slice(1)) {
       const file = part.slice(0, part.indexOf('.vue'))
-      files.set(file, { code: part.slice(part.indexOf('\n') + 1), local: /(\w+_default) = _sfc_main\d*;/.exec(part)[1] })
+      const local = /(\w+_default) = _sfc_main\d*;/.exec(part)[1]
+      files.set(file, { code: part.slice(part.indexOf('\n') + 1), local })
     }
     const byLocal = new Map([...files].map(([file, f]) => [f.local, file]))
-    const names = [...exportList.matchAll(/(\w+) as (\w+)/g)].map(([, local, name]) => [name, byLocal.get(local)])
+    const names = [...exportList.matchAll(/(\w+) as (\w+)/g)]
+      .map(([, local, name]) => [name, byLocal.get(local)])
     return { files, names }
   }
   return {
