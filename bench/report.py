@@ -62,6 +62,11 @@ result["login_flood"] = {"clients": flood["conns"], "writes_alone": quiet,
                          "peak_rss_mb": round(flood["rss_kb"] / 1024, 1), "met": flood_ok}
 if two:
     result["two_processes"] = two[0]
+# issue #13 item 7: gzipped JS a first load fetches (tools/bundle-budget.mjs, from the build)
+first = load("first_load")
+first_ok = all(first[k]["bytes"] <= first[k]["budget"] for k in ("login", "heaviest"))
+ok &= first_ok
+result["first_load"] = {k: first[k] for k in ("login", "heaviest")} | {"met": first_ok}
 result["all_targets_met"] = ok
 name_of = {"sqlite": "SQLite", "pg": "PostgreSQL"}
 print(f"ceilings: HTTP (nginx, 2 KB JSON) {http['req_s']:.0f} req/s; "
@@ -110,6 +115,9 @@ for label, r in (("alone", quiet), ("during flood", busy), ("logins", logins)):
 print(f"writes p99 during the flood {busy['p99_ms']:.2f} ms vs {quiet['p99_ms']:.2f} ms alone "
       f"(target < max(2x, 50 ms)): {'met' if flood_ok else 'NOT MET'}; "
       f"peak RSS with the flood {flood['rss_kb'] / 1024:.1f} MB")
+for label, r in (("login page", first["login"]), ("heaviest page", first["heaviest"])):
+    print(f"first load, {label}: {r['bytes'] / 1000:.1f} KB of gzipped JS in {r['files']} files "
+          f"(budget {r['budget'] / 1000:.0f} KB; {r['page']})")
 print("all targets met" if ok else "SOME TARGETS MISSED")
 name = Path(out) / f"result-{backend}-{time.strftime('%Y%m%d-%H%M%S')}.json"
 name.write_text(json.dumps(result, ensure_ascii=False, indent=2))

@@ -167,5 +167,8 @@ else
 	build/bench/ceiling_write "$work/ceiling.db" "$secs" >"$work/write_ceiling.json"
 fi
 
+# first-load JS of the web UI (issue #13 item 7): the login page and the heaviest page
+node tools/bundle-budget.mjs web/dist --json >"$work/first_load.json"
+
 python3 bench/report.py "$work" "$cold_ms" "$rss_kb" "$orders" "$out" "$backend"
 [ "$backend" = pg ] || bench/audit_verify.sh	# issue #11: verify speed at 10 million audit records

@@ -2,8 +2,18 @@ import { createApp } from 'vue'
 import dayjs from 'dayjs'
 import updateLocale from 'dayjs/plugin/updateLocale'
 import 'dayjs/locale/zh-cn'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+// Element Plus comes on demand (vite.config.js): templates import their components and CSS.
+// Here only what no template names: the base (CSS variables) and the styles of the services
+// called from scripts (ElMessage, ElMessageBox, ElNotification, ElLoading), and, before
+// styles.css so that it still overrides them, the components styles.css restyles.
+import 'element-plus/es/components/base/style/css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/notification/style/css'
+import 'element-plus/es/components/loading/style/css'
+import 'element-plus/es/components/card/style/css'
+import 'element-plus/es/components/dialog/style/css'
+import 'element-plus/es/components/drawer/style/css'
 import App from './App.vue'
 import { router } from './router.js'
 import './styles.css'
@@ -13,4 +23,4 @@ import './styles.css'
 dayjs.extend(updateLocale)
 dayjs.updateLocale('en', { weekStart: 1 })
 
-createApp(App).use(ElementPlus).use(router).mount('#app')
+createApp(App).use(router).mount('#app')

@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { onPasswordChangeRequired, onUnauthorized } from './api.js'
-import { modules } from './modules/index.js'
+import { addModuleMessages } from './i18n/index.js'
 import { clearSession, hasAnyRole, mustChangePassword, requirePasswordChange, restoreSession, session } from './session.js'
 
 const routes = [
@@ -12,6 +12,7 @@ const routes = [
   },
   {
     path: '/',
+    name: 'shell',
     component: () => import('./layout/AppLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('./pages/home/HomePage.vue') },
@@ -25,11 +26,11 @@ const routes = [
         name: 'tokens',
         component: () => import('./pages/account/TokensPage.vue'),
       },
-      // every module's pages (src/modules/<d>/index.js)
-      ...modules.flatMap((m) => m.routes),
+      // every module's pages (src/modules/<d>/index.js) join here: loadModules()
     ],
   },
-  { path: '/:pathMatch(.*)*', redirect: '/' },
+  // until then any other path waits here for them (the guard loads them, then goes on)
+  { path: '/:pathMatch(.*)*', name: 'beforeModules' },
 ]
 
 // A new page opens at its top; Back and Forward return to where the user was (#13 item 5).
@@ -38,6 +39,22 @@ export const router = createRouter({
   routes,
   scrollBehavior: (to, from, saved) => saved || { top: 0 },
 })
+
+// The web modules (their routes, messages and menu icons) load with the first signed-in page,
+// not with the login page, which stays light (#13 item 7). Their routes join the shell's.
+let modulesLoaded = null
+function loadModules() {
+  modulesLoaded ||= import('./modules/index.js').then(({ modules }) => {
+    addModuleMessages(modules)
+    for (const route of modules.flatMap((m) => m.routes)) router.addRoute('shell', route)
+    router.removeRoute('beforeModules')
+    router.addRoute({ path: '/:pathMatch(.*)*', redirect: '/' })
+  }, (err) => {
+    modulesLoaded = null // a failed download is tried again on the next navigation
+    throw err
+  })
+  return modulesLoaded
+}
 
 // Only same-site paths are followed after login ("//host" would leave the site).
 export function safeRedirect(target) {
@@ -50,6 +67,10 @@ router.beforeEach(async (to) => {
     return session.user && to.name === 'login' ? safeRedirect(to.query.redirect) : true
   }
   if (!session.user) return { name: 'login', query: { redirect: to.fullPath } }
+  if (router.hasRoute('beforeModules')) {
+    await loadModules()
+    return to.fullPath // matched again, now against the modules' routes
+  }
   if (mustChangePassword() && to.name !== 'password') return passwordFirst(to)
   if (!to.matched.every((r) => hasAnyRole(r.meta.roles))) return { name: 'home' }
   return true

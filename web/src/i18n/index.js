@@ -1,19 +1,22 @@
 // One message catalogue per language and a tiny t() with a reactive current locale.
 // A catalogue is the shared messages here (zh-CN.js, en.js) plus every web module's own
-// (src/modules/<d>/messages.js), merged by merge.js.
+// (src/modules/<d>/messages.js), merged by merge.js. The modules' join when the router loads
+// them with the first signed-in page (addModuleMessages): the login page needs only the shared.
 // The Element Plus locale follows it through <el-config-provider> in App.vue.
 import { computed, ref } from 'vue'
 import elZhCn from 'element-plus/es/locale/lang/zh-cn'
 import elEn from 'element-plus/es/locale/lang/en'
-import { modules } from '../modules/index.js'
 import { mergeCatalogue } from './merge.js'
 import sharedZhCN from './zh-CN.js'
 import sharedEn from './en.js'
 
-const zhCN = mergeCatalogue('zh-CN', sharedZhCN, modules)
 const catalogues = {
-  'zh-CN': { messages: zhCN, element: elZhCn },
-  en: { messages: mergeCatalogue('en', sharedEn, modules), element: elEn },
+  'zh-CN': { shared: sharedZhCN, messages: mergeCatalogue('zh-CN', sharedZhCN, []), element: elZhCn },
+  en: { shared: sharedEn, messages: mergeCatalogue('en', sharedEn, []), element: elEn },
+}
+
+export function addModuleMessages(modules) {
+  for (const [code, c] of Object.entries(catalogues)) c.messages = mergeCatalogue(code, c.shared, modules)
 }
 export const LOCALES = [
   { code: 'zh-CN', label: '简体中文' },
@@ -50,6 +53,7 @@ function lookup(messages, key) {
 
 // t('home.welcome', { name }) → '欢迎，张三'; unknown keys fall back to Chinese, then to the key.
 export function t(key, params) {
-  const text = lookup(catalogues[locale.value].messages, key) ?? lookup(zhCN, key) ?? key
+  const chinese = catalogues['zh-CN'].messages
+  const text = lookup(catalogues[locale.value].messages, key) ?? lookup(chinese, key) ?? key
   return params ? text.replace(/\{(\w+)\}/g, (m, name) => String(params[name] ?? m)) : text
 }
