@@ -58,4 +58,14 @@ const routes = [
   },
 ]
 
-export default { name: 'approvals', routes, menu, messages }
+// The 工作台 (pages/home): 待我审批 equals GET /approvals?mine=pending (approvals_home.c).
+const home = {
+  counters: {
+    appr_pending: { label: 'approval.home.pending', to: { name: 'approvalTodo' }, menu: 'approvalTodo' },
+  },
+  kinds: {
+    approval: { label: 'approval.home.kind', statusTag: () => import('../../components/ApprovalStatusTag.vue') },
+  },
+}
+
+export default { name: 'approvals', routes, menu, messages, home }

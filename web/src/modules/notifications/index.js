@@ -10,4 +10,11 @@ const routes = [
   },
 ]
 
-export default { name: 'notifications', routes, menu: [], messages }
+// The 工作台 (pages/home): 未读通知 equals GET /notifications?unread=true (notifications_home.c).
+const home = {
+  counters: {
+    notif_unread: { label: 'notify.home.unread', to: { name: 'notifications' } },
+  },
+}
+
+export default { name: 'notifications', routes, menu: [], messages, home }
