@@ -2,8 +2,8 @@
 ** module.h: what a module declares about itself (DESIGN §7). Each
 ** src/modules/<d>/<d>_module.c defines one `const struct module <d>_module`
 ** and src/modules.c lists them; the router, OpenAPI, role matrix, audit
-** history, jobs ticker, `init --demo` and `gen` walk that list, so adding a
-** domain touches its own folder and one line there. Every table below is
+** history, jobs ticker, `init --demo`, `gen` and the 工作台 walk that list,
+** so adding a domain touches its own folder and one line there. Every table below is
 ** static data ending in a zeroed row (or a NULL pointer); any may be NULL.
 */
 #ifndef HOUQIN_MODULE_H

@@ -7,8 +7,11 @@
 //     menu,       sidebar entries { key, path, icon, roles } (roles [] = everyone signed in), or a
 //                 group { key, icon, children }; `group: 'admin'` puts an entry into the shell's
 //                 系统管理 group; where the rest go is up to src/menu.js (its SLOTS)
-//     messages }  { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
+//     messages,  { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
 //                 is menu.<key>
+//     home }      optional: what its counters, request kinds and figures of GET /workbench look
+//                 like on the 工作台 (labels, the list each counter links to, the menu entry
+//                 with its badge): see src/pages/home/workbench.js
 // router.js, menu.js and i18n/index.js iterate this list. Its order is the order in which
 // entries sharing a group (系统管理) appear, and the order of routes; it imports no page, so
 // tests/e2e/web_modules.test.mjs can load it under plain node.
