@@ -58,13 +58,14 @@ function reloadSoon() {
   timer = setTimeout(loadWorkbench, RELOAD_DELAY_MS)
 }
 
-// Start following live events (once per tab) and load, unless loaded for this user already.
-export function useWorkbench() {
+// Start following live events (once per tab) and load: always when fresh is set (the home
+// page, on each visit), else unless loaded for this user already (the sidebar).
+export function useWorkbench({ fresh = false } = {}) {
   if (!listening) {
     listening = true
     onEvent('*', reloadSoon)
   }
-  if (!workbench.data || workbench.userId !== session.user?.id) loadWorkbench()
+  if (fresh || !workbench.data || workbench.userId !== session.user?.id) loadWorkbench()
   return workbench
 }
 
