@@ -87,6 +87,7 @@ for suite in $suites; do
 		;;
 	cli)
 		run_bin tests/cli/test_cli.sh
+		run_bin tests/cli/test_demo.sh
 		run_bin tests/cli/test_checksrc.sh
 		;;
 	crash)

@@ -19,7 +19,10 @@
 #define SHANGHAI_OFFSET_MS (8 * HOUR_MS)
 
 int64_t now_ms(void);
-/* Tests only: shift every later now_ms() by delta ms (cumulative, thread-safe). */
+/*
+** Tests and `init --demo` only (never while serving): shift every later now_ms() by delta ms
+** (cumulative, thread-safe). The demo plays its story hours or days before now with it.
+*/
 void clock_advance(int64_t delta_ms);
 /*
 ** Format ms as ISO-8601 in Asia/Shanghai (+08:00, no DST), e.g. 2026-11-23T19:49:55.123+08:00

@@ -1,5 +1,6 @@
 // Browser test of 审计日志 and 变更记录: the supervisor opens the audit log, expands a row's
-// before/after, verifies the hash chain; the admin opens a user's change history.
+// before/after, verifies the hash chain; the admin opens a user's change history, which
+// names the fields and shows the department by name (tests/e2e/history.test.mjs: the rest).
 //
 // Before it, the sysadmin and the secadmin make (through the API) a department with a
 // supervisor (纪检监察), a staff user whose history the admin opens, and a few more people,
@@ -82,6 +83,12 @@ test('the user dialog shows the user\'s change history', { timeout: 60000 }, asy
     const item = dialog.locator($('history-item')).last()
     await item.waitFor()
     assert.equal(await item.getAttribute('data-action'), 'create')
+    // what was filed, under labels, values in words (src/audit.js, org's history declaration)
+    const username = item.locator('tr[data-key="username"]')
+    assert.equal(await username.locator('td.key').innerText(), '用户名')
+    assert.equal(await username.locator('td.after').innerText(), who.staff1.username)
+    assert.equal(await item.locator('tr[data-key="department"] td.after').innerText(), who.staff1.department.name)
+    assert.ok(!(await item.innerText()).includes('{"'))
     await collapseOpened(page, `${$('user-dialog')} ${$('user-history')}`)
     await shot(page, 'desktop-8-user-history')
     assert.deepEqual(problems, [])

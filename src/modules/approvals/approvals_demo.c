@@ -1,11 +1,15 @@
 /*
 ** modules/approvals/approvals_demo.c: the demo agency's approval rules (by
 ** amount: department head; head then leader; head then a committee decision)
-** and a few requests, so 我的待办 and 我的申请 are not empty on first login.
+** and a few requests, so 我的待办 and 我的申请 are not empty on first login:
+** one waiting on each department head (depthead1..5) and one on the leaders.
+** Each is made through appr_submit/appr_decide (audit records, notifications)
+** at a time some hours before init (clock_advance), so the lists look lived in.
 */
 #include "core/approval.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
 #include "modules/approvals/approvals.h"
@@ -49,35 +53,58 @@ seed_rules(struct db *db, struct arena *a, const struct actor *office, struct er
 	return 0;
 }
 
-/* A few requests so 我的待办 and 我的申请 are not empty on first login. */
+/*
+** A few requests so 我的待办 and 我的申请 are not empty on first login: every department
+** head has one waiting (staff1, staff5, staff7, staff10, worker5), the leaders one past
+** its head's step (staff2's), and staff4's is settled.
+*/
+static const struct demo_req {
+	const char *who, *title, *reason;
+	int64_t fen;
+	const char *approver;	/* decides step 1 when set */
+	int64_t ago;		/* submitted this long before init; decided half-way since */
+} demo_reqs[] = {
+	{ "staff1", "采购激光打印机2台", "第一检察部打印机老化，影响办案文书打印", 860000, NULL,
+	  26 * HOUR_MS },
+	{ "staff4", "部门培训场地租用", "二季度业务培训，租用会议中心半天", 320000, "depthead2",
+	  3 * DAY_MS },
+	{ "staff7", "办公椅更换（10把）", "现有座椅损坏严重", 450000, NULL, 5 * HOUR_MS },
+	{ "staff2", "第一检察部会议室视频会议设备更新", "现有设备无法接入省院视频会议系统",
+	  2600000, "depthead1", 2 * DAY_MS },
+	{ "staff5", "购买案卷装订耗材", "装订机胶条、封皮用完", 120000, NULL, 3 * HOUR_MS },
+	{ "staff10", "政治部年度培训教材采购", "新入职人员岗前培训用书", 280000, NULL,
+	  20 * HOUR_MS },
+	{ "worker5", "维修工具补充（电钻、梯子）", "综合维修班工具老化，梯子不稳存在安全隐患",
+	  180000, NULL, 6 * HOUR_MS },
+};
+
+static int
+seed_request(struct db *db, struct arena *a, const char *prefix, const struct demo_req *r,
+	     struct err *e)
+{
+	struct appr_submit in = { .kind = "general", .title = r->title, .amount_fen = r->fen,
+				  .reason = r->reason };
+	struct appr_decide_in d = { .decision = APPR_APPROVE, .comment = "同意" };
+	struct actor who, approver;
+	int64_t id;
+	int rc;
+
+	clock_advance(-r->ago);
+	rc = org_demo_actor(db, a, prefix, r->who, &who, e) || appr_submit(db, &who, &in, &id, e);
+	clock_advance(r->ago / 2);
+	if (!rc && r->approver)
+		rc = org_demo_actor(db, a, prefix, r->approver, &approver, e) ||
+		     appr_decide(db, &approver, id, &d, e);
+	clock_advance(r->ago - r->ago / 2);
+	return rc ? e->code : 0;
+}
+
 static int
 seed_requests(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
-	static const struct {
-		const char *who, *title, *reason;
-		int64_t fen;
-		const char *approver;	/* decides step 1 when set */
-	} reqs[] = {
-		{ "staff1", "采购激光打印机2台", "第一检察部打印机老化，影响办案文书打印", 860000, NULL },
-		{ "staff4", "部门培训场地租用", "二季度业务培训，租用会议中心半天", 320000, "depthead2" },
-		{ "staff7", "办公椅更换（10把）", "现有座椅损坏严重", 450000, NULL },
-	};
-	struct actor who, approver;
-	int64_t id;
-
-	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
-		struct appr_submit in = { .kind = "general", .title = reqs[i].title,
-					  .amount_fen = reqs[i].fen, .reason = reqs[i].reason };
-		if (org_demo_actor(db, a, prefix, reqs[i].who, &who, e) ||
-		    appr_submit(db, &who, &in, &id, e))
+	for (size_t i = 0; i < sizeof(demo_reqs) / sizeof(demo_reqs[0]); i++)
+		if (seed_request(db, a, prefix, &demo_reqs[i], e))
 			return e->code;
-		if (!reqs[i].approver)
-			continue;
-		struct appr_decide_in d = { .decision = APPR_APPROVE, .comment = "同意" };
-		if (org_demo_actor(db, a, prefix, reqs[i].approver, &approver, e) ||
-		    appr_decide(db, &approver, id, &d, e))
-			return e->code;
-	}
 	return 0;
 }
 

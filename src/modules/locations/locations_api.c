@@ -12,6 +12,7 @@
 #include "http/req.h"
 #include "http/resp.h"
 #include "modules/locations/locations.h"
+#include "modules/org/org.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -148,6 +149,29 @@ qr_host(const struct req *rq)
 	return h;
 }
 
+/*
+** The URL a label's QR code opens: under the agency's public base URL (单位设置) once set,
+** since a label outlives the session that printed it; until then under the printer's Host.
+*/
+static const char *
+qr_url(struct req *rq, int64_t id, struct err *e)
+{
+	struct agency_settings s;
+	const char *url;
+
+	if (org_settings_get(rq->db, rq->arena, rq->user->agency_id, &s, e))
+		return NULL;
+	if (s.public_base_url)
+		url = arena_printf(rq->arena, "%s/m/report?location=%lld", s.public_base_url,
+				   (long long)id);
+	else
+		url = arena_printf(rq->arena, "http://%s/m/report?location=%lld", qr_host(rq),
+				   (long long)id);
+	if (!url)
+		err_set(e, ERR_NOMEM, NULL, "out of memory");
+	return url;
+}
+
 /* GET /locations/:id/qr.svg: the label's QR code, opening the phone report form. */
 static int
 loc_api_qr(struct req *rq, struct resp *rs, struct err *e)
@@ -159,11 +183,8 @@ loc_api_qr(struct req *rq, struct resp *rs, struct err *e)
 
 	if (req_path_id(rq, 0, &id, e) || loc_get(rq->db, rq->arena, rq->user, id, &l, e))
 		return e->code;
-	url = arena_printf(rq->arena, "http://%s/m/report?location=%lld", qr_host(rq),
-			   (long long)l.id);
-	if (!url)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (loc_qr_svg(rq->arena, url, &svg, &len, e))
+	url = qr_url(rq, l.id, e);
+	if (!url || loc_qr_svg(rq->arena, url, &svg, &len, e))
 		return e->code;
 	return resp_body(rs, 200, "image/svg+xml", svg, len);
 }

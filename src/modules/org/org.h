@@ -322,4 +322,26 @@ int org_demo_actor(struct db *db, struct arena *a, const char *prefix, const cha
 /* The demo logins table `make run` prints. */
 void org_demo_print_logins(FILE *out);
 
+/* ---------- agency settings (org_settings.c, table agency_setting) ---------- */
+
+#define ORG_BASE_URL_MAX 200	/* bytes of public_base_url */
+
+struct agency_settings {
+	const char *public_base_url;	/* "https://houqin.example.gov.cn", no trailing '/'; NULL unset */
+	int64_t updated_at;		/* 0 while never saved; the concurrency token of a save */
+};
+
+/* The agency's settings; all unset (zero) when never saved. Strings live in a. */
+int org_settings_get(struct db *db, struct arena *a, int64_t agency, struct agency_settings *out,
+		     struct err *e);
+/*
+** Save the actor's agency settings from *in and audit it ("update" "agency_setting" with the
+** agency's id). public_base_url: http(s), no query, fragment or user name, trailing slashes
+** trimmed; "" or NULL unsets it (ERR_INVALID on that field otherwise). in->updated_at is
+** required once the settings were saved (db_check_seen). Must run inside a write transaction.
+*/
+int org_settings_put(struct db *db, struct arena *a, const struct actor *who,
+		     const struct agency_settings *in, struct agency_settings *out, struct err *e);
+json_t *org_settings_json(const struct agency_settings *s);
+
 #endif

@@ -461,6 +461,36 @@ org_api_user_roles(struct req *rq, struct resp *rs, struct err *e)
 /* Account writes: the sysadmin's on business users, the secadmin's on admins (org_check_account_admin). */
 #define ACCOUNT_ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN)
 
+/* 单位设置: "" or null unsets the base URL; updated_at once saved (org_settings_put). */
+static const struct field org_settings_fields[] = {
+	{ .name = "public_base_url", .type = F_STR, .max = ORG_BASE_URL_MAX,
+	  .off = offsetof(struct agency_settings, public_base_url) },
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct agency_settings, updated_at) },
+	{ 0 }
+};
+
+/* GET /agency-settings: every signed-in user (the label page warns while the URL is unset). */
+static int
+org_api_settings_get(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct agency_settings s;
+
+	if (org_settings_get(rq->db, rq->arena, rq->user->agency_id, &s, e))
+		return e->code;
+	return resp_json(rs, 200, org_settings_json(&s));
+}
+
+static int
+org_api_settings_put(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct agency_settings in = { 0 }, out;
+
+	if (req_json_fields(rq, org_settings_fields, &in, NULL, e) ||
+	    org_settings_put(rq->db, rq->arena, rq->user, &in, &out, e))
+		return e->code;
+	return resp_json(rs, 200, org_settings_json(&out));
+}
+
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit[, prep] */
 const struct route org_routes[] = {
 	{ "GET", "/api/v1/health", org_api_health, ANY_USER, R_PUBLIC, "服务健康检查", NULL, NULL, 0 },
@@ -484,5 +514,8 @@ const struct route org_routes[] = {
 	{ "POST", "/api/v1/users/:id/password-reset", org_api_reset, ACCOUNT_ADMINS, R_WRITE, "重置密码", org_user_reset_fields, NULL, 0, org_api_reset_prep },
 	{ "PUT", "/api/v1/users/:id/lock", org_api_user_lock, ACCOUNT_ADMINS, R_WRITE, "锁定或解锁用户", org_user_lock_fields, NULL, 0 },
 	{ "PUT", "/api/v1/users/:id/roles", org_api_user_roles, ROLE_SECADMIN, R_WRITE, "设置角色", org_roles_fields, NULL, 0 },
+	/* Settings are the system administrator's (DESIGN §4: users, departments, settings). */
+	{ "GET", "/api/v1/agency-settings", org_api_settings_get, ANY_USER, 0, "单位设置（二维码公开访问地址等）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/agency-settings", org_api_settings_put, ROLE_SYSADMIN, R_WRITE, "修改单位设置", org_settings_fields, NULL, 0 },
 	{ 0 }
 };

@@ -6,6 +6,11 @@
 #include <stddef.h>
 
 const struct msg org_msg[] = {
+	{ "单位设置", "the agency settings" },
+	{ "公开访问地址不能带查询参数（?）或片段（#）",
+	  "the public base URL cannot carry a query (?) or a fragment (#)" },
+	{ "公开访问地址应为 http:// 或 https:// 开头的网址，如 https://houqin.example.gov.cn",
+	  "the public base URL must be an http:// or https:// address, e.g. https://houqin.example.gov.cn" },
 	{ "请选择上级部门", "choose the parent department" },
 	{ "未知角色", "unknown role" },
 	{ "部门不存在", "department not found" },

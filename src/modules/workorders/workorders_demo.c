@@ -2,7 +2,11 @@
 ** modules/workorders/workorders_demo.c: the demo agency's 报修 set-up: teams,
 ** categories with SLA targets, a duty roster for the next 30 days, ~400
 ** orders of history over the last 6 months (wo_gen_history) and two PM plans,
-** on the buildings the locations module seeded before it.
+** on the buildings the locations module seeded before it. Then a few stories
+** played through wo_create/wo_apply (audit records and notifications are the
+** real ones) at times before init (clock_advance), so every demo login has
+** something to do: an overdue order waiting for the office, worker1's open
+** orders (one overdue), staff1's resolved order to rate, supervisor's accepted one.
 */
 #include "core/arena.h"
 #include "core/auth.h"
@@ -171,6 +175,114 @@ find_buildings(struct db *db, struct arena *a, const struct actor *office, int64
 	return 0;
 }
 
+/* One step of a story: at `ago` before init, `actor` applies action (dispatch: to worker1). */
+struct demo_step {
+	int64_t ago;
+	const char *actor;
+	enum wo_action action;
+	const char *notes;	/* resolve */
+};
+
+static const struct demo_story {
+	const char *requester, *room, *title, *description, *priority;
+	size_t cat;		/* index into demo_cats */
+	int64_t ago;		/* created this long before init */
+	struct demo_step steps[5];	/* ended by a NULL actor */
+} demo_stories[] = {
+	/* 电梯 runs a 24-hour clock: unaccepted for a day is overdue on any date */
+	{ "staff3", "A-1", "A座1号电梯运行异响、抖动", "上下行时有明显异响和抖动，请尽快检修",
+	  "high", 2, 26 * HOUR_MS, { { 0 } } },
+	{ "staff2", "A-3-305", "卫生间水管渗漏", "洗手台下方水管接头渗水，地面有积水", "normal",
+	  0, 14 * DAY_MS,
+	  { { 14 * DAY_MS - 10 * MINUTE_MS, "office", WO_A_ACCEPT, NULL },
+	    { 14 * DAY_MS - 30 * MINUTE_MS, "office", WO_A_DISPATCH, NULL },
+	    { 14 * DAY_MS - 2 * HOUR_MS, "worker1", WO_A_START, NULL } } },
+	{ "staff1", "A-3-301", "办公室水龙头关不紧", "茶水间水龙头一直滴水", "normal", 0,
+	  5 * HOUR_MS,
+	  { { 290 * MINUTE_MS, "office", WO_A_ACCEPT, NULL },
+	    { 270 * MINUTE_MS, "office", WO_A_DISPATCH, NULL },
+	    { 3 * HOUR_MS, "worker1", WO_A_START, NULL },
+	    { 1 * HOUR_MS, "worker1", WO_A_RESOLVE, "已更换水龙头阀芯，试水正常" } } },
+	{ "staff6", "B-2-203", "走廊灯不亮", "203门口走廊两盏灯不亮", "normal", 0, 2 * HOUR_MS,
+	  { { 110 * MINUTE_MS, "office", WO_A_ACCEPT, NULL },
+	    { 100 * MINUTE_MS, "office", WO_A_DISPATCH, NULL } } },
+	{ "supervisor", "A-6-605", "办公电脑无法连接内网", "网线已插好，提示无法识别的网络",
+	  "normal", 3, 3 * HOUR_MS, { { 2 * HOUR_MS, "office", WO_A_ACCEPT, NULL } } },
+};
+
+/* Move now_ms() to `ago` before the real now; *off is the shift made so far (clock.h). */
+static void
+travel(int64_t *off, int64_t ago)
+{
+	clock_advance(-ago - *off);
+	*off = -ago;
+}
+
+static int64_t
+loc_by_code(const struct location *locs, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (locs[i].code && strcmp(locs[i].code, code) == 0)
+			return locs[i].id;
+	return 0;
+}
+
+static int
+play_step(struct db *db, struct arena *a, const char *prefix, int64_t id,
+	  const struct demo_step *st, struct err *e)
+{
+	struct wo_action_in in = { .notes = st->notes };
+	struct actor who, worker;
+	struct workorder out;
+
+	if (org_demo_actor(db, a, prefix, st->actor, &who, e))
+		return e->code;
+	if (st->action == WO_A_DISPATCH) {
+		if (org_demo_actor(db, a, prefix, "worker1", &worker, e))
+			return e->code;
+		in.worker_id = worker.id;
+	}
+	return wo_apply(db, a, &who, id, st->action, &in, &out, e);
+}
+
+static int
+play_story(struct db *db, struct arena *a, const char *prefix, const struct demo_story *s,
+	   const struct wo_category *cats, const struct location *locs, size_t nlocs,
+	   int64_t *off, struct err *e)
+{
+	struct wo_in in = { .category_id = cats[s->cat].id, .title = s->title,
+			    .description = s->description, .priority = s->priority,
+			    .location_id = loc_by_code(locs, nlocs, s->room) };
+	struct actor who;
+	struct workorder o;
+
+	travel(off, s->ago);
+	if (org_demo_actor(db, a, prefix, s->requester, &who, e) ||
+	    wo_create(db, a, &who, &in, &o, e))
+		return e->code;
+	for (const struct demo_step *st = s->steps; st->actor; st++) {
+		travel(off, st->ago);
+		if (play_step(db, a, prefix, o.id, st, e))
+			return e->code;
+	}
+	return 0;
+}
+
+static int
+seed_stories(struct db *db, struct arena *a, const char *prefix, const struct actor *office,
+	     const struct wo_category *cats, struct err *e)
+{
+	struct location *locs;
+	int64_t off = 0;
+	size_t n;
+	int rc = loc_list(db, a, office, 1, &locs, &n, e);
+
+	for (size_t i = 0; !rc && i < sizeof(demo_stories) / sizeof(demo_stories[0]); i++)
+		rc = play_story(db, a, prefix, &demo_stories[i], cats, locs, n, &off, e);
+	travel(&off, 0);
+	return rc;
+}
+
 int
 wo_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
@@ -188,7 +300,8 @@ wo_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 			   now - DEMO_HISTORY_DAYS * DAY_MS, now, DEMO_SEED, e) ||
 	    wo_gen_history(db, office.agency_id, DEMO_FRESH_ORDERS, now - 4 * HOUR_MS, now,
 			   DEMO_SEED + 1, e) ||
-	    seed_plans(db, a, &office, teams, cats, bld_a, bld_b, now, e))
+	    seed_plans(db, a, &office, teams, cats, bld_a, bld_b, now, e) ||
+	    seed_stories(db, a, prefix, &office, cats, e))
 		return e->code;
 	return 0;
 }

@@ -7,8 +7,10 @@
 //     menu,       sidebar entries { key, path, icon, roles } (roles [] = everyone signed in), or a
 //                 group { key, icon, children }; `group: 'admin'` puts an entry into the shell's
 //                 系统管理 group; where the rest go is up to src/menu.js (its SLOTS)
-//     messages,  { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
+//     messages,   { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
 //                 is menu.<key>
+//     history,    optional: the audited entities' labels, actions and field formats, which
+//                 src/audit.js reads for 变更记录 and 审计日志
 //     home }      optional: what its counters, request kinds and figures of GET /workbench look
 //                 like on the 工作台 (labels, the list each counter links to, the menu entry
 //                 with its badge): see src/pages/home/workbench.js

@@ -58,6 +58,58 @@ const routes = [
   },
 ]
 
+// 变更记录 and 审计日志 (src/audit.js): the entities this module audits, their actions and
+// fields: key of before/after → [label key, format].
+const H = 'approval.hist'
+// a rule's steps: 部门负责人审批（部门负责人）→ 分管领导审批（分管领导）
+const steps = (v, { label }) =>
+  v.map((s) => `${s.name}（${label(`role.${s.role}`, s.role)}）`).join(' → ')
+
+const history = [
+  {
+    entity: 'approval',
+    label: `${H}.approval`,
+    actions: { submit: `${H}.submit`, approve: `${H}.approve`, reject: `${H}.reject`, withdraw: `${H}.withdraw` },
+    fields: {
+      title: ['approval.title'],
+      kind: ['approval.kind', `enum:${H}.kinds`],
+      amount_fen: ['approval.amount', 'fen'],
+      status: ['common.status', 'enum:approval.status'],
+      rule_id: [`${H}.f.ruleId`, 'id'],
+      step: [`${H}.f.step`],
+      decision: [`${H}.f.decision`, `enum:${H}.decision`],
+      comment: [`${H}.f.comment`],
+      minutes_ref: [`${H}.f.minutesRef`],
+      deputy_for: [`${H}.f.deputyFor`, 'id'],
+    },
+  },
+  {
+    entity: 'approval_rule',
+    label: `${H}.rule`,
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: {
+      name: ['approval.rule.name'],
+      kind: ['approval.kind', `enum:${H}.kinds`],
+      min_amount_fen: [`${H}.f.minAmount`, 'fen'],
+      max_amount_fen: [`${H}.f.maxAmount`, 'fen'],
+      priority: ['approval.rule.priority'],
+      steps: ['approval.rule.steps', steps],
+      active: [`${H}.f.active`, 'bool'],
+    },
+  },
+  {
+    entity: 'approval_deputy',
+    label: `${H}.deputy`,
+    actions: { create: 'audit.actions.create', revoke: `${H}.revoke` },
+    fields: {
+      principal_id: ['approval.deputy.principal', 'id'],
+      deputy_id: ['approval.deputy.deputy', 'id'],
+      from: ['approval.deputy.from', 'time'],
+      to: ['approval.deputy.to', 'time'],
+    },
+  },
+]
+
 // The 工作台 (pages/home): 待我审批 equals GET /approvals?mine=pending (approvals_home.c).
 const home = {
   counters: {
@@ -68,4 +120,4 @@ const home = {
   },
 }
 
-export default { name: 'approvals', routes, menu, messages, home }
+export default { name: 'approvals', routes, menu, messages, history, home }

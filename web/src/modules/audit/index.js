@@ -17,4 +17,48 @@ const routes = [
   },
 ]
 
-export default { name: 'audit', routes, menu, messages }
+// 变更记录 and 审计日志 (src/audit.js): the entities the core itself audits (the chain, its
+// checkpoints, attachments); key of before/after → [label key, format].
+const F = 'audit.hist.f.'
+// an attachment's owner { entity, id }: 报修工单 #12
+const owner = (v, { entity }) => `${entity(v.entity)} #${v.id}`
+
+const history = [
+  {
+    entity: 'attachment',
+    label: 'audit.hist.attachment',
+    actions: {
+      create: 'audit.hist.upload',
+      attach: 'audit.hist.attach',
+      expire: 'audit.hist.expire',
+      sweep: 'audit.hist.sweep',
+    },
+    fields: {
+      filename: [`${F}filename`],
+      kind: [`${F}kind`],
+      mime: [`${F}mime`],
+      size: [`${F}size`],
+      owner: [`${F}owner`, owner],
+      created_by: [`${F}createdBy`, 'id'],
+      url: null,
+      count: [`${F}count`],
+      bytes: [`${F}bytes`],
+      ids: [`${F}ids`],
+      dir: [`${F}dir`],
+    },
+  },
+  {
+    entity: 'audit_checkpoint',
+    label: 'audit.hist.audit_checkpoint',
+    actions: { checkpoint: 'audit.hist.checkpoint' },
+    fields: { head_id: [`${F}headId`, 'id'], head_hash: [`${F}headHash`], chains: [`${F}chains`] },
+  },
+  {
+    entity: 'audit',
+    label: 'audit.hist.audit',
+    actions: { audit_keyed: 'audit.hist.audit_keyed' },
+    fields: { public_key: [`${F}publicKey`] },
+  },
+]
+
+export default { name: 'audit', routes, menu, messages, history }

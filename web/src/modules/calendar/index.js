@@ -18,4 +18,25 @@ const routes = [
   },
 ]
 
-export default { name: 'calendar', routes, menu, messages }
+// 变更记录 and 审计日志 (src/audit.js): key of before/after → [label key, format]. Working
+// hours are audited as a bare list of periods, which the diff shows under the key "value".
+const H = 'calendar.hist'
+const periods = (v) => (Array.isArray(v) ? v.map((p) => `${p.start}–${p.end}`).join('、') : String(v))
+
+const history = [
+  {
+    entity: 'calendar',
+    label: `${H}.calendar`,
+    actions: Object.fromEntries(['set_day', 'delete_day', 'set_hours', 'confirm'].map((a) => [a, `${H}.${a}`])),
+    fields: {
+      date: ['calendar.date', 'date'],
+      kind: ['calendar.kind', `enum:${H}.kinds`],
+      name: ['calendar.name'],
+      value: [`${H}.periods`, periods],
+      confirmed: [`${H}.confirmed`, 'bool'],
+      days: [`${H}.days`],
+    },
+  },
+]
+
+export default { name: 'calendar', routes, menu, messages, history }

@@ -48,6 +48,18 @@ export default {
       removeConfirm: '删除 {date} 的设置？删除后该日按周一至周五上班的常规计算。',
       removed: '已删除',
       weekdays: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
+      // 变更记录 / 审计日志 (index.js history)
+      hist: {
+        calendar: '工作日历',
+        set_day: '设置节假日／调休',
+        delete_day: '删除节假日／调休',
+        set_hours: '设置工作时间',
+        confirm: '确认年度日历',
+        kinds: { holiday: '节假日', workday: '调休上班' },
+        periods: '工作时间',
+        confirmed: '已确认',
+        days: '天数',
+      },
     },
   },
   en: {
@@ -97,6 +109,18 @@ export default {
       removeConfirm: 'Remove the setting of {date}? The day then follows the Monday-to-Friday rule.',
       removed: 'Removed',
       weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
+      // History / audit log (index.js history)
+      hist: {
+        calendar: 'Working calendar',
+        set_day: 'Set a holiday / make-up day',
+        delete_day: 'Remove a holiday / make-up day',
+        set_hours: 'Set working hours',
+        confirm: 'Confirm the year',
+        kinds: { holiday: 'Holiday', workday: 'Make-up workday' },
+        periods: 'Working hours',
+        confirmed: 'Confirmed',
+        days: 'Days',
+      },
     },
   },
 }

@@ -25,4 +25,22 @@ const routes = [
   },
 ]
 
-export default { name: 'locations', routes, menu, messages }
+// 变更记录 and 审计日志 (src/audit.js): key of before/after → [label key, format].
+const history = [
+  {
+    entity: 'location',
+    label: 'loc.hist.location',
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: {
+      kind: ['loc.kind', 'enum:loc.kinds'],
+      name: ['loc.name'],
+      code: ['loc.code'],
+      path: ['loc.hist.path'],
+      parent_id: ['loc.parent', 'id'],
+      sort_order: ['loc.sortOrder'],
+      active: ['loc.hist.active', 'bool'],
+    },
+  },
+]
+
+export default { name: 'locations', routes, menu, messages, history }

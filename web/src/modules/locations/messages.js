@@ -31,7 +31,12 @@ export default {
       labelsN: '{n} 张',
       scanToReport: '扫码报修',
       noLabels: '该楼栋下还没有启用的楼层或房间',
+      labelsBaseUrl: '扫码网址',
+      baseUrlUnset: '尚未设置二维码的公开访问地址：标签将使用当前浏览器的地址，打印后职工手机可能无法打开。',
+      baseUrlSet: '前往单位设置',
       notFound: '楼栋不存在或已停用',
+      // 变更记录 / 审计日志 (index.js history)
+      hist: { location: '位置', path: '完整位置', active: '启用' },
     },
   },
   en: {
@@ -64,7 +69,12 @@ export default {
       labelsN: '{n}',
       scanToReport: 'Scan to report a repair',
       noLabels: 'This building has no active floors or rooms yet',
+      labelsBaseUrl: 'QR address',
+      baseUrlUnset: "The public base URL for QR codes is not set: the labels use this browser's address, which staff phones may not reach once printed.",
+      baseUrlSet: 'Open agency settings',
       notFound: 'Building not found or inactive',
+      // History / audit log (index.js history)
+      hist: { location: 'Location', path: 'Full path', active: 'Active' },
     },
   },
 }

@@ -10,6 +10,16 @@ const routes = [
   },
 ]
 
+// 变更记录 and 审计日志 (src/audit.js): key of before/after → [label key, format].
+const history = [
+  {
+    entity: 'notification',
+    label: 'notify.hist.notification',
+    actions: { read: 'notify.hist.read', read_all: 'notify.hist.read_all' },
+    fields: { read_at: ['notify.hist.readAt', 'time'], count: ['notify.hist.count'] },
+  },
+]
+
 // The 工作台 (pages/home): 未读通知 equals GET /notifications?unread=true (notifications_home.c).
 const home = {
   counters: {
@@ -17,4 +27,4 @@ const home = {
   },
 }
 
-export default { name: 'notifications', routes, menu: [], messages, home }
+export default { name: 'notifications', routes, menu: [], messages, history, home }

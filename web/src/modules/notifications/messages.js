@@ -12,6 +12,8 @@ export default {
       markAllRead: '全部标为已读',
       empty: '暂无通知',
       new: '新通知',
+      // 变更记录 / 审计日志 (index.js history)
+      hist: { notification: '通知', read: '标为已读', read_all: '全部标为已读', readAt: '阅读时间', count: '数量' },
     },
   },
   en: {
@@ -25,6 +27,8 @@ export default {
       markAllRead: 'Mark all as read',
       empty: 'No notifications',
       new: 'New notification',
+      // History / audit log (index.js history)
+      hist: { notification: 'Notification', read: 'Mark as read', read_all: 'Mark all as read', readAt: 'Read at', count: 'Count' },
     },
   },
 }

@@ -106,6 +106,135 @@ const routes = [
   },
 ]
 
+// 变更记录 and 审计日志 (src/audit.js): what each audited entity's actions and fields are
+// called and how their values read. Keys of before/after → [label key, format]; null hides a
+// field that repeats another (status_label is status in words).
+const F = 'wo.hist.f.'
+const PRIORITY = ['wo.priorityLabel', 'enum:wo.priority']
+const WO_ACTIONS = ['create', 'accept', 'dispatch', 'start', 'suspend', 'resume', 'transfer', 'resolve', 'confirm',
+  'reopen', 'cancel', 'auto_confirm']
+
+// A category's time limits: 紧急 受理 15 分钟 / 完成 240 分钟；…
+function targets(value, { t, label }) {
+  return ['urgent', 'high', 'normal', 'low']
+    .filter((p) => value[p])
+    .map((p) => t('wo.hist.target', {
+      priority: label(`wo.priority.${p}`, p),
+      accept: value[p].accept_min,
+      resolve: value[p].resolve_min,
+    }))
+    .join('；')
+}
+
+const history = [
+  {
+    entity: 'workorder',
+    label: 'wo.hist.workorder',
+    actions: {
+      ...Object.fromEntries(WO_ACTIONS.map((a) => [a, `wo.action.${a}`])),
+      generate: 'wo.hist.generate',
+    },
+    fields: {
+      code: ['wo.code'],
+      title: ['wo.title'],
+      status: ['common.status', 'enum:wo.status'],
+      status_label: null,
+      priority: PRIORITY,
+      priority_label: null,
+      category: ['wo.category', 'ref'],
+      location: ['wo.location', 'ref'],
+      description: ['wo.description'],
+      requester: ['wo.requester', 'ref'],
+      requester_dept: [`${F}requesterDept`, 'ref'],
+      contact_phone: ['wo.contactPhone'],
+      source: [`${F}source`, 'enum:wo.hist.source'],
+      owner: ['wo.owner', 'ref'],
+      team: ['wo.team', 'ref'],
+      worker: ['wo.worker', 'ref'],
+      accept_due_at: [`${F}acceptDueAt`, 'time'],
+      resolve_due_at: [`${F}resolveDueAt`, 'time'],
+      accepted_at: [`${F}acceptedAt`, 'time'],
+      dispatched_at: [`${F}dispatchedAt`, 'time'],
+      started_at: [`${F}startedAt`, 'time'],
+      suspend_reason: [`${F}suspendReason`],
+      resolved_at: [`${F}resolvedAt`, 'time'],
+      resolution_notes: [`${F}resolutionNotes`],
+      parts: [`${F}parts`],
+      confirmed_at: [`${F}confirmedAt`, 'time'],
+      closed_at: [`${F}closedAt`, 'time'],
+      rating: [`${F}rating`, 'enum:wo.rate'],
+      rating_comment: [`${F}ratingComment`],
+      auto_confirmed: [`${F}autoConfirmed`, 'bool'],
+      accept_minutes: [`${F}acceptMinutes`, 'minutes'],
+      resolve_minutes: [`${F}resolveMinutes`, 'minutes'],
+      accept_on_time: [`${F}acceptOnTime`, 'bool'],
+      resolve_on_time: [`${F}resolveOnTime`, 'bool'],
+      reopen_count: ['wo.reopenCount'],
+      clock_24h: [`${F}clock24h`, 'bool'],
+      accept_target_min: [`${F}acceptTarget`, 'minutes'],
+      resolve_target_min: [`${F}resolveTarget`, 'minutes'],
+      pm_plan_id: [`${F}pmPlan`, 'id'],
+      count: [`${F}count`],
+      from: [`${F}from`, 'time'],
+      to: [`${F}to`, 'time'],
+    },
+  },
+  {
+    entity: 'wo_category',
+    label: 'wo.hist.category',
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: {
+      name: ['wo_admin.cat.name'],
+      default_team: ['wo_admin.cat.defaultTeam', 'ref'],
+      safety: ['wo_admin.cat.safety', 'bool'],
+      targets: ['wo_admin.cat.targets', targets],
+      sort_order: ['wo_admin.sort'],
+      active: ['common.active', 'bool'],
+    },
+  },
+  {
+    entity: 'wo_team',
+    label: 'wo.hist.team',
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: {
+      name: ['wo_admin.team.name'],
+      members: ['wo_admin.team.members', 'refs'],
+      active: ['common.active', 'bool'],
+    },
+  },
+  {
+    entity: 'wo_duty',
+    label: 'wo.hist.duty',
+    actions: { set: 'wo.hist.dutySet', clear: 'wo.hist.dutyClear' },
+    fields: {
+      day: [`${F}day`, 'date'],
+      team_id: ['wo_admin.duty.team', 'id'],
+      user_id: [`${F}onDuty`, 'id'],
+    },
+  },
+  {
+    entity: 'wo_pm_plan',
+    label: 'wo.hist.plan',
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: {
+      name: ['wo_admin.plan.name'],
+      title: ['wo_admin.plan.orderTitle'],
+      category: ['wo_admin.plan.category', 'ref'],
+      location: ['wo_admin.plan.location', 'ref'],
+      team: ['wo_admin.plan.team', 'ref'],
+      description: ['wo_admin.plan.description'],
+      priority: PRIORITY,
+      priority_label: null,
+      every: [`${F}every`],
+      unit: [`${F}unit`, 'enum:wo.hist.unit'],
+      start_date: ['wo_admin.plan.start', 'date'],
+      next_date: [`${F}nextDate`, 'date'],
+      lead_days: ['wo_admin.plan.leadDays'],
+      active: ['common.active', 'bool'],
+    },
+  },
+]
+
 // The 工作台 (pages/home): each counter of GET /workbench (src/modules/workorders/
 // workorders_home.c) with its label, the list it equals (same filters) and the menu entry
 // that shows it as a badge; the kind of "my open requests" rows; the leaders' figures.
@@ -125,4 +254,4 @@ const home = {
   },
 }
 
-export default { name: 'workorders', routes, menu, messages, home }
+export default { name: 'workorders', routes, menu, messages, history, home }
