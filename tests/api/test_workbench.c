@@ -347,6 +347,11 @@ my_requests_mix_every_kind(void **state)
 	assert_int_equal(orders, 3);
 	assert_int_equal(approvals, 1);
 	hq_resp_free(&r);
+	/* the orders are 我的报修's open ones, the approval 我的申请's pending one */
+	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/workorders?scope=mine&status=open", NULL,
+				&r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), orders);
+	hq_resp_free(&r);
 	/* the office has no request of its own */
 	hq_client_free(&c);
 	login(&c, "office");

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "db/db.h"
 #include "module.h"
 
 #include <string.h>
@@ -85,24 +86,61 @@ count_to_rate(struct db *db, struct arena *a, const struct actor *who, int64_t n
 	return list_total(db, a, who, &f, n, e);
 }
 
-/* 我的报修 that are still open, newest first */
+/*
+** 我的报修 that are still open (the list's "open", neither confirmed nor
+** cancelled, spelt as the statuses left so that the (requester_id, status)
+** index finds the few among a requester's many closed orders), newest first.
+** Its own statements rather than wo_list: with no planner statistics SQLite
+** answered the list's count through an (agency_id, ...) index, walking every
+** order of the agency (0.23 s at 1M orders), and its page through the
+** requester's every order. "+w.agency_id" keeps it off the agency's indexes.
+*/
+#define OPEN_STATUSES "('submitted', 'accepted', 'dispatched', 'in_progress', 'suspended', 'resolved')"
+static const char sql_mine[] =
+	"SELECT w.id, w.code, w.title, w.status, w.updated_at FROM workorder w"
+	" WHERE w.id IN (SELECT x.id FROM workorder x WHERE x.requester_id = :me"
+	" AND x.status IN " OPEN_STATUSES ") AND +w.agency_id = :agency"
+	" ORDER BY w.created_at DESC, w.id DESC LIMIT :limit";
+static const char sql_mine_count[] =
+	"SELECT COUNT(*) FROM workorder w WHERE w.requester_id = :me"
+	" AND w.status IN " OPEN_STATUSES " AND +w.agency_id = :agency";
+
+static int
+bind_me(struct stmt *st, const struct actor *who, struct err *e)
+{
+	return db_bind_i64(st, ":me", who->id, e) || db_bind_i64(st, ":agency", who->agency_id, e)
+		       ? e->code : 0;
+}
+
 static int
 my_open_orders(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
 	       struct home_request **rows, size_t *n, int64_t *total, struct err *e)
 {
-	struct wo_filter f = { .scope = WO_SCOPE_MINE, .status = "open", .limit = limit };
-	struct workorder *items;
+	struct stmt st = { 0 };
+	int rc;
 
-	if (wo_list(db, a, who, &f, &items, n, total, e))
-		return e->code;
-	*rows = arena_array(a, *n ? *n : 1, sizeof(**rows));
+	*n = 0;
+	*rows = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
 	if (!*rows)
 		return wo_nomem(e);
-	for (size_t i = 0; i < *n; i++)
-		(*rows)[i] = (struct home_request){ "workorder", items[i].id, items[i].code,
-						    items[i].title, items[i].status,
-						    items[i].updated_at, "workorder" };
-	return 0;
+	rc = db_prepare(db, &st, sql_mine_count, e) || bind_me(&st, who, e) ||
+	     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		*total = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (!rc)
+		rc = db_prepare(db, &st, sql_mine, e) || bind_me(&st, who, e) ||
+		     db_bind_i64(&st, ":limit", limit, e) ? e->code : 0;
+	while (!rc && (int64_t)*n < limit && (rc = db_step(&st, e)) == 1) {
+		(*rows)[(*n)++] = (struct home_request){ "workorder", db_col_i64(&st, 0),
+							 db_col_text(&st, a, 1),
+							 db_col_text(&st, a, 2),
+							 db_col_text(&st, a, 3),
+							 db_col_i64(&st, 4), "workorder" };
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
 }
 
 /* One figure of 报修统计 over [from, to): *v and 1, or 0 when there is nothing to measure. */
