@@ -107,7 +107,7 @@ run_wrk() { # name script url
 	wrk -t2 -c"$conns" -d"${secs}s" -s "bench/wrk/$2" "$3" | tail -n 1 >"$work/$1.json"
 }
 run_all() { # prefix url
-	for s in create list get stats mix; do run_wrk "$1$s" $s.lua "$2"; done
+	for s in create list get stats mix workbench; do run_wrk "$1$s" $s.lua "$2"; done
 }
 run_all "" "$base"
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$srv/status)

@@ -2,13 +2,14 @@
 ** module.h: what a module declares about itself (DESIGN §7). Each
 ** src/modules/<d>/<d>_module.c defines one `const struct module <d>_module`
 ** and src/modules.c lists them; the router, OpenAPI, role matrix, audit
-** history, jobs ticker, `init --demo` and `gen` walk that list, so adding a
-** domain touches its own folder and one line there. Every table below is
+** history, jobs ticker, `init --demo`, `gen` and the 工作台 walk that list,
+** so adding a domain touches its own folder and one line there. Every table below is
 ** static data ending in a zeroed row (or a NULL pointer); any may be NULL.
 */
 #ifndef HOUQIN_MODULE_H
 #define HOUQIN_MODULE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct actor;
@@ -72,6 +73,60 @@ struct module_gen {
 	int (*run)(struct db *db, const struct gen_ctx *ctx, int64_t n, struct err *e);
 };
 
+/*
+** What a module puts on the 工作台 (GET /api/v1/workbench, modules/home). The
+** home module walks these; it knows no module by name.
+**
+** A counter: how many rows wait in one of the module's lists for who now. It
+** must equal the `total` of the list the web links it to, so count() runs
+** that list's own query (its filters, its scope check), never a copy of the
+** rule. roles: the role bits that see it (0 = every signed-in user).
+*/
+struct module_counter {
+	const char *key;	/* "wo_to_accept": the web's home entry maps it to a label + list */
+	unsigned roles;
+	int (*count)(struct db *db, struct arena *a, const struct actor *who, int64_t now,
+		     int64_t *n, struct err *e);
+};
+
+/* One of who's own open requests, for "my open requests" (strings in the arena). */
+struct home_request {
+	const char *kind;	/* "workorder", "approval": the web labels it */
+	int64_t id;
+	const char *code, *title;
+	const char *status;	/* the module's status code */
+	int64_t updated_at;
+	const char *entity;	/* the web opens <entity>Detail with params {id} */
+};
+
+/*
+** who's open requests of the module: up to limit of them, most recently
+** updated first, into *rows (arena), and how many there are in all.
+*/
+struct module_requests {
+	unsigned roles;		/* 0 = every signed-in user */
+	int (*list)(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
+		    struct home_request **rows, size_t *n, int64_t *total, struct err *e);
+};
+
+#define HOME_DAYS 7	/* a figure's series: the last 7 Shanghai days, oldest first */
+
+/* A key figure of the week for leaders, with its per-day series (has_* 0 = nothing measured). */
+struct home_figure {
+	double value;
+	int has_value;
+	double series[HOME_DAYS];
+	int has[HOME_DAYS];
+};
+
+struct module_figure {
+	const char *key;	/* "wo_on_time_rate" */
+	const char *format;	/* "percent" (value 0..1) or "score" (1..5): how the web shows it */
+	unsigned roles;
+	int (*compute)(struct db *db, struct arena *a, const struct actor *who, int64_t now,
+		       struct home_figure *out, struct err *e);
+};
+
 struct module {
 	const char *name;
 	const struct route *routes;	/* its route table, method NULL ends it */
@@ -89,6 +144,10 @@ struct module {
 	int (*demo)(struct db *db, struct arena *a, const char *prefix, struct err *e);
 	const struct module_gen *gen;
 	const struct msg *messages;	/* English of its texts (<d>_msg.c, core/msg.h) */
+	/* the 工作台 (see above) */
+	const struct module_counter *counters;
+	const struct module_requests *requests;
+	const struct module_figure *figures;
 };
 
 #endif

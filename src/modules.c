@@ -28,7 +28,8 @@
 	M(notifications)  \
 	M(calendar)       \
 	M(locations)      \
-	M(workorders)
+	M(workorders)     \
+	M(home)
 
 #define DECLARE_MODULE(d) extern const struct module d##_module;
 HOUQIN_MODULES(DECLARE_MODULE)

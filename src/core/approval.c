@@ -97,7 +97,11 @@ static const char sql_approvers[] =
 	ELIGIBLE_FROM " AND a.id = :id)"
 	" AND p.deputy_id <> (SELECT requester_id FROM approval WHERE id = :id)";
 
-/* Pending for :me: I am not the requester, decided nothing here, and act for an eligible x. */
+/*
+** Pending for :me: I am not the requester, decided nothing here, and act for
+** an eligible x. "+x.agency_id" has x found through the step's role, not by
+** walking every user of the agency for each approval (~1 ms each at 600 users).
+*/
 #define PENDING_WHERE                                                                      \
 	" WHERE a.agency_id = :agency AND a.status = 'pending' AND a.requester_id <> :me"  \
 	" AND NOT EXISTS (SELECT 1 FROM approval_step m WHERE m.approval_id = a.id"        \
@@ -105,7 +109,7 @@ static const char sql_approvers[] =
 	" AND EXISTS (SELECT 1 FROM approval_step s JOIN user_role r ON r.role = s.role"   \
 	" JOIN app_user x ON x.id = r.user_id"                                             \
 	" WHERE s.approval_id = a.id AND s.seq = a.current_seq AND s.status = 'pending'"   \
-	" AND x.agency_id = a.agency_id AND x.active = 1 AND x.deleted_at IS NULL"         \
+	" AND +x.agency_id = a.agency_id AND x.active = 1 AND x.deleted_at IS NULL"        \
 	" AND x.id <> a.requester_id"                                                      \
 	" AND (s.scope <> 'dept_head' OR x.department_id = s.scope_dept_id)"               \
 	" AND NOT EXISTS (SELECT 1 FROM approval_step d WHERE d.approval_id = a.id"        \

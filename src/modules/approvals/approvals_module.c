@@ -13,6 +13,8 @@
 
 extern const struct route approvals_routes[];	/* approvals_api.c */
 extern const struct msg approvals_msg[];	/* approvals_msg.c */
+extern const struct module_counter approvals_home_counters[];	/* approvals_home.c */
+extern const struct module_requests approvals_home_requests;
 
 /* An approval's history is open to whoever may see the approval (appr_get's scope). */
 static int
@@ -61,4 +63,6 @@ const struct module approvals_module = {
 	.jobs = jobs,
 	.approval_kinds = kinds,
 	.demo = approvals_demo_seed,
+	.counters = approvals_home_counters,
+	.requests = &approvals_home_requests,
 };

@@ -8,9 +8,11 @@
 
 extern const struct route notifications_routes[];	/* notifications_api.c */
 extern const struct msg notifications_msg[];	/* notifications_msg.c */
+extern const struct module_counter notifications_home_counters[];	/* notifications_home.c */
 
 const struct module notifications_module = {
 	.name = "notifications",
 	.routes = notifications_routes,
 	.messages = notifications_msg,
+	.counters = notifications_home_counters,
 };

@@ -10,6 +10,9 @@
 
 extern const struct route workorders_routes[];	/* workorders_api.c */
 extern const struct msg wo_msg[];	/* workorders_msg.c */
+extern const struct module_counter wo_home_counters[];	/* workorders_home.c */
+extern const struct module_requests wo_home_requests;
+extern const struct module_figure wo_home_figures[];
 
 static const struct module_history history[] = {
 	{ "workorder", 0, wo_visible },
@@ -45,4 +48,7 @@ const struct module workorders_module = {
 	.attachment_owners = owners,
 	.demo = wo_demo_seed,
 	.gen = &gen,
+	.counters = wo_home_counters,
+	.requests = &wo_home_requests,
+	.figures = wo_home_figures,
 };

@@ -9,8 +9,11 @@
 //                 系统管理 group; where the rest go is up to src/menu.js (its SLOTS)
 //     messages,   { 'zh-CN': {...}, en: {...} }, the same keys in both; the label of a menu entry
 //                 is menu.<key>
-//     history }   optional: the audited entities' labels, actions and field formats, which
+//     history,    optional: the audited entities' labels, actions and field formats, which
 //                 src/audit.js reads for 变更记录 and 审计日志
+//     home }      optional: what its counters, request kinds and figures of GET /workbench look
+//                 like on the 工作台 (labels, the list each counter links to, the menu entry
+//                 with its badge): see src/pages/home/workbench.js
 // router.js, menu.js and i18n/index.js iterate this list. Its order is the order in which
 // entries sharing a group (系统管理) appear, and the order of routes; it imports no page, so
 // tests/e2e/web_modules.test.mjs can load it under plain node.

@@ -110,4 +110,14 @@ const history = [
   },
 ]
 
-export default { name: 'approvals', routes, menu, messages, history }
+// The 工作台 (pages/home): 待我审批 equals GET /approvals?mine=pending (approvals_home.c).
+const home = {
+  counters: {
+    appr_pending: { label: 'approval.home.pending', to: { name: 'approvalTodo' }, menu: 'approvalTodo' },
+  },
+  kinds: {
+    approval: { label: 'approval.home.kind', statusTag: () => import('../../components/ApprovalStatusTag.vue') },
+  },
+}
+
+export default { name: 'approvals', routes, menu, messages, history, home }

@@ -11,6 +11,7 @@ export default {
       approvalRules: '审批规则',
     },
     approval: {
+      home: { pending: '待我审批', kind: '审批' },
       todoTitle: '我的待办',
       decidedTitle: '我已审批',
       requestsTitle: '我的申请',
@@ -154,6 +155,7 @@ export default {
       approvalRules: 'Approval rules',
     },
     approval: {
+      home: { pending: 'Awaiting my approval', kind: 'Approval' },
       todoTitle: 'My to-do',
       decidedTitle: 'Decided by me',
       requestsTitle: 'My requests',

@@ -20,4 +20,11 @@ const history = [
   },
 ]
 
-export default { name: 'notifications', routes, menu: [], messages, history }
+// The 工作台 (pages/home): 未读通知 equals GET /notifications?unread=true (notifications_home.c).
+const home = {
+  counters: {
+    notif_unread: { label: 'notify.home.unread', to: { name: 'notifications' } },
+  },
+}
+
+export default { name: 'notifications', routes, menu: [], messages, history, home }

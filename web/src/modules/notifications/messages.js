@@ -3,6 +3,7 @@
 export default {
   'zh-CN': {
     notify: {
+      home: { unread: '未读通知' },
       title: '我的通知',
       all: '全部',
       unread: '未读',
@@ -17,6 +18,7 @@ export default {
   },
   en: {
     notify: {
+      home: { unread: 'Unread notifications' },
       title: 'My notifications',
       all: 'All',
       unread: 'Unread',

@@ -235,4 +235,23 @@ const history = [
   },
 ]
 
-export default { name: 'workorders', routes, menu, messages, history }
+// The 工作台 (pages/home): each counter of GET /workbench (src/modules/workorders/
+// workorders_home.c) with its label, the list it equals (same filters) and the menu entry
+// that shows it as a badge; the kind of "my open requests" rows; the leaders' figures.
+const home = {
+  counters: {
+    wo_to_accept: { label: 'wo.home.toAccept', to: { name: 'workorderQueue', query: { status: 'submitted' } }, menu: 'workorderQueue' },
+    wo_overdue: { label: 'wo.home.overdue', to: { name: 'workorderQueue', query: { overdue: '1', status: '' } }, warn: true },
+    wo_my_tasks: { label: 'wo.home.myTasks', to: { name: 'workorderTasks' }, menu: 'workorderTasks' },
+    wo_to_rate: { label: 'wo.home.toRate', to: { name: 'workorderMine', query: { status: 'resolved' } }, menu: 'workorderMine' },
+  },
+  kinds: {
+    workorder: { label: 'wo.home.kind', statusTag: () => import('./WoStatusTag.vue') },
+  },
+  figures: {
+    wo_on_time_rate: { label: 'wo.home.onTimeRate', to: { name: 'workorderStats' } },
+    wo_satisfaction: { label: 'wo.home.satisfaction', to: { name: 'workorderStats' } },
+  },
+}
+
+export default { name: 'workorders', routes, menu, messages, history, home }

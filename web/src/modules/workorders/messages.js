@@ -201,7 +201,19 @@ export default {
         call: '联系报修人',
         resolvedAt: '完成于',
       },
-      home: { report: '我要报修', reportHint: '水电、空调、网络……拍照一键报修', mine: '我的报修', tasks: '我的任务' },
+      home: {
+        report: '我要报修',
+        reportHint: '水电、空调、网络……拍照一键报修',
+        mine: '我的报修',
+        tasks: '我的任务',
+        toAccept: '待受理',
+        overdue: '已超时',
+        myTasks: '我的待办',
+        toRate: '待我评价',
+        kind: '报修',
+        onTimeRate: '按时完成率',
+        satisfaction: '满意度',
+      },
     },
     // 报修统计 (StatsPage.vue)
     wo_stats: {
@@ -546,7 +558,19 @@ export default {
         call: 'Call the requester',
         resolvedAt: 'Resolved',
       },
-      home: { report: 'Report a problem', reportHint: 'Water, power, air-con, network… snap a photo and send', mine: 'My requests', tasks: 'My tasks' },
+      home: {
+        report: 'Report a problem',
+        reportHint: 'Water, power, air-con, network… snap a photo and send',
+        mine: 'My requests',
+        tasks: 'My tasks',
+        toAccept: 'To accept',
+        overdue: 'Overdue',
+        myTasks: 'My tasks to do',
+        toRate: 'To rate',
+        kind: 'Repair',
+        onTimeRate: 'On-time rate',
+        satisfaction: 'Satisfaction',
+      },
     },
     // 报修统计 (StatsPage.vue)
     wo_stats: {
