@@ -15,7 +15,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, approvalRule, orders, people, workorderWorld } from './fixtures.mjs'
-import { $, login, openPage, shot, useBrowser } from './lib.mjs'
+import { $, BASE, login, openPage, shot, useBrowser } from './lib.mjs'
 
 const DESKTOP = { width: 1366, height: 860 }
 const PHONE = { width: 375, height: 740 }
@@ -87,6 +87,13 @@ test('staff: 待我评价 opens that many orders; 我的申请 lists every open 
   await page.locator($('home-notification')).first().waitFor() // accepted, dispatched, resolved
   await shot(page, 'workbench-staff')
   await opensListOf(page, 'wo_to_rate', /\/workorders\/mine\?status=resolved/, 'wo-item', 1)
+  // 未读通知 opens the inbox on the unread ones: as many as the card said
+  await page.goto(`${BASE}/`)
+  await page.locator($('home-counters')).waitFor()
+  const unread = await countOf(page, 'notif_unread')
+  assert.ok(unread >= 3)
+  await opensListOf(page, 'notif_unread', /\/notifications\?filter=unread/, 'notify-item', Math.min(unread, 20))
+  assert.ok(await page.locator(`${$('notify-filter-unread')}.is-active`).count(), 'the 未读 filter is chosen')
   assert.deepEqual(problems, [])
   await context.close()
 })

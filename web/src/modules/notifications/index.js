@@ -23,7 +23,7 @@ const history = [
 // The 工作台 (pages/home): 未读通知 equals GET /notifications?unread=true (notifications_home.c).
 const home = {
   counters: {
-    notif_unread: { label: 'notify.home.unread', to: { name: 'notifications' } },
+    notif_unread: { label: 'notify.home.unread', to: { name: 'notifications', query: { filter: 'unread' } } },
   },
 }
 
