@@ -52,7 +52,7 @@ static const char *const expected_keys[NUSERS] = {
 	"appr_pending notif_unread wo_to_rate",				/* dept_head */
 	"appr_pending notif_unread wo_to_accept wo_overdue wo_to_rate",	/* office */
 	"appr_pending notif_unread wo_my_tasks wo_to_rate",		/* worker */
-	"appr_pending notif_unread wo_to_rate",				/* leader */
+	"appr_pending notif_unread wo_overdue wo_to_rate",		/* leader */
 	"appr_pending notif_unread wo_to_rate",				/* finance */
 	"notif_unread wo_overdue wo_to_rate",				/* supervisor */
 	"notif_unread", "notif_unread", "notif_unread",			/* the three admins */
@@ -259,6 +259,7 @@ counters_equal_their_lists(void **state)
 	clock_advance(7 * DAY_MS);
 	assert_int_equal(check_user("office", "wo_overdue"), 2);
 	assert_int_equal(check_user("supervisor", "wo_overdue"), 2);
+	assert_int_equal(check_user("leader", "wo_overdue"), 2);
 	for (size_t u = 0; u < NUSERS; u++)
 		check_user(users[u], "");
 }

@@ -142,6 +142,8 @@ test("leader: the week's figures with sparklines", async () => {
   // staff1's resolved order was rated by nobody yet; the rate counts resolved orders on time
   assert.match(await page.locator($('home-figure-wo_on_time_rate')).locator($('home-figure-value')).innerText(), /%|—/)
   assert.equal(await counter(page, 'wo_to_accept').count(), 0)
+  // 已超时 opens 全部工单 (the leader has no 受理派单) on the overdue orders
+  assert.match(await counter(page, 'wo_overdue').getAttribute('href'), /^\/workorders\/all\?overdue=1/)
   await shot(page, 'workbench-leader')
   assert.deepEqual(problems, [])
   await context.close()

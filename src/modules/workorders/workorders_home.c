@@ -204,7 +204,7 @@ satisfaction(struct db *db, struct arena *a, const struct actor *who, int64_t no
 
 const struct module_counter wo_home_counters[] = {
 	{ "wo_to_accept", ROLE_OFFICE, count_to_accept },
-	{ "wo_overdue", ROLE_OFFICE | ROLE_SUPERVISOR, count_overdue },
+	{ "wo_overdue", WO_MANAGERS, count_overdue },
 	{ "wo_my_tasks", ROLE_WORKER, count_my_tasks },
 	{ "wo_to_rate", ROLE_BUSINESS_READERS, count_to_rate },
 	{ 0 }

@@ -15,6 +15,7 @@ const menu = [
       { key: 'workorderMine', path: '/workorders/mine', icon: Tickets, roles: EVERYONE },
       { key: 'workorderDept', path: '/workorders/dept', icon: OfficeBuilding, roles: ['dept_head'] },
       { key: 'workorderQueue', path: '/workorders/queue', icon: List, roles: ['office'] },
+      { key: 'workorderAll', path: '/workorders/all', icon: List, roles: ['leader', 'supervisor'] },
       { key: 'workorderTasks', path: '/workorders/tasks', icon: Tools, roles: ['worker'] },
       { key: 'workorderStats', path: '/workorders/stats', icon: DataAnalysis, roles: ['office', 'leader', 'supervisor', 'dept_head'] },
       // 报修设置 (office)
@@ -61,6 +62,14 @@ const routes = [
     component: () => import('./OrderListPage.vue'),
     props: { scope: 'all' },
     meta: { roles: rolesOf('workorderQueue') },
+  },
+  {
+    // the same list, read by leaders and the supervisor (纪检监察): no intake, title 全部工单
+    path: 'workorders/all',
+    name: 'workorderAll',
+    component: () => import('./OrderListPage.vue'),
+    props: { scope: 'all', titleKey: 'wo.list.everything' },
+    meta: { roles: rolesOf('workorderAll') },
   },
   {
     path: 'workorders/tasks',
@@ -241,7 +250,11 @@ const history = [
 const home = {
   counters: {
     wo_to_accept: { label: 'wo.home.toAccept', to: { name: 'workorderQueue', query: { status: 'submitted' } }, menu: 'workorderQueue' },
-    wo_overdue: { label: 'wo.home.overdue', to: { name: 'workorderQueue', query: { overdue: '1', status: '' } }, warn: true },
+    wo_overdue: {
+      label: 'wo.home.overdue',
+      to: ['workorderQueue', 'workorderAll'].map((name) => ({ name, query: { overdue: '1', status: '' } })),
+      warn: true,
+    },
     wo_my_tasks: { label: 'wo.home.myTasks', to: { name: 'workorderTasks' }, menu: 'workorderTasks' },
     wo_to_rate: { label: 'wo.home.toRate', to: { name: 'workorderMine', query: { status: 'resolved' } }, menu: 'workorderMine' },
   },
