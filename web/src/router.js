@@ -36,8 +36,22 @@ const routes = [
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+  scrollBehavior: (to, from, saved) => (saved ? whenTall(saved) : { top: 0 }),
 })
+
+// A page draws its list once its data has come, after the router would scroll: wait (at
+// most 2 s) until the page is tall enough to return to the saved position.
+function whenTall(saved) {
+  const until = performance.now() + 2000
+  return new Promise((resolve) => {
+    const check = () => {
+      const tall = document.documentElement.scrollHeight >= saved.top + window.innerHeight
+      if (tall || performance.now() > until) resolve(saved)
+      else requestAnimationFrame(check)
+    }
+    check()
+  })
+}
 
 // Only same-site paths are followed after login ("//host" would leave the site).
 export function safeRedirect(target) {
