@@ -1,0 +1,268 @@
+// Browser test of the phone rules (#13 item 4) on EVERY page of the app, at 375 × 740:
+//   - nothing scrolls sideways: document.documentElement.scrollWidth <= 375 (wide tables
+//     scroll inside themselves);
+//   - every visible tap target is at least 44 × 44 px (WCAG 2.5.5, target size enhanced).
+// And that a new page opens at its top while Back returns to where the reader was.
+//
+// The pages: every route of web/src/router.js (the shell's four, listed here) and of the
+// modules (web/src/modules/index.js, loaded as web_modules.test.mjs loads it). VISITS says
+// who opens each route and at which URL; a route missing from it fails the test, so a new
+// page is measured from the day it is added.
+//
+// Tap targets are the elements of TARGETS; a part of a composite control (the <input> of an
+// el-select, the hidden <input> of a checkbox) is measured as the whole control (WRAPPERS).
+// Not measured (the allowlist, as WCAG 2.5.5 exempts them):
+//   - links inline in a sentence (an <a> inside a <p>): the "inline" exception;
+//   - anything inside [data-tap-exempt]: a page marks with it content whose targets are
+//     not its own (none at the moment);
+//   - controls with no box (display: none, zero size) or hidden by visibility/opacity.
+//
+//   tests/e2e/run.sh tests/e2e/phone.test.mjs
+import { before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { approvalRule, apiLogin, department, orders, people, workorderWorld } from './fixtures.mjs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, SECADMIN_PASSWORD, SECADMIN_USER, login, openPage, shot, useBrowser } from './lib.mjs'
+import { modules } from '../../web/src/modules/index.js'
+
+const browser = useBrowser()
+const PHONE = { width: 375, height: 740 }
+const MIN = 44
+
+// The shell's own routes (web/src/router.js), besides the modules' ones.
+const SHELL_ROUTES = ['login', 'home', 'password', 'tokens']
+
+// route name → [who opens it, URL path (ids filled in from the data made in before)].
+// who: biz (office + worker + dept_head + leader), supervisor, sysadmin, secadmin, auditor,
+// or anon (not signed in).
+const VISITS = {
+  login: ['anon', () => '/login'],
+  home: ['biz', () => '/'],
+  password: ['biz', () => '/account/password'],
+  tokens: ['biz', () => '/account/tokens'],
+  approvalTodo: ['biz', () => '/approvals/todo'],
+  approvalDecided: ['biz', () => '/approvals/decided'],
+  approvalRequests: ['biz', () => '/approvals/requests'],
+  approvalDeputies: ['biz', () => '/approvals/deputies'],
+  approvalRules: ['biz', () => '/approvals/rules'],
+  approvalDetail: ['biz', (d) => `/approvals/${d.approval.id}`],
+  workorderNew: ['biz', () => '/workorders/new'],
+  workorderReport: ['biz', (d) => `/m/report?location=${d.room.id}`],
+  workorderMine: ['biz', () => '/workorders/mine'],
+  workorderDept: ['biz', () => '/workorders/dept'],
+  workorderQueue: ['biz', () => '/workorders/queue'],
+  workorderTasks: ['biz', () => '/workorders/tasks'],
+  workorderDetail: ['biz', (d) => `/workorders/${d.order.id}`],
+  workorderStats: ['biz', () => '/workorders/stats'],
+  workorderCategories: ['biz', () => '/workorders/admin/categories'],
+  workorderTeams: ['biz', () => '/workorders/admin/teams'],
+  workorderDuty: ['biz', () => '/workorders/admin/duty'],
+  workorderPlans: ['biz', () => '/workorders/admin/plans'],
+  departments: ['sysadmin', () => '/admin/departments'],
+  users: ['sysadmin', () => '/admin/users'],
+  apiTokens: ['secadmin', () => '/admin/tokens'],
+  usersPrint: ['sysadmin', () => '/print/users'],
+  calendar: ['biz', () => '/admin/calendar'],
+  locations: ['biz', () => '/locations'],
+  locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
+  audit: ['supervisor', () => '/admin/audit'],
+  notifications: ['biz', () => '/notifications'],
+}
+// Pages worth a second look by another role (other columns, tabs, actions).
+const EXTRA_VISITS = [
+  ['auditor', '/admin/audit'],
+  ['auditor', '/admin/audit?tab=checkpoints'],
+  ['auditor', '/admin/users'],
+  ['secadmin', '/admin/users'],
+  ['supervisor', '/workorders/stats'],
+  ['sysadmin', '/locations'],
+  ['sysadmin', '/admin/calendar'],
+  ['requester', (d) => `/workorders/${d.order.id}`],
+  ['requester', (d) => `/approvals/${d.approval.id}`],
+]
+
+let data
+let logins
+
+before(async () => {
+  const world = await workorderWorld()
+  const { office, staff1 } = world.who
+  const politics = await department('院领导')
+  const extra = await people({
+    // one business person holding every role a business page asks for
+    biz: { name: '全能测试', dept: world.depts.logistics, roles: ['office', 'worker', 'dept_head', 'leader', 'staff'] },
+    supervisor: { name: '纪检组', dept: politics, roles: ['supervisor', 'staff'] },
+    auditor: { name: '审计员', dept: politics, roles: ['auditor'] },
+  })
+  await approvalRule(office.api, {
+    name: '手机页面测试',
+    max: 100000000,
+    priority: 50,
+    steps: [['部门负责人审批', 'dept_head', 'dept_head']],
+  })
+  const approval = await staff1.api.post('/approvals', { kind: 'general', title: '办公用品采购', amount_fen: 120000, reason: '打印纸、硒鼓。' })
+  const made = await orders(world, [
+    { category: world.categories[0], room: world.rooms[0], title: '水龙头漏水', until: 'confirmed' },
+    { category: world.categories[1], room: world.rooms[1], title: '门锁损坏', until: 'in_progress' },
+    { category: world.categories[2], room: world.rooms[2], title: '空调不制冷', until: 'submitted' },
+  ])
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building }
+  logins = {
+    biz: [extra.biz.username],
+    requester: [staff1.username],
+    supervisor: [extra.supervisor.username],
+    auditor: [extra.auditor.username],
+    sysadmin: [ADMIN_USER, ADMIN_PASSWORD],
+    secadmin: [SECADMIN_USER, SECADMIN_PASSWORD],
+  }
+  // the API session proves each login works before the browser tries it
+  await Promise.all(Object.values(logins).map(([u, p]) => apiLogin(u, p)))
+}, { timeout: 180000 })
+
+// In the page: the document's width and every tap target smaller than MIN × MIN.
+function measure(min) {
+  const TARGETS = [
+    'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea',
+    '[role=button]', '[role=tab]', '[role=menuitem]', '[role=switch]', '[role=checkbox]', '[role=radio]',
+    '.el-checkbox', '.el-radio', '.el-switch', '.el-pagination li', '.el-menu-item', '.el-sub-menu__title',
+  ].join(',')
+  const WRAPPERS = [
+    '.el-input__wrapper', '.el-select__wrapper', '.el-textarea', '.el-range-editor', '.el-checkbox',
+    '.el-radio', '.el-switch', '.el-upload', '.el-checkbox-button', '.el-radio-button',
+  ].join(',')
+  const name = (el) => {
+    const test = el.closest('[data-test]')?.getAttribute('data-test')
+    const text = (el.innerText || el.getAttribute('aria-label') || el.getAttribute('placeholder') || '').trim()
+    const cls = [...el.classList].slice(0, 2).join('.')
+    return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}>${text ? ` "${text.slice(0, 24)}"` : ''}${test ? ` in [${test}]` : ''}`
+  }
+  const seen = new Set()
+  const small = []
+  for (const el of document.querySelectorAll(TARGETS)) {
+    const target = el.closest(WRAPPERS) || el
+    if (seen.has(target)) continue
+    seen.add(target)
+    if (target.closest('[data-tap-exempt]')) continue
+    if (target.tagName === 'A' && target.parentElement?.closest('p')) continue
+    if (!target.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue
+    const r = target.getBoundingClientRect()
+    if (r.width === 0 || r.height === 0) continue
+    if (r.width + 0.5 < min || r.height + 0.5 < min) small.push(`${name(target)} ${Math.round(r.width)}×${Math.round(r.height)}`)
+  }
+  return { width: document.documentElement.scrollWidth, small }
+}
+
+// Waits until the page has drawn its content: the main area shows something, no loading
+// mask is up and no transition is under way (a menu that zooms in is measured at its size).
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('.el-main, #app > *')
+    if (!main || !main.children.length) return false
+    if ([...document.querySelectorAll('.el-loading-mask')].some((m) => m.checkVisibility())) return false
+    return document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)
+  })
+}
+
+// Measures the page as it stands; returns the failures, each naming the page.
+async function check(page, where) {
+  const { width, small } = await page.evaluate(measure, MIN)
+  const out = []
+  if (width > PHONE.width) out.push(`${where}: the page is ${width}px wide (scrolls sideways)`)
+  for (const s of small) out.push(`${where}: tap target ${s} is under ${MIN}×${MIN}`)
+  return out
+}
+
+async function signIn(who) {
+  const opened = await openPage(browser(), PHONE, { label: who, timezoneId: 'Asia/Shanghai' })
+  if (who !== 'anon') await login(opened.page, ...logins[who])
+  return opened
+}
+
+test('every route of the app has a phone visit', () => {
+  const names = [...SHELL_ROUTES, ...modules.flatMap((m) => m.routes.map((r) => r.name))]
+  assert.deepEqual(names.filter((n) => !VISITS[n]), [], 'routes this test does not visit: add them to VISITS')
+  assert.deepEqual(Object.keys(VISITS).filter((n) => !names.includes(n)), [], 'VISITS names routes that do not exist')
+})
+
+test('at 375 px no page scrolls sideways and every tap target is 44 × 44', { timeout: 600000 }, async () => {
+  const byWho = {}
+  for (const [route, [who, path]] of Object.entries(VISITS)) (byWho[who] ??= []).push([route, path(data)])
+  for (const [who, path] of EXTRA_VISITS) (byWho[who] ??= []).push([`${who} ${path}`, typeof path === 'function' ? path(data) : path])
+  const failures = []
+  const allProblems = []
+  for (const [who, visits] of Object.entries(byWho)) {
+    const { context, page, problems } = await signIn(who)
+    try {
+      for (const [label, url] of visits) {
+        await page.goto(`${BASE}${url}`)
+        await settled(page)
+        const path = new URL(page.url()).pathname
+        assert.equal(path, url.split('?')[0], `${label} (${who}) opens ${url}, not ${path}`)
+        failures.push(...(await check(page, `${label} ${url} (${who})`)))
+        if (failures.length) await shot(page, `phone-${label.replace(/\W+/g, '_')}`)
+      }
+      if (who !== 'anon') failures.push(...(await checkShell(page, who)))
+    } finally {
+      allProblems.push(...problems)
+      await context.close()
+    }
+  }
+  assert.deepEqual(failures, [])
+  assert.deepEqual(allProblems, [])
+})
+
+// The phone menu behind the hamburger, every group opened, and the user menu.
+async function checkShell(page, who) {
+  await page.goto(`${BASE}/`)
+  await settled(page)
+  await page.locator($('menu-toggle')).click()
+  const drawer = page.locator('.menu-drawer')
+  await drawer.locator('[role=menubar]').waitFor()
+  const closed = drawer.locator('.el-sub-menu:not(.is-opened) > .el-sub-menu__title')
+  while ((await closed.count()) > 0) await closed.first().click()
+  await settled(page)
+  const out = await check(page, `phone menu (${who})`)
+  await shot(page, `phone-menu-${who}`)
+  await page.keyboard.press('Escape')
+  await drawer.locator('[role=menubar]').waitFor({ state: 'hidden' })
+  await page.locator($('user-menu')).click()
+  await page.locator($('logout')).waitFor()
+  await settled(page)
+  out.push(...(await check(page, `user menu (${who})`)))
+  return out
+}
+
+test('a new page opens at its top; Back returns to where the reader was', { timeout: 90000 }, async () => {
+  const { context, page, problems } = await signIn('biz')
+  try {
+    await page.goto(`${BASE}/workorders/admin/duty`)
+    await settled(page)
+    const scroller = await page.evaluate(() => {
+      // the layout's main area or the document, whichever scrolls
+      const main = document.querySelector('.el-main')
+      return main.scrollHeight > main.clientHeight && getComputedStyle(main).overflowY !== 'visible' ? 'main' : 'doc'
+    })
+    const scrollY = (p) =>
+      p.evaluate((s) => (s === 'main' ? document.querySelector('.el-main').scrollTop : window.scrollY), scroller)
+    await page.evaluate((s) => {
+      if (s === 'main') document.querySelector('.el-main').scrollTop = 600
+      else window.scrollTo(0, 600)
+    }, scroller)
+    const before = await scrollY(page)
+    assert.ok(before > 100, `the page scrolled down (${before}px)`)
+    await page.locator($('menu-toggle')).click()
+    await page.locator($('menu-workorderPlans')).click()
+    await page.waitForURL(/\/workorders\/admin\/plans$/)
+    await settled(page)
+    assert.equal(await scrollY(page), 0, 'the new page opens at its top')
+    await page.goBack()
+    await page.waitForURL(/\/workorders\/admin\/duty$/)
+    await settled(page)
+    await page.waitForFunction(
+      ([s, y]) => Math.abs((s === 'main' ? document.querySelector('.el-main').scrollTop : window.scrollY) - y) < 2,
+      [scroller, before],
+    )
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
