@@ -1,6 +1,7 @@
 // Browser test of the phone rules (#13 item 4) on EVERY page of the app, at 375 × 740:
 //   - nothing scrolls sideways: document.documentElement.scrollWidth <= 375 (wide tables
 //     scroll inside themselves);
+//   - long lists are paged: at most MAX_ROWS table rows or cards drawn at once;
 //   - every visible tap target is at least 44 × 44 px (WCAG 2.5.5, target size enhanced).
 // And that a new page opens at its top while Back returns to where the reader was.
 //
@@ -21,12 +22,14 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { approvalRule, apiLogin, department, orders, people, workorderWorld } from './fixtures.mjs'
-import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, SECADMIN_PASSWORD, SECADMIN_USER, login, openPage, shot, useBrowser } from './lib.mjs'
+import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, SECADMIN_PASSWORD, SECADMIN_USER, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 import { modules } from '../../web/src/modules/index.js'
 
 const browser = useBrowser()
 const PHONE = { width: 375, height: 740 }
 const MIN = 44
+// Long lists are paged: no page draws more rows or cards than this at once.
+const MAX_ROWS = 50
 
 // The shell's own routes (web/src/router.js), besides the modules' ones.
 const SHELL_ROUTES = ['login', 'home', 'password', 'tokens']
@@ -67,6 +70,20 @@ const VISITS = {
   audit: ['supervisor', () => '/admin/audit'],
   notifications: ['biz', () => '/notifications'],
 }
+// Pages whose phone layout was made for #13 item 4: a screenshot for the eye (OUT/phone-*.png).
+const SHOTS = ['locations', 'audit', 'workorderStats', 'locationLabels']
+// What a page shows only when tapped, measured too: route → [what, the taps that show it].
+const OPENED = {
+  audit: [
+    ['the filter drawer', (page) => page.locator($('audit-filters-open')).click()],
+    ['a card opened', async (page) => {
+      await page.locator($('audit-filters-done')).click()
+      await page.locator(`${$('audit-card')} button`).first().click()
+    }],
+  ],
+  locations: [['a row menu', (page) => page.locator($('loc-row-menu')).first().click()]],
+}
+
 // Pages worth a second look by another role (other columns, tabs, actions).
 const EXTRA_VISITS = [
   ['auditor', '/admin/audit'],
@@ -105,6 +122,8 @@ before(async () => {
     { category: world.categories[1], room: world.rooms[1], title: '门锁损坏', until: 'in_progress' },
     { category: world.categories[2], room: world.rooms[2], title: '空调不制冷', until: 'submitted' },
   ])
+  // more buildings than a page holds: 位置管理 must page them
+  for (let i = 1; i <= 50; i++) await office.api.post('/locations', { kind: 'building', name: `${i}号楼·${stamp}` })
   data = { approval, order: made[0], room: world.rooms[0], building: world.building }
   logins = {
     biz: [extra.biz.username],
@@ -148,7 +167,8 @@ function measure(min) {
     if (r.width === 0 || r.height === 0) continue
     if (r.width + 0.5 < min || r.height + 0.5 < min) small.push(`${name(target)} ${Math.round(r.width)}×${Math.round(r.height)}`)
   }
-  return { width: document.documentElement.scrollWidth, small }
+  const rows = document.querySelectorAll('.el-table__body tr, .phone-cards > .el-card, [data-test=wo-task]').length
+  return { width: document.documentElement.scrollWidth, small, rows }
 }
 
 // Waits until the page has drawn its content: the main area shows something, no loading
@@ -164,9 +184,10 @@ async function settled(page) {
 
 // Measures the page as it stands; returns the failures, each naming the page.
 async function check(page, where) {
-  const { width, small } = await page.evaluate(measure, MIN)
+  const { width, small, rows } = await page.evaluate(measure, MIN)
   const out = []
   if (width > PHONE.width) out.push(`${where}: the page is ${width}px wide (scrolls sideways)`)
+  if (rows > MAX_ROWS) out.push(`${where}: ${rows} rows or cards at once (a long list must be paged)`)
   for (const s of small) out.push(`${where}: tap target ${s} is under ${MIN}×${MIN}`)
   return out
 }
@@ -186,7 +207,11 @@ test('every route of the app has a phone visit', () => {
 test('at 375 px no page scrolls sideways and every tap target is 44 × 44', { timeout: 600000 }, async () => {
   const byWho = {}
   for (const [route, [who, path]] of Object.entries(VISITS)) (byWho[who] ??= []).push([route, path(data)])
-  for (const [who, path] of EXTRA_VISITS) (byWho[who] ??= []).push([`${who} ${path}`, typeof path === 'function' ? path(data) : path])
+  for (const [who, path] of EXTRA_VISITS) {
+    const url = typeof path === 'function' ? path(data) : path
+    byWho[who] ??= []
+    byWho[who].push([`${who} ${url}`, url])
+  }
   const failures = []
   const allProblems = []
   for (const [who, visits] of Object.entries(byWho)) {
@@ -198,7 +223,13 @@ test('at 375 px no page scrolls sideways and every tap target is 44 × 44', { ti
         const path = new URL(page.url()).pathname
         assert.equal(path, url.split('?')[0], `${label} (${who}) opens ${url}, not ${path}`)
         failures.push(...(await check(page, `${label} ${url} (${who})`)))
-        if (failures.length) await shot(page, `phone-${label.replace(/\W+/g, '_')}`)
+        for (const [what, tap] of OPENED[label] || []) {
+          await tap(page)
+          await settled(page)
+          failures.push(...(await check(page, `${label} ${url} (${who}), ${what}`)))
+          if (SHOTS.includes(label)) await shot(page, `phone-${label}-${what.replace(/\W+/g, '_')}`)
+        }
+        if (failures.length || SHOTS.includes(label)) await shot(page, `phone-${label.replace(/\W+/g, '_')}`)
       }
       if (who !== 'anon') failures.push(...(await checkShell(page, who)))
     } finally {
