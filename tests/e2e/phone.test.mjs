@@ -201,8 +201,11 @@ async function check(page, where) {
   return out
 }
 
-async function signIn(who) {
+// A phone page signed in as who (anon: nobody), the UI in lang (web/src/i18n/index.js keeps
+// the choice in localStorage).
+async function signIn(who, lang = 'zh-CN') {
   const opened = await openPage(browser(), PHONE, { label: who, timezoneId: 'Asia/Shanghai' })
+  await opened.context.addInitScript((code) => localStorage.setItem('houqin.locale', code), lang)
   if (who !== 'anon') await login(opened.page, ...logins[who])
   return opened
 }
@@ -221,45 +224,62 @@ test('every route of the app has a phone visit', () => {
   assert.deepEqual(Object.keys(VISITS).filter((n) => !names.includes(n)), [], 'VISITS names routes that do not exist')
 })
 
-test('at 375 px no page scrolls sideways and every tap target is 44 × 44', { timeout: 600000 }, async () => {
+// Who opens what: { who: [[label, url]...] } for every route and the extra visits.
+function visitPlan() {
   const byWho = {}
-  for (const [route, who, path] of allVisits()) {
+  const add = (who, label, url) => {
     byWho[who] ??= []
-    byWho[who].push([route, path(data)])
+    byWho[who].push([label, url])
   }
+  for (const [route, who, path] of allVisits()) add(who, route, path(data))
   for (const [who, path] of EXTRA_VISITS) {
     const url = typeof path === 'function' ? path(data) : path
-    byWho[who] ??= []
-    byWho[who].push([`${who} ${url}`, url])
+    add(who, `${who} ${url}`, url)
   }
+  return byWho
+}
+
+// One person's pages in one language: the failures found, page by page.
+async function visitAs(page, who, visits, lang) {
   const failures = []
-  const allProblems = []
-  for (const [who, visits] of Object.entries(byWho)) {
-    const { context, page, problems } = await signIn(who)
-    try {
-      for (const [label, url] of visits) {
-        await page.goto(`${BASE}${url}`)
-        await settled(page)
-        const path = new URL(page.url()).pathname
-        assert.equal(path, url.split('?')[0], `${label} (${who}) opens ${url}, not ${path}`)
-        failures.push(...(await check(page, `${label} ${url} (${who})`)))
-        for (const [what, tap] of OPENED[label] || []) {
-          await tap(page)
-          await settled(page)
-          failures.push(...(await check(page, `${label} ${url} (${who}), ${what}`)))
-          if (SHOTS.includes(label)) await shot(page, `phone-${label}-${what.replace(/\W+/g, '_')}`)
-        }
-        if (failures.length || SHOTS.includes(label)) await shot(page, `phone-${label.replace(/\W+/g, '_')}`)
-      }
-      if (who !== 'anon') failures.push(...(await checkShell(page, who)))
-    } finally {
-      allProblems.push(...problems)
-      await context.close()
+  const name = (label) => `phone-${label.replace(/\W+/g, '_')}${lang === 'en' ? '-en' : ''}`
+  for (const [label, url] of visits) {
+    await page.goto(`${BASE}${url}`)
+    await settled(page)
+    const path = new URL(page.url()).pathname
+    assert.equal(path, url.split('?')[0], `${label} (${who}) opens ${url}, not ${path}`)
+    const where = `${label} ${url} (${who}, ${lang})`
+    failures.push(...(await check(page, where)))
+    for (const [what, tap] of OPENED[label] || []) {
+      await tap(page)
+      await settled(page)
+      failures.push(...(await check(page, `${where}, ${what}`)))
+      if (SHOTS.includes(label)) await shot(page, `${name(label)}-${what.replace(/\W+/g, '_')}`)
     }
+    if (failures.length || SHOTS.includes(label)) await shot(page, name(label))
   }
-  assert.deepEqual(failures, [])
-  assert.deepEqual(allProblems, [])
-})
+  if (who !== 'anon') failures.push(...(await checkShell(page, `${who}, ${lang}`)))
+  return failures
+}
+
+// In Chinese, and in English, whose labels run longer.
+for (const lang of ['zh-CN', 'en']) {
+  test(`at 375 px in ${lang} no page scrolls sideways and every tap target is 44 × 44`, { timeout: 600000 }, async () => {
+    const failures = []
+    const allProblems = []
+    for (const [who, visits] of Object.entries(visitPlan())) {
+      const { context, page, problems } = await signIn(who, lang)
+      try {
+        failures.push(...(await visitAs(page, who, visits, lang)))
+      } finally {
+        allProblems.push(...problems)
+        await context.close()
+      }
+    }
+    assert.deepEqual(failures, [])
+    assert.deepEqual(allProblems, [])
+  })
+}
 
 // The phone menu behind the hamburger, every group opened, and the user menu.
 async function checkShell(page, who) {
@@ -272,7 +292,7 @@ async function checkShell(page, who) {
   while ((await closed.count()) > 0) await closed.first().click()
   await settled(page)
   const out = await check(page, `phone menu (${who})`)
-  await shot(page, `phone-menu-${who}`)
+  await shot(page, `phone-menu-${who.replace(/\W+/g, '_')}`)
   await page.keyboard.press('Escape')
   await drawer.locator('[role=menubar]').waitFor({ state: 'hidden' })
   await page.locator($('user-menu')).click()
