@@ -80,6 +80,11 @@ function allVisits() {
 
 // Pages whose phone layout was made for #13 item 4: a screenshot for the eye (OUT/phone-*.png).
 const SHOTS = ['locations', 'audit', 'workorderStats', 'locationLabels']
+// A page's "new" button opens its form (a dialog) over the page.
+function form(button) {
+  return [`the ${button} form`, (page) => page.locator($(button)).click()]
+}
+
 // What a page shows only when tapped, measured too: route → [what, the taps that show it].
 const OPENED = {
   audit: [
@@ -89,7 +94,19 @@ const OPENED = {
       await page.locator(`${$('audit-card')} button`).first().click()
     }],
   ],
-  locations: [['a row menu', (page) => page.locator($('loc-row-menu')).first().click()]],
+  locations: [
+    ['a row menu', (page) => page.locator($('loc-row-menu')).first().click()],
+    ['the new building dialog', (page) => page.locator($('loc-new-building')).click()],
+  ],
+  approvalRequests: [form('approval-new')],
+  approvalDeputies: [form('deputy-new')],
+  approvalRules: [form('rule-new')],
+  departments: [form('dept-new')],
+  'sysadmin /admin/users': [form('user-new')],
+  workorderCategories: [form('cat-new')],
+  workorderTeams: [form('team-new')],
+  workorderPlans: [form('plan-new')],
+  tokens: [form('token-new')],
 }
 
 // Pages worth a second look by another role (other columns, tabs, actions).
