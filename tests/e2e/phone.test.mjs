@@ -79,7 +79,7 @@ function allVisits() {
 }
 
 // Pages whose phone layout was made for #13 item 4: a screenshot for the eye (OUT/phone-*.png).
-const SHOTS = ['locations', 'audit', 'workorderStats', 'locationLabels']
+const SHOTS = ['locations', 'audit', 'workorderStats', 'locationLabels', 'workorderCategories', 'workorderTasks']
 // A page's "new" button opens its form (a dialog) over the page.
 function form(button) {
   return [`the ${button} form`, (page) => page.locator($(button)).click()]
@@ -120,6 +120,10 @@ const EXTRA_VISITS = [
   ['sysadmin', '/locations'],
   ['sysadmin', '/admin/calendar'],
   ['requester', (d) => `/workorders/${d.order.id}`],
+  // an order's action buttons: the office's on a new one, the worker's on one under way
+  ['biz', (d) => `/workorders/${d.open.id}`],
+  ['worker', '/workorders/tasks'],
+  ['worker', (d) => `/workorders/${d.working.id}`],
   ['requester', (d) => `/approvals/${d.approval.id}`],
 ]
 
@@ -150,10 +154,11 @@ before(async () => {
   ])
   // more buildings than a page holds: 位置管理 must page them
   for (let i = 1; i <= 50; i++) await office.api.post('/locations', { kind: 'building', name: `${i}号楼·${stamp}` })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building }
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1] }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],
+    worker: [world.who.worker1.username],
     supervisor: [extra.supervisor.username],
     auditor: [extra.auditor.username],
     sysadmin: [ADMIN_USER, ADMIN_PASSWORD],
@@ -193,8 +198,12 @@ function measure(min) {
     if (r.width === 0 || r.height === 0) continue
     if (r.width + 0.5 < min || r.height + 0.5 < min) small.push(`${name(target)} ${Math.round(r.width)}×${Math.round(r.height)}`)
   }
+  // a dialog or drawer sits over the page: what sticks out of it does not widen the page
+  const spill = [...document.querySelectorAll('.el-dialog, .el-drawer')]
+    .filter((box) => box.checkVisibility() && box.scrollWidth > box.clientWidth + 1)
+    .map((box) => `${name(box)} holds ${box.scrollWidth}px in ${box.clientWidth}px`)
   const rows = document.querySelectorAll('.el-table__body tr, .phone-cards > .el-card, [data-test=wo-task]').length
-  return { width: document.documentElement.scrollWidth, small, rows }
+  return { width: document.documentElement.scrollWidth, small, rows, spill }
 }
 
 // Waits until the page has drawn its content: the main area shows something, no loading
@@ -210,9 +219,10 @@ async function settled(page) {
 
 // Measures the page as it stands; returns the failures, each naming the page.
 async function check(page, where) {
-  const { width, small, rows } = await page.evaluate(measure, MIN)
+  const { width, small, rows, spill } = await page.evaluate(measure, MIN)
   const out = []
   if (width > PHONE.width) out.push(`${where}: the page is ${width}px wide (scrolls sideways)`)
+  for (const s of spill) out.push(`${where}: ${s} (scrolls sideways)`)
   if (rows > MAX_ROWS) out.push(`${where}: ${rows} rows or cards at once (a long list must be paged)`)
   for (const s of small) out.push(`${where}: tap target ${s} is under ${MIN}×${MIN}`)
   return out
