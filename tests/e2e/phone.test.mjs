@@ -1,6 +1,8 @@
-// Browser test of the phone rules (#13 item 4) on EVERY page of the app, at 375 × 740:
+// Browser test of the phone rules (#13 item 4) on EVERY page of the app, at 375 × 740, in
+// Chinese and in English, with the phone menu (hamburger), the user menu and what some pages
+// show only when tapped (OPENED: the audit filter drawer, row menus, new-record forms):
 //   - nothing scrolls sideways: document.documentElement.scrollWidth <= 375 (wide tables
-//     scroll inside themselves);
+//     scroll inside themselves), and nothing sticks out of an open dialog or drawer;
 //   - long lists are paged: at most MAX_ROWS table rows or cards drawn at once;
 //   - every visible tap target is at least 44 × 44 px (WCAG 2.5.5, target size enhanced).
 // And that a new page opens at its top while Back returns to where the reader was.
@@ -25,7 +27,19 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
 import { approvalRule, apiLogin, department, orders, people, workorderWorld } from './fixtures.mjs'
-import { $, ADMIN_PASSWORD, ADMIN_USER, BASE, SECADMIN_PASSWORD, SECADMIN_USER, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
+import {
+  $,
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  BASE,
+  SECADMIN_PASSWORD,
+  SECADMIN_USER,
+  login,
+  openPage,
+  shot,
+  stamp,
+  useBrowser,
+} from './lib.mjs'
 import { modules } from '../../web/src/modules/index.js'
 
 const browser = useBrowser()
@@ -89,10 +103,13 @@ function form(button) {
 const OPENED = {
   audit: [
     ['the filter drawer', (page) => page.locator($('audit-filters-open')).click()],
-    ['a card opened', async (page) => {
-      await page.locator($('audit-filters-done')).click()
-      await page.locator(`${$('audit-card')} button`).first().click()
-    }],
+    [
+      'a card opened',
+      async (page) => {
+        await page.locator($('audit-filters-done')).click()
+        await page.locator(`${$('audit-card')} button`).first().click()
+      },
+    ],
   ],
   locations: [
     ['a row menu', (page) => page.locator($('loc-row-menu')).first().click()],
@@ -146,7 +163,12 @@ before(async () => {
     priority: 50,
     steps: [['部门负责人审批', 'dept_head', 'dept_head']],
   })
-  const approval = await staff1.api.post('/approvals', { kind: 'general', title: '办公用品采购', amount_fen: 120000, reason: '打印纸、硒鼓。' })
+  const approval = await staff1.api.post('/approvals', {
+    kind: 'general',
+    title: '办公用品采购',
+    amount_fen: 120000,
+    reason: '打印纸、硒鼓。',
+  })
   const made = await orders(world, [
     { category: world.categories[0], room: world.rooms[0], title: '水龙头漏水', until: 'confirmed' },
     { category: world.categories[1], room: world.rooms[1], title: '门锁损坏', until: 'in_progress' },
@@ -168,7 +190,9 @@ before(async () => {
   await Promise.all(Object.values(logins).map(([u, p]) => apiLogin(u, p)))
 }, { timeout: 180000 })
 
-// In the page: the document's width and every tap target smaller than MIN × MIN.
+// In the page (one function: page.evaluate sends it alone): the document's width, every tap
+// target smaller than min × min, what sticks out of an open dialog or drawer, and how many
+// rows or cards are drawn.
 function measure(min) {
   const TARGETS = [
     'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea',
@@ -183,7 +207,8 @@ function measure(min) {
     const test = el.closest('[data-test]')?.getAttribute('data-test')
     const text = (el.innerText || el.getAttribute('aria-label') || el.getAttribute('placeholder') || '').trim()
     const cls = [...el.classList].slice(0, 2).join('.')
-    return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}>${text ? ` "${text.slice(0, 24)}"` : ''}${test ? ` in [${test}]` : ''}`
+    const tag = `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}>`
+    return `${tag}${text ? ` "${text.slice(0, 24)}"` : ''}${test ? ` in [${test}]` : ''}`
   }
   const seen = new Set()
   const small = []
