@@ -37,7 +37,7 @@ const routes = [
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+  scrollBehavior: (to, from, saved) => (saved ? whenTall(saved) : { top: 0 }),
 })
 
 // The web modules (their routes, messages and menu icons) load with the first signed-in page,
@@ -54,6 +54,20 @@ function loadModules() {
     throw err
   })
   return modulesLoaded
+}
+
+// A page draws its list once its data has come, after the router would scroll: wait (at
+// most 2 s) until the page is tall enough to return to the saved position.
+function whenTall(saved) {
+  const until = performance.now() + 2000
+  return new Promise((resolve) => {
+    const check = () => {
+      const tall = document.documentElement.scrollHeight >= saved.top + window.innerHeight
+      if (tall || performance.now() > until) resolve(saved)
+      else requestAnimationFrame(check)
+    }
+    check()
+  })
 }
 
 // Only same-site paths are followed after login ("//host" would leave the site).

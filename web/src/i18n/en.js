@@ -5,6 +5,8 @@ export default {
     cancel: 'Cancel',
     edit: 'Edit',
     search: 'Search',
+    filter: 'Filter',
+    done: 'Done',
     range: { today: 'Today', week: 'Last 7 days', month: 'This month', lastMonth: 'Last month' },
     refresh: 'Refresh',
     actions: 'Actions',

@@ -5,6 +5,8 @@ export default {
     cancel: '取消',
     edit: '编辑',
     search: '搜索',
+    filter: '筛选',
+    done: '完成',
     range: { today: '今天', week: '最近一周', month: '本月', lastMonth: '上月' },
     refresh: '刷新',
     actions: '操作',
