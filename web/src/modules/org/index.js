@@ -103,6 +103,12 @@ const history = [
       revoked_at: [`${H}.f.revokedAt`, 'time'],
     },
   },
+  {
+    entity: 'agency_setting',
+    label: 'settings.title',
+    actions: hist(['update']),
+    fields: { public_base_url: ['settings.publicBaseUrl'] },
+  },
 ]
 
 export default { name: 'org', routes, menu, messages, history }
