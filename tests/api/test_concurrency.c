@@ -38,6 +38,8 @@ static const struct {
 	{ "/api/v1/calendar/hours", "settings singleton: the whole list of working periods" },
 	{ "/api/v1/calendar/days/:date", "marks one date: the body is that day's whole state" },
 	{ "/api/v1/workorder-duty", "sets who is on duty for one team and day, keyed by the body" },
+	{ "/api/v1/agency-settings", "a singleton: updated_at is required once saved (org_settings_put,"
+	  " 409 when stale), not at the first save, when there was nothing to read" },
 };
 
 static const char *
