@@ -33,8 +33,6 @@ export default {
     username: 'Username',
     password: 'Password',
     submit: 'Sign in',
-    usernameRequired: 'Enter your username',
-    passwordRequired: 'Enter your password',
     badCredentials: 'Wrong username or password',
     rateLimited: 'Too many failed sign-ins, try again in {n} seconds',
     rateLimitedNoTime: 'Too many failed sign-ins, try again later',

@@ -33,8 +33,6 @@ export default {
     username: '用户名',
     password: '密码',
     submit: '登录',
-    usernameRequired: '请输入用户名',
-    passwordRequired: '请输入密码',
     badCredentials: '用户名或密码错误',
     rateLimited: '登录失败次数过多，请 {n} 秒后再试',
     rateLimitedNoTime: '登录失败次数过多，请稍后再试',
