@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -264,6 +265,53 @@ counters_equal_their_lists(void **state)
 		check_user(users[u], "");
 }
 
+/* The leader's satisfaction figure: today's point of its series (NAN: none measured). */
+static double
+satisfaction_today(void)
+{
+	struct hq_client c;
+	struct hq_resp r;
+	const json_t *figures, *f, *today = NULL;
+	size_t i;
+	double v;
+
+	login(&c, "leader");
+	figures = json_object_get(workbench(&c, &r), "figures");	/* foreach evaluates it often */
+	json_array_foreach(figures, i, f)
+		if (strcmp(json_string_value(json_object_get(f, "key")), "wo_satisfaction") == 0)
+			today = json_array_get(json_object_get(f, "series"), 6);
+	v = json_is_number(today) ? json_number_value(today) : NAN;
+	hq_resp_free(&r);
+	hq_client_free(&c);
+	return v;
+}
+
+/* the week's figures are kept in the memo, yet a rating shows at once */
+static void
+figures_follow_a_rating(void **state)
+{
+	struct hq_client staff, office, worker;
+	char to_worker[64];
+	int64_t id;
+
+	(void)state;
+	login(&staff, "staff");
+	login(&office, "office");
+	login(&worker, "worker");
+	snprintf(to_worker, sizeof(to_worker), "{\"worker_id\":%lld}", (long long)fx.worker);
+	id = create(&staff, "窗户关不上");
+	act(&office, id, "accept", NULL);
+	act(&office, id, "dispatch", to_worker);
+	act(&worker, id, "start", NULL);
+	act(&worker, id, "resolve", "{\"notes\":\"调了合页\"}");
+	assert_true(isnan(satisfaction_today()));
+	act(&staff, id, "confirm", "{\"rating\":4}");
+	assert_true(satisfaction_today() == 4.0);
+	hq_client_free(&staff);
+	hq_client_free(&office);
+	hq_client_free(&worker);
+}
+
 /* "appr_pending notif_unread" holds key as a word */
 static int
 has_word(const char *words, const char *key)
@@ -441,6 +489,7 @@ main(void)
 		cmocka_unit_test(notifications_are_the_latest_five),
 		cmocka_unit_test(no_role_gets_an_empty_page),
 		cmocka_unit_test(no_session_is_401),
+		cmocka_unit_test(figures_follow_a_rating),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -35,6 +35,13 @@ int wo_need_text(const char *s, size_t max, const char *field, const char *what,
 /* items with room for n + 1: the same block, or a copy twice as large (NULL on OOM). */
 void *wo_grow(struct arena *a, void *items, size_t *cap, size_t n, size_t size);
 int wo_nomem(struct err *e);			/* ERR_NOMEM */
+/*
+** "<agency>|<department or 0>|v<wo_version>": what who's 报修统计 depend on, for texts kept
+** beside them in the memo (wo_stats_text, the 工作台's week figures), so never stale.
+** *scope NULL when who may not see statistics.
+*/
+int wo_stats_memo_scope(struct db *db, struct arena *a, const struct actor *who, char **scope,
+			struct err *e);
 /* Bind v, or NULL when v < 0 (measured figures not yet known). */
 int wo_bind_opt(struct stmt *st, const char *name, int64_t v, struct err *e);
 json_t *wo_ref_json(const struct wo_ref *r);	/* {id, name} or null; new reference */

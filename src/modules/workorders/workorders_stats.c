@@ -43,6 +43,7 @@
 ** the orders requested by their own department; anyone else ERR_FORBIDDEN.
 */
 #include "modules/workorders/workorders.h"
+#include "modules/workorders/workorders_int.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/calendar.h"
@@ -712,17 +713,16 @@ static const char sql_version[] =
 	"SELECT COALESCE((SELECT v FROM wo_version WHERE agency_id = :agency), 0)";
 
 int
-wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
-	      const struct wo_stats_filter *f, char **text, size_t *len, struct err *e)
+wo_stats_memo_scope(struct db *db, struct arena *a, const struct actor *who, char **scope,
+		    struct err *e)
 {
 	struct stmt st = { 0 };
 	int64_t version = 0;
-	json_t *root;
-	char *key;
-	int scope = stats_scope(who), rc;
+	int dept = stats_scope(who), rc;
 
-	if (scope < 0)	/* refused: wo_stats says so */
-		return wo_stats(db, a, who, f, &root, e);
+	*scope = NULL;
+	if (dept < 0)
+		return 0;
 	rc = db_prepare(db, &st, sql_version, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_row(&st, e) ? e->code : 0;
 	if (!rc)
@@ -730,12 +730,27 @@ wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
 	db_finalize(&st);
 	if (rc)
 		return rc;
-	key = arena_printf(a, "wo.stats|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%s|v%lld",
-			   (long long)who->agency_id,
-			   (long long)(scope == 1 ? who->department_id : 0), (long long)f->from,
-			   (long long)f->to, (long long)f->category_id, (long long)f->team_id,
-			   (long long)f->worker_id, (long long)f->location_id,
-			   f->group ? f->group : "", (long long)version);
+	*scope = arena_printf(a, "%lld|%lld|v%lld", (long long)who->agency_id,
+			      (long long)(dept == 1 ? who->department_id : 0), (long long)version);
+	return *scope ? 0 : err_set(e, ERR_NOMEM, NULL, "out of memory");
+}
+
+int
+wo_stats_text(struct db *db, struct arena *a, const struct actor *who,
+	      const struct wo_stats_filter *f, char **text, size_t *len, struct err *e)
+{
+	json_t *root;
+	char *scope, *key;
+	int rc;
+
+	if (wo_stats_memo_scope(db, a, who, &scope, e))
+		return e->code;
+	if (!scope)	/* refused: wo_stats says so */
+		return wo_stats(db, a, who, f, &root, e);
+	key = arena_printf(a, "wo.stats|%s|%lld|%lld|%lld|%lld|%lld|%lld|%s", scope,
+			   (long long)f->from, (long long)f->to, (long long)f->category_id,
+			   (long long)f->team_id, (long long)f->worker_id,
+			   (long long)f->location_id, f->group ? f->group : "");
 	if (!key)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (memo_get_or_claim(db_memo(db), key, a, text, len))
