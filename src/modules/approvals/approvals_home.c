@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "module.h"
+#include "modules/home/home.h"
 
 /* 待我审批: /approvals/todo */
 static int
@@ -24,7 +25,7 @@ count_pending(struct db *db, struct arena *a, const struct actor *who, int64_t n
 
 /* 我的申请 still waiting for a decision, newest first */
 static const char sql_mine[] =
-	"SELECT a.id, a.title, a.status, a.updated_at FROM approval a"
+	"SELECT a.id, NULL, a.title, a.status, a.updated_at FROM approval a"
 	" WHERE a.requester_id = :me AND a.agency_id = :agency AND a.status = 'pending'"
 	" ORDER BY a.id DESC LIMIT :limit";
 static const char sql_mine_count[] =
@@ -32,45 +33,11 @@ static const char sql_mine_count[] =
 	" WHERE a.requester_id = :me AND a.agency_id = :agency AND a.status = 'pending'";
 
 static int
-bind_me(struct stmt *st, const struct actor *who, struct err *e)
-{
-	return db_bind_i64(st, ":me", who->id, e) || db_bind_i64(st, ":agency", who->agency_id, e)
-		       ? e->code : 0;
-}
-
-static int
 my_pending(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
 	   struct home_request **rows, size_t *n, int64_t *total, struct err *e)
 {
-	struct stmt st = { 0 };
-	int rc;
-
-	*n = 0;
-	*rows = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
-	if (!*rows)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_mine_count, e) || bind_me(&st, who, e) ||
-	     db_step_row(&st, e) ? e->code : 0;
-	if (!rc)
-		*total = db_col_i64(&st, 0);
-	db_finalize(&st);
-	if (!rc)
-		rc = db_prepare(db, &st, sql_mine, e) || bind_me(&st, who, e) ||
-		     db_bind_i64(&st, ":limit", limit, e) ? e->code : 0;
-	while (!rc && (int64_t)*n < limit && (rc = db_step(&st, e)) == 1) {
-		struct home_request *r = &(*rows)[(*n)++];
-
-		r->kind = "approval";
-		r->entity = "approval";
-		r->id = db_col_i64(&st, 0);
-		r->code = NULL;
-		r->title = db_col_text(&st, a, 1);
-		r->status = db_col_text(&st, a, 2);
-		r->updated_at = db_col_i64(&st, 3);
-		rc = 0;
-	}
-	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return home_requests_query(db, a, who, sql_mine_count, sql_mine, "approval", limit, rows,
+				   n, total, e);
 }
 
 const struct module_counter approvals_home_counters[] = {

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/notify.h"
+#include "db/db.h"
 #include "module.h"
 #include "modules.h"
 
@@ -203,4 +204,52 @@ home_workbench(struct db *db, struct arena *a, const struct actor *who, int64_t 
 		*out = NULL;
 	}
 	return rc;
+}
+
+static int
+bind_me(struct stmt *st, const struct actor *who, struct err *e)
+{
+	return db_bind_i64(st, ":me", who->id, e) || db_bind_i64(st, ":agency", who->agency_id, e)
+		       ? e->code : 0;
+}
+
+static int
+count_requests(struct db *db, const struct actor *who, const char *sql, int64_t *total,
+	       struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) || bind_me(&st, who, e) || db_step_row(&st, e) ?
+			 e->code : 0;
+
+	*total = rc ? 0 : db_col_i64(&st, 0);
+	db_finalize(&st);
+	return rc;
+}
+
+int
+home_requests_query(struct db *db, struct arena *a, const struct actor *who,
+		    const char *count_sql, const char *page_sql, const char *kind, int64_t limit,
+		    struct home_request **rows, size_t *n, int64_t *total, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc;
+
+	*n = 0;
+	*rows = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
+	if (!*rows)
+		return nomem(e);
+	if (count_requests(db, who, count_sql, total, e))
+		return e->code;
+	rc = db_prepare(db, &st, page_sql, e) || bind_me(&st, who, e) ||
+	     db_bind_i64(&st, ":limit", limit, e) ? e->code : 0;
+	while (!rc && (int64_t)*n < limit && (rc = db_step(&st, e)) == 1) {
+		(*rows)[(*n)++] = (struct home_request){ kind, db_col_i64(&st, 0),
+							 db_col_text(&st, a, 1),
+							 db_col_text(&st, a, 2),
+							 db_col_text(&st, a, 3),
+							 db_col_i64(&st, 4), kind };
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
 }

@@ -15,6 +15,7 @@
 #include "core/memo.h"
 #include "db/db.h"
 #include "module.h"
+#include "modules/home/home.h"
 
 #include <string.h>
 
@@ -107,41 +108,11 @@ static const char sql_mine_count[] =
 	" AND w.status IN " OPEN_STATUSES " AND +w.agency_id = :agency";
 
 static int
-bind_me(struct stmt *st, const struct actor *who, struct err *e)
-{
-	return db_bind_i64(st, ":me", who->id, e) || db_bind_i64(st, ":agency", who->agency_id, e)
-		       ? e->code : 0;
-}
-
-static int
 my_open_orders(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
 	       struct home_request **rows, size_t *n, int64_t *total, struct err *e)
 {
-	struct stmt st = { 0 };
-	int rc;
-
-	*n = 0;
-	*rows = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
-	if (!*rows)
-		return wo_nomem(e);
-	rc = db_prepare(db, &st, sql_mine_count, e) || bind_me(&st, who, e) ||
-	     db_step_row(&st, e) ? e->code : 0;
-	if (!rc)
-		*total = db_col_i64(&st, 0);
-	db_finalize(&st);
-	if (!rc)
-		rc = db_prepare(db, &st, sql_mine, e) || bind_me(&st, who, e) ||
-		     db_bind_i64(&st, ":limit", limit, e) ? e->code : 0;
-	while (!rc && (int64_t)*n < limit && (rc = db_step(&st, e)) == 1) {
-		(*rows)[(*n)++] = (struct home_request){ "workorder", db_col_i64(&st, 0),
-							 db_col_text(&st, a, 1),
-							 db_col_text(&st, a, 2),
-							 db_col_text(&st, a, 3),
-							 db_col_i64(&st, 4), "workorder" };
-		rc = 0;
-	}
-	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return home_requests_query(db, a, who, sql_mine_count, sql_mine, "workorder", limit, rows,
+				   n, total, e);
 }
 
 /* One figure of 报修统计 over [from, to): *v and 1, or 0 when there is nothing to measure. */
