@@ -157,14 +157,21 @@ test('the audit log filters by a module\'s object and action and shows readable 
 
     // the filters list every module's objects and actions, in words
     await page.locator($('audit-filter-entity')).click()
-    const entities = await page.locator('.el-select-dropdown__item').filter({ visible: true }).allInnerTexts()
-    for (const name of ['报修工单', '审批申请', '用户', '位置', '工作日历', '维护计划']) assert.ok(entities.includes(name), name)
+    const options = page.locator('.el-select-dropdown__item').filter({ visible: true })
+    await options.first().waitFor() // allInnerTexts does not wait for the dropdown to open
+    const entities = await options.allInnerTexts()
+    for (const name of ["报修工单", "审批申请", "用户", "位置", "工作日历", "维护计划"]) assert.ok(entities.includes(name), `${name} not in ${JSON.stringify(entities)}`)
     await page.keyboard.press('Escape')
 
     await choose(page, 'audit-filter-entity', '报修工单')
     await choose(page, 'audit-filter-action', '受理')
     const accepted = page.locator(`${$('audit-table')} .el-table__row`, { hasText: `#${order.id}` }).first()
     await accepted.waitFor()
+    // the filtered list replaces the whole table: wait until every row is an accepted order
+    await page.waitForFunction(
+      (sel) => [...document.querySelectorAll(sel)].every((r) => /受理[\s\S]*报修工单/.test(r.innerText)),
+      `${$('audit-table')} .el-table__body-wrapper .el-table__row`,
+    )
     for (const text of await rows.allInnerTexts()) assert.match(text, /受理[\s\S]*报修工单/)
     await accepted.locator('.el-table__expand-icon').click()
     const diff = page.locator($('audit-diff')).first()
