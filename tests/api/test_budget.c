@@ -245,7 +245,8 @@ export_is_csv(void **state)
 	assert_int_equal(hq_req(&srv, &fin, "GET", "/api/v1/budget-lines?format=csv", NULL, &r),
 			 200);
 	assert_non_null(r.body);
-	assert_non_null(strstr(r.body, "可用（分）"));
+	assert_non_null(strstr(r.body, "可用（元）"));
+	assert_non_null(strstr(r.body, "48800.00"));	/* line1's available, in yuan */
 	assert_non_null(strstr(r.body, "差旅费"));
 	hq_resp_free(&r);
 }

@@ -40,7 +40,7 @@ static const struct field line_fields[] = {
 	{ 0 }
 };
 
-/* Exports (?format=csv|xlsx): 支出分类, 预算指标, 预算明细. Amounts stay in fen (integers). */
+/* Exports (?format=csv|xlsx): 支出分类, 预算指标, 预算明细; amounts in yuan. */
 static const char *const yes_codes[] = { "true", "false", NULL };
 static const char *const sangong_labels[] = { "是", "否", NULL };
 static const char *const active_labels[] = { "启用", "停用", NULL };
@@ -62,17 +62,17 @@ static const struct export_col line_cols[] = {
 	{ .key = "class_name", .header = "支出分类" },
 	{ .key = "control", .header = "控制方式", .codes = bud_control_codes,
 	  .labels = control_labels },
-	{ .key = "amount_fen", .header = "预算（分）" },
-	{ .key = "adjusted_fen", .header = "调整（分）" },
-	{ .key = "committed_fen", .header = "已占用（分）" },
-	{ .key = "spent_fen", .header = "已支出（分）" },
-	{ .key = "available_fen", .header = "可用（分）" },
+	{ .key = "amount_fen", .header = "预算（元）", .kind = EXP_FEN },
+	{ .key = "adjusted_fen", .header = "调整（元）", .kind = EXP_FEN },
+	{ .key = "committed_fen", .header = "已占用（元）", .kind = EXP_FEN },
+	{ .key = "spent_fen", .header = "已支出（元）", .kind = EXP_FEN },
+	{ .key = "available_fen", .header = "可用（元）", .kind = EXP_FEN },
 	{ 0 }
 };
 static const struct export_col entry_cols[] = {
 	{ .key = "occurred_at", .header = "发生时间", .kind = EXP_TIME },
 	{ .key = "kind", .header = "类型", .codes = bud_entry_kinds, .labels = kind_labels },
-	{ .key = "amount_fen", .header = "金额（分）" },
+	{ .key = "amount_fen", .header = "金额（元）", .kind = EXP_FEN },
 	{ .key = "source_module", .header = "来源" },
 	{ .key = "source_id", .header = "来源编号" },
 	{ .key = "voucher_no", .header = "凭证号" },

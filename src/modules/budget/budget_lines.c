@@ -141,16 +141,14 @@ bud_line_get(struct db *db, struct arena *a, const struct actor *who, int64_t id
 {
 	struct bud_line_filter f = { .limit = 1 };
 	struct bud_line *items;
-	size_t n;
+	size_t n = 0;
 
-	if (id <= 0 || line_query(db, a, who, &f, id, &items, &n, e) == 0) {
-		if (id > 0 && n == 1) {
-			*out = items[0];
-			return 0;
-		}
+	if (id > 0 && line_query(db, a, who, &f, id, &items, &n, e))
+		return e->code;
+	if (n != 1)
 		return err_setx(e, ERR_NOT_FOUND, "budget_line_not_found", NULL, "预算指标不存在");
-	}
-	return e->code;
+	*out = items[0];
+	return 0;
 }
 
 int
