@@ -29,6 +29,7 @@
 	M(calendar)       \
 	M(locations)      \
 	M(workorders)     \
+	M(budget)         \
 	M(home)
 
 #define DECLARE_MODULE(d) extern const struct module d##_module;

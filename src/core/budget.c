@@ -1,0 +1,254 @@
+/*
+** core/budget.c: the 经费 engine (core/budget.h). Lock the line, read its sums,
+** decide, write the entry rows, audit them: all in the caller's transaction.
+*/
+#include "core/budget.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "db/db.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stddef.h>
+
+/* The line itself, locked for the rest of the transaction before its sums are read. */
+static const char sql_lock[] =
+	"SELECT amount_fen, control FROM budget_line WHERE id = :id AND agency_id = :agency"
+	" FOR UPDATE";
+static const char sql_line[] =
+	"SELECT amount_fen FROM budget_line WHERE id = :id AND agency_id = :agency";
+static const char sql_sums[] =
+	"SELECT COALESCE(SUM(CASE WHEN kind = 'adjust' THEN amount_fen ELSE 0 END), 0),"
+	" COALESCE(SUM(CASE WHEN kind = 'commit' THEN amount_fen"
+	"  WHEN kind = 'release' THEN -amount_fen ELSE 0 END), 0),"
+	" COALESCE(SUM(CASE WHEN kind = 'spend' THEN amount_fen ELSE 0 END), 0)"
+	" FROM budget_entry WHERE line_id = :id";
+/* What one source still has committed on the line. */
+static const char sql_open[] =
+	"SELECT COALESCE(SUM(CASE WHEN kind = 'commit' THEN amount_fen ELSE -amount_fen END), 0)"
+	" FROM budget_entry WHERE line_id = :id AND source_module = :module"
+	" AND source_id = :source AND kind IN ('commit', 'release')";
+static const char sql_insert[] =
+	"INSERT INTO budget_entry (agency_id, line_id, kind, amount_fen, source_module,"
+	" source_id, voucher_no, payee, occurred_at, created_by, created_at)"
+	" VALUES (:agency, :line, :kind, :amount, :module, :source, :voucher, :payee, :at, :by,"
+	" :now) RETURNING id";
+
+void
+budget_sum_finish(struct budget_sum *s)
+{
+	s->available = s->amount + s->adjusted - s->committed - s->spent;
+}
+
+int64_t
+budget_shortfall(const struct budget_sum *s, int64_t amount_fen)
+{
+	return amount_fen > s->available ? amount_fen - s->available : 0;
+}
+
+static int
+read_sums(struct db *db, int64_t line_id, struct budget_sum *out, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_sums, e) || db_bind_i64(&st, ":id", line_id, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc) {
+		out->adjusted = db_col_i64(&st, 0);
+		out->committed = db_col_i64(&st, 1);
+		out->spent = db_col_i64(&st, 2);
+		budget_sum_finish(out);
+	}
+	db_finalize(&st);
+	return rc;
+}
+
+/* Amount (and for a lock, the control mode: 1 = stop) of the line, then its sums. */
+static int
+line_read(struct db *db, int lock, int64_t agency, int64_t line_id, struct budget_sum *out,
+	  int *stop, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, lock ? sql_lock : sql_line, e) ||
+		 db_bind_i64(&st, ":id", line_id, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+	const char *ctl;
+
+	*out = (struct budget_sum){ 0 };
+	if (!rc) {
+		out->amount = db_col_i64(&st, 0);
+		ctl = lock ? db_col_peek(&st, 1, NULL) : NULL;
+		if (stop)
+			*stop = ctl && ctl[0] == 's';
+	}
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_NOT_FOUND, "budget_line_not_found", NULL, "预算指标不存在");
+	return rc ? rc : read_sums(db, line_id, out, e);
+}
+
+int
+budget_line_sum(struct db *db, int64_t agency_id, int64_t line_id, struct budget_sum *out,
+		struct err *e)
+{
+	return line_read(db, 0, agency_id, line_id, out, NULL, e);
+}
+
+static int
+open_commitment(struct db *db, int64_t line_id, const struct budget_src *src, int64_t *out,
+		struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_open, e) || db_bind_i64(&st, ":id", line_id, e) ||
+		 db_bind_text(&st, ":module", src->module, e) ||
+		 db_bind_i64(&st, ":source", src->id, e) || db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		*out = db_col_i64(&st, 0);
+	db_finalize(&st);
+	return rc;
+}
+
+static json_t *
+entry_json(int64_t line_id, const char *kind, int64_t amount, const struct budget_src *src)
+{
+	return json_pack("{sI ss sI ss sI ss* ss* sI}", "line_id", (json_int_t)line_id, "kind",
+			 kind, "amount_fen", (json_int_t)amount, "source_module", src->module,
+			 "source_id", (json_int_t)src->id, "voucher_no", src->voucher_no, "payee",
+			 src->payee, "occurred_at", (json_int_t)src->occurred_at);
+}
+
+/* One ledger row and its audit record (entity budget_line, so the line's history shows it). */
+static int
+entry_add(struct db *db, const struct actor *who, int64_t line_id, const char *kind,
+	  int64_t amount, const struct budget_src *src, int64_t *id, struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t now = now_ms();
+	int rc = db_prepare(db, &st, sql_insert, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_bind_i64(&st, ":line", line_id, e) || db_bind_text(&st, ":kind", kind, e) ||
+		 db_bind_i64(&st, ":amount", amount, e) ||
+		 db_bind_text(&st, ":module", src->module, e) ||
+		 db_bind_i64(&st, ":source", src->id, e) ||
+		 db_bind_text(&st, ":voucher", src->voucher_no, e) ||
+		 db_bind_text(&st, ":payee", src->payee, e) ||
+		 db_bind_i64(&st, ":at", src->occurred_at ? src->occurred_at : now, e) ||
+		 db_bind_id_or_null(&st, ":by", who->id, e) || db_bind_i64(&st, ":now", now, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+	json_t *after;
+
+	if (!rc)
+		*id = db_col_i64(&st, 0);
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	after = entry_json(line_id, kind, amount, src);
+	if (!after)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = aud_record(db, who, kind[0] == 'c' ? "budget_commit" : kind[0] == 's'
+			? "budget_spend" : "budget_release", "budget_line", line_id, NULL, after, e);
+	json_decref(after);
+	return rc;
+}
+
+static int
+check_input(int64_t amount, const struct budget_src *src, struct err *e)
+{
+	assert(src && src->module && src->id > 0);
+	if (amount <= 0 || amount > BUDGET_AMOUNT_MAX)
+		return err_setx(e, ERR_INVALID, "invalid", "amount_fen", "金额应大于 0 且不超过 %lld 分",
+				(long long)BUDGET_AMOUNT_MAX);
+	return 0;
+}
+
+/* need fen must fit a stop line; a warn line takes it and is flagged when it goes below 0. */
+static int
+check_room(const struct budget_sum *s, int stop, int64_t line_id, int64_t need,
+	   struct budget_result *out, struct err *e)
+{
+	int64_t short_by = budget_shortfall(s, need);
+
+	if (short_by && stop)
+		return err_setx(e, ERR_RULE, "over_budget", "amount_fen",
+				"超出预算指标 #%lld 的可用余额，缺口 %lld.%02lld 元", (long long)line_id,
+				(long long)(short_by / 100), (long long)(short_by % 100));
+	out->warned = short_by > 0;
+	return 0;
+}
+
+/* Lock the line and read its sums: the start of every write here. */
+static int
+begin(struct db *db, const struct actor *who, int64_t line_id, int64_t amount,
+      const struct budget_src *src, struct budget_sum *s, int *stop, struct budget_result *out,
+      struct err *e)
+{
+	assert(db_in_tx(db));
+	*out = (struct budget_result){ 0 };
+	return check_input(amount, src, e) || line_read(db, 1, who->agency_id, line_id, s, stop, e)
+		       ? e->code : 0;
+}
+
+static int
+finish(struct db *db, const struct actor *who, int64_t line_id, struct budget_result *out,
+       struct err *e)
+{
+	return line_read(db, 0, who->agency_id, line_id, &out->after, NULL, e);
+}
+
+int
+budget_commit(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+	      const struct budget_src *src, struct budget_result *out, struct err *e)
+{
+	struct budget_sum s;
+	int stop;
+
+	if (begin(db, who, line_id, amount_fen, src, &s, &stop, out, e) ||
+	    check_room(&s, stop, line_id, amount_fen, out, e) ||
+	    entry_add(db, who, line_id, "commit", amount_fen, src, &out->entry_id, e))
+		return e->code;
+	return finish(db, who, line_id, out, e);
+}
+
+int
+budget_spend(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+	     const struct budget_src *src, struct budget_result *out, struct err *e)
+{
+	struct budget_sum s;
+	int64_t open = 0, rel, rel_id;
+	int stop;
+
+	if (begin(db, who, line_id, amount_fen, src, &s, &stop, out, e) ||
+	    open_commitment(db, line_id, src, &open, e))
+		return e->code;
+	rel = open < amount_fen ? open : amount_fen;
+	if (rel < 0)
+		rel = 0;
+	/* the released part was already counted against the line: only the rest needs room */
+	if (check_room(&s, stop, line_id, amount_fen - rel, out, e) ||
+	    (rel && entry_add(db, who, line_id, "release", rel, src, &rel_id, e)) ||
+	    entry_add(db, who, line_id, "spend", amount_fen, src, &out->entry_id, e))
+		return e->code;
+	return finish(db, who, line_id, out, e);
+}
+
+int
+budget_release(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+	       const struct budget_src *src, struct budget_result *out, struct err *e)
+{
+	struct budget_sum s;
+	int64_t open = 0;
+	int stop;
+
+	if (begin(db, who, line_id, amount_fen, src, &s, &stop, out, e) ||
+	    open_commitment(db, line_id, src, &open, e))
+		return e->code;
+	if (open < amount_fen)
+		return err_setx(e, ERR_RULE, "not_committed", "amount_fen",
+				"该来源在此预算指标上只有 %lld 分未结的占用", (long long)open);
+	if (entry_add(db, who, line_id, "release", amount_fen, src, &out->entry_id, e))
+		return e->code;
+	return finish(db, who, line_id, out, e);
+}

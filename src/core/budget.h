@@ -1,0 +1,91 @@
+/*
+** core/budget.h: the 经费 engine (issue #14). Every module that promises or pays
+** money calls it, inside its own write transaction, instead of recording money
+** itself, so every figure is traceable from a line down to the source record.
+**
+** A budget line (agency, year, department, expenditure class) has an amount in
+** fen and a control mode. Its ledger, budget_entry, holds signed rows:
+**   adjust   追加 (+) / 调减 (-): written by the adjustments flow (later slice)
+**   commit   money promised by a source (an approved purchase, claim, ...)
+**   release  a commitment given back (cancelled, or settled by a spend)
+**   spend    money paid, with 凭证号 and payee
+** and available = amount + adjustments - (commits - releases) - spends.
+**
+** Control: on a `stop` line a commitment (or the part of a spend its source
+** had not committed) beyond the available amount is refused, ERR_RULE
+** "over_budget" naming the line and the shortfall, and nothing is written; on a
+** `warn` line it is allowed and out->warned is set. Notifying finance of a
+** warning is the caller's (or a later slice's) job: the engine only flags it.
+**
+** Concurrency: each call first locks the line row (SELECT ... FOR UPDATE; on
+** SQLite the one writer already serialises), then reads the sums, so parallel
+** commitments on one line never overdraw it. Every row written is audited
+** (entity "budget_line", action "budget_<kind>") in the same transaction.
+** who must belong to the line's agency (ERR_NOT_FOUND "budget_line_not_found").
+*/
+#ifndef HOUQIN_BUDGET_H
+#define HOUQIN_BUDGET_H
+
+#include <stdint.h>
+
+struct db;
+struct arena;
+struct err;
+struct actor;
+
+#define BUDGET_AMOUNT_MAX 100000000000000LL	/* 1 万亿元 in fen: keeps sums far from overflow */
+
+/* A line's figures, all in fen. */
+struct budget_sum {
+	int64_t amount;		/* as budgeted */
+	int64_t adjusted;	/* sum of adjust rows, signed */
+	int64_t committed;	/* commits - releases: promised, not yet paid */
+	int64_t spent;
+	int64_t available;	/* amount + adjusted - committed - spent */
+};
+
+/* The record that caused an entry. module and id are required; the rest may be NULL/0. */
+struct budget_src {
+	const char *module;	/* "expense_claim", "purchase", ... */
+	int64_t id;
+	const char *voucher_no;	/* 凭证号, spend only */
+	const char *payee;	/* spend only */
+	int64_t occurred_at;	/* epoch ms; 0 = now */
+};
+
+struct budget_result {
+	int64_t entry_id;	/* the commit or spend row (the release row for a release) */
+	int warned;		/* 1: a warn line went (further) below zero */
+	struct budget_sum after;
+};
+
+/* Fill s->available from the other figures (pure; the unit test's arithmetic). */
+void budget_sum_finish(struct budget_sum *s);
+/* How far amount_fen exceeds s->available (0 when it fits). */
+int64_t budget_shortfall(const struct budget_sum *s, int64_t amount_fen);
+
+/* Line line_id's figures (no lock). ERR_NOT_FOUND "budget_line_not_found". */
+int budget_line_sum(struct db *db, int64_t agency_id, int64_t line_id, struct budget_sum *out,
+		    struct err *e);
+
+/*
+** Commit amount_fen (> 0, else ERR_INVALID on "amount_fen") on line line_id for
+** src. A stop line: ERR_RULE "over_budget" when it exceeds the available.
+*/
+int budget_commit(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		  const struct budget_src *src, struct budget_result *out, struct err *e);
+/*
+** Pay amount_fen for src: releases src's open commitment on the line (up to
+** amount_fen) and records the spend. Only the part beyond that commitment is
+** checked against the available amount (stop: over_budget; warn: flagged).
+*/
+int budget_spend(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		 const struct budget_src *src, struct budget_result *out, struct err *e);
+/*
+** Give back amount_fen of src's open commitment on the line (a cancelled
+** request). ERR_RULE "not_committed" when src has less than that open.
+*/
+int budget_release(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		   const struct budget_src *src, struct budget_result *out, struct err *e);
+
+#endif

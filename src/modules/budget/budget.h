@@ -1,0 +1,121 @@
+/*
+** modules/budget/budget.h: 经费 classes and budget lines (issue #14, first
+** slice). The money rules themselves are core/budget.h; this module keeps the
+** data they apply to and shows it:
+**   classes  支出经济分类 per agency, with codes and the 三公 flag (editable data)
+**   lines    one per (year, department, class): amount in fen, control stop|warn
+**   entries  a line's ledger (read only here; core/budget.c writes it)
+** Finance creates classes and lines. Finance, leaders, supervisors and the
+** office read every line; a department head (without one of those roles)
+** reads only their own department's. Strings in outputs live in the arena.
+** Writes need a write transaction and are audited.
+*/
+#ifndef HOUQIN_BUDGET_MOD_H
+#define HOUQIN_BUDGET_MOD_H
+
+#include "core/budget.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct arena;
+struct err;
+struct actor;
+
+#define BUD_CODE_MAX 16
+#define BUD_NAME_MAX 64
+#define BUD_YEAR_MIN 2000
+#define BUD_YEAR_MAX 2100
+
+extern const char *const bud_control_codes[];	/* "stop","warn",NULL */
+extern const char *const bud_entry_kinds[];	/* "adjust","commit","spend","release",NULL */
+
+struct bud_class {
+	int64_t id;
+	const char *code, *name;
+	int sangong, active;
+	int64_t created_at, updated_at;
+};
+
+struct bud_class_in {
+	const char *code, *name;
+	int sangong;
+};
+
+struct bud_line {
+	int64_t id, year, department_id, class_id;
+	const char *department_name, *class_code, *class_name;
+	int sangong;
+	const char *control;
+	struct budget_sum sum;
+	int64_t created_at, updated_at;
+};
+
+struct bud_line_in {
+	int64_t year, department_id, class_id, amount_fen;
+	const char *control;
+};
+
+struct bud_line_filter {
+	int64_t year, department_id, class_id;	/* 0 = any */
+	int64_t limit, offset;
+};
+
+struct bud_entry {
+	int64_t id, line_id, amount_fen, source_id, occurred_at, created_by, created_at;
+	const char *kind, *source_module, *voucher_no, *payee, *created_by_name;
+};
+
+/* Every class of who's agency, by code. */
+int bud_class_list(struct db *db, struct arena *a, const struct actor *who,
+		   struct bud_class **items, size_t *n, struct err *e);
+/*
+** New class. Finance (or the CLI, id 0), else ERR_FORBIDDEN; ERR_CONFLICT
+** "duplicate" on "code" when the agency has the code already.
+*/
+int bud_class_create(struct db *db, struct arena *a, const struct actor *who,
+		     const struct bud_class_in *in, struct bud_class *out, struct err *e);
+
+/* 1 when who reads every line of the agency; 0: only their department's (a dept head). */
+int bud_reads_all(const struct actor *who);
+/*
+** Lines of who's agency matching f (within who's scope), by year (newest
+** first), department and class code, with their sums; *total before paging.
+*/
+int bud_line_list(struct db *db, struct arena *a, const struct actor *who,
+		  const struct bud_line_filter *f, struct bud_line **items, size_t *n,
+		  int64_t *total, struct err *e);
+/* One line in who's scope, else ERR_NOT_FOUND "budget_line_not_found". */
+int bud_line_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		 struct bud_line *out, struct err *e);
+int bud_line_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		     struct err *e);
+/*
+** New line. Finance (or the CLI), else ERR_FORBIDDEN; ERR_INVALID on a
+** department or class not of the agency, an inactive class; ERR_CONFLICT
+** "duplicate" when the (year, department, class) line exists.
+*/
+int bud_line_create(struct db *db, struct arena *a, const struct actor *who,
+		    const struct bud_line_in *in, struct bud_line *out, struct err *e);
+/* The ledger of line id (in who's scope), newest first, paged; *total before paging. */
+int bud_entry_list(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		   int64_t limit, int64_t offset, struct bud_entry **items, size_t *n,
+		   int64_t *total, struct err *e);
+
+/* Rows of st in SQL order into a growing arena array of size-byte items (row fills one). */
+struct stmt;
+typedef void (*bud_row_fn)(struct stmt *st, struct arena *a, void *item);
+int bud_read_rows(struct stmt *st, struct arena *a, size_t size, bud_row_fn row, void **out,
+		  size_t *n, struct err *e);
+
+json_t *bud_class_json(const struct bud_class *c);
+json_t *bud_line_json(const struct bud_line *l);
+json_t *bud_entry_json(const struct bud_entry *en);
+
+/* The standard classes for an agency (init --demo), in the caller's transaction. */
+int bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+int bud_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
+
+#endif
