@@ -24,5 +24,6 @@ import calendar from './calendar/index.js'
 import locations from './locations/index.js'
 import audit from './audit/index.js'
 import notifications from './notifications/index.js'
+import budget from './budget/index.js'
 
-export const modules = [approvals, workorders, org, calendar, locations, audit, notifications]
+export const modules = [approvals, workorders, org, calendar, locations, audit, notifications, budget]

@@ -1,0 +1,72 @@
+// 经费 (budget): budget classes, lines and the engine's ledger (src/core/budget.h,
+// src/modules/budget/). Today one page, 预算指标 (the lines with what is committed, spent and
+// available); claims, the bulletin and the disclosure come with the rest of issue #14.
+import { Money, Wallet } from '@element-plus/icons-vue'
+import { rolesIn } from '../menuRoles.js'
+import messages from './messages.js'
+
+// GET /budget-lines: finance, leader, supervisor, office; a department head their own lines
+const menu = [
+  {
+    key: 'finance',
+    icon: Money,
+    children: [
+      { key: 'budgetLines', path: '/finance/lines', icon: Wallet, roles: ['finance', 'leader', 'supervisor', 'office', 'dept_head'] },
+    ],
+  },
+]
+const rolesOf = rolesIn(menu)
+
+const routes = [
+  {
+    path: 'finance/lines',
+    name: 'budgetLines',
+    component: () => import('./LinesPage.vue'),
+    meta: { roles: rolesOf('budgetLines') },
+  },
+]
+
+const H = 'budget.hist'
+const F = `${H}.f`
+const fields = {
+  code: [`${F}.code`],
+  name: [`${F}.name`],
+  sangong: [`${F}.sangong`, 'bool'],
+  active: [`${F}.active`, 'bool'],
+  year: [`${F}.year`],
+  department_id: null,
+  department_name: [`${F}.department`],
+  class_id: null,
+  class_code: [`${F}.code`],
+  class_name: [`${F}.class`],
+  control: [`${F}.control`, `enum:${H}.control`],
+  amount_fen: [`${F}.amount`, 'fen'],
+  adjusted_fen: null,
+  committed_fen: null,
+  spent_fen: null,
+  available_fen: null,
+  line_id: null,
+  kind: [`${F}.kind`, `enum:${H}.kind`],
+  source_module: [`${F}.sourceModule`],
+  source_id: [`${F}.sourceId`, 'id'],
+  voucher_no: [`${F}.voucherNo`],
+  payee: [`${F}.payee`],
+  occurred_at: [`${F}.occurredAt`, 'time'],
+}
+
+const history = [
+  { entity: 'budget_class', label: `${H}.budget_class`, actions: { create: 'audit.actions.create' }, fields },
+  {
+    entity: 'budget_line',
+    label: `${H}.budget_line`,
+    actions: {
+      create: 'audit.actions.create',
+      budget_commit: `${H}.budget_commit`,
+      budget_spend: `${H}.budget_spend`,
+      budget_release: `${H}.budget_release`,
+    },
+    fields,
+  },
+]
+
+export default { name: 'budget', routes, menu, messages, history }
