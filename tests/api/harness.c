@@ -20,6 +20,10 @@
 #include "core/validate.h"
 
 #include <curl/curl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -30,7 +34,7 @@
 #include <unistd.h>
 
 static void
-fail(const char *what, const struct err *e)
+harness_fail(const char *what, const struct err *e)
 {
 	fprintf(stderr, "harness: %s: %s\n", what, e ? e->msg : "");
 	abort();
@@ -42,7 +46,7 @@ write_file(const char *path, const char *text)
 	FILE *f = fopen(path, "w");
 
 	if (!f)
-		fail("cannot write web fixture", NULL);
+		harness_fail("cannot write web fixture", NULL);
 	fputs(text, f);
 	fclose(f);
 }
@@ -88,7 +92,7 @@ hq_backend(void)
 		return "sqlite";
 	if (strcmp(b, "pg") == 0)
 		return "pg";
-	fail("HOUQIN_TEST_BACKEND must be sqlite or pg", NULL);
+	harness_fail("HOUQIN_TEST_BACKEND must be sqlite or pg", NULL);
 	return NULL;
 }
 
@@ -99,7 +103,7 @@ pg_admin_uri(void)
 	const char *uri = getenv("HOUQIN_TEST_PG");
 
 	if (!uri || !db_is_pg_uri(uri))
-		fail("HOUQIN_TEST_PG must be a postgresql:// URI (tools/run-tests.sh api-pg "
+		harness_fail("HOUQIN_TEST_PG must be a postgresql:// URI (tools/run-tests.sh api-pg "
 		     "starts a cluster)", NULL);
 	return uri;
 }
@@ -113,12 +117,12 @@ pg_admin_exec(const char *sql)
 
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(stderr, "harness: PostgreSQL: %s", PQerrorMessage(c));
-		fail("cannot reach HOUQIN_TEST_PG", NULL);
+		harness_fail("cannot reach HOUQIN_TEST_PG", NULL);
 	}
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
-		fail("PostgreSQL maintenance statement failed", NULL);
+		harness_fail("PostgreSQL maintenance statement failed", NULL);
 	}
 	PQclear(r);
 	PQfinish(c);
@@ -138,7 +142,7 @@ pg_uri_with_db(const char *name, char *out, size_t size)
 	int n = snprintf(out, size, "%.*s/%s%s", (int)head, uri, name, query ? query : "");
 
 	if (n < 0 || (size_t)n >= size)
-		fail("HOUQIN_TEST_PG is too long", NULL);
+		harness_fail("HOUQIN_TEST_PG is too long", NULL);
 }
 
 /* A fresh database hq_<pid>_<n>, owned by HOUQIN_TEST_PG's role; its URI into s->db_path. */
@@ -177,7 +181,7 @@ hq_audit_unprotect(struct db *db)
 	struct err e = { 0 };
 
 	if (db_exec(db, db_backend(db) == DB_PG ? pg_sql : sqlite_sql, &e))
-		fail("cannot switch the audit_log guard off", &e);
+		harness_fail("cannot switch the audit_log guard off", &e);
 }
 
 static const char *trusted_proxy;
@@ -201,7 +205,7 @@ hq_start(struct hq_server *s)
 	if (strcmp(hq_backend(), "pg") == 0)
 		pg_admin_uri();
 	if (sodium_init() < 0)
-		fail("sodium_init", NULL);
+		harness_fail("sodium_init", NULL);
 	auth_set_fast_hashing(1);
 	hq_audit_key();
 	modules_init();
@@ -209,19 +213,19 @@ hq_start(struct hq_server *s)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	snprintf(s->dir, sizeof(s->dir), "/tmp/houqin-test-XXXXXX");
 	if (!mkdtemp(s->dir))
-		fail("mkdtemp", NULL);
+		harness_fail("mkdtemp", NULL);
 	if (strcmp(hq_backend(), "pg") == 0)
 		pg_create_db(s);
 	else
 		snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
 	make_web_root(s);
 	if (files_init(s->dir, &e))	/* attachments under <dir>/files */
-		fail("files_init", &e);
+		harness_fail("files_init", &e);
 	if (db_pool_new(s->db_path, 2, &s->pool, &e))
-		fail("pool", &e);
+		harness_fail("pool", &e);
 	w = db_pool_writer(s->pool);
 	if (db_migrate(w, &applied, &e))
-		fail("migrate", &e);
+		harness_fail("migrate", &e);
 	db_pool_writer_unlock(s->pool);
 	hq_fixture_org(s);
 	cfg.addr = "127.0.0.1";
@@ -232,7 +236,7 @@ hq_start(struct hq_server *s)
 	cfg.routes = modules_routes();
 	cfg.trusted_proxy = trusted_proxy;
 	if (server_start(&cfg, &s->srv, &e))
-		fail("server_start", &e);
+		harness_fail("server_start", &e);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", server_port(s->srv));
 }
 
@@ -274,12 +278,12 @@ make_agency(struct hq_server *s, const char *name, const char *prefix, int64_t i
 	struct user u;
 
 	if (db_begin_write(db, &e) || org_agency_create(db, a, &sys, name, &root, &e))
-		fail("fixture agency", &e);
+		harness_fail("fixture agency", &e);
 	sys.agency_id = root.id;
 	for (int i = 0; i < 3; i++) {
 		struct dept_in in = { .parent_id = root.id, .name = names[i], .sort_order = i };
 		if (org_dept_create(db, a, &sys, &in, &d[i], &e))
-			fail("fixture dept", &e);
+			harness_fail("fixture dept", &e);
 	}
 	for (size_t i = 0; i < sizeof(fixture_users) / sizeof(fixture_users[0]); i++) {
 		unsigned roles;
@@ -292,10 +296,10 @@ make_agency(struct hq_server *s, const char *name, const char *prefix, int64_t i
 				in.department_id = d[k].id;
 		role_parse_list(fixture_users[i].roles, &roles);
 		if (org_user_create(db, a, &sys, &in, roles, &u, &e))
-			fail("fixture user", &e);
+			harness_fail("fixture user", &e);
 	}
 	if (db_commit(db, &e))
-		fail("fixture commit", &e);
+		harness_fail("fixture commit", &e);
 	db_pool_writer_unlock(s->pool);
 	ids[0] = root.id;
 	ids[1] = d[0].id;
@@ -316,12 +320,12 @@ hq_fixture_org(struct hq_server *s)
 	struct user u;
 
 	if (db_begin_write(db, &e) || org_agency_create(db, a, &sys, "测试机关", &root, &e))
-		fail("fixture agency", &e);
+		harness_fail("fixture agency", &e);
 	sys.agency_id = root.id;
 	for (int i = 0; i < 3; i++) {
 		struct dept_in in = { .parent_id = root.id, .name = names[i], .sort_order = i };
 		if (org_dept_create(db, a, &sys, &in, &d[i], &e))
-			fail("fixture dept", &e);
+			harness_fail("fixture dept", &e);
 	}
 	for (size_t i = 0; i < sizeof(fixture_users) / sizeof(fixture_users[0]); i++) {
 		unsigned roles;
@@ -333,10 +337,10 @@ hq_fixture_org(struct hq_server *s)
 				in.department_id = d[k].id;
 		role_parse_list(fixture_users[i].roles, &roles);
 		if (org_user_create(db, a, &sys, &in, roles, &u, &e))
-			fail("fixture user", &e);
+			harness_fail("fixture user", &e);
 	}
 	if (db_commit(db, &e))
-		fail("fixture commit", &e);
+		harness_fail("fixture commit", &e);
 	db_pool_writer_unlock(s->pool);
 	s->agency_id = root.id;
 	s->office_dept_id = d[0].id;
@@ -369,7 +373,7 @@ hq_fixture_users(struct hq_server *s, int64_t agency_id, int64_t dept_id, const 
 	unsigned bits;
 
 	if (role_parse_list(roles, &bits) || db_begin_write(db, &e))
-		fail("fixture users", &e);
+		harness_fail("fixture users", &e);
 	for (int i = 0; i < n; i++) {
 		char username[64];
 		struct user u;
@@ -377,12 +381,12 @@ hq_fixture_users(struct hq_server *s, int64_t agency_id, int64_t dept_id, const 
 		struct user_in in = { .username = username, .display_name = username,
 				      .password = TEST_PASSWORD, .department_id = dept_id };
 		if (org_user_create(db, a, &sys, &in, bits, &u, &e))
-			fail("fixture users", &e);
+			harness_fail("fixture users", &e);
 		if (ids)
 			ids[i] = u.id;
 	}
 	if (db_commit(db, &e))
-		fail("fixture users commit", &e);
+		harness_fail("fixture users commit", &e);
 	db_pool_writer_unlock(s->pool);
 	arena_free(a);
 }
@@ -396,7 +400,7 @@ hq_user_id(struct hq_server *s, const char *username)
 	struct user u = { 0 };
 
 	if (org_user_find(db, a, username, &u, &e))
-		fail("hq_user_id", &e);
+		harness_fail("hq_user_id", &e);
 	db_pool_release(s->pool, db);
 	arena_free(a);
 	return u.id;
@@ -624,8 +628,21 @@ wo_fixture_insert(struct db *db, const char *sql)
 	struct err e = { 0 };
 
 	if (db_exec(db, sql, &e))
-		fail("wo fixture", &e);
+		harness_fail("wo fixture", &e);
 	return db_last_id(db);
+}
+
+void
+hq_wo_act(struct hq_server *s, struct hq_client *c, int64_t id, const char *action,
+	  const char *body)
+{
+	struct hq_resp r;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/%s", (long long)id, action);
+	if (hq_req(s, c, "POST", path, body ? body : "{}", &r) != 200)
+		fail_msg("%s on %lld gave %ld: %s", action, (long long)id, r.status, r.body);
+	hq_resp_free(&r);
 }
 
 void
@@ -648,7 +665,7 @@ hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
 	out->worker = hq_user_id(s, worker);
 	db = db_pool_writer(s->pool);
 	if (db_begin_write(db, &e))
-		fail("wo fixture begin", &e);
+		harness_fail("wo fixture begin", &e);
 #define LOC(field, parent, kind, name, active)                                                   \
 	snprintf(sql, sizeof(sql),                                                               \
 		 "INSERT INTO location (agency_id, parent_id, kind, name, active, created_at,"   \
@@ -688,6 +705,6 @@ hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
 			wo_fixture_insert(db, sql);
 		}
 	if (db_commit(db, &e))
-		fail("wo fixture commit", &e);
+		harness_fail("wo fixture commit", &e);
 	db_pool_writer_unlock(s->pool);
 }

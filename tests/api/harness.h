@@ -137,6 +137,9 @@ struct hq_wo {
 	int64_t team, cat, cat_safety, worker;
 };
 void hq_wo_fixture(struct hq_server *s, struct hq_wo *out);
+/* POST /workorders/:id/<action> as c with body (NULL: {}); fails the test unless 200. */
+void hq_wo_act(struct hq_server *s, struct hq_client *c, int64_t id, const char *action,
+	       const char *body);
 /* The same fixture in agency_id, with the user named worker as the team's member. */
 void hq_wo_fixture_agency(struct hq_server *s, int64_t agency_id, const char *worker,
 			  struct hq_wo *out);

@@ -121,19 +121,6 @@ submit(const char *title, const char *priority)
 	return id;
 }
 
-static void
-act(struct hq_client *c, int64_t id, const char *action, const char *body)
-{
-	struct hq_resp r;
-	char path[96];
-	long st;
-
-	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/%s", (long long)id, action);
-	st = hq_req(&srv, c, "POST", path, body ? body : "{}", &r);
-	if (st != 200)
-		fail_msg("%s of order %lld: %ld %s", action, (long long)id, st, r.body);
-	hq_resp_free(&r);
-}
 
 /* GET the order as the office; caller frees. */
 static json_t *
@@ -295,7 +282,7 @@ accept_overdue_alerts_the_office_once(void **state)
 			 1);
 	json_decref(j);
 	/* accepted: the accept clock is gone, nothing more about acceptance */
-	act(&office, id, "accept", NULL);
+	hq_wo_act(&srv, &office, id, "accept", NULL);
 	run_jobs(esc + 120 * MINUTE_MS);
 	assert_int_equal(inbox(id, "office", "wo.accept_overdue"), 1);
 }
@@ -315,7 +302,7 @@ urgent_order_escalates_on_the_clock(void **state)
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 0);
 	run_jobs(due + 30 * MINUTE_MS);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 1);
-	act(&office, id, "cancel", "{\"reason\":\"重复报修\"}");
+	hq_wo_act(&srv, &office, id, "cancel", "{\"reason\":\"重复报修\"}");
 	run_jobs(due + 300 * MINUTE_MS);	/* closed: nothing more */
 	assert_int_equal(q1("SELECT COUNT(*) FROM wo_sla_alert WHERE workorder_id = %lld",
 			    (long long)id),
@@ -329,9 +316,9 @@ resolve_overdue_alerts_owner_and_worker(void **state)
 	char body[64];
 
 	(void)state;
-	act(&office, id, "accept", NULL);
+	hq_wo_act(&srv, &office, id, "accept", NULL);
 	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)worker_id);
-	act(&office, id, "dispatch", body);
+	hq_wo_act(&srv, &office, id, "dispatch", body);
 	int64_t due = order_time(id, "resolve_due_at");
 	assert_true(due > 0);
 	assert_int_equal(order_time(id, "accept_due_at"), 0);
@@ -364,18 +351,18 @@ suspension_stops_alerts(void **state)
 	char body[64];
 
 	(void)state;
-	act(&office, id, "accept", NULL);
+	hq_wo_act(&srv, &office, id, "accept", NULL);
 	snprintf(body, sizeof(body), "{\"team_id\":%lld}", (long long)team_id);
-	act(&office, id, "dispatch", body);
-	act(&worker, id, "start", NULL);
-	act(&worker, id, "suspend", "{\"reason\":\"等待配件\"}");
+	hq_wo_act(&srv, &office, id, "dispatch", body);
+	hq_wo_act(&srv, &worker, id, "start", NULL);
+	hq_wo_act(&srv, &worker, id, "suspend", "{\"reason\":\"等待配件\"}");
 	assert_int_equal(order_time(id, "resolve_due_at"), 0);
 	run_jobs(now_ms() + 60 * DAY_MS);
 	assert_int_equal(inbox(id, "office", "wo.resolve_overdue"), 0);
 	assert_int_equal(inbox(id, "worker", "wo.resolve_overdue"), 0);
 	assert_int_equal(inbox(id, "leader", "wo.escalated"), 0);
 	/* resumed: a new deadline, alerted when it passes */
-	act(&worker, id, "resume", NULL);
+	hq_wo_act(&srv, &worker, id, "resume", NULL);
 	int64_t due = order_time(id, "resolve_due_at");
 	assert_true(due > 0);
 	run_jobs(due + 1000);
@@ -419,9 +406,9 @@ overdue_alert_reaches_a_team_of_300(void **state)
 	assert_int_equal(hq_req(&srv, &s, "POST", "/api/v1/workorders", body, &r), 201);
 	id = json_integer_value(json_object_get(r.json, "id"));
 	hq_resp_free(&r);
-	act(&o, id, "accept", NULL);
+	hq_wo_act(&srv, &o, id, "accept", NULL);
 	snprintf(body, sizeof(body), "{\"team_id\":%lld}", (long long)w.team);
-	act(&o, id, "dispatch", body);
+	hq_wo_act(&srv, &o, id, "dispatch", body);
 	snprintf(body, sizeof(body), "/api/v1/workorders/%lld", (long long)id);
 	assert_int_equal(hq_req(&srv, &o, "GET", body, NULL, &r), 200);
 	assert_int_equal(iso_to_ms(json_string_value(json_object_get(r.json, "resolve_due_at")),
@@ -486,10 +473,10 @@ auto_confirms_after_three_business_days(void **state)
 	int64_t id = submit("门锁损坏", "low");
 	char body[64];
 	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)worker_id);
-	act(&office, id, "accept", NULL);
-	act(&office, id, "dispatch", body);
-	act(&worker, id, "start", NULL);
-	act(&worker, id, "resolve", "{\"notes\":\"已更换门锁\",\"parts\":\"门锁 1 把\"}");
+	hq_wo_act(&srv, &office, id, "accept", NULL);
+	hq_wo_act(&srv, &office, id, "dispatch", body);
+	hq_wo_act(&srv, &worker, id, "start", NULL);
+	hq_wo_act(&srv, &worker, id, "resolve", "{\"notes\":\"已更换门锁\",\"parts\":\"门锁 1 把\"}");
 	int64_t resolved = order_time(id, "resolved_at");
 	assert_true(resolved >= local_ms(fri, 15 * 3600 * 1000LL));
 	assert_true(resolved < local_ms(fri, 16 * 3600 * 1000LL));

@@ -707,17 +707,6 @@ create_order(struct hq_client *c, const char *title)
 	return id;
 }
 
-static void
-act(struct hq_client *c, int64_t id, const char *action, const char *body)
-{
-	struct hq_resp r;
-	char path[128];
-
-	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/%s", (long long)id, action);
-	if (hq_req(&srv, c, "POST", path, body ? body : "{}", &r) != 200)
-		fail_msg("%s on %lld gave %ld: %s", action, (long long)id, r.status, r.body);
-	hq_resp_free(&r);
-}
 
 static void
 hand_made_orders_give_exact_figures(void **state)
@@ -739,27 +728,27 @@ hand_made_orders_give_exact_figures(void **state)
 	clock_advance(10 * MINUTE_MS);
 	b = create_order(&staff, "统计测试乙");
 	c = create_order(&staff, "统计测试丙");
-	act(&staff, c, "cancel", "{\"reason\":\"重复提交\"}");
+	hq_wo_act(&srv, &staff, c, "cancel", "{\"reason\":\"重复提交\"}");
 	clock_advance(20 * MINUTE_MS);
 	login(&office, "office");	/* fresh sessions: 30 idle minutes would end them */
 	login(&worker, "worker");
 	hq_client_free(&staff);
 	login(&staff, "staff");
-	act(&office, a, "accept", NULL);	/* 30 min: late (target 25) */
-	act(&office, b, "accept", NULL);	/* 20 min: on time */
+	hq_wo_act(&srv, &office, a, "accept", NULL);	/* 30 min: late (target 25) */
+	hq_wo_act(&srv, &office, b, "accept", NULL);	/* 20 min: on time */
 	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)fx.worker);
-	act(&office, a, "dispatch", body);
-	act(&office, b, "dispatch", body);
-	act(&worker, a, "start", NULL);
-	act(&worker, b, "start", NULL);
+	hq_wo_act(&srv, &office, a, "dispatch", body);
+	hq_wo_act(&srv, &office, b, "dispatch", body);
+	hq_wo_act(&srv, &worker, a, "start", NULL);
+	hq_wo_act(&srv, &worker, b, "start", NULL);
 	clock_advance(10 * MINUTE_MS);
-	act(&worker, a, "resolve", "{\"notes\":\"已修好\"}");	/* 40 min: late (35) */
-	act(&worker, b, "resolve", "{\"notes\":\"已修好\"}");	/* 30 min: on time */
-	act(&staff, b, "reopen", "{\"reason\":\"又坏了\"}");
-	act(&worker, b, "start", NULL);
-	act(&worker, b, "resolve", "{\"notes\":\"更换配件\"}");	/* still 30 min */
-	act(&staff, a, "confirm", "{\"rating\":5,\"comment\":\"很好\"}");
-	act(&staff, b, "confirm", "{\"rating\":3}");
+	hq_wo_act(&srv, &worker, a, "resolve", "{\"notes\":\"已修好\"}");	/* 40 min: late (35) */
+	hq_wo_act(&srv, &worker, b, "resolve", "{\"notes\":\"已修好\"}");	/* 30 min: on time */
+	hq_wo_act(&srv, &staff, b, "reopen", "{\"reason\":\"又坏了\"}");
+	hq_wo_act(&srv, &worker, b, "start", NULL);
+	hq_wo_act(&srv, &worker, b, "resolve", "{\"notes\":\"更换配件\"}");	/* still 30 min */
+	hq_wo_act(&srv, &staff, a, "confirm", "{\"rating\":5,\"comment\":\"很好\"}");
+	hq_wo_act(&srv, &staff, b, "confirm", "{\"rating\":3}");
 
 	snprintf(path, sizeof(path), "/api/v1/workorders/stats?category_id=%lld&group=worker",
 		 (long long)test_cat);

@@ -190,17 +190,6 @@ create(struct hq_client *c, const char *title)
 	return id;
 }
 
-static void
-act(struct hq_client *c, int64_t id, const char *action, const char *body)
-{
-	struct hq_resp r;
-	char path[96];
-
-	snprintf(path, sizeof(path), "/api/v1/workorders/%lld/%s", (long long)id, action);
-	if (hq_req(&srv, c, "POST", path, body, &r) != 200)
-		fail_msg("%s on %lld gave %ld: %s", action, (long long)id, r.status, r.body);
-	hq_resp_free(&r);
-}
 
 /* staff: A resolved (待我评价), B dispatched to worker (我的待办), C submitted (待受理). */
 static void
@@ -217,12 +206,12 @@ make_orders(void)
 	a = create(&staff, "水龙头漏水");
 	b = create(&staff, "灯不亮");
 	(void)create(&staff, "门锁坏了");
-	act(&office, a, "accept", NULL);
-	act(&office, a, "dispatch", to_worker);
-	act(&worker, a, "start", NULL);
-	act(&worker, a, "resolve", "{\"notes\":\"换了阀芯\"}");
-	act(&office, b, "accept", NULL);
-	act(&office, b, "dispatch", to_worker);
+	hq_wo_act(&srv, &office, a, "accept", NULL);
+	hq_wo_act(&srv, &office, a, "dispatch", to_worker);
+	hq_wo_act(&srv, &worker, a, "start", NULL);
+	hq_wo_act(&srv, &worker, a, "resolve", "{\"notes\":\"换了阀芯\"}");
+	hq_wo_act(&srv, &office, b, "accept", NULL);
+	hq_wo_act(&srv, &office, b, "dispatch", to_worker);
 	hq_client_free(&staff);
 	hq_client_free(&office);
 	hq_client_free(&worker);
@@ -300,12 +289,12 @@ figures_follow_a_rating(void **state)
 	login(&worker, "worker");
 	snprintf(to_worker, sizeof(to_worker), "{\"worker_id\":%lld}", (long long)fx.worker);
 	id = create(&staff, "窗户关不上");
-	act(&office, id, "accept", NULL);
-	act(&office, id, "dispatch", to_worker);
-	act(&worker, id, "start", NULL);
-	act(&worker, id, "resolve", "{\"notes\":\"调了合页\"}");
+	hq_wo_act(&srv, &office, id, "accept", NULL);
+	hq_wo_act(&srv, &office, id, "dispatch", to_worker);
+	hq_wo_act(&srv, &worker, id, "start", NULL);
+	hq_wo_act(&srv, &worker, id, "resolve", "{\"notes\":\"调了合页\"}");
 	assert_true(isnan(satisfaction_today()));
-	act(&staff, id, "confirm", "{\"rating\":4}");
+	hq_wo_act(&srv, &staff, id, "confirm", "{\"rating\":4}");
 	assert_true(satisfaction_today() == 4.0);
 	hq_client_free(&staff);
 	hq_client_free(&office);
