@@ -142,6 +142,13 @@ struct module {
 	** unique across agencies), so find them with org_demo_actor(prefix, ...).
 	*/
 	int (*demo)(struct db *db, struct arena *a, const char *prefix, struct err *e);
+	/*
+	** A new agency's defaults (budget classes, approval rules, ...), seeded in the
+	** transaction that creates the agency (org_agency_create, for `init`, the demo
+	** and `gen --agencies` alike), in module-list order. who is the creating actor
+	** with agency_id set to the new agency; it may be the CLI (id 0).
+	*/
+	int (*agency_init)(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 	const struct module_gen *gen;
 	const struct msg *messages;	/* English of its texts (<d>_msg.c, core/msg.h) */
 	/* the 工作台 (see above) */

@@ -95,6 +95,15 @@ modules_history_find(const char *entity)
 	return NULL;
 }
 
+int
+modules_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	for (size_t m = 0; houqin_modules[m]; m++)
+		if (houqin_modules[m]->agency_init && houqin_modules[m]->agency_init(db, a, who, e))
+			return e->code;
+	return 0;
+}
+
 struct demo_run {
 	struct arena *a;
 	const char *prefix;

@@ -8,6 +8,8 @@
 
 #include "module.h"
 
+struct actor;
+
 struct route_table;
 
 /* Every module, in list order (the order demo and gen run in); NULL ends it. */
@@ -25,6 +27,9 @@ const struct route_table *modules_routes(void);
 
 /* The history entity row for entity (audit_log.entity), or NULL. */
 const struct module_history *modules_history_find(const char *entity);
+
+/* Every module's agency_init for who->agency_id, in list order (org_agency_create calls it). */
+int modules_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 
 /*
 ** `init --demo`: run every module's demo hook, in list order, in one write

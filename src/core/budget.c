@@ -36,6 +36,12 @@ static const char sql_insert[] =
 	" VALUES (:agency, :line, :kind, :amount, :module, :source, :voucher, :payee, :at, :by,"
 	" :now) RETURNING id";
 
+static const char sql_period_closed[] =
+	"SELECT COUNT(*) FROM budget_period WHERE agency_id = :agency AND period = :period";
+static const char sql_period_close[] =
+	"INSERT INTO budget_period (agency_id, period, closed_at, closed_by)"
+	" VALUES (:agency, :period, :now, :by)";
+
 void
 budget_sum_finish(struct budget_sum *s)
 {
@@ -179,6 +185,72 @@ check_room(const struct budget_sum *s, int stop, int64_t line_id, int64_t need,
 	return 0;
 }
 
+int
+budget_period_of(int64_t at_ms)
+{
+	int64_t days = (at_ms + SHANGHAI_OFFSET_MS) / DAY_MS;
+
+	if (at_ms + SHANGHAI_OFFSET_MS < 0 && (at_ms + SHANGHAI_OFFSET_MS) % DAY_MS)
+		days--;		/* floor, for dates before 1970 */
+	return days_to_date(days) / 100;
+}
+
+int
+budget_period_closed(struct db *db, int64_t agency, int period, int *closed, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_period_closed, e) ||
+		 db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":period", period, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	*closed = !rc && db_col_i64(&st, 0) > 0;
+	db_finalize(&st);
+	return rc;
+}
+
+static int
+check_period_open(struct db *db, int64_t agency, int64_t at, struct err *e)
+{
+	int period = budget_period_of(at), closed;
+
+	if (budget_period_closed(db, agency, period, &closed, e))
+		return e->code;
+	if (closed)
+		return err_setx(e, ERR_RULE, "period_closed", "occurred_at",
+				"%d 年 %d 月已结账，不能再记入该月", period / 100, period % 100);
+	return 0;
+}
+
+int
+budget_period_close(struct db *db, const struct actor *who, int period, struct err *e)
+{
+	struct stmt st = { 0 };
+	json_t *after;
+	int closed, rc;
+
+	assert(db_in_tx(db));
+	if (period / 100 < 2000 || period % 100 < 1 || period % 100 > 12 ||
+	    period > budget_period_of(now_ms()))
+		return err_setx(e, ERR_INVALID, "invalid", "period", "月份无效（须为本月或之前的月份）");
+	if (budget_period_closed(db, who->agency_id, period, &closed, e))
+		return e->code;
+	if (closed)
+		return err_setx(e, ERR_CONFLICT, "already_closed", "period", "该月已结账");
+	rc = db_prepare(db, &st, sql_period_close, e) ||
+	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
+	     db_bind_i64(&st, ":period", period, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_id_or_null(&st, ":by", who->id, e) || db_step_done(&st, e) ? e->code : 0;
+	db_finalize(&st);
+	if (rc)
+		return rc;
+	after = json_pack("{si}", "period", period);
+	if (!after)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = aud_record(db, who, "close", "budget_period", period, NULL, after, e);
+	json_decref(after);
+	return rc;
+}
+
 /* Lock the line and read its sums: the start of every write here. */
 static int
 begin(struct db *db, const struct actor *who, int64_t line_id, int64_t amount,
@@ -187,8 +259,10 @@ begin(struct db *db, const struct actor *who, int64_t line_id, int64_t amount,
 {
 	assert(db_in_tx(db));
 	*out = (struct budget_result){ 0 };
-	return check_input(amount, src, e) || line_read(db, 1, who->agency_id, line_id, s, stop, e)
-		       ? e->code : 0;
+	return check_input(amount, src, e) ||
+		       check_period_open(db, who->agency_id,
+					 src->occurred_at ? src->occurred_at : now_ms(), e) ||
+		       line_read(db, 1, who->agency_id, line_id, s, stop, e) ? e->code : 0;
 }
 
 static int

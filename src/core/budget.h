@@ -17,6 +17,10 @@
 ** `warn` line it is allowed and out->warned is set. Notifying finance of a
 ** warning is the caller's (or a later slice's) job: the engine only flags it.
 **
+** Periods: a month finance has closed (结账, budget_period_close) takes no
+** new row dated in it: every write below refuses with ERR_RULE "period_closed"
+** when src->occurred_at (or now) falls in a closed month (Asia/Shanghai).
+**
 ** Concurrency: each call first locks the line row (SELECT ... FOR UPDATE; on
 ** SQLite the one writer already serialises), then reads the sums, so parallel
 ** commitments on one line never overdraw it. Every row written is audited
@@ -87,5 +91,16 @@ int budget_spend(struct db *db, const struct actor *who, int64_t line_id, int64_
 */
 int budget_release(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
 		   const struct budget_src *src, struct budget_result *out, struct err *e);
+
+/* The month of epoch ms at in Asia/Shanghai, as yyyymm (202609). */
+int budget_period_of(int64_t at_ms);
+/* *closed = 1 when month period (yyyymm) of agency is closed. */
+int budget_period_closed(struct db *db, int64_t agency, int period, int *closed, struct err *e);
+/*
+** Close month period (yyyymm) of who's agency (the caller checks who may). ERR_INVALID
+** on "period" for a malformed month or one after the current month; ERR_CONFLICT
+** "already_closed". Audited: entity "budget_period", id = period, action "close".
+*/
+int budget_period_close(struct db *db, const struct actor *who, int period, struct err *e);
 
 #endif

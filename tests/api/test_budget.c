@@ -15,6 +15,7 @@
 #include "api/harness.h"
 #include "core/auth.h"
 #include "core/budget.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
 
@@ -97,20 +98,39 @@ total_of(struct hq_client *c, const char *path)
 	return n;
 }
 
+/* The id of the class with code in GET /budget-classes (the agency's seeded ones). */
+static int64_t
+class_id(const char *code)
+{
+	json_t *j = get(&staff, "/api/v1/budget-classes", 200), *it;
+	int64_t id = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (strcmp(json_string_value(json_object_get(it, "code")), code) == 0)
+			id = json_integer_value(json_object_get(it, "id"));
+	json_decref(j);
+	if (!id)
+		fail_msg("no class %s", code);
+	return id;
+}
+
 static void
 classes_finance_writes_everyone_reads(void **state)
 {
 	(void)state;
-	cls_travel = post(&fin, "/api/v1/budget-classes", 201,
-			  "{\"code\":\"30211\",\"name\":\"差旅费\"}", NULL);
-	cls_reception = post(&fin, "/api/v1/budget-classes", 201,
-			     "{\"code\":\"30217\",\"name\":\"公务接待费\",\"sangong\":true}", NULL);
+	/* a new agency starts with the 15 standard classes (budget's agency_init) */
+	assert_int_equal(total_of(&staff, "/api/v1/budget-classes"), 15);
+	cls_travel = class_id("30211");
+	cls_reception = class_id("30217");
+	post(&fin, "/api/v1/budget-classes", 201,
+	     "{\"code\":\"30299\",\"name\":\"其他商品和服务支出\"}", NULL);
 	post(&fin, "/api/v1/budget-classes", 409, "{\"code\":\"30211\",\"name\":\"又一个\"}",
 	     "duplicate");
 	post(&fin, "/api/v1/budget-classes", 400, "{\"name\":\"无编码\"}", NULL);
 	post(&staff, "/api/v1/budget-classes", 403, "{\"code\":\"1\",\"name\":\"x\"}", NULL);
 	post(&head, "/api/v1/budget-classes", 403, "{\"code\":\"1\",\"name\":\"x\"}", NULL);
-	assert_int_equal(total_of(&staff, "/api/v1/budget-classes"), 2);
+	assert_int_equal(total_of(&staff, "/api/v1/budget-classes"), 16);
 }
 
 static void
@@ -251,6 +271,39 @@ export_is_csv(void **state)
 	hq_resp_free(&r);
 }
 
+/* 结账: finance closes a month up to the current one, once; everyone who reads lines sees it. */
+static void
+periods_close(void **state)
+{
+	json_t *j, *m;
+	int64_t now = now_ms();
+	int this = budget_period_of(now);
+	int next = this % 100 == 12 ? this + 89 : this + 1;
+	char path[96];
+
+	(void)state;
+	snprintf(path, sizeof(path), "/api/v1/budget/periods/%d/close", this);
+	post(&staff, path, 403, "{}", NULL);
+	post(&head, path, 403, "{}", NULL);
+	post(&fin, path, 200, "{}", NULL);
+	post(&fin, path, 409, "{}", "already_closed");
+	snprintf(path, sizeof(path), "/api/v1/budget/periods/%d/close", next);
+	post(&fin, path, 400, "{}", NULL);
+	post(&fin, "/api/v1/budget/periods/202613/close", 400, "{}", NULL);
+	post(&fin, "/api/v1/budget/periods/abc/close", 404, "{}", NULL);
+	snprintf(path, sizeof(path), "/api/v1/budget/periods?year=%d", this / 100);
+	j = get(&head, path, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 12);
+	m = json_array_get(json_object_get(j, "items"), (size_t)(this % 100 - 1));
+	assert_true(json_is_true(json_object_get(m, "closed")));
+	assert_int_equal(json_integer_value(json_object_get(m, "closed_by")),
+			 hq_user_id(&srv, "finance"));
+	assert_true(json_is_false(json_object_get(json_array_get(json_object_get(j, "items"),
+			     (size_t)(this % 100 == 1 ? 1 : 0)), "closed")));
+	json_decref(j);
+	get(&staff, path, 403);
+}
+
 /* ---------- 20 parallel commitments, room for 10 ---------- */
 
 #define RACERS 20
@@ -337,6 +390,7 @@ main(void)
 		cmocka_unit_test(ledger_shows_the_engine_rows),
 		cmocka_unit_test(export_is_csv),
 		cmocka_unit_test(parallel_commitments_never_overdraw),
+		cmocka_unit_test(periods_close),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

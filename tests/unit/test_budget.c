@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/budget.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
 #include "tmpdb.h"
@@ -46,8 +47,9 @@ static int
 setup(void **state)
 {
 	static struct fixture f;
-	struct bud_class_in ci[] = { { "30211", "差旅费", 0 }, { "30217", "公务接待费", 1 } };
-	struct bud_class c[2];
+	struct bud_class *cls;
+	int64_t travel = 0, reception = 0;
+	size_t nc;
 	struct dept root;
 	struct err e = { 0 };
 	int applied;
@@ -61,11 +63,19 @@ setup(void **state)
 	    db_begin_write(f.db, &e) || org_agency_create(f.db, f.a, &f.sys, "机关", &root, &e))
 		fail_msg("setup: %s", e.msg);
 	f.sys.agency_id = f.sys.department_id = root.id;
-	if (bud_class_create(f.db, f.a, &f.sys, &ci[0], &c[0], &e) ||
-	    bud_class_create(f.db, f.a, &f.sys, &ci[1], &c[1], &e))
+	/* a new agency comes with the standard classes (the budget module's agency_init) */
+	if (bud_class_list(f.db, f.a, &f.sys, &cls, &nc, &e))
 		fail_msg("classes: %s", e.msg);
-	f.stop_line = add_line(&f, c[0].id, 1000, "stop");
-	f.warn_line = add_line(&f, c[1].id, 1000, "warn");
+	for (size_t i = 0; i < nc; i++) {
+		if (strcmp(cls[i].code, "30211") == 0)
+			travel = cls[i].id;
+		if (strcmp(cls[i].code, "30217") == 0 && cls[i].sangong)
+			reception = cls[i].id;
+	}
+	if (!travel || !reception)
+		fail_msg("the new agency lacks 30211 差旅费 or 30217 公务接待费 (三公)");
+	f.stop_line = add_line(&f, travel, 1000, "stop");
+	f.warn_line = add_line(&f, reception, 1000, "warn");
 	if (db_commit(f.db, &e))
 		fail_msg("commit: %s", e.msg);
 	*state = &f;
@@ -227,6 +237,54 @@ bad_input(void **state)
 	db_rollback(f->db);
 }
 
+static int
+close_period(struct fixture *f, int period, struct err *e)
+{
+	int rc;
+
+	assert_int_equal(db_begin_write(f->db, e), 0);
+	rc = budget_period_close(f->db, &f->sys, period, e);
+	if (rc)
+		db_rollback(f->db);
+	else
+		assert_int_equal(db_commit(f->db, e), 0);
+	return rc;
+}
+
+/* A closed month takes no row dated in it; the month before still does. */
+static void
+closed_period_refuses_rows(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = now_ms(), before = entries(f, f->warn_line);
+	int this = budget_period_of(now), last = this % 100 == 1 ? this - 89 : this - 1;
+	struct budget_src src = { "test", 20, NULL, NULL, 0 };
+	struct budget_result r;
+	struct err e = { 0 };
+	int closed;
+
+	/* 2026-09-30 16:00 UTC is 10-01 00:00 in Shanghai */
+	assert_int_equal(budget_period_of(1790784000000LL), 202610);
+	assert_int_equal(budget_period_of(1790784000000LL - 1), 202609);
+	assert_int_equal(close_period(f, this + 1 > this / 100 * 100 + 12 ? this + 89 : this + 1,
+				      &e), ERR_INVALID);	/* next month */
+	assert_int_equal(close_period(f, 202613, &e), ERR_INVALID);
+	assert_int_equal(close_period(f, this, &e), 0);
+	assert_int_equal(close_period(f, this, &e), ERR_CONFLICT);
+	assert_string_equal(e.slug, "already_closed");
+	assert_int_equal(budget_period_closed(f->db, f->sys.agency_id, this, &closed, &e), 0);
+	assert_int_equal(closed, 1);
+	assert_int_equal(run(f, COMMIT, f->warn_line, 1, 21, &r, &e), ERR_RULE);
+	assert_string_equal(e.slug, "period_closed");
+	assert_int_equal(db_begin_write(f->db, &e), 0);
+	/* the same time on last month's last day, still open */
+	src.occurred_at = now - days_to_date((now + SHANGHAI_OFFSET_MS) / DAY_MS) % 100 * DAY_MS;
+	assert_int_equal(budget_period_of(src.occurred_at), last);
+	assert_int_equal(budget_commit(f->db, &f->sys, f->warn_line, 1, &src, &r, &e), 0);
+	assert_int_equal(db_commit(f->db, &e), 0);
+	assert_int_equal(entries(f, f->warn_line), before + 1);
+}
+
 int
 main(void)
 {
@@ -236,6 +294,7 @@ main(void)
 		cmocka_unit_test(spend_releases_its_commitment),
 		cmocka_unit_test(warn_line_allows_and_flags),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(closed_period_refuses_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

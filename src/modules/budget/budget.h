@@ -110,11 +110,27 @@ typedef void (*bud_row_fn)(struct stmt *st, struct arena *a, void *item);
 int bud_read_rows(struct stmt *st, struct arena *a, size_t size, bud_row_fn row, void **out,
 		  size_t *n, struct err *e);
 
+/* One month of a year: closed (结账) or not. */
+struct bud_period {
+	int period;	/* yyyymm */
+	int closed;
+	int64_t closed_at, closed_by;
+	const char *closed_by_name;
+};
+
+/* The 12 months of year for agency, January first, with which are closed. */
+int bud_period_year(struct db *db, struct arena *a, int64_t agency, int64_t year,
+		    struct bud_period out[12], struct err *e);
+
+int bud_period_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		       struct err *e);
+
 json_t *bud_class_json(const struct bud_class *c);
+json_t *bud_period_json(const struct bud_period *p);
 json_t *bud_line_json(const struct bud_line *l);
 json_t *bud_entry_json(const struct bud_entry *en);
 
-/* The standard classes for an agency (init --demo), in the caller's transaction. */
+/* A new agency's standard classes (the module's agency_init), in the caller's transaction. */
 int bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 int bud_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 

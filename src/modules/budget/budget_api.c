@@ -4,6 +4,7 @@
 */
 #include "http/router.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
@@ -173,6 +174,38 @@ bud_api_entries(struct req *rq, struct resp *rs, struct err *e)
 	return list_json(rs, arr, total);
 }
 
+/* GET /budget/periods?year=: the 12 months of the year (default this one), closed or not. */
+static int
+bud_api_periods(struct req *rq, struct resp *rs, struct err *e)
+{
+	int64_t year = budget_period_of(now_ms()) / 100;
+	struct bud_period p[12];
+	json_t *arr;
+
+	if (req_query_i64(rq, "year", BUD_YEAR_MIN, BUD_YEAR_MAX, &year, e) ||
+	    bud_period_year(rq->db, rq->arena, rq->user->agency_id, year, p, e))
+		return e->code;
+	arr = json_array();
+	for (int m = 0; arr && m < 12; m++)
+		json_array_append_new(arr, bud_period_json(&p[m]));
+	return list_json(rs, arr, 12);
+}
+
+/* POST /budget/periods/:yyyymm/close: 结账 (any month up to the current one). */
+static int
+bud_api_period_close(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct bud_period p[12];
+	int64_t period;
+
+	if (req_path_id(rq, 0, &period, e) || period > 999999)
+		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "月份应为 yyyymm，如 202609");
+	if (budget_period_close(rq->db, rq->user, (int)period, e) ||
+	    bud_period_year(rq->db, rq->arena, rq->user->agency_id, period / 100, p, e))
+		return e->code;
+	return resp_json(rs, 200, bud_period_json(&p[period % 100 - 1]));
+}
+
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-classes", bud_api_classes, ROLE_BUSINESS_READERS, 0, "支出经济分类", NULL, class_cols, 0 },
@@ -180,5 +213,7 @@ const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-lines", bud_api_lines, BUD_READERS, 0, "预算指标（部门负责人只见本部门）", NULL, line_cols, 0 },
 	{ "POST", "/api/v1/budget-lines", bud_api_line_create, ROLE_FINANCE, R_WRITE, "新建预算指标", line_fields, NULL, 0 },
 	{ "GET", "/api/v1/budget-lines/:id/entries", bud_api_entries, BUD_READERS, 0, "预算指标明细（占用、支出、释放、调整）", NULL, entry_cols, 0 },
+	{ "GET", "/api/v1/budget/periods", bud_api_periods, BUD_READERS, 0, "各月结账状态", NULL, NULL, 0 },
+	{ "POST", "/api/v1/budget/periods/:yyyymm/close", bud_api_period_close, ROLE_FINANCE, R_WRITE, "月度结账（此后该月不能再记账）", NULL, NULL, 0 },
 	{ 0 }
 };

@@ -1,8 +1,8 @@
 /*
 ** modules/budget/budget_demo.c: the standard expenditure classes (支出经济分类,
 ** the 三公 classes marked) and, for the demo, this year's lines of the business
-** departments, created by the finance user. New agencies made later get no
-** classes yet: org has no hook for it (finance adds them, or a later slice).
+** departments, created by the finance user. Every new agency gets the classes
+** (agency_init, called when org creates it); finance edits them from there.
 */
 #include "core/arena.h"
 #include "core/auth.h"
@@ -71,8 +71,7 @@ bud_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
 	struct actor fin;
 
-	if (org_demo_actor(db, a, prefix, "finance", &fin, e) ||
-	    bud_seed_classes(db, a, &fin, e))
+	if (org_demo_actor(db, a, prefix, "finance", &fin, e))
 		return e->code;
 	return seed_lines(db, a, &fin, e);
 }

@@ -15,6 +15,8 @@ extern const struct msg budget_msg[];	/* budget_msg.c */
 static const struct module_history history[] = {
 	{ "budget_line", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
 	  bud_line_visible },
+	{ "budget_period", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
+	  bud_period_visible },
 	{ 0 }
 };
 
@@ -24,4 +26,5 @@ const struct module budget_module = {
 	.messages = budget_msg,
 	.history = history,
 	.demo = bud_demo_seed,
+	.agency_init = bud_seed_classes,
 };

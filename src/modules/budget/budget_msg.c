@@ -20,5 +20,10 @@ const struct msg budget_msg[] = {
 	{ "支出分类不存在或已停用", "the expenditure class does not exist or is inactive" },
 	{ "该部门本年度已有此支出分类的预算指标",
 	  "the department already has a budget line of this class for the year" },
+	{ "%d 年 %d 月已结账，不能再记入该月", "%d-%02d is closed: nothing more can be dated in it" },
+	{ "月份无效（须为本月或之前的月份）", "invalid month (it must be this month or earlier)" },
+	{ "该月已结账", "this month is closed already" },
+	{ "月份应为 yyyymm，如 202609", "the month must be yyyymm, e.g. 202609" },
+	{ "月份无效", "invalid month" },
 	{ NULL, NULL }
 };

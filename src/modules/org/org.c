@@ -3,6 +3,7 @@
 ** Owns tables department, app_user, user_role, session, api_token.
 */
 #include "modules/org/org.h"
+#include "modules.h"
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
@@ -196,6 +197,11 @@ org_agency_create(struct db *db, struct arena *a, const struct actor *who, const
 	if (!rc)
 		rc = aud_record_raw(db, who->id, id, who->ip, "create", "department", id, NULL,
 				    jarena(a, org_dept_json(out)), e);
+	if (!rc) {	/* the other modules' defaults, as the creator acting in the new agency */
+		struct actor in_new = *who;
+		in_new.agency_id = id;
+		rc = modules_agency_init(db, a, &in_new, e);
+	}
 	return rc;
 }
 

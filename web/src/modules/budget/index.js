@@ -67,6 +67,12 @@ const history = [
     },
     fields,
   },
+  {
+    entity: 'budget_period',
+    label: `${H}.budget_period`,
+    actions: { close: `${H}.close` },
+    fields: { period: [`${F}.period`] },
+  },
 ]
 
 export default { name: 'budget', routes, menu, messages, history }

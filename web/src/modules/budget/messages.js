@@ -25,6 +25,8 @@ export default {
         budget_commit: '占用预算',
         budget_spend: '支出',
         budget_release: '释放占用',
+        budget_period: '会计月份',
+        close: '结账',
         f: {
           code: '分类编码',
           name: '名称',
@@ -41,6 +43,7 @@ export default {
           voucherNo: '凭证号',
           payee: '收款人',
           occurredAt: '发生时间',
+          period: '月份',
         },
         control: { stop: '超支禁止', warn: '超支预警' },
         kind: { adjust: '调整', commit: '占用', spend: '支出', release: '释放' },
@@ -71,6 +74,8 @@ export default {
         budget_commit: 'Commit',
         budget_spend: 'Spend',
         budget_release: 'Release',
+        budget_period: 'Accounting month',
+        close: 'Close the month',
         f: {
           code: 'Class code',
           name: 'Name',
@@ -87,6 +92,7 @@ export default {
           voucherNo: 'Voucher no.',
           payee: 'Payee',
           occurredAt: 'Occurred at',
+          period: 'Month',
         },
         control: { stop: 'Stop when over', warn: 'Warn when over' },
         kind: { adjust: 'Adjustment', commit: 'Commitment', spend: 'Spending', release: 'Release' },
