@@ -224,7 +224,7 @@ int
 claim_preview(struct db *db, struct arena *a, const struct actor *who,
 	      const struct claim_in *in, struct claim_preview *out, struct err *e)
 {
-	const char *control;
+	const char *control = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (check_input(in, e))
@@ -254,7 +254,7 @@ check_rules(const struct claim_in *in, const struct claim_preview *p, struct err
 					p->lines[k].class_name, (long long)p->lines[k].line_id,
 					(long long)(p->lines[k].short_fen / 100),
 					(long long)(p->lines[k].short_fen % 100));
-	if (p->total_fen >= CLAIM_INVOICE_MIN_FEN && !in->nattach)
+	if (p->total_fen >= CLAIM_INVOICE_MIN_FEN && !in->nattach && !in->paper_invoices)
 		return err_setx(e, ERR_RULE, "invoice_required", "attachment_ids",
 				"报销金额达到 200 元须上传发票");
 	if (p->over_fen && (!in->over_reason || !in->over_reason[0]))

@@ -109,6 +109,11 @@ struct claim_in {
 	size_t nattach;
 	int has_trip;
 	struct claim_trip trip;
+	/*
+	** The demo only (the API never sets it): its invoices are on paper, as
+	** `init --demo` has no file store to hold photos of them.
+	*/
+	int paper_invoices;
 };
 
 struct claim_item {
