@@ -395,7 +395,7 @@ claim_create(struct db *db, struct arena *a, const struct actor *who,
 	if (make_code(db, a, who, claim_year_now(), &code, e) ||
 	    insert_claim(db, who, in, &p, code, title, &id, e) || insert_items(db, id, &p, e) ||
 	    attach_invoices(db, who, in, id, e) || submit(db, who, in, id, title, p.total_fen, e) ||
-	    claim_get(db, a, who, id, out, e))
+	    claim_row(db, a, who->agency_id, id, out, e))
 		return e->code;
 	return aud_record(db, who, "create", "expense_claim", id, NULL, jarena(a, claim_json(out)),
 			  e);

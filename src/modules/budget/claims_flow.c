@@ -214,7 +214,8 @@ claim_pay(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	assert(db_in_tx(db));
 	if (!actor_has(who, ROLE_FINANCE))
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有财务人员可以支付报销单");
-	if (pay_input(in, &paid_on, e) || claim_get(db, a, who, id, &c, e) || pay_state(&c, e))
+	if (pay_input(in, &paid_on, e) || claim_row(db, a, who->agency_id, id, &c, e) ||
+	    pay_state(&c, e))
 		return e->code;
 	src.payee = c.requester_name;
 	/* noon in Shanghai of the day paid: the month it counts in, whatever the time zone */
@@ -222,5 +223,5 @@ claim_pay(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	if (mark_paid(db, who, id, in->voucher_no, paid_on, e) || book(db, who, id, &src, 1, e) ||
 	    record(db, a, who, &c, id, "pay", "claim.paid", "报销款已支付", e))
 		return e->code;
-	return claim_get(db, a, who, id, out, e);
+	return claim_row(db, a, who->agency_id, id, out, e);
 }
