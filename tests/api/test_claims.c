@@ -371,6 +371,18 @@ who_sees_what(void **state)
 	assert_int_equal(total_of(&leader, "/api/v1/expense-claims?q=北京"), 1);
 	assert_int_equal(total_of(&sup, "/api/v1/expense-claims"), 1);
 	assert_int_equal(total_of(&office, "/api/v1/expense-claims?mine=1"), 0);
+	/* filters: department, dates (the day it was made), paging */
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?department_id=%lld",
+		 (long long)srv.dept2_id);
+	assert_int_equal(total_of(&fin, path), 0);
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?from=%s&to=%s", today, today);
+	assert_int_equal(total_of(&fin, path), 1);
+	assert_int_equal(total_of(&fin, "/api/v1/expense-claims?to=2000-01-01"), 0);
+	assert_int_equal(total_of(&fin, "/api/v1/expense-claims?page=2&per_page=1"), 1);
+	/* a department head asking for another department's claims gets none */
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?department_id=%lld",
+		 (long long)srv.dept2_id);
+	assert_int_equal(total_of(&head, path), 0);
 	json_decref(claim(&staff2, claim1, 404));
 	json_decref(claim(&worker, claim1, 404));
 	json_decref(claim(&head, claim1, 200));
