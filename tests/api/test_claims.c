@@ -430,6 +430,7 @@ approve_then_pay(void **state)
 	(void)state;
 	pay(&fin, claim1, "{\"voucher_no\":\"记-1\"}", 409, "not_approved");
 	assert_int_equal(my_requests(&staff, "expense_claim"), 1);
+	assert_int_equal(my_requests(&staff, "approval"), 0);	/* listed once, as the claim */
 	decide(&head, claim1, "approve", 200, NULL);
 	assert_string_equal(status_of(claim1), "pending");
 	assert_int_equal(counter(&fin, "claims_to_pay"), 0);
