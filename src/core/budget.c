@@ -497,3 +497,16 @@ budget_adjust(struct db *db, const struct actor *who, int64_t line_id, int64_t a
 		return e->code;
 	return finish(db, who, line_id, &s, out, e);
 }
+
+int
+budget_check_room(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		  struct err *e)
+{
+	struct budget_result r;
+	struct budget_sum s;
+	int stop;
+
+	assert(db_in_tx(db));
+	return line_read(db, 1, who->agency_id, line_id, &s, &stop, e) ||
+		       check_room(&s, stop, line_id, amount_fen, &r, e) ? e->code : 0;
+}

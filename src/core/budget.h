@@ -106,6 +106,13 @@ int budget_release(struct db *db, const struct actor *who, int64_t line_id, int6
 */
 int budget_adjust(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
 		  const struct budget_src *src, struct budget_result *out, struct err *e);
+/*
+** Would taking amount_fen from line line_id now be refused (a request checked at
+** submission, written later)? Locks the line; ERR_RULE "over_budget" on a stop
+** line without room, 0 otherwise (a warn line always has room). Writes nothing.
+*/
+int budget_check_room(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		      struct err *e);
 /* How far a line is used: 0 below 80 %, 1 from 80 %, 2 from 100 % (or used with no budget). */
 int budget_use_level(const struct budget_sum *s);
 
