@@ -262,6 +262,33 @@ rejection_writes_nothing(void **state)
 	json_decref(adj);
 }
 
+static void commit(int64_t line, int64_t amount, int64_t source);
+
+/* Withdrawn: nothing written. Approved when the source no longer has room: the decision fails. */
+static void
+withdrawal_and_recheck(void **state)
+{
+	char path[96];
+	json_t *adj;
+
+	(void)state;
+	adj = request(&fin, line_b, "{\"kind\":\"add\",\"amount_fen\":1000,\"reason\":\"撤回\"}", 201,
+		      NULL);
+	snprintf(path, sizeof(path), "/api/v1/approvals/%lld/withdraw",
+		 (long long)int_of(adj, "approval_id"));
+	json_decref(call(&fin, "POST", path, "{}", 200, NULL));
+	json_decref(adj);
+	assert_int_equal(line_fig(line_b, "adjusted_fen"), 200000);
+	/* line_b has 700000 available: a cut of all of it, then 1 fen is committed elsewhere */
+	adj = request(&fin, line_b, "{\"kind\":\"cut\",\"amount_fen\":700000,\"reason\":\"全部调减\"}",
+		      201, NULL);
+	commit(line_b, 1, 900);
+	decide(adj, "approve", 422, "over_budget");	/* re-checked when written: nothing changes */
+	assert_int_equal(line_fig(line_b, "adjusted_fen"), 200000);
+	decide(adj, "reject", 200, NULL);
+	json_decref(adj);
+}
+
 static void
 who_reads_adjustments(void **state)
 {
@@ -406,6 +433,7 @@ main(void)
 		cmocka_unit_test(bad_requests),
 		cmocka_unit_test(add_cut_transfer_through_approval),
 		cmocka_unit_test(rejection_writes_nothing),
+		cmocka_unit_test(withdrawal_and_recheck),
 		cmocka_unit_test(who_reads_adjustments),
 		cmocka_unit_test(engine_notifies),
 		cmocka_unit_test(midyear_reminder_once_a_year),

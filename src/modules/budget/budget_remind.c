@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define MIDYEAR_DEFAULT "07-01"
-#define REMIND_LINES_MAX 30	/* a department has one line per class: ~15 */
+#define REMIND_LINES_MAX 30	/* one line per class, ~15; notify clips a longer body */
 
 static const char sql_get[] =
 	"SELECT midyear_reminder, updated_at FROM budget_setting WHERE agency_id = :agency";
