@@ -70,3 +70,28 @@ test('finance requests a 追加; once a leader approves it the line has more ava
     await context.close()
   }
 })
+
+test('finance sets the mid-year reminder date; a wrong one is refused at the field', async () => {
+  const { context, page, problems } = await openPage(browser(), { width: 1366, height: 900 })
+  try {
+    await login(page, finance.username)
+    await page.goto(`${BASE}/finance/lines`)
+    await page.locator($('budget-reminder')).click()
+    const dialog = page.locator($('reminder-dialog'))
+    const date = dialog.locator($('reminder-date'))
+    await page.waitForFunction((sel) => document.querySelector(sel)?.value === '07-01', $('reminder-date'))
+    await date.fill('7月1日')
+    await dialog.locator($('reminder-save')).click()
+    await dialog.locator('.el-form-item.is-error').waitFor()
+    await date.fill('06-15')
+    await dialog.locator($('reminder-save')).click()
+    await dialog.waitFor({ state: 'hidden' })
+    const fin = await apiLogin(finance.username)
+    assert.equal((await fin.get('/budget/settings')).midyear_reminder, '06-15')
+    await page.locator($('budget-reminder')).click()
+    await page.waitForFunction((sel) => document.querySelector(sel)?.value === '06-15', $('reminder-date'))
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
