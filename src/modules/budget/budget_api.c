@@ -206,6 +206,8 @@ bud_api_period_close(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, bud_period_json(&p[period % 100 - 1]));
 }
 
+extern const struct field bud_adj_fields[], bud_settings_fields[];	/* budget_adjust_api.c */
+
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-classes", bud_api_classes, ROLE_BUSINESS_READERS, 0, "支出经济分类", NULL, class_cols, 0 },
@@ -215,5 +217,9 @@ const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-lines/:id/entries", bud_api_entries, BUD_READERS, 0, "预算指标明细（占用、支出、释放、调整）", NULL, entry_cols, 0 },
 	{ "GET", "/api/v1/budget/periods", bud_api_periods, BUD_READERS, 0, "各月结账状态", NULL, NULL, 0 },
 	{ "POST", "/api/v1/budget/periods/:yyyymm/close", bud_api_period_close, ROLE_FINANCE, R_WRITE, "月度结账（此后该月不能再记账）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/budget-lines/:id/adjustments", bud_api_adj_create, ROLE_FINANCE, R_WRITE, "申请预算调整（追加/调减/调剂，经审批后记账）", bud_adj_fields, NULL, 0 },
+	{ "GET", "/api/v1/budget-lines/:id/adjustments", bud_api_adj_list, BUD_READERS, 0, "预算指标的调整申请（调出与调入）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/budget/settings", bud_api_settings_get, BUD_READERS, 0, "经费设置（年中温馨提醒日期）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/budget/settings", bud_api_settings_put, ROLE_FINANCE, R_WRITE, "修改经费设置", bud_settings_fields, NULL, 0 },
 	{ 0 }
 };
