@@ -17,7 +17,6 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
-#include "modules.h"
 
 #include <assert.h>
 #include <string.h>
@@ -298,7 +297,6 @@ bud_seed_adj_rule(struct db *db, struct arena *a, const struct actor *who, struc
 	struct appr_rule out;
 
 	in.steps[0] = (struct appr_rule_step){ "分管领导审批", "leader", APPR_SCOPE_ROLE };
-	modules_init();	/* the kind is registered there (once; a bare unit test may not have) */
 	return appr_rule_save(db, a, who, &in, &out, e);
 }
 
