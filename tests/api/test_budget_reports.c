@@ -27,6 +27,7 @@
 static struct hq_server srv;
 static struct hq_client fin, head, staff;
 static int year, month;	/* the bulletin's: this month */
+static int64_t line1, line3;	/* 一处 差旅费, 二处 差旅费 */
 
 static void
 login(struct hq_client *c, const char *user)
@@ -163,6 +164,8 @@ fixture(void)
 	l3 = line(year, srv.dept2_id, "30211", 1000000);
 	p1 = line(year - 1, srv.dept1_id, "30211", 4000000);
 	p4 = line(year - 1, srv.dept2_id, "30201", 100000);	/* 办公费: last year only */
+	line1 = l1;
+	line3 = l3;
 	engine(l1, 1, 100000, 1, m0);		/* the first ms of the month */
 	engine(l1, 1, 20000, 2, m0 - 1);	/* the ms before: last month (or last year) */
 	engine(l1, 0, 50000, 3, m0 + HOUR_MS);	/* open commitment */
@@ -347,6 +350,7 @@ static void
 bulletin_scope(void **state)
 {
 	static const char *const readers[] = { "leader", "supervisor", "office" };
+	char path[96];
 	size_t i;
 	json_t *j, *it;
 
@@ -368,6 +372,17 @@ bulletin_scope(void **state)
 			assert_int_equal(jint(it, "department_id"), srv.dept1_id);
 	assert_int_equal(check_bulletin(json_object_get(j, "items")), 2);
 	json_decref(j);
+	/* one line (the drill-down page's head): its figures, in the reader's scope */
+	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld", (long long)line1);
+	j = get(&head, path, 200);
+	assert_int_equal(jint(j, "committed_fen"), 50000);
+	assert_string_equal(json_string_value(json_object_get(j, "class_code")), "30211");
+	json_decref(j);
+	get(&staff, path, 403);
+	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld", (long long)line3);
+	get(&head, path, 404);
+	json_decref(get(&fin, path, 200));
+	get(&fin, "/api/v1/budget-lines/999999", 404);
 }
 
 static void

@@ -190,5 +190,6 @@ struct req;
 struct resp;
 int bud_api_bulletin(struct req *rq, struct resp *rs, struct err *e);
 int bud_api_disclosure(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_line(struct req *rq, struct resp *rs, struct err *e);
 
 #endif

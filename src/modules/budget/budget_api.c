@@ -219,5 +219,6 @@ const struct route budget_routes[] = {
 	{ "POST", "/api/v1/budget/periods/:yyyymm/close", bud_api_period_close, ROLE_FINANCE, R_WRITE, "月度结账（此后该月不能再记账）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/budget/bulletin", bud_api_bulletin, BUD_READERS, 0, "财务支出月通报（?year=&month=；部门×分类：预算、本月、累计、执行率、同比，小计）", NULL, bud_bulletin_cols, 0 },
 	{ "GET", "/api/v1/budget/disclosure", bud_api_disclosure, ROLE_BUSINESS_READERS, 0, "三公经费公开（?year=；仅已结账月份有数，未结账为 null；年度预算与已结账月份实际支出）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/budget-lines/:id", bud_api_line, BUD_READERS, 0, "预算指标详情（部门负责人只见本部门）", NULL, NULL, 0 },
 	{ 0 }
 };

@@ -83,3 +83,15 @@ bud_api_disclosure(struct req *rq, struct resp *rs, struct err *e)
 		return e->code;
 	return resp_json(rs, 200, bud_disclosure_json(&d));
 }
+
+/* GET /budget-lines/:id: one line with its figures (the drill-down page's head). */
+int
+bud_api_line(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct bud_line l;
+	int64_t id;
+
+	if (req_path_id(rq, 0, &id, e) || bud_line_get(rq->db, rq->arena, rq->user, id, &l, e))
+		return e->code;
+	return resp_json(rs, 200, bud_line_json(&l));
+}
