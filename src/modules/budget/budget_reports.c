@@ -54,11 +54,13 @@ static const char sql_sangong[] =
 	"  WHERE l.agency_id = :agency AND l.year = :year AND l.class_id = c.id"
 	"  AND en.kind = 'adjust')"
 	" FROM budget_class c WHERE c.agency_id = :agency AND c.sangong = 1 ORDER BY c.code, c.id";
+/* A month's 三公 spending, through the lines of the year and the year before (as the bulletin). */
 static const char sql_sangong_month[] =
-	"SELECT l.class_id, COALESCE(SUM(en.amount_fen), 0) FROM budget_entry en"
-	" JOIN budget_line l ON l.id = en.line_id JOIN budget_class c ON c.id = l.class_id"
-	" WHERE en.agency_id = :agency AND c.sangong = 1 AND en.kind = 'spend'"
-	" AND en.occurred_at >= :from AND en.occurred_at < :to GROUP BY l.class_id";
+	"SELECT l.class_id, COALESCE(SUM(en.amount_fen), 0) FROM budget_line l"
+	" JOIN budget_class c ON c.id = l.class_id JOIN budget_entry en ON en.line_id = l.id"
+	" WHERE l.agency_id = :agency AND l.year BETWEEN :from_year AND :year AND c.sangong = 1"
+	" AND en.kind = 'spend' AND en.occurred_at >= :from AND en.occurred_at < :to"
+	" GROUP BY l.class_id";
 
 int64_t
 bud_month_start(int64_t year, int64_t month)
@@ -248,6 +250,8 @@ sangong_month(struct db *db, int64_t agency, struct bud_disclosure *out, int m, 
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_sangong_month, e) ||
 		 db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_i64(&st, ":year", out->year, e) ||
+		 db_bind_i64(&st, ":from_year", out->year - 1, e) ||
 		 db_bind_i64(&st, ":from", bud_month_start(out->year, m + 1), e) ||
 		 db_bind_i64(&st, ":to", bud_month_start(out->year, m + 2), e) ? e->code : 0;
 
