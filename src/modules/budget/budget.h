@@ -207,5 +207,62 @@ int bud_api_adj_create(struct req *rq, struct resp *rs, struct err *e);
 int bud_api_adj_list(struct req *rq, struct resp *rs, struct err *e);
 int bud_api_settings_get(struct req *rq, struct resp *rs, struct err *e);
 int bud_api_settings_put(struct req *rq, struct resp *rs, struct err *e);
+/* ---------- reports (budget_reports.c) ---------- */
+
+/* The first ms of month (1..12; 13 = January of the next year) of year in Asia/Shanghai. */
+int64_t bud_month_start(int64_t year, int64_t month);
+
+/*
+** One row of the bulletin 财务支出月通报: a department x class ("line"), a
+** department's 小计 ("subtotal") or the 合计 ("total"). Spending is the ledger's
+** spend rows by occurred_at: month, year to date (January..month) and the same
+** two windows of last year; budget (amount + adjustments) and committed (open)
+** are this year's line's as at the end of the month.
+*/
+struct bud_bulletin_row {
+	const char *row;
+	int64_t department_id, class_id;
+	const char *department_name, *class_code, *class_name;
+	int has_line;
+	int64_t budget, committed, month, ytd, ly_month, ly_ytd;
+};
+
+struct bud_bulletin {
+	int64_t year, month;
+	struct bud_bulletin_row *rows;
+	size_t n;
+};
+
+/* The bulletin of month (1..12) of year in who's scope (a dept head: their department). */
+int bud_bulletin(struct db *db, struct arena *a, const struct actor *who, int64_t year,
+		 int64_t month, struct bud_bulletin *out, struct err *e);
+json_t *bud_bulletin_row_json(const struct bud_bulletin_row *r);
+
+/* A 三公 class in the disclosure: the year's budget and each month's spending. */
+struct bud_sangong {
+	int64_t class_id;
+	const char *code, *name;
+	int64_t budget;
+	int64_t month[12];	/* filled for closed months only */
+};
+
+/* 三公经费公开 of who's agency: no names, payees or vouchers; open months stay empty. */
+struct bud_disclosure {
+	int64_t year;
+	struct bud_period periods[12];
+	struct bud_sangong *classes;
+	size_t n;
+};
+
+int bud_disclosure(struct db *db, struct arena *a, const struct actor *who, int64_t year,
+		   struct bud_disclosure *out, struct err *e);
+json_t *bud_disclosure_json(const struct bud_disclosure *d);
+
+/* Handlers (budget_reports_api.c) for budget_api.c's route table, and their export columns. */
+struct req;
+struct resp;
+int bud_api_bulletin(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_disclosure(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_line(struct req *rq, struct resp *rs, struct err *e);
 
 #endif

@@ -207,6 +207,7 @@ bud_api_period_close(struct req *rq, struct resp *rs, struct err *e)
 }
 
 extern const struct field bud_adj_fields[], bud_settings_fields[];	/* budget_adjust_api.c */
+extern const struct export_col bud_bulletin_cols[];	/* budget_reports_api.c */
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route budget_routes[] = {
@@ -221,5 +222,8 @@ const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-lines/:id/adjustments", bud_api_adj_list, BUD_READERS, 0, "预算指标的调整申请（调出与调入）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/budget/settings", bud_api_settings_get, BUD_READERS, 0, "经费设置（年中温馨提醒日期）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/budget/settings", bud_api_settings_put, ROLE_FINANCE, R_WRITE, "修改经费设置", bud_settings_fields, NULL, 0 },
+	{ "GET", "/api/v1/budget/bulletin", bud_api_bulletin, BUD_READERS, 0, "财务支出月通报（?year=&month=；部门×分类：预算、本月、累计、执行率、同比，小计）", NULL, bud_bulletin_cols, 0 },
+	{ "GET", "/api/v1/budget/disclosure", bud_api_disclosure, ROLE_BUSINESS_READERS, 0, "三公经费公开（?year=；仅已结账月份有数，未结账为 null；年度预算与已结账月份实际支出）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/budget-lines/:id", bud_api_line, BUD_READERS, 0, "预算指标详情（部门负责人只见本部门）", NULL, NULL, 0 },
 	{ 0 }
 };

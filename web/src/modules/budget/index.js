@@ -1,17 +1,24 @@
 // 经费 (budget): budget classes, lines and the engine's ledger (src/core/budget.h,
 // src/modules/budget/). Today one page, 预算指标 (the lines with what is committed, spent and
 // available); claims, the bulletin and the disclosure come with the rest of issue #14.
-import { Money, Wallet } from '@element-plus/icons-vue'
+import { Calendar, DataAnalysis, Money, View, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import messages from './messages.js'
 
 // GET /budget-lines: finance, leader, supervisor, office; a department head their own lines
+const READERS = ['finance', 'leader', 'supervisor', 'office', 'dept_head']
+const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 const menu = [
   {
     key: 'finance',
     icon: Money,
     children: [
       { key: 'budgetLines', path: '/finance/lines', icon: Wallet, roles: ['finance', 'leader', 'supervisor', 'office', 'dept_head'] },
+      // GET /budget/bulletin and /budget/periods: the same readers (closing is finance's alone)
+      { key: 'budgetBulletin', path: '/finance/bulletin', icon: DataAnalysis, roles: READERS },
+      { key: 'budgetPeriods', path: '/finance/periods', icon: Calendar, roles: READERS },
+      // GET /budget/disclosure: every staff member (ROLE_BUSINESS_READERS)
+      { key: 'budgetDisclosure', path: '/finance/disclosure', icon: View, roles: EVERYONE },
     ],
   },
 ]
@@ -23,6 +30,31 @@ const routes = [
     name: 'budgetLines',
     component: () => import('./LinesPage.vue'),
     meta: { roles: rolesOf('budgetLines') },
+  },
+  {
+    // a line's figures and ledger (drill-down from 预算指标)
+    path: 'finance/lines/:id(\\d+)',
+    name: 'budgetLineDetail',
+    component: () => import('./LineEntriesPage.vue'),
+    meta: { roles: rolesOf('budgetLines') },
+  },
+  {
+    path: 'finance/bulletin',
+    name: 'budgetBulletin',
+    component: () => import('./BulletinPage.vue'),
+    meta: { roles: rolesOf('budgetBulletin') },
+  },
+  {
+    path: 'finance/periods',
+    name: 'budgetPeriods',
+    component: () => import('./PeriodsPage.vue'),
+    meta: { roles: rolesOf('budgetPeriods') },
+  },
+  {
+    path: 'finance/disclosure',
+    name: 'budgetDisclosure',
+    component: () => import('./DisclosurePage.vue'),
+    meta: { roles: rolesOf('budgetDisclosure') },
   },
 ]
 
