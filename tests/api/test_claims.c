@@ -555,8 +555,8 @@ stop_line_refuses_warn_line_allows(void **state)
 	decide(&head, id, "approve", 200, NULL);
 	decide(&fin, id, "approve", 200, NULL);
 	assert_int_equal(line_fig(l_office1, "available_fen"), -5000);
-	assert_int_equal(notes(&fin, "claim.over_budget"), 1);
-	assert_int_equal(notes(&staff, "claim.over_budget"), 0);
+	assert_int_equal(notes(&fin, "budget.overdraft"), 1);	/* the engine's warning */
+	assert_int_equal(notes(&staff, "budget.overdraft"), 0);
 	assert_int_equal(notes(&staff, "claim.approved"), 3);
 }
 

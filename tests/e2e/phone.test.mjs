@@ -26,7 +26,7 @@ import { before, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
-import { approvalRule, apiLogin, department, orders, people, workorderWorld } from './fixtures.mjs'
+import { approvalRule, apiLogin, department, items, orders, people, person, workorderWorld } from './fixtures.mjs'
 import {
   $,
   ADMIN_PASSWORD,
@@ -76,6 +76,7 @@ const VISITS = {
   workorderReport: ['biz', (d) => `/m/report?location=${d.room.id}`],
   workorderDetail: ['biz', (d) => `/workorders/${d.order.id}`],
   locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
+  budgetLineDetail: ['biz', (d) => `/finance/lines/${d.line.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -176,7 +177,13 @@ before(async () => {
   ])
   // more buildings than a page holds: 位置管理 must page them
   for (let i = 1; i <= 50; i++) await office.api.post('/locations', { kind: 'building', name: `${i}号楼·${stamp}` })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1] }
+  // a budget line of our own (biz reads it as a leader) for 预算指标明细
+  const fin = await person('phone_fin', { name: '财务测试', dept: politics, roles: ['finance', 'staff'] })
+  const finApi = await apiLogin(fin.username)
+  const cls = items(await finApi.get('/budget-classes')).find((c) => c.code === '30201')
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()))
+  const line = await finApi.post('/budget-lines', { year, department_id: world.depts.logistics.id, class_id: cls.id, amount_fen: 1000000 })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],
