@@ -1,7 +1,8 @@
 /*
 ** modules/budget/budget_module.c: the 经费 module's descriptor: its routes,
 ** the history of a budget line (its ledger rows are audited on the line) and
-** the demo's classes and lines.
+** of a claim, the claim approval kind and invoice owner, and the demo's
+** classes and lines.
 */
 #include "http/router.h"
 #include "core/approval.h"
@@ -10,9 +11,12 @@
 #include "core/msg.h"
 #include "module.h"
 #include "modules/budget/budget.h"
+#include "modules/budget/claims.h"
 
 extern const struct route budget_routes[];	/* budget_api.c */
 extern const struct msg budget_msg[];	/* budget_msg.c */
+extern const struct module_counter claim_home_counters[];	/* claims_home.c */
+extern const struct module_requests claim_home_requests;
 
 static const struct module_history history[] = {
 	{ "budget_line", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
@@ -23,6 +27,7 @@ static const struct module_history history[] = {
 	  bud_adj_visible },
 	{ "budget_setting", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE,
 	  bud_settings_visible },
+	{ "expense_claim", 0, claim_visible },
 	{ 0 }
 };
 
@@ -31,7 +36,12 @@ static const struct module_job jobs[] = {
 	{ 0 }
 };
 
-static const struct appr_kind *const kinds[] = { &bud_adj_kind, NULL };
+static const struct appr_kind *const kinds[] = { &bud_adj_kind, &claim_appr_kind, NULL };
+
+static const struct module_owner owners[] = {
+	{ "expense_claim", claim_can_read },
+	{ 0 }
+};
 
 /* A new agency's defaults, one call a line. */
 static int
@@ -41,7 +51,16 @@ agency_init(struct db *db, struct arena *a, const struct actor *who, struct err 
 		return e->code;
 	if (bud_seed_adj_rule(db, a, who, e))
 		return e->code;
+	if (claim_agency_init(db, a, who, e))	/* travel standards, expense_claim rules */
+		return e->code;
 	return 0;
+}
+
+/* The demo: this year's lines (budget_demo.c), then a year of claims on them (claims_demo.c). */
+static int
+demo(struct db *db, struct arena *a, const char *prefix, struct err *e)
+{
+	return bud_demo_seed(db, a, prefix, e) || claim_demo_seed(db, a, prefix, e) ? e->code : 0;
 }
 
 const struct module budget_module = {
@@ -49,8 +68,11 @@ const struct module budget_module = {
 	.routes = budget_routes,
 	.messages = budget_msg,
 	.history = history,
-	.demo = bud_demo_seed,
+	.demo = demo,
 	.agency_init = agency_init,
 	.jobs = jobs,
 	.approval_kinds = kinds,
+	.attachment_owners = owners,
+	.counters = claim_home_counters,
+	.requests = &claim_home_requests,
 };

@@ -86,6 +86,32 @@ const fields = {
   occurred_at: [`${F}.occurredAt`, 'time'],
 }
 
+const CH = 'budget.claimHist'
+const CF = `${CH}.f`
+const claimFields = {
+  id: null,
+  code: [`${CF}.code`],
+  title: [`${CF}.title`],
+  status: [`${CF}.status`, `enum:${CH}.status`],
+  requester_id: null,
+  requester_name: [`${CF}.requester`],
+  department_id: null,
+  department_name: [`${CF}.department`],
+  total_fen: [`${CF}.total`, 'fen'],
+  over_standard_fen: [`${CF}.overStandard`, 'fen'],
+  created_at: null,
+  updated_at: null,
+  paid_on: [`${CF}.paidOn`, 'date'],
+  voucher_no: [`${CF}.voucherNo`],
+  city: [`${CF}.city`],
+  rank: [`${CF}.rank`, `enum:${CH}.rank`],
+  lodging_fen: [`${CF}.lodging`, 'fen'],
+  meal_fen: [`${CF}.meal`, 'fen'],
+  transport_fen: [`${CF}.transport`, 'fen'],
+  valid_from: [`${CF}.validFrom`, 'date'],
+  valid_to: [`${CF}.validTo`, 'date'],
+}
+
 const history = [
   { entity: 'budget_class', label: `${H}.budget_class`, actions: { create: 'audit.actions.create' }, fields },
   {
@@ -133,6 +159,25 @@ const history = [
     label: `${H}.budget_setting`,
     actions: { update: 'audit.actions.update' },
     fields: { midyear_reminder: [`${H}.af.midyear`], updated_at: null },
+  },
+  // 报销单 and 差旅标准 (src/modules/budget/claims*.c)
+  {
+    entity: 'expense_claim',
+    label: `${CH}.expense_claim`,
+    actions: {
+      create: 'audit.actions.create',
+      approved: `${CH}.approved`,
+      rejected: `${CH}.rejected`,
+      withdraw: `${CH}.withdraw`,
+      pay: `${CH}.pay`,
+    },
+    fields: claimFields,
+  },
+  {
+    entity: 'travel_standard',
+    label: `${CH}.travel_standard`,
+    actions: { create: 'audit.actions.create' },
+    fields: claimFields,
   },
 ]
 
