@@ -1,8 +1,9 @@
 // 经费 (budget): budget classes, lines and the engine's ledger (src/core/budget.h,
-// src/modules/budget/). Today one page, 预算指标 (the lines with what is committed, spent and
-// available); claims, the bulletin and the disclosure come with the rest of issue #14.
-import { Money, Wallet } from '@element-plus/icons-vue'
+// src/modules/budget/): 预算指标 (the lines with what is committed, spent and available),
+// 报销 (expense claims: file, approve through the approval engine, pay) and 差旅标准.
+import { Money, Place, Tickets, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 
 // GET /budget-lines: finance, leader, supervisor, office; a department head their own lines
@@ -12,6 +13,10 @@ const menu = [
     icon: Money,
     children: [
       { key: 'budgetLines', path: '/finance/lines', icon: Wallet, roles: ['finance', 'leader', 'supervisor', 'office', 'dept_head'] },
+      // 报销: everyone files their own; the supervisor (纪检) reads them all
+      { key: 'expenseClaims', path: '/finance/claims', icon: Tickets, roles: [...BUSINESS_ROLES, 'supervisor'] },
+      // 差旅标准: finance keeps them; a claimant reads them from the claim form
+      { key: 'travelStandards', path: '/finance/standards', icon: Place, roles: ['finance'] },
     ],
   },
 ]
@@ -23,6 +28,30 @@ const routes = [
     name: 'budgetLines',
     component: () => import('./LinesPage.vue'),
     meta: { roles: rolesOf('budgetLines') },
+  },
+  {
+    path: 'finance/claims',
+    name: 'expenseClaims',
+    component: () => import('./ClaimsPage.vue'),
+    meta: { roles: rolesOf('expenseClaims') },
+  },
+  {
+    path: 'finance/claims/new',
+    name: 'expenseClaimNew',
+    component: () => import('./ClaimNewPage.vue'),
+    meta: { roles: BUSINESS_ROLES },
+  },
+  {
+    // named <entity>Detail: the inbox (live.js entityLocation) opens a claim's notifications here
+    path: 'finance/claims/:id(\\d+)',
+    name: 'expenseClaimDetail',
+    component: () => import('./ClaimDetailPage.vue'),
+  },
+  {
+    path: 'finance/standards',
+    name: 'travelStandards',
+    component: () => import('./TravelStandardsPage.vue'),
+    meta: { roles: rolesOf('travelStandards') },
   },
 ]
 
@@ -73,6 +102,61 @@ const history = [
     actions: { close: `${H}.close` },
     fields: { period: [`${F}.period`] },
   },
+  {
+    entity: 'expense_claim',
+    label: `${H}2.expense_claim`,
+    actions: {
+      create: 'audit.actions.create',
+      withdraw: `${H}2.withdraw`,
+      pay: `${H}2.pay`,
+      approved: `${H}2.approved`,
+      rejected: `${H}2.rejected`,
+    },
+    fields: {
+      ...fields,
+      code: ['budget.claim.code'],
+      title: ['budget.claim.title'],
+      status: ['common.status', 'enum:budget.claim.status'],
+      kind: ['budget.claim.kind', 'enum:budget.claim.kinds'],
+      description: ['budget.claim.description'],
+      total_fen: ['budget.claim.total', 'fen'],
+      over_standard_fen: [`${H}2.f.overStandardFen`, 'fen'],
+      over_reason: [`${H}2.f.overReason`],
+      requester_id: null,
+      requester_name: [`${H}2.f.requester`],
+      approval_id: null,
+      paid_on: [`${H}2.f.paidOn`, 'date'],
+    },
+  },
+  {
+    entity: 'travel_standard',
+    label: `${H}2.travel_standard`,
+    actions: { create: 'audit.actions.create' },
+    fields: {
+      city: [`${H}2.f.city`],
+      rank: ['budget.std.rank', 'enum:budget.claim.ranks'],
+      lodging_fen: [`${H}2.f.lodging`, 'fen'],
+      meal_fen: [`${H}2.f.meal`, 'fen'],
+      transport_fen: [`${H}2.f.transport`, 'fen'],
+      valid_from: [`${H}2.f.validFrom`, 'date'],
+      valid_to: [`${H}2.f.validTo`, 'date'],
+    },
+  },
 ]
 
-export default { name: 'budget', routes, menu, messages, history }
+// The 工作台 (pages/home): 待支付报销 for finance (GET /workbench counter claims_to_pay, the
+// list's approved claims) and my open claims among "my requests".
+const home = {
+  counters: {
+    claims_to_pay: {
+      label: 'budget.home.toPay',
+      to: { name: 'expenseClaims', query: { status: 'approved' } },
+      menu: 'expenseClaims',
+    },
+  },
+  kinds: {
+    expense_claim: { label: 'budget.home.kind', statusTag: () => import('./ClaimStatusTag.vue') },
+  },
+}
+
+export default { name: 'budget', routes, menu, messages, history, home }
