@@ -56,7 +56,7 @@ const ROUTER_JS = readFileSync(fileURLToPath(new URL('../../web/src/router.js', 
 // none: everyone signed in). biz holds every business role but supervisor's, which may not
 // meet office or worker (三员分立 and 纪检, src/modules/org/org.c).
 const PERSONAS = [
-  ['biz', ['office', 'worker', 'dept_head', 'leader', 'staff']],
+  ['biz', ['office', 'worker', 'dept_head', 'leader', 'finance', 'staff']],
   ['supervisor', ['supervisor', 'staff']],
   ['sysadmin', ['sysadmin']],
   ['secadmin', ['secadmin']],
@@ -76,6 +76,7 @@ const VISITS = {
   workorderReport: ['biz', (d) => `/m/report?location=${d.room.id}`],
   workorderDetail: ['biz', (d) => `/workorders/${d.order.id}`],
   locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
+  expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -153,7 +154,7 @@ before(async () => {
   const politics = await department('院领导')
   const extra = await people({
     // one business person holding every role a business page asks for
-    biz: { name: '全能测试', dept: world.depts.logistics, roles: ['office', 'worker', 'dept_head', 'leader', 'staff'] },
+    biz: { name: '全能测试', dept: world.depts.logistics, roles: ['office', 'worker', 'dept_head', 'leader', 'finance', 'staff'] },
     supervisor: { name: '纪检组', dept: politics, roles: ['supervisor', 'staff'] },
     auditor: { name: '审计员', dept: politics, roles: ['auditor'] },
   })
@@ -176,7 +177,8 @@ before(async () => {
   ])
   // more buildings than a page holds: 位置管理 must page them
   for (let i = 1; i <= 50; i++) await office.api.post('/locations', { kind: 'building', name: `${i}号楼·${stamp}` })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1] }
+  const claim = await expenseClaim(extra.biz, world.depts.prosecution, staff1.api)
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], claim }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],
@@ -189,6 +191,15 @@ before(async () => {
   // the API session proves each login works before the browser tries it
   await Promise.all(Object.values(logins).map(([u, p]) => apiLogin(u, p)))
 }, { timeout: 180000 })
+
+// A 报销单 of staff (¥150 of 办公费, no invoice needed) on a line finance gives their department.
+async function expenseClaim(finance, dept, staff) {
+  const api = await apiLogin(finance.username)
+  const office = (await api.get('/budget-classes')).items.find((c) => c.code === '30201')
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()))
+  await api.post('/budget-lines', { year, department_id: dept.id, class_id: office.id, amount_fen: 1000000, control: 'warn' })
+  return staff.post('/expense-claims', { items: [{ class_code: '30201', amount_fen: 15000, description: '打印纸' }] })
+}
 
 // In the page (one function: page.evaluate sends it alone): the document's width, every tap
 // target smaller than min × min, what sticks out of an open dialog or drawer, and how many
