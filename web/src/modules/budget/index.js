@@ -114,6 +114,9 @@ const history = [
     },
     fields: {
       ...fields,
+      id: null,
+      created_at: null,
+      updated_at: null,
       code: ['budget.claim.code'],
       title: ['budget.claim.title'],
       status: ['common.status', 'enum:budget.claim.status'],
