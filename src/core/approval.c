@@ -999,7 +999,7 @@ appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 	rc = db_prepare(db, &st, id ? sql_rule_update : sql_rule_insert, e) ||
 	     bind_rule(&st, who, in, db_next_updated_at(before.updated_at, now_ms()), e) ||
 	     (id ? db_bind_i64(&st, ":id", id, e) || db_bind_i64(&st, ":seen", in->updated_at, e)
-		 : db_bind_i64(&st, ":by", who->id, e)) ||
+		 : db_bind_id_or_null(&st, ":by", who->id, e)) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc && id && db_check_changed(db, "审批规则", e))

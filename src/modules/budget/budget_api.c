@@ -12,6 +12,7 @@
 #include "http/req.h"
 #include "http/resp.h"
 #include "modules/budget/budget.h"
+#include "modules/budget/claims_int.h"
 
 #include <stddef.h>
 
@@ -215,5 +216,14 @@ const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-lines/:id/entries", bud_api_entries, BUD_READERS, 0, "预算指标明细（占用、支出、释放、调整）", NULL, entry_cols, 0 },
 	{ "GET", "/api/v1/budget/periods", bud_api_periods, BUD_READERS, 0, "各月结账状态", NULL, NULL, 0 },
 	{ "POST", "/api/v1/budget/periods/:yyyymm/close", bud_api_period_close, ROLE_FINANCE, R_WRITE, "月度结账（此后该月不能再记账）", NULL, NULL, 0 },
+	/* 报销单 and 差旅标准 (claims_api.c) */
+	{ "GET", "/api/v1/travel-standards", claim_std_api_list, ROLE_BUSINESS_READERS, 0, "差旅标准", NULL, NULL, 0 },
+	{ "POST", "/api/v1/travel-standards", claim_std_api_create, ROLE_FINANCE, R_WRITE, "新建差旅标准", claim_std_fields, NULL, 0 },
+	{ "GET", "/api/v1/expense-claims", claim_api_list, ROLE_BUSINESS_READERS, 0, "报销单（职工只见本人，部门负责人只见本部门）", NULL, claim_cols, 0 },
+	{ "POST", "/api/v1/expense-claims", claim_api_create, ROLE_BUSINESS, R_WRITE, "提交报销单", claim_fields, NULL, 0 },
+	{ "POST", "/api/v1/expense-claims/preview", claim_api_preview, ROLE_BUSINESS, 0, "报销单试算（超标准、预算余额），不保存", claim_fields, NULL, 0 },
+	{ "GET", "/api/v1/expense-claims/:id", claim_api_get, ROLE_BUSINESS_READERS, 0, "报销单详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/expense-claims/:id/pay", claim_api_pay, ROLE_FINANCE, R_WRITE, "支付报销单（记支出，凭证号）", claim_pay_fields, NULL, 0 },
+	{ "POST", "/api/v1/expense-claims/:id/withdraw", claim_api_withdraw, ROLE_BUSINESS, R_WRITE, "撤回报销单（审批前）", NULL, NULL, 0 },
 	{ 0 }
 };

@@ -1,30 +1,55 @@
 /*
 ** modules/budget/budget_module.c: the 经费 module's descriptor: its routes,
 ** the history of a budget line (its ledger rows are audited on the line) and
-** the demo's classes and lines.
+** of a claim, the claim approval kind and invoice owner, and the demo's
+** classes and lines.
 */
 #include "http/router.h"
+#include "core/approval.h"
 #include "core/auth.h"
+#include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
 #include "modules/budget/budget.h"
+#include "modules/budget/claims.h"
 
 extern const struct route budget_routes[];	/* budget_api.c */
 extern const struct msg budget_msg[];	/* budget_msg.c */
+extern const struct module_counter claim_home_counters[];	/* claims_home.c */
+extern const struct module_requests claim_home_requests;
 
 static const struct module_history history[] = {
 	{ "budget_line", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
 	  bud_line_visible },
 	{ "budget_period", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
 	  bud_period_visible },
+	{ "expense_claim", 0, claim_visible },
 	{ 0 }
 };
+
+static const struct appr_kind *const kinds[] = { &claim_appr_kind, NULL };
+
+static const struct module_owner owners[] = {
+	{ "expense_claim", claim_can_read },
+	{ 0 }
+};
+
+/* A new agency's defaults, in order: the classes, then the claims' standards and rules. */
+static int
+agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	return bud_seed_classes(db, a, who, e) || claim_agency_init(db, a, who, e) ? e->code : 0;
+}
 
 const struct module budget_module = {
 	.name = "budget",
 	.routes = budget_routes,
 	.messages = budget_msg,
 	.history = history,
+	.approval_kinds = kinds,
+	.attachment_owners = owners,
 	.demo = bud_demo_seed,
-	.agency_init = bud_seed_classes,
+	.agency_init = agency_init,
+	.counters = claim_home_counters,
+	.requests = &claim_home_requests,
 };
