@@ -123,10 +123,14 @@ test('three approvals, then finance pays it on its page; the requester is told',
   }
   assert.equal((await staff.get(`/expense-claims/${claimId}`)).status, 'approved')
 
-  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'finance' })
+  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'finance', acceptDownloads: true })
   try {
     await login(page, who.finance.username)
     await page.goto(`${BASE}/finance/claims?status=approved`)
+    // 待支付 exports with its filter
+    await page.locator($('claims-export')).click()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('claims-export-xlsx')).click()])
+    assert.match(download.suggestedFilename(), /\.xlsx$/)
     await page.locator(`${$('claim-item')}[data-id="${claimId}"]`).click()
     await page.waitForURL(new RegExp(`/finance/claims/${claimId}$`))
     await page.locator(`${$('claim-status')}[data-status="approved"]`).filter({ hasText: '待支付' }).waitFor()
@@ -140,6 +144,13 @@ test('three approvals, then finance pays it on its page; the requester is told',
     assert.equal(await page.locator($('claim-voucher')).innerText(), `记-${year}-11-0031`)
     assert.equal(await page.locator($('claim-pay')).count(), 0)
     await shot(page, 'claims-paid-finance')
+    // 打印: the claim on an A4 sheet, with its number and items
+    await page.locator($('claim-print')).click()
+    await page.locator($('print-sheet')).filter({ hasText: '费用报销单' }).waitFor()
+    assert.match(await page.locator($('print-claim-items')).innerText(), /住宿[\s\S]*¥5,200\.50/)
+    await shot(page, 'claims-print')
+    await page.locator($('print-back')).click()
+    await page.locator($('claim-detail')).waitFor()
     assert.deepEqual(problems, [])
   } finally {
     await context.close()

@@ -1,7 +1,5 @@
 // 报销单 (expense claims): what the pages share. Server side and contract: /api/v1/expense-claims
 // (src/modules/budget/, issue #14).
-import { fenToYuan } from '../../format.js'
-
 // pending 审批中, approved 待支付 (approved, waiting for finance), rejected 已退回, withdrawn, paid
 export const CLAIM_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'paid']
 export const CLAIM_TAGS = { pending: 'warning', approved: 'primary', rejected: 'danger', withdrawn: 'info', paid: 'success' }
@@ -17,6 +15,3 @@ export const ALL_CLAIMS_ROLES = ['finance', 'leader', 'supervisor', 'office']
 // Today in Asia/Shanghai as YYYY-MM-DD, whatever the browser's zone.
 export const todayShanghai = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date())
 export const thisYear = () => Number(todayShanghai().slice(0, 4))
-
-// An amount box's text back from fen (for a form reopened with values), '' for none.
-export const yuanText = (fen) => (fen ? fenToYuan(fen) : '')

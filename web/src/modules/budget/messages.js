@@ -54,7 +54,6 @@ export default {
         reset: '重置',
         all: '全部报销',
         dept: '本部门报销',
-        scope: '范围',
         new: '新建报销',
         code: '单号',
         title: '事由',
@@ -116,7 +115,6 @@ export default {
         signHead: '部门负责人',
         signFinance: '财务审核',
         signLeader: '分管领导',
-        attachment: '附件',
         standards: '差旅标准',
       },
       // 差旅标准 (TravelStandardsPage)
@@ -215,7 +213,6 @@ export default {
         reset: 'Reset',
         all: 'All claims',
         dept: 'My department',
-        scope: 'Scope',
         new: 'New claim',
         code: 'No.',
         title: 'Purpose',
@@ -277,7 +274,6 @@ export default {
         signHead: 'Head of department',
         signFinance: 'Finance',
         signLeader: 'Leader in charge',
-        attachment: 'Attachment',
         standards: 'Travel standards',
       },
       // Travel standards (TravelStandardsPage)
