@@ -44,6 +44,7 @@ static const struct {
 	{ "wo_to_rate", "/api/v1/workorders?scope=mine&status=resolved", NULL },
 	{ "appr_pending", "/api/v1/approvals?mine=pending", NULL },
 	{ "notif_unread", "/api/v1/notifications?unread=true", NULL },
+	{ "claims_to_pay", "/api/v1/expense-claims?status=approved", NULL },
 };
 #define NLINKS (sizeof(links) / sizeof(links[0]))
 
@@ -54,7 +55,7 @@ static const char *const expected_keys[NUSERS] = {
 	"appr_pending notif_unread wo_to_accept wo_overdue wo_to_rate",	/* office */
 	"appr_pending notif_unread wo_my_tasks wo_to_rate",		/* worker */
 	"appr_pending notif_unread wo_overdue wo_to_rate",		/* leader */
-	"appr_pending notif_unread wo_to_rate",				/* finance */
+	"appr_pending notif_unread wo_to_rate claims_to_pay",		/* finance */
 	"notif_unread wo_overdue wo_to_rate",				/* supervisor */
 	"notif_unread", "notif_unread", "notif_unread",			/* the three admins */
 };

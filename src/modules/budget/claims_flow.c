@@ -56,7 +56,7 @@ book(struct db *db, const struct actor *who, int64_t id, const struct budget_src
      int spend, struct err *e)
 {
 	struct need needs[CLAIM_ITEMS_MAX];
-	struct budget_result r;
+	struct budget_result r = { 0 };
 	size_t n;
 
 	if (read_needs(db, id, needs, &n, e))

@@ -74,7 +74,7 @@ claim_row_fill(struct stmt *st, struct arena *a, void *item)
 	c->trip.rank = db_col_text(st, a, 20);
 	c->trip.start = (int)db_col_i64(st, 21);
 	c->trip.end = (int)db_col_i64(st, 22);
-	c->has_trip = c->trip.city != NULL;
+	c->has_trip = !!c->trip.city;
 }
 
 /* who's scope over f: *me and *dept to bind (a department head's filter outside theirs: none). */

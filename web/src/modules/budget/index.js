@@ -83,6 +83,32 @@ const fields = {
   occurred_at: [`${F}.occurredAt`, 'time'],
 }
 
+const CH = 'budget.claimHist'
+const CF = `${CH}.f`
+const claimFields = {
+  id: null,
+  code: [`${CF}.code`],
+  title: [`${CF}.title`],
+  status: [`${CF}.status`, `enum:${CH}.status`],
+  requester_id: null,
+  requester_name: [`${CF}.requester`],
+  department_id: null,
+  department_name: [`${CF}.department`],
+  total_fen: [`${CF}.total`, 'fen'],
+  over_standard_fen: [`${CF}.overStandard`, 'fen'],
+  created_at: null,
+  updated_at: null,
+  paid_on: [`${CF}.paidOn`, 'date'],
+  voucher_no: [`${CF}.voucherNo`],
+  city: [`${CF}.city`],
+  rank: [`${CF}.rank`, `enum:${CH}.rank`],
+  lodging_fen: [`${CF}.lodging`, 'fen'],
+  meal_fen: [`${CF}.meal`, 'fen'],
+  transport_fen: [`${CF}.transport`, 'fen'],
+  valid_from: [`${CF}.validFrom`, 'date'],
+  valid_to: [`${CF}.validTo`, 'date'],
+}
+
 const history = [
   { entity: 'budget_class', label: `${H}.budget_class`, actions: { create: 'audit.actions.create' }, fields },
   {
@@ -102,48 +128,24 @@ const history = [
     actions: { close: `${H}.close` },
     fields: { period: [`${F}.period`] },
   },
+  // 报销单 and 差旅标准 (src/modules/budget/claims*.c)
   {
     entity: 'expense_claim',
-    label: `${H}2.expense_claim`,
+    label: `${CH}.expense_claim`,
     actions: {
       create: 'audit.actions.create',
-      withdraw: `${H}2.withdraw`,
-      pay: `${H}2.pay`,
-      approved: `${H}2.approved`,
-      rejected: `${H}2.rejected`,
+      approved: `${CH}.approved`,
+      rejected: `${CH}.rejected`,
+      withdraw: `${CH}.withdraw`,
+      pay: `${CH}.pay`,
     },
-    fields: {
-      ...fields,
-      id: null,
-      created_at: null,
-      updated_at: null,
-      code: ['budget.claim.code'],
-      title: ['budget.claim.title'],
-      status: ['common.status', 'enum:budget.claim.status'],
-      kind: ['budget.claim.kind', 'enum:budget.claim.kinds'],
-      description: ['budget.claim.description'],
-      total_fen: ['budget.claim.total', 'fen'],
-      over_standard_fen: [`${H}2.f.overStandardFen`, 'fen'],
-      over_reason: [`${H}2.f.overReason`],
-      requester_id: null,
-      requester_name: [`${H}2.f.requester`],
-      approval_id: null,
-      paid_on: [`${H}2.f.paidOn`, 'date'],
-    },
+    fields: claimFields,
   },
   {
     entity: 'travel_standard',
-    label: `${H}2.travel_standard`,
+    label: `${CH}.travel_standard`,
     actions: { create: 'audit.actions.create' },
-    fields: {
-      city: [`${H}2.f.city`],
-      rank: ['budget.std.rank', 'enum:budget.claim.ranks'],
-      lodging_fen: [`${H}2.f.lodging`, 'fen'],
-      meal_fen: [`${H}2.f.meal`, 'fen'],
-      transport_fen: [`${H}2.f.transport`, 'fen'],
-      valid_from: [`${H}2.f.validFrom`, 'date'],
-      valid_to: [`${H}2.f.validTo`, 'date'],
-    },
+    fields: claimFields,
   },
 ]
 
