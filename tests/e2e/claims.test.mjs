@@ -126,7 +126,11 @@ test('three approvals, then finance pays it on its page; the requester is told',
   const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'finance', acceptDownloads: true })
   try {
     await login(page, who.finance.username)
-    await page.goto(`${BASE}/finance/claims?status=approved`)
+    // 工作台: 待支付报销 counts it and opens the list of approved claims
+    const counter = page.locator($('home-counter-claims_to_pay'))
+    assert.ok(Number(await counter.getAttribute('data-count')) >= 1)
+    await counter.click()
+    await page.waitForURL(/\/finance\/claims\?status=approved$/)
     // 待支付 exports with its filter
     await page.locator($('claims-export')).click()
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('claims-export-xlsx')).click()])
@@ -177,6 +181,31 @@ test('the requester\'s inbox has 已支付 and opens the claim; in English it re
     await page.goto(`${BASE}/finance/claims`)
     await page.getByRole('heading', { name: 'My claims' }).waitFor()
     await page.locator(`${$('claim-item')}[data-id="${claimId}"]`).filter({ hasText: 'Paid' }).waitFor()
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
+
+test('finance keeps the travel standards: the list, and a new one through the form', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'finance' })
+  try {
+    await login(page, who.finance.username)
+    await page.goto(`${BASE}/finance/standards`)
+    await page.locator($('std-item')).filter({ hasText: CITY }).first().waitFor()
+    await page.locator($('std-new')).click()
+    const dialog = page.locator($('std-dialog'))
+    await dialog.locator($('std-save')).click()
+    await dialog.locator('[data-field="city"].is-error').waitFor() // nothing sent without a city
+    await dialog.locator($('std-city')).fill(`${CITY}西`)
+    await dialog.locator($('std-lodging')).fill('500')
+    await dialog.locator($('std-meal')).fill('100')
+    await dialog.locator($('std-transport')).fill('80.5')
+    await dialog.locator($('std-save')).click()
+    const row = page.locator(`${$('std-list')} .el-table__row`).filter({ hasText: `${CITY}西` })
+    await row.waitFor()
+    assert.match(await row.innerText(), /¥500\.00[\s\S]*¥100\.00[\s\S]*¥80\.50/)
+    await shot(page, 'claims-standards')
     assert.deepEqual(problems, [])
   } finally {
     await context.close()
