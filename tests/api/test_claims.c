@@ -371,6 +371,18 @@ who_sees_what(void **state)
 	assert_int_equal(total_of(&leader, "/api/v1/expense-claims?q=北京"), 1);
 	assert_int_equal(total_of(&sup, "/api/v1/expense-claims"), 1);
 	assert_int_equal(total_of(&office, "/api/v1/expense-claims?mine=1"), 0);
+	/* filters: department, dates (the day it was made), paging */
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?department_id=%lld",
+		 (long long)srv.dept2_id);
+	assert_int_equal(total_of(&fin, path), 0);
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?from=%s&to=%s", today, today);
+	assert_int_equal(total_of(&fin, path), 1);
+	assert_int_equal(total_of(&fin, "/api/v1/expense-claims?to=2000-01-01"), 0);
+	assert_int_equal(total_of(&fin, "/api/v1/expense-claims?page=2&per_page=1"), 1);
+	/* a department head asking for another department's claims gets none */
+	snprintf(path, sizeof(path), "/api/v1/expense-claims?department_id=%lld",
+		 (long long)srv.dept2_id);
+	assert_int_equal(total_of(&head, path), 0);
 	json_decref(claim(&staff2, claim1, 404));
 	json_decref(claim(&worker, claim1, 404));
 	json_decref(claim(&head, claim1, 200));
@@ -501,10 +513,25 @@ other_department(void **state)
 	assert_int_equal(line_fig(l_travel2, "committed_fen"), 10000);
 }
 
+/* c's notifications of kind */
+static int64_t
+notes(struct hq_client *c, const char *kind)
+{
+	json_t *j = req(c, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
+	int64_t n = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (strcmp(str_of(it, "kind"), kind) == 0)
+			n++;
+	json_decref(j);
+	return n;
+}
+
 static void
 stop_line_refuses_warn_line_allows(void **state)
 {
-	int64_t before = rows_now(), att = upload(&staff);
+	int64_t before = rows_now(), att = upload(&staff), id;
 	char body[300];
 	struct hq_resp r;
 
@@ -521,8 +548,15 @@ stop_line_refuses_warn_line_allows(void **state)
 	/* ¥500 fits exactly */
 	meet500 = simple(&staff, "30215", 50000, att);
 	/* 办公费 ¥100 warn: ¥150 goes through (no invoice needed under ¥200) */
-	simple(&staff, "30201", 15000, 0);
+	id = simple(&staff, "30201", 15000, 0);
 	assert_int_equal(line_fig(l_office1, "available_fen"), 10000);	/* committed at approval */
+	/* approved, it goes ¥50 below zero, and finance hears of it */
+	decide(&head, id, "approve", 200, NULL);
+	decide(&fin, id, "approve", 200, NULL);
+	assert_int_equal(line_fig(l_office1, "available_fen"), -5000);
+	assert_int_equal(notes(&fin, "claim.over_budget"), 1);
+	assert_int_equal(notes(&staff, "claim.over_budget"), 0);
+	assert_int_equal(notes(&staff, "claim.approved"), 3);
 }
 
 static void

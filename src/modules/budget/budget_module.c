@@ -41,6 +41,13 @@ agency_init(struct db *db, struct arena *a, const struct actor *who, struct err 
 	return bud_seed_classes(db, a, who, e) || claim_agency_init(db, a, who, e) ? e->code : 0;
 }
 
+/* The demo: this year's lines (budget_demo.c), then a year of claims on them (claims_demo.c). */
+static int
+demo(struct db *db, struct arena *a, const char *prefix, struct err *e)
+{
+	return bud_demo_seed(db, a, prefix, e) || claim_demo_seed(db, a, prefix, e) ? e->code : 0;
+}
+
 const struct module budget_module = {
 	.name = "budget",
 	.routes = budget_routes,
@@ -48,7 +55,7 @@ const struct module budget_module = {
 	.history = history,
 	.approval_kinds = kinds,
 	.attachment_owners = owners,
-	.demo = bud_demo_seed,
+	.demo = demo,
 	.agency_init = agency_init,
 	.counters = claim_home_counters,
 	.requests = &claim_home_requests,

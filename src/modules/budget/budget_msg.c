@@ -67,5 +67,6 @@ const struct msg budget_msg[] = {
 	{ "报销单已审批通过，等待财务支付", "your expense claim was approved and waits for payment" },
 	{ "报销单已被退回", "your expense claim was rejected" },
 	{ "报销款已支付", "your expense claim has been paid" },
+	{ "报销超出预算指标（超支预警）", "an expense claim went over its budget line (warn line)" },
 	{ NULL, NULL }
 };

@@ -224,7 +224,7 @@ int
 claim_preview(struct db *db, struct arena *a, const struct actor *who,
 	      const struct claim_in *in, struct claim_preview *out, struct err *e)
 {
-	const char *control;
+	const char *control = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (check_input(in, e))
@@ -254,7 +254,7 @@ check_rules(const struct claim_in *in, const struct claim_preview *p, struct err
 					p->lines[k].class_name, (long long)p->lines[k].line_id,
 					(long long)(p->lines[k].short_fen / 100),
 					(long long)(p->lines[k].short_fen % 100));
-	if (p->total_fen >= CLAIM_INVOICE_MIN_FEN && !in->nattach)
+	if (p->total_fen >= CLAIM_INVOICE_MIN_FEN && !in->nattach && !in->paper_invoices)
 		return err_setx(e, ERR_RULE, "invoice_required", "attachment_ids",
 				"报销金额达到 200 元须上传发票");
 	if (p->over_fen && (!in->over_reason || !in->over_reason[0]))
@@ -395,7 +395,7 @@ claim_create(struct db *db, struct arena *a, const struct actor *who,
 	if (make_code(db, a, who, claim_year_now(), &code, e) ||
 	    insert_claim(db, who, in, &p, code, title, &id, e) || insert_items(db, id, &p, e) ||
 	    attach_invoices(db, who, in, id, e) || submit(db, who, in, id, title, p.total_fen, e) ||
-	    claim_get(db, a, who, id, out, e))
+	    claim_row(db, a, who->agency_id, id, out, e))
 		return e->code;
 	return aud_record(db, who, "create", "expense_claim", id, NULL, jarena(a, claim_json(out)),
 			  e);

@@ -109,6 +109,11 @@ struct claim_in {
 	size_t nattach;
 	int has_trip;
 	struct claim_trip trip;
+	/*
+	** The demo only (the API never sets it): its invoices are on paper, as
+	** `init --demo` has no file store to hold photos of them.
+	*/
+	int paper_invoices;
 };
 
 struct claim_item {
@@ -162,6 +167,7 @@ struct claim_pay_in {
 /* The checks and figures of a claim, writing nothing (400 / 422 no_budget_line as create). */
 int claim_preview(struct db *db, struct arena *a, const struct actor *who,
 		  const struct claim_in *in, struct claim_preview *out, struct err *e);
+/* *out: the new claim's row (no items, files or approval: claim_get has them). */
 int claim_create(struct db *db, struct arena *a, const struct actor *who,
 		 const struct claim_in *in, struct claim *out, struct err *e);
 int claim_list(struct db *db, struct arena *a, const struct actor *who,
@@ -175,6 +181,7 @@ int claim_visible(struct db *db, struct arena *a, const struct actor *who, int64
 int claim_can_read(struct db *db, const struct actor *who, int64_t id);
 int claim_withdraw(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		   struct claim *out, struct err *e);
+/* Finance pays an approved claim; *out: its row after (as claim_create). */
 int claim_pay(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	      const struct claim_pay_in *in, struct claim *out, struct err *e);
 

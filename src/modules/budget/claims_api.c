@@ -251,7 +251,8 @@ claim_api_pay(struct req *rq, struct resp *rs, struct err *e)
 	int64_t id;
 
 	if (req_path_id(rq, 0, &id, e) || req_json_fields(rq, claim_pay_fields, &in, NULL, e) ||
-	    claim_pay(rq->db, rq->arena, rq->user, id, &in, &c, e))
+	    claim_pay(rq->db, rq->arena, rq->user, id, &in, &c, e) ||
+	    claim_get(rq->db, rq->arena, rq->user, id, &c, e))
 		return e->code;
 	return resp_json(rs, 200, claim_detail_json(&c));
 }

@@ -41,12 +41,9 @@ static int
 my_open_claims(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
 	       struct home_request **rows, size_t *n, int64_t *total, struct err *e)
 {
-	if (home_requests_query(db, a, who, sql_mine_count, sql_mine, "expense_claim", limit, rows,
-				n, total, e))
-		return e->code;
-	for (size_t i = 0; i < *n; i++)
-		(*rows)[i].entity = "expenseClaim";	/* the web opens expenseClaimDetail */
-	return 0;
+	/* kind and entity "expense_claim": the web opens expenseClaimDetail (live.js entityLocation) */
+	return home_requests_query(db, a, who, sql_mine_count, sql_mine, "expense_claim", limit,
+				   rows, n, total, e);
 }
 
 const struct module_requests claim_home_requests = { 0, my_open_claims };
