@@ -98,6 +98,7 @@ modules_history_find(const char *entity)
 int
 modules_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
 {
+	modules_init();	/* defaults may be approval rules of a kind: registered first */
 	for (size_t m = 0; houqin_modules[m]; m++)
 		if (houqin_modules[m]->agency_init && houqin_modules[m]->agency_init(db, a, who, e))
 			return e->code;

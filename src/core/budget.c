@@ -3,10 +3,13 @@
 ** decide, write the entry rows, audit them: all in the caller's transaction.
 */
 #include "core/budget.h"
+#include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/msg.h"
+#include "core/notify.h"
 #include "db/db.h"
 
 #include <assert.h>
@@ -154,8 +157,9 @@ entry_add(struct db *db, const struct actor *who, int64_t line_id, const char *k
 	after = entry_json(line_id, kind, amount, src);
 	if (!after)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = aud_record(db, who, kind[0] == 'c' ? "budget_commit" : kind[0] == 's'
-			? "budget_spend" : "budget_release", "budget_line", line_id, NULL, after, e);
+	rc = aud_record(db, who, kind[0] == 'c' ? "budget_commit" : kind[0] == 's' ? "budget_spend"
+			: kind[0] == 'a' ? "budget_adjust" : "budget_release", "budget_line", line_id,
+			NULL, after, e);
 	json_decref(after);
 	return rc;
 }
@@ -251,6 +255,153 @@ budget_period_close(struct db *db, const struct actor *who, int period, struct e
 	return rc;
 }
 
+/* ---------- who is told: finance of a warn line's overdraft, the department head of 80 %/100 % */
+
+static const char sql_line_names[] =
+	"SELECT l.department_id, d.name, c.name FROM budget_line l"
+	" JOIN department d ON d.id = l.department_id JOIN budget_class c ON c.id = l.class_id"
+	" WHERE l.id = :id";
+/* from the few role holders to their users, as workorders_flow.c's sql_office_users */
+static const char sql_finance_users[] =
+	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
+	" WHERE u.id = r.user_id AND r.role = 'finance' AND r.agency_id = :agency"
+	" AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
+/* the department's own heads, as core/approval.c finds them (sql_dept_head_in) */
+static const char sql_dept_heads[] =
+	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
+	" WHERE u.id = r.user_id AND r.role = 'dept_head' AND r.agency_id = :agency"
+	" AND u.department_id = :dept AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
+
+int
+budget_use_level(const struct budget_sum *s)
+{
+	int64_t base = s->amount + s->adjusted, used = s->committed + s->spent;
+
+	if (used <= 0)
+		return 0;
+	if (base <= 0 || used >= base)
+		return 2;
+	/* used < base <= 2 * BUDGET_AMOUNT_MAX: times 10 cannot overflow */
+	return used * 10 >= base * 8 ? 1 : 0;
+}
+
+struct line_names {
+	int64_t dept;
+	char *dept_name, *class_name;
+};
+
+static int
+line_names(struct db *db, struct arena *a, int64_t line_id, struct line_names *out,
+	   struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_line_names, e) || db_bind_i64(&st, ":id", line_id, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc) {
+		out->dept = db_col_i64(&st, 0);
+		out->dept_name = db_col_text(&st, a, 1);
+		out->class_name = db_col_text(&st, a, 2);
+	}
+	db_finalize(&st);
+	return rc;
+}
+
+/* Send title/body to every user sql finds (read first: no statement is open while sending). */
+static int
+send_to(struct db *db, struct arena *a, const struct actor *who, const char *sql, int64_t dept,
+	const char *kind, struct msg_text title, struct msg_text body, int64_t line_id,
+	struct err *e)
+{
+	struct stmt st = { 0 };
+	int64_t *ids = NULL, *v;
+	size_t n = 0, cap = 0;
+	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 (dept && db_bind_i64(&st, ":dept", dept, e)) ? e->code : 0;
+
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		rc = 0;
+		v = arena_grow(a, ids, n, &cap, sizeof(*v));
+		if (!v)
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+		else
+			(ids = v)[n++] = db_col_i64(&st, 0);
+	}
+	db_finalize(&st);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = notify_send_text(db, who, ids[i], kind, title, body, "budget_line", line_id, e);
+	return rc < 0 ? rc : 0;
+}
+
+static const char *
+yuan(struct arena *a, int64_t fen)
+{
+	int64_t m = fen < 0 ? -fen : fen;
+	const char *s = arena_printf(a, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(m / 100),
+				     (long long)(m % 100));
+
+	return s ? s : "?";
+}
+
+static int
+notify_warned(struct db *db, struct arena *a, const struct actor *who, int64_t line_id,
+	      const struct line_names *ln, const struct budget_sum *after, struct err *e)
+{
+	struct msg_text title = msg_text(a, "预算超支预警：%s %s", ln->dept_name, ln->class_name);
+	struct msg_text body = msg_text(a, "预算指标 #%lld（%s，%s）已超支 %s 元。", (long long)line_id,
+					ln->dept_name, ln->class_name, yuan(a, -after->available));
+
+	if (!title.zh || !body.zh)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	return send_to(db, a, who, sql_finance_users, 0, "budget.overdraft", title, body, line_id,
+		       e);
+}
+
+static int
+notify_level(struct db *db, struct arena *a, const struct actor *who, int64_t line_id,
+	     const struct line_names *ln, const struct budget_sum *s, int level, struct err *e)
+{
+	int64_t base = s->amount + s->adjusted, used = s->committed + s->spent;
+	struct msg_text title = msg_text(a, "预算执行已达 %d%%：%s %s", level == 2 ? 100 : 80,
+					 ln->dept_name, ln->class_name);
+	struct msg_text body = msg_text(a, "预算 %s 元，已支出 %s 元，已占用 %s 元，可用 %s 元，"
+					"已使用 %lld%%。", yuan(a, base), yuan(a, s->spent),
+					yuan(a, s->committed), yuan(a, s->available),
+					(long long)(base > 0 ? used * 100 / base : 100));
+
+	if (!title.zh || !body.zh)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	return send_to(db, a, who, sql_dept_heads, ln->dept, "budget.progress", title, body,
+		       line_id, e);
+}
+
+/*
+** After a write: a warn line that went (further) below zero tells finance; a line whose use
+** crossed 80 % or 100 % on this write tells its department's heads, once per crossing (a write
+** that stays above does not cross again). In the caller's transaction, like the rows.
+*/
+static int
+budget_notify(struct db *db, const struct actor *who, int64_t line_id,
+	      const struct budget_sum *before, const struct budget_result *out, struct err *e)
+{
+	int level = budget_use_level(&out->after);
+	struct line_names ln;
+	struct arena *a;
+	int rc;
+
+	if (!out->warned && level <= budget_use_level(before))
+		return 0;
+	a = arena_new(4096);
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = line_names(db, a, line_id, &ln, e) ||
+	     (out->warned && notify_warned(db, a, who, line_id, &ln, &out->after, e)) ||
+	     (level > budget_use_level(before) &&
+	      notify_level(db, a, who, line_id, &ln, &out->after, level, e)) ? e->code : 0;
+	arena_free(a);
+	return rc;
+}
+
 /* Lock the line and read its sums: the start of every write here. */
 static int
 begin(struct db *db, const struct actor *who, int64_t line_id, int64_t amount,
@@ -265,11 +416,13 @@ begin(struct db *db, const struct actor *who, int64_t line_id, int64_t amount,
 		       line_read(db, 1, who->agency_id, line_id, s, stop, e) ? e->code : 0;
 }
 
+/* Read the line's figures after the write and tell who should know (core/budget_notify.c). */
 static int
-finish(struct db *db, const struct actor *who, int64_t line_id, struct budget_result *out,
-       struct err *e)
+finish(struct db *db, const struct actor *who, int64_t line_id, const struct budget_sum *before,
+       struct budget_result *out, struct err *e)
 {
-	return line_read(db, 0, who->agency_id, line_id, &out->after, NULL, e);
+	return line_read(db, 0, who->agency_id, line_id, &out->after, NULL, e) ||
+		       budget_notify(db, who, line_id, before, out, e) ? e->code : 0;
 }
 
 int
@@ -283,7 +436,7 @@ budget_commit(struct db *db, const struct actor *who, int64_t line_id, int64_t a
 	    check_room(&s, stop, line_id, amount_fen, out, e) ||
 	    entry_add(db, who, line_id, "commit", amount_fen, src, &out->entry_id, e))
 		return e->code;
-	return finish(db, who, line_id, out, e);
+	return finish(db, who, line_id, &s, out, e);
 }
 
 int
@@ -305,7 +458,7 @@ budget_spend(struct db *db, const struct actor *who, int64_t line_id, int64_t am
 	    (rel && entry_add(db, who, line_id, "release", rel, src, &rel_id, e)) ||
 	    entry_add(db, who, line_id, "spend", amount_fen, src, &out->entry_id, e))
 		return e->code;
-	return finish(db, who, line_id, out, e);
+	return finish(db, who, line_id, &s, out, e);
 }
 
 int
@@ -324,5 +477,36 @@ budget_release(struct db *db, const struct actor *who, int64_t line_id, int64_t 
 				"该来源在此预算指标上只有 %lld 分未结的占用", (long long)open);
 	if (entry_add(db, who, line_id, "release", amount_fen, src, &out->entry_id, e))
 		return e->code;
-	return finish(db, who, line_id, out, e);
+	return finish(db, who, line_id, &s, out, e);
+}
+
+int
+budget_adjust(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+	      const struct budget_src *src, struct budget_result *out, struct err *e)
+{
+	struct budget_sum s;
+	int stop;
+
+	/* begin() checks the size (-1: out of range); the sign only says 追加 or 调减 */
+	int64_t size = amount_fen < -BUDGET_AMOUNT_MAX ? -1 : amount_fen < 0 ? -amount_fen
+									: amount_fen;
+
+	if (begin(db, who, line_id, size, src, &s, &stop, out, e) ||
+	    (amount_fen < 0 && check_room(&s, stop, line_id, -amount_fen, out, e)) ||
+	    entry_add(db, who, line_id, "adjust", amount_fen, src, &out->entry_id, e))
+		return e->code;
+	return finish(db, who, line_id, &s, out, e);
+}
+
+int
+budget_check_room(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		  struct err *e)
+{
+	struct budget_result r;
+	struct budget_sum s;
+	int stop;
+
+	assert(db_in_tx(db));
+	return line_read(db, 1, who->agency_id, line_id, &s, &stop, e) ||
+		       check_room(&s, stop, line_id, amount_fen, &r, e) ? e->code : 0;
 }

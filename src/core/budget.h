@@ -14,8 +14,14 @@
 ** Control: on a `stop` line a commitment (or the part of a spend its source
 ** had not committed) beyond the available amount is refused, ERR_RULE
 ** "over_budget" naming the line and the shortfall, and nothing is written; on a
-** `warn` line it is allowed and out->warned is set. Notifying finance of a
-** warning is the caller's (or a later slice's) job: the engine only flags it.
+** `warn` line it is allowed and out->warned is set.
+**
+** Notifications, here so every module that spends gets them (core/notify.h, in
+** the caller's transaction): a warn line going (further) below zero tells every
+** finance user of the agency ("budget.overdraft"); a write that takes a line's
+** use, (committed + spent) / (amount + adjusted), from below 80 % or 100 % to
+** at/above it tells the heads of the line's department ("budget.progress"),
+** once per crossing: a later write that stays above does not cross again.
 **
 ** Periods: a month finance has closed (结账, budget_period_close) takes no
 ** new row dated in it: every write below refuses with ERR_RULE "period_closed"
@@ -91,6 +97,24 @@ int budget_spend(struct db *db, const struct actor *who, int64_t line_id, int64_
 */
 int budget_release(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
 		   const struct budget_src *src, struct budget_result *out, struct err *e);
+
+/*
+** 追加 (amount_fen > 0) or 调减 (< 0) on line line_id, for src (the approved
+** adjustment): an 'adjust' row, audited "budget_adjust". A cut beyond the
+** available amount of a stop line: ERR_RULE "over_budget"; on a warn line it
+** is allowed and flagged as for a commitment. 0 or beyond the maximum: ERR_INVALID.
+*/
+int budget_adjust(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		  const struct budget_src *src, struct budget_result *out, struct err *e);
+/*
+** Would taking amount_fen from line line_id now be refused (a request checked at
+** submission, written later)? Locks the line; ERR_RULE "over_budget" on a stop
+** line without room, 0 otherwise (a warn line always has room). Writes nothing.
+*/
+int budget_check_room(struct db *db, const struct actor *who, int64_t line_id, int64_t amount_fen,
+		      struct err *e);
+/* How far a line is used: 0 below 80 %, 1 from 80 %, 2 from 100 % (or used with no budget). */
+int budget_use_level(const struct budget_sum *s);
 
 /* The month of epoch ms at in Asia/Shanghai, as yyyymm (202609). */
 int budget_period_of(int64_t at_ms);

@@ -184,8 +184,11 @@ office_manages_rules(void **state)
 	assert_int_equal(hq_req(&srv, &staff, "GET", "/api/v1/approval-rules", NULL, &r), 403);
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/approval-rules", NULL, &r), 200);
-	/* the 4 above and the 2 expense_claim rules every new agency gets (budget's agency_init) */
-	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 6);
+	/*
+	** the 4 above and the budget module's defaults for a new agency: budget_adjustment
+	** and the 2 expense_claim rules (before general by kind)
+	*/
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 7);
 	json_t *first = NULL, *it;
 	size_t k;
 	json_array_foreach(json_object_get(r.json, "items"), k, it)

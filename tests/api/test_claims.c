@@ -430,6 +430,7 @@ approve_then_pay(void **state)
 	(void)state;
 	pay(&fin, claim1, "{\"voucher_no\":\"记-1\"}", 409, "not_approved");
 	assert_int_equal(my_requests(&staff, "expense_claim"), 1);
+	assert_int_equal(my_requests(&staff, "approval"), 0);	/* listed once, as the claim */
 	decide(&head, claim1, "approve", 200, NULL);
 	assert_string_equal(status_of(claim1), "pending");
 	assert_int_equal(counter(&fin, "claims_to_pay"), 0);
@@ -554,8 +555,8 @@ stop_line_refuses_warn_line_allows(void **state)
 	decide(&head, id, "approve", 200, NULL);
 	decide(&fin, id, "approve", 200, NULL);
 	assert_int_equal(line_fig(l_office1, "available_fen"), -5000);
-	assert_int_equal(notes(&fin, "claim.over_budget"), 1);
-	assert_int_equal(notes(&staff, "claim.over_budget"), 0);
+	assert_int_equal(notes(&fin, "budget.overdraft"), 1);	/* the engine's warning */
+	assert_int_equal(notes(&staff, "budget.overdraft"), 0);
 	assert_int_equal(notes(&staff, "claim.approved"), 3);
 }
 

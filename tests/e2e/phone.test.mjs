@@ -26,7 +26,7 @@ import { before, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
-import { approvalRule, apiLogin, department, orders, people, workorderWorld } from './fixtures.mjs'
+import { approvalRule, apiLogin, department, items, orders, people, person, workorderWorld } from './fixtures.mjs'
 import {
   $,
   ADMIN_PASSWORD,
@@ -76,6 +76,7 @@ const VISITS = {
   workorderReport: ['biz', (d) => `/m/report?location=${d.room.id}`],
   workorderDetail: ['biz', (d) => `/workorders/${d.order.id}`],
   locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
+  budgetLineDetail: ['biz', (d) => `/finance/lines/${d.line.id}`],
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
 }
 
@@ -177,8 +178,16 @@ before(async () => {
   ])
   // more buildings than a page holds: 位置管理 must page them
   for (let i = 1; i <= 50; i++) await office.api.post('/locations', { kind: 'building', name: `${i}号楼·${stamp}` })
-  const claim = await expenseClaim(extra.biz, world.depts.prosecution, staff1.api)
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], claim }
+  // a budget line of our own (biz reads it as a leader) for 预算指标明细
+  const fin = await person('phone_fin', { name: '财务测试', dept: politics, roles: ['finance', 'staff'] })
+  const finApi = await apiLogin(fin.username)
+  const cls = items(await finApi.get('/budget-classes')).find((c) => c.code === '30201')
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()))
+  const line = await finApi.post('/budget-lines', { year, department_id: world.depts.logistics.id, class_id: cls.id, amount_fen: 1000000 })
+  // a 报销单 of staff (¥150 of 办公费, no invoice needed) on a line of their department
+  await finApi.post('/budget-lines', { year, department_id: world.depts.prosecution.id, class_id: cls.id, amount_fen: 1000000, control: 'warn' })
+  const claim = await staff1.api.post('/expense-claims', { items: [{ class_code: '30201', amount_fen: 15000, description: '打印纸' }] })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],
@@ -191,15 +200,6 @@ before(async () => {
   // the API session proves each login works before the browser tries it
   await Promise.all(Object.values(logins).map(([u, p]) => apiLogin(u, p)))
 }, { timeout: 180000 })
-
-// A 报销单 of staff (¥150 of 办公费, no invoice needed) on a line finance gives their department.
-async function expenseClaim(finance, dept, staff) {
-  const api = await apiLogin(finance.username)
-  const office = (await api.get('/budget-classes')).items.find((c) => c.code === '30201')
-  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()))
-  await api.post('/budget-lines', { year, department_id: dept.id, class_id: office.id, amount_fen: 1000000, control: 'warn' })
-  return staff.post('/expense-claims', { items: [{ class_code: '30201', amount_fen: 15000, description: '打印纸' }] })
-}
 
 // In the page (one function: page.evaluate sends it alone): the document's width, every tap
 // target smaller than min × min, what sticks out of an open dialog or drawer, and how many

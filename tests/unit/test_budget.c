@@ -285,6 +285,63 @@ closed_period_refuses_rows(void **state)
 	assert_int_equal(entries(f, f->warn_line), before + 1);
 }
 
+/* 追加/调减 (budget_adjust), after closed_period_refuses_rows: this month is closed now. */
+static int
+adjust(struct fixture *f, int64_t line, int64_t amount, int64_t at, struct budget_result *r,
+       struct err *e)
+{
+	struct budget_src src = { "budget_adjustment", 30, NULL, NULL, at };
+	int rc;
+
+	assert_int_equal(db_begin_write(f->db, e), 0);
+	rc = budget_adjust(f->db, &f->sys, line, amount, &src, r, e);
+	if (rc)
+		db_rollback(f->db);
+	else
+		assert_int_equal(db_commit(f->db, e), 0);
+	return rc;
+}
+
+static void
+adjust_adds_and_cuts(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = now_ms(), last = now - days_to_date((now + SHANGHAI_OFFSET_MS) / DAY_MS) % 100 *
+							  DAY_MS;
+	int64_t before = entries(f, f->stop_line);
+	struct budget_sum s = { .amount = 1000, .committed = 700, .spent = 99 };
+	struct budget_result r;
+	struct err e = { 0 };
+
+	assert_int_equal(budget_use_level(&s), 0);
+	s.spent = 100;
+	assert_int_equal(budget_use_level(&s), 1);	/* 80 % exactly */
+	s.adjusted = -200;
+	assert_int_equal(budget_use_level(&s), 2);
+	s = (struct budget_sum){ .adjusted = 0, .committed = 0 };
+	assert_int_equal(budget_use_level(&s), 0);
+	/* the stop line has 1000 budgeted, 800 spent: 200 available */
+	assert_int_equal(adjust(f, f->stop_line, -201, last, &r, &e), ERR_RULE);
+	assert_string_equal(e.slug, "over_budget");
+	assert_non_null(strstr(e.msg, "0.01 元"));
+	assert_int_equal(adjust(f, f->stop_line, -200, last, &r, &e), 0);
+	assert_int_equal(r.after.adjusted, -200);
+	assert_int_equal(r.after.available, 0);
+	assert_int_equal(adjust(f, f->stop_line, 500, last, &r, &e), 0);
+	assert_int_equal(r.after.adjusted, 300);
+	assert_int_equal(r.after.available, 500);
+	assert_int_equal(adjust(f, f->stop_line, 0, last, &r, &e), ERR_INVALID);
+	assert_int_equal(adjust(f, f->stop_line, INT64_MIN, last, &r, &e), ERR_INVALID);
+	assert_int_equal(adjust(f, f->stop_line, BUDGET_AMOUNT_MAX + 1, last, &r, &e), ERR_INVALID);
+	assert_int_equal(adjust(f, f->stop_line, 5, 0, &r, &e), ERR_RULE);	/* now: closed */
+	assert_string_equal(e.slug, "period_closed");
+	assert_int_equal(entries(f, f->stop_line), before + 2);
+	/* a warn line takes a cut beyond its available and flags it */
+	assert_int_equal(adjust(f, f->warn_line, -100, last, &r, &e), 0);
+	assert_int_equal(r.warned, 1);
+	assert_int_equal(r.after.available, -301);
+}
+
 int
 main(void)
 {
@@ -295,6 +352,7 @@ main(void)
 		cmocka_unit_test(warn_line_allows_and_flags),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(closed_period_refuses_rows),
+		cmocka_unit_test(adjust_adds_and_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,14 +23,18 @@ count_pending(struct db *db, struct arena *a, const struct actor *who, int64_t n
 	return appr_list(db, a, who, APPR_MINE_PENDING, 0, 0, &items, &k, n, e);
 }
 
-/* 我的申请 still waiting for a decision, newest first */
+/*
+** 我的申请 still waiting for a decision, newest first: the general requests only; a
+** module's record under approval (entity set, e.g. an expense claim) is listed by its module.
+*/
 static const char sql_mine[] =
 	"SELECT a.id, NULL, a.title, a.status, a.updated_at FROM approval a"
 	" WHERE a.requester_id = :me AND a.agency_id = :agency AND a.status = 'pending'"
-	" ORDER BY a.id DESC LIMIT :limit";
+	" AND a.entity IS NULL ORDER BY a.id DESC LIMIT :limit";
 static const char sql_mine_count[] =
 	"SELECT COUNT(*) FROM approval a"
-	" WHERE a.requester_id = :me AND a.agency_id = :agency AND a.status = 'pending'";
+	" WHERE a.requester_id = :me AND a.agency_id = :agency AND a.status = 'pending'"
+	" AND a.entity IS NULL";
 
 static int
 my_pending(struct db *db, struct arena *a, const struct actor *who, int64_t limit,

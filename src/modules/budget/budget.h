@@ -134,4 +134,135 @@ json_t *bud_entry_json(const struct bud_entry *en);
 int bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 int bud_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
+/* ---------- adjustments 追加/调减/调剂 (budget_adjust.c) ---------- */
+
+#define BUD_REASON_MAX 500
+
+extern const char *const bud_adj_kinds[];	/* "add","cut","transfer",NULL */
+extern const char *const bud_adj_statuses[];	/* "pending","approved","rejected","withdrawn",NULL */
+
+struct bud_adj_in {
+	const char *kind, *reason;
+	int64_t amount_fen, to_line_id;	/* to_line_id: transfer only */
+};
+
+struct bud_adj {
+	int64_t id, line_id, to_line_id, amount_fen, approval_id, created_by;
+	const char *kind, *status, *reason, *created_by_name;
+	const char *line_label, *to_line_label;	/* "一处 差旅费" */
+	int64_t created_at, updated_at, decided_at;
+};
+
+/*
+** Request an adjustment of line line_id (finance only, else ERR_FORBIDDEN): one
+** budget_adjustment row (pending) and its approval (kind "budget_adjustment").
+** ERR_INVALID on a transfer without to_line_id, to the same line or to another
+** agency's; ERR_RULE "other_year" to a line of another year; a cut or transfer
+** beyond the available amount of a stop line: ERR_RULE "over_budget". Audited.
+*/
+int bud_adj_create(struct db *db, struct arena *a, const struct actor *who, int64_t line_id,
+		   const struct bud_adj_in *in, struct bud_adj *out, struct err *e);
+/* Adjustments from or to line_id (in who's scope), newest first. */
+int bud_adj_list(struct db *db, struct arena *a, const struct actor *who, int64_t line_id,
+		 int64_t limit, int64_t offset, struct bud_adj **items, size_t *n, int64_t *total,
+		 struct err *e);
+int bud_adj_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		    struct err *e);
+json_t *bud_adj_json(const struct bud_adj *j);
+struct appr_kind;
+/* The approval kind and, for a new agency, its default rule (分管领导审批). */
+extern const struct appr_kind bud_adj_kind;
+int bud_seed_adj_rule(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+
+/* ---------- the mid-year reminder 温馨提醒 (budget_remind.c) ---------- */
+
+struct bud_settings {
+	char midyear_reminder[6];	/* "MM-DD" */
+	int64_t updated_at;	/* 0: never saved (the default) */
+};
+
+int bud_settings_get(struct db *db, int64_t agency, struct bud_settings *out, struct err *e);
+/*
+** Finance sets "MM-DD" (ERR_INVALID on "midyear_reminder" else). Once saved, seen
+** must be the updated_at read (db_check_seen: 400 when 0, 409 "stale"). Audited.
+*/
+int bud_settings_put(struct db *db, const struct actor *who, const char *midyear, int64_t seen,
+		     struct bud_settings *out, struct err *e);
+int bud_settings_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			 struct err *e);
+json_t *bud_settings_json(const struct bud_settings *s);
+struct cal;
+/*
+** The module job: on or after the agency's date, once a year, every department
+** head gets their department's lines of the year (budget, spent, committed,
+** available, % used); the year is recorded in the same transaction.
+*/
+int bud_midyear_job(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+		    struct err *e);
+
+/* HTTP handlers and bodies of budget_adjust_api.c (their rows are in budget_api.c's table). */
+struct req;
+struct resp;
+int bud_api_adj_create(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_adj_list(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_settings_get(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_settings_put(struct req *rq, struct resp *rs, struct err *e);
+/* ---------- reports (budget_reports.c) ---------- */
+
+/* The first ms of month (1..12; 13 = January of the next year) of year in Asia/Shanghai. */
+int64_t bud_month_start(int64_t year, int64_t month);
+
+/*
+** One row of the bulletin 财务支出月通报: a department x class ("line"), a
+** department's 小计 ("subtotal") or the 合计 ("total"). Spending is the ledger's
+** spend rows by occurred_at: month, year to date (January..month) and the same
+** two windows of last year; budget (amount + adjustments) and committed (open)
+** are this year's line's as at the end of the month.
+*/
+struct bud_bulletin_row {
+	const char *row;
+	int64_t department_id, class_id;
+	const char *department_name, *class_code, *class_name;
+	int has_line;
+	int64_t budget, committed, month, ytd, ly_month, ly_ytd;
+};
+
+struct bud_bulletin {
+	int64_t year, month;
+	struct bud_bulletin_row *rows;
+	size_t n;
+};
+
+/* The bulletin of month (1..12) of year in who's scope (a dept head: their department). */
+int bud_bulletin(struct db *db, struct arena *a, const struct actor *who, int64_t year,
+		 int64_t month, struct bud_bulletin *out, struct err *e);
+json_t *bud_bulletin_row_json(const struct bud_bulletin_row *r);
+
+/* A 三公 class in the disclosure: the year's budget and each month's spending. */
+struct bud_sangong {
+	int64_t class_id;
+	const char *code, *name;
+	int64_t budget;
+	int64_t month[12];	/* filled for closed months only */
+};
+
+/* 三公经费公开 of who's agency: no names, payees or vouchers; open months stay empty. */
+struct bud_disclosure {
+	int64_t year;
+	struct bud_period periods[12];
+	struct bud_sangong *classes;
+	size_t n;
+};
+
+int bud_disclosure(struct db *db, struct arena *a, const struct actor *who, int64_t year,
+		   struct bud_disclosure *out, struct err *e);
+json_t *bud_disclosure_json(const struct bud_disclosure *d);
+
+/* Handlers (budget_reports_api.c) for budget_api.c's route table, and their export columns. */
+struct req;
+struct resp;
+int bud_api_bulletin(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_disclosure(struct req *rq, struct resp *rs, struct err *e);
+int bud_api_line(struct req *rq, struct resp *rs, struct err *e);
+
 #endif

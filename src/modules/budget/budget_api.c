@@ -207,6 +207,9 @@ bud_api_period_close(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, bud_period_json(&p[period % 100 - 1]));
 }
 
+extern const struct field bud_adj_fields[], bud_settings_fields[];	/* budget_adjust_api.c */
+extern const struct export_col bud_bulletin_cols[];	/* budget_reports_api.c */
+
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-classes", bud_api_classes, ROLE_BUSINESS_READERS, 0, "支出经济分类", NULL, class_cols, 0 },
@@ -216,6 +219,13 @@ const struct route budget_routes[] = {
 	{ "GET", "/api/v1/budget-lines/:id/entries", bud_api_entries, BUD_READERS, 0, "预算指标明细（占用、支出、释放、调整）", NULL, entry_cols, 0 },
 	{ "GET", "/api/v1/budget/periods", bud_api_periods, BUD_READERS, 0, "各月结账状态", NULL, NULL, 0 },
 	{ "POST", "/api/v1/budget/periods/:yyyymm/close", bud_api_period_close, ROLE_FINANCE, R_WRITE, "月度结账（此后该月不能再记账）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/budget-lines/:id/adjustments", bud_api_adj_create, ROLE_FINANCE, R_WRITE, "申请预算调整（追加/调减/调剂，经审批后记账）", bud_adj_fields, NULL, 0 },
+	{ "GET", "/api/v1/budget-lines/:id/adjustments", bud_api_adj_list, BUD_READERS, 0, "预算指标的调整申请（调出与调入）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/budget/settings", bud_api_settings_get, BUD_READERS, 0, "经费设置（年中温馨提醒日期）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/budget/settings", bud_api_settings_put, ROLE_FINANCE, R_WRITE, "修改经费设置", bud_settings_fields, NULL, 0 },
+	{ "GET", "/api/v1/budget/bulletin", bud_api_bulletin, BUD_READERS, 0, "财务支出月通报（?year=&month=；部门×分类：预算、本月、累计、执行率、同比，小计）", NULL, bud_bulletin_cols, 0 },
+	{ "GET", "/api/v1/budget/disclosure", bud_api_disclosure, ROLE_BUSINESS_READERS, 0, "三公经费公开（?year=；仅已结账月份有数，未结账为 null；年度预算与已结账月份实际支出）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/budget-lines/:id", bud_api_line, BUD_READERS, 0, "预算指标详情（部门负责人只见本部门）", NULL, NULL, 0 },
 	/* 报销单 and 差旅标准 (claims_api.c) */
 	{ "GET", "/api/v1/travel-standards", claim_std_api_list, ROLE_BUSINESS_READERS, 0, "差旅标准", NULL, NULL, 0 },
 	{ "POST", "/api/v1/travel-standards", claim_std_api_create, ROLE_FINANCE, R_WRITE, "新建差旅标准", claim_std_fields, NULL, 0 },

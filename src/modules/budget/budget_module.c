@@ -23,22 +23,37 @@ static const struct module_history history[] = {
 	  bud_line_visible },
 	{ "budget_period", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
 	  bud_period_visible },
+	{ "budget_adjustment", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE | ROLE_DEPT_HEAD,
+	  bud_adj_visible },
+	{ "budget_setting", ROLE_FINANCE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_OFFICE,
+	  bud_settings_visible },
 	{ "expense_claim", 0, claim_visible },
 	{ 0 }
 };
 
-static const struct appr_kind *const kinds[] = { &claim_appr_kind, NULL };
+static const struct module_job jobs[] = {
+	{ "budget_midyear_reminder", bud_midyear_job, "mid-year budget reminders sent" },
+	{ 0 }
+};
+
+static const struct appr_kind *const kinds[] = { &bud_adj_kind, &claim_appr_kind, NULL };
 
 static const struct module_owner owners[] = {
 	{ "expense_claim", claim_can_read },
 	{ 0 }
 };
 
-/* A new agency's defaults, in order: the classes, then the claims' standards and rules. */
+/* A new agency's defaults, one call a line. */
 static int
 agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
 {
-	return bud_seed_classes(db, a, who, e) || claim_agency_init(db, a, who, e) ? e->code : 0;
+	if (bud_seed_classes(db, a, who, e))
+		return e->code;
+	if (bud_seed_adj_rule(db, a, who, e))
+		return e->code;
+	if (claim_agency_init(db, a, who, e))	/* travel standards, expense_claim rules */
+		return e->code;
+	return 0;
 }
 
 /* The demo: this year's lines (budget_demo.c), then a year of claims on them (claims_demo.c). */
@@ -53,10 +68,11 @@ const struct module budget_module = {
 	.routes = budget_routes,
 	.messages = budget_msg,
 	.history = history,
-	.approval_kinds = kinds,
-	.attachment_owners = owners,
 	.demo = demo,
 	.agency_init = agency_init,
+	.jobs = jobs,
+	.approval_kinds = kinds,
+	.attachment_owners = owners,
 	.counters = claim_home_counters,
 	.requests = &claim_home_requests,
 };

@@ -29,10 +29,6 @@ static const char sql_paid[] =
 	" paid_by = :by, paid_at = :now, updated_at = :now"
 	" WHERE id = :id AND agency_id = :agency AND status = 'approved'";
 
-static const char sql_finance[] =
-	"SELECT u.id FROM app_user u JOIN user_role r ON r.user_id = u.id WHERE r.role = 'finance'"
-	" AND u.agency_id = :agency AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
-
 struct need {
 	int64_t line_id, amount;
 };
@@ -54,27 +50,6 @@ read_needs(struct db *db, int64_t id, struct need *out, size_t *n, struct err *e
 	return rc < 0 ? rc : 0;
 }
 
-/* A warn line went below zero: every finance user of the agency hears of it (the engine only flags). */
-static int
-warn_finance(struct db *db, const struct actor *who, int64_t id, struct err *e)
-{
-	int64_t ids[16];
-	size_t n = 0;
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_finance, e) ||
-		 db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
-
-	while (!rc && (rc = db_step(&st, e)) == 1 && n < sizeof(ids) / sizeof(ids[0])) {
-		ids[n++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
-	db_finalize(&st);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		rc = notify_send(db, who, ids[i], "claim.over_budget", "报销超出预算指标（超支预警）",
-				 NULL, "expense_claim", id, e);
-	return rc < 0 ? rc : 0;
-}
-
 /* commit (approved) or spend (paid) every line's part, source ("expense_claim", id). */
 static int
 book(struct db *db, const struct actor *who, int64_t id, const struct budget_src *src,
@@ -82,18 +57,15 @@ book(struct db *db, const struct actor *who, int64_t id, const struct budget_src
 {
 	struct need needs[CLAIM_ITEMS_MAX];
 	struct budget_result r = { 0 };
-	int warned = 0;
 	size_t n;
 
 	if (read_needs(db, id, needs, &n, e))
 		return e->code;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)	/* a warn line's overdraft: the engine tells finance */
 		if ((spend ? budget_spend : budget_commit)(db, who, needs[i].line_id, needs[i].amount,
 							   src, &r, e))
 			return e->code;
-		warned |= r.warned;
-	}
-	return warned ? warn_finance(db, who, id, e) : 0;
+	return 0;
 }
 
 static int

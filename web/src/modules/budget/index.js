@@ -1,18 +1,26 @@
 // 经费 (budget): budget classes, lines and the engine's ledger (src/core/budget.h,
-// src/modules/budget/): 预算指标 (the lines with what is committed, spent and available),
-// 报销 (expense claims: file, approve through the approval engine, pay) and 差旅标准.
-import { Money, Place, Tickets, Wallet } from '@element-plus/icons-vue'
+// src/modules/budget/): 预算指标 (the lines with what is committed, spent and available, and a
+// line's ledger), 支出月通报, 月度结账, 三公经费公开, 报销 (expense claims: file, approve through the
+// approval engine, pay) and 差旅标准.
+import { Calendar, DataAnalysis, Money, Place, Tickets, View, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 
 // GET /budget-lines: finance, leader, supervisor, office; a department head their own lines
+const READERS = ['finance', 'leader', 'supervisor', 'office', 'dept_head']
+const EVERYONE = ['staff', 'dept_head', 'office', 'worker', 'leader', 'finance', 'supervisor']
 const menu = [
   {
     key: 'finance',
     icon: Money,
     children: [
       { key: 'budgetLines', path: '/finance/lines', icon: Wallet, roles: ['finance', 'leader', 'supervisor', 'office', 'dept_head'] },
+      // GET /budget/bulletin and /budget/periods: the same readers (closing is finance's alone)
+      { key: 'budgetBulletin', path: '/finance/bulletin', icon: DataAnalysis, roles: READERS },
+      { key: 'budgetPeriods', path: '/finance/periods', icon: Calendar, roles: READERS },
+      // GET /budget/disclosure: every staff member (ROLE_BUSINESS_READERS)
+      { key: 'budgetDisclosure', path: '/finance/disclosure', icon: View, roles: EVERYONE },
       // 报销: everyone files their own; the supervisor (纪检) reads them all
       { key: 'expenseClaims', path: '/finance/claims', icon: Tickets, roles: [...BUSINESS_ROLES, 'supervisor'] },
       // 差旅标准: finance keeps them; a claimant reads them from the claim form
@@ -28,6 +36,31 @@ const routes = [
     name: 'budgetLines',
     component: () => import('./LinesPage.vue'),
     meta: { roles: rolesOf('budgetLines') },
+  },
+  {
+    // a line's figures and ledger (drill-down from 预算指标)
+    path: 'finance/lines/:id(\\d+)',
+    name: 'budgetLineDetail',
+    component: () => import('./LineEntriesPage.vue'),
+    meta: { roles: rolesOf('budgetLines') },
+  },
+  {
+    path: 'finance/bulletin',
+    name: 'budgetBulletin',
+    component: () => import('./BulletinPage.vue'),
+    meta: { roles: rolesOf('budgetBulletin') },
+  },
+  {
+    path: 'finance/periods',
+    name: 'budgetPeriods',
+    component: () => import('./PeriodsPage.vue'),
+    meta: { roles: rolesOf('budgetPeriods') },
+  },
+  {
+    path: 'finance/disclosure',
+    name: 'budgetDisclosure',
+    component: () => import('./DisclosurePage.vue'),
+    meta: { roles: rolesOf('budgetDisclosure') },
   },
   {
     path: 'finance/claims',
@@ -119,6 +152,7 @@ const history = [
       budget_commit: `${H}.budget_commit`,
       budget_spend: `${H}.budget_spend`,
       budget_release: `${H}.budget_release`,
+      budget_adjust: `${H}.budget_adjust`,
     },
     fields,
   },
@@ -127,6 +161,34 @@ const history = [
     label: `${H}.budget_period`,
     actions: { close: `${H}.close` },
     fields: { period: [`${F}.period`] },
+  },
+  {
+    entity: 'budget_adjustment',
+    label: `${H}.budget_adjustment`,
+    actions: { create: 'audit.actions.create' },
+    fields: {
+      id: null,
+      kind: [`${H}.af.kind`, `enum:${H}.adjKind`],
+      line_id: null,
+      line_label: [`${H}.af.line`],
+      to_line_id: null,
+      to_line_label: [`${H}.af.toLine`],
+      amount_fen: [`${F}.amount`, 'fen'],
+      reason: [`${H}.af.reason`],
+      status: [`${H}.af.status`, `enum:${H}.adjStatus`],
+      approval_id: [`${H}.af.approval`, 'id'],
+      created_by: null,
+      created_by_name: null,
+      created_at: null,
+      updated_at: null,
+      decided_at: null,
+    },
+  },
+  {
+    entity: 'budget_setting',
+    label: `${H}.budget_setting`,
+    actions: { update: 'audit.actions.update' },
+    fields: { midyear_reminder: [`${H}.af.midyear`], updated_at: null },
   },
   // 报销单 and 差旅标准 (src/modules/budget/claims*.c)
   {
