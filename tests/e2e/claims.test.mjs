@@ -147,6 +147,8 @@ test('three approvals, then finance pays it on its page; the requester is told',
     await page.locator(`${$('claim-detail')} ${$('claim-status')}[data-status="paid"]`).filter({ hasText: '已支付' }).waitFor()
     assert.equal(await page.locator($('claim-voucher')).innerText(), `记-${year}-11-0031`)
     assert.equal(await page.locator($('claim-pay')).count(), 0)
+    // 变更记录: the payment is the latest entry, by finance
+    await page.locator(`${$('history-item')}[data-action="pay"]`).filter({ hasText: '周出纳' }).waitFor()
     await shot(page, 'claims-paid-finance')
     // 打印: the claim on an A4 sheet, with its number and items
     await page.locator($('claim-print')).click()
