@@ -56,7 +56,7 @@ const ROUTER_JS = readFileSync(fileURLToPath(new URL('../../web/src/router.js', 
 // none: everyone signed in). biz holds every business role but supervisor's, which may not
 // meet office or worker (三员分立 and 纪检, src/modules/org/org.c).
 const PERSONAS = [
-  ['biz', ['office', 'worker', 'dept_head', 'leader', 'staff']],
+  ['biz', ['office', 'worker', 'dept_head', 'leader', 'finance', 'staff']],
   ['supervisor', ['supervisor', 'staff']],
   ['sysadmin', ['sysadmin']],
   ['secadmin', ['secadmin']],
@@ -77,6 +77,7 @@ const VISITS = {
   workorderDetail: ['biz', (d) => `/workorders/${d.order.id}`],
   locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
   budgetLineDetail: ['biz', (d) => `/finance/lines/${d.line.id}`],
+  expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -154,7 +155,7 @@ before(async () => {
   const politics = await department('院领导')
   const extra = await people({
     // one business person holding every role a business page asks for
-    biz: { name: '全能测试', dept: world.depts.logistics, roles: ['office', 'worker', 'dept_head', 'leader', 'staff'] },
+    biz: { name: '全能测试', dept: world.depts.logistics, roles: ['office', 'worker', 'dept_head', 'leader', 'finance', 'staff'] },
     supervisor: { name: '纪检组', dept: politics, roles: ['supervisor', 'staff'] },
     auditor: { name: '审计员', dept: politics, roles: ['auditor'] },
   })
@@ -183,7 +184,10 @@ before(async () => {
   const cls = items(await finApi.get('/budget-classes')).find((c) => c.code === '30201')
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()))
   const line = await finApi.post('/budget-lines', { year, department_id: world.depts.logistics.id, class_id: cls.id, amount_fen: 1000000 })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line }
+  // a 报销单 of staff (¥150 of 办公费, no invoice needed) on a line of their department
+  await finApi.post('/budget-lines', { year, department_id: world.depts.prosecution.id, class_id: cls.id, amount_fen: 1000000, control: 'warn' })
+  const claim = await staff1.api.post('/expense-claims', { items: [{ class_code: '30201', amount_fen: 15000, description: '打印纸' }] })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

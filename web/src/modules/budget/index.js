@@ -1,8 +1,10 @@
 // 经费 (budget): budget classes, lines and the engine's ledger (src/core/budget.h,
-// src/modules/budget/). Today one page, 预算指标 (the lines with what is committed, spent and
-// available); claims, the bulletin and the disclosure come with the rest of issue #14.
-import { Calendar, DataAnalysis, Money, View, Wallet } from '@element-plus/icons-vue'
+// src/modules/budget/): 预算指标 (the lines with what is committed, spent and available, and a
+// line's ledger), 支出月通报, 月度结账, 三公经费公开, 报销 (expense claims: file, approve through the
+// approval engine, pay) and 差旅标准.
+import { Calendar, DataAnalysis, Money, Place, Tickets, View, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
+import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 
 // GET /budget-lines: finance, leader, supervisor, office; a department head their own lines
@@ -19,6 +21,10 @@ const menu = [
       { key: 'budgetPeriods', path: '/finance/periods', icon: Calendar, roles: READERS },
       // GET /budget/disclosure: every staff member (ROLE_BUSINESS_READERS)
       { key: 'budgetDisclosure', path: '/finance/disclosure', icon: View, roles: EVERYONE },
+      // 报销: everyone files their own; the supervisor (纪检) reads them all
+      { key: 'expenseClaims', path: '/finance/claims', icon: Tickets, roles: [...BUSINESS_ROLES, 'supervisor'] },
+      // 差旅标准: finance keeps them; a claimant reads them from the claim form
+      { key: 'travelStandards', path: '/finance/standards', icon: Place, roles: ['finance'] },
     ],
   },
 ]
@@ -55,6 +61,30 @@ const routes = [
     name: 'budgetDisclosure',
     component: () => import('./DisclosurePage.vue'),
     meta: { roles: rolesOf('budgetDisclosure') },
+  },
+  {
+    path: 'finance/claims',
+    name: 'expenseClaims',
+    component: () => import('./ClaimsPage.vue'),
+    meta: { roles: rolesOf('expenseClaims') },
+  },
+  {
+    path: 'finance/claims/new',
+    name: 'expenseClaimNew',
+    component: () => import('./ClaimNewPage.vue'),
+    meta: { roles: BUSINESS_ROLES },
+  },
+  {
+    // named <entity>Detail: the inbox (live.js entityLocation) opens a claim's notifications here
+    path: 'finance/claims/:id(\\d+)',
+    name: 'expenseClaimDetail',
+    component: () => import('./ClaimDetailPage.vue'),
+  },
+  {
+    path: 'finance/standards',
+    name: 'travelStandards',
+    component: () => import('./TravelStandardsPage.vue'),
+    meta: { roles: rolesOf('travelStandards') },
   },
 ]
 
@@ -181,4 +211,19 @@ const history = [
   },
 ]
 
-export default { name: 'budget', routes, menu, messages, history }
+// The 工作台 (pages/home): 待支付报销 for finance (GET /workbench counter claims_to_pay, the
+// list's approved claims) and my open claims among "my requests".
+const home = {
+  counters: {
+    claims_to_pay: {
+      label: 'budget.home.toPay',
+      to: { name: 'expenseClaims', query: { status: 'approved' } },
+      menu: 'expenseClaims',
+    },
+  },
+  kinds: {
+    expense_claim: { label: 'budget.home.kind', statusTag: () => import('./ClaimStatusTag.vue') },
+  },
+}
+
+export default { name: 'budget', routes, menu, messages, history, home }
