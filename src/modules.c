@@ -30,6 +30,7 @@
 	M(locations)      \
 	M(workorders)     \
 	M(budget)         \
+	M(vehicles)       \
 	M(home)
 
 #define DECLARE_MODULE(d) extern const struct module d##_module;
