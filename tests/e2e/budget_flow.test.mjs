@@ -25,6 +25,8 @@ const skip = now.month <= 2 ? 'January and February: last month may be closed by
 const pad = (n) => String(n).padStart(2, '0')
 let dept
 let who
+let claimId
+let approvalId
 
 before(async () => {
   if (skip) return
@@ -45,6 +47,8 @@ before(async () => {
   const claim = await staff.post('/expense-claims', {
     items: [{ class_code: '30217', amount_fen: 15000, description: '接待省院调研组工作餐' }],
   })
+  claimId = claim.id
+  approvalId = claim.approval_id
   for (const k of ['head', 'finance']) {
     const api = await apiLogin(who[k].username)
     await api.post(`/approvals/${claim.approval_id}/decision`, { decision: 'approve', comment: '同意' })
@@ -55,6 +59,21 @@ before(async () => {
   })
   assert.equal(paid.status, 'paid')
 }, { timeout: 60000 })
+
+test('the approval page links to the claim it is about', { skip, timeout: 60000 }, async () => {
+  const { context, page, problems } = await openPage(browser(), DESKTOP)
+  try {
+    await login(page, who.head.username)
+    await page.goto(`${BASE}/approvals/${approvalId}`)
+    const link = page.locator($('approval-entity-link'))
+    assert.match(await link.innerText(), new RegExp(`报销单 #${claimId}|#${claimId}`))
+    await link.click()
+    await page.waitForURL(new RegExp(`/finance/claims/${claimId}$`))
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
 
 test('finance sees the paid claim in the monthly bulletin', { skip, timeout: 60000 }, async () => {
   const { context, page, problems } = await openPage(browser(), DESKTOP)
