@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/msg.h"
@@ -192,11 +193,7 @@ check_room(const struct budget_sum *s, int stop, int64_t line_id, int64_t need,
 int
 budget_period_of(int64_t at_ms)
 {
-	int64_t days = (at_ms + SHANGHAI_OFFSET_MS) / DAY_MS;
-
-	if (at_ms + SHANGHAI_OFFSET_MS < 0 && (at_ms + SHANGHAI_OFFSET_MS) % DAY_MS)
-		days--;		/* floor, for dates before 1970 */
-	return days_to_date(days) / 100;
+	return cal_local_date(at_ms) / 100;
 }
 
 int

@@ -75,7 +75,7 @@ cal_parse_date(const char *s, int *date)
 {
 	int64_t y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    parse_i64n(s, 4, CAL_YEAR_MIN, CAL_YEAR_MAX, &y) || parse_i64n(s + 5, 2, 1, 12, &m) ||
 	    parse_i64n(s + 8, 2, 1, 31, &d) ||
 	    !date_ok((int)(y * 10000 + m * 100 + d)))

@@ -145,7 +145,7 @@ int64_t cal_business_ms_between(const struct cal *c, int64_t from_ms, int64_t to
 int cal_local_date(int64_t ms);
 
 /* "YYYY-MM-DD" (a real date, year CAL_YEAR_MIN..CAL_YEAR_MAX) -> yyyymmdd. 0 or ERR_INVALID. */
-int cal_parse_date(const char *s, int *date);
+int cal_parse_date(const char *s, int *date);	/* s may be NULL: ERR_INVALID */
 /* yyyymmdd -> "YYYY-MM-DD" into out (>= 11 bytes). */
 void cal_format_date(int date, char *out, size_t size);
 /* "HH:MM" (00:00..23:59, or 24:00) -> minutes after midnight. 0 or ERR_INVALID. */

@@ -4,6 +4,7 @@
 #include "core/json.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 
@@ -32,6 +33,17 @@ jtime(int64_t ms)
 		return json_null();
 	ms_to_iso(ms, iso, sizeof(iso));
 	return json_string(iso);
+}
+
+json_t *
+jdate(int yyyymmdd)
+{
+	char s[16];
+
+	if (!yyyymmdd)
+		return json_null();
+	cal_format_date(yyyymmdd, s, sizeof(s));
+	return json_string(s);
 }
 
 json_t *

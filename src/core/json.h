@@ -15,6 +15,8 @@ struct arena;
 json_t *jarena(struct arena *a, json_t *j);
 /* ISO-8601 +08:00 string for ms, or JSON null when ms == 0. New reference. */
 json_t *jtime(int64_t ms);
+/* A date yyyymmdd as "YYYY-MM-DD"; JSON null for 0. */
+json_t *jdate(int yyyymmdd);
 /* String or null. New reference. */
 json_t *jstr_or_null(const char *s);
 /* Integer or null when v == 0 (optional ids). New reference. */

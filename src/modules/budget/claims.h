@@ -70,9 +70,6 @@ struct claim_calc {
 int64_t claim_calc_over(const struct claim_std *s, int nights, struct claim_calc *items,
 			size_t n);
 
-/* "YYYY-MM-DD" -> yyyymmdd (a real date): 0, else -1. */
-int claim_parse_date(const char *s, int *out);
-void claim_date_str(int date, char out[11]);
 
 /* ---- standards data (claims_standards.c) ---- */
 struct claim_std_in {

@@ -6,6 +6,7 @@
 #include "http/router.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/json.h"
@@ -112,9 +113,9 @@ trip_in(const json_t *o, struct claim_in *in, struct err *e)
 	in->has_trip = 1;
 	in->trip.city = jstr(o, "city");
 	in->trip.rank = jstr(o, "rank");
-	if (claim_parse_date(jstr(o, "start_date"), &in->trip.start))
+	if (cal_parse_date(jstr(o, "start_date"), &in->trip.start))
 		err_field(e, "trip.start_date", "日期应为 YYYY-MM-DD");
-	if (claim_parse_date(jstr(o, "end_date"), &in->trip.end))
+	if (cal_parse_date(jstr(o, "end_date"), &in->trip.end))
 		err_field(e, "trip.end_date", "日期应为 YYYY-MM-DD");
 }
 

@@ -92,22 +92,3 @@ claim_calc_over(const struct claim_std *s, int nights, struct claim_calc *items,
 	}
 	return total;
 }
-
-int
-claim_parse_date(const char *s, int *out)
-{
-	int y, m, d, len = 0;
-
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 || s[len])
-		return -1;
-	*out = y * 10000 + m * 100 + d;
-	return date_ok(*out) ? 0 : -1;
-}
-
-void
-claim_date_str(int date, char out[11])
-{
-	unsigned d = date > 0 ? (unsigned)date : 0;
-
-	snprintf(out, 11, "%04u-%02u-%02u", d / 10000 % 10000, d / 100 % 100, d % 100);
-}

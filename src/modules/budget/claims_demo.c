@@ -13,6 +13,7 @@
 #include "modules/budget/budget.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
@@ -240,7 +241,7 @@ pay_it(struct demo *d, const struct claim *c, int64_t at, struct err *e)
 	struct claim out;
 
 	snprintf(voucher, sizeof(voucher), "记-%04d-%02d-%04d", date / 10000, m, ++d->vouchers[m]);
-	claim_date_str(date, on);
+	cal_format_date(date, on, sizeof(on));
 	clock_to(at);
 	return claim_pay(d->db, d->a, &d->fin, c->id, &in, &out, e);
 }

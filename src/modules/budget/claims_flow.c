@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -168,7 +169,7 @@ pay_input(const struct claim_pay_in *in, int *paid_on, struct err *e)
 		return err_setx(e, ERR_INVALID, "invalid", "voucher_no", "请填写凭证号");
 	if (strlen(in->voucher_no) > CLAIM_VOUCHER_MAX)
 		return err_setx(e, ERR_INVALID, "invalid", "voucher_no", "凭证号过长");
-	if (in->paid_on && claim_parse_date(in->paid_on, paid_on))
+	if (in->paid_on && cal_parse_date(in->paid_on, paid_on))
 		return err_setx(e, ERR_INVALID, "invalid", "paid_on", "日期应为 YYYY-MM-DD");
 	if (*paid_on > today)
 		return err_setx(e, ERR_INVALID, "invalid", "paid_on", "支付日期不能晚于今天");

@@ -275,17 +275,6 @@ claim_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 
 /* ---------- JSON ---------- */
 
-static json_t *
-date_json(int date)
-{
-	char s[11];
-
-	if (!date)
-		return json_null();
-	claim_date_str(date, s);
-	return json_string(s);
-}
-
 json_t *
 claim_json(const struct claim *c)
 {
@@ -296,7 +285,7 @@ claim_json(const struct claim *c)
 			 c->department_name, "total_fen", (json_int_t)c->total_fen,
 			 "over_standard_fen", (json_int_t)c->over_standard_fen, "created_at",
 			 jtime(c->created_at), "updated_at", jtime(c->updated_at), "paid_on",
-			 date_json(c->paid_on), "voucher_no", jstr_or_null(c->voucher_no));
+			 jdate(c->paid_on), "voucher_no", jstr_or_null(c->voucher_no));
 }
 
 static json_t *
@@ -318,7 +307,7 @@ trip_json(const struct claim *c)
 	if (!c->has_trip)
 		return json_null();
 	return json_pack("{ss ss so so si si}", "city", c->trip.city, "rank", c->trip.rank,
-			 "start_date", date_json(c->trip.start), "end_date", date_json(c->trip.end),
+			 "start_date", jdate(c->trip.start), "end_date", jdate(c->trip.end),
 			 "nights", nights, "days", nights + 1);
 }
 

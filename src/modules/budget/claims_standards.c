@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -80,9 +81,9 @@ std_check(const struct claim_std_in *in, int *from, int *to, struct err *e)
 		err_field(e, "city", "请填写城市（其他城市填 *）");
 	if (!in->rank || !val_in(in->rank, claim_ranks))
 		err_field(e, "rank", "级别应为 minister、bureau 或 other");
-	if (claim_parse_date(in->valid_from, from))
+	if (cal_parse_date(in->valid_from, from))
 		err_field(e, "valid_from", "日期应为 YYYY-MM-DD");
-	if (in->valid_to && claim_parse_date(in->valid_to, to))
+	if (in->valid_to && cal_parse_date(in->valid_to, to))
 		err_field(e, "valid_to", "日期应为 YYYY-MM-DD");
 	else if (in->valid_to && *to < *from)
 		err_field(e, "valid_to", "截止日期不能早于起始日期");
@@ -133,24 +134,13 @@ claim_std_create(struct db *db, struct arena *a, const struct actor *who,
 			  jarena(a, claim_std_json(out)), e);
 }
 
-static json_t *
-date_json(int date)
-{
-	char s[11];
-
-	if (!date)
-		return json_null();
-	claim_date_str(date, s);
-	return json_string(s);
-}
-
 json_t *
 claim_std_json(const struct claim_std *s)
 {
 	return json_pack("{sI ss ss sI sI sI so so}", "id", (json_int_t)s->id, "city", s->city,
 			 "rank", s->rank, "lodging_fen", (json_int_t)s->lodging_fen, "meal_fen",
 			 (json_int_t)s->meal_fen, "transport_fen", (json_int_t)s->transport_fen,
-			 "valid_from", date_json(s->valid_from), "valid_to", date_json(s->valid_to));
+			 "valid_from", jdate(s->valid_from), "valid_to", jdate(s->valid_to));
 }
 
 /* 住宿 caps by city and rank (yuan per night); 伙食 100 and 市内交通 80 yuan a day everywhere. */

@@ -475,17 +475,6 @@ ref_json(const struct wo_ref *r)
 		     : json_null();
 }
 
-static json_t *
-date_json(int date)
-{
-	char s[16];
-
-	if (!date)
-		return json_null();
-	cal_format_date(date, s, sizeof(s));
-	return json_string(s);
-}
-
 json_t *
 wo_pm_json(const struct wo_pm_plan *p)
 {
@@ -498,9 +487,9 @@ wo_pm_json(const struct wo_pm_plan *p)
 			 prio >= 0 ? wo_priority_labels[prio] : "", "category",
 			 ref_json(&p->category), "location", ref_json(&p->location), "team",
 			 ref_json(&p->team), "unit", wo_pm_unit_codes[p->unit], "every",
-			 (json_int_t)p->every, "start_date", date_json(p->start_date),
+			 (json_int_t)p->every, "start_date", jdate(p->start_date),
 			 "lead_days", (json_int_t)p->lead_days, "active", p->active, "next_date",
-			 date_json(p->next_date), "created_at", jtime(p->created_at),
+			 jdate(p->next_date), "created_at", jtime(p->created_at),
 			 "updated_at", jtime(p->updated_at));
 }
 
