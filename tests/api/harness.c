@@ -553,6 +553,32 @@ hq_login(struct hq_server *s, struct hq_client *c, const char *user, const char 
 }
 
 void
+hq_sign_in(struct hq_server *s, struct hq_client *c, const char *user)
+{
+	hq_client_init(c);
+	if (hq_login(s, c, user, TEST_PASSWORD) != 200)
+		fail_msg("sign-in as %s failed", user);
+}
+
+json_t *
+hq_expect(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+	  const char *body, long want, const char *code)
+{
+	struct hq_resp r;
+	json_t *j;
+
+	if (hq_req(s, c, method, path, body, &r) != want)
+		fail_msg("%s %s %s: %ld, want %ld: %s", method, path, body ? body : "", r.status,
+			     want, r.body ? r.body : "");
+	if (code && strcmp(hq_err_code(&r) ? hq_err_code(&r) : "", code) != 0)
+		fail_msg("%s %s: error code %s, want %s", method, path,
+			     hq_err_code(&r) ? hq_err_code(&r) : "(none)", code);
+	j = r.json ? json_incref(r.json) : NULL;
+	hq_resp_free(&r);
+	return j;
+}
+
+void
 hq_resp_free(struct hq_resp *r)
 {
 	json_decref(r->json);

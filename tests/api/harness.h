@@ -104,6 +104,15 @@ void hq_client_init(struct hq_client *c);
 void hq_client_free(struct hq_client *c);
 /* Log in; returns the HTTP status and keeps the cookie + CSRF token. */
 long hq_login(struct hq_server *s, struct hq_client *c, const char *user, const char *pw);
+/* hq_client_init + hq_login with TEST_PASSWORD; the test fails unless it is 200. */
+void hq_sign_in(struct hq_server *s, struct hq_client *c, const char *user);
+/*
+** method path body as c: the test fails unless the status is want (and, when code
+** is not NULL, the error code is code). Returns the response JSON (caller
+** decrefs) or NULL when there is none.
+*/
+json_t *hq_expect(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
+		  const char *body, long want, const char *code);
 /* Send a request (body may be NULL); out must be freed with hq_resp_free. Returns the status. */
 long hq_req(struct hq_server *s, struct hq_client *c, const char *method, const char *path,
 	    const char *body, struct hq_resp *out);

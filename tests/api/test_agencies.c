@@ -56,14 +56,6 @@ teardown(void **state)
 
 /* ---------- helpers ---------- */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static int64_t
 iget(const json_t *j, const char *key)
 {
@@ -328,15 +320,15 @@ b_sees_nothing_of_a(void **state)
 	int64_t a_rule, a_appr, a_loc, a_wo, a_wo2, b_wo, a_office_id;
 
 	(void)state;
-	login(&a_staff, "staff");
-	login(&a_office, "office");
-	login(&a_leader, "leader");
-	login(&b_staff, "b_staff");
-	login(&b_office, "b_office");
-	login(&b_leader, "b_leader");
-	login(&b_sup, "b_supervisor");
-	login(&b_admin, "b_sysadmin");
-	login(&b_auditor, "b_auditor");
+	hq_sign_in(&srv, &a_staff, "staff");
+	hq_sign_in(&srv, &a_office, "office");
+	hq_sign_in(&srv, &a_leader, "leader");
+	hq_sign_in(&srv, &b_staff, "b_staff");
+	hq_sign_in(&srv, &b_office, "b_office");
+	hq_sign_in(&srv, &b_leader, "b_leader");
+	hq_sign_in(&srv, &b_sup, "b_supervisor");
+	hq_sign_in(&srv, &b_admin, "b_sysadmin");
+	hq_sign_in(&srv, &b_auditor, "b_auditor");
 	a_office_id = hq_user_id(&srv, "office");
 
 	/* B's office watches its live events from before A does anything */
@@ -553,9 +545,9 @@ calendar_edit_stays_in_its_agency(void **state)
 	int64_t old_wo, old_due, wo, created;
 
 	(void)state;
-	login(&a_office, "office");
-	login(&a_staff, "staff");
-	login(&b_office, "b_office");
+	hq_sign_in(&srv, &a_office, "office");
+	hq_sign_in(&srv, &a_staff, "staff");
+	hq_sign_in(&srv, &b_office, "b_office");
 	expect(&a_office, "GET", "/api/v1/calendar?year=2026", NULL, 200, &r);
 	a_before = json_incref(r.json);
 	hq_resp_free(&r);
@@ -602,7 +594,7 @@ calendar_edit_stays_in_its_agency(void **state)
 		    cal_add_business_minutes(&ca, created, 120) / 1000);
 
 	/* and B's orders run on B's calendar (07:00-19:00, its own holidays), not A's */
-	login(&b_staff, "b_staff");
+	hq_sign_in(&srv, &b_staff, "b_staff");
 	wo = create_order(&b_staff, "乙机关日历后的报修", fb.cat, fb.room);
 	created = order_time(&b_staff, wo, "created_at");
 	assert_true(order_time(&b_staff, wo, "accept_due_at") / 1000 ==
@@ -642,7 +634,7 @@ new_agency_gets_the_shipped_calendar(void **state)
 	load_cal(c.agency_id, ar, &cc);
 	assert_int_equal(cc.nperiods, 2);
 	assert_int_equal(cc.ndays, 39);
-	login(&office, "c_office");
+	hq_sign_in(&srv, &office, "c_office");
 	expect(&office, "GET", "/api/v1/calendar?year=2026", NULL, 200, &r);
 	assert_true(json_is_false(json_object_get(r.json, "confirmed")));
 	assert_int_equal(json_array_size(json_object_get(r.json, "days")), 39);

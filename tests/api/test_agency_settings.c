@@ -42,13 +42,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 /* The current concurrency token ("" while never saved) into tok. */
 static void
 token(struct hq_client *c, char *tok, size_t size)
@@ -133,7 +126,7 @@ only_the_sysadmin_saves(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
-		login(&c, others[i]);
+		hq_sign_in(&srv, &c, others[i]);
 		assert_int_equal(put_url(&c, "\"https://evil.example.cn\"", &r), 403);
 		hq_resp_free(&r);
 		/* everyone reads it: the label page warns while it is unset */
@@ -163,7 +156,7 @@ saves_are_audited_and_stale_ones_refused(void **state)
 	assert_int_equal(hq_req(&srv, &admin, "PUT", "/api/v1/agency-settings",
 				"{\"public_base_url\":\"https://x.cn\"}", &r), 400);
 	hq_resp_free(&r);
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	snprintf(body, sizeof(body), "/api/v1/audit?entity=agency_setting&entity_id=%lld",
 		 (long long)srv.agency_id);
 	assert_int_equal(hq_req(&srv, &sup, "GET", body, NULL, &r), 200);
@@ -206,7 +199,7 @@ qr_uses_the_setting_once_set(void **state)
 	int64_t loc;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/locations",
 				"{\"kind\":\"building\",\"name\":\"标签楼\"}", &r), 201);
 	loc = json_integer_value(json_object_get(r.json, "id"));
@@ -221,7 +214,7 @@ qr_uses_the_setting_once_set(void **state)
 	expect_qr(&office, loc, url);
 	/* another agency neither sees nor uses it */
 	hq_fixture_agency(&srv, "另一机关", "s_", &b);
-	login(&other, "s_office");
+	hq_sign_in(&srv, &other, "s_office");
 	assert_int_equal(hq_req(&srv, &other, "GET", "/api/v1/agency-settings", NULL, &r), 200);
 	assert_true(json_is_null(json_object_get(r.json, "public_base_url")));
 	hq_resp_free(&r);

@@ -254,13 +254,6 @@ field_of(const struct hq_resp *r)
 	return "";
 }
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static long
 get(struct hq_client *c, int64_t id, const char *suffix, struct hq_resp *r)
 {
@@ -277,7 +270,7 @@ expect_read(const char *user, int64_t id, long want)
 	struct hq_client c;
 	struct hq_resp r;
 
-	login(&c, user);
+	hq_sign_in(&srv, &c, user);
 	if (get(&c, id, "", &r) != want)
 		fail_msg("%s GET /attachments/%lld: %ld, want %ld", user, (long long)id, r.status, want);
 	if (want == 404)
@@ -384,7 +377,7 @@ upload_as(const char *user, const char *kind, const char *name, const void *data
 	struct hq_resp r;
 	int64_t id;
 
-	login(&c, user);
+	hq_sign_in(&srv, &c, user);
 	if (upload_mp(&c, kind, name, data, len, &r) != 201)
 		fail_msg("upload as %s: %ld %s", user, r.status, r.body ? r.body : "");
 	id = id_of(&r);
@@ -406,7 +399,7 @@ png_multipart_upload_is_201_with_metadata(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_mp(&c, "photo", "pixel.png", png, n, &r), 201);
 	id = id_of(&r);
 	assert_true(id > 0);
@@ -435,7 +428,7 @@ jpeg_raw_body_with_percent_encoded_chinese_name(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&c, "worker");
+	hq_sign_in(&srv, &c, "worker");
 	/* the client's Content-Type is ignored: the bytes say JPEG */
 	assert_int_equal(upload_raw(&c, "photo", "application/pdf",
 				    "%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.jpg", jpeg, sizeof(jpeg), &r),
@@ -463,7 +456,7 @@ wrong_type_for_the_kind_is_415(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_mp(&c, "photo", "fake.png", text, strlen(text), &r), 415);
 	assert_string_equal(hq_err_code(&r), "unsupported_media_type");
 	assert_string_equal(field_of(&r), "file");
@@ -502,7 +495,7 @@ documents_accept_pdf_docx_xlsx_and_download_as_attachment(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&c, "office");
+	hq_sign_in(&srv, &c, "office");
 	assert_int_equal(upload_raw(&c, "document", "application/pdf", "%E5%90%88%E5%90%8C.pdf", pdf,
 				    strlen(pdf), &r), 201);
 	assert_string_equal(str_of(&r, "mime"), "application/pdf");
@@ -544,7 +537,7 @@ photo_over_5mb_is_413_but_fits_a_document(void **state)
 	(void)state;
 	assert_non_null(big);
 	memcpy(big, jpeg, sizeof(jpeg));
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_raw(&c, "photo", "image/jpeg", "big.jpg", big, n, &r), 413);
 	assert_string_equal(hq_err_code(&r), "too_large");
 	assert_string_equal(field_of(&r), "file");
@@ -573,7 +566,7 @@ body_over_the_route_limit_is_413(void **state)
 	(void)state;
 	assert_non_null(big);
 	memcpy(big, jpeg, sizeof(jpeg));
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	/*
 	** refused from Content-Length before the body is read; like any client
 	** sending this much, wait for 100-continue (else the send races the reply)
@@ -596,7 +589,7 @@ bad_uploads_are_400(void **state)
 	char *two;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_mp(&c, NULL, "a.png", png, n, &r), 400);
 	assert_string_equal(field_of(&r), "kind");
 	hq_resp_free(&r);
@@ -675,7 +668,7 @@ paths_are_stripped_from_file_names(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_mp(&c, "photo", "../../etc/passwd.png", png, n, &r), 201);
 	assert_string_equal(str_of(&r, "filename"), "passwd.png");
 	hq_resp_free(&r);
@@ -715,14 +708,14 @@ same_bytes_twice_is_one_blob_two_rows(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, n);
 	/* each row is its own: its uploader, its name, the same ETag */
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(get(&c, id1, "/content", &r), 200);
 	assert_non_null(hq_header(&r, "ETag", e1, sizeof(e1)));
 	hq_resp_free(&r);
 	assert_int_equal(get(&c, id2, "", &r), 404);	/* staff2's row */
 	hq_resp_free(&r);
 	hq_client_free(&c);
-	login(&c, "staff2");
+	hq_sign_in(&srv, &c, "staff2");
 	assert_int_equal(get(&c, id2, "/content", &r), 200);
 	assert_non_null(hq_header(&r, "ETag", e2, sizeof(e2)));
 	hq_resp_free(&r);
@@ -747,7 +740,7 @@ uploader_downloads_with_type_disposition_etag(void **state)
 
 	(void)state;
 	blake2b_hex(png, n, hex);
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload_raw(&c, "photo", NULL, "%E5%A2%99%E9%9D%A2%20crack.png", png, n, &r),
 			 201);
 	id = id_of(&r);
@@ -806,7 +799,7 @@ others_get_404_supervisor_reads_everything(void **state)
 	expect_read("supervisor", id, 200);	/* 纪检监察 reads everything */
 	/* a missing id gives the same answer as an invisible one */
 	expect_read("staff2", id + 100000, 404);
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/attachments/abc", NULL, &r), 404);
 	hq_resp_free(&r);
 	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/attachments/0/content", NULL, &r), 404);
@@ -827,7 +820,7 @@ roles_anonymous_and_csrf(void **state)
 	/* the three admins neither upload nor read business files; supervisors do not upload */
 	static const char *const no_upload[] = { "sysadmin", "secadmin", "auditor", "supervisor" };
 	for (size_t i = 0; i < sizeof(no_upload) / sizeof(no_upload[0]); i++) {
-		login(&c, no_upload[i]);
+		hq_sign_in(&srv, &c, no_upload[i]);
 		assert_int_equal(upload_mp(&c, "photo", "a.png", png, n, &r), 403);
 		assert_string_equal(hq_err_code(&r), "forbidden");
 		hq_resp_free(&r);
@@ -845,7 +838,7 @@ roles_anonymous_and_csrf(void **state)
 	hq_resp_free(&r);
 	hq_client_free(&c);
 	/* a cookie session without the CSRF header cannot upload */
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	c.no_csrf = 1;
 	assert_int_equal(upload_mp(&c, "photo", "a.png", png, n, &r), 403);
 	assert_string_equal(hq_err_code(&r), "csrf");
@@ -872,7 +865,7 @@ attached_file_is_read_through_the_owner_callback(void **state)
 	expect_read("staff2", id, 404);		/* 二处 */
 	expect_read("office", id, 404);
 	expect_read("supervisor", id, 200);
-	login(&c, "dept_head");
+	hq_sign_in(&srv, &c, "dept_head");
 	assert_int_equal(get(&c, id, "", &r), 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "owner"),
 							      "entity")), "testdept");
@@ -949,7 +942,7 @@ owner_callback_failure_is_500_not_a_leak(void **state)
 	assert_int_equal(attach_as("staff", id, NULL, "testbroken", 5, &e), 0);
 	expect_read("staff", id, 200);		/* the uploader needs no callback */
 	expect_read("supervisor", id, 200);
-	login(&c, "staff2");
+	hq_sign_in(&srv, &c, "staff2");
 	assert_int_equal(get(&c, id, "/content", &r), 500);
 	assert_string_equal(hq_err_code(&r), "internal");
 	hq_resp_free(&r);

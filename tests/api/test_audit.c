@@ -140,13 +140,6 @@ status_of(struct hq_client *c, const char *method, const char *path, const char 
 	return st;
 }
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static const char *
 jstr(const json_t *o, const char *k1, const char *k2)
 {
@@ -185,11 +178,11 @@ every_org_write_leaves_one_audit_row(void **state)
 	json_t *it;
 
 	(void)state;
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 
 	/* login success */
 	since = last_audit_id();
-	login(&adm, "sysadmin");
+	hq_sign_in(&srv, &adm, "sysadmin");
 	expect_one(since, "login", "session", -1);
 
 	/* login failure (known user): counted, and the attempt is logged */
@@ -270,7 +263,7 @@ every_org_write_leaves_one_audit_row(void **state)
 	hq_resp_free(&r);
 
 	/* set roles */
-	login(&sec, "secadmin");
+	hq_sign_in(&srv, &sec, "secadmin");
 	since = last_audit_id();
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles", (long long)user_id);
 	assert_int_equal(status_of(&sec, "PUT", path, "{\"roles\":[\"staff\",\"office\"]}"), 200);
@@ -285,7 +278,7 @@ every_org_write_leaves_one_audit_row(void **state)
 	hq_resp_free(&r);
 
 	/* password change by the user: logged without any hash */
-	login(&st, "aud_user");
+	hq_sign_in(&srv, &st, "aud_user");
 	since = last_audit_id();
 	assert_int_equal(status_of(&st, "PUT", "/api/v1/me/password",
 				   "{\"old_password\":\"" TEST_PASSWORD "\","
@@ -326,8 +319,8 @@ chain_verifies_after_all_that(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&sup, "supervisor");
-	login(&aud, "auditor");
+	hq_sign_in(&srv, &sup, "supervisor");
+	hq_sign_in(&srv, &aud, "auditor");
 	j = get_ok(&sup, "/api/v1/audit/verify", &r);
 	assert_true(json_is_true(json_object_get(j, "ok")));
 	assert_int_equal(json_integer_value(json_object_get(j, "count")), audit_rows());
@@ -395,11 +388,11 @@ auditor_sees_admin_logs_only(void **state)
 	size_t i;
 
 	(void)state;
-	login(&st, "staff");
-	login(&adm, "sysadmin");
-	login(&sec, "secadmin");
-	login(&aud, "auditor");
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &st, "staff");
+	hq_sign_in(&srv, &adm, "sysadmin");
+	hq_sign_in(&srv, &sec, "secadmin");
+	hq_sign_in(&srv, &aud, "auditor");
+	hq_sign_in(&srv, &sup, "supervisor");
 
 	/* the auditor: admins' rows, never the staff user's login */
 	items = json_object_get(get_ok(&aud, "/api/v1/audit?per_page=200", &r), "items");
@@ -433,7 +426,7 @@ auditor_sees_admin_logs_only(void **state)
 	hq_resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles", (long long)ex_id);
 	assert_int_equal(status_of(&sec, "PUT", path, "{\"roles\":[\"sysadmin\"]}"), 200);
-	login(&ex, "exadmin");
+	hq_sign_in(&srv, &ex, "exadmin");
 	snprintf(body, sizeof(body), "{\"parent_id\":%lld,\"name\":\"前管理员建的处\"}",
 		 (long long)srv.agency_id);
 	assert_int_equal(status_of(&ex, "POST", "/api/v1/departments", body), 201);
@@ -509,8 +502,8 @@ agencies_do_not_see_each_other(void **state)
 	int64_t other = other_agency_user();
 
 	(void)state;
-	login(&sup, "supervisor");
-	login(&adm, "sysadmin");
+	hq_sign_in(&srv, &sup, "supervisor");
+	hq_sign_in(&srv, &adm, "sysadmin");
 	snprintf(path, sizeof(path), "/api/v1/audit?entity=user&entity_id=%lld", (long long)other);
 	assert_int_equal(total_of(&sup, path), 0);
 	snprintf(path, sizeof(path), "/api/v1/history/user/%lld", (long long)other);
@@ -530,7 +523,7 @@ date_filters(void **state)
 	int64_t all;
 
 	(void)state;
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	ms_to_iso(now_ms(), today, sizeof(today));
 	today[10] = '\0';
 	ms_to_iso(now_ms() - DAY_MS, yesterday, sizeof(yesterday));
@@ -574,7 +567,7 @@ bad_filters_are_400(void **state)
 	struct hq_client sup;
 
 	(void)state;
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	bad_filter(&sup, "/api/v1/audit?from=2026-13-01", "from");
 	bad_filter(&sup, "/api/v1/audit?from=yesterday", "from");
 	bad_filter(&sup, "/api/v1/audit?to=2026-02-30", "to");
@@ -610,7 +603,7 @@ only_supervisor_and_auditor_read_the_log(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		login(&c, refused[i]);
+		hq_sign_in(&srv, &c, refused[i]);
 		assert_int_equal(status_of(&c, "GET", "/api/v1/audit", NULL), 403);
 		assert_int_equal(status_of(&c, "GET", "/api/v1/audit/verify", NULL), 403);
 		hq_client_free(&c);
@@ -633,8 +626,8 @@ supervisor_holding_staff_too_reads_the_log(void **state)
 	long list, verify;
 
 	(void)state;
-	login(&adm, "sysadmin");
-	login(&sec, "secadmin");
+	hq_sign_in(&srv, &adm, "sysadmin");
+	hq_sign_in(&srv, &sec, "secadmin");
 	snprintf(body, sizeof(body),
 		 "{\"username\":\"sup_staff\",\"display_name\":\"纪检兼职工\",\"department_id\":%lld,"
 		 "\"password\":\"" TEST_PASSWORD "\"}", (long long)srv.office_dept_id);
@@ -644,7 +637,7 @@ supervisor_holding_staff_too_reads_the_log(void **state)
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles", (long long)id);
 	assert_int_equal(status_of(&sec, "PUT", path, "{\"roles\":[\"staff\",\"supervisor\"]}"),
 			 200);
-	login(&both, "sup_staff");
+	hq_sign_in(&srv, &both, "sup_staff");
 	list = status_of(&both, "GET", "/api/v1/audit", NULL);
 	verify = status_of(&both, "GET", "/api/v1/audit/verify", NULL);
 	hq_client_free(&adm);
@@ -670,7 +663,7 @@ history_visibility(void **state)
 		 (long long)hq_user_id(&srv, "staff"));
 	snprintf(dpath, sizeof(dpath), "/api/v1/history/department/%lld", (long long)srv.dept1_id);
 	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
-		login(&c, readers[i]);
+		hq_sign_in(&srv, &c, readers[i]);
 		items = json_object_get(get_ok(&c, upath, &r), "items");
 		assert_true(json_array_size(items) >= 1);
 		/* oldest last: the create row; no ip and no hash for history */
@@ -689,12 +682,12 @@ history_visibility(void **state)
 		hq_client_free(&c);
 	}
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		login(&c, refused[i]);
+		hq_sign_in(&srv, &c, refused[i]);
 		assert_int_equal(status_of(&c, "GET", upath, NULL), 403);
 		assert_int_equal(status_of(&c, "GET", dpath, NULL), 403);
 		hq_client_free(&c);
 	}
-	login(&c, "sysadmin");
+	hq_sign_in(&srv, &c, "sysadmin");
 	/* paging, newest first: staff2 was created, then locked and unlocked */
 	cli_lock_unlock(hq_user_id(&srv, "staff2"));
 	snprintf(path, sizeof(path), "/api/v1/history/user/%lld?per_page=1&page=1",
@@ -761,7 +754,7 @@ edited_row_breaks_the_chain_there(void **state)
 	assert_int_equal(q_i64("SELECT COUNT(*) FROM audit_log WHERE id = :since"
 			       " AND after_json LIKE '%篡改%'", victim), 1);
 
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	j = get_ok(&sup, "/api/v1/audit/verify", &r);
 	assert_true(json_is_false(json_object_get(j, "ok")));
 	assert_int_equal(json_integer_value(json_object_get(j, "first_broken_id")), victim);
@@ -777,7 +770,7 @@ audit_list_exports_to_csv(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	assert_int_equal(hq_req(&srv, &sup, "GET", "/api/v1/audit?entity=user&format=csv", NULL, &r), 200);
 	assert_true(r.len > 3 && memcmp(r.body, "\xEF\xBB\xBF", 3) == 0);
 	assert_non_null(strstr(r.body, "操作人"));

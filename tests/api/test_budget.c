@@ -27,21 +27,14 @@ static struct hq_server srv;
 static struct hq_client fin, head, staff;
 static int64_t cls_travel, cls_reception, line1, line2;
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static int
 setup(void **state)
 {
 	(void)state;
 	hq_start(&srv);
-	login(&fin, "finance");
-	login(&head, "dept_head");
-	login(&staff, "staff");
+	hq_sign_in(&srv, &fin, "finance");
+	hq_sign_in(&srv, &head, "dept_head");
+	hq_sign_in(&srv, &staff, "staff");
 	return 0;
 }
 
@@ -60,16 +53,10 @@ teardown(void **state)
 static int64_t
 post(struct hq_client *c, const char *path, long want, const char *body, const char *code)
 {
-	struct hq_resp r;
-	int64_t id = 0;
+	json_t *j = hq_expect(&srv, c, "POST", path, body, want, code);
+	int64_t id = want == 201 ? json_integer_value(json_object_get(j, "id")) : 0;
 
-	if (hq_req(&srv, c, "POST", path, body, &r) != want)
-		fail_msg("POST %s %s: %ld %s", path, body, r.status, r.body ? r.body : "");
-	if (want == 201)
-		id = json_integer_value(json_object_get(r.json, "id"));
-	if (code)
-		assert_string_equal(hq_err_code(&r), code);
-	hq_resp_free(&r);
+	json_decref(j);
 	return id;
 }
 
@@ -77,13 +64,12 @@ post(struct hq_client *c, const char *path, long want, const char *body, const c
 static json_t *
 get(struct hq_client *c, const char *path, long want)
 {
-	struct hq_resp r;
-	json_t *j;
+	json_t *j = hq_expect(&srv, c, "GET", path, NULL, want, NULL);
 
-	if (hq_req(&srv, c, "GET", path, NULL, &r) != want)
-		fail_msg("GET %s: %ld %s", path, r.status, r.body ? r.body : "");
-	j = want == 200 ? json_incref(r.json) : NULL;
-	hq_resp_free(&r);
+	if (want != 200) {
+		json_decref(j);
+		j = NULL;
+	}
 	return j;
 }
 
@@ -175,7 +161,7 @@ lines_read_scope(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
 		struct hq_client c;
-		login(&c, readers[i]);
+		hq_sign_in(&srv, &c, readers[i]);
 		assert_int_equal(total_of(&c, "/api/v1/budget-lines"), 2);
 		hq_client_free(&c);
 	}

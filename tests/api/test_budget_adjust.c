@@ -28,22 +28,15 @@ static struct hq_server srv;
 static struct hq_client fin, head, staff, leader;
 static int64_t year, line_a, line_b, line_next, line_w;
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static int
 setup(void **state)
 {
 	(void)state;
 	hq_start(&srv);
-	login(&fin, "finance");
-	login(&head, "dept_head");
-	login(&staff, "staff");
-	login(&leader, "leader");
+	hq_sign_in(&srv, &fin, "finance");
+	hq_sign_in(&srv, &head, "dept_head");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &leader, "leader");
 	year = budget_period_of(now_ms()) / 100;
 	return 0;
 }
@@ -60,24 +53,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* method path body as c: the status must be want; returns the body's JSON (caller frees). */
-static json_t *
-call(struct hq_client *c, const char *method, const char *path, const char *body, long want,
-     const char *code)
-{
-	struct hq_resp r;
-	json_t *j;
-
-	if (hq_req(&srv, c, method, path, body, &r) != want)
-		fail_msg("%s %s %s: %ld %s", method, path, body ? body : "", r.status,
-			 r.body ? r.body : "");
-	if (code)
-		assert_string_equal(hq_err_code(&r), code);
-	j = json_incref(r.json);
-	hq_resp_free(&r);
-	return j;
-}
-
 static int64_t
 int_of(json_t *j, const char *key)
 {
@@ -87,7 +62,7 @@ int_of(json_t *j, const char *key)
 static int64_t
 class_id(const char *code)
 {
-	json_t *j = call(&fin, "GET", "/api/v1/budget-classes", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, &fin, "GET", "/api/v1/budget-classes", NULL, 200, NULL), *it;
 	int64_t id = 0;
 	size_t i;
 
@@ -108,7 +83,7 @@ new_line(int64_t y, int64_t dept, const char *cls, int64_t fen, const char *cont
 	snprintf(body, sizeof(body), "{\"year\":%lld,\"department_id\":%lld,\"class_id\":%lld,"
 		 "\"amount_fen\":%lld,\"control\":\"%s\"}", (long long)y, (long long)dept,
 		 (long long)class_id(cls), (long long)fen, control);
-	j = call(&fin, "POST", "/api/v1/budget-lines", body, 201, NULL);
+	j = hq_expect(&srv, &fin, "POST", "/api/v1/budget-lines", body, 201, NULL);
 	id = int_of(j, "id");
 	json_decref(j);
 	return id;
@@ -124,7 +99,7 @@ line_fig(int64_t line, const char *key)
 	size_t i;
 
 	snprintf(path, sizeof(path), "/api/v1/budget-lines?per_page=100");
-	j = call(&fin, "GET", path, NULL, 200, NULL);
+	j = hq_expect(&srv, &fin, "GET", path, NULL, 200, NULL);
 	json_array_foreach(json_object_get(j, "items"), i, it)
 		if (int_of(it, "id") == line)
 			v = int_of(it, key);
@@ -140,7 +115,7 @@ request(struct hq_client *c, int64_t line, const char *body, long want, const ch
 	json_t *j;
 
 	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld/adjustments", (long long)line);
-	j = call(c, "POST", path, body, want, code);
+	j = hq_expect(&srv, c, "POST", path, body, want, code);
 	if (want != 201) {
 		json_decref(j);
 		return NULL;
@@ -157,7 +132,7 @@ decide(json_t *adj, const char *decision, long want, const char *code)
 
 	snprintf(path, sizeof(path), "/api/v1/approvals/%lld/decision",
 		 (long long)int_of(adj, "approval_id"));
-	json_decref(call(&leader, "POST", path, decision[0] == 'a' ? "{\"decision\":\"approve\"}"
+	json_decref(hq_expect(&srv, &leader, "POST", path, decision[0] == 'a' ? "{\"decision\":\"approve\"}"
 			 : "{\"decision\":\"reject\",\"comment\":\"不同意\"}", want, code));
 }
 
@@ -201,7 +176,7 @@ bad_requests(void **state)
 	request(&fin, line_b, "{\"kind\":\"cut\",\"amount_fen\":500001,\"reason\":\"x\"}", 422,
 		"over_budget");
 	snprintf(body, sizeof(body), "/api/v1/budget-lines/%lld/adjustments", (long long)line_b);
-	json_t *j = call(&fin, "GET", body, NULL, 200, NULL);
+	json_t *j = hq_expect(&srv, &fin, "GET", body, NULL, 200, NULL);
 	assert_int_equal(int_of(j, "total"), 0);
 	json_decref(j);
 }
@@ -250,13 +225,13 @@ rejection_writes_nothing(void **state)
 	decide(adj, "reject", 200, NULL);
 	assert_int_equal(line_fig(line_b, "adjusted_fen"), 200000);
 	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld/adjustments", (long long)line_b);
-	j = call(&fin, "GET", path, NULL, 200, NULL);
+	j = hq_expect(&srv, &fin, "GET", path, NULL, 200, NULL);
 	assert_int_equal(int_of(j, "total"), 3);	/* cut, transfer in, the rejected add */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 				    json_object_get(j, "items"), 0), "status")), "rejected");
 	json_decref(j);
 	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld/entries", (long long)line_b);
-	j = call(&fin, "GET", path, NULL, 200, NULL);
+	j = hq_expect(&srv, &fin, "GET", path, NULL, 200, NULL);
 	assert_int_equal(int_of(j, "total"), 2);	/* -100000, +300000 */
 	json_decref(j);
 	json_decref(adj);
@@ -276,7 +251,7 @@ withdrawal_and_recheck(void **state)
 		      NULL);
 	snprintf(path, sizeof(path), "/api/v1/approvals/%lld/withdraw",
 		 (long long)int_of(adj, "approval_id"));
-	json_decref(call(&fin, "POST", path, "{}", 200, NULL));
+	json_decref(hq_expect(&srv, &fin, "POST", path, "{}", 200, NULL));
 	json_decref(adj);
 	assert_int_equal(line_fig(line_b, "adjusted_fen"), 200000);
 	/* line_b has 700000 available: a cut of all of it, then 1 fen is committed elsewhere */
@@ -297,13 +272,13 @@ who_reads_adjustments(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld/adjustments", (long long)line_a);
-	j = call(&head, "GET", path, NULL, 200, NULL);	/* 一处's line: their own */
+	j = hq_expect(&srv, &head, "GET", path, NULL, 200, NULL);	/* 一处's line: their own */
 	assert_int_equal(int_of(j, "total"), 2);
 	json_decref(j);
-	json_decref(call(&staff, "GET", path, NULL, 403, NULL));
-	json_decref(call(&leader, "GET", path, NULL, 200, NULL));
+	json_decref(hq_expect(&srv, &staff, "GET", path, NULL, 403, NULL));
+	json_decref(hq_expect(&srv, &leader, "GET", path, NULL, 200, NULL));
 	snprintf(path, sizeof(path), "/api/v1/budget-lines/%lld/adjustments", (long long)line_b);
-	json_decref(call(&head, "GET", path, NULL, 404, NULL));
+	json_decref(hq_expect(&srv, &head, "GET", path, NULL, 404, NULL));
 }
 
 /* Commit amount on line through the engine, as another module would. */
@@ -331,7 +306,7 @@ commit(int64_t line, int64_t amount, int64_t source)
 static int
 notes_in(struct hq_client *c, const char *kind, const char *field, const char *part)
 {
-	json_t *j = call(c, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, c, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
 	int n = 0;
 	size_t i;
 
@@ -392,19 +367,19 @@ midyear_reminder_once_a_year(void **state)
 	int done = -1;
 
 	(void)state;
-	j = call(&head, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
+	j = hq_expect(&srv, &head, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "midyear_reminder")), "07-01");
 	json_decref(j);
-	json_decref(call(&head, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
+	json_decref(hq_expect(&srv, &head, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
 			 403, NULL));
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"02-29\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"02-29\"}",
 			 400, NULL));
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"7-1\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"7-1\"}",
 			 400, NULL));
 	assert_int_equal(run_job(jun30 + DAY_MS - 1, &done), 0);	/* 06-30 23:59 Shanghai */
 	assert_int_equal(done, 0);
 	assert_int_equal(notes(&head, "budget.midyear", NULL), 0);
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
 			 200, NULL));
 	assert_int_equal(run_job(jun30, &done), 0);	/* 06-30 00:00 Shanghai: due */
 	assert_int_equal(done, 1);	/* dept_head, whose 一处 has lines; 二处 has no head */
@@ -415,14 +390,14 @@ midyear_reminder_once_a_year(void **state)
 	assert_int_equal(notes_in(&head, "budget.midyear", "body", "差旅费：预算 9000.00 元"), 1);
 	assert_int_equal(notes_in(&head, "budget.midyear", "body", "已使用 107%"), 1);
 	/* once saved, a change needs the updated_at it read */
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"07-01\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"07-01\"}",
 			 400, NULL));
-	j = call(&fin, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
+	j = hq_expect(&srv, &fin, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
 	snprintf(body, sizeof(body), "{\"midyear_reminder\":\"07-01\",\"updated_at\":\"%s\"}",
 		 json_string_value(json_object_get(j, "updated_at")));
 	json_decref(j);
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", body, 200, NULL));
-	json_decref(call(&fin, "PUT", "/api/v1/budget/settings", body, 409, "stale"));
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", body, 200, NULL));
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", body, 409, "stale"));
 }
 
 int

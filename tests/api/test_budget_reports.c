@@ -29,13 +29,6 @@ static struct hq_client fin, head, staff;
 static int year, month;	/* the bulletin's: this month */
 static int64_t line1, line3;	/* 一处 差旅费, 二处 差旅费 */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static int
 setup(void **state)
 {
@@ -45,9 +38,9 @@ setup(void **state)
 	year = p / 100;
 	month = p % 100;
 	hq_start(&srv);
-	login(&fin, "finance");
-	login(&head, "dept_head");
-	login(&staff, "staff");
+	hq_sign_in(&srv, &fin, "finance");
+	hq_sign_in(&srv, &head, "dept_head");
+	hq_sign_in(&srv, &staff, "staff");
 	return 0;
 }
 
@@ -65,13 +58,12 @@ teardown(void **state)
 static json_t *
 get(struct hq_client *c, const char *path, long want)
 {
-	struct hq_resp r;
-	json_t *j;
+	json_t *j = hq_expect(&srv, c, "GET", path, NULL, want, NULL);
 
-	if (hq_req(&srv, c, "GET", path, NULL, &r) != want)
-		fail_msg("GET %s: %ld %s", path, r.status, r.body ? r.body : "");
-	j = want == 200 ? json_incref(r.json) : NULL;
-	hq_resp_free(&r);
+	if (want != 200) {
+		json_decref(j);
+		j = NULL;
+	}
 	return j;
 }
 
@@ -359,7 +351,7 @@ bulletin_scope(void **state)
 	get(&staff, "/api/v1/budget/bulletin?format=xlsx", 403);
 	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
 		struct hq_client c;
-		login(&c, readers[i]);
+		hq_sign_in(&srv, &c, readers[i]);
 		j = get(&c, "/api/v1/budget/bulletin", 200);
 		assert_int_equal(json_array_size(json_object_get(j, "items")), 7);
 		json_decref(j);

@@ -27,13 +27,6 @@ static struct hq_client fin, head, staff, staff2, leader, office, sup, worker;
 static int64_t year, l_travel1, l_office1, l_meet1, l_travel2;
 static char today[16];
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 static int
 setup(void **state)
 {
@@ -43,14 +36,14 @@ setup(void **state)
 	year = d / 10000;
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
 	hq_start(&srv);
-	login(&fin, "finance");
-	login(&head, "dept_head");
-	login(&staff, "staff");
-	login(&staff2, "staff2");
-	login(&leader, "leader");
-	login(&office, "office");
-	login(&sup, "supervisor");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &fin, "finance");
+	hq_sign_in(&srv, &head, "dept_head");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &staff2, "staff2");
+	hq_sign_in(&srv, &leader, "leader");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &sup, "supervisor");
+	hq_sign_in(&srv, &worker, "worker");
 	return 0;
 }
 
@@ -64,24 +57,6 @@ teardown(void **state)
 		hq_client_free(all[i]);
 	hq_stop(&srv);
 	return 0;
-}
-
-/* method path body as c: the status must be want; returns the JSON (caller frees) or NULL. */
-static json_t *
-req(struct hq_client *c, const char *method, const char *path, const char *body, long want,
-    const char *code)
-{
-	struct hq_resp r;
-	json_t *j;
-
-	if (hq_req(&srv, c, method, path, body, &r) != want)
-		fail_msg("%s %s %s: %ld %s", method, path, body ? body : "", r.status,
-			 r.body ? r.body : "");
-	if (code)
-		assert_string_equal(hq_err_code(&r), code);
-	j = r.json ? json_incref(r.json) : NULL;
-	hq_resp_free(&r);
-	return j;
 }
 
 static int64_t
@@ -100,7 +75,7 @@ str_of(const json_t *j, const char *key)
 static int64_t
 create(struct hq_client *c, const char *path, const char *body)
 {
-	json_t *j = req(c, "POST", path, body, 201, NULL);
+	json_t *j = hq_expect(&srv, c, "POST", path, body, 201, NULL);
 	int64_t id = int_of(j, "id");
 
 	json_decref(j);
@@ -110,7 +85,7 @@ create(struct hq_client *c, const char *path, const char *body)
 static int64_t
 total_of(struct hq_client *c, const char *path)
 {
-	json_t *j = req(c, "GET", path, NULL, 200, NULL);
+	json_t *j = hq_expect(&srv, c, "GET", path, NULL, 200, NULL);
 	int64_t n = int_of(j, "total");
 
 	json_decref(j);
@@ -147,7 +122,7 @@ rows_now(void)
 static int64_t
 class_id(const char *code)
 {
-	json_t *j = req(&staff, "GET", "/api/v1/budget-classes", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, &staff, "GET", "/api/v1/budget-classes", NULL, 200, NULL), *it;
 	int64_t id = 0;
 	size_t i;
 
@@ -175,7 +150,7 @@ line(int64_t dept, const char *code, int64_t fen, const char *control)
 static int64_t
 line_fig(int64_t id, const char *key)
 {
-	json_t *j = req(&fin, "GET", "/api/v1/budget-lines?per_page=100", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, &fin, "GET", "/api/v1/budget-lines?per_page=100", NULL, 200, NULL), *it;
 	int64_t v = -1;
 	size_t i;
 
@@ -207,7 +182,7 @@ claim(struct hq_client *c, int64_t id, long want)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/api/v1/expense-claims/%lld", (long long)id);
-	return req(c, "GET", path, NULL, want, NULL);
+	return hq_expect(&srv, c, "GET", path, NULL, want, NULL);
 }
 
 static const char *
@@ -232,7 +207,7 @@ decide(struct hq_client *c, int64_t id, const char *decision, long want, const c
 		 (long long)int_of(json_object_get(j, "approval"), "id"));
 	snprintf(body, sizeof(body), "{\"decision\":\"%s\",\"comment\":\"ok\"}", decision);
 	json_decref(j);
-	json_decref(req(c, "POST", path, body, want, code));
+	json_decref(hq_expect(&srv, c, "POST", path, body, want, code));
 }
 
 static void
@@ -241,7 +216,7 @@ pay(struct hq_client *c, int64_t id, const char *body, long want, const char *co
 	char path[80];
 
 	snprintf(path, sizeof(path), "/api/v1/expense-claims/%lld/pay", (long long)id);
-	json_decref(req(c, "POST", path, body, want, code));
+	json_decref(hq_expect(&srv, c, "POST", path, body, want, code));
 }
 
 /* A one-item claim of class code for fen with trip (travel) or not, by c: its id (201). */
@@ -271,10 +246,10 @@ standards_and_lines(void **state)
 	create(&fin, "/api/v1/travel-standards",
 	       "{\"city\":\"杭州\",\"rank\":\"other\",\"lodging_fen\":45000,\"meal_fen\":10000,"
 	       "\"transport_fen\":8000,\"valid_from\":\"2025-01-01\"}");
-	json_decref(req(&staff, "POST", "/api/v1/travel-standards",
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/travel-standards",
 			"{\"city\":\"杭州\",\"rank\":\"other\",\"lodging_fen\":1,\"meal_fen\":1,"
 			"\"transport_fen\":1,\"valid_from\":\"2025-01-01\"}", 403, NULL));
-	json_decref(req(&fin, "POST", "/api/v1/travel-standards",
+	json_decref(hq_expect(&srv, &fin, "POST", "/api/v1/travel-standards",
 			"{\"city\":\"杭州\",\"rank\":\"other\",\"lodging_fen\":1,\"meal_fen\":1,"
 			"\"transport_fen\":1,\"valid_from\":\"2025-02-30\"}", 400, "invalid"));
 	assert_int_equal(total_of(&staff, "/api/v1/travel-standards"), 16);
@@ -303,7 +278,7 @@ preview_then_submit_with_invoices_and_reason(void **state)
 	char body[1200];
 
 	(void)state;
-	j = req(&staff, "POST", "/api/v1/expense-claims/preview", "{" BJ_ITEMS "," TRIP_BJ "}", 200,
+	j = hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims/preview", "{" BJ_ITEMS "," TRIP_BJ "}", 200,
 		NULL);
 	assert_int_equal(int_of(j, "total_fen"), 200000);
 	assert_int_equal(int_of(j, "over_standard_fen"), 20000);
@@ -324,17 +299,17 @@ preview_then_submit_with_invoices_and_reason(void **state)
 	before = rows_now();
 	att1 = upload(&staff);
 	/* ¥2,000 without invoices; then over the standard without a reason */
-	json_decref(req(&staff, "POST", "/api/v1/expense-claims", "{" BJ_ITEMS "," TRIP_BJ "}", 422,
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims", "{" BJ_ITEMS "," TRIP_BJ "}", 422,
 			"invoice_required"));
 	snprintf(body, sizeof(body), "{" BJ_ITEMS "," TRIP_BJ ",\"attachment_ids\":[%lld]}",
 		 (long long)att1);
-	j = req(&staff, "POST", "/api/v1/expense-claims", body, 422,
+	j = hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims", body, 422,
 		"over_standard_reason_required");
 	json_decref(j);
 	assert_int_equal(rows_now(), before);
 	snprintf(body, sizeof(body), "{" BJ_ITEMS "," TRIP_BJ ",\"attachment_ids\":[%lld],"
 		 "\"title\":\"赴北京参加业务培训\",\"over_reason\":\"培训酒店协议价\"}", (long long)att1);
-	j = req(&staff, "POST", "/api/v1/expense-claims", body, 201, NULL);
+	j = hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims", body, 201, NULL);
 	claim1 = int_of(j, "id");
 	assert_string_equal(str_of(j, "status"), "pending");
 	assert_true(int_of(j, "approval_id") > 0);
@@ -388,16 +363,16 @@ who_sees_what(void **state)
 	json_decref(claim(&head, claim1, 200));
 	/* the invoice: the approver reads it, another department's staff does not */
 	snprintf(path, sizeof(path), "/api/v1/attachments/%lld", (long long)att1);
-	json_decref(req(&head, "GET", path, NULL, 200, NULL));
-	json_decref(req(&fin, "GET", path, NULL, 200, NULL));
-	json_decref(req(&staff2, "GET", path, NULL, 404, NULL));
-	json_decref(req(&staff, "GET", "/api/v1/expense-claims?status=bogus", NULL, 400, NULL));
+	json_decref(hq_expect(&srv, &head, "GET", path, NULL, 200, NULL));
+	json_decref(hq_expect(&srv, &fin, "GET", path, NULL, 200, NULL));
+	json_decref(hq_expect(&srv, &staff2, "GET", path, NULL, 404, NULL));
+	json_decref(hq_expect(&srv, &staff, "GET", "/api/v1/expense-claims?status=bogus", NULL, 400, NULL));
 }
 
 static int64_t
 counter(struct hq_client *c, const char *key)
 {
-	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, c, "GET", "/api/v1/workbench", NULL, 200, NULL), *it;
 	int64_t n = -1;
 	size_t i;
 
@@ -411,7 +386,7 @@ counter(struct hq_client *c, const char *key)
 static int64_t
 my_requests(struct hq_client *c, const char *kind)
 {
-	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, c, "GET", "/api/v1/workbench", NULL, 200, NULL), *it;
 	int64_t n = 0;
 	size_t i;
 
@@ -518,7 +493,7 @@ other_department(void **state)
 static int64_t
 notes(struct hq_client *c, const char *kind)
 {
-	json_t *j = req(c, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
+	json_t *j = hq_expect(&srv, c, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
 	int64_t n = 0;
 	size_t i;
 
@@ -615,9 +590,9 @@ bad_input(void **state)
 	/* an attachment someone else uploaded */
 	snprintf(body, sizeof(body), "{\"items\":[{\"class_code\":\"30201\",\"amount_fen\":100,"
 		 "\"description\":\"x\"}],\"attachment_ids\":[%lld]}", (long long)theirs);
-	json_decref(req(&staff, "POST", "/api/v1/expense-claims", body, 400, NULL));
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims", body, 400, NULL));
 	/* 纪检监察 and admins do not claim */
-	json_decref(req(&sup, "POST", "/api/v1/expense-claims", cases[2].body, 403, NULL));
+	json_decref(hq_expect(&srv, &sup, "POST", "/api/v1/expense-claims", cases[2].body, 403, NULL));
 	assert_int_equal(rows_now(), before);
 }
 
@@ -630,12 +605,12 @@ withdraw_and_reject(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "/api/v1/expense-claims/%lld/withdraw", (long long)id);
-	json_decref(req(&staff2, "POST", path, NULL, 404, NULL));
-	json_decref(req(&head, "POST", path, NULL, 403, NULL));
-	j = req(&staff, "POST", path, NULL, 200, NULL);
+	json_decref(hq_expect(&srv, &staff2, "POST", path, NULL, 404, NULL));
+	json_decref(hq_expect(&srv, &head, "POST", path, NULL, 403, NULL));
+	j = hq_expect(&srv, &staff, "POST", path, NULL, 200, NULL);
 	assert_string_equal(str_of(j, "status"), "withdrawn");
 	json_decref(j);
-	json_decref(req(&staff, "POST", path, NULL, 409, NULL));
+	json_decref(hq_expect(&srv, &staff, "POST", path, NULL, 409, NULL));
 	pay(&fin, id, "{\"voucher_no\":\"记-2\"}", 409, "not_approved");
 	/* rejected: nothing committed, nothing to pay */
 	id = simple(&staff, "30201", 1000, 0);
@@ -647,7 +622,7 @@ withdraw_and_reject(void **state)
 	id = simple(&staff, "30201", 1000, 0);
 	decide(&head, id, "approve", 200, NULL);
 	snprintf(path, sizeof(path), "/api/v1/expense-claims/%lld/withdraw", (long long)id);
-	json_decref(req(&staff, "POST", path, NULL, 409, NULL));
+	json_decref(hq_expect(&srv, &staff, "POST", path, NULL, 409, NULL));
 	assert_int_equal(total_of(&staff, "/api/v1/expense-claims?status=withdrawn"), 1);
 	assert_int_equal(total_of(&staff, "/api/v1/expense-claims?status=rejected"), 1);
 }
@@ -685,7 +660,7 @@ closed_month_refuses_payment(void **state)
 	decide(&head, id, "approve", 200, NULL);
 	decide(&fin, id, "approve", 200, NULL);
 	snprintf(path, sizeof(path), "/api/v1/budget/periods/%d/close", prev);
-	json_decref(req(&fin, "POST", path, NULL, 200, NULL));
+	json_decref(hq_expect(&srv, &fin, "POST", path, NULL, 200, NULL));
 	snprintf(body, sizeof(body), "{\"voucher_no\":\"记-9\",\"paid_on\":\"%04d-%02d-15\"}",
 		 prev / 100, prev % 100);
 	before = rows_now();

@@ -38,14 +38,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s", user);
-}
-
 /* A JSON request with Accept-Language: lang (NULL: no header). */
 static long
 req_in(struct hq_client *c, const char *lang, const char *method, const char *path,
@@ -108,7 +100,7 @@ the_same_bad_request_answers_in_the_callers_language(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 
 	assert_int_equal(req_in(&staff, "en-US,en;q=0.9", "POST", "/api/v1/workorders", bad, &r),
 			 400);
@@ -171,7 +163,7 @@ a_rule_violation_with_a_label_argument_is_english(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	snprintf(body, sizeof(body),
 		 "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"灯不亮\","
 		 "\"priority\":\"normal\",\"contact_phone\":\"13800000000\"}",
@@ -271,8 +263,8 @@ a_notification_reads_in_the_readers_language(void **state)
 	char *tok, *sse;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	snprintf(body, sizeof(body),
 		 "{\"category_id\":%lld,\"location_id\":%lld,\"title\":\"水龙头漏水\","
 		 "\"priority\":\"high\",\"contact_phone\":\"13800000000\"}",
@@ -321,7 +313,7 @@ the_saved_language_beats_accept_language(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&c, "leader");
+	hq_sign_in(&srv, &c, "leader");
 	assert_int_equal(req_in(&c, "zh-CN", "PUT", "/api/v1/me/language", "{\"lang\":\"en\"}", &r),
 			 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "lang")), "en");

@@ -46,14 +46,6 @@ static const char *const titles[] = {
 
 /* ---------- helpers ---------- */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 /* One integer from the database on a separate read-only connection; q bound to :q if set. */
 static int64_t
 db_int(const char *sql, const char *q)
@@ -189,10 +181,10 @@ setup(void **state)
 	(void)state;
 	hq_start(&srv);
 	hq_wo_fixture(&srv, &fx);
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&sysadm, "sysadmin");
-	login(&superv, "supervisor");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &sysadm, "sysadmin");
+	hq_sign_in(&srv, &superv, "supervisor");
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		create_order(titles[i]);
 	/* users whose names hold wildcards, so the user search has literal hits */

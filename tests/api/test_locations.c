@@ -43,13 +43,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	assert_int_equal(hq_login(&srv, c, user, TEST_PASSWORD), 200);
-}
-
 /* POST as c; the status must be want; returns the new id (0 when not 201). */
 static int64_t
 post(struct hq_client *c, long want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -144,7 +137,7 @@ tree_lists_parents_first_by_sort_order(void **state)
 	child("room", f1, "101", 1);
 	child("room", f2, "201", 0);
 	child("floor", b2, "1层", 0);
-	login(&staff, "staff");	/* everybody in the agency reads */
+	hq_sign_in(&srv, &staff, "staff");	/* everybody in the agency reads */
 	assert_int_equal(hq_req(&srv, &staff, "GET", "/api/v1/locations", NULL, &r), 200);
 	flatten(json_object_get(r.json, "items"), flat, sizeof(flat));
 	assert_string_equal(flat, "甲楼|甲楼 / 1层|甲楼 / 1层 / 101|甲楼 / 1层 / 102|甲楼 / 2层|"
@@ -345,7 +338,7 @@ only_office_and_sysadmin_write(void **state)
 	token_of(b, tok, sizeof(tok));
 	snprintf(body, sizeof(body), "{\"name\":\"改名\",\"updated_at\":\"%s\"}", tok);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		login(&c, refused[i]);
+		hq_sign_in(&srv, &c, refused[i]);
 		post(&c, 403, "{\"kind\":\"building\",\"name\":\"%s楼\"}", refused[i]);
 		assert_int_equal(put(&c, b, body, &r), 403);
 		hq_resp_free(&r);
@@ -353,7 +346,7 @@ only_office_and_sysadmin_write(void **state)
 		hq_resp_free(&r);
 		hq_client_free(&c);
 	}
-	login(&c, "sysadmin");
+	hq_sign_in(&srv, &c, "sysadmin");
 	post(&c, 201, "{\"kind\":\"building\",\"name\":\"系统管理员楼\"}");
 	assert_int_equal(put(&c, b, body, &r), 200);
 	hq_resp_free(&r);
@@ -396,7 +389,7 @@ other_agencies_and_unknown_ids_are_404(void **state)
 
 	(void)state;
 	make_other_agency();
-	login(&x, "x_office");
+	hq_sign_in(&srv, &x, "x_office");
 	assert_int_equal(hq_req(&srv, &x, "GET", "/api/v1/locations", NULL, &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	hq_resp_free(&r);
@@ -450,7 +443,7 @@ bearer_staff(struct hq_client *c)
 	struct hq_client s;
 	struct hq_resp r;
 
-	login(&s, "staff");
+	hq_sign_in(&srv, &s, "staff");
 	assert_int_equal(hq_req(&srv, &s, "POST", "/api/v1/tokens", "{\"name\":\"qr\"}", &r), 201);
 	hq_client_init(c);
 	snprintf(c->bearer, sizeof(c->bearer), "%s",
@@ -524,7 +517,7 @@ writes_are_audited(void **state)
 	/* a refused write leaves no row */
 	assert_int_equal(put(&office, b, body, &r), 409);
 	hq_resp_free(&r);
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &sup, "supervisor");
 	snprintf(path, sizeof(path), "/api/v1/audit?entity=location&entity_id=%lld", (long long)b);
 	assert_int_equal(hq_req(&srv, &sup, "GET", path, NULL, &r), 200);
 	items = json_object_get(r.json, "items");
@@ -548,7 +541,7 @@ export_is_the_flat_list_with_paths(void **state)
 
 	(void)state;
 	child("room", f, "301", 0);
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	assert_int_equal(hq_req(&srv, &staff, "GET", "/api/v1/locations?format=csv", NULL, &r),
 			 200);
 	assert_non_null(hq_header(&r, "Content-Type", ct, sizeof(ct)));

@@ -48,14 +48,6 @@
 static struct hq_server srv;
 static struct hq_wo fx;
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static int64_t
 iget(const json_t *j, const char *key)
 {
@@ -169,7 +161,7 @@ every_kind_has_a_cap(void **state)
 	char code[64];
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		const struct files_kind *k = files_kind(kinds[i]);
 		unsigned char *big;
@@ -209,8 +201,8 @@ quota_is_per_user(void **state)
 	int rc;
 
 	(void)state;
-	login(&user, "staff2");
-	login(&other, "finance");
+	hq_sign_in(&srv, &user, "staff2");
+	hq_sign_in(&srv, &other, "finance");
 	/* staff2 already holds all but 32 bytes of the quota (a row is cheaper than 200 MiB) */
 	db = db_pool_writer(srv.pool);
 	rc = db_prepare(db, &st, sql_fake_row, &e) ||
@@ -255,7 +247,7 @@ unattached_uploads_expire_with_their_files(void **state)
 	char ha[65], hs[65], body[256];
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	assert_int_equal(upload(&c, "photo", lone, 40, &a, NULL, 0), 201);
 	assert_int_equal(upload(&c, "photo", shared, 40, &kept, NULL, 0), 201);
 	assert_int_equal(upload(&c, "photo", shared, 40, &twin, NULL, 0), 201);
@@ -489,12 +481,12 @@ events_carry_only_what_the_subscriber_may_read(void **state)
 	(void)state;
 	hq_fixture_agency(&srv, "乙机关", "b_", &agb);
 	hq_wo_fixture_agency(&srv, agb.agency_id, "b_worker", &fb);
-	login(&staff, "staff");		/* 一处 */
-	login(&staff2, "staff2");	/* 二处: may not read 一处's orders */
-	login(&head, "dept_head");	/* 一处's head: may */
-	login(&office, "office");
-	login(&b_staff, "b_staff");	/* another agency */
-	login(&b_office, "b_office");
+	hq_sign_in(&srv, &staff, "staff");		/* 一处 */
+	hq_sign_in(&srv, &staff2, "staff2");	/* 二处: may not read 一处's orders */
+	hq_sign_in(&srv, &head, "dept_head");	/* 一处's head: may */
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &b_staff, "b_staff");	/* another agency */
+	hq_sign_in(&srv, &b_office, "b_office");
 	sse_open_as(&s2, &staff2);
 	sse_open_as(&sh, &head);
 	sse_open_as(&sb, &b_staff);
@@ -546,8 +538,8 @@ streams_per_user_are_capped(void **state)
 	struct hq_resp r;
 
 	(void)state;
-	login(&c, "leader");
-	login(&other, "finance");
+	hq_sign_in(&srv, &c, "leader");
+	hq_sign_in(&srv, &other, "finance");
 	for (int i = 0; i < SSE_MAX_PER_USER; i++) {
 		sse_open_as(&s[i], &c);
 		sse_expect(&s[i], "event: ready");

@@ -86,14 +86,6 @@ no_write_route_admits_supervisor_or_auditor(void **state)
 
 /* ---------- helpers ---------- */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static int64_t
 iget(const json_t *j, const char *key)
 {
@@ -193,11 +185,11 @@ supervisor_and_staff_writes_only_as_staff(void **state)
 	(void)state;
 	hq_fixture_users(&srv, srv.agency_id, srv.dept1_id, "supstaff", "supervisor,staff", 1,
 			 NULL);
-	login(&sup, "supervisor");
-	login(&both, "supstaff1");
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &sup, "supervisor");
+	hq_sign_in(&srv, &both, "supstaff1");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 
 	/* a pure supervisor reads but uploads nothing and files nothing */
 	assert_int_equal(upload(&sup), 403);
@@ -244,8 +236,8 @@ worker_cannot_confirm_own_work(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&office, "office");
-	login(&worker, "worker");	/* worker,staff: may file orders too */
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");	/* worker,staff: may file orders too */
 	id = create(&worker);
 	to_resolved(&office, &worker, id);
 	/* requester and resolver at once: no confirm, no rating */
@@ -291,9 +283,9 @@ past_resolver_cannot_confirm(void **state)
 	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "crew", "worker,staff", 1,
 			 &crew_id);
 	join_team(crew_id);
-	login(&office, "office");
-	login(&worker, "worker");
-	login(&crew, "crew1");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
+	hq_sign_in(&srv, &crew, "crew1");
 	id = create(&worker);
 	to_resolved(&office, &worker, id);
 	act_ok(&worker, id, "reopen", "{\"reason\":\"又坏了\"}", 200, NULL);

@@ -46,14 +46,6 @@ static int64_t orders_before_gen;
 
 /* ---------- helpers ---------- */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static int64_t
 ms_of(const char *iso)
 {
@@ -496,7 +488,7 @@ stats_match_sql_overall_and_per_group(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	snprintf(base, sizeof(base), "w.agency_id = %lld", (long long)srv.agency_id);
 	j = get_stats(&office, "/api/v1/workorders/stats");
 	check_figs(j, base, "all");
@@ -534,8 +526,8 @@ stats_match_sql_overall_and_per_group(void **state)
 	json_decref(j);
 	/* leader and supervisor see the same agency figures */
 	struct hq_client leader, sup;
-	login(&leader, "leader");
-	login(&sup, "supervisor");
+	hq_sign_in(&srv, &leader, "leader");
+	hq_sign_in(&srv, &sup, "supervisor");
 	j = get_stats(&leader, "/api/v1/workorders/stats");
 	check_figs(j, base, "leader");
 	json_decref(j);
@@ -555,7 +547,7 @@ stats_filters(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	/* dates: from inclusive, to a whole day inclusive */
 	snprintf(base, sizeof(base), "w.agency_id = %lld AND w.created_at >= %lld AND"
 		 " w.created_at < %lld", (long long)srv.agency_id, (long long)ms_of("2026-07-01"),
@@ -615,7 +607,7 @@ dept_head_sees_own_department(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&head, "dept_head");
+	hq_sign_in(&srv, &head, "dept_head");
 	snprintf(base, sizeof(base), "w.agency_id = %lld AND w.requester_dept_id = %lld",
 		 (long long)srv.agency_id, (long long)srv.dept1_id);
 	j = get_stats(&head, "/api/v1/workorders/stats");
@@ -642,7 +634,7 @@ other_roles_are_refused(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		login(&c, refused[i]);
+		hq_sign_in(&srv, &c, refused[i]);
 		assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/workorders/stats", NULL, &r), 403);
 		assert_string_equal(hq_err_code(&r), "forbidden");
 		hq_resp_free(&r);
@@ -678,7 +670,7 @@ bad_parameters_are_400(void **state)
 	char path[160];
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/workorders/stats?%s", bad[i].query);
 		assert_int_equal(hq_req(&srv, &office, "GET", path, NULL, &r), 400);
@@ -717,7 +709,7 @@ hand_made_orders_give_exact_figures(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	/* the category was inactive so the generator left it alone; open it now */
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE wo_category SET active = 1 WHERE id = %lld",
@@ -730,10 +722,10 @@ hand_made_orders_give_exact_figures(void **state)
 	c = create_order(&staff, "统计测试丙");
 	hq_wo_act(&srv, &staff, c, "cancel", "{\"reason\":\"重复提交\"}");
 	clock_advance(20 * MINUTE_MS);
-	login(&office, "office");	/* fresh sessions: 30 idle minutes would end them */
-	login(&worker, "worker");
+	hq_sign_in(&srv, &office, "office");	/* fresh sessions: 30 idle minutes would end them */
+	hq_sign_in(&srv, &worker, "worker");
 	hq_client_free(&staff);
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	hq_wo_act(&srv, &office, a, "accept", NULL);	/* 30 min: late (target 25) */
 	hq_wo_act(&srv, &office, b, "accept", NULL);	/* 20 min: on time */
 	snprintf(body, sizeof(body), "{\"worker_id\":%lld}", (long long)fx.worker);
@@ -787,7 +779,7 @@ hand_made_orders_give_exact_figures(void **state)
 	json_decref(j);
 	/* the dept_head of 一处 (the requester's department) sees them, not of another one */
 	struct hq_client head;
-	login(&head, "dept_head");
+	hq_sign_in(&srv, &head, "dept_head");
 	snprintf(path, sizeof(path), "/api/v1/workorders/stats?category_id=%lld",
 		 (long long)test_cat);
 	j = get_stats(&head, path);
@@ -810,7 +802,7 @@ export_csv_and_xlsx(void **state)
 	json_t *j;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	j = get_stats(&office, "/api/v1/workorders/stats?group=category");
 	size_t ngroups = json_array_size(json_object_get(j, "groups"));
 	assert_int_equal(hq_req(&srv, &office, "GET",
@@ -859,7 +851,7 @@ export_csv_and_xlsx(void **state)
 	hq_resp_free(&r);
 	/* a dept_head exports their own department's figures */
 	struct hq_client head;
-	login(&head, "dept_head");
+	hq_sign_in(&srv, &head, "dept_head");
 	snprintf(path, sizeof(path), "/api/v1/workorders/stats?format=csv");
 	assert_int_equal(hq_req(&srv, &head, "GET", path, NULL, &r), 200);
 	snprintf(total_line, sizeof(total_line), "\r\n合计,%lld,",
@@ -900,8 +892,8 @@ kept_results_follow_every_change(void **state)
 			   " AND status <> 'cancelled'", (long long)fx.cat);
 
 	(void)state;
-	login(&office, "office");
-	login(&dept_head, "dept_head");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &dept_head, "dept_head");
 	a = get_stats(&office, path);
 	b = get_stats(&office, path);
 	assert_true(json_equal(a, b));
@@ -975,7 +967,7 @@ list_items_are_the_orders(void **state)
 	json_t *item, *tree;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	for (int p = 1; p <= 3; p++) {
 		snprintf(path, sizeof(path), "/api/v1/workorders?scope=all&per_page=100&page=%d", p);
 		assert_int_equal(hq_req(&srv, &office, "GET", path, NULL, &page), 200);

@@ -60,14 +60,6 @@ static const char *const expected_keys[NUSERS] = {
 	"notif_unread", "notif_unread", "notif_unread",			/* the three admins */
 };
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static int
 setup(void **state)
 {
@@ -77,7 +69,7 @@ setup(void **state)
 	(void)state;
 	hq_start(&srv);
 	hq_wo_fixture(&srv, &fx);
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	/* general requests up to ¥5,000 go to the requester's department head */
 	assert_int_equal(hq_req(&srv, &office, "POST", "/api/v1/approval-rules",
 				"{\"kind\":\"general\",\"name\":\"一般\",\"max_amount_fen\":500000,"
@@ -155,7 +147,7 @@ check_user(const char *user, const char *key)
 	struct hq_resp r;
 	int64_t want = -1;
 
-	login(&c, user);
+	hq_sign_in(&srv, &c, user);
 	workbench(&c, &r);
 	for (size_t k = 0; k < NLINKS; k++) {
 		int64_t got = counter(r.json, links[k].key);
@@ -200,9 +192,9 @@ make_orders(void)
 	char to_worker[64];
 	int64_t a, b;
 
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	snprintf(to_worker, sizeof(to_worker), "{\"worker_id\":%lld}", (long long)fx.worker);
 	a = create(&staff, "水龙头漏水");
 	b = create(&staff, "灯不亮");
@@ -224,7 +216,7 @@ make_approval(void)
 	struct hq_client staff;
 	struct hq_resp r;
 
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	assert_int_equal(hq_req(&srv, &staff, "POST", "/api/v1/approvals",
 				"{\"kind\":\"general\",\"title\":\"买打印纸\",\"amount_fen\":20000}",
 				&r), 201);
@@ -265,7 +257,7 @@ satisfaction_today(void)
 	size_t i;
 	double v;
 
-	login(&c, "leader");
+	hq_sign_in(&srv, &c, "leader");
 	figures = json_object_get(workbench(&c, &r), "figures");	/* foreach evaluates it often */
 	json_array_foreach(figures, i, f)
 		if (strcmp(json_string_value(json_object_get(f, "key")), "wo_satisfaction") == 0)
@@ -285,9 +277,9 @@ figures_follow_a_rating(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	snprintf(to_worker, sizeof(to_worker), "{\"worker_id\":%lld}", (long long)fx.worker);
 	id = create(&staff, "窗户关不上");
 	hq_wo_act(&srv, &office, id, "accept", NULL);
@@ -336,7 +328,7 @@ roles_see_only_their_counters(void **state)
 		int manager = strcmp(users[u], "office") == 0 || strcmp(users[u], "leader") == 0 ||
 			      strcmp(users[u], "supervisor") == 0;
 
-		login(&c, users[u]);
+		hq_sign_in(&srv, &c, users[u]);
 		workbench(&c, &r);
 		json_array_foreach(json_object_get(r.json, "counters"), i, x)
 			if (!has_word(expected_keys[u],
@@ -366,7 +358,7 @@ my_requests_mix_every_kind(void **state)
 	const char *prev = NULL;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	workbench(&c, &r);
 	mine = json_object_get(r.json, "my_requests");
 	assert_int_equal(json_integer_value(json_object_get(mine, "total")), 4);
@@ -393,7 +385,7 @@ my_requests_mix_every_kind(void **state)
 	hq_resp_free(&r);
 	/* the office has no request of its own */
 	hq_client_free(&c);
-	login(&c, "office");
+	hq_sign_in(&srv, &c, "office");
 	workbench(&c, &r);
 	mine = json_object_get(r.json, "my_requests");
 	assert_int_equal(json_integer_value(json_object_get(mine, "total")), 0);
@@ -411,7 +403,7 @@ notifications_are_the_latest_five(void **state)
 	const json_t *n;
 
 	(void)state;
-	login(&c, "staff");
+	hq_sign_in(&srv, &c, "staff");
 	workbench(&c, &r);
 	n = json_object_get(r.json, "notifications");
 	assert_int_equal(hq_req(&srv, &c, "GET", "/api/v1/notifications/unread-count", NULL, &bell),
@@ -442,7 +434,7 @@ no_role_gets_an_empty_page(void **state)
 			 db_exec_id(db, "DELETE FROM user_role WHERE user_id = :id", id[0], &e) ||
 			 db_commit(db, &e), 0);
 	db_pool_writer_unlock(srv.pool);
-	login(&c, "bare1");
+	hq_sign_in(&srv, &c, "bare1");
 	workbench(&c, &r);
 	assert_int_equal(json_array_size(json_object_get(r.json, "counters")), 0);
 	assert_int_equal(json_array_size(json_object_get(r.json, "figures")), 0);

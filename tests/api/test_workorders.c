@@ -45,14 +45,6 @@ teardown(void **state)
 
 /* ---------- helpers ---------- */
 
-static void
-login(struct hq_client *c, const char *user)
-{
-	hq_client_init(c);
-	if (hq_login(&srv, c, user, TEST_PASSWORD) != 200)
-		fail_msg("login %s failed", user);
-}
-
 static const char *
 field_of(const struct hq_resp *r)
 {
@@ -218,10 +210,10 @@ full_life_cycle_for_every_role(void **state)
 	json_t *o, *tl;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
-	login(&leader, "leader");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
+	hq_sign_in(&srv, &leader, "leader");
 
 	assert_int_equal(hq_req(&srv, &staff, "POST", "/api/v1/workorders",
 				"{\"category_id\":1,\"location_id\":3,\"title\":\"301 水龙头漏水\","
@@ -384,8 +376,8 @@ every_transition_is_audited(void **state)
 	int64_t before = count_rows(sql_audit_wo), id;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	id = create(&staff, "审计", "normal", fx.cat, fx.room);
 	act_ok(&office, id, "accept", NULL, 200, NULL);
 	act_ok(&office, id, "cancel", "{\"reason\":\"重复报修\"}", 200, NULL);
@@ -403,9 +395,9 @@ team_dispatch_reopen_and_expiry(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	id = create(&staff, "302 灯不亮", "high", fx.cat, fx.room2);
 	act_ok(&office, id, "accept", NULL, 200, NULL);
 	snprintf(body, sizeof(body), "{\"team_id\":%lld}", (long long)fx.team);
@@ -442,7 +434,7 @@ team_dispatch_reopen_and_expiry(void **state)
 	/* ten days later the window is closed: 422 reopen_expired, and no button */
 	clock_advance(10 * DAY_MS);
 	hq_client_free(&staff);
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	assert_int_equal(get(&staff, id, &r), 200);
 	assert_false(allows(r.json, "reopen"));
 	assert_true(allows(r.json, "confirm"));
@@ -463,9 +455,9 @@ transfer_moves_to_another_worker_or_team(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	id = create(&staff, "转派", "low", fx.cat, fx.room);
 	act_ok(&office, id, "transfer", "{\"team_id\":1}", 409, "illegal_transition");
 	act_ok(&office, id, "accept", NULL, 200, NULL);
@@ -496,8 +488,8 @@ cancel_rules(void **state)
 	int64_t a, b;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	int cancelled = inbox_count(&staff, "wo.cancelled");
 
 	/* the requester, while submitted, without a reason */
@@ -553,14 +545,14 @@ concurrent_accepts_exactly_one_wins(void **state)
 	pthread_barrier_t go;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	for (int round = 0; round < 5; round++) {
 		int64_t id = create(&staff, "并发受理", "normal", fx.cat, fx.room);
 		int ok = 0, conflict = 0;
 
 		pthread_barrier_init(&go, NULL, 2);
 		for (int i = 0; i < 2; i++) {
-			login(&r[i].c, "office");
+			hq_sign_in(&srv, &r[i].c, "office");
 			r[i].id = id;
 			r[i].go = &go;
 			pthread_create(&t[i], NULL, race_accept, &r[i]);
@@ -612,7 +604,7 @@ bad_input_is_400_with_fields_and_writes_nothing(void **state)
 	char *p = long_title;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long st = hq_req(&srv, &staff, "POST", "/api/v1/workorders", cases[i].body, &r);
 		if (st != 400 && st != 404)
@@ -688,10 +680,10 @@ photos_on_create_and_resolve(void **state)
 	unsigned char *big = calloc(1, n);
 
 	(void)state;
-	login(&staff, "staff");
-	login(&staff2, "staff2");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &staff2, "staff2");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	assert_int_equal(upload(&staff, "photo", jpeg, sizeof(jpeg), &p1), 201);
 	assert_int_equal(upload(&staff, "photo", jpeg, sizeof(jpeg), &p2), 201);
 	/* a PDF is not a photo; over 5 MB is too large */
@@ -776,10 +768,10 @@ visibility_by_role(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	id = create(&staff, "可见性", "normal", fx.cat, fx.room);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		login(&c, cases[i].user);
+		hq_sign_in(&srv, &c, cases[i].user);
 		if (get(&c, id, &r) != cases[i].want)
 			fail_msg("%s got %ld", cases[i].user, r.status);
 		hq_resp_free(&r);
@@ -791,21 +783,21 @@ visibility_by_role(void **state)
 		snprintf(path, sizeof(path), "/api/v1/history/workorder/%lld", (long long)id);
 		assert_int_equal(hq_req(&srv, &staff, "GET", path, NULL, &r), 200);
 		hq_resp_free(&r);
-		login(&c, "staff2");
+		hq_sign_in(&srv, &c, "staff2");
 		assert_int_equal(hq_req(&srv, &c, "GET", path, NULL, &r), 404);
 		hq_resp_free(&r);
 		hq_client_free(&c);
 	}
 	/* staff2 cannot act on it either: 404, not 403 */
-	login(&c, "staff2");
+	hq_sign_in(&srv, &c, "staff2");
 	act_ok(&c, id, "cancel", NULL, 404, "not_found");
 	hq_client_free(&c);
 	/* the supervisor reads but may not act (route roles) */
-	login(&c, "supervisor");
+	hq_sign_in(&srv, &c, "supervisor");
 	act_ok(&c, id, "accept", NULL, 403, "forbidden");
 	hq_client_free(&c);
 	/* the admins may not file */
-	login(&c, "sysadmin");
+	hq_sign_in(&srv, &c, "sysadmin");
 	assert_int_equal(hq_req(&srv, &c, "POST", "/api/v1/workorders", "{}", &r), 403);
 	hq_resp_free(&r);
 	hq_client_free(&c);
@@ -844,12 +836,12 @@ list_scopes_filters_and_sort(void **state)
 	int64_t all, mine, a, b;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&staff2, "staff2");
-	login(&office, "office");
-	login(&dept_head, "dept_head");
-	login(&worker, "worker");
-	login(&leader, "leader");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &staff2, "staff2");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &dept_head, "dept_head");
+	hq_sign_in(&srv, &worker, "worker");
+	hq_sign_in(&srv, &leader, "leader");
 	a = create(&staff, "列表甲 空调异响", "high", fx.cat, fx.room);
 	b = create(&staff2, "列表乙 电梯困人", "urgent", fx.cat_safety, fx.room2);
 
@@ -922,7 +914,7 @@ list_scopes_filters_and_sort(void **state)
 	assert_int_equal(list_total(&office, "?scope=all&overdue=1&q=电梯困人", 200), 0);
 	clock_advance(31 * MINUTE_MS);
 	hq_client_free(&office);	/* the session has been idle too long */
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	assert_int_equal(list_total(&office, "?scope=all&overdue=1&q=电梯困人", 200), 1);
 	assert_int_equal(get(&office, b, &r), 200);
 	assert_true(json_is_true(json_object_get(r.json, "overdue")));
@@ -950,8 +942,8 @@ export_csv_has_chinese_headers_and_labels(void **state)
 	char ct[128];
 
 	(void)state;
-	login(&office, "office");
-	login(&staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &staff, "staff");
 	create(&staff, "导出测试", "normal", fx.cat, fx.room);
 	assert_int_equal(hq_req(&srv, &office, "GET",
 				"/api/v1/workorders?scope=all&q=导出测试&format=csv", NULL, &r), 200);
@@ -989,9 +981,9 @@ urgent_order_goes_to_the_worker_on_duty(void **state)
 	json_t *tl, *d;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	cal_format_date(cal_local_date(now_ms()), day, sizeof(day));
 	/* the roster: office only, the user must be in the team */
 	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":%lld}",
@@ -1135,9 +1127,9 @@ urgent_auto_dispatch_is_the_dispatch_move(void **state)
 	int notices;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	cal_format_date(cal_local_date(now_ms()), day, sizeof(day));
 	snprintf(body, sizeof(body), "{\"team_id\":%lld,\"day\":\"%s\",\"user_id\":%lld}",
 		 (long long)fx.team, day, (long long)fx.worker);
@@ -1206,8 +1198,8 @@ categories_and_teams_admin(void **state)
 	int64_t cat, team;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	assert_int_equal(hq_req(&srv, &staff, "GET", "/api/v1/workorder-categories?active=1", NULL,
 				&r), 200);
 	assert_true(json_array_size(json_object_get(r.json, "items")) >= 2);
@@ -1350,7 +1342,7 @@ forbidden_roles_get_403(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		login(&c, cases[i].user);
+		hq_sign_in(&srv, &c, cases[i].user);
 		if (hq_req(&srv, &c, cases[i].method, cases[i].path, cases[i].body, &r) != 403)
 			fail_msg("%s %s as %s gave %ld", cases[i].method, cases[i].path,
 				 cases[i].user, r.status);
@@ -1369,8 +1361,8 @@ stale_updated_at_is_409(void **state)
 	int64_t id;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	id = create(&staff, "并发令牌", "normal", fx.cat, fx.room);
 	assert_int_equal(get(&office, id, &r), 200);
 	snprintf(seen, sizeof(seen), "%s", sget(r.json, "updated_at"));
@@ -1424,7 +1416,7 @@ setup_puts_need_the_updated_at_they_read(void **state)
 	int64_t before;
 
 	(void)state;
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
 		if (i == 2)
 			snprintf(fields, sizeof(fields),
@@ -1502,8 +1494,8 @@ list_totals_match_the_orders(void **state)
 	char q[200];
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
 	a = create(&staff, "计数一", "normal", fx.cat, fx.room);
 	b = create(&staff, "计数二", "high", fx.cat_safety, fx.room2);
 	create(&staff, "计数三", "low", fx.cat, fx.room2);
@@ -1537,7 +1529,7 @@ code_number(int64_t id)
 	struct hq_resp r;
 	int64_t n;
 
-	login(&office, "office");
+	hq_sign_in(&srv, &office, "office");
 	assert_int_equal(get(&office, id, &r), 200);
 	n = strtoll(sget(r.json, "code") + strlen("WO-20261123-"), NULL, 10);
 	hq_resp_free(&r);
@@ -1613,7 +1605,7 @@ concurrent_writes_stand_alone_in_shared_commits(void **state)
 	for (int k = 0; k < CW_THREADS; k++) {
 		memset(&args[k], 0, sizeof(args[k]));
 		args[k].thread = k;
-		login(&args[k].c, "staff");
+		hq_sign_in(&srv, &args[k].c, "staff");
 	}
 	for (int k = 0; k < CW_THREADS; k++)
 		assert_int_equal(pthread_create(&th[k], NULL, cw_writer, &args[k]), 0);
@@ -1661,7 +1653,7 @@ codes_continue_the_days_numbers(void **state)
 	int64_t a, b, c;
 
 	(void)state;
-	login(&staff, "staff");
+	hq_sign_in(&srv, &staff, "staff");
 	a = create(&staff, "编号一", "normal", fx.cat, fx.room);
 	b = create(&staff, "编号二", "normal", fx.cat, fx.room);
 	assert_int_equal(code_number(b), code_number(a) + 1);
@@ -1748,8 +1740,8 @@ notices_reach_every_member_of_a_crowd(void **state)
 	if (db_commit(db, &e))
 		fail_msg("crew: %s", e.msg);
 	db_pool_writer_unlock(srv.pool);
-	login(&staff, "m_staff");
-	login(&office, "m_office");
+	hq_sign_in(&srv, &staff, "m_staff");
+	hq_sign_in(&srv, &office, "m_office");
 
 	id = create(&staff, "大楼停水", "normal", w.cat, w.room);
 	assert_int_equal(crowd_rows(id, "wo.submitted", "m_desk", &once), CROWD);
@@ -1765,11 +1757,11 @@ notices_reach_every_member_of_a_crowd(void **state)
 	assert_int_equal(crowd_rows(id, "wo.assigned", "m_worker", &once), 1);
 	assert_int_equal(crowd_rows(id, "wo.assigned", "m_office", &once), 0);	/* the actor */
 	for (i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
-		login(&crew, some[i]);
+		hq_sign_in(&srv, &crew, some[i]);
 		assert_int_equal(inbox_count(&crew, "wo.assigned"), 1);
 		hq_client_free(&crew);
 	}
-	login(&crew, "m_desk300");
+	hq_sign_in(&srv, &crew, "m_desk300");
 	assert_int_equal(inbox_count(&crew, "wo.submitted"), 1);
 	hq_client_free(&crew);
 
@@ -1794,9 +1786,9 @@ acting_on_an_order_reads_its_notifications(void **state)
 	int64_t id, other;
 
 	(void)state;
-	login(&staff, "staff");
-	login(&office, "office");
-	login(&worker, "worker");
+	hq_sign_in(&srv, &staff, "staff");
+	hq_sign_in(&srv, &office, "office");
+	hq_sign_in(&srv, &worker, "worker");
 	id = create(&staff, "门锁坏了", "normal", fx.cat, fx.room);
 	other = create(&staff, "窗户漏风", "normal", fx.cat, fx.room);
 	assert_true(unread_about(&office, id) >= 1);
