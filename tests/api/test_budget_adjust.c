@@ -370,16 +370,19 @@ midyear_reminder_once_a_year(void **state)
 	j = hq_expect(&srv, &head, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "midyear_reminder")), "07-01");
 	json_decref(j);
-	json_decref(hq_expect(&srv, &head, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
+	json_decref(hq_expect(&srv, &head, "PUT", "/api/v1/budget/settings",
+			   "{\"midyear_reminder\":\"06-30\"}",
 			 403, NULL));
-	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"02-29\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings",
+			   "{\"midyear_reminder\":\"02-29\"}",
 			 400, NULL));
 	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"7-1\"}",
 			 400, NULL));
 	assert_int_equal(run_job(jun30 + DAY_MS - 1, &done), 0);	/* 06-30 23:59 Shanghai */
 	assert_int_equal(done, 0);
 	assert_int_equal(notes(&head, "budget.midyear", NULL), 0);
-	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"06-30\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings",
+			   "{\"midyear_reminder\":\"06-30\"}",
 			 200, NULL));
 	assert_int_equal(run_job(jun30, &done), 0);	/* 06-30 00:00 Shanghai: due */
 	assert_int_equal(done, 1);	/* dept_head, whose 一处 has lines; 二处 has no head */
@@ -390,7 +393,8 @@ midyear_reminder_once_a_year(void **state)
 	assert_int_equal(notes_in(&head, "budget.midyear", "body", "差旅费：预算 9000.00 元"), 1);
 	assert_int_equal(notes_in(&head, "budget.midyear", "body", "已使用 107%"), 1);
 	/* once saved, a change needs the updated_at it read */
-	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings", "{\"midyear_reminder\":\"07-01\"}",
+	json_decref(hq_expect(&srv, &fin, "PUT", "/api/v1/budget/settings",
+			   "{\"midyear_reminder\":\"07-01\"}",
 			 400, NULL));
 	j = hq_expect(&srv, &fin, "GET", "/api/v1/budget/settings", NULL, 200, NULL);
 	snprintf(body, sizeof(body), "{\"midyear_reminder\":\"07-01\",\"updated_at\":\"%s\"}",

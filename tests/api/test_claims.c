@@ -278,7 +278,8 @@ preview_then_submit_with_invoices_and_reason(void **state)
 	char body[1200];
 
 	(void)state;
-	j = hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims/preview", "{" BJ_ITEMS "," TRIP_BJ "}", 200,
+	j = hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims/preview",
+			   "{" BJ_ITEMS "," TRIP_BJ "}", 200,
 		NULL);
 	assert_int_equal(int_of(j, "total_fen"), 200000);
 	assert_int_equal(int_of(j, "over_standard_fen"), 20000);
@@ -299,7 +300,8 @@ preview_then_submit_with_invoices_and_reason(void **state)
 	before = rows_now();
 	att1 = upload(&staff);
 	/* ¥2,000 without invoices; then over the standard without a reason */
-	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims", "{" BJ_ITEMS "," TRIP_BJ "}", 422,
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/expense-claims",
+			   "{" BJ_ITEMS "," TRIP_BJ "}", 422,
 			"invoice_required"));
 	snprintf(body, sizeof(body), "{" BJ_ITEMS "," TRIP_BJ ",\"attachment_ids\":[%lld]}",
 		 (long long)att1);
