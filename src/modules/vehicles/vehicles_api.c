@@ -5,10 +5,20 @@
 */
 #include "http/router.h"
 #include "core/auth.h"
+#include "modules/vehicles/trips_api.h"
 
 #include <stddef.h>
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route vehicles_routes[] = {
+	/* 用车申请 (trips_api.c) */
+	{ "GET", "/api/v1/trips", trip_api_list, ROLE_BUSINESS_READERS, R_RANGE, "用车申请（职工只见本人，部门负责人只见本部门，驾驶员另见派给自己的）", NULL, trip_cols, 0 },
+	{ "POST", "/api/v1/trips", trip_api_create, ROLE_BUSINESS, R_WRITE, "申请用车", trip_fields, NULL, 0 },
+	{ "GET", "/api/v1/trips/:id", trip_api_get, ROLE_BUSINESS_READERS, 0, "用车申请详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/dispatch", trip_api_dispatch, ROLE_OFFICE, R_WRITE, "派车（车辆与驾驶员，查冲突）", trip_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/depart", trip_api_depart, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "出车登记（里程表读数）", trip_depart_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/return", trip_api_return, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "还车登记（里程、加油、路桥费、停车费）", trip_return_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/rate", trip_api_rate, ROLE_BUSINESS, R_WRITE, "评价用车（1–5 分）", trip_rate_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/cancel", trip_api_cancel, ROLE_BUSINESS, R_WRITE, "取消用车申请", trip_cancel_fields, NULL, 0 },
 	{ 0 }
 };

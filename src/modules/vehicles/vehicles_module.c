@@ -5,14 +5,31 @@
 ** table, vehicles_api.c) and its texts.
 */
 #include "http/router.h"
+#include "core/approval.h"
 #include "core/msg.h"
 #include "module.h"
+#include "modules/vehicles/trips.h"
 
 extern const struct route vehicles_routes[];	/* vehicles_api.c */
 extern const struct msg vehicles_msg[];	/* vehicles_msg.c */
+extern const struct module_counter trip_home_counters[];	/* trips_home.c */
+extern const struct module_requests trip_home_requests;
+
+/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
+static const struct module_history history[] = {
+	{ "vehicle_trip", 0, trip_visible },
+	{ 0 }
+};
+
+static const struct appr_kind *const kinds[] = { &trip_appr_kind, NULL };
 
 const struct module vehicles_module = {
 	.name = "vehicles",
 	.routes = vehicles_routes,
 	.messages = vehicles_msg,
+	.history = history,
+	.approval_kinds = kinds,
+	.agency_init = trip_agency_init,	/* the vehicle_trip approval rules */
+	.counters = trip_home_counters,
+	.requests = &trip_home_requests,
 };
