@@ -16,7 +16,7 @@ extern const struct msg vehicles_msg[];	/* vehicles_msg.c */
 /* entity codes of aud_record; who may open a record's history */
 static const struct module_history history[] = {
 	{ "vehicle", ROLE_BUSINESS_READERS, veh_visible },
-	{ "driver", ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, drv_visible },
+	{ "driver", VEH_OVERSEERS, drv_visible },
 	{ 0 }
 };
 
