@@ -7,6 +7,7 @@
 ** conflict on the driver undoes the vehicle's booking with the rest.
 */
 #include "modules/vehicles/trips.h"
+#include "modules/vehicles/vehicles.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/booking.h"
@@ -16,10 +17,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-#ifndef TRIP_BUFFER_MS
-#define TRIP_BUFFER_MS ((int64_t)30 * 60 * 1000)
-#endif
 
 static const char sql_vehicle[] =
 	"SELECT plate, seats, status, odometer_km FROM vehicle WHERE id = :id AND agency_id = :agency";
@@ -150,7 +147,7 @@ reserve(struct db *db, struct arena *a, const struct actor *who, const struct tr
 	if (e->code != ERR_CONFLICT || strcmp(e->slug ? e->slug : "", "schedule_conflict") != 0)
 		return e->code;
 	err_clear(e);
-	return conflict(db, a, who, strcmp(kind, "vehicle") == 0 ? "vehicle_id" : "driver_id", &c,
+	return conflict(db, a, who, strcmp(kind, BOOKING_VEHICLE) == 0 ? "vehicle_id" : "driver_id", &c,
 			e);
 }
 
@@ -187,8 +184,8 @@ trip_dispatch(struct db *db, struct arena *a, const struct actor *who, int64_t i
 	if ((t.vehicle_booking_id && booking_cancel(db, who, t.vehicle_booking_id, e)) ||
 	    (t.driver_booking_id && booking_cancel(db, who, t.driver_booking_id, e)))
 		return e->code;
-	if (reserve(db, a, who, &t, "vehicle", vehicle_id, &vb, e) ||
-	    reserve(db, a, who, &t, "driver", driver_id, &dbk, e) ||
+	if (reserve(db, a, who, &t, BOOKING_VEHICLE, vehicle_id, &vb, e) ||
+	    reserve(db, a, who, &t, BOOKING_DRIVER, driver_id, &dbk, e) ||
 	    set_dispatched(db, who, &t, vehicle_id, driver_id, vb, dbk, e) ||
 	    trip_record(db, a, who, &t, "dispatch", e))
 		return e->code;

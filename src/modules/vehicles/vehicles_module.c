@@ -6,17 +6,22 @@
 */
 #include "http/router.h"
 #include "core/approval.h"
+#include "core/auth.h"
 #include "core/msg.h"
 #include "module.h"
 #include "modules/vehicles/trips.h"
+#include "modules/vehicles/vehicles.h"
 
 extern const struct route vehicles_routes[];	/* vehicles_api.c */
 extern const struct msg vehicles_msg[];	/* vehicles_msg.c */
 extern const struct module_counter trip_home_counters[];	/* trips_home.c */
 extern const struct module_requests trip_home_requests;
 
-/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
+/* entity codes of aud_record; who may open a record's history */
 static const struct module_history history[] = {
+	{ "vehicle", ROLE_BUSINESS_READERS, veh_visible },
+	{ "driver", VEH_OVERSEERS, drv_visible },
+	/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
 	{ "vehicle_trip", 0, trip_visible },
 	{ 0 }
 };
@@ -28,6 +33,7 @@ const struct module vehicles_module = {
 	.routes = vehicles_routes,
 	.messages = vehicles_msg,
 	.history = history,
+	.demo = veh_demo,
 	.approval_kinds = kinds,
 	.agency_init = trip_agency_init,	/* the vehicle_trip approval rules */
 	.counters = trip_home_counters,
