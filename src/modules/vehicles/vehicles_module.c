@@ -7,6 +7,7 @@
 #include "http/router.h"
 #include "core/approval.h"
 #include "core/auth.h"
+#include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
 #include "modules/vehicles/trips.h"
@@ -28,12 +29,19 @@ static const struct module_history history[] = {
 
 static const struct appr_kind *const kinds[] = { &trip_appr_kind, NULL };
 
+/* The demo: the fleet and drivers (vehicles_demo.c), then three weeks of trips on them (trips_demo.c). */
+static int
+demo(struct db *db, struct arena *a, const char *prefix, struct err *e)
+{
+	return veh_demo(db, a, prefix, e) || trip_demo_seed(db, a, prefix, e) ? e->code : 0;
+}
+
 const struct module vehicles_module = {
 	.name = "vehicles",
 	.routes = vehicles_routes,
 	.messages = vehicles_msg,
 	.history = history,
-	.demo = veh_demo,
+	.demo = demo,
 	.approval_kinds = kinds,
 	.agency_init = trip_agency_init,	/* the vehicle_trip approval rules */
 	.counters = trip_home_counters,
