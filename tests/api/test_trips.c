@@ -300,6 +300,35 @@ total_of(struct hq_client *c, const char *path)
 	return n;
 }
 
+/* The 工作台 counter key of c (-1: not shown to c). */
+static int64_t
+counter(struct hq_client *c, const char *key)
+{
+	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *x;
+	int64_t n = -1;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "counters"), i, x)
+		if (strcmp(str_of(x, "key"), key) == 0)
+			n = int_of(x, "count");
+	json_decref(j);
+	return n;
+}
+
+/* 1 when c's "my open requests" on the 工作台 list trip id (kind vehicle_trip). */
+static int
+in_my_requests(struct hq_client *c, int64_t id)
+{
+	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *x;
+	int found = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(j, "my_requests"), "items"), i, x)
+		found |= strcmp(str_of(x, "kind"), "vehicle_trip") == 0 && int_of(x, "id") == id;
+	json_decref(j);
+	return found;
+}
+
 /* sql (a literal: statements are cached by their text's address) with :id and :s bound */
 static int64_t
 count_of(const char *sql, int64_t id, const char *text)
@@ -350,6 +379,10 @@ full_flow(void **state)
 	decide(&head, id, "approve", 200);
 	assert_string_equal(status_of(id), "approved");
 	assert_true(total_of(&office, "/api/v1/trips?status=approved") >= 1);
+	assert_int_equal(counter(&office, "trips_to_dispatch"),
+			 total_of(&office, "/api/v1/trips?status=approved"));
+	assert_int_equal(counter(&staff, "trips_to_dispatch"), -1);
+	assert_true(in_my_requests(&staff, id));
 	act0(&worker, id, "dispatch", "{\"vehicle_id\":1,\"driver_id\":1}", 403, NULL);
 	dispatch(id, veh[0], worker_id, 200, NULL);
 	j = trip(&worker, id, 200);	/* the driver reads the trip dispatched to them */
@@ -358,6 +391,8 @@ full_flow(void **state)
 	assert_true(json_is_true(json_object_get(json_object_get(j, "can"), "depart")));
 	json_decref(j);
 	assert_int_equal(total_of(&worker, "/api/v1/trips?mine=1&status=dispatched"), 1);
+	assert_int_equal(counter(&worker, "trips_my_tasks"), 1);
+	assert_int_equal(total_of(&worker, "/api/v1/trips?tasks=1"), 1);
 	act0(&drv1, id, "depart", "{\"odometer_km\":10000}", 404, NULL);	/* not theirs */
 	act0(&worker, id, "depart", "{\"odometer_km\":9999}", 422, "odometer_backwards");
 	act0(&worker, id, "depart", "{\"odometer_km\":10002}", 200, NULL);
@@ -373,6 +408,7 @@ full_flow(void **state)
 	act0(&staff, id, "rate", "{\"rating\":6}", 400, NULL);
 	j = act(&staff, id, "rate", "{\"rating\":5,\"comment\":\"准时\"}", 200, NULL);
 	assert_string_equal(str_of(j, "status"), "closed");
+	assert_int_equal(counter(&worker, "trips_my_tasks"), 0);
 	assert_int_equal(int_of(j, "return_km"), 10060);
 	assert_int_equal(int_of(j, "tolls_fen"), 1500);
 	json_decref(j);
