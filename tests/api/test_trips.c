@@ -15,10 +15,12 @@
 
 #include "api/harness.h"
 #include "core/arena.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "modules/vehicles/trips.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -517,6 +519,96 @@ dispatch_race(void **state)
 				  " AND vehicle_id = :id", veh[2], "dispatched"), 2);
 }
 
+/* The same race below the HTTP layer: two connections, each its own write transaction. */
+struct tx_racer {
+	int64_t trip, driver;
+	pthread_barrier_t *go;
+	int rc;
+	char slug[32];
+};
+
+static void *
+tx_race(void *arg)
+{
+	struct tx_racer *r = arg;
+	struct arena *a = arena_new(16384);
+	struct err e = { 0 };
+	struct actor who;
+	struct db *db = NULL;
+
+	r->rc = db_open(srv.db_path, 0, &db, &e) ||
+		auth_load_actor(db, a, hq_user_id(&srv, "office"), &who, &e) ? -1 : 0;
+	pthread_barrier_wait(r->go);
+	if (!r->rc && !db_begin_write(db, &e)) {
+		r->rc = trip_dispatch(db, a, &who, r->trip, veh[2], r->driver, &e);
+		if (!r->rc)
+			r->rc = db_commit(db, &e);
+		else
+			db_rollback(db);
+		snprintf(r->slug, sizeof(r->slug), "%s", e.slug ? e.slug : "");
+	}
+	db_close(db);
+	arena_free(a);
+	return NULL;
+}
+
+static void
+dispatch_race_in_transactions(void **state)
+{
+	pthread_barrier_t go;
+	struct tx_racer r[2] = { { approved(7 * 60, 8 * 60, 1), drivers[0], &go, 0, "" },
+				 { approved(7 * 60 + 45, 8 * 60, 1), drivers[1], &go, 0, "" } };
+	pthread_t t[2];
+
+	(void)state;
+	pthread_barrier_init(&go, NULL, 2);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, tx_race, &r[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	if (!((r[0].rc == 0 && r[1].rc == ERR_CONFLICT) || (r[0].rc == ERR_CONFLICT && r[1].rc == 0)))
+		fail_msg("rc %d (%s) and %d (%s)", r[0].rc, r[0].slug, r[1].rc, r[1].slug);
+	assert_string_equal(r[r[0].rc ? 0 : 1].slug, "schedule_conflict");
+	assert_string_equal(status_of(r[r[0].rc ? 0 : 1].trip), "approved");
+	assert_string_equal(status_of(r[r[0].rc ? 1 : 0].trip), "dispatched");
+}
+
+/* A weekend or holiday, or a trip into the next day: the leader decides too. */
+static void
+holiday_or_overnight_needs_leader(void **state)
+{
+	struct arena *a = arena_new(8192);
+	struct db *db = db_pool_writer(srv.pool);
+	struct err e = { 0 };
+	struct cal cal;
+	int rc = cal_load_agency(db, a, srv.agency_id, &cal, &e), off = 1;
+	char body[512], s[40], t[40];
+	int64_t id;
+	json_t *j;
+
+	db_pool_writer_unlock(srv.pool);
+	(void)state;
+	assert_int_equal(rc, 0);
+	while (cal_is_workday(&cal, days_to_date(date_to_days(day) + off)))
+		off++;
+	arena_free(a);
+	for (int overnight = 0; overnight < 2; overnight++) {
+		snprintf(body, sizeof(body),
+			 "{\"purpose\":\"调研\",\"destination\":\"市档案馆\",\"passengers\":1,"
+			 "\"start_at\":\"%s\",\"end_at\":\"%s\"}",
+			 at(overnight ? 0 : off, 20 * 60, s, sizeof(s)),
+			 overnight ? at(1, 8 * 60, t, sizeof(t)) : at(off, 21 * 60, t, sizeof(t)));
+		j = req(&staff, "POST", "/api/v1/trips", body, 201, NULL);
+		id = int_of(j, "id");
+		json_decref(j);
+		j = trip(&sup, id, 200);
+		assert_int_equal(json_array_size(json_object_get(json_object_get(j, "approval"),
+								 "steps")), 2);
+		json_decref(j);
+	}
+}
+
 static void
 bad_trip(const char *start, const char *end, int pax, int km, const char *purpose,
 	 const char *field)
@@ -591,6 +683,8 @@ main(void)
 		cmocka_unit_test(out_of_city_needs_leader),
 		cmocka_unit_test(conflict_and_buffer),
 		cmocka_unit_test(dispatch_race),
+		cmocka_unit_test(dispatch_race_in_transactions),
+		cmocka_unit_test(holiday_or_overnight_needs_leader),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(cancel_releases),
 	};

@@ -128,7 +128,7 @@ conflict(struct db *db, struct arena *a, const struct actor *who, const char *fi
 	short_time(c->start_ms, from, sizeof(from));
 	short_time(c->end_ms, to, sizeof(to));
 	return err_setx(e, ERR_CONFLICT, "schedule_conflict", field,
-			"%s该时段已有用车 %s（%s 至 %s），前后须间隔 %lld 分钟", what,
+			"%s已有用车 %s（%s 至 %s），须间隔 %lld 分钟", what,
 			code ? code : "（其他预约）", from, to,
 			(long long)(TRIP_BUFFER_MS / MINUTE_MS));
 }

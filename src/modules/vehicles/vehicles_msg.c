@@ -62,7 +62,7 @@ const struct msg vehicles_msg[] = {
 	{ "车辆 %s 只有 %lld 座，乘车 %lld 人", "vehicle %s has only %lld seats for %lld passengers" },
 	{ "驾驶员", "the driver" },
 	{ "（其他预约）", "(another booking)" },
-	{ "%s该时段已有用车 %s（%s 至 %s），前后须间隔 %lld 分钟",
+	{ "%s已有用车 %s（%s 至 %s），须间隔 %lld 分钟",
 	  "%s is booked for %s (%s to %s); trips need %lld minutes between them" },
 	{ "里程表读数 %lld 公里低于车辆 %s 上次读数 %lld 公里",
 	  "the odometer reading of %lld km is below vehicle %s's last reading of %lld km" },
