@@ -362,6 +362,23 @@ vehicle_is(int64_t id, const char *status)
 			     status);
 }
 
+/* The trip's 变更记录 to whoever sees it (not to another department's staff); the list as CSV. */
+static void
+history_and_export(int64_t id)
+{
+	struct hq_resp r;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/api/v1/history/vehicle_trip/%lld", (long long)id);
+	json_decref(req(&staff, "GET", path, NULL, 200, NULL));
+	json_decref(req(&worker, "GET", path, NULL, 200, NULL));
+	json_decref(req(&staff2, "GET", path, NULL, 404, NULL));
+	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/trips?format=csv", NULL, &r), 200);
+	assert_non_null(strstr(r.body, "用车单号"));
+	assert_non_null(strstr(r.body, "京A·10001"));
+	hq_resp_free(&r);
+}
+
 /* The whole flow, with each role's view and each refusal on the way. */
 static void
 full_flow(void **state)
@@ -414,6 +431,7 @@ full_flow(void **state)
 	assert_int_equal(int_of(j, "return_km"), 10060);
 	assert_int_equal(int_of(j, "tolls_fen"), 1500);
 	json_decref(j);
+	history_and_export(id);
 	assert_int_equal(count_rows("SELECT COUNT(*) FROM audit_log WHERE entity = 'vehicle_trip'"
 				    " AND action IN ('create', 'approved', 'dispatch', 'depart',"
 				    " 'return', 'rate')"), 6);
