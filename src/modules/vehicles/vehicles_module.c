@@ -20,10 +20,17 @@ static const struct module_history history[] = {
 	{ 0 }
 };
 
+static const struct module_job jobs[] = {
+	{ "vehicle_renewal_reminders", veh_remind_job,
+	  "insurance / inspection / licence reminders sent" },
+	{ 0 }
+};
+
 const struct module vehicles_module = {
 	.name = "vehicles",
 	.routes = vehicles_routes,
 	.messages = vehicles_msg,
 	.history = history,
 	.demo = veh_demo,
+	.jobs = jobs,
 };

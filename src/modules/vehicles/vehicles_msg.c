@@ -26,5 +26,11 @@ const struct msg vehicles_msg[] = {
 	{ "驾驶员须为具有工勤人员角色的用户", "a driver must be a user with the worker role" },
 	{ "时间应为 ISO-8601 格式", "times are ISO-8601" },
 	{ "车辆", "the vehicle" },
+	{ "车辆 %s 的保险将于 %s 到期（还有 %lld 天）",
+	  "the insurance of vehicle %s expires on %s (in %lld days)" },
+	{ "车辆 %s 的年审将于 %s 到期（还有 %lld 天）",
+	  "the annual inspection of vehicle %s is due on %s (in %lld days)" },
+	{ "驾驶员 %s 的驾驶证将于 %s 到期（还有 %lld 天）",
+	  "the driving licence of %s expires on %s (in %lld days)" },
 	{ NULL, NULL }
 };
