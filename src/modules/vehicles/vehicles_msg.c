@@ -15,7 +15,7 @@ const struct msg vehicles_msg[] = {
 	{ "预订不存在", "booking not found" },
 	{ "预订暂留已过期，请重新安排", "the hold has lapsed: please book again" },
 	{ "车牌号格式不正确，应如 京A·12345 或 京A·D12345（新能源）",
-	  "invalid plate: e.g. 京A·12345, or 京A·D12345 for a new-energy vehicle" },
+	  "invalid plate: a province, a letter, then 5 letters or digits (6 for new energy)" },
 	{ "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD" },
 	{ "车辆不存在", "vehicle not found" },
 	{ "车牌号 %s 已登记", "plate %s is registered already" },
