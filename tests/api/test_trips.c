@@ -28,7 +28,7 @@
 
 static struct hq_server srv;
 static struct hq_client staff, staff2, head, office, office2, leader, sup, worker, drv1;
-static int64_t veh[6], drivers[2], worker_id;
+static int64_t veh[6], drivers[2], worker_id, expired_driver;
 static int day;			/* a workday (yyyymmdd) a few days ahead: trips go there */
 
 static void
@@ -82,14 +82,14 @@ add_vehicle(const char *plate, int seats, const char *status, int km)
 }
 
 static void
-add_driver(int64_t user)
+add_driver(int64_t user, int expiry)
 {
 	char sql[256];
 
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO driver_profile (user_id, agency_id, licence_class, licence_expiry,"
-		 " updated_at) VALUES (%lld, %lld, 'C1', 20991231, 1)", (long long)user,
-		 (long long)srv.agency_id);
+		 " updated_at) VALUES (%lld, %lld, 'C1', %d, 1)", (long long)user,
+		 (long long)srv.agency_id, expiry);
 	exec_id(sql);
 }
 
@@ -115,11 +115,11 @@ next_workday(void)
 static int
 setup(void **state)
 {
-	int64_t ids[2];
+	int64_t ids[3];
 
 	(void)state;
 	hq_start(&srv);
-	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "drv", "worker", 2, ids);
+	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "drv", "worker", 3, ids);
 	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "ofc", "office", 1, NULL);
 	login(&staff, "staff");
 	login(&staff2, "staff2");
@@ -133,9 +133,11 @@ setup(void **state)
 	worker_id = hq_user_id(&srv, "worker");
 	drivers[0] = ids[0];
 	drivers[1] = ids[1];
-	add_driver(worker_id);
-	add_driver(ids[0]);
-	add_driver(ids[1]);
+	add_driver(worker_id, 20991231);
+	add_driver(ids[0], 20991231);
+	add_driver(ids[1], 20991231);
+	add_driver(ids[2], 20200101);	/* drv3: an expired licence */
+	expired_driver = ids[2];
 	veh[0] = add_vehicle("京A·10001", 5, "available", 10000);
 	veh[1] = add_vehicle("京A·10002", 7, "available", 500);
 	veh[2] = add_vehicle("京A·10003", 5, "available", 0);
@@ -666,6 +668,7 @@ bad_input(void **state)
 	dispatch(id, veh[5], hq_user_id(&srv, "staff2"), 400, NULL);	/* not a driver */
 	dispatch(id, veh[4], worker_id, 422, "not_enough_seats");
 	dispatch(id, veh[3], worker_id, 422, "vehicle_sealed");
+	dispatch(id, veh[5], expired_driver, 422, "licence_expired");
 	assert_string_equal(status_of(id), "approved");
 	act0(&office, id, "depart", "{\"odometer_km\":1}", 409, "illegal_transition");
 }

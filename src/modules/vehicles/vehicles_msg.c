@@ -74,6 +74,7 @@ const struct msg vehicles_msg[] = {
 	  "the odometer reading of %lld km is below vehicle %s's last reading of %lld km" },
 	{ "车辆 %s 正在出车中", "vehicle %s is out on another trip" },
 	{ "加油量和费用不能为负", "fuel and costs cannot be negative" },
+	{ "驾驶员 %s 的驾驶证在行程结束前到期", "the driving licence of %s expires before the trip ends" },
 	{ "状态无效", "invalid status" },
 	{ NULL, NULL }
 };
