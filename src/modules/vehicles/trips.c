@@ -435,12 +435,6 @@ trip_get(struct db *db, struct arena *a, const struct actor *who, int64_t id, st
 /* ---------- JSON ---------- */
 
 static json_t *
-opt_time(int64_t ms)
-{
-	return ms ? jtime(ms) : json_null();
-}
-
-static json_t *
 opt_int(int set, int64_t v)
 {
 	return set ? json_integer(v) : json_null();
@@ -458,9 +452,9 @@ log_json(const struct trip *t)
 {
 	int back = t->return_at != 0;
 
-	return json_pack("{so so so so so so so so so}", "depart_at", opt_time(t->depart_at),
+	return json_pack("{so so so so so so so so so}", "depart_at", jtime(t->depart_at),
 			 "depart_km", opt_int(t->depart_at != 0, t->depart_km), "return_at",
-			 opt_time(t->return_at), "return_km", opt_int(back, t->return_km),
+			 jtime(t->return_at), "return_km", opt_int(back, t->return_km),
 			 "fuel_litres_x100", opt_int(back, t->fuel_litres_x100), "tolls_fen",
 			 opt_int(back, t->tolls_fen), "parking_fen", opt_int(back, t->parking_fen),
 			 "rating", opt_int(t->rating != 0, t->rating), "rating_comment",

@@ -451,31 +451,14 @@ veh_available(struct db *db, struct arena *a, const struct actor *who, int64_t s
 	return rc;
 }
 
-static json_t *
-jdate(int date)
-{
-	char s[16];
-
-	if (!date)
-		return json_null();
-	cal_format_date(date, s, sizeof(s));
-	return json_string(s);
-}
-
-static json_t *
-jpos_or_null(int64_t v)
-{
-	return v ? json_integer((json_int_t)v) : json_null();
-}
-
 json_t *
 veh_json(const struct vehicle *v)
 {
 	return json_pack("{sI ss ss ss sI ss ss so so so so ss sI so so so so so so}", "id",
 			 (json_int_t)v->id, "plate", v->plate, "brand", v->brand, "model",
 			 v->model, "seats", (json_int_t)v->seats, "type", v->type, "energy",
-			 v->energy, "tank_litres", jpos_or_null(v->tank_litres), "battery_kwh",
-			 jpos_or_null(v->battery_kwh), "department_id",
+			 v->energy, "tank_litres", jid_or_null(v->tank_litres), "battery_kwh",
+			 jid_or_null(v->battery_kwh), "department_id",
 			 jid_or_null(v->department_id), "department_name",
 			 jstr_or_null(v->department_name), "status", v->status, "odometer_km",
 			 (json_int_t)v->odometer_km, "insurance_expiry", jdate(v->insurance_expiry),
