@@ -5,10 +5,21 @@
 */
 #include "http/router.h"
 #include "core/auth.h"
+#include "modules/vehicles/vehicles.h"
 
 #include <stddef.h>
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route vehicles_routes[] = {
+	/* the registry (vehicles_api_reg.c); /available before /:id */
+	{ "GET", "/api/v1/vehicles", veh_api_list, ROLE_BUSINESS_READERS, 0, "车辆（?status=&type=&department_id=&q=）", NULL, veh_cols, 0 },
+	{ "POST", "/api/v1/vehicles", veh_api_create, ROLE_OFFICE, R_WRITE, "登记车辆", veh_fields, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=；含前后 30 分钟间隔）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/:id", veh_api_get, ROLE_BUSINESS_READERS, 0, "车辆详情", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/vehicles/:id", veh_api_update, ROLE_OFFICE, R_WRITE, "修改车辆（里程不能减少）", veh_put_fields, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/drivers", drv_api_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "驾驶员", NULL, NULL, 0 },
+	{ "GET", "/api/v1/drivers/available", drv_api_available, ROLE_OFFICE, 0, "时段内空闲的驾驶员（?start=&end=）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/drivers/:user_id", drv_api_put, ROLE_OFFICE, R_WRITE, "设置驾驶员（准驾车型、驾驶证有效期；须为工勤人员）", drv_fields, NULL, 0 },
 	{ 0 }
 };
