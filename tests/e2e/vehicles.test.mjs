@@ -57,6 +57,10 @@ before(async () => {
     department_id: null,
     status: 'available',
     odometer_km: 12000,
+    insurance_expiry: '2027-06-30',
+    inspection_due: '2027-03-31',
+    purchase_date: '2022-04-01',
+    price_fen: 25800000,
   })
   await api.put(`/drivers/${who.driver.id}`, { licence_class: 'C1', licence_expiry: '2035-12-31' })
 }, { timeout: 60000 })
