@@ -450,7 +450,7 @@ jpos_or_null(int64_t v)
 json_t *
 veh_json(const struct vehicle *v)
 {
-	return json_pack("{sI ss ss ss sI ss ss so so so so sI so so so so so so}", "id",
+	return json_pack("{sI ss ss ss sI ss ss so so so so ss sI so so so so so so}", "id",
 			 (json_int_t)v->id, "plate", v->plate, "brand", v->brand, "model",
 			 v->model, "seats", (json_int_t)v->seats, "type", v->type, "energy",
 			 v->energy, "tank_litres", jpos_or_null(v->tank_litres), "battery_kwh",
