@@ -80,6 +80,45 @@ const box = (scope, name) =>
 
 const status = (page, code) => page.locator(`${$('trip-detail')} ${$('trip-status')}[data-status="${code}"]`)
 
+test('the office registers a vehicle and reads the pool and the drivers', { timeout: 60000 }, async () => {
+  const plate = `京B·${PLATE.slice(-5)}`
+  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'office' })
+  try {
+    await login(page, who.office.username)
+    await page.goto(`${BASE}/vehicles/pool`)
+    await page.locator(`${$('vehicle-item')}[data-id="${vehicle.id}"]`).waitFor()
+    await page.locator($('vehicles-add')).click()
+    const dialog = page.locator($('vehicle-dialog'))
+    await box(dialog, 'vehicle-plate').fill('京B-1')
+    await box(dialog, 'vehicle-brand').fill('别克')
+    await box(dialog, 'vehicle-model').fill('GL8')
+    await box(dialog, 'vehicle-seats').fill('7')
+    await box(dialog, 'vehicle-price').fill('268,000.50')
+    await dialog.locator($('vehicle-save')).click()
+    // the server's word on the plate shows at the plate
+    await dialog.locator('[data-field="plate"].is-error').waitFor()
+    await box(dialog, 'vehicle-plate').fill(plate)
+    await dialog.locator($('vehicle-save')).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.locator($('vehicles-list')).getByText(plate).waitFor()
+    await page.locator($('vehicles-list')).getByText('¥268,000.50').waitFor()
+    await page.locator($('vehicles-list')).getByRole('button', { name: '排班' }).first().click()
+    await page.locator($('vehicle-bookings-day')).nth(6).waitFor()
+    await page.keyboard.press('Escape')
+
+    await page.goto(`${BASE}/vehicles/drivers`)
+    await page.locator($('drivers-list')).getByText('赵师傅').waitFor()
+    await page.locator($('drivers-list')).getByText('2035-12-31').waitFor()
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+  const api = await apiLogin(who.office.username)
+  const made = (await api.get('/vehicles?q=GL8')).items.find((v) => v.model === 'GL8')
+  assert.equal(made?.price_fen, 26800050)
+  assert.equal(made?.seats, 7)
+})
+
 test('staff request a car on a phone', { timeout: 60000 }, async () => {
   const { context, page, problems } = await openPage(browser(), PHONE, { label: 'staff' })
   try {
