@@ -2,7 +2,7 @@
 // the department head approves it (through the API, as from their 待办); the office dispatches
 // it on a desktop, picking a free vehicle and driver; the driver records the departure and the
 // return on a 375 px phone (odometer, fuel litres, tolls and parking in yuan); the requester
-// rates it and the trip shows 已完成.
+// rates it and the trip shows 已完成, in English too; the 已派车 notification opens the trip.
 //
 // Before it (through the API, fixtures.mjs; the database is a plain `init`): a department with
 // its staff member and head, an office user and a leader elsewhere, a worker with a driver
@@ -11,7 +11,7 @@
 //   tests/e2e/run.sh tests/e2e/vehicles.test.mjs
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, department, people } from './fixtures.mjs'
+import { apiLogin, department, items, people } from './fixtures.mjs'
 import { $, BASE, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
@@ -226,6 +226,9 @@ test('the driver records departure and return on a phone', { timeout: 60000 }, a
 
 test('the requester rates it and the trip shows 已完成', { timeout: 60000 }, async () => {
   assert.ok(tripId, 'the trip was requested')
+  const notes = items(await (await apiLogin(who.staff.username)).get('/notifications'))
+  const dispatchedNote = notes.find((n) => n.kind === 'trip.dispatched' && n.entity === 'vehicle_trip' && n.entity_id === tripId)
+  assert.ok(dispatchedNote, `a trip.dispatched notification: ${JSON.stringify(notes.map((n) => n.kind))}`)
   const { context, page, problems } = await openPage(browser(), PHONE, { label: 'staff' })
   try {
     await login(page, who.staff.username)
@@ -237,6 +240,17 @@ test('the requester rates it and the trip shows 已完成', { timeout: 60000 }, 
     await dialog.locator($('trip-rate-save')).click()
     await status(page, 'closed').filter({ hasText: '已完成' }).waitFor()
     await shot(page, 'vehicles-closed-phone')
+    // in English
+    await page.locator($('lang-switch')).click()
+    await page.locator($('lang-en')).click()
+    await status(page, 'closed').filter({ hasText: 'Completed' }).waitFor()
+    await page.goto(`${BASE}/vehicles/trips`)
+    await page.getByRole('heading', { name: 'My trips' }).waitFor()
+    await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).filter({ hasText: 'Completed' }).waitFor()
+    // the inbox's 已派车 notification opens the trip
+    await page.goto(`${BASE}/notifications`)
+    await page.locator(`${$('notify-item')}[data-id="${dispatchedNote.id}"]`).click()
+    await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
     assert.deepEqual(problems, [])
   } finally {
     await context.close()
