@@ -24,6 +24,9 @@ struct actor;
 #define BOOKING_VEHICLE "vehicle"
 #define BOOKING_DRIVER "driver"
 
+/* Who reads the dispatch side (drivers, a vehicle's calendar): the office, leaders, supervisors. */
+#define VEH_OVERSEERS (ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR)
+
 #define VEH_SEATS_MAX 60
 #define VEH_TEXT_MAX 40		/* brand, model */
 #define VEH_PLATE_MAX 16	/* bytes of the canonical plate, 京A·D12345 */

@@ -6,6 +6,7 @@
 #include "http/router.h"
 #include "core/auth.h"
 #include "modules/vehicles/vehicles.h"
+#include "modules/vehicles/trips_api.h"
 
 #include <stddef.h>
 
@@ -14,12 +15,21 @@ const struct route vehicles_routes[] = {
 	/* the registry (vehicles_api_reg.c); /available before /:id */
 	{ "GET", "/api/v1/vehicles", veh_api_list, ROLE_BUSINESS_READERS, 0, "车辆（?status=&type=&department_id=&q=）", NULL, veh_cols, 0 },
 	{ "POST", "/api/v1/vehicles", veh_api_create, ROLE_OFFICE, R_WRITE, "登记车辆", veh_fields, NULL, 0 },
-	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=；含前后 30 分钟间隔）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=，前后留 30 分钟）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id", veh_api_get, ROLE_BUSINESS_READERS, 0, "车辆详情", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/vehicles/:id", veh_api_update, ROLE_OFFICE, R_WRITE, "修改车辆（里程不能减少）", veh_put_fields, NULL, 0 },
-	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },
-	{ "GET", "/api/v1/drivers", drv_api_list, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, 0, "驾驶员", NULL, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, VEH_OVERSEERS, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/drivers", drv_api_list, VEH_OVERSEERS, 0, "驾驶员", NULL, NULL, 0 },
 	{ "GET", "/api/v1/drivers/available", drv_api_available, ROLE_OFFICE, 0, "时段内空闲的驾驶员（?start=&end=）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/drivers/:user_id", drv_api_put, ROLE_OFFICE, R_WRITE, "设置驾驶员（准驾车型、驾驶证有效期；须为工勤人员）", drv_fields, NULL, 0 },
+	/* 用车申请 (trips_api.c) */
+	{ "GET", "/api/v1/trips", trip_api_list, ROLE_BUSINESS_READERS, R_RANGE, "用车申请（职工只见本人，部门负责人只见本部门，驾驶员另见派给自己的）", NULL, trip_cols, 0 },
+	{ "POST", "/api/v1/trips", trip_api_create, ROLE_BUSINESS, R_WRITE, "申请用车", trip_fields, NULL, 0 },
+	{ "GET", "/api/v1/trips/:id", trip_api_get, ROLE_BUSINESS_READERS, 0, "用车申请详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/dispatch", trip_api_dispatch, ROLE_OFFICE, R_WRITE, "派车（车辆与驾驶员，查冲突）", trip_dispatch_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/depart", trip_api_depart, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "出车登记（里程表读数）", trip_depart_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/return", trip_api_return, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "还车登记（里程、加油、路桥费、停车费）", trip_return_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/rate", trip_api_rate, ROLE_BUSINESS, R_WRITE, "评价用车（1–5 分）", trip_rate_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/cancel", trip_api_cancel, ROLE_BUSINESS, R_WRITE, "取消用车申请", trip_cancel_fields, NULL, 0 },
 	{ 0 }
 };
