@@ -89,8 +89,8 @@ const tripFields = {
   tolls_fen: [`${F}.tolls`, 'fen'],
   parking_fen: [`${F}.parking`, 'fen'],
   rating: [`${F}.rating`],
-  comment: [`${F}.comment`],
-  reason: [`${F}.reason`],
+  rating_comment: [`${F}.comment`],
+  cancel_reason: [`${F}.reason`],
   created_at: null,
   updated_at: null,
 }
