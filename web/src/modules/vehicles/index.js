@@ -91,6 +91,8 @@ const tripFields = {
   rating: [`${F}.rating`],
   rating_comment: [`${F}.comment`],
   cancel_reason: [`${F}.reason`],
+  can: null, // what the reader may do: not part of the record
+  approval: null,
   created_at: null,
   updated_at: null,
 }
