@@ -165,7 +165,11 @@ test('the head approves; the office dispatches a free car and driver', { timeout
   const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'office' })
   try {
     await login(page, who.office.username)
-    await page.goto(`${BASE}/vehicles/trips?status=approved`)
+    // 工作台: 待派车 counts it and opens the list of approved trips
+    const counter = page.locator($('home-counter-trips_to_dispatch'))
+    assert.ok(Number(await counter.getAttribute('data-count')) >= 1)
+    await counter.click()
+    await page.waitForURL(/\/vehicles\/trips\?status=approved$/)
     await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).click()
     await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
     await status(page, 'approved').filter({ hasText: '待派车' }).waitFor()
@@ -178,6 +182,12 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     await status(page, 'dispatched').filter({ hasText: '已派车' }).waitFor()
     await page.locator($('trip-plate')).filter({ hasText: PLATE }).waitFor()
     await page.locator($('trip-driver')).filter({ hasText: '赵师傅' }).waitFor()
+    // the 派车单 on A4
+    await page.locator($('trip-print')).click()
+    await page.locator($('print-sheet')).filter({ hasText: '公务用车派车单' }).filter({ hasText: PLATE }).waitFor()
+    await shot(page, 'vehicles-print')
+    await page.locator($('print-back')).click()
+    await status(page, 'dispatched').waitFor()
     assert.deepEqual(problems, [])
   } finally {
     await context.close()
@@ -189,7 +199,9 @@ test('the driver records departure and return on a phone', { timeout: 60000 }, a
   const { context, page, problems } = await openPage(browser(), PHONE, { label: 'driver' })
   try {
     await login(page, who.driver.username)
-    await page.goto(`${BASE}/vehicles/trips?mine=1`)
+    // 工作台: 我的出车任务 opens the trips dispatched to them
+    await page.locator($('home-counter-trips_my_tasks')).click()
+    await page.waitForURL(/\/vehicles\/trips\?mine=1$/)
     await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).click()
     await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
 
