@@ -66,3 +66,16 @@ CREATE TABLE driver_profile (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX driver_profile_agency ON driver_profile(agency_id);
+
+-- The office's reminders before insurance, 年审 or a driver's licence expire (30, 7 and 1 days
+-- before): a row per (subject, its due date, lead) sent, so a reminder never goes out twice,
+-- also after a restart; a renewed date is a new due date and starts over.
+CREATE TABLE vehicle_reminder (
+  agency_id BIGINT NOT NULL REFERENCES department(id),
+  subject TEXT NOT NULL CHECK (subject IN ('insurance', 'inspection', 'licence')),
+  subject_id BIGINT NOT NULL,
+  due_date BIGINT NOT NULL,
+  lead_days BIGINT NOT NULL,
+  sent_at BIGINT NOT NULL,
+  PRIMARY KEY (agency_id, subject, subject_id, due_date, lead_days)
+);

@@ -15,10 +15,12 @@
 
 #include "api/harness.h"
 #include "core/arena.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "modules/vehicles/trips.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -26,7 +28,7 @@
 
 static struct hq_server srv;
 static struct hq_client staff, staff2, head, office, office2, leader, sup, worker, drv1;
-static int64_t veh[6], drivers[2], worker_id;
+static int64_t veh[6], drivers[2], worker_id, expired_driver;
 static int day;			/* a workday (yyyymmdd) a few days ahead: trips go there */
 
 static void
@@ -80,14 +82,14 @@ add_vehicle(const char *plate, int seats, const char *status, int km)
 }
 
 static void
-add_driver(int64_t user)
+add_driver(int64_t user, int expiry)
 {
 	char sql[256];
 
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO driver_profile (user_id, agency_id, licence_class, licence_expiry,"
-		 " updated_at) VALUES (%lld, %lld, 'C1', 20991231, 1)", (long long)user,
-		 (long long)srv.agency_id);
+		 " updated_at) VALUES (%lld, %lld, 'C1', %d, 1)", (long long)user,
+		 (long long)srv.agency_id, expiry);
 	exec_id(sql);
 }
 
@@ -113,11 +115,11 @@ next_workday(void)
 static int
 setup(void **state)
 {
-	int64_t ids[2];
+	int64_t ids[3];
 
 	(void)state;
 	hq_start(&srv);
-	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "drv", "worker", 2, ids);
+	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "drv", "worker", 3, ids);
 	hq_fixture_users(&srv, srv.agency_id, srv.office_dept_id, "ofc", "office", 1, NULL);
 	login(&staff, "staff");
 	login(&staff2, "staff2");
@@ -131,9 +133,11 @@ setup(void **state)
 	worker_id = hq_user_id(&srv, "worker");
 	drivers[0] = ids[0];
 	drivers[1] = ids[1];
-	add_driver(worker_id);
-	add_driver(ids[0]);
-	add_driver(ids[1]);
+	add_driver(worker_id, 20991231);
+	add_driver(ids[0], 20991231);
+	add_driver(ids[1], 20991231);
+	add_driver(ids[2], 20200101);	/* drv3: an expired licence */
+	expired_driver = ids[2];
 	veh[0] = add_vehicle("京A·10001", 5, "available", 10000);
 	veh[1] = add_vehicle("京A·10002", 7, "available", 500);
 	veh[2] = add_vehicle("京A·10003", 5, "available", 0);
@@ -300,6 +304,35 @@ total_of(struct hq_client *c, const char *path)
 	return n;
 }
 
+/* The 工作台 counter key of c (-1: not shown to c). */
+static int64_t
+counter(struct hq_client *c, const char *key)
+{
+	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *x;
+	int64_t n = -1;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "counters"), i, x)
+		if (strcmp(str_of(x, "key"), key) == 0)
+			n = int_of(x, "count");
+	json_decref(j);
+	return n;
+}
+
+/* 1 when c's "my open requests" on the 工作台 list trip id (kind vehicle_trip). */
+static int
+in_my_requests(struct hq_client *c, int64_t id)
+{
+	json_t *j = req(c, "GET", "/api/v1/workbench", NULL, 200, NULL), *x;
+	int found = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(j, "my_requests"), "items"), i, x)
+		found |= strcmp(str_of(x, "kind"), "vehicle_trip") == 0 && int_of(x, "id") == id;
+	json_decref(j);
+	return found;
+}
+
 /* sql (a literal: statements are cached by their text's address) with :id and :s bound */
 static int64_t
 count_of(const char *sql, int64_t id, const char *text)
@@ -331,6 +364,23 @@ vehicle_is(int64_t id, const char *status)
 			     status);
 }
 
+/* The trip's 变更记录 to whoever sees it (not to another department's staff); the list as CSV. */
+static void
+history_and_export(int64_t id)
+{
+	struct hq_resp r;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/api/v1/history/vehicle_trip/%lld", (long long)id);
+	json_decref(req(&staff, "GET", path, NULL, 200, NULL));
+	json_decref(req(&worker, "GET", path, NULL, 200, NULL));
+	json_decref(req(&staff2, "GET", path, NULL, 404, NULL));
+	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/trips?format=csv", NULL, &r), 200);
+	assert_non_null(strstr(r.body, "用车单号"));
+	assert_non_null(strstr(r.body, "京A·10001"));
+	hq_resp_free(&r);
+}
+
 /* The whole flow, with each role's view and each refusal on the way. */
 static void
 full_flow(void **state)
@@ -350,6 +400,10 @@ full_flow(void **state)
 	decide(&head, id, "approve", 200);
 	assert_string_equal(status_of(id), "approved");
 	assert_true(total_of(&office, "/api/v1/trips?status=approved") >= 1);
+	assert_int_equal(counter(&office, "trips_to_dispatch"),
+			 total_of(&office, "/api/v1/trips?status=approved"));
+	assert_int_equal(counter(&staff, "trips_to_dispatch"), -1);
+	assert_true(in_my_requests(&staff, id));
 	act0(&worker, id, "dispatch", "{\"vehicle_id\":1,\"driver_id\":1}", 403, NULL);
 	dispatch(id, veh[0], worker_id, 200, NULL);
 	j = trip(&worker, id, 200);	/* the driver reads the trip dispatched to them */
@@ -358,6 +412,8 @@ full_flow(void **state)
 	assert_true(json_is_true(json_object_get(json_object_get(j, "can"), "depart")));
 	json_decref(j);
 	assert_int_equal(total_of(&worker, "/api/v1/trips?mine=1&status=dispatched"), 1);
+	assert_int_equal(counter(&worker, "trips_my_tasks"), 1);
+	assert_int_equal(total_of(&worker, "/api/v1/trips?tasks=1"), 1);
 	act0(&drv1, id, "depart", "{\"odometer_km\":10000}", 404, NULL);	/* not theirs */
 	act0(&worker, id, "depart", "{\"odometer_km\":9999}", 422, "odometer_backwards");
 	act0(&worker, id, "depart", "{\"odometer_km\":10002}", 200, NULL);
@@ -373,9 +429,11 @@ full_flow(void **state)
 	act0(&staff, id, "rate", "{\"rating\":6}", 400, NULL);
 	j = act(&staff, id, "rate", "{\"rating\":5,\"comment\":\"准时\"}", 200, NULL);
 	assert_string_equal(str_of(j, "status"), "closed");
+	assert_int_equal(counter(&worker, "trips_my_tasks"), 0);
 	assert_int_equal(int_of(j, "return_km"), 10060);
 	assert_int_equal(int_of(j, "tolls_fen"), 1500);
 	json_decref(j);
+	history_and_export(id);
 	assert_int_equal(count_rows("SELECT COUNT(*) FROM audit_log WHERE entity = 'vehicle_trip'"
 				    " AND action IN ('create', 'approved', 'dispatch', 'depart',"
 				    " 'return', 'rate')"), 6);
@@ -481,6 +539,96 @@ dispatch_race(void **state)
 				  " AND vehicle_id = :id", veh[2], "dispatched"), 2);
 }
 
+/* The same race below the HTTP layer: two connections, each its own write transaction. */
+struct tx_racer {
+	int64_t trip, driver;
+	pthread_barrier_t *go;
+	int rc;
+	char slug[32];
+};
+
+static void *
+tx_race(void *arg)
+{
+	struct tx_racer *r = arg;
+	struct arena *a = arena_new(16384);
+	struct err e = { 0 };
+	struct actor who;
+	struct db *db = NULL;
+
+	r->rc = db_open(srv.db_path, 0, &db, &e) ||
+		auth_load_actor(db, a, hq_user_id(&srv, "office"), &who, &e) ? -1 : 0;
+	pthread_barrier_wait(r->go);
+	if (!r->rc && !db_begin_write(db, &e)) {
+		r->rc = trip_dispatch(db, a, &who, r->trip, veh[2], r->driver, &e);
+		if (!r->rc)
+			r->rc = db_commit(db, &e);
+		else
+			db_rollback(db);
+		snprintf(r->slug, sizeof(r->slug), "%s", e.slug ? e.slug : "");
+	}
+	db_close(db);
+	arena_free(a);
+	return NULL;
+}
+
+static void
+dispatch_race_in_transactions(void **state)
+{
+	pthread_barrier_t go;
+	struct tx_racer r[2] = { { approved(7 * 60, 8 * 60, 1), drivers[0], &go, 0, "" },
+				 { approved(7 * 60 + 45, 8 * 60, 1), drivers[1], &go, 0, "" } };
+	pthread_t t[2];
+
+	(void)state;
+	pthread_barrier_init(&go, NULL, 2);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, tx_race, &r[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	if (!((r[0].rc == 0 && r[1].rc == ERR_CONFLICT) || (r[0].rc == ERR_CONFLICT && r[1].rc == 0)))
+		fail_msg("rc %d (%s) and %d (%s)", r[0].rc, r[0].slug, r[1].rc, r[1].slug);
+	assert_string_equal(r[r[0].rc ? 0 : 1].slug, "schedule_conflict");
+	assert_string_equal(status_of(r[r[0].rc ? 0 : 1].trip), "approved");
+	assert_string_equal(status_of(r[r[0].rc ? 1 : 0].trip), "dispatched");
+}
+
+/* A weekend or holiday, or a trip into the next day: the leader decides too. */
+static void
+holiday_or_overnight_needs_leader(void **state)
+{
+	struct arena *a = arena_new(8192);
+	struct db *db = db_pool_writer(srv.pool);
+	struct err e = { 0 };
+	struct cal cal;
+	int rc = cal_load_agency(db, a, srv.agency_id, &cal, &e), off = 1;
+	char body[512], s[40], t[40];
+	int64_t id;
+	json_t *j;
+
+	db_pool_writer_unlock(srv.pool);
+	(void)state;
+	assert_int_equal(rc, 0);
+	while (cal_is_workday(&cal, days_to_date(date_to_days(day) + off)))
+		off++;
+	arena_free(a);
+	for (int overnight = 0; overnight < 2; overnight++) {
+		snprintf(body, sizeof(body),
+			 "{\"purpose\":\"调研\",\"destination\":\"市档案馆\",\"passengers\":1,"
+			 "\"start_at\":\"%s\",\"end_at\":\"%s\"}",
+			 at(overnight ? 0 : off, 20 * 60, s, sizeof(s)),
+			 overnight ? at(1, 8 * 60, t, sizeof(t)) : at(off, 21 * 60, t, sizeof(t)));
+		j = req(&staff, "POST", "/api/v1/trips", body, 201, NULL);
+		id = int_of(j, "id");
+		json_decref(j);
+		j = trip(&sup, id, 200);
+		assert_int_equal(json_array_size(json_object_get(json_object_get(j, "approval"),
+								 "steps")), 2);
+		json_decref(j);
+	}
+}
+
 static void
 bad_trip(const char *start, const char *end, int pax, int km, const char *purpose,
 	 const char *field)
@@ -520,6 +668,7 @@ bad_input(void **state)
 	dispatch(id, veh[5], hq_user_id(&srv, "staff2"), 400, NULL);	/* not a driver */
 	dispatch(id, veh[4], worker_id, 422, "not_enough_seats");
 	dispatch(id, veh[3], worker_id, 422, "vehicle_sealed");
+	dispatch(id, veh[5], expired_driver, 422, "licence_expired");
 	assert_string_equal(status_of(id), "approved");
 	act0(&office, id, "depart", "{\"odometer_km\":1}", 409, "illegal_transition");
 }
@@ -555,6 +704,8 @@ main(void)
 		cmocka_unit_test(out_of_city_needs_leader),
 		cmocka_unit_test(conflict_and_buffer),
 		cmocka_unit_test(dispatch_race),
+		cmocka_unit_test(dispatch_race_in_transactions),
+		cmocka_unit_test(holiday_or_overnight_needs_leader),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(cancel_releases),
 	};

@@ -16,9 +16,11 @@
 #include "api/harness.h"
 #include "core/auth.h"
 #include "core/booking.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "jobs.h"
 #include "modules/vehicles/vehicles.h"
 
 #include <pthread.h>
@@ -377,6 +379,60 @@ drivers(void **state)
 	json_decref(req(&office, "GET", path, NULL, 200, NULL));
 }
 
+/* How many of the office's notifications are of kind about entity_id (0: any). */
+static int
+notices(const char *kind, int64_t entity_id)
+{
+	json_t *j = req(&office, "GET", "/api/v1/notifications?per_page=100", NULL, 200, NULL), *it;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (!strcmp(json_string_value(json_object_get(it, "kind")), kind) &&
+		    (!entity_id || json_integer_value(json_object_get(it, "entity_id")) == entity_id))
+			n++;
+	json_decref(j);
+	return n;
+}
+
+/* "YYYY-MM-DD" of today (Shanghai) + days. */
+static void
+day_plus(int days, char out[16])
+{
+	cal_format_date(days_to_date((now_ms() + SHANGHAI_OFFSET_MS) / DAY_MS + days), out, 16);
+}
+
+static void
+reminders_30_7_1_never_twice(void **state)
+{
+	int64_t w = hq_user_id(&srv, "worker"), id;
+	char body[400], d5[16], d40[16], path[96];
+
+	(void)state;
+	day_plus(5, d5);
+	day_plus(40, d40);
+	snprintf(body, sizeof(body), "{\"plate\":\"京G·10001\",\"brand\":\"红旗\",\"model\":\"H5\","
+		 "\"seats\":5,\"type\":\"sedan\",\"energy\":\"petrol\",\"insurance_expiry\":\"%s\","
+		 "\"inspection_due\":\"%s\"}", d5, d40);
+	id = id_of(req(&office, "POST", "/api/v1/vehicles", body, 201, NULL), "id");
+	snprintf(path, sizeof(path), "/api/v1/drivers/%lld", (long long)w);
+	snprintf(body, sizeof(body), "{\"licence_class\":\"B1\",\"licence_expiry\":\"%s\"}", d5);
+	json_decref(req(&office, "PUT", path, body, 200, NULL));
+	/* insurance in 5 days: the 7-day lead, once however often the job runs */
+	assert_int_equal(jobs_run_once(srv.pool, now_ms()), 0);
+	assert_int_equal(jobs_run_once(srv.pool, now_ms()), 0);
+	assert_int_equal(notices("vehicle.renewal_due", id), 1);
+	assert_int_equal(notices("driver.licence_due", 0), 1);
+	/* four days on: the 1-day lead; 年审 (40 days) now 36 away: nothing yet */
+	assert_int_equal(jobs_run_once(srv.pool, now_ms() + 4 * DAY_MS), 0);
+	assert_int_equal(jobs_run_once(srv.pool, now_ms() + 4 * DAY_MS), 0);
+	assert_int_equal(notices("vehicle.renewal_due", id), 2);
+	assert_int_equal(notices("driver.licence_due", 0), 2);
+	/* eleven days on, 年审 is 29 days away: its 30-day lead */
+	assert_int_equal(jobs_run_once(srv.pool, now_ms() + 11 * DAY_MS), 0);
+	assert_int_equal(notices("vehicle.renewal_due", id), 3);
+}
+
 /* ---------- 10 reservations of one vehicle at once ---------- */
 
 #define RACERS 10
@@ -458,6 +514,7 @@ main(void)
 		cmocka_unit_test(filters_paging_export),
 		cmocka_unit_test(available_hides_booked_and_unfit),
 		cmocka_unit_test(drivers),
+		cmocka_unit_test(reminders_30_7_1_never_twice),
 		cmocka_unit_test(one_of_ten_reservations_wins),
 	};
 

@@ -218,9 +218,11 @@ busy_and_list(void **state)
 				 NULL, NULL, &e), 0);
 	assert_int_equal(reserve(f, "vehicle", 13, s + HOUR_MS + BUF, s + 2 * HOUR_MS, 402, 0, 0,
 				 NULL, NULL, &e), 0);
-	/* [s+1h, s+1h+1) with the buffer: 11 ends 0 before it (too close), 12 starts 1h later
-	   (fine), 13 starts 30 min after (touching the buffer: fine... but it is 30 min
-	   minus the window's 1 ms away: busy) */
+	/*
+	** The window [s+1h, s+1h+1ms) with a 30 min buffer: 11 ends right at its start
+	** (busy), 13 starts 30 min minus 1 ms after its end (busy), 12 starts an hour
+	** later (free).
+	*/
 	assert_int_equal(booking_busy(f->db, f->a, f->sys.agency_id, "vehicle", s + HOUR_MS,
 				      s + HOUR_MS + 1, BUF, &ids, &n, &e), 0);
 	assert_int_equal(n, 2);

@@ -197,7 +197,8 @@ drv_put(struct db *db, struct arena *a, const struct actor *who, int64_t user_id
 	assert(db_in_tx(db));
 	if (check_put(db, who, user_id, in, &expiry, e))
 		return e->code;
-	had = drv_get(db, a, who, user_id, &before, e) == 0;
+	had = drv_get(db, a, who, user_id, &before, e) == 0;	/* none yet: a first profile */
+	err_clear(e);
 	rc = db_prepare(db, &st, sql_upsert, e) || db_bind_i64(&st, ":id", user_id, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_text(&st, ":class", in->licence_class, e) ||

@@ -128,12 +128,13 @@ trip_api_create(struct req *rq, struct resp *rs, struct err *e)
 					    (json_int_t)t.approval_id));
 }
 
-/* GET /trips?status=&mine=1&department_id=&from=&to=&q=&page=&per_page= */
+/* GET /trips?status=&mine=1&tasks=1&department_id=&from=&to=&q=&page=&per_page= (tasks: a
+ * driver's dispatched and running trips, the 工作台's trips_my_tasks) */
 int
 trip_api_list(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct trip_filter f = { .status = req_query(rq, "status"), .q = req_query(rq, "q") };
-	int64_t mine = 0, total;
+	int64_t mine = 0, tasks = 0, total;
 	struct trip *items;
 	struct page pg;
 	json_t *arr;
@@ -144,10 +145,12 @@ trip_api_list(struct req *rq, struct resp *rs, struct err *e)
 	if (f.status && !val_in(f.status, trip_status_codes))
 		return err_setx(e, ERR_INVALID, "invalid", "status", "状态无效");
 	if (req_page(rq, &pg, e) || req_query_i64(rq, "mine", 0, 1, &mine, e) ||
+	    req_query_i64(rq, "tasks", 0, 1, &tasks, e) ||
 	    req_query_i64(rq, "department_id", 1, INT64_MAX, &f.department_id, e) ||
 	    req_time_range(rq, &f.from, &f.to, e))
 		return e->code;
 	f.mine = (int)mine;
+	f.driver_id = tasks ? rq->user->id : 0;
 	f.limit = pg.per_page;
 	f.offset = pg.offset;
 	if (trip_list(rq->db, rq->arena, rq->user, &f, &items, &n, &total, e))

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/booking.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
@@ -21,7 +22,7 @@
 static const char sql_vehicle[] =
 	"SELECT plate, seats, status, odometer_km FROM vehicle WHERE id = :id AND agency_id = :agency";
 static const char sql_driver[] =
-	"SELECT u.id FROM driver_profile p JOIN app_user u ON u.id = p.user_id"
+	"SELECT u.display_name, p.licence_expiry FROM driver_profile p JOIN app_user u ON u.id = p.user_id"
 	" WHERE p.user_id = :id AND p.agency_id = :agency AND u.active = 1 AND u.deleted_at IS NULL";
 static const char sql_trip_code[] =
 	"SELECT code FROM vehicle_trip WHERE id = :id AND agency_id = :agency";
@@ -86,16 +87,27 @@ check_vehicle(const struct veh *v, const struct trip *t, struct err *e)
 	return 0;
 }
 
+/* A driver of the agency whose licence (yyyymmdd) is valid on the trip's last day. */
 static int
-check_driver(struct db *db, int64_t agency, int64_t id, struct err *e)
+check_driver(struct db *db, struct arena *a, int64_t agency, int64_t id, const struct trip *t,
+	     struct err *e)
 {
 	struct stmt st = { 0 };
+	const char *name = NULL;
+	int expiry = 0;
 	int rc = db_prepare(db, &st, sql_driver, e) || db_bind_i64(&st, ":id", id, e) ||
 		 db_bind_i64(&st, ":agency", agency, e) || db_step_row(&st, e) ? e->code : 0;
 
+	if (!rc) {
+		name = db_col_text(&st, a, 0);
+		expiry = (int)db_col_i64(&st, 1);
+	}
 	db_finalize(&st);
 	if (rc == ERR_NOT_FOUND)
 		return err_setx(e, ERR_INVALID, "invalid", "driver_id", "驾驶员不存在");
+	if (!rc && expiry < cal_local_date(t->end_at - 1))
+		return err_setx(e, ERR_RULE, "licence_expired", "driver_id",
+				"驾驶员 %s 的驾驶证在行程结束前到期", name ? name : "");
 	return rc;
 }
 
@@ -128,7 +140,7 @@ conflict(struct db *db, struct arena *a, const struct actor *who, const char *fi
 	short_time(c->start_ms, from, sizeof(from));
 	short_time(c->end_ms, to, sizeof(to));
 	return err_setx(e, ERR_CONFLICT, "schedule_conflict", field,
-			"%s该时段已有用车 %s（%s 至 %s），前后须间隔 %lld 分钟", what,
+			"%s已有用车 %s（%s 至 %s），须间隔 %lld 分钟", what,
 			code ? code : "（其他预约）", from, to,
 			(long long)(TRIP_BUFFER_MS / MINUTE_MS));
 }
@@ -178,7 +190,7 @@ trip_dispatch(struct db *db, struct arena *a, const struct actor *who, int64_t i
 
 	if (trip_load(db, a, who, id, TRIP_A_DISPATCH, &t, e) ||
 	    load_vehicle(db, a, who->agency_id, vehicle_id, &v, e) || check_vehicle(&v, &t, e) ||
-	    check_driver(db, who->agency_id, driver_id, e))
+	    check_driver(db, a, who->agency_id, driver_id, &t, e))
 		return e->code;
 	/* a re-dispatch: the old bookings go first (the same owner never conflicts with itself) */
 	if ((t.vehicle_booking_id && booking_cancel(db, who, t.vehicle_booking_id, e)) ||

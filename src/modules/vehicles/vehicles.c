@@ -88,29 +88,46 @@ plate_tail_ok(const char *t, size_t n)
 	return n == 6 && (strchr("DF", t[0]) || strchr("DF", t[5]));
 }
 
+#define DOT "·"	/* U+00B7, two bytes in UTF-8 */
+
+/* in without spaces and dots, upper-cased, into up; 0 when it does not fit. */
+static int
+squeeze(const char *in, char *up, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *s = in; *s; s++) {
+		if (*s == ' ')
+			continue;
+		if (!strncmp(s, DOT, strlen(DOT))) {
+			s += strlen(DOT) - 1;
+			continue;
+		}
+		if (n + 1 >= size)
+			return 0;
+		up[n++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
+	}
+	up[n] = 0;
+	return 1;
+}
+
 int
 veh_plate_norm(const char *in, char *out, size_t size, struct err *e)
 {
 	char up[32];
-	size_t n = 0, p = 0;
-	const char *s = in ? in : "";
+	size_t p = 0, pl, n;
 
-	for (; *s && n + 1 < sizeof(up); s++)	/* drop spaces and the dot, upper-case */
-		if (*s != ' ' && strncmp(s, "·", strlen("·")))
-			up[n++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
-		else if (*s != ' ')
-			s += strlen("·") - 1;
-	up[n] = 0;
+	if (!squeeze(in ? in : "", up, sizeof(up)))
+		up[0] = 0;
 	while (provinces[p] && strncmp(up, provinces[p], strlen(provinces[p])))
 		p++;
-	if (!*s && provinces[p]) {
-		size_t pl = strlen(provinces[p]);
-
-		if (n > pl + 1 && up[pl] >= 'A' && up[pl] <= 'Z' &&
-		    plate_tail_ok(up + pl + 1, n - pl - 1) && n + strlen("·") < size) {
-			snprintf(out, size, "%.*s%c·%s", (int)pl, up, up[pl], up + pl + 1);
-			return 0;
-		}
+	pl = provinces[p] ? strlen(provinces[p]) : 0;
+	n = strlen(up);
+	/* the province, the city's letter, the rest; stored as 京A·12345 */
+	if (pl && n > pl + 1 && up[pl] >= 'A' && up[pl] <= 'Z' &&
+	    plate_tail_ok(up + pl + 1, n - pl - 1) && n + strlen(DOT) < size) {
+		snprintf(out, size, "%.*s%c" DOT "%s", (int)pl, up, up[pl], up + pl + 1);
+		return 0;
 	}
 	return err_setx(e, ERR_INVALID, "invalid", "plate",
 			"车牌号格式不正确，应如 京A·12345 或 京A·D12345（新能源）");
@@ -258,6 +275,10 @@ check_in(struct db *db, const struct actor *who, int64_t id, const struct vehicl
 	if (in->department_id && (org_dept_agency(db, in->department_id, &agency, &de) ||
 				  agency != who->agency_id))
 		err_field(e, "department_id", "部门不存在");
+	if (de.code && de.code != ERR_INVALID) {	/* the lookup failed, not the input */
+		*e = de;
+		return e->code;
+	}
 	if (e->nfields) {
 		e->code = ERR_INVALID;
 		e->slug = "invalid";

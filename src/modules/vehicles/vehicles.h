@@ -133,6 +133,11 @@ int drv_api_list(struct req *rq, struct resp *rs, struct err *e);
 int drv_api_available(struct req *rq, struct resp *rs, struct err *e);
 int drv_api_put(struct req *rq, struct resp *rs, struct err *e);
 
+/* vehicles_remind.c: the module job telling the office 30/7/1 days before a date expires */
+struct cal;
+int veh_remind_job(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,
+		   struct err *e);
+
 /* vehicles_demo.c */
 int veh_demo(struct db *db, struct arena *a, const char *prefix, struct err *e);
 

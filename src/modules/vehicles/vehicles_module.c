@@ -27,6 +27,12 @@ static const struct module_history history[] = {
 	{ 0 }
 };
 
+static const struct module_job jobs[] = {
+	{ "vehicle_renewal_reminders", veh_remind_job,
+	  "insurance / inspection / licence reminders sent" },
+	{ 0 }
+};
+
 static const struct appr_kind *const kinds[] = { &trip_appr_kind, NULL };
 
 /* The demo: the fleet and drivers (vehicles_demo.c), then three weeks of trips on them (trips_demo.c). */
@@ -42,6 +48,7 @@ const struct module vehicles_module = {
 	.messages = vehicles_msg,
 	.history = history,
 	.demo = demo,
+	.jobs = jobs,
 	.approval_kinds = kinds,
 	.agency_init = trip_agency_init,	/* the vehicle_trip approval rules */
 	.counters = trip_home_counters,
