@@ -79,6 +79,7 @@ const VISITS = {
   budgetLineDetail: ['biz', (d) => `/finance/lines/${d.line.id}`],
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
   vehicleTripDetail: ['biz', (d) => `/vehicles/trips/${d.trip.id}`],
+  vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -199,7 +200,17 @@ before(async () => {
     end_at: `${tomorrow}T11:00:00+08:00`,
     est_km: 20,
   })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip }
+  // a vehicle of the pool (the office registers it)
+  const vehicle = await office.api.post('/vehicles', {
+    plate: `京A·${String(parseInt(stamp.slice(-6), 36) % 100000).padStart(5, '0')}`,
+    brand: '红旗',
+    model: 'H5',
+    seats: 5,
+    type: 'sedan',
+    energy: 'petrol',
+    insurance_expiry: '2027-06-30',
+  })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

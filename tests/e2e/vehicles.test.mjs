@@ -105,6 +105,12 @@ test('the office registers a vehicle and reads the pool and the drivers', { time
     await page.locator($('vehicles-list')).getByRole('button', { name: '排班' }).first().click()
     await page.locator($('vehicle-bookings-day')).nth(6).waitFor()
     await page.keyboard.press('Escape')
+    await page.locator($('vehicle-bookings')).waitFor({ state: 'hidden' })
+    // the vehicle's own page, with its 变更记录
+    await page.locator($('vehicles-list')).getByText(plate).click()
+    await page.waitForURL(/\/vehicles\/\d+$/)
+    await page.locator($('vehicle-detail')).getByText('别克 GL8').waitFor()
+    await page.locator($('vehicle-detail')).locator('.el-timeline-item').first().waitFor()
 
     await page.goto(`${BASE}/vehicles/drivers`)
     await page.locator($('drivers-list')).getByText('赵师傅').waitFor()

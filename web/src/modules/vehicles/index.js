@@ -50,6 +50,13 @@ const routes = [
     meta: { roles: rolesOf('vehiclePool') },
   },
   {
+    // named <entity>Detail: the inbox opens a vehicle's 保险/年审 reminder here
+    path: 'vehicles/:id(\\d+)',
+    name: 'vehicleDetail',
+    component: () => import('./VehicleDetailPage.vue'),
+    meta: { roles: rolesOf('vehiclePool') },
+  },
+  {
     path: 'vehicles/drivers',
     name: 'vehicleDrivers',
     component: () => import('./DriversPage.vue'),
