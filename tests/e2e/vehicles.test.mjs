@@ -168,7 +168,7 @@ test('the head approves; the office dispatches a free car and driver', { timeout
   }
   assert.equal((await staff.get(`/trips/${tripId}`)).status, 'approved')
 
-  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'office' })
+  const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'office', acceptDownloads: true })
   try {
     await login(page, who.office.username)
     // 工作台: 待派车 counts it and opens the list of approved trips
@@ -176,6 +176,10 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     assert.ok(Number(await counter.getAttribute('data-count')) >= 1)
     await counter.click()
     await page.waitForURL(/\/vehicles\/trips\?status=approved$/)
+    // 待派车 exports with its filter
+    await page.locator($('trips-export')).click()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('trips-export-xlsx')).click()])
+    assert.match(download.suggestedFilename(), /\.xlsx$/)
     await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).click()
     await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
     await status(page, 'approved').filter({ hasText: '待派车' }).waitFor()
