@@ -1,6 +1,7 @@
 // Browser test of 公务用车 (issue #15, first slice): a member of staff requests a car on a phone;
 // the department head approves it (through the API, as from their 待办); the office dispatches
-// it on a desktop, picking a free vehicle and driver; the driver records the departure and the
+// it on a desktop, picking a free vehicle and driver (a 409 when another trip took them first
+// shows above the lists, which then leave them out); the driver records the departure and the
 // return on a 375 px phone (odometer, fuel litres, tolls and parking in yuan); the requester
 // rates it and the trip shows 已完成, in English too; the 已派车 notification opens the trip.
 //
@@ -34,6 +35,7 @@ const DAY = nextWeekday()
 let who
 let vehicle
 let tripId
+let other
 
 before(async () => {
   const dept = await department('用车测试处')
@@ -167,6 +169,18 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     await api.post(`/approvals/${trip.approval_id}/decision`, { decision: 'approve', comment: '同意' })
   }
   assert.equal((await staff.get(`/trips/${tripId}`)).status, 'approved')
+  // another approved trip of that morning, for the same car and driver
+  other = await staff.post('/trips', {
+    purpose: '取送文件',
+    destination: '区政府',
+    out_of_city: false,
+    passengers: 1,
+    start_at: `${DAY}T10:00:00+08:00`,
+    end_at: `${DAY}T11:00:00+08:00`,
+    est_km: 10,
+  })
+  await (await apiLogin(who.head.username)).post(`/approvals/${other.approval_id}/decision`, { decision: 'approve', comment: '同意' })
+  assert.equal((await staff.get(`/trips/${other.id}`)).status, 'approved')
 
   const { context, page, problems } = await openPage(browser(), DESKTOP, { label: 'office', acceptDownloads: true })
   try {
@@ -185,6 +199,20 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     await status(page, 'approved').filter({ hasText: '待派车' }).waitFor()
     await page.locator($('trip-dispatch')).click()
     const dialog = page.locator($('trip-dispatch-dialog'))
+    await dialog.locator(`${$('trip-dispatch-vehicle')}[data-id="${vehicle.id}"]`).click()
+    await dialog.locator(`${$('trip-dispatch-driver')}[data-id="${who.driver.id}"]`).click()
+    // meanwhile the same car and driver go to another trip of that morning: 409 names it
+    const office = await apiLogin(who.office.username)
+    await office.post(`/trips/${other.id}/dispatch`, { vehicle_id: vehicle.id, driver_id: who.driver.id })
+    await dialog.locator($('trip-dispatch-save')).click()
+    await dialog.locator($('trip-dispatch-conflict')).filter({ hasText: other.code }).waitFor()
+    // the lists afresh: that car is no longer among the free ones
+    await dialog.locator(`${$('trip-dispatch-vehicle')}[data-id="${vehicle.id}"]`).waitFor({ state: 'detached' })
+    // that trip is called off: the car is free again
+    await office.post(`/trips/${other.id}/cancel`, { reason: '会议改期' })
+    await dialog.getByRole('button', { name: '取消' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.locator($('trip-dispatch')).click()
     await dialog.locator(`${$('trip-dispatch-vehicle')}[data-id="${vehicle.id}"]`).click()
     await dialog.locator(`${$('trip-dispatch-driver')}[data-id="${who.driver.id}"]`).click()
     await shot(page, 'vehicles-dispatch')
