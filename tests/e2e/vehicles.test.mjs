@@ -308,3 +308,36 @@ test('the requester rates it and the trip shows 已完成', { timeout: 60000 }, 
   const staff = await apiLogin(who.staff.username)
   assert.equal((await staff.get(`/trips/${tripId}`)).rating, 5)
 })
+
+test('the requester cancels a request with the reason, which the trip then shows', { timeout: 60000 }, async () => {
+  const staff = await apiLogin(who.staff.username)
+  const trip = await staff.post('/trips', {
+    purpose: '调研',
+    destination: '开发区',
+    out_of_city: false,
+    passengers: 3,
+    start_at: `${DAY}T14:00:00+08:00`,
+    end_at: `${DAY}T17:00:00+08:00`,
+    est_km: 30,
+  })
+  const { context, page, problems } = await openPage(browser(), PHONE, { label: 'staff' })
+  try {
+    await login(page, who.staff.username)
+    await page.goto(`${BASE}/vehicles/trips/${trip.id}`)
+    await status(page, 'requested').waitFor()
+    await page.locator($('trip-cancel')).click()
+    const box = page.locator('.el-message-box')
+    // no reason, no cancelling
+    await box.locator('.el-message-box__btns .el-button--primary').click()
+    await box.locator('.el-message-box__errormsg').filter({ visible: true }).waitFor()
+    await box.locator('input').fill('调研改为线上')
+    await box.locator('.el-message-box__btns .el-button--primary').click()
+    // (in English: the previous test chose it for this user)
+    await status(page, 'cancelled').filter({ hasText: 'Cancelled' }).waitFor()
+    await page.locator($('trip-cancel-reason')).filter({ hasText: '调研改为线上' }).waitFor()
+    assert.equal(await page.locator($('trip-cancel')).count(), 0)
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
