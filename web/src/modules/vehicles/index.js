@@ -127,6 +127,9 @@ const vehicleFields = {
 const driverFields = {
   user_id: null,
   name: [`${F}.driver`],
+  phone: [`${F}.phone`],
+  department_name: [`${F}.department`],
+  busy: null, // whether on a trip now: not part of the profile
   licence_class: [`${F}.licenceClass`],
   licence_expiry: [`${F}.licenceExpiry`, 'date'],
   active: [`${F}.active`, 'bool'],
