@@ -78,6 +78,8 @@ const VISITS = {
   locationLabels: ['biz', (d) => `/locations/${d.building.id}/labels`],
   budgetLineDetail: ['biz', (d) => `/finance/lines/${d.line.id}`],
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
+  vehicleTripDetail: ['biz', (d) => `/vehicles/trips/${d.trip.id}`],
+  vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -187,7 +189,28 @@ before(async () => {
   // a 报销单 of staff (¥150 of 办公费, no invoice needed) on a line of their department
   await finApi.post('/budget-lines', { year, department_id: world.depts.prosecution.id, class_id: cls.id, amount_fen: 1000000, control: 'warn' })
   const claim = await staff1.api.post('/expense-claims', { items: [{ class_code: '30201', amount_fen: 15000, description: '打印纸' }] })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim }
+  // a 用车申请 of staff for tomorrow morning (biz reads it as the office)
+  const tomorrow = new Date(Date.now() + 32 * 3600 * 1000).toISOString().slice(0, 10)
+  const trip = await staff1.api.post('/trips', {
+    purpose: '送文件',
+    destination: '市政府',
+    out_of_city: false,
+    passengers: 1,
+    start_at: `${tomorrow}T09:00:00+08:00`,
+    end_at: `${tomorrow}T11:00:00+08:00`,
+    est_km: 20,
+  })
+  // a vehicle of the pool (the office registers it)
+  const vehicle = await office.api.post('/vehicles', {
+    plate: `京A·${String(parseInt(stamp.slice(-6), 36) % 100000).padStart(5, '0')}`,
+    brand: '红旗',
+    model: 'H5',
+    seats: 5,
+    type: 'sedan',
+    energy: 'petrol',
+    insurance_expiry: '2027-06-30',
+  })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

@@ -25,5 +25,6 @@ import locations from './locations/index.js'
 import audit from './audit/index.js'
 import notifications from './notifications/index.js'
 import budget from './budget/index.js'
+import vehicles from './vehicles/index.js'
 
-export const modules = [approvals, workorders, org, calendar, locations, audit, notifications, budget]
+export const modules = [approvals, workorders, org, calendar, locations, audit, notifications, budget, vehicles]

@@ -1,0 +1,190 @@
+// 公务用车 (vehicles): trips requested by anyone for their department, approved through the
+// approval engine, dispatched by the office (a vehicle and a driver booked for the window),
+// driven and returned by the driver on a phone, rated by the requester; the vehicle registry
+// (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
+import { Document, Plus, User, Van } from '@element-plus/icons-vue'
+import { rolesIn } from '../menuRoles.js'
+import { BUSINESS_ROLES } from '../../roles.js'
+import messages from './messages.js'
+
+// GET /vehicles: every business role; the registry's page is for those who keep or oversee it
+const KEEPERS = ['office', 'leader', 'supervisor']
+const menu = [
+  {
+    key: 'vehicles',
+    icon: Van,
+    children: [
+      // 我的用车 for everyone; office, leader and supervisor see all trips
+      { key: 'vehicleTrips', path: '/vehicles/trips', icon: Document, roles: [...BUSINESS_ROLES, 'supervisor'] },
+      { key: 'vehicleTripNew', path: '/vehicles/trips/new', icon: Plus, roles: BUSINESS_ROLES },
+      { key: 'vehiclePool', path: '/vehicles/pool', icon: Van, roles: KEEPERS },
+      { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
+    ],
+  },
+]
+const rolesOf = rolesIn(menu)
+
+const routes = [
+  {
+    path: 'vehicles/trips',
+    name: 'vehicleTrips',
+    component: () => import('./TripsPage.vue'),
+    meta: { roles: rolesOf('vehicleTrips') },
+  },
+  {
+    path: 'vehicles/trips/new',
+    name: 'vehicleTripNew',
+    component: () => import('./TripRequestPage.vue'),
+    meta: { roles: rolesOf('vehicleTripNew') },
+  },
+  {
+    // named <entity>Detail: the inbox (live.js entityLocation) opens a trip's notifications here
+    path: 'vehicles/trips/:id(\\d+)',
+    name: 'vehicleTripDetail',
+    component: () => import('./TripDetailPage.vue'),
+  },
+  {
+    path: 'vehicles/pool',
+    name: 'vehicles',
+    component: () => import('./VehiclesPage.vue'),
+    meta: { roles: rolesOf('vehiclePool') },
+  },
+  {
+    // named <entity>Detail: the inbox opens a vehicle's 保险/年审 reminder here
+    path: 'vehicles/:id(\\d+)',
+    name: 'vehicleDetail',
+    component: () => import('./VehicleDetailPage.vue'),
+    meta: { roles: rolesOf('vehiclePool') },
+  },
+  {
+    path: 'vehicles/drivers',
+    name: 'vehicleDrivers',
+    component: () => import('./DriversPage.vue'),
+    meta: { roles: rolesOf('vehicleDrivers') },
+  },
+]
+
+const H = 'vehicles.hist'
+const F = `${H}.f`
+const tripFields = {
+  id: null,
+  code: [`${F}.code`],
+  status: [`${F}.status`, 'enum:vehicles.trip.status'],
+  requester_id: null,
+  requester_name: [`${F}.requester`],
+  department_id: null,
+  department_name: [`${F}.department`],
+  purpose: [`${F}.purpose`],
+  destination: [`${F}.destination`],
+  out_of_city: [`${F}.outOfCity`, 'bool'],
+  passengers: [`${F}.passengers`],
+  passenger_names: [`${F}.passengerNames`],
+  start_at: [`${F}.startAt`, 'time'],
+  end_at: [`${F}.endAt`, 'time'],
+  est_km: [`${F}.estKm`],
+  vehicle_id: null,
+  plate: [`${F}.plate`],
+  driver_id: null,
+  driver_name: [`${F}.driver`],
+  approval_id: [`${F}.approval`, 'id'],
+  depart_at: [`${F}.departAt`, 'time'],
+  depart_km: [`${F}.departKm`],
+  return_at: [`${F}.returnAt`, 'time'],
+  return_km: [`${F}.returnKm`],
+  // litres in hundredths: 3550 → 35.50
+  fuel_litres_x100: [`${F}.fuel`, (v) => (v === null || v === undefined ? '' : (v / 100).toFixed(2))],
+  tolls_fen: [`${F}.tolls`, 'fen'],
+  parking_fen: [`${F}.parking`, 'fen'],
+  rating: [`${F}.rating`],
+  rating_comment: [`${F}.comment`],
+  cancel_reason: [`${F}.reason`],
+  can: null, // what the reader may do: not part of the record
+  approval: null,
+  created_at: null,
+  updated_at: null,
+}
+const vehicleFields = {
+  id: null,
+  plate: [`${F}.plate`],
+  brand: [`${F}.brand`],
+  model: [`${F}.model`],
+  seats: [`${F}.seats`],
+  type: [`${F}.type`, 'enum:vehicles.vehicle.types'],
+  energy: [`${F}.energy`, 'enum:vehicles.vehicle.energies'],
+  tank_litres: [`${F}.tank`],
+  battery_kwh: [`${F}.battery`],
+  department_id: null,
+  department_name: [`${F}.department`],
+  status: [`${F}.status`, 'enum:vehicles.vehicle.status'],
+  odometer_km: [`${F}.odometer`],
+  insurance_expiry: [`${F}.insurance`, 'date'],
+  inspection_due: [`${F}.inspection`, 'date'],
+  purchase_date: [`${F}.purchase`, 'date'],
+  price_fen: [`${F}.price`, 'fen'],
+  created_at: null,
+  updated_at: null,
+}
+const driverFields = {
+  user_id: null,
+  name: [`${F}.driver`],
+  phone: [`${F}.phone`],
+  department_name: [`${F}.department`],
+  busy: null, // whether on a trip now: not part of the profile
+  licence_class: [`${F}.licenceClass`],
+  licence_expiry: [`${F}.licenceExpiry`, 'date'],
+  active: [`${F}.active`, 'bool'],
+  created_at: null,
+  updated_at: null,
+}
+
+const history = [
+  {
+    entity: 'vehicle_trip',
+    label: `${H}.vehicle_trip`,
+    actions: {
+      create: 'audit.actions.create',
+      dispatch: `${H}.dispatch`,
+      depart: `${H}.depart`,
+      return: `${H}.return`,
+      rate: `${H}.rate`,
+      cancel: `${H}.cancel`,
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+    },
+    fields: tripFields,
+  },
+  {
+    entity: 'vehicle',
+    label: `${H}.vehicle`,
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: vehicleFields,
+  },
+  {
+    entity: 'driver',
+    label: `${H}.driver`,
+    actions: { update: 'audit.actions.update' },
+    fields: driverFields,
+  },
+]
+
+// The 工作台 (pages/home): 待派车 for the office, 我的出车任务 for a driver, my open trips among
+// "my requests".
+const home = {
+  counters: {
+    trips_to_dispatch: {
+      label: 'vehicles.home.toDispatch',
+      to: { name: 'vehicleTrips', query: { status: 'approved' } },
+      menu: 'vehicleTrips',
+    },
+    trips_my_tasks: {
+      label: 'vehicles.home.myTasks',
+      to: { name: 'vehicleTrips', query: { mine: '1' } },
+      menu: 'vehicleTrips',
+    },
+  },
+  kinds: {
+    vehicle_trip: { label: 'vehicles.home.kind', statusTag: () => import('./TripStatusTag.vue') },
+  },
+}
+
+export default { name: 'vehicles', routes, menu, messages, history, home }
