@@ -40,6 +40,8 @@ static const struct {
 	{ "/api/v1/workorder-duty", "sets who is on duty for one team and day, keyed by the body" },
 	{ "/api/v1/agency-settings", "a singleton: updated_at is required once saved (org_settings_put,"
 	  " 409 when stale), not at the first save, when there was nothing to read" },
+	{ "/api/v1/drivers/:user_id", "makes a worker a driver the first time (nothing read yet);"
+	  " updated_at is required once the profile exists (drv_put, 409 when stale)" },
 	{ "/api/v1/budget/settings", "a singleton like agency-settings: updated_at is required once"
 	  " saved (bud_settings_put, 409 when stale), not at the first save" },
 };

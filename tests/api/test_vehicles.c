@@ -339,11 +339,26 @@ available_hides_booked_and_unfit(void **state)
 	json_decref(req(&staff, "GET", path, NULL, 403, NULL));
 }
 
+/* The updated_at of worker w's driver profile as GET /drivers shows it, into out. */
+static void
+driver_seen(int64_t w, char *out, size_t size)
+{
+	json_t *j = req(&office, "GET", "/api/v1/drivers", NULL, 200, NULL), *it;
+	size_t i;
+
+	out[0] = 0;
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (json_integer_value(json_object_get(it, "user_id")) == w)
+			snprintf(out, size, "%s", json_string_value(json_object_get(it, "updated_at")));
+	json_decref(j);
+	assert_true(out[0] != 0);
+}
+
 static void
 drivers(void **state)
 {
 	int64_t w = hq_user_id(&srv, "worker"), s = hq_user_id(&srv, "staff");
-	char path[96];
+	char path[96], seen[64], body[200];
 	json_t *j;
 
 	(void)state;
@@ -357,6 +372,17 @@ drivers(void **state)
 	j = req(&office, "PUT", path, "{\"licence_class\":\"B1\",\"licence_expiry\":\"2029-06-30\"}",
 		200, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "licence_expiry")), "2029-06-30");
+	json_decref(j);
+	/* now an edit: without the updated_at read 400, with an old one 409, nothing written */
+	json_decref(req(&office, "PUT", path, "{\"licence_class\":\"B2\",\"licence_expiry\":"
+			"\"2029-06-30\"}", 400, "invalid"));
+	json_decref(req(&office, "PUT", path, "{\"licence_class\":\"B2\",\"licence_expiry\":"
+			"\"2029-06-30\",\"updated_at\":\"2020-01-01T00:00:00Z\"}", 409, "stale"));
+	driver_seen(w, seen, sizeof(seen));
+	snprintf(body, sizeof(body), "{\"licence_class\":\"B2\",\"licence_expiry\":\"2029-06-30\","
+		 "\"updated_at\":\"%s\"}", seen);
+	j = req(&office, "PUT", path, body, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "licence_class")), "B2");
 	json_decref(j);
 	snprintf(path, sizeof(path), "/api/v1/drivers/%lld", (long long)s);
 	json_decref(req(&office, "PUT", path, "{\"licence_class\":\"C1\",\"licence_expiry\":"
@@ -406,7 +432,7 @@ static void
 reminders_30_7_1_never_twice(void **state)
 {
 	int64_t w = hq_user_id(&srv, "worker"), id;
-	char body[400], d5[16], d40[16], path[96];
+	char body[400], d5[16], d40[16], path[96], seen[64];
 
 	(void)state;
 	day_plus(5, d5);
@@ -416,7 +442,9 @@ reminders_30_7_1_never_twice(void **state)
 		 "\"inspection_due\":\"%s\"}", d5, d40);
 	id = id_of(req(&office, "POST", "/api/v1/vehicles", body, 201, NULL), "id");
 	snprintf(path, sizeof(path), "/api/v1/drivers/%lld", (long long)w);
-	snprintf(body, sizeof(body), "{\"licence_class\":\"B1\",\"licence_expiry\":\"%s\"}", d5);
+	driver_seen(w, seen, sizeof(seen));	/* the drivers test made the profile */
+	snprintf(body, sizeof(body), "{\"licence_class\":\"B1\",\"licence_expiry\":\"%s\","
+		 "\"updated_at\":\"%s\"}", d5, seen);
 	json_decref(req(&office, "PUT", path, body, 200, NULL));
 	/* insurance in 5 days: the 7-day lead, once however often the job runs */
 	assert_int_equal(jobs_run_once(srv.pool, now_ms()), 0);

@@ -20,11 +20,13 @@ backend=${CRASH_BACKEND:-sqlite}
 servers=1
 [ "$backend" = pg ] && servers=${CRASH_SERVERS:-2}
 dir=$(mktemp -d /tmp/houqin-crash.XXXXXX)
-# server i listens on port + i; a port someone answers on is taken (other test runs)
+# server i listens on port + i; a port someone answers on is taken (other test runs). Ports
+# stay below Linux's ephemeral range (32768-60999): a parallel suite's client connection may
+# hold one there without answering, and the server could then not bind.
 taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=0
 while [ "$port" = 0 ] || taken "$port" || taken $((port + 1)); do
-	port=$((20000 + RANDOM % 20000))
+	port=$((20000 + RANDOM % 12000))
 done
 base=http://127.0.0.1:$port	# server 0: set-up and the office token
 srv=()

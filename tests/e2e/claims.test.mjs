@@ -52,7 +52,11 @@ before(async () => {
 // An el-select's option, by its text, in the popper that is open.
 async function pick(page, select, text) {
   await select.click()
-  await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: text }).first().click()
+  const item = await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: text }).first().elementHandle()
+  await item.click()
+  // until this dropdown has gone, its (selected) item still counts as visible and the next
+  // pick of the same text could land on it while it fades
+  await item.waitForElementState('hidden')
 }
 
 async function typeDate(page, field, value) {

@@ -40,7 +40,8 @@ static const char sql_user[] =
 static const char sql_upsert[] =
 	"INSERT INTO driver_profile (user_id, agency_id, licence_class, licence_expiry, updated_at)"
 	" VALUES (:id, :agency, :class, :expiry, :now) ON CONFLICT (user_id) DO UPDATE SET"
-	" licence_class = :class, licence_expiry = :expiry, updated_at = :now";
+	" licence_class = :class, licence_expiry = :expiry, updated_at = :now"
+	" WHERE driver_profile.updated_at = :seen";
 
 static void
 drv_row(struct stmt *st, struct arena *a, struct driver *d)
@@ -199,12 +200,19 @@ drv_put(struct db *db, struct arena *a, const struct actor *who, int64_t user_id
 		return e->code;
 	had = drv_get(db, a, who, user_id, &before, e) == 0;	/* none yet: a first profile */
 	err_clear(e);
+	/* an existing profile is an edit of what was read: its updated_at (DESIGN §6) */
+	if (had && db_check_seen(in->updated_at, before.updated_at, "驾驶员档案", e))
+		return e->code;
 	rc = db_prepare(db, &st, sql_upsert, e) || db_bind_i64(&st, ":id", user_id, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_text(&st, ":class", in->licence_class, e) ||
-	     db_bind_i64(&st, ":expiry", expiry, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+	     db_bind_i64(&st, ":expiry", expiry, e) ||
+	     db_bind_i64(&st, ":now", db_next_updated_at(had ? before.updated_at : 0, now_ms()), e) ||
+	     db_bind_i64(&st, ":seen", had ? before.updated_at : 0, e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
+	if (!rc && had && db_check_changed(db, "驾驶员档案", e))
+		return e->code;
 	if (rc || drv_get(db, a, who, user_id, out, e))
 		return e->code;
 	return aud_record(db, who, "update", "driver", user_id,
@@ -217,8 +225,9 @@ drv_json(const struct driver *d)
 	char s[16];
 
 	cal_format_date(d->licence_expiry, s, sizeof(s));
-	return json_pack("{sI ss so so ss ss sb sb}", "user_id", (json_int_t)d->user_id, "name",
+	return json_pack("{sI ss so so ss ss sb sb so}", "user_id", (json_int_t)d->user_id, "name",
 			 d->name, "phone", jstr_or_null(d->phone), "department_name",
 			 jstr_or_null(d->department_name), "licence_class", d->licence_class,
-			 "licence_expiry", s, "active", d->active, "busy", d->busy);
+			 "licence_expiry", s, "active", d->active, "busy", d->busy, "updated_at",
+			 jtime(d->updated_at));
 }

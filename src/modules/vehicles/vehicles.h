@@ -99,6 +99,7 @@ struct driver {
 
 struct driver_in {
 	const char *licence_class, *licence_expiry;
+	int64_t updated_at;	/* the profile's, as read; 0 for a first profile */
 };
 
 /* Every driver of who's agency, by name; start/end set (end > start): only those free then. */

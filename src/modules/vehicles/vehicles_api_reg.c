@@ -59,6 +59,8 @@ const struct field drv_fields[] = {
 	  .off = offsetof(struct driver_in, licence_class) },
 	{ .name = "licence_expiry", .type = F_STR, .required = 1, .max = 10,
 	  .off = offsetof(struct driver_in, licence_expiry) },
+	/* required once the profile exists (drv_put), not for a worker's first one */
+	{ .name = "updated_at", .type = F_TIME, .off = offsetof(struct driver_in, updated_at) },
 	{ 0 }
 };
 
