@@ -67,6 +67,11 @@ test('the approval page links to the claim it is about', { skip, timeout: 60000 
     await page.goto(`${BASE}/approvals/${approvalId}`)
     const link = page.locator($('approval-entity-link'))
     assert.match(await link.innerText(), new RegExp(`报销单 #${claimId}|#${claimId}`))
+    // the kind is named by the budget module's messages, in the reader's language
+    assert.match(await page.locator('.el-descriptions').first().innerText(), /报销/)
+    await page.locator($('lang-switch')).click()
+    await page.locator($('lang-en')).click()
+    await page.locator('.el-descriptions').first().filter({ hasText: 'Expense claim' }).waitFor()
     await link.click()
     await page.waitForURL(new RegExp(`/finance/claims/${claimId}$`))
     assert.deepEqual(problems, [])

@@ -11,6 +11,7 @@ export default {
       approvalRules: '审批规则',
     },
     approval: {
+      kinds: { general: '通用事项申请' },
       home: { pending: '待我审批', kind: '审批' },
       todoTitle: '我的待办',
       decidedTitle: '我已审批',
@@ -149,6 +150,7 @@ export default {
       approvalRules: 'Approval rules',
     },
     approval: {
+      kinds: { general: 'General request' },
       home: { pending: 'Awaiting my approval', kind: 'Approval' },
       todoTitle: 'My to-do',
       decidedTitle: 'Decided by me',

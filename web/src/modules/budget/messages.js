@@ -11,6 +11,8 @@ export default {
       expenseClaims: '报销',
       travelStandards: '差旅标准',
     },
+    // its approval kinds, by name (approvals/kinds.js)
+    approval: { kinds: { expense_claim: '报销', budget_adjustment: '预算调整' } },
     budget: {
       lines: {
         title: '预算指标',
@@ -298,6 +300,8 @@ export default {
       expenseClaims: 'Expense claims',
       travelStandards: 'Travel standards',
     },
+    // its approval kinds, by name (approvals/kinds.js)
+    approval: { kinds: { expense_claim: 'Expense claim', budget_adjustment: 'Budget adjustment' } },
     budget: {
       lines: {
         title: 'Budget lines',

@@ -9,6 +9,8 @@ export default {
       vehiclePool: '车辆池',
       vehicleDrivers: '驾驶员',
     },
+    // its approval kind, by name (approvals/kinds.js)
+    approval: { kinds: { vehicle_trip: '用车申请' } },
     vehicles: {
       trip: {
         mine: '我的用车',
@@ -234,6 +236,8 @@ export default {
       vehiclePool: 'Vehicle pool',
       vehicleDrivers: 'Drivers',
     },
+    // its approval kind, by name (approvals/kinds.js)
+    approval: { kinds: { vehicle_trip: 'Vehicle request' } },
     vehicles: {
       trip: {
         mine: 'My trips',
