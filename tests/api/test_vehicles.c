@@ -27,6 +27,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the default buffer between trips */
+#define BUFFER_MS ((int64_t)VEH_BUFFER_MIN_DEFAULT * 60 * 1000)
+
 static struct hq_server srv;
 static struct hq_client office, staff, worker, leader, supervisor;
 
@@ -118,7 +121,7 @@ book(const char *kind, int64_t res, const char *start, const char *end, int64_t 
 {
 	struct actor who = { .id = hq_user_id(&srv, "office"), .agency_id = srv.agency_id,
 			     .roles = ROLE_OFFICE, .ip = "test", .username = "office" };
-	struct booking_req in = { kind, res, ms(start), ms(end), TRIP_BUFFER_MS, "vehicle_trip",
+	struct booking_req in = { kind, res, ms(start), ms(end), BUFFER_MS, "vehicle_trip",
 				  owner, 0, 0 };
 	struct err e = { 0 };
 	struct db *db = NULL;
@@ -481,7 +484,7 @@ race(void *arg)
 	/* overlapping windows: each starts 10 minutes after the one before */
 	int64_t start = ms("2030-05-01T01:00:00Z") + r->owner * 10 * MINUTE_MS;
 	struct booking_req in = { BOOKING_VEHICLE, r->vehicle, start, start + 2 * HOUR_MS,
-				  TRIP_BUFFER_MS, "vehicle_trip", 100 + r->owner, 0, 0 };
+				  BUFFER_MS, "vehicle_trip", 100 + r->owner, 0, 0 };
 	struct booking c;
 	struct err e = { 0 };
 	struct db *db = NULL;

@@ -90,7 +90,7 @@ static int
 mark_busy(struct db *db, struct arena *a, int64_t agency, int64_t start_ms, int64_t end_ms,
 	  struct driver *items, size_t *n, struct err *e)
 {
-	int64_t now = now_ms(), *ids;
+	int64_t now = now_ms(), *ids, buffer;
 	size_t nb = 0, k = 0;
 
 	if (booking_busy(db, a, agency, BOOKING_DRIVER, now, now + 1, 0, &ids, &nb, e))
@@ -99,8 +99,8 @@ mark_busy(struct db *db, struct arena *a, int64_t agency, int64_t start_ms, int6
 		items[i].busy = has_id(ids, nb, items[i].user_id);
 	if (!end_ms)
 		return 0;
-	if (booking_busy(db, a, agency, BOOKING_DRIVER, start_ms, end_ms, TRIP_BUFFER_MS, &ids,
-			 &nb, e))
+	if (veh_buffer_ms(db, a, agency, &buffer, e) ||
+	    booking_busy(db, a, agency, BOOKING_DRIVER, start_ms, end_ms, buffer, &ids, &nb, e))
 		return e->code;
 	for (size_t i = 0; i < *n; i++)
 		if (items[i].active && !has_id(ids, nb, items[i].user_id))

@@ -8,6 +8,9 @@
 */
 #include "modules/vehicles/trips.h"
 #include "modules/vehicles/vehicles.h"
+#include "modules/vehicles/costs.h"
+#include "modules/vehicles/flags.h"
+#include "modules/vehicles/seals.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/booking.h"
@@ -124,7 +127,7 @@ short_time(int64_t ms, char *out, size_t size)
 /* booking.h's conflict, named by the trip it hit (field: the resource's). */
 static int
 conflict(struct db *db, struct arena *a, const struct actor *who, const char *field,
-	 const struct booking *c, struct err *e)
+	 const struct booking *c, int64_t buffer, struct err *e)
 {
 	const char *what = strcmp(field, "vehicle_id") == 0 ? "车辆" : "驾驶员";
 	const char *code = NULL;
@@ -142,7 +145,7 @@ conflict(struct db *db, struct arena *a, const struct actor *who, const char *fi
 	return err_setx(e, ERR_CONFLICT, "schedule_conflict", field,
 			"%s已有用车 %s（%s 至 %s），须间隔 %lld 分钟", what,
 			code ? code : "（其他预约）", from, to,
-			(long long)(TRIP_BUFFER_MS / MINUTE_MS));
+			(long long)(buffer / MINUTE_MS));
 }
 
 static int
@@ -150,17 +153,18 @@ reserve(struct db *db, struct arena *a, const struct actor *who, const struct tr
 	const char *kind, int64_t res, int64_t *id, struct err *e)
 {
 	struct booking_req r = { .res_kind = kind, .res_id = res, .start_ms = t->start_at,
-				 .end_ms = t->end_at, .buffer_ms = TRIP_BUFFER_MS,
-				 .owner_module = "vehicle_trip", .owner_id = t->id };
+				 .end_ms = t->end_at, .owner_module = "vehicle_trip", .owner_id = t->id };
 	struct booking c = { 0 };
 
+	if (veh_buffer_ms(db, a, who->agency_id, &r.buffer_ms, e))
+		return e->code;
 	if (!booking_reserve(db, who, &r, id, &c, e))
 		return 0;
 	if (e->code != ERR_CONFLICT || strcmp(e->slug ? e->slug : "", "schedule_conflict") != 0)
 		return e->code;
 	err_clear(e);
 	return conflict(db, a, who, strcmp(kind, BOOKING_VEHICLE) == 0 ? "vehicle_id" : "driver_id", &c,
-			e);
+			r.buffer_ms, e);
 }
 
 static int
@@ -190,6 +194,7 @@ trip_dispatch(struct db *db, struct arena *a, const struct actor *who, int64_t i
 
 	if (trip_load(db, a, who, id, TRIP_A_DISPATCH, &t, e) ||
 	    load_vehicle(db, a, who->agency_id, vehicle_id, &v, e) || check_vehicle(&v, &t, e) ||
+	    seal_check_dispatch(db, a, who, &t, vehicle_id, e) ||
 	    check_driver(db, a, who->agency_id, driver_id, &t, e))
 		return e->code;
 	/* a re-dispatch: the old bookings go first (the same owner never conflicts with itself) */
@@ -253,7 +258,8 @@ trip_depart(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc || exec_vehicle(db, sql_vehicle_out, t.vehicle_id, -1, e) ||
-	       trip_record(db, a, who, &t, "depart", e) ? e->code : 0;
+	       trip_record(db, a, who, &t, "depart", e) ||
+	       flag_on_depart(db, a, who, &t, v.odometer_km, odometer_km, e) ? e->code : 0;
 }
 
 int
@@ -278,5 +284,6 @@ trip_return(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc || exec_vehicle(db, sql_vehicle_back, t.vehicle_id, in->odometer_km, e) ||
-	       trip_record(db, a, who, &t, "return", e) ? e->code : 0;
+	       trip_record(db, a, who, &t, "return", e) || cost_on_return(db, a, who, &t, in, e) ||
+	       flag_on_return(db, a, who, id, e) ? e->code : 0;
 }

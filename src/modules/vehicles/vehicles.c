@@ -431,14 +431,15 @@ veh_available(struct db *db, struct arena *a, const struct actor *who, int64_t s
 	      int64_t end_ms, int64_t seats, struct vehicle **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	int64_t *busy;
+	int64_t *busy, buffer;
 	size_t nb = 0, k = 0;
 	int rc;
 
 	if (end_ms <= start_ms)
 		return err_setx(e, ERR_INVALID, "invalid", "end", "结束时间应晚于开始时间");
-	if (booking_busy(db, a, who->agency_id, BOOKING_VEHICLE, start_ms, end_ms, TRIP_BUFFER_MS,
-			 &busy, &nb, e))
+	if (veh_buffer_ms(db, a, who->agency_id, &buffer, e) ||
+	    booking_busy(db, a, who->agency_id, BOOKING_VEHICLE, start_ms, end_ms, buffer, &busy,
+			 &nb, e))
 		return e->code;
 	rc = db_prepare(db, &st, sql_free, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_i64(&st, ":seats", seats, e) || read_rows(&st, a, items, n, e) ? e->code : 0;

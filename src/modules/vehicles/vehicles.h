@@ -18,8 +18,8 @@ struct arena;
 struct err;
 struct actor;
 
-/* The gap between two trips of one vehicle or driver (configurable in a later slice). */
-#define TRIP_BUFFER_MS ((int64_t)30 * 60 * 1000)
+/* The gap between two trips of one vehicle or driver until the office sets another. */
+#define VEH_BUFFER_MIN_DEFAULT 30
 /* booking.h resource kinds: a vehicle by vehicle.id, a driver by app_user.id */
 #define BOOKING_VEHICLE "vehicle"
 #define BOOKING_DRIVER "driver"
@@ -133,6 +133,21 @@ int veh_api_bookings(struct req *rq, struct resp *rs, struct err *e);
 int drv_api_list(struct req *rq, struct resp *rs, struct err *e);
 int drv_api_available(struct req *rq, struct resp *rs, struct err *e);
 int drv_api_put(struct req *rq, struct resp *rs, struct err *e);
+
+/* ---------- settings (vehicles_settings.c, table vehicle_setting) ---------- */
+
+struct veh_settings {
+	int64_t buffer_min;	/* 0–240; VEH_BUFFER_MIN_DEFAULT until saved */
+	int64_t pool_department_id;	/* bears pool vehicles' costs; 0 = not set */
+	const char *pool_department_name;
+	int64_t updated_at;	/* 0 = never saved */
+};
+
+/* agency's settings, the defaults when never saved. */
+int veh_settings_get(struct db *db, struct arena *a, int64_t agency, struct veh_settings *out,
+		     struct err *e);
+/* The buffer between two trips of one vehicle or driver, in ms (dispatch, availability). */
+int veh_buffer_ms(struct db *db, struct arena *a, int64_t agency, int64_t *out, struct err *e);
 
 /* vehicles_remind.c: the module job telling the office 30/7/1 days before a date expires */
 struct cal;

@@ -15,7 +15,7 @@ const struct route vehicles_routes[] = {
 	/* the registry (vehicles_api_reg.c); /available before /:id */
 	{ "GET", "/api/v1/vehicles", veh_api_list, ROLE_BUSINESS_READERS, 0, "车辆（?status=&type=&department_id=&q=）", NULL, veh_cols, 0 },
 	{ "POST", "/api/v1/vehicles", veh_api_create, ROLE_OFFICE, R_WRITE, "登记车辆", veh_fields, NULL, 0 },
-	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=，前后留 30 分钟）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=，前后留出设置的间隔）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id", veh_api_get, ROLE_BUSINESS_READERS, 0, "车辆详情", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/vehicles/:id", veh_api_update, ROLE_OFFICE, R_WRITE, "修改车辆（里程不能减少）", veh_put_fields, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, VEH_OVERSEERS, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },
