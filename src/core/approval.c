@@ -676,6 +676,26 @@ appr_withdraw(struct db *db, const struct actor *who, int64_t approval_id, struc
 	return rc;
 }
 
+int
+appr_cancel(struct db *db, const struct actor *who, int64_t approval_id, struct err *e)
+{
+	struct arena *a = arena_new(4096);
+	struct approval ap;
+	int rc;
+
+	assert(db_in_tx(db));
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = load(db, a, who, approval_id, &ap, e);
+	if (!rc && ap.status == APPR_PENDING)
+		rc = settle(db, who, &ap, APPR_WITHDRAWN, e) ||
+		     aud_record(db, who, "cancel", "approval", ap.id, jarena(a, summary_json(&ap)),
+				NULL, e) ||
+		     notify_entity_changed(db, ap.agency_id, 0, "approval", ap.id, e) ? e->code : 0;
+	arena_free(a);
+	return rc;
+}
+
 /* ---------- reminders ---------- */
 
 static const char sql_waiting[] =

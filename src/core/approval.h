@@ -104,6 +104,14 @@ int appr_decide(struct db *db, const struct actor *who, int64_t approval_id,
 ** "not_pending"/"already_decided_step".
 */
 int appr_withdraw(struct db *db, const struct actor *who, int64_t approval_id, struct err *e);
+/*
+** The owning module's cancel: its record was cancelled (by the office, or by
+** the requester after a first decision) while the approval was pending. It is
+** settled as withdrawn (the kind's on_decided sees APPR_WITHDRAWN), its open
+** steps skipped, so it leaves the approvers' 待办; audited "cancel". An approval
+** no longer pending is left as it is (0). The caller checked who may cancel.
+*/
+int appr_cancel(struct db *db, const struct actor *who, int64_t approval_id, struct err *e);
 
 struct appr_step {
 	int seq;

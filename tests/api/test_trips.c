@@ -673,11 +673,15 @@ bad_input(void **state)
 	act0(&office, id, "depart", "{\"odometer_km\":1}", 409, "illegal_transition");
 }
 
-/* A cancel releases the vehicle; the requester's cancel withdraws a pending approval. */
+/*
+** A cancel releases the vehicle; the requester's cancel withdraws a pending
+** approval; the office's cancel after a first decision ends it too, so it
+** leaves the leader's 待办.
+*/
 static void
 cancel_releases(void **state)
 {
-	int64_t a = approved(19 * 60, 20 * 60, 1), b = approved(19 * 60 + 10, 20 * 60, 1), c;
+	int64_t a = approved(19 * 60, 20 * 60, 1), b = approved(19 * 60 + 10, 20 * 60, 1), c, pending;
 	json_t *j;
 
 	(void)state;
@@ -694,6 +698,18 @@ cancel_releases(void **state)
 	assert_string_equal(str_of(json_object_get(j, "approval"), "status"), "withdrawn");
 	json_decref(j);
 	decide(&head, c, "approve", 409);	/* nothing left to decide */
+	c = request(&staff, 21 * 60, 22 * 60, 1, 1);	/* out of city: the head, then a leader */
+	decide(&head, c, "approve", 200);
+	pending = total_of(&leader, "/api/v1/approvals?mine=pending");
+	act0(&office, c, "cancel", "{\"reason\":\"取消出差\"}", 200, NULL);
+	assert_int_equal(total_of(&leader, "/api/v1/approvals?mine=pending"), pending - 1);
+	assert_int_equal(count_of("SELECT COUNT(*) FROM approval a JOIN vehicle_trip t ON"
+				  " t.approval_id = a.id WHERE t.id = :id AND a.status = :s", c,
+				  "withdrawn"), 1);
+	assert_int_equal(count_of("SELECT COUNT(*) FROM audit_log WHERE entity = 'approval'"
+				  " AND action = :s AND entity_id = (SELECT approval_id FROM"
+				  " vehicle_trip WHERE id = :id)", c, "cancel"), 1);
+	decide(&leader, c, "approve", 409);
 }
 
 int

@@ -202,12 +202,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 
 	if (trip_row(db, a, who->agency_id, id, &t, e))
 		return e->code;
-	/*
-	** A trip cancelled while its approval was pending (the office cancels, or the
-	** requester after a first decision: appr_withdraw then refuses) leaves the
-	** approval to lapse: its outcome changes nothing, and must not refuse the
-	** approver's decision. A withdrawal is trip_cancel's own doing.
-	*/
+	/* a withdrawal or cancel is trip_cancel's own doing: the trip is cancelled already */
 	if (strcmp(t.status, "requested") != 0 || outcome == APPR_WITHDRAWN)
 		return 0;
 	if (outcome == APPR_APPROVED)
@@ -296,21 +291,25 @@ static const char sql_cancel[] =
 
 /*
 ** A pending approval: withdrawn when the requester cancels before any
-** decision. appr_withdraw is the requester's act only (and refuses after a
-** first decision), so when the office cancels, or a step was decided, the
-** approval is left to lapse: its outcome no longer moves the trip (decided()).
+** decision (their own act, audited as theirs); otherwise (the office cancels,
+** or a step was decided) cancelled by the module, so it leaves the approvers'
+** 待办 (appr_cancel).
 */
 static int
-withdraw_approval(struct db *db, struct arena *a, const struct actor *who,
-		  const struct trip *t, struct err *e)
+end_approval(struct db *db, struct arena *a, const struct actor *who, const struct trip *t,
+	     struct err *e)
 {
 	struct approval ap;
 
-	if (strcmp(t->status, "requested") != 0 || !t->approval_id || who->id != t->requester_id)
+	if (strcmp(t->status, "requested") != 0 || !t->approval_id)
 		return 0;
-	if (appr_get(db, a, who, t->approval_id, &ap, e))
-		return e->code;
-	return ap.can_withdraw ? appr_withdraw(db, who, t->approval_id, e) : 0;
+	if (who->id == t->requester_id) {
+		if (appr_get(db, a, who, t->approval_id, &ap, e))
+			return e->code;
+		if (ap.can_withdraw)
+			return appr_withdraw(db, who, t->approval_id, e);
+	}
+	return appr_cancel(db, who, t->approval_id, e);
 }
 
 int
@@ -322,7 +321,7 @@ trip_cancel(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	int rc;
 
 	if (trip_load(db, a, who, id, TRIP_A_CANCEL, &t, e) ||
-	    withdraw_approval(db, a, who, &t, e) ||
+	    end_approval(db, a, who, &t, e) ||
 	    booking_cancel_owner(db, who, "vehicle_trip", id, e))
 		return e->code;
 	rc = db_prepare(db, &st, sql_cancel, e) ||

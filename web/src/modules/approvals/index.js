@@ -69,7 +69,13 @@ const history = [
   {
     entity: 'approval',
     label: `${H}.approval`,
-    actions: { submit: `${H}.submit`, approve: `${H}.approve`, reject: `${H}.reject`, withdraw: `${H}.withdraw` },
+    actions: {
+      submit: `${H}.submit`,
+      approve: `${H}.approve`,
+      reject: `${H}.reject`,
+      withdraw: `${H}.withdraw`,
+      cancel: `${H}.cancel`,
+    },
     fields: {
       title: ['approval.title'],
       kind: ['approval.kind', `enum:${H}.kinds`],
