@@ -279,6 +279,18 @@ appr_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "审批单不存在");
 }
 
+int
+appr_get_for_record(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		    struct approval *out, struct err *e)
+{
+	if (appr_get(db, a, who, id, out, e) == 0)
+		return 0;
+	if (e->code != ERR_NOT_FOUND)
+		return e->code;
+	err_clear(e);
+	return load(db, a, who, id, out, e);
+}
+
 /* ---------- notifications ---------- */
 
 /* Tell whoever may decide the current step (and their deputies) that it waits for them. */

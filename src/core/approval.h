@@ -142,6 +142,13 @@ struct approval {
 */
 int appr_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	     struct approval *out, struct err *e);
+/*
+** For a module showing its record's approval to one it lets see the record
+** (its scope, say, wider than the engine's): as appr_get, else loaded without
+** the visibility check, can_decide and can_withdraw 0.
+*/
+int appr_get_for_record(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			struct approval *out, struct err *e);
 
 enum appr_mine { APPR_MINE_PENDING, APPR_MINE_DECIDED, APPR_MINE_REQUESTED };
 

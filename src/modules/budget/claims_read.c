@@ -243,18 +243,10 @@ static int
 load_approval(struct db *db, struct arena *a, const struct actor *who, struct claim *c,
 	      struct err *e)
 {
-	struct actor reader = *who;
-
 	c->appr = arena_alloc(a, sizeof(*c->appr));
 	if (!c->appr)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (!c->approval_id || appr_get(db, a, who, c->approval_id, c->appr, e) == 0)
-		return 0;
-	if (e->code != ERR_NOT_FOUND)
-		return e->code;
-	err_clear(e);
-	reader.roles |= ROLE_SUPERVISOR;	/* reads every approval, decides none */
-	return appr_get(db, a, &reader, c->approval_id, c->appr, e);
+	return c->approval_id ? appr_get_for_record(db, a, who, c->approval_id, c->appr, e) : 0;
 }
 
 int

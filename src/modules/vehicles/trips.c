@@ -406,20 +406,12 @@ static int
 load_approval(struct db *db, struct arena *a, const struct actor *who, struct trip *t,
 	      struct err *e)
 {
-	struct actor reader = *who;
-
 	if (!t->approval_id)
 		return 0;
 	t->appr = arena_alloc(a, sizeof(*t->appr));
 	if (!t->appr)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	if (appr_get(db, a, who, t->approval_id, t->appr, e) == 0)
-		return 0;
-	if (e->code != ERR_NOT_FOUND)
-		return e->code;
-	err_clear(e);
-	reader.roles |= ROLE_SUPERVISOR;	/* reads every approval, decides none */
-	return appr_get(db, a, &reader, t->approval_id, t->appr, e);
+	return appr_get_for_record(db, a, who, t->approval_id, t->appr, e);
 }
 
 int
