@@ -57,7 +57,7 @@ async function apiTotal(page, q) {
 }
 
 async function exportVia(page, item) {
-  await page.locator($('user-export-button')).click()
+  await page.locator($('user-export')).click()
   const menuItem = page.locator($(item)).filter({ visible: true })
   const [download] = await Promise.all([page.waitForEvent('download'), menuItem.click()])
   const path = await within(WAIT, download.path(), `the ${item} download`)

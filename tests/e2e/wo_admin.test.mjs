@@ -214,7 +214,7 @@ test('office edits an SLA target, sets a duty cell, and sees the statistics', { 
     await shot(page, 'wo-admin-5-stats-1280-table')
 
     // The group table exports (same filters and grouping) as XLSX.
-    await page.locator($('stats-export-button')).click()
+    await page.locator($('stats-export')).click()
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('stats-export-xlsx')).click()])
     assert.equal(download.suggestedFilename(), exportName('报修统计', 'xlsx'))
 

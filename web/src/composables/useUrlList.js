@@ -103,5 +103,6 @@ export function useUrlList({ path, routeName, entity, keys }) {
   )
   useLiveEntity(entity, null, () => load())
 
-  return { filters, paging, items, total, loading, exporting, range, activeFilters, load, apply, setScope, reset, exportAs }
+  // query: the filters as request parameters (an <ExportMenu :query> exports what is shown)
+  return { filters, paging, items, total, loading, exporting, range, activeFilters, query, load, apply, setScope, reset, exportAs }
 }
