@@ -31,6 +31,7 @@
 	M(workorders)     \
 	M(budget)         \
 	M(vehicles)       \
+	M(supplies)       \
 	M(home)
 
 #define DECLARE_MODULE(d) extern const struct module d##_module;

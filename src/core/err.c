@@ -105,6 +105,17 @@ err_msg_from_field(struct err *e)
 		e->msg_en[0] = '\0';
 }
 
+int
+err_fields_done(struct err *e)
+{
+	if (!e->nfields)
+		return 0;
+	e->code = ERR_INVALID;
+	e->slug = "invalid";
+	err_msg_from_field(e);
+	return e->code;
+}
+
 void
 err_clear(struct err *e)
 {

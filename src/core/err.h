@@ -71,6 +71,11 @@ void err_field(struct err *e, const char *field, const char *fmt, ...)
 ** English "name: message"), after err_field calls. Code and slug are unchanged.
 */
 void err_msg_from_field(struct err *e);
+/*
+** After a run of err_field checks: 0 when none failed, else ERR_INVALID
+** "invalid" with the first field's message as the error's.
+*/
+int err_fields_done(struct err *e);
 
 /* Reset to ERR_OK. */
 void err_clear(struct err *e);

@@ -273,6 +273,52 @@ notify_send_text(struct db *db, const struct actor *actor, int64_t recipient_use
 	return rc;
 }
 
+static const char sql_role_users[] =
+	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
+	" WHERE u.id = r.user_id AND r.role = :role AND u.agency_id = :agency AND u.active = 1"
+	" AND u.deleted_at IS NULL ORDER BY u.id";
+
+static int
+role_users(struct db *db, struct arena *a, int64_t agency, const char *role, int64_t **ids,
+	   size_t *n, struct err *e)
+{
+	struct stmt st = { 0 };
+	size_t cap = 0;
+	int64_t *v;
+	int rc = db_prepare(db, &st, sql_role_users, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_text(&st, ":role", role, e) ? e->code : 0;
+
+	*ids = NULL;
+	*n = 0;
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		rc = 0;
+		v = arena_grow(a, *ids, *n, &cap, sizeof(*v));
+		if (!v)
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+		else
+			(*ids = v)[(*n)++] = db_col_i64(&st, 0);
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+notify_role(struct db *db, struct arena *a, const struct actor *who, const char *role,
+	    const char *kind, struct msg_text title, struct msg_text body, const char *entity,
+	    int64_t entity_id, struct err *e)
+{
+	int64_t *ids;
+	size_t n;
+
+	if (role_users(db, a, who->agency_id, role, &ids, &n, e))
+		return e->code;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] != who->id &&
+		    notify_send_text(db, who, ids[i], kind, title, body, entity, entity_id, e))
+			return e->code;
+	return 0;
+}
+
 int
 notify_entity_changed(struct db *db, int64_t agency_id, int64_t recipient_user_id,
 		      const char *entity, int64_t entity_id, struct err *e)

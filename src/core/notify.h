@@ -82,6 +82,15 @@ int notify_send_text(struct db *db, const struct actor *actor, int64_t recipient
 int notify_entity_changed(struct db *db, int64_t agency_id, int64_t recipient_user_id,
 			  const char *entity, int64_t entity_id, struct err *e);
 
+/*
+** notify_send_text to every active user of who's agency holding role (a role
+** code: "office", "finance", ...), the actor excepted: "tell the office". The
+** recipients are read first, so no statement is open while sending.
+*/
+int notify_role(struct db *db, struct arena *a, const struct actor *who, const char *role,
+		const char *kind, struct msg_text title, struct msg_text body, const char *entity,
+		int64_t entity_id, struct err *e);
+
 /* --- the inbox (own data only: every call is scoped to who->id) --- */
 
 struct notification {

@@ -128,13 +128,7 @@ check_input(const struct claim_in *in, struct err *e)
 		else if (in->trip.end < in->trip.start)
 			err_field(e, "trip.end_date", "结束日期不能早于开始日期");
 	}
-	if (e->nfields) {
-		e->code = ERR_INVALID;
-		e->slug = "invalid";
-		err_msg_from_field(e);
-		return e->code;
-	}
-	return 0;
+	return err_fields_done(e);
 }
 
 /* Item i's class (active, of the agency: else 400) and who's department's line of it (else 422). */

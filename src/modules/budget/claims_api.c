@@ -162,13 +162,7 @@ claim_in_parse(struct req *rq, struct claim_in *in, struct err *e)
 	ids_in(rq->arena, b.attachment_ids, in, e);
 	in->title = b.title;
 	in->over_reason = b.over_reason;
-	if (e->nfields) {
-		e->code = ERR_INVALID;
-		e->slug = "invalid";
-		err_msg_from_field(e);
-		return e->code;
-	}
-	return 0;
+	return err_fields_done(e);
 }
 
 static int

@@ -87,13 +87,7 @@ std_check(const struct claim_std_in *in, int *from, int *to, struct err *e)
 		err_field(e, "valid_to", "日期应为 YYYY-MM-DD");
 	else if (in->valid_to && *to < *from)
 		err_field(e, "valid_to", "截止日期不能早于起始日期");
-	if (e->nfields) {
-		e->code = ERR_INVALID;
-		e->slug = "invalid";
-		err_msg_from_field(e);
-		return e->code;
-	}
-	return 0;
+	return err_fields_done(e);
 }
 
 static int

@@ -89,13 +89,7 @@ check_input(const struct trip_in *in, struct err *e)
 		err_field(e, "end_at", "返回时间应晚于出发时间");
 	else if (in->start_at && in->end_at - in->start_at > (int64_t)TRIP_DAYS_MAX * DAY_MS)
 		err_field(e, "end_at", "单次用车不能超过 %d 天", TRIP_DAYS_MAX);
-	if (e->nfields) {
-		e->code = ERR_INVALID;
-		e->slug = "invalid";
-		err_msg_from_field(e);
-		return e->code;
-	}
-	return 0;
+	return err_fields_done(e);
 }
 
 /*

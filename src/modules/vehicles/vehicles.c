@@ -279,12 +279,8 @@ check_in(struct db *db, const struct actor *who, int64_t id, const struct vehicl
 		*e = de;
 		return e->code;
 	}
-	if (e->nfields) {
-		e->code = ERR_INVALID;
-		e->slug = "invalid";
-		err_msg_from_field(e);
-		return ERR_INVALID;
-	}
+	if (err_fields_done(e))
+		return e->code;
 	rc = db_prepare(db, &st, sql_dup, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_text(&st, ":plate", v->plate, e) || db_bind_i64(&st, ":id", id, e) ||
 	     db_step_row(&st, e) ? e->code : 0;
