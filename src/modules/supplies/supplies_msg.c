@@ -18,5 +18,7 @@ const struct msg supplies_msg[] = {
 	{ "盘点数量应为 0 至 %d", "the counted quantity is 0 to %d" },
 	{ "库存不足：%s %s", "Low stock: %s %s" },
 	{ "库存 %lld %s，已到补货点 %lld", "%lld %s in stock, at the reorder point %lld" },
+	/* catalog.c, suppliers.c */
+	{ "供应商不存在", "supplier not found" },
 	{ NULL, NULL }
 };
