@@ -7,6 +7,7 @@
 #include "core/auth.h"
 #include "modules/vehicles/vehicles.h"
 #include "modules/vehicles/trips_api.h"
+#include "modules/vehicles/flags.h"
 
 #include <stddef.h>
 
@@ -31,5 +32,8 @@ const struct route vehicles_routes[] = {
 	{ "POST", "/api/v1/trips/:id/return", trip_api_return, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "还车登记（里程、加油、路桥费、停车费）", trip_return_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/rate", trip_api_rate, ROLE_BUSINESS, R_WRITE, "评价用车（1–5 分）", trip_rate_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/cancel", trip_api_cancel, ROLE_BUSINESS, R_WRITE, "取消用车申请", trip_cancel_fields, NULL, 0 },
+	/* the supervisor's flags (flags_api.c) */
+	{ "GET", "/api/v1/trip-flags", flag_api_list, VEH_OVERSEERS, R_RANGE, "用车异常（?kind=&vehicle_id=&driver_id=&from=&to=&reviewed=）", NULL, flag_cols, 0 },
+	{ "POST", "/api/v1/trip-flags/:id/review", flag_api_review, ROLE_SUPERVISOR, R_WRITE, "核查用车异常（核查情况）", flag_review_fields, NULL, 0 },
 	{ 0 }
 };

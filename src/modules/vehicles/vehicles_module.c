@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
+#include "modules/vehicles/flags.h"
 #include "modules/vehicles/trips.h"
 #include "modules/vehicles/vehicles.h"
 
@@ -24,6 +25,7 @@ static const struct module_history history[] = {
 	{ "driver", VEH_OVERSEERS, drv_visible },
 	/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
 	{ "vehicle_trip", 0, trip_visible },
+	{ "trip_flag", VEH_OVERSEERS, flag_visible },
 	{ 0 }
 };
 

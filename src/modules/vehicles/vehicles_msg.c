@@ -76,5 +76,11 @@ const struct msg vehicles_msg[] = {
 	{ "加油量和费用不能为负", "fuel and costs cannot be negative" },
 	{ "驾驶员 %s 的驾驶证在行程结束前到期", "the driving licence of %s expires before the trip ends" },
 	{ "状态无效", "invalid status" },
+	/* the supervisor's flags (flags*.c) */
+	{ "没有这条异常记录", "flag not found" },
+	{ "请填写核查情况", "say what the review found" },
+	{ "这条异常已由 %s 核查", "this flag was reviewed by %s already" },
+	{ "这条异常已被他人核查", "this flag was reviewed by someone else already" },
+	{ "异常类型无效", "invalid flag kind" },
 	{ NULL, NULL }
 };
