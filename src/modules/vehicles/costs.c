@@ -101,7 +101,7 @@ check_vendor(struct db *db, struct arena *a, const struct actor *who, const stru
 		p->designated = vd.designated;
 		p->vendor_kind_garage = !strcmp(vd.kind, "garage");
 	}
-	p->vendor_given = p->vendor_name != NULL;
+	p->vendor_given = p->vendor_name ? 1 : 0;
 	if (in->fuel_import_id)
 		p->designated = 1;	/* the card is the channel: its stations are the agreed ones */
 	return 0;

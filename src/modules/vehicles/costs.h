@@ -20,6 +20,8 @@ struct trip;
 struct trip_log_in;
 
 #define VEH_COST_CLASS "30231"	/* 公务用车运行维护费 */
+/* Who reads costs and vendors: the office keeps them, leaders, supervisors and finance read. */
+#define COST_READERS (ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_FINANCE)
 
 /* Kinds (cost_kind_codes, NULL-terminated, in this order) */
 /* fuel maintenance repair insurance inspection toll_parking */
@@ -131,6 +133,7 @@ struct fuel_line {
 	const char *plate;	/* canonical (veh_plate_norm) */
 	int64_t litres_x100, amount_fen;
 	const char *station;
+	int64_t vehicle_id;	/* fuel_check_rows: the registered vehicle of plate */
 };
 
 struct csv_error {
@@ -155,6 +158,9 @@ struct fuel_csv {
 ** ERR_NOMEM.
 */
 int fuel_csv_parse(struct arena *a, const char *body, size_t len, struct fuel_csv *out);
+/* One more error of line (field may be NULL); 0 or ERR_NOMEM. */
+int fuel_csv_error(struct arena *a, struct fuel_csv *out, int line, const char *field,
+		   const char *zh, const char *en);
 /* "123", "123.4", "123.45" as hundredths (fen, litres × 100); -1 when malformed or over max. */
 int64_t csv_hundredths(const char *s, int64_t max);
 
@@ -173,9 +179,15 @@ struct fuel_import_result {
 */
 int fuel_import(struct db *db, struct arena *a, const struct actor *who,
 		const struct fuel_csv *csv, struct fuel_import_result *out, struct err *e);
-/* The plates of csv not registered in who's agency become errors of csv (before any write). */
-int fuel_check_plates(struct db *db, struct arena *a, const struct actor *who,
+/*
+** What the parser cannot know, checked before any write: a plate not registered
+** in who's agency, a date after today: more errors of csv. Sets each line's
+** vehicle_id.
+*/
+int fuel_check_rows(struct db *db, struct arena *a, const struct actor *who,
 		      struct fuel_csv *csv, struct err *e);
+int fuel_import_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			struct err *e);
 int fuel_import_list(struct db *db, struct arena *a, const struct actor *who, int64_t limit,
 		     int64_t offset, json_t **items, int64_t *total, struct err *e);
 

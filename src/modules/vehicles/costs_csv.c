@@ -82,9 +82,9 @@ utf8_ok(const unsigned char *s, size_t n)
 	return 1;
 }
 
-static int
-add_error(struct arena *a, struct fuel_csv *out, int line, const char *field, const char *zh,
-	  const char *en)
+int
+fuel_csv_error(struct arena *a, struct fuel_csv *out, int line, const char *field,
+	       const char *zh, const char *en)
 {
 	size_t cap = out->nerrors;
 
@@ -214,7 +214,7 @@ chars(const char *s)
 /* Note an error of record r (in a, out); out of memory ends the parse. */
 #define BAD(field, zh, en) \
 	do { \
-		if (add_error(a, out, r->line, field, zh, en)) \
+		if (fuel_csv_error(a, out, r->line, field, zh, en)) \
 			return ERR_NOMEM; \
 	} while (0)
 
@@ -332,7 +332,8 @@ fuel_csv_parse(struct arena *a, const char *body, size_t len, struct fuel_csv *o
 		    "the first line must be the header date,plate,litres,amount,station");
 		return 0;
 	}
-	if ((rc = body_records(&s, out)))
+	rc = body_records(&s, out);
+	if (rc)
 		return rc;
 	if (!out->n && !out->nbad)
 		BAD(NULL, "文件中没有加油记录", "the file holds no refuels");

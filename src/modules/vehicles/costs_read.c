@@ -159,5 +159,6 @@ cost_json(const struct cost *c)
 			 "trip_code", jstr_or_null(c->trip_code), "fuel_import_id",
 			 jid_or_null(c->fuel_import_id), "litres_x100",
 			 c->has_litres ? json_integer((json_int_t)c->litres_x100) : json_null(),
-			 "created_by_name", jstr_or_null(c->created_by_name), "created_at", jtime(c->created_at));
+			 "created_by_name", jstr_or_null(c->created_by_name), "created_at",
+			 jtime(c->created_at));
 }

@@ -8,6 +8,7 @@
 #include "modules/vehicles/vehicles.h"
 #include "modules/vehicles/trips_api.h"
 #include "modules/vehicles/flags.h"
+#include "modules/vehicles/costs.h"
 
 #include <stddef.h>
 
@@ -35,5 +36,13 @@ const struct route vehicles_routes[] = {
 	/* the supervisor's flags (flags_api.c) */
 	{ "GET", "/api/v1/trip-flags", flag_api_list, VEH_OVERSEERS, R_RANGE, "用车异常（?kind=&vehicle_id=&driver_id=&from=&to=&reviewed=）", NULL, flag_cols, 0 },
 	{ "POST", "/api/v1/trip-flags/:id/review", flag_api_review, ROLE_SUPERVISOR, R_WRITE, "核查用车异常（核查情况）", flag_review_fields, NULL, 0 },
+	/* costs, vendors, fuel-card imports (costs_api.c) */
+	{ "GET", "/api/v1/vehicle-costs", cost_api_list, COST_READERS, R_RANGE, "车辆费用（?vehicle_id=&kind=&department_id=&from=&to=）", NULL, cost_cols, 0 },
+	{ "POST", "/api/v1/vehicle-costs", cost_api_create, ROLE_OFFICE, R_WRITE, "登记车辆费用（列支承担部门的公务用车运行维护费指标）", cost_fields, NULL, 0 },
+	{ "GET", "/api/v1/vehicle-vendors", vendor_api_list, COST_READERS, 0, "车辆供应商（定点维修厂、加油站；?kind=&active=1）", NULL, vendor_cols, 0 },
+	{ "POST", "/api/v1/vehicle-vendors", vendor_api_create, ROLE_OFFICE, R_WRITE, "登记供应商", vendor_fields, NULL, 0 },
+	{ "PUT", "/api/v1/vehicle-vendors/:id", vendor_api_update, ROLE_OFFICE, R_WRITE, "修改供应商", vendor_put_fields, NULL, 0 },
+	{ "POST", "/api/v1/fuel-card-imports", fuel_api_import, ROLE_OFFICE, R_WRITE, "导入加油卡消费记录（CSV：date,plate,litres,amount,station，有错则不导入）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/fuel-card-imports", fuel_api_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "加油卡导入记录", NULL, fuel_import_cols, 0 },
 	{ 0 }
 };

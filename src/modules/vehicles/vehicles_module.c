@@ -11,6 +11,7 @@
 #include "core/msg.h"
 #include "module.h"
 #include "modules/vehicles/flags.h"
+#include "modules/vehicles/costs.h"
 #include "modules/vehicles/trips.h"
 #include "modules/vehicles/vehicles.h"
 
@@ -26,6 +27,9 @@ static const struct module_history history[] = {
 	/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
 	{ "vehicle_trip", 0, trip_visible },
 	{ "trip_flag", VEH_OVERSEERS, flag_visible },
+	{ "vehicle_cost", COST_READERS, cost_visible },
+	{ "vehicle_vendor", COST_READERS, vendor_visible },
+	{ "fuel_import", ROLE_OFFICE | ROLE_SUPERVISOR, fuel_import_visible },
 	{ 0 }
 };
 
