@@ -469,6 +469,16 @@ fuel_card_import(void **state)
 	json_decref(j);
 	assert_int_equal(count_all(), before);
 	assert_int_equal(num("SELECT COUNT(*) FROM fuel_import"), 0);
+	/* ?check=1: the same errors, 200, nothing written */
+	{
+		struct hq_resp r;
+
+		assert_int_equal(hq_req_bin(&srv, &office, "POST", "/api/v1/fuel-card-imports?check=1",
+					    "text/csv", NULL, csv, strlen(csv), &r), 200);
+		assert_int_equal(int_of(r.json, "rows"), 3);
+		assert_int_equal(int_of(r.json, "error_count"), 1);
+		hq_resp_free(&r);
+	}
 	/* an unknown plate too */
 	json_decref(import("date,plate,litres,amount,station\n2026-01-05,京B·99999,1,1,x\n", 400));
 	/* line 5 fixed: three refuels, none on a day with a trip of the vehicle */

@@ -237,13 +237,10 @@ sort_errors(struct fuel_csv *csv)
 	}
 }
 
-/* 400 with every line's errors (the first in the message): nothing was written. */
-static int
-csv_refused(struct req *rq, struct resp *rs, const struct fuel_csv *csv)
+static json_t *
+errors_json(const struct req *rq, const struct fuel_csv *csv)
 {
-	const struct csv_error *first = &csv->errors[0];
 	json_t *errs = json_array();
-	const char *msg;
 
 	for (size_t i = 0; errs && i < csv->nerrors; i++) {
 		const struct csv_error *x = &csv->errors[i];
@@ -251,6 +248,16 @@ csv_refused(struct req *rq, struct resp *rs, const struct fuel_csv *csv)
 						      "field", jstr_or_null(x->field), "message",
 						      msg_pick(rq->lang, x->msg, x->msg_en)));
 	}
+	return errs;
+}
+
+/* 400 with every line's errors (the first in the message): nothing was written. */
+static int
+csv_refused(struct req *rq, struct resp *rs, const struct fuel_csv *csv)
+{
+	const struct csv_error *first = &csv->errors[0];
+	const char *msg;
+
 	msg = first->line
 		      ? arena_printf(rq->arena, rq->lang == LANG_EN ? "line %d: %s (%zu errors)"
 								     : "第 %d 行：%s（共 %zu 处错误）",
@@ -258,25 +265,45 @@ csv_refused(struct req *rq, struct resp *rs, const struct fuel_csv *csv)
 				     csv->nbad)
 		      : msg_pick(rq->lang, first->msg, first->msg_en);
 	return resp_json(rs, 400, json_pack("{s{ss ss} so sI}", "error", "code", "invalid_csv",
-					    "message", msg ? msg : first->msg, "errors", errs,
+					    "message", msg ? msg : first->msg, "errors",
+					    errors_json(rq, csv), "error_count", (json_int_t)csv->nbad));
+}
+
+/* ?check=1: the checks only, 200 with the totals and the errors; the page shows them first. */
+static int
+csv_checked(struct req *rq, struct resp *rs, const struct fuel_csv *csv)
+{
+	int64_t litres = 0, amount = 0;
+
+	for (size_t i = 0; i < csv->n; i++) {
+		litres += csv->lines[i].litres_x100;
+		amount += csv->lines[i].amount_fen;
+	}
+	return resp_json(rs, 200, json_pack("{sI sI sI so sI}", "rows", (json_int_t)csv->n,
+					    "litres_x100", (json_int_t)litres, "amount_fen",
+					    (json_int_t)amount, "errors", errors_json(rq, csv),
 					    "error_count", (json_int_t)csv->nbad));
 }
 
-/* POST /fuel-card-imports, body text/csv: 201 the import and its flags, or 400 by line. */
+/* POST /fuel-card-imports[?check=1], body text/csv: 201 the import and its flags, or 400 by line. */
 int
 fuel_api_import(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct fuel_import_result r;
 	struct fuel_csv csv;
+	int64_t check = 0;
 
+	if (req_query_i64(rq, "check", 0, 1, &check, e))
+		return e->code;
 	if (fuel_csv_parse(rq->arena, rq->body ? rq->body : "", rq->body_len, &csv))
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (fuel_check_rows(rq->db, rq->arena, rq->user, &csv, e))
 		return e->code;
-	if (csv.nbad) {
-		sort_errors(&csv);
+	sort_errors(&csv);
+	if (check)
+		return csv_checked(rq, rs, &csv);
+	if (csv.nbad)
 		return csv_refused(rq, rs, &csv);
-	}
 	if (fuel_import(rq->db, rq->arena, rq->user, &csv, &r, e))
 		return e->code;
 	return resp_json(rs, 201, json_pack("{sI sI sI sI sO}", "id", (json_int_t)r.id, "rows",

@@ -42,7 +42,7 @@ const struct route vehicles_routes[] = {
 	{ "GET", "/api/v1/vehicle-vendors", vendor_api_list, COST_READERS, 0, "车辆供应商（定点维修厂、加油站；?kind=&active=1）", NULL, vendor_cols, 0 },
 	{ "POST", "/api/v1/vehicle-vendors", vendor_api_create, ROLE_OFFICE, R_WRITE, "登记供应商", vendor_fields, NULL, 0 },
 	{ "PUT", "/api/v1/vehicle-vendors/:id", vendor_api_update, ROLE_OFFICE, R_WRITE, "修改供应商", vendor_put_fields, NULL, 0 },
-	{ "POST", "/api/v1/fuel-card-imports", fuel_api_import, ROLE_OFFICE, R_WRITE, "导入加油卡消费记录（CSV：date,plate,litres,amount,station，有错则不导入）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/fuel-card-imports", fuel_api_import, ROLE_OFFICE, R_WRITE, "导入加油卡消费记录（CSV 正文；?check=1 只检查不导入）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/fuel-card-imports", fuel_api_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "加油卡导入记录", NULL, fuel_import_cols, 0 },
 	{ 0 }
 };
