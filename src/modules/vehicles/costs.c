@@ -266,7 +266,9 @@ cost_post(struct db *db, struct arena *a, const struct actor *who, const struct 
 	if (budget_spend(db, who, p.line, in->amount_fen, &src, &r, e) ||
 	    cost_get(db, a, who, *id, &c, e))
 		return e->code;
-	return aud_record(db, who, "create", "vehicle_cost", *id, NULL, jarena(a, cost_json(&c)), e);
+	/* the lists open elsewhere reload (live.js) */
+	return aud_record(db, who, "create", "vehicle_cost", *id, NULL, jarena(a, cost_json(&c)), e) ||
+	       notify_entity_changed(db, who->agency_id, 0, "vehicle_cost", *id, e) ? e->code : 0;
 }
 
 static const char sql_office_users[] =

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/notify.h"
 #include "db/db.h"
 
 #include <assert.h>
@@ -164,7 +165,8 @@ vendor_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc || vendor_get(db, a, who, id, out, e))
 		return e->code;
 	return aud_record(db, who, "create", "vehicle_vendor", id, NULL,
-			  jarena(a, vendor_json(out)), e);
+			  jarena(a, vendor_json(out)), e) ||
+	       notify_entity_changed(db, who->agency_id, 0, "vehicle_vendor", id, e) ? e->code : 0;
 }
 
 int
@@ -188,7 +190,8 @@ vendor_update(struct db *db, struct arena *a, const struct actor *who, int64_t i
 	if (rc || db_check_changed(db, "供应商", e) || vendor_get(db, a, who, id, out, e))
 		return e->code;
 	return aud_record(db, who, "update", "vehicle_vendor", id, jarena(a, vendor_json(&cur)),
-			  jarena(a, vendor_json(out)), e);
+			  jarena(a, vendor_json(out)), e) ||
+	       notify_entity_changed(db, who->agency_id, 0, "vehicle_vendor", id, e) ? e->code : 0;
 }
 
 json_t *

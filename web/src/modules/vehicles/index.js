@@ -2,10 +2,11 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Plus, User, Van } from '@element-plus/icons-vue'
+import { Document, Money, Plus, Shop, Upload, User, Van } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
+import { COST_READERS } from './costs.js'
 
 // GET /vehicles: every business role; the registry's page is for those who keep or oversee it
 const KEEPERS = ['office', 'leader', 'supervisor']
@@ -19,6 +20,10 @@ const menu = [
       { key: 'vehicleTripNew', path: '/vehicles/trips/new', icon: Plus, roles: BUSINESS_ROLES },
       { key: 'vehiclePool', path: '/vehicles/pool', icon: Van, roles: KEEPERS },
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
+      // costs: the office keeps them; leaders, the supervisor and finance read them
+      { key: 'vehicleCosts', path: '/vehicles/costs', icon: Money, roles: COST_READERS },
+      { key: 'vehicleFuelImport', path: '/vehicles/fuel-import', icon: Upload, roles: ['office'] },
+      { key: 'vehicleVendors', path: '/vehicles/vendors', icon: Shop, roles: COST_READERS },
     ],
   },
 ]
@@ -61,6 +66,24 @@ const routes = [
     name: 'vehicleDrivers',
     component: () => import('./DriversPage.vue'),
     meta: { roles: rolesOf('vehicleDrivers') },
+  },
+  {
+    path: 'vehicles/costs',
+    name: 'vehicleCosts',
+    component: () => import('./CostsPage.vue'),
+    meta: { roles: rolesOf('vehicleCosts') },
+  },
+  {
+    path: 'vehicles/fuel-import',
+    name: 'vehicleFuelImport',
+    component: () => import('./FuelImportPage.vue'),
+    meta: { roles: rolesOf('vehicleFuelImport') },
+  },
+  {
+    path: 'vehicles/vendors',
+    name: 'vehicleVendors',
+    component: () => import('./VendorsPage.vue'),
+    meta: { roles: rolesOf('vehicleVendors') },
   },
 ]
 
@@ -136,6 +159,46 @@ const driverFields = {
   created_at: null,
   updated_at: null,
 }
+// costs, vendors, fuel-card imports: their labels under vehicles.cost.hist
+const CH = 'vehicles.cost.hist'
+const CF = `${CH}.f`
+const costFields = {
+  id: null,
+  vehicle_id: null,
+  plate: [`${CF}.plate`],
+  department_id: null,
+  department_name: [`${CF}.department`],
+  kind: [`${CF}.kind`, 'enum:vehicles.cost.kinds'],
+  amount_fen: [`${CF}.amount`, 'fen'],
+  occurred_on: [`${CF}.date`, 'date'],
+  vendor_id: null,
+  vendor_name: [`${CF}.vendor`],
+  designated: [`${CF}.designated`, 'bool'],
+  reason: [`${CF}.reason`],
+  note: [`${CF}.note`],
+  workorder_id: null,
+  workorder_code: [`${CF}.workorder`],
+  trip_id: null,
+  trip_code: [`${CF}.trip`],
+  fuel_import_id: null,
+  litres_x100: [`${CF}.litres`, (v) => (v === null || v === undefined ? '' : (v / 100).toFixed(2))],
+  created_by_name: [`${CF}.by`],
+  created_at: null,
+}
+const vendorFields = {
+  id: null,
+  name: [`${CF}.name`],
+  kind: [`${CF}.vendorKind`, 'enum:vehicles.vendor.kinds'],
+  designated: [`${CF}.designated`, 'bool'],
+  active: [`${CF}.active`, 'bool'],
+  created_at: null,
+  updated_at: null,
+}
+const fuelImportFields = {
+  rows: [`${CF}.rows`],
+  litres_x100: [`${CF}.litres`, (v) => (v === null || v === undefined ? '' : (v / 100).toFixed(2))],
+  amount_fen: [`${CF}.amount`, 'fen'],
+}
 
 const history = [
   {
@@ -164,6 +227,24 @@ const history = [
     label: `${H}.driver`,
     actions: { update: 'audit.actions.update' },
     fields: driverFields,
+  },
+  {
+    entity: 'vehicle_cost',
+    label: `${CH}.vehicle_cost`,
+    actions: { create: 'audit.actions.create' },
+    fields: costFields,
+  },
+  {
+    entity: 'vehicle_vendor',
+    label: `${CH}.vehicle_vendor`,
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: vendorFields,
+  },
+  {
+    entity: 'fuel_import',
+    label: `${CH}.fuel_import`,
+    actions: { create: 'audit.actions.create' },
+    fields: fuelImportFields,
   },
 ]
 
