@@ -7,6 +7,7 @@
 #include "core/auth.h"
 #include "modules/vehicles/vehicles.h"
 #include "modules/vehicles/trips_api.h"
+#include "modules/vehicles/seals.h"
 
 #include <stddef.h>
 
@@ -31,5 +32,10 @@ const struct route vehicles_routes[] = {
 	{ "POST", "/api/v1/trips/:id/return", trip_api_return, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "还车登记（里程、加油、路桥费、停车费）", trip_return_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/rate", trip_api_rate, ROLE_BUSINESS, R_WRITE, "评价用车（1–5 分）", trip_rate_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/cancel", trip_api_cancel, ROLE_BUSINESS, R_WRITE, "取消用车申请", trip_cancel_fields, NULL, 0 },
+	/* 节假日封存 and the leader's override (seals_api.c) */
+	{ "GET", "/api/v1/vehicle-seals", seal_api_list, VEH_OVERSEERS, R_RANGE, "车辆封存（?vehicle_id=&active=&from=&to=，日期有交集）", NULL, seal_cols, 0 },
+	{ "POST", "/api/v1/vehicle-seals", seal_api_create, ROLE_OFFICE, R_WRITE, "封存车辆（vehicle_ids 为空则封存全部未报废车辆）", seal_fields, NULL, 0 },
+	{ "POST", "/api/v1/vehicle-seals/:id/lift", seal_api_lift, ROLE_OFFICE, R_WRITE, "提前解除封存", seal_lift_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/seal-override", seal_api_override, ROLE_OFFICE, R_WRITE, "申请领导批准封存车辆派车", seal_override_fields, NULL, 0 },
 	{ 0 }
 };
