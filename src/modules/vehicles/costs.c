@@ -271,12 +271,20 @@ cost_post(struct db *db, struct arena *a, const struct actor *who, const struct 
 	       notify_entity_changed(db, who->agency_id, 0, "vehicle_cost", *id, e) ? e->code : 0;
 }
 
+/* the office users without an unread notice of the kind: one at a time is enough to act on */
 static const char sql_office_users[] =
 	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
 	" WHERE u.id = r.user_id AND r.role = 'office' AND u.agency_id = :agency AND u.active = 1"
-	" AND u.deleted_at IS NULL ORDER BY r.user_id";
+	" AND u.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM notification n"
+	"  WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind = 'vehicle_cost.unposted')"
+	" ORDER BY r.user_id";
 
-/* The office learns why a trip's tolls could not be posted, to register them once it can. */
+/*
+** The office learns why a trip's tolls could not be posted, to register them
+** once it can. Not again while an earlier such notice is unread: a missing
+** line refuses every return until finance makes it, and the office needs one
+** notice to act, not one per trip.
+*/
 static int
 tell_unposted(struct db *db, struct arena *a, const struct actor *who, const struct trip *t,
 	      const struct err *why, struct err *e)
@@ -289,7 +297,7 @@ tell_unposted(struct db *db, struct arena *a, const struct actor *who, const str
 	int rc = db_prepare(db, &st, sql_office_users, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1)
+	for (; !rc && (rc = db_step(&st, e)) == 1; rc = 0)
 		if (n < sizeof(ids) / sizeof(ids[0]))
 			ids[n++] = db_col_i64(&st, 0);
 	db_finalize(&st);

@@ -208,7 +208,12 @@ int vendor_api_update(struct req *rq, struct resp *rs, struct err *e);
 int fuel_api_import(struct req *rq, struct resp *rs, struct err *e);
 int fuel_api_list(struct req *rq, struct resp *rs, struct err *e);
 
-/* costs_demo.c: vendors, 30231 lines, three months of fuel-card imports, a few other costs */
+/*
+** costs_demo.c: before the trips, the pool department and the 30231 lines (the
+** trips' tolls post as they return); after them, vendors, the fuel-card imports
+** of the open months among the last three, a few other costs.
+*/
+int cost_demo_budget(struct db *db, struct arena *a, const char *prefix, struct err *e);
 int cost_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
 #endif

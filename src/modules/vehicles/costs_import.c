@@ -132,7 +132,7 @@ read_flags(struct db *db, struct arena *a, const struct actor *who, int64_t id, 
 	int rc = db_prepare(db, &st, sql_flags, e) || db_bind_i64(&st, ":id", id, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1) {
+	for (; !rc && (rc = db_step(&st, e)) == 1; rc = 0) {
 		const char *kind = db_col_text(&st, a, 1), *ev = db_col_text(&st, a, 5);
 		json_t *evidence = jarena(a, ev ? json_loads(ev, 0, NULL) : NULL);
 
@@ -185,7 +185,7 @@ list_rows(struct db *db, struct arena *a, const struct actor *who, int64_t limit
 		 db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e)
 			 ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1)
+	for (; !rc && (rc = db_step(&st, e)) == 1; rc = 0)
 		json_array_append_new(
 			arr, json_pack("{sI sI sI sI so so sI}", "id",
 				       (json_int_t)db_col_i64(&st, 0), "rows",

@@ -2,7 +2,7 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Money, Plus, Shop, Upload, User, Van } from '@element-plus/icons-vue'
+import { Document, Money, Plus, Shop, Upload, User, Van, Warning } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -20,6 +20,8 @@ const menu = [
       { key: 'vehicleTripNew', path: '/vehicles/trips/new', icon: Plus, roles: BUSINESS_ROLES },
       { key: 'vehiclePool', path: '/vehicles/pool', icon: Van, roles: KEEPERS },
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
+      // 用车异常: the supervisor reviews, the office and leaders read
+      { key: 'vehicleFlags', path: '/vehicles/flags', icon: Warning, roles: KEEPERS },
       // costs: the office keeps them; leaders, the supervisor and finance read them
       { key: 'vehicleCosts', path: '/vehicles/costs', icon: Money, roles: COST_READERS },
       { key: 'vehicleFuelImport', path: '/vehicles/fuel-import', icon: Upload, roles: ['office'] },
@@ -66,6 +68,12 @@ const routes = [
     name: 'vehicleDrivers',
     component: () => import('./DriversPage.vue'),
     meta: { roles: rolesOf('vehicleDrivers') },
+  },
+  {
+    path: 'vehicles/flags',
+    name: 'vehicleFlags',
+    component: () => import('./FlagsPage.vue'),
+    meta: { roles: rolesOf('vehicleFlags') },
   },
   {
     path: 'vehicles/costs',
@@ -229,6 +237,29 @@ const history = [
     fields: driverFields,
   },
   {
+    // a flag is raised inside its trip's move; only the supervisor's 核查 is recorded
+    entity: 'trip_flag',
+    label: 'vehicles.flags.entity',
+    actions: { review: 'vehicles.flags.review' },
+    fields: {
+      id: null,
+      kind: ['vehicles.flags.kind', 'enum:vehicles.flags.kinds'],
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      driver_id: null,
+      driver_name: [`${F}.driver`],
+      trip_id: null,
+      trip_code: [`${F}.code`],
+      cost_id: null,
+      occurred_at: ['vehicles.flags.occurredAt', 'time'],
+      evidence: null, // the figures, shown as the summary
+      summary: ['vehicles.flags.summary'],
+      reviewed_at: ['vehicles.flags.reviewedAt', 'time'],
+      reviewed_by_name: ['vehicles.flags.reviewer'],
+      review_note: ['vehicles.flags.note'],
+    },
+  },
+  {
     entity: 'vehicle_cost',
     label: `${CH}.vehicle_cost`,
     actions: { create: 'audit.actions.create' },
@@ -261,6 +292,11 @@ const home = {
       label: 'vehicles.home.myTasks',
       to: { name: 'vehicleTrips', query: { mine: '1' } },
       menu: 'vehicleTrips',
+    },
+    trip_flags_unreviewed: {
+      label: 'vehicles.flags.toReview',
+      to: { name: 'vehicleFlags', query: { reviewed: '0' } },
+      menu: 'vehicleFlags',
     },
   },
   kinds: {
