@@ -370,19 +370,19 @@ repair_with_work_order(void **state)
 	line_agrees(line_dept);
 }
 
-/* A trip by staff (一处) tomorrow or later, approved, dispatched on veh_dept with worker. */
+/* A trip by staff (一处) 3 days on at hour, approved, dispatched on vehicle with worker. */
 static int64_t
-trip_on(int64_t vehicle)
+trip_on(int64_t vehicle, int hour)
 {
 	char body[600], s[40], t[40], path[80];
 	int64_t d = date_to_days(today) + 3, id, ap;
 	int date = days_to_date(d);
 	json_t *j;
 
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT09:00:00+08:00", date / 10000, date / 100 % 100,
-		 date % 100);
-	snprintf(t, sizeof(t), "%04d-%02d-%02dT11:00:00+08:00", date / 10000, date / 100 % 100,
-		 date % 100);
+	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:00:00+08:00", date / 10000, date / 100 % 100,
+		 date % 100, hour);
+	snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:00:00+08:00", date / 10000, date / 100 % 100,
+		 date % 100, hour + 1);
 	snprintf(body, sizeof(body),
 		 "{\"purpose\":\"调研\",\"destination\":\"市档案馆\",\"out_of_city\":false,"
 		 "\"passengers\":2,\"start_at\":\"%s\",\"end_at\":\"%s\",\"est_km\":40}", s, t);
@@ -402,11 +402,26 @@ trip_on(int64_t vehicle)
 	return id;
 }
 
+/* Depart and return trip as the worker, with tolls and parking. */
+static void
+drive(int64_t trip, int km)
+{
+	char path[80], body[160];
+
+	snprintf(path, sizeof(path), "/api/v1/trips/%lld/depart", (long long)trip);
+	snprintf(body, sizeof(body), "{\"odometer_km\":%d}", km);
+	json_decref(req(&worker, "POST", path, body, 200, NULL));
+	snprintf(path, sizeof(path), "/api/v1/trips/%lld/return", (long long)trip);
+	snprintf(body, sizeof(body), "{\"odometer_km\":%d,\"tolls_fen\":1500,\"parking_fen\":1000}",
+		 km + 40);
+	json_decref(req(&worker, "POST", path, body, 200, NULL));
+}
+
 static void
 tolls_at_return(void **state)
 {
-	char sql[256], path[80];
-	int64_t trip, cost;
+	char sql[256];
+	int64_t trip, cost, unposted, before;
 
 	(void)state;
 	snprintf(sql, sizeof(sql),
@@ -414,17 +429,21 @@ tolls_at_return(void **state)
 		 " updated_at) VALUES (%lld, %lld, 'C1', 20991231, 1)",
 		 (long long)hq_user_id(&srv, "worker"), (long long)srv.agency_id);
 	exec_id(sql);
-	trip = trip_on(veh_dept);
-	snprintf(path, sizeof(path), "/api/v1/trips/%lld/depart", (long long)trip);
-	json_decref(req(&worker, "POST", path, "{\"odometer_km\":1000}", 200, NULL));
-	snprintf(path, sizeof(path), "/api/v1/trips/%lld/return", (long long)trip);
-	json_decref(req(&worker, "POST", path,
-			"{\"odometer_km\":1040,\"tolls_fen\":1500,\"parking_fen\":1000}", 200, NULL));
+	trip = trip_on(veh_dept, 9);
+	drive(trip, 1000);
 	cost = num("SELECT id FROM vehicle_cost WHERE trip_id = %lld", (long long)trip);
 	assert_int_equal(num("SELECT amount_fen FROM vehicle_cost WHERE id = %lld", (long long)cost), 2500);
 	assert_int_equal(num("SELECT COUNT(*) FROM vehicle_cost WHERE id = %lld"
 			     " AND kind = 'toll_parking'", (long long)cost), 1);
 	line_agrees(line_dept);
+	/* 二处 has no line: the returns still go through, nothing is posted, the office is told once */
+	before = count_all();
+	drive(trip_on(veh_two, 12), 1000);
+	drive(trip_on(veh_two, 15), 1040);
+	assert_int_equal(count_all(), before);
+	unposted = num("SELECT COUNT(*) FROM notification WHERE kind = 'vehicle_cost.unposted'"
+		       " AND user_id = %lld", (long long)hq_user_id(&srv, "office"));
+	assert_int_equal(unposted, 1);
 }
 
 /* The import's body as office; status want. */

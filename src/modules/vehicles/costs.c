@@ -95,7 +95,8 @@ check_vendor(struct db *db, struct arena *a, const struct actor *who, const stru
 		}
 		err_field(e, "vendor_id", "供应商不存在");
 	} else if (in->vendor_id) {
-		if (!vd.active)
+		/* the card's statement is a fact: a station since retired still sold the fuel */
+		if (!vd.active && !in->fuel_import_id)
 			err_field(e, "vendor_id", "该供应商已停用");
 		p->vendor_name = vd.name;
 		p->designated = vd.designated;
