@@ -259,7 +259,7 @@ export default {
         occurredAt: '发生时间',
         summary: '情况',
         toReview: '待核查用车异常',
-        override: { approved: '已批准', pending: '待审批', rejected: '未批准', null: '无' },
+        override: { approved: '已批准', pending: '待审批', rejected: '未批准', withdrawn: '已撤回' },
         ev: {
           end_at: '批准返回',
           return_at: '实际还车',
@@ -543,7 +543,7 @@ export default {
         occurredAt: 'Happened',
         summary: 'Summary',
         toReview: 'Trip flags to review',
-        override: { approved: 'approved', pending: 'pending', rejected: 'rejected', null: 'none' },
+        override: { approved: 'approved', pending: 'pending', rejected: 'rejected', withdrawn: 'withdrawn' },
         ev: {
           end_at: 'Approved return',
           return_at: 'Returned',
