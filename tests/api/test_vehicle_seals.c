@@ -330,6 +330,7 @@ static void
 create_and_list(void **state)
 {
 	char ids[96], path[128], f[16], t[16];
+	struct hq_resp r;
 	json_t *j;
 
 	(void)state;
@@ -367,6 +368,11 @@ create_and_list(void **state)
 	snprintf(path, sizeof(path), "/api/v1/vehicle-seals?from=%s&to=%s",
 		 date_of(35, f, sizeof(f)), date_of(45, t, sizeof(t)));
 	assert_int_equal(total_of(&office, path), 5);
+	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/vehicle-seals?format=csv", NULL, &r),
+			 200);
+	assert_non_null(strstr(r.body, "车牌号"));
+	assert_non_null(strstr(r.body, "京B·20001"));
+	hq_resp_free(&r);
 }
 
 /* A sealed vehicle: 422 and nothing written; a trip outside the seal goes; not available. */
@@ -386,6 +392,7 @@ dispatch_sealed(void **state)
 	dispatch(out, veh[2], drv[0], 200, NULL);
 	/* no seal over that trip: nothing to ask */
 	json_decref(ask(&office, out, veh[2], 422, "not_sealed"));
+	json_decref(ask(&office, 999999, veh[2], 404, NULL));
 }
 
 /* The office asks, the leader approves: the dispatch goes; rejected: it stays refused. */
