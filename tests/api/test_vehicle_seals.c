@@ -380,6 +380,8 @@ static void
 dispatch_sealed(void **state)
 {
 	int64_t in = approved(1, 20 * 60, 2, 10 * 60), out = approved(0, 9 * 60, 0, 11 * 60);
+	json_t *j, *hit;
+	char ids[32];
 
 	(void)state;
 	seal_one(veh[2], 2, 3);
@@ -393,6 +395,13 @@ dispatch_sealed(void **state)
 	/* no seal over that trip: nothing to ask */
 	json_decref(ask(&office, out, veh[2], 422, "not_sealed"));
 	json_decref(ask(&office, 999999, veh[2], 404, NULL));
+	/* sealed after its dispatch: the office is told of that trip */
+	snprintf(ids, sizeof(ids), "[%lld]", (long long)veh[2]);
+	j = seal(ids, 0, 0, 201, NULL);
+	hit = json_array_get(json_object_get(j, "dispatched_trips"), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "dispatched_trips")), 1);
+	assert_int_equal(int_of(hit, "trip_id"), out);
+	json_decref(j);
 }
 
 /* The office asks, the leader approves: the dispatch goes; rejected: it stays refused. */
