@@ -194,20 +194,22 @@ hits_of(struct db *db, struct arena *a, int64_t agency, const struct veh_seal *s
 		 db_bind_i64(&st, ":veh", s->vehicle_id, e) || db_bind_i64(&st, ":since", since, e) ||
 		 db_bind_i64(&st, ":until", until, e) ? e->code : 0;
 
-	while (*out && !rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		*out = arena_grow(a, *out, *n, cap, sizeof(**out));
-		if (!*out)
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		struct seal_hit *v = arena_grow(a, *out, *n, cap, sizeof(*v));
+
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
 			break;
-		(*out)[*n].trip_id = db_col_i64(&st, 0);
-		(*out)[*n].vehicle_id = db_col_i64(&st, 1);
-		(*out)[*n].start_at = db_col_i64(&st, 2);
-		(*out)[*n].code = db_col_text(&st, a, 3);
-		(*out)[(*n)++].plate = db_col_text(&st, a, 4);
+		}
+		*out = v;
+		v[*n].trip_id = db_col_i64(&st, 0);
+		v[*n].vehicle_id = db_col_i64(&st, 1);
+		v[*n].start_at = db_col_i64(&st, 2);
+		v[*n].code = db_col_text(&st, a, 3);
+		v[(*n)++].plate = db_col_text(&st, a, 4);
+		rc = 0;
 	}
 	db_finalize(&st);
-	if (!*out)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	return rc < 0 ? rc : 0;
 }
 
@@ -219,10 +221,12 @@ seal_hits(struct db *db, struct arena *a, int64_t agency, const struct veh_seal 
 
 	*nout = 0;
 	*out = arena_grow(a, NULL, 0, &cap, sizeof(**out));
+	if (!*out)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (hits_of(db, a, agency, &seals[i], out, nout, &cap, e))
 			return e->code;
-	return *out ? 0 : err_set(e, ERR_NOMEM, NULL, "out of memory");
+	return 0;
 }
 
 /* ---------- dispatch's check ---------- */
