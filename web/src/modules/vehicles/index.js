@@ -2,7 +2,7 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Plus, User, Van, Warning } from '@element-plus/icons-vue'
+import { Document, Lock, Plus, User, Van, Warning } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -21,6 +21,8 @@ const menu = [
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
       // 用车异常: the supervisor reviews, the office and leaders read
       { key: 'vehicleFlags', path: '/vehicles/flags', icon: Warning, roles: KEEPERS },
+      // 节假日封存: the office seals and lifts; leaders and the supervisor read
+      { key: 'vehicleSeals', path: '/vehicles/seals', icon: Lock, roles: KEEPERS },
     ],
   },
 ]
@@ -70,10 +72,17 @@ const routes = [
     component: () => import('./FlagsPage.vue'),
     meta: { roles: rolesOf('vehicleFlags') },
   },
+  {
+    path: 'vehicles/seals',
+    name: 'vehicleSeals',
+    component: () => import('./SealsPage.vue'),
+    meta: { roles: rolesOf('vehicleSeals') },
+  },
 ]
 
 const H = 'vehicles.hist'
 const F = `${H}.f`
+const SH = 'vehicles.seal.hist' // 节假日封存's own labels (SealsPage)
 const tripFields = {
   id: null,
   code: [`${F}.code`],
@@ -194,6 +203,44 @@ const history = [
       reviewed_at: ['vehicles.flags.reviewedAt', 'time'],
       reviewed_by_name: ['vehicles.flags.reviewer'],
       review_note: ['vehicles.flags.note'],
+    },
+  },
+  {
+    entity: 'vehicle_seal',
+    label: `${SH}.vehicle_seal`,
+    actions: { create: 'audit.actions.create', lift: `${SH}.lift` },
+    fields: {
+      id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      from: [`${SH}.from`, 'date'],
+      to: [`${SH}.to`, 'date'],
+      reason: [`${F}.reason`],
+      created_by_name: [`${SH}.createdBy`],
+      created_at: null,
+      lifted_at: [`${SH}.liftedAt`, 'time'],
+      lifted_by: null,
+      lift_reason: [`${SH}.liftReason`],
+      active: [`${SH}.active`, 'bool'],
+    },
+  },
+  {
+    entity: 'vehicle_seal_override',
+    label: `${SH}.vehicle_seal_override`,
+    actions: {
+      create: `${SH}.ask`,
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+      withdrawn: `${SH}.withdrawn`,
+    },
+    fields: {
+      id: null,
+      trip_id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      approval_id: [`${F}.approval`, 'id'],
+      status: [`${F}.status`, 'enum:vehicles.seal.override'],
+      reason: [`${F}.reason`],
     },
   },
 ]
