@@ -330,6 +330,7 @@ static void
 create_and_list(void **state)
 {
 	char ids[96], path[128], f[16], t[16];
+	struct hq_resp r;
 	json_t *j;
 
 	(void)state;
@@ -367,6 +368,11 @@ create_and_list(void **state)
 	snprintf(path, sizeof(path), "/api/v1/vehicle-seals?from=%s&to=%s",
 		 date_of(35, f, sizeof(f)), date_of(45, t, sizeof(t)));
 	assert_int_equal(total_of(&office, path), 5);
+	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/vehicle-seals?format=csv", NULL, &r),
+			 200);
+	assert_non_null(strstr(r.body, "车牌号"));
+	assert_non_null(strstr(r.body, "京B·20001"));
+	hq_resp_free(&r);
 }
 
 /* A sealed vehicle: 422 and nothing written; a trip outside the seal goes; not available. */
@@ -374,6 +380,8 @@ static void
 dispatch_sealed(void **state)
 {
 	int64_t in = approved(1, 20 * 60, 2, 10 * 60), out = approved(0, 9 * 60, 0, 11 * 60);
+	json_t *j, *hit;
+	char ids[32];
 
 	(void)state;
 	seal_one(veh[2], 2, 3);
@@ -386,6 +394,14 @@ dispatch_sealed(void **state)
 	dispatch(out, veh[2], drv[0], 200, NULL);
 	/* no seal over that trip: nothing to ask */
 	json_decref(ask(&office, out, veh[2], 422, "not_sealed"));
+	json_decref(ask(&office, 999999, veh[2], 404, NULL));
+	/* sealed after its dispatch: the office is told of that trip */
+	snprintf(ids, sizeof(ids), "[%lld]", (long long)veh[2]);
+	j = seal(ids, 0, 0, 201, NULL);
+	hit = json_array_get(json_object_get(j, "dispatched_trips"), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "dispatched_trips")), 1);
+	assert_int_equal(int_of(hit, "trip_id"), out);
+	json_decref(j);
 }
 
 /* The office asks, the leader approves: the dispatch goes; rejected: it stays refused. */

@@ -184,6 +184,14 @@ test_summaries(void **state)
 				       "{\"what\":\"trip\",\"from\":\"2026-10-01\","
 				       "\"to\":\"2026-10-07\",\"override\":\"approved\"}"),
 			       "已经领导批准"));
+	assert_non_null(strstr(summary(FLAG_SEALED_MOVEMENT,
+				       "{\"what\":\"trip\",\"from\":\"2026-10-01\","
+				       "\"to\":\"2026-10-07\",\"override\":\"pending\"}"),
+			       "领导尚未批准"));
+	assert_non_null(strstr(summary(FLAG_SEALED_MOVEMENT,
+				       "{\"what\":\"refuel\",\"from\":\"2026-10-01\","
+				       "\"to\":\"2026-10-07\"}"),
+			       "封存期间（2026-10-01 至 2026-10-07）加油"));
 	assert_non_null(strstr(summary(FLAG_REFUEL_OVER_TANK,
 				       "{\"date\":\"2026-11-02\",\"litres_x100\":6550,"
 				       "\"tank_litres\":60}"),

@@ -216,7 +216,7 @@ sealed_summary(struct arena *a, const json_t *ev)
 	const char *act = strcmp(what, "refuel") == 0 ? "加油" : "出车";
 	const char *said = strcmp(what, "refuel") == 0 ? ""
 			   : strcmp(ov, "approved") == 0 ? "，已经领导批准"
-			   : ov[0] ? "，领导尚未批准" : "，未经领导批准";
+			   : strcmp(ov, "pending") == 0 ? "，领导尚未批准" : "，未经领导批准";
 
 	return arena_printf(a, "封存期间（%s 至 %s）%s%s", str(ev, "from"), str(ev, "to"), act,
 			    said);

@@ -175,6 +175,60 @@ seal_find(struct db *db, struct arena *a, int64_t agency, int64_t vehicle_id, in
 	return rc < 0 ? rc : 0;
 }
 
+/* dispatched trips of a vehicle touching [:since, :until) without an approved override */
+static const char sql_hits[] =
+	"SELECT t.id, t.vehicle_id, t.start_at, t.code, v.plate FROM vehicle_trip t"
+	" JOIN vehicle v ON v.id = t.vehicle_id WHERE t.agency_id = :agency AND t.vehicle_id = :veh"
+	" AND t.status = 'dispatched' AND t.start_at < :until AND t.end_at > :since"
+	" AND NOT EXISTS (SELECT 1 FROM vehicle_seal_override o WHERE o.trip_id = t.id"
+	" AND o.vehicle_id = t.vehicle_id AND o.status = 'approved') ORDER BY t.start_at, t.id";
+
+static int
+hits_of(struct db *db, struct arena *a, int64_t agency, const struct veh_seal *s,
+	struct seal_hit **out, size_t *n, size_t *cap, struct err *e)
+{
+	int64_t since = date_to_days(s->from_date) * DAY_MS - SHANGHAI_OFFSET_MS;
+	int64_t until = (date_to_days(s->to_date) + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_hits, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_i64(&st, ":veh", s->vehicle_id, e) || db_bind_i64(&st, ":since", since, e) ||
+		 db_bind_i64(&st, ":until", until, e) ? e->code : 0;
+
+	while (!rc && (rc = db_step(&st, e)) == 1) {
+		struct seal_hit *v = arena_grow(a, *out, *n, cap, sizeof(*v));
+
+		if (!v) {
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+			break;
+		}
+		*out = v;
+		v[*n].trip_id = db_col_i64(&st, 0);
+		v[*n].vehicle_id = db_col_i64(&st, 1);
+		v[*n].start_at = db_col_i64(&st, 2);
+		v[*n].code = db_col_text(&st, a, 3);
+		v[(*n)++].plate = db_col_text(&st, a, 4);
+		rc = 0;
+	}
+	db_finalize(&st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+seal_hits(struct db *db, struct arena *a, int64_t agency, const struct veh_seal *seals, size_t n,
+	  struct seal_hit **out, size_t *nout, struct err *e)
+{
+	size_t cap = 0;
+
+	*nout = 0;
+	*out = arena_grow(a, NULL, 0, &cap, sizeof(**out));
+	if (!*out)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (hits_of(db, a, agency, &seals[i], out, nout, &cap, e))
+			return e->code;
+	return 0;
+}
+
 /* ---------- dispatch's check ---------- */
 
 int

@@ -81,6 +81,17 @@ int seal_create(struct db *db, struct arena *a, const struct actor *who, const s
 /* Office: end a seal early (audited "lift"); 409 already_lifted, 422 seal_ended. */
 int seal_lift(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	      const char *reason, struct veh_seal *out, struct err *e);
+/*
+** The trips already dispatched onto a vehicle of seals[0..n) on one of its
+** days without a leader's leave: the office is told when it seals (they keep
+** their car, but the driver's departure will be flagged).
+*/
+struct seal_hit {
+	int64_t trip_id, vehicle_id, start_at;
+	const char *code, *plate;
+};
+int seal_hits(struct db *db, struct arena *a, int64_t agency, const struct veh_seal *seals,
+	      size_t n, struct seal_hit **out, size_t *nout, struct err *e);
 int seal_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		 struct err *e);
 json_t *seal_json(const struct veh_seal *s);

@@ -129,14 +129,29 @@ seal_api_list(struct req *rq, struct resp *rs, struct err *e)
 					    (json_int_t)total));
 }
 
-/* POST /vehicle-seals */
+static json_t *
+hits_array(const struct seal_hit *hits, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{sI ss sI ss so}", "trip_id",
+						     (json_int_t)hits[i].trip_id, "code", hits[i].code,
+						     "vehicle_id", (json_int_t)hits[i].vehicle_id,
+						     "plate", hits[i].plate, "start_at",
+						     jtime(hits[i].start_at)));
+	return arr;
+}
+
+/* POST /vehicle-seals: the seals, and the trips already dispatched onto them (dispatched_trips) */
 int
 seal_api_create(struct req *rq, struct resp *rs, struct err *e)
 {
 	struct seal_body b = { 0 };
 	struct seal_in in = { 0 };
 	struct veh_seal *items;
-	size_t n = 0;
+	struct seal_hit *hits;
+	size_t n = 0, nhits = 0;
 
 	if (req_json_fields(rq, seal_fields, &b, NULL, e) ||
 	    ids_in(rq->arena, b.vehicle_ids, &in, e))
@@ -144,9 +159,11 @@ seal_api_create(struct req *rq, struct resp *rs, struct err *e)
 	in.from = b.from;
 	in.to = b.to;
 	in.reason = b.reason;
-	if (seal_create(rq->db, rq->arena, rq->user, &in, &items, &n, e))
+	if (seal_create(rq->db, rq->arena, rq->user, &in, &items, &n, e) ||
+	    seal_hits(rq->db, rq->arena, rq->user->agency_id, items, n, &hits, &nhits, e))
 		return e->code;
-	return resp_json(rs, 201, json_pack("{so}", "items", seals_array(items, n)));
+	return resp_json(rs, 201, json_pack("{so so}", "items", seals_array(items, n),
+					    "dispatched_trips", hits_array(hits, nhits)));
 }
 
 /* POST /vehicle-seals/:id/lift */

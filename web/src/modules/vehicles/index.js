@@ -2,7 +2,7 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Money, Plus, Shop, Upload, User, Van, Warning } from '@element-plus/icons-vue'
+import { Document, Lock, Money, Plus, Shop, Upload, User, Van, Warning } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -22,6 +22,8 @@ const menu = [
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
       // 用车异常: the supervisor reviews, the office and leaders read
       { key: 'vehicleFlags', path: '/vehicles/flags', icon: Warning, roles: KEEPERS },
+      // 节假日封存: the office seals and lifts; leaders and the supervisor read
+      { key: 'vehicleSeals', path: '/vehicles/seals', icon: Lock, roles: KEEPERS },
       // costs: the office keeps them; leaders, the supervisor and finance read them
       { key: 'vehicleCosts', path: '/vehicles/costs', icon: Money, roles: COST_READERS },
       { key: 'vehicleFuelImport', path: '/vehicles/fuel-import', icon: Upload, roles: ['office'] },
@@ -76,6 +78,12 @@ const routes = [
     meta: { roles: rolesOf('vehicleFlags') },
   },
   {
+    path: 'vehicles/seals',
+    name: 'vehicleSeals',
+    component: () => import('./SealsPage.vue'),
+    meta: { roles: rolesOf('vehicleSeals') },
+  },
+  {
     path: 'vehicles/costs',
     name: 'vehicleCosts',
     component: () => import('./CostsPage.vue'),
@@ -97,6 +105,7 @@ const routes = [
 
 const H = 'vehicles.hist'
 const F = `${H}.f`
+const SH = 'vehicles.seal.hist' // 节假日封存's own labels (SealsPage)
 const tripFields = {
   id: null,
   code: [`${F}.code`],
@@ -257,6 +266,44 @@ const history = [
       reviewed_at: ['vehicles.flags.reviewedAt', 'time'],
       reviewed_by_name: ['vehicles.flags.reviewer'],
       review_note: ['vehicles.flags.note'],
+    },
+  },
+  {
+    entity: 'vehicle_seal',
+    label: `${SH}.vehicle_seal`,
+    actions: { create: 'audit.actions.create', lift: `${SH}.lift` },
+    fields: {
+      id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      from: [`${SH}.from`, 'date'],
+      to: [`${SH}.to`, 'date'],
+      reason: [`${F}.reason`],
+      created_by_name: [`${SH}.createdBy`],
+      created_at: null,
+      lifted_at: [`${SH}.liftedAt`, 'time'],
+      lifted_by: null,
+      lift_reason: [`${SH}.liftReason`],
+      active: [`${SH}.active`, 'bool'],
+    },
+  },
+  {
+    entity: 'vehicle_seal_override',
+    label: `${SH}.vehicle_seal_override`,
+    actions: {
+      create: `${SH}.ask`,
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+      withdrawn: `${SH}.withdrawn`,
+    },
+    fields: {
+      id: null,
+      trip_id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      approval_id: [`${F}.approval`, 'id'],
+      status: [`${F}.status`, 'enum:vehicles.seal.override'],
+      reason: [`${F}.reason`],
     },
   },
   {
