@@ -48,6 +48,28 @@ static const struct {
 	{ "POST", "/api/v1/notifications/read-all", "own inbox only (scoped by user id)" },
 };
 
+/*
+** Writes a supervisor may make, each with its reason: their own records about
+** what they oversee, never a change to the business record itself.
+*/
+static const struct {
+	const char *method, *pattern, *why;
+} supervisor_writes[] = {
+	{ "POST", "/api/v1/trip-flags/:id/review",
+	  "公务用车 (#15): the supervisor's own 核查 note on a flag raised for them; the trip, "
+	  "vehicle and costs stay as they are" },
+};
+
+static int
+supervisor_listed(const struct route *r)
+{
+	for (size_t i = 0; i < sizeof(supervisor_writes) / sizeof(supervisor_writes[0]); i++)
+		if (strcmp(supervisor_writes[i].method, r->method) == 0 &&
+		    strcmp(supervisor_writes[i].pattern, r->pattern) == 0)
+			return !(r->roles & ROLE_AUDITOR);
+	return 0;
+}
+
 static int
 allow_listed(const struct route *r)
 {
@@ -77,7 +99,7 @@ no_write_route_admits_supervisor_or_auditor(void **state)
 					 r->method, r->pattern);
 			continue;
 		}
-		if (r->roles & (ROLE_SUPERVISOR | ROLE_AUDITOR))
+		if ((r->roles & (ROLE_SUPERVISOR | ROLE_AUDITOR)) && !supervisor_listed(r))
 			fail_msg("%s %s: a write route admits the supervisor or the auditor",
 				 r->method, r->pattern);
 	}

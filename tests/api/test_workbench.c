@@ -58,7 +58,7 @@ static const char *const expected_keys[NUSERS] = {
 	"appr_pending notif_unread wo_my_tasks wo_to_rate trips_my_tasks",	/* worker */
 	"appr_pending notif_unread wo_overdue wo_to_rate",		/* leader */
 	"appr_pending notif_unread wo_to_rate claims_to_pay",		/* finance */
-	"notif_unread wo_overdue wo_to_rate",				/* supervisor */
+	"notif_unread wo_overdue wo_to_rate trip_flags_unreviewed",	/* supervisor */
 	"notif_unread", "notif_unread", "notif_unread",			/* the three admins */
 };
 

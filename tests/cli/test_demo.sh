@@ -73,6 +73,15 @@ done
 created=$(get office "/workorders?scope=all&overdue=1&sort=created_at" | jq -r '.items[0].created_at')
 [ -n "$created" ] && [ "$(date -d "$created" +%s)" -lt $(($(date +%s) - 20 * 3600)) ] && ok ||
 	bad "the oldest overdue order was created at '$created', not a day before init"
+# 公务用车: three months of trips, a few of them flagged for the supervisor
+at_least supervisor "/trip-flags?reviewed=0" .total "trip flag to review"
+at_least office "/trips?status=closed&from=$(date -d '80 days ago' +%F)&to=$(date -d '60 days ago' +%F)" \
+	.total "trip closed two to three months ago"
+# 公务用车 costs: the fuel card's imports (one refuel flagged), the trips' tolls, other costs
+at_least office "/fuel-card-imports" .total "fuel-card import"
+at_least supervisor "/trip-flags?kind=refuel_no_trip" .total "refuel on a day without a trip"
+at_least finance "/vehicle-costs?kind=toll_parking" .total "trip's tolls and parking"
+at_least leader "/vehicle-costs?kind=maintenance" .total "maintenance cost"
 
 echo "demo: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -10,7 +10,10 @@
 #ifndef HOUQIN_VEHICLE_FLAGS_H
 #define HOUQIN_VEHICLE_FLAGS_H
 
+#include "core/clock.h"
+
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -61,5 +64,70 @@ int flag_on_return(struct db *db, struct arena *a, const struct actor *who, int6
 */
 int flag_check_refuel(struct db *db, struct arena *a, int64_t agency, int64_t vehicle_id,
 		      int date, int64_t litres_x100, int64_t cost_id, struct err *e);
+
+/* ---------- the pure rules (flags_rules.c): 1 when the figures raise the flag ---------- */
+
+#define FLAG_LATE_GRACE_MS HOUR_MS	/* back this long after the approved end is still on time */
+#define FLAG_DISTANCE_FACTOR 2	/* driven over this many times the estimate */
+#define FLAG_GAP_TOLERANCE_KM 0	/* odometers are read whole: any km unaccounted for counts */
+#define FLAG_DAYS_MAX 62	/* days of one trip looked at (a trip is at most 31) */
+#define FLAG_NOTE_MAX 500
+
+struct cal;
+
+/* return_at more than FLAG_LATE_GRACE_MS after end_at; *late_min the whole minutes late. */
+int flag_is_late(int64_t end_at, int64_t return_at, int64_t *late_min);
+/* driven_km over FLAG_DISTANCE_FACTOR × est_km; never when there is no estimate. */
+int flag_is_over_distance(int64_t est_km, int64_t driven_km);
+/* depart_km above last_km by more than FLAG_GAP_TOLERANCE_KM. */
+int flag_is_gap(int64_t last_km, int64_t depart_km);
+/*
+** The first day (yyyymmdd, Shanghai) of [depart_at, return_at] that is not a
+** working day of cal and lies outside the approved days [start_at, end_at); 0 none.
+*/
+int flag_off_day(const struct cal *cal, int64_t start_at, int64_t end_at, int64_t depart_at,
+		 int64_t return_at);
+/* More litres (×100) than the tank holds; electric vehicles and unknown tanks: never. */
+int flag_is_over_tank(const char *energy, int64_t tank_litres, int64_t litres_x100);
+
+/* ---------- reading and reviewing (flags.c) ---------- */
+
+struct trip_flag {
+	int64_t id, vehicle_id, driver_id, trip_id, cost_id, occurred_at, reviewed_at;
+	const char *kind, *plate, *driver_name, *trip_code, *evidence, *reviewed_by_name;
+	const char *review_note;
+};
+
+struct flag_filter {
+	const char *kind;	/* NULL = any */
+	int64_t vehicle_id, driver_id, from, to;	/* 0 = any; occurred_at in [from, to) */
+	int reviewed;		/* -1 any, 0 not yet, 1 reviewed */
+	int64_t limit, offset;
+};
+
+int flag_list(struct db *db, struct arena *a, const struct actor *who,
+	      const struct flag_filter *f, struct trip_flag **items, size_t *n, int64_t *total,
+	      struct err *e);
+int flag_get(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     struct trip_flag *out, struct err *e);
+/* The supervisor's 核查: audited ("trip_flag" review); 409 already_reviewed. */
+int flag_review(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		const char *note, struct trip_flag *out, struct err *e);
+int flag_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+		 struct err *e);
+/* The Chinese one-liner of a flag, from its kind and evidence (arena string). */
+const char *flag_summary(struct arena *a, const char *kind, const json_t *evidence);
+json_t *flag_json(struct arena *a, const struct trip_flag *f);
+
+/* flags_api.c */
+#include "core/export.h"
+#include "core/validate.h"
+
+struct req;
+struct resp;
+extern const struct field flag_review_fields[];
+extern const struct export_col flag_cols[];
+int flag_api_list(struct req *rq, struct resp *rs, struct err *e);
+int flag_api_review(struct req *rq, struct resp *rs, struct err *e);
 
 #endif

@@ -3,6 +3,7 @@
 ** approval, its approval rules, and trips as lists and one in full (trips.h).
 */
 #include "modules/vehicles/trips.h"
+#include "modules/vehicles/seals.h"
 #include "core/approval.h"
 #include "core/arena.h"
 #include "core/audit.h"
@@ -412,7 +413,8 @@ int
 trip_get(struct db *db, struct arena *a, const struct actor *who, int64_t id, struct trip *out,
 	 struct err *e)
 {
-	if (visible_row(db, a, who, id, out, e) || load_approval(db, a, who, out, e))
+	if (visible_row(db, a, who, id, out, e) || load_approval(db, a, who, out, e) ||
+	    seal_overrides_of(db, a, who->agency_id, id, &out->seal_ovr, &out->nseal_ovr, e))
 		return e->code;
 	trip_set_can(who, out);
 	return 0;
@@ -475,7 +477,9 @@ trip_detail_json(const struct trip *t)
 {
 	json_t *j = trip_json(t);
 
-	if (j && json_object_set_new(j, "approval", t->appr ? appr_json(t->appr) : json_null()))
+	if (j && (json_object_set_new(j, "approval", t->appr ? appr_json(t->appr) : json_null()) ||
+		  json_object_set_new(j, "seal_overrides",
+				      seal_overrides_json(t->seal_ovr, t->nseal_ovr))))
 		return json_decref(j), NULL;
 	return j;
 }

@@ -18,6 +18,7 @@ struct err;
 struct actor;
 struct approval;
 struct appr_kind;
+struct seal_override;
 
 #define TRIP_TEXT_MAX 200
 #define TRIP_PASSENGERS_MAX 60
@@ -64,6 +65,8 @@ struct trip {
 	const char *code, *status, *requester_name, *department_name, *purpose, *destination;
 	const char *passenger_names, *plate, *driver_name, *rating_comment, *cancel_reason;
 	struct approval *appr;	/* trip_get only; NULL otherwise */
+	struct seal_override *seal_ovr;	/* trip_get only: the leader's leaves (seals.h) */
+	size_t nseal_ovr;
 	struct {
 		int dispatch, depart, ret, cancel, rate;
 	} can;

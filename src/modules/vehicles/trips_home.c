@@ -5,6 +5,7 @@
 ** the requester's open trip requests.
 */
 #include "modules/vehicles/trips.h"
+#include "modules/vehicles/flags.h"
 #include "core/auth.h"
 #include "core/err.h"
 #include "module.h"
@@ -36,9 +37,23 @@ count_my_tasks(struct db *db, struct arena *a, const struct actor *who, int64_t 
 	return trip_list(db, a, who, &f, &items, &k, n, e);
 }
 
+/* 待核查异常: /vehicles/flags?reviewed=0 */
+static int
+count_flags(struct db *db, struct arena *a, const struct actor *who, int64_t now, int64_t *n,
+	    struct err *e)
+{
+	struct flag_filter f = { .reviewed = 0 };
+	struct trip_flag *items;
+	size_t k;
+
+	(void)now;
+	return flag_list(db, a, who, &f, &items, &k, n, e);
+}
+
 const struct module_counter trip_home_counters[] = {
 	{ "trips_to_dispatch", ROLE_OFFICE, count_to_dispatch },
 	{ "trips_my_tasks", ROLE_WORKER, count_my_tasks },
+	{ "trip_flags_unreviewed", ROLE_SUPERVISOR, count_flags },
 	{ 0 }
 };
 

@@ -41,10 +41,15 @@ const char *const veh_status_codes[] = { "available", "in_use", "maintenance", "
 static const char sql_list[] =
 	"SELECT " VEH_COLS VEH_FROM VEH_WHERE " ORDER BY v.plate, v.id LIMIT :limit OFFSET :offset";
 static const char sql_count[] = "SELECT COUNT(*)" VEH_FROM VEH_WHERE;
-/* available: status available and enough seats; the booked ones are taken out in C */
+/*
+** available: status available, enough seats, no seal in force on a day of the
+** window [:from, :to] (seals.h); the booked ones are taken out in C
+*/
 static const char sql_free[] =
 	"SELECT " VEH_COLS VEH_FROM " WHERE v.agency_id = :agency AND v.status = 'available'"
-	" AND v.seats >= :seats ORDER BY v.seats, v.plate, v.id";
+	" AND v.seats >= :seats AND NOT EXISTS (SELECT 1 FROM vehicle_seal s"
+	" WHERE s.vehicle_id = v.id AND s.lifted_at IS NULL AND s.from_date <= :to"
+	" AND s.to_date >= :from) ORDER BY v.seats, v.plate, v.id";
 static const char sql_dup[] =
 	"SELECT COUNT(*) FROM vehicle WHERE agency_id = :agency AND plate = :plate AND id <> :id";
 static const char sql_insert[] =
@@ -438,7 +443,10 @@ veh_available(struct db *db, struct arena *a, const struct actor *who, int64_t s
 			 &nb, e))
 		return e->code;
 	rc = db_prepare(db, &st, sql_free, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_i64(&st, ":seats", seats, e) || read_rows(&st, a, items, n, e) ? e->code : 0;
+	     db_bind_i64(&st, ":seats", seats, e) ||
+	     db_bind_i64(&st, ":from", cal_local_date(start_ms), e) ||
+	     db_bind_i64(&st, ":to", cal_local_date(end_ms - 1), e) || read_rows(&st, a, items, n, e)
+		     ? e->code : 0;
 	db_finalize(&st);
 	for (size_t i = 0; !rc && i < *n; i++)
 		if (!in_ids(busy, nb, (*items)[i].id))

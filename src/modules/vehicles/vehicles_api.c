@@ -7,6 +7,9 @@
 #include "core/auth.h"
 #include "modules/vehicles/vehicles.h"
 #include "modules/vehicles/trips_api.h"
+#include "modules/vehicles/flags.h"
+#include "modules/vehicles/seals.h"
+#include "modules/vehicles/costs.h"
 
 #include <stddef.h>
 
@@ -31,5 +34,21 @@ const struct route vehicles_routes[] = {
 	{ "POST", "/api/v1/trips/:id/return", trip_api_return, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "还车登记（里程、加油、路桥费、停车费）", trip_return_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/rate", trip_api_rate, ROLE_BUSINESS, R_WRITE, "评价用车（1–5 分）", trip_rate_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/cancel", trip_api_cancel, ROLE_BUSINESS, R_WRITE, "取消用车申请", trip_cancel_fields, NULL, 0 },
+	/* the supervisor's flags (flags_api.c) */
+	{ "GET", "/api/v1/trip-flags", flag_api_list, VEH_OVERSEERS, R_RANGE, "用车异常（?kind=&vehicle_id=&driver_id=&from=&to=&reviewed=）", NULL, flag_cols, 0 },
+	{ "POST", "/api/v1/trip-flags/:id/review", flag_api_review, ROLE_SUPERVISOR, R_WRITE, "核查用车异常（核查情况）", flag_review_fields, NULL, 0 },
+	/* 节假日封存 and the leader's override (seals_api.c) */
+	{ "GET", "/api/v1/vehicle-seals", seal_api_list, VEH_OVERSEERS, R_RANGE, "车辆封存（?vehicle_id=&active=&from=&to=，日期有交集）", NULL, seal_cols, 0 },
+	{ "POST", "/api/v1/vehicle-seals", seal_api_create, ROLE_OFFICE, R_WRITE, "封存车辆（vehicle_ids 为空则封存全部未报废车辆）", seal_fields, NULL, 0 },
+	{ "POST", "/api/v1/vehicle-seals/:id/lift", seal_api_lift, ROLE_OFFICE, R_WRITE, "提前解除封存", seal_lift_fields, NULL, 0 },
+	{ "POST", "/api/v1/trips/:id/seal-override", seal_api_override, ROLE_OFFICE, R_WRITE, "申请领导批准封存车辆派车", seal_override_fields, NULL, 0 },
+	/* costs, vendors, fuel-card imports (costs_api.c) */
+	{ "GET", "/api/v1/vehicle-costs", cost_api_list, COST_READERS, R_RANGE, "车辆费用（?vehicle_id=&kind=&department_id=&from=&to=）", NULL, cost_cols, 0 },
+	{ "POST", "/api/v1/vehicle-costs", cost_api_create, ROLE_OFFICE, R_WRITE, "登记车辆费用（列支承担部门的公务用车运行维护费指标）", cost_fields, NULL, 0 },
+	{ "GET", "/api/v1/vehicle-vendors", vendor_api_list, COST_READERS, 0, "车辆供应商（定点维修厂、加油站；?kind=&active=1）", NULL, vendor_cols, 0 },
+	{ "POST", "/api/v1/vehicle-vendors", vendor_api_create, ROLE_OFFICE, R_WRITE, "登记供应商", vendor_fields, NULL, 0 },
+	{ "PUT", "/api/v1/vehicle-vendors/:id", vendor_api_update, ROLE_OFFICE, R_WRITE, "修改供应商", vendor_put_fields, NULL, 0 },
+	{ "POST", "/api/v1/fuel-card-imports", fuel_api_import, ROLE_OFFICE, R_WRITE, "导入加油卡消费记录（CSV 正文；?check=1 只检查不导入）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/fuel-card-imports", fuel_api_list, ROLE_OFFICE | ROLE_SUPERVISOR, 0, "加油卡导入记录", NULL, fuel_import_cols, 0 },
 	{ 0 }
 };

@@ -10,6 +10,9 @@
 #include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
+#include "modules/vehicles/flags.h"
+#include "modules/vehicles/seals.h"
+#include "modules/vehicles/costs.h"
 #include "modules/vehicles/trips.h"
 #include "modules/vehicles/vehicles.h"
 
@@ -24,6 +27,13 @@ static const struct module_history history[] = {
 	{ "driver", VEH_OVERSEERS, drv_visible },
 	/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
 	{ "vehicle_trip", 0, trip_visible },
+	{ "trip_flag", VEH_OVERSEERS, flag_visible },
+	{ "vehicle_seal", VEH_OVERSEERS, seal_visible },
+	/* a leader's leave for a sealed vehicle: whoever sees its trip */
+	{ "vehicle_seal_override", 0, seal_override_visible },
+	{ "vehicle_cost", COST_READERS, cost_visible },
+	{ "vehicle_vendor", COST_READERS, vendor_visible },
+	{ "fuel_import", ROLE_OFFICE | ROLE_SUPERVISOR, fuel_import_visible },
 	{ 0 }
 };
 
@@ -33,13 +43,27 @@ static const struct module_job jobs[] = {
 	{ 0 }
 };
 
-static const struct appr_kind *const kinds[] = { &trip_appr_kind, NULL };
+static const struct appr_kind *const kinds[] = { &trip_appr_kind, &seal_appr_kind, NULL };
 
-/* The demo: the fleet and drivers (vehicles_demo.c), then three weeks of trips on them (trips_demo.c). */
+/*
+** The demo: the fleet and drivers (vehicles_demo.c), the 国庆 seal (seals_demo.c,
+** idempotent: the trips' demo may call it too), the cost lines (costs_demo.c),
+** then the trips (trips_demo.c), then the costs and fuel-card imports.
+*/
 static int
 demo(struct db *db, struct arena *a, const char *prefix, struct err *e)
 {
-	return veh_demo(db, a, prefix, e) || trip_demo_seed(db, a, prefix, e) ? e->code : 0;
+	return veh_demo(db, a, prefix, e) || seal_demo(db, a, prefix, e) ||
+	       cost_demo_budget(db, a, prefix, e) ||	/* lines first: tolls post at return */
+	       trip_demo_seed(db, a, prefix, e) ||
+	       cost_demo_seed(db, a, prefix, e) ? e->code : 0;
+}
+
+/* A new agency's approval rules: vehicle_trip's two, vehicle_seal_override's one. */
+static int
+agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	return trip_agency_init(db, a, who, e) || seal_agency_init(db, a, who, e) ? e->code : 0;
 }
 
 const struct module vehicles_module = {
@@ -50,7 +74,7 @@ const struct module vehicles_module = {
 	.demo = demo,
 	.jobs = jobs,
 	.approval_kinds = kinds,
-	.agency_init = trip_agency_init,	/* the vehicle_trip approval rules */
+	.agency_init = agency_init,
 	.counters = trip_home_counters,
 	.requests = &trip_home_requests,
 };

@@ -2,10 +2,11 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Plus, User, Van } from '@element-plus/icons-vue'
+import { Document, Lock, Money, Plus, Shop, Upload, User, Van, Warning } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
+import { COST_READERS } from './costs.js'
 
 // GET /vehicles: every business role; the registry's page is for those who keep or oversee it
 const KEEPERS = ['office', 'leader', 'supervisor']
@@ -19,6 +20,14 @@ const menu = [
       { key: 'vehicleTripNew', path: '/vehicles/trips/new', icon: Plus, roles: BUSINESS_ROLES },
       { key: 'vehiclePool', path: '/vehicles/pool', icon: Van, roles: KEEPERS },
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
+      // 用车异常: the supervisor reviews, the office and leaders read
+      { key: 'vehicleFlags', path: '/vehicles/flags', icon: Warning, roles: KEEPERS },
+      // 节假日封存: the office seals and lifts; leaders and the supervisor read
+      { key: 'vehicleSeals', path: '/vehicles/seals', icon: Lock, roles: KEEPERS },
+      // costs: the office keeps them; leaders, the supervisor and finance read them
+      { key: 'vehicleCosts', path: '/vehicles/costs', icon: Money, roles: COST_READERS },
+      { key: 'vehicleFuelImport', path: '/vehicles/fuel-import', icon: Upload, roles: ['office'] },
+      { key: 'vehicleVendors', path: '/vehicles/vendors', icon: Shop, roles: COST_READERS },
     ],
   },
 ]
@@ -62,10 +71,41 @@ const routes = [
     component: () => import('./DriversPage.vue'),
     meta: { roles: rolesOf('vehicleDrivers') },
   },
+  {
+    path: 'vehicles/flags',
+    name: 'vehicleFlags',
+    component: () => import('./FlagsPage.vue'),
+    meta: { roles: rolesOf('vehicleFlags') },
+  },
+  {
+    path: 'vehicles/seals',
+    name: 'vehicleSeals',
+    component: () => import('./SealsPage.vue'),
+    meta: { roles: rolesOf('vehicleSeals') },
+  },
+  {
+    path: 'vehicles/costs',
+    name: 'vehicleCosts',
+    component: () => import('./CostsPage.vue'),
+    meta: { roles: rolesOf('vehicleCosts') },
+  },
+  {
+    path: 'vehicles/fuel-import',
+    name: 'vehicleFuelImport',
+    component: () => import('./FuelImportPage.vue'),
+    meta: { roles: rolesOf('vehicleFuelImport') },
+  },
+  {
+    path: 'vehicles/vendors',
+    name: 'vehicleVendors',
+    component: () => import('./VendorsPage.vue'),
+    meta: { roles: rolesOf('vehicleVendors') },
+  },
 ]
 
 const H = 'vehicles.hist'
 const F = `${H}.f`
+const SH = 'vehicles.seal.hist' // 节假日封存's own labels (SealsPage)
 const tripFields = {
   id: null,
   code: [`${F}.code`],
@@ -136,6 +176,46 @@ const driverFields = {
   created_at: null,
   updated_at: null,
 }
+// costs, vendors, fuel-card imports: their labels under vehicles.cost.hist
+const CH = 'vehicles.cost.hist'
+const CF = `${CH}.f`
+const costFields = {
+  id: null,
+  vehicle_id: null,
+  plate: [`${CF}.plate`],
+  department_id: null,
+  department_name: [`${CF}.department`],
+  kind: [`${CF}.kind`, 'enum:vehicles.cost.kinds'],
+  amount_fen: [`${CF}.amount`, 'fen'],
+  occurred_on: [`${CF}.date`, 'date'],
+  vendor_id: null,
+  vendor_name: [`${CF}.vendor`],
+  designated: [`${CF}.designated`, 'bool'],
+  reason: [`${CF}.reason`],
+  note: [`${CF}.note`],
+  workorder_id: null,
+  workorder_code: [`${CF}.workorder`],
+  trip_id: null,
+  trip_code: [`${CF}.trip`],
+  fuel_import_id: null,
+  litres_x100: [`${CF}.litres`, (v) => (v === null || v === undefined ? '' : (v / 100).toFixed(2))],
+  created_by_name: [`${CF}.by`],
+  created_at: null,
+}
+const vendorFields = {
+  id: null,
+  name: [`${CF}.name`],
+  kind: [`${CF}.vendorKind`, 'enum:vehicles.vendor.kinds'],
+  designated: [`${CF}.designated`, 'bool'],
+  active: [`${CF}.active`, 'bool'],
+  created_at: null,
+  updated_at: null,
+}
+const fuelImportFields = {
+  rows: [`${CF}.rows`],
+  litres_x100: [`${CF}.litres`, (v) => (v === null || v === undefined ? '' : (v / 100).toFixed(2))],
+  amount_fen: [`${CF}.amount`, 'fen'],
+}
 
 const history = [
   {
@@ -165,6 +245,85 @@ const history = [
     actions: { update: 'audit.actions.update' },
     fields: driverFields,
   },
+  {
+    // a flag is raised inside its trip's move; only the supervisor's 核查 is recorded
+    entity: 'trip_flag',
+    label: 'vehicles.flags.entity',
+    actions: { review: 'vehicles.flags.review' },
+    fields: {
+      id: null,
+      kind: ['vehicles.flags.kind', 'enum:vehicles.flags.kinds'],
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      driver_id: null,
+      driver_name: [`${F}.driver`],
+      trip_id: null,
+      trip_code: [`${F}.code`],
+      cost_id: null,
+      occurred_at: ['vehicles.flags.occurredAt', 'time'],
+      evidence: null, // the figures, shown as the summary
+      summary: ['vehicles.flags.summary'],
+      reviewed_at: ['vehicles.flags.reviewedAt', 'time'],
+      reviewed_by_name: ['vehicles.flags.reviewer'],
+      review_note: ['vehicles.flags.note'],
+    },
+  },
+  {
+    entity: 'vehicle_seal',
+    label: `${SH}.vehicle_seal`,
+    actions: { create: 'audit.actions.create', lift: `${SH}.lift` },
+    fields: {
+      id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      from: [`${SH}.from`, 'date'],
+      to: [`${SH}.to`, 'date'],
+      reason: [`${F}.reason`],
+      created_by_name: [`${SH}.createdBy`],
+      created_at: null,
+      lifted_at: [`${SH}.liftedAt`, 'time'],
+      lifted_by: null,
+      lift_reason: [`${SH}.liftReason`],
+      active: [`${SH}.active`, 'bool'],
+    },
+  },
+  {
+    entity: 'vehicle_seal_override',
+    label: `${SH}.vehicle_seal_override`,
+    actions: {
+      create: `${SH}.ask`,
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+      withdrawn: `${SH}.withdrawn`,
+    },
+    fields: {
+      id: null,
+      trip_id: null,
+      vehicle_id: null,
+      plate: [`${F}.plate`],
+      approval_id: [`${F}.approval`, 'id'],
+      status: [`${F}.status`, 'enum:vehicles.seal.override'],
+      reason: [`${F}.reason`],
+    },
+  },
+  {
+    entity: 'vehicle_cost',
+    label: `${CH}.vehicle_cost`,
+    actions: { create: 'audit.actions.create' },
+    fields: costFields,
+  },
+  {
+    entity: 'vehicle_vendor',
+    label: `${CH}.vehicle_vendor`,
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: vendorFields,
+  },
+  {
+    entity: 'fuel_import',
+    label: `${CH}.fuel_import`,
+    actions: { create: 'audit.actions.create' },
+    fields: fuelImportFields,
+  },
 ]
 
 // The 工作台 (pages/home): 待派车 for the office, 我的出车任务 for a driver, my open trips among
@@ -180,6 +339,11 @@ const home = {
       label: 'vehicles.home.myTasks',
       to: { name: 'vehicleTrips', query: { mine: '1' } },
       menu: 'vehicleTrips',
+    },
+    trip_flags_unreviewed: {
+      label: 'vehicles.flags.toReview',
+      to: { name: 'vehicleFlags', query: { reviewed: '0' } },
+      menu: 'vehicleFlags',
     },
   },
   kinds: {
