@@ -24,6 +24,8 @@ static const struct module_history history[] = {
 	{ "driver", VEH_OVERSEERS, drv_visible },
 	/* a trip: its requester, department head, driver, the office, leaders (trip_visible) */
 	{ "vehicle_trip", 0, trip_visible },
+	/* the fleet's settings, id the agency (vehicles_settings.c) */
+	{ "vehicle_setting", ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, veh_settings_visible },
 	{ 0 }
 };
 

@@ -76,5 +76,13 @@ const struct msg vehicles_msg[] = {
 	{ "加油量和费用不能为负", "fuel and costs cannot be negative" },
 	{ "驾驶员 %s 的驾驶证在行程结束前到期", "the driving licence of %s expires before the trip ends" },
 	{ "状态无效", "invalid status" },
+	/* settings, report, calendar, 公示 (vehicles_settings.c, report*.c) */
+	{ "只有办公室可以修改用车设置", "only the office can change the fleet settings" },
+	{ "间隔应为 0 到 %d 分钟", "the buffer must be 0 to %d minutes" },
+	{ "部门不存在", "department not found" },
+	{ "用车设置", "the fleet settings" },
+	{ "月份格式应为 YYYY-MM", "months are YYYY-MM" },
+	{ "导出内容应为 vehicles 或 drivers", "the part to export is vehicles or drivers" },
+	{ "日历最多显示 %d 天", "the calendar shows at most %d days" },
 	{ NULL, NULL }
 };
