@@ -16,6 +16,7 @@
 #include <assert.h>
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The line itself, locked for the rest of the transaction before its sums are read. */
 static const char sql_lock[] =
@@ -258,6 +259,13 @@ static const char sql_line_names[] =
 	"SELECT l.department_id, d.name, c.name FROM budget_line l"
 	" JOIN department d ON d.id = l.department_id JOIN budget_class c ON c.id = l.class_id"
 	" WHERE l.id = :id";
+/* the names whatever exists: a missing class or line still gets a message naming them */
+static const char sql_line_for[] =
+	"SELECT COALESCE(MAX(l.id), 0), MAX(d.name), MAX(c.name) FROM department d"
+	" LEFT JOIN budget_class c ON c.agency_id = :agency AND c.code = :code"
+	" LEFT JOIN budget_line l ON l.class_id = c.id AND l.agency_id = :agency"
+	" AND l.year = :year AND l.department_id = d.id"
+	" WHERE d.id = :dept";
 /* from the few role holders to their users, as workorders_flow.c's sql_office_users */
 static const char sql_finance_users[] =
 	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
@@ -506,4 +514,40 @@ budget_check_room(struct db *db, const struct actor *who, int64_t line_id, int64
 	assert(db_in_tx(db));
 	return line_read(db, 1, who->agency_id, line_id, &s, &stop, e) ||
 		       check_room(&s, stop, line_id, amount_fen, &r, e) ? e->code : 0;
+}
+
+static void
+peek_copy(struct stmt *st, int col, char *out, size_t size)
+{
+	const char *s = db_col_peek(st, col, NULL);
+
+	snprintf(out, size, "%s", s ? s : "");
+}
+
+int
+budget_line_for(struct db *db, int64_t agency, int year, int64_t dept, const char *class_code,
+		const char *field, int64_t *line_id, struct err *e)
+{
+	char dept_name[128] = "", class_name[128] = "";
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_line_for, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_text(&st, ":code", class_code, e) || db_bind_i64(&st, ":year", year, e) ||
+		 db_bind_i64(&st, ":dept", dept, e) || db_step_row(&st, e) ? e->code : 0;
+
+	*line_id = 0;
+	if (!rc) {
+		*line_id = db_col_i64(&st, 0);
+		peek_copy(&st, 1, dept_name, sizeof(dept_name));
+		peek_copy(&st, 2, class_name, sizeof(class_name));
+	}
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		err_clear(e);
+	if (rc && rc != ERR_NOT_FOUND)
+		return rc;
+	if (!*line_id)
+		return err_setx(e, ERR_RULE, "no_budget_line", field,
+				"%s %d 年度没有“%s”（%s）的预算指标", dept_name, year,
+				class_name[0] ? class_name : class_code, class_code);
+	return 0;
 }

@@ -116,6 +116,15 @@ int budget_check_room(struct db *db, const struct actor *who, int64_t line_id, i
 /* How far a line is used: 0 below 80 %, 1 from 80 %, 2 from 100 % (or used with no budget). */
 int budget_use_level(const struct budget_sum *s);
 
+/*
+** The line of (agency, year, department, expenditure class code) for a module
+** that charges a department it derives itself (a vehicle's costs): *line_id,
+** else ERR_RULE "no_budget_line" on field (may be NULL) naming the class and the
+** department. Reads only; the write that follows locks the line.
+*/
+int budget_line_for(struct db *db, int64_t agency, int year, int64_t dept,
+		    const char *class_code, const char *field, int64_t *line_id, struct err *e);
+
 /* The month of epoch ms at in Asia/Shanghai, as yyyymm (202609). */
 int budget_period_of(int64_t at_ms);
 /* *closed = 1 when month period (yyyymm) of agency is closed. */
