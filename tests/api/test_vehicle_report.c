@@ -65,6 +65,26 @@ sql_int(const char *sql, int64_t id)
 	return n;
 }
 
+/* sql with :agency, :id, :lo and :hi bound (a month's bounds): its one integer */
+static int64_t
+sql_range(const char *sql, int64_t id, int64_t lo, int64_t hi)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t n = -1;
+
+	if (db_prepare(db, &st, sql, &e) == 0 && db_bind_i64(&st, ":agency", srv.agency_id, &e) == 0 &&
+	    db_bind_i64(&st, ":id", id, &e) == 0 && db_bind_i64(&st, ":lo", lo, &e) == 0 &&
+	    db_bind_i64(&st, ":hi", hi, &e) == 0 && db_step_row(&st, &e) == 0)
+		n = db_col_i64(&st, 0);
+	db_finalize(&st);
+	db_pool_writer_unlock(srv.pool);
+	if (n < 0)
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
+}
+
 static void
 exec(const char *sql)
 {
@@ -147,6 +167,25 @@ workdays(void)
 		n += cal_is_workday(cal, days_to_date(d));
 	arena_free(a);
 	return n;
+}
+
+/* day's month: first day and the first of the next (yyyymmdd), and its window in ms */
+static int
+month_first(void)
+{
+	return day / 100 * 100 + 1;
+}
+
+static int
+month_next(void)
+{
+	return day / 100 % 100 == 12 ? (day / 10000 + 1) * 10000 + 101 : (day / 100 + 1) * 100 + 1;
+}
+
+static int64_t
+midnight(int date)
+{
+	return date_to_days(date) * DAY_MS - SHANGHAI_OFFSET_MS;
 }
 
 static int
@@ -396,6 +435,60 @@ drive(void **state)
 	act(&staff, t_rated, "rate", "{\"rating\":4,\"comment\":\"准时\"}", 200, NULL);
 }
 
+/*
+** Costs and flags as costs.c and flags.c leave them: in the month, and one of each
+** the day before it (not counted). A test class and line carry the costs.
+*/
+static void
+costs_and_flags(void **state)
+{
+	char sql[640];
+	int before = days_to_date(date_to_days(month_first()) - 1);
+	int64_t line;
+	struct db *db;
+	const struct {
+		int64_t veh, fen, trip;
+		int on;
+	} costs[] = { { veh[0], 30000, 0, day }, { veh[1], 2500, t_rated, day },
+		      { veh[0], 99900, 0, before } };
+
+	(void)state;
+	snprintf(sql, sizeof(sql), "INSERT INTO budget_class (agency_id, code, name, created_at,"
+		 " updated_at) VALUES (%lld, 'T0001', '测试车辆费', 1, 1)", (long long)srv.agency_id);
+	exec(sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO budget_line (agency_id, year, department_id,"
+		 " class_id, amount_fen, control, created_at, updated_at) SELECT %lld, %d, %lld,"
+		 " id, 100000000, 'warn', 1, 1 FROM budget_class WHERE code = 'T0001'",
+		 (long long)srv.agency_id, day / 10000, (long long)srv.dept1_id);
+	exec(sql);
+	db = db_pool_writer(srv.pool);
+	line = db_last_id(db);
+	db_pool_writer_unlock(srv.pool);
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++) {
+		char trip[24] = "NULL";
+
+		if (costs[i].trip)
+			snprintf(trip, sizeof(trip), "%lld", (long long)costs[i].trip);
+		snprintf(sql, sizeof(sql), "INSERT INTO vehicle_cost (agency_id, vehicle_id,"
+			 " department_id, kind, amount_fen, occurred_on, vendor_name, trip_id,"
+			 " budget_line_id, created_at) VALUES (%lld, %lld, %lld, '%s', %lld, %d,"
+			 " '中石化', %s, %lld, 1)", (long long)srv.agency_id,
+			 (long long)costs[i].veh, (long long)srv.dept1_id,
+			 costs[i].trip ? "toll_parking" : "fuel", (long long)costs[i].fen,
+			 costs[i].on, trip, (long long)line);
+		exec(sql);
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO trip_flag (agency_id, kind, dedupe, vehicle_id,"
+			 " driver_id, trip_id, occurred_at, evidence, created_at) VALUES (%lld,"
+			 " 'late_return', 't%d', %lld, %lld, %lld, %lld, '{}', 1)",
+			 (long long)srv.agency_id, i, (long long)veh[1], (long long)drv1_id,
+			 (long long)t_rated, (long long)(i ? midnight(month_first()) - 1
+							     : midnight(day) + 17 * HOUR_MS));
+		exec(sql);
+	}
+}
+
 static json_t *
 row_of(json_t *arr, const char *key, int64_t id)
 {
@@ -421,19 +514,22 @@ check_vehicle(json_t *rep, int64_t id, int64_t want_trips, int64_t want_km)
 {
 	json_t *v = row_of(json_object_get(rep, "vehicles"), "vehicle_id", id);
 	int64_t wh = jint(rep, "working_hours"), booked, cost, km;
+	int64_t lo = midnight(month_first()), hi = midnight(month_next());
 
 	assert_non_null(v);
 	assert_int_equal(jint(v, "trips"), want_trips);
 	assert_int_equal(jint(v, "trips"),
-			 sql_int("SELECT COUNT(*) FROM vehicle_trip WHERE agency_id = :agency AND"
-				 " vehicle_id = :id AND status IN ('returned', 'closed')", id));
-	km = sql_int("SELECT COALESCE(SUM(return_km - depart_km), 0) FROM vehicle_trip WHERE"
-		     " agency_id = :agency AND vehicle_id = :id AND status IN ('returned', 'closed')",
-		     id);
+			 sql_range("SELECT COUNT(*) FROM vehicle_trip WHERE agency_id = :agency AND"
+				   " vehicle_id = :id AND status IN ('returned', 'closed') AND"
+				   " depart_at >= :lo AND depart_at < :hi", id, lo, hi));
+	km = sql_range("SELECT COALESCE(SUM(return_km - depart_km), 0) FROM vehicle_trip WHERE"
+		       " agency_id = :agency AND vehicle_id = :id AND status IN ('returned',"
+		       " 'closed') AND depart_at >= :lo AND depart_at < :hi", id, lo, hi);
 	assert_int_equal(jint(v, "km"), want_km);
 	assert_int_equal(jint(v, "km"), km);
-	cost = sql_int("SELECT COALESCE(SUM(amount_fen), 0) FROM vehicle_cost WHERE"
-		       " agency_id = :agency AND vehicle_id = :id", id);
+	cost = sql_range("SELECT COALESCE(SUM(amount_fen), 0) FROM vehicle_cost WHERE"
+			 " agency_id = :agency AND vehicle_id = :id AND occurred_on >= :lo AND"
+			 " occurred_on < :hi", id, month_first(), month_next());
 	assert_int_equal(jint(v, "cost_fen"), cost);
 	if (km)
 		assert_int_equal(jint(v, "cost_per_km_fen"), (cost + km / 2) / km);
@@ -473,15 +569,20 @@ report(void **state)
 	t = json_object_get(rep, "totals");
 	assert_int_equal(jint(t, "trips"), 2);
 	assert_int_equal(jint(t, "km"), 162);
+	assert_int_equal(jint(t, "cost_fen"), 32500);	/* not the 999 yuan of the month before */
+	assert_int_equal(jint(row_of(json_object_get(rep, "vehicles"), "vehicle_id", veh[0]),
+			      "cost_per_km_fen"), (30000 + 21) / 42);
 	d = row_of(json_object_get(rep, "drivers"), "driver_id", drv1_id);
 	assert_non_null(d);
 	assert_int_equal(jint(d, "trips"), 1);
 	assert_int_equal(jint(d, "km"), 120);
 	assert_int_equal(jint(d, "ratings"), 1);
 	assert_true(json_real_value(json_object_get(d, "rating_avg")) == 4.0);
-	assert_int_equal(jint(d, "flags"), sql_int("SELECT COUNT(*) FROM trip_flag WHERE"
-						  " agency_id = :agency AND driver_id = :id",
-						  drv1_id));
+	assert_int_equal(jint(d, "flags"), 1);	/* the one the day before the month not counted */
+	assert_int_equal(jint(d, "flags"),
+			 sql_range("SELECT COUNT(*) FROM trip_flag WHERE agency_id = :agency AND"
+				   " driver_id = :id AND occurred_at >= :lo AND occurred_at < :hi",
+				   drv1_id, midnight(month_first()), midnight(month_next())));
 	d = row_of(json_object_get(rep, "drivers"), "driver_id", worker_id);
 	assert_true(json_is_null(json_object_get(d, "rating_avg")));
 	json_decref(rep);
@@ -533,6 +634,7 @@ public_list(void **state)
 	}
 	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 0), "km"), 42);
 	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 1), "km"), 120);
+	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 1), "cost_fen"), 2500);
 	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 1), "cost_fen"),
 			 sql_int("SELECT COALESCE(SUM(amount_fen), 0) FROM vehicle_cost WHERE"
 				 " agency_id = :agency AND trip_id = :id", t_rated));
@@ -556,6 +658,7 @@ main(void)
 		cmocka_unit_test(buffer_applied),
 		cmocka_unit_test(calendar),
 		cmocka_unit_test(drive),
+		cmocka_unit_test(costs_and_flags),
 		cmocka_unit_test(report),
 		cmocka_unit_test(public_list),
 	};

@@ -123,14 +123,14 @@ read_vehicles(struct db *db, struct arena *a, int64_t agency, struct vrep *r, st
 
 	r->nvehicles = 0;
 	while (!rc && (rc = db_step(&st, e)) == 1) {
+		rc = 0;
 		if (!vehicle_shown(&st))
 			continue;
 		v = arena_grow(a, v, r->nvehicles, &cap, sizeof(*v));
-		if (!v) {
+		if (!v)
 			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		vehicle_row(&st, a, &v[r->nvehicles++]);
+		else
+			vehicle_row(&st, a, &v[r->nvehicles++]);
 	}
 	db_finalize(&st);
 	r->vehicles = v;
@@ -153,6 +153,7 @@ read_drivers(struct db *db, struct arena *a, int64_t agency, struct vrep *r, str
 			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
 			break;
 		}
+		rc = 0;
 		x = &d[r->ndrivers++];
 		x->driver_id = db_col_i64(&st, 0);
 		x->name = db_col_text(&st, a, 1);

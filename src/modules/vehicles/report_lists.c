@@ -57,11 +57,12 @@ read_lanes(struct db *db, struct arena *a, int64_t agency, json_t *lanes, struct
 			 ? e->code : 0;
 
 	while (!rc && (rc = db_step(&st, e)) == 1)
-		json_array_append_new(lanes, json_pack("{sI ss sI ss s[]}", "id",
-						       (json_int_t)db_col_i64(&st, 0), "plate",
-						       db_col_text(&st, a, 1), "seats",
-						       (json_int_t)db_col_i64(&st, 2), "status",
-						       db_col_text(&st, a, 3), "bookings"));
+		rc = json_array_append_new(lanes, json_pack("{sI ss sI ss s[]}", "id",
+							    (json_int_t)db_col_i64(&st, 0), "plate",
+							    db_col_text(&st, a, 1), "seats",
+							    (json_int_t)db_col_i64(&st, 2), "status",
+							    db_col_text(&st, a, 3), "bookings"))
+			     ? err_set(e, ERR_NOMEM, NULL, "out of memory") : 0;
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
 }
@@ -103,8 +104,8 @@ read_bookings(struct db *db, struct arena *a, int64_t agency, int64_t from, int6
 
 	while (!rc && (rc = db_step(&st, e)) == 1) {
 		lane = lane_of(lanes, db_col_i64(&st, 1));	/* none: a retired vehicle's */
-		if (lane)
-			json_array_append_new(lane, booking_json(&st, a));
+		rc = lane && json_array_append_new(lane, booking_json(&st, a))
+			     ? err_set(e, ERR_NOMEM, NULL, "out of memory") : 0;
 	}
 	db_finalize(&st);
 	return rc < 0 ? rc : 0;
@@ -185,7 +186,8 @@ vrep_public(struct db *db, struct arena *a, const struct actor *who, int month,
 	     db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e)
 		     ? e->code : 0;
 	while (!rc && (rc = db_step(&st, e)) == 1)
-		json_array_append_new(arr, public_json(&st, a));
+		rc = json_array_append_new(arr, public_json(&st, a))
+			     ? err_set(e, ERR_NOMEM, NULL, "out of memory") : 0;
 	db_finalize(&st);
 	if (rc < 0)
 		return rc;
