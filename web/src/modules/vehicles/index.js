@@ -2,7 +2,7 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Plus, User, Van } from '@element-plus/icons-vue'
+import { Calendar, DataAnalysis, Document, Notebook, Plus, User, Van } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -19,6 +19,10 @@ const menu = [
       { key: 'vehicleTripNew', path: '/vehicles/trips/new', icon: Plus, roles: BUSINESS_ROLES },
       { key: 'vehiclePool', path: '/vehicles/pool', icon: Van, roles: KEEPERS },
       { key: 'vehicleDrivers', path: '/vehicles/drivers', icon: User, roles: KEEPERS },
+      // the calendar of bookings (the office dispatches from it), the monthly report, 公示
+      { key: 'vehicleCalendar', path: '/vehicles/calendar', icon: Calendar, roles: KEEPERS },
+      { key: 'vehicleReport', path: '/vehicles/report', icon: DataAnalysis, roles: [...KEEPERS, 'finance'] },
+      { key: 'vehiclePublic', path: '/vehicles/public', icon: Notebook, roles: [...BUSINESS_ROLES, 'supervisor'] },
     ],
   },
 ]
@@ -61,6 +65,24 @@ const routes = [
     name: 'vehicleDrivers',
     component: () => import('./DriversPage.vue'),
     meta: { roles: rolesOf('vehicleDrivers') },
+  },
+  {
+    path: 'vehicles/calendar',
+    name: 'vehicleCalendar',
+    component: () => import('./CalendarPage.vue'),
+    meta: { roles: rolesOf('vehicleCalendar') },
+  },
+  {
+    path: 'vehicles/report',
+    name: 'vehicleReport',
+    component: () => import('./ReportPage.vue'),
+    meta: { roles: rolesOf('vehicleReport') },
+  },
+  {
+    path: 'vehicles/public',
+    name: 'vehiclePublic',
+    component: () => import('./PublicTripsPage.vue'),
+    meta: { roles: rolesOf('vehiclePublic') },
   },
 ]
 
@@ -164,6 +186,18 @@ const history = [
     label: `${H}.driver`,
     actions: { update: 'audit.actions.update' },
     fields: driverFields,
+  },
+  {
+    // the fleet's settings (vehicles_settings.c), one record per agency
+    entity: 'vehicle_setting',
+    label: `${H}.vehicle_setting`,
+    actions: { update: 'audit.actions.update' },
+    fields: {
+      buffer_min: [`${F}.bufferMin`],
+      pool_department_id: null,
+      pool_department_name: [`${F}.poolDepartment`],
+      updated_at: null,
+    },
   },
 ]
 
