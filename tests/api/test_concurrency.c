@@ -44,6 +44,8 @@ static const struct {
 	  " updated_at is required once the profile exists (drv_put, 409 when stale)" },
 	{ "/api/v1/budget/settings", "a singleton like agency-settings: updated_at is required once"
 	  " saved (bud_settings_put, 409 when stale), not at the first save" },
+	{ "/api/v1/vehicles/settings", "a singleton like agency-settings: updated_at is required once"
+	  " saved (veh_settings_put, 409 when stale), not at the first save" },
 };
 
 static const char *

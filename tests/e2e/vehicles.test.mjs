@@ -1,9 +1,11 @@
-// Browser test of 公务用车 (issue #15, first slice): a member of staff requests a car on a phone;
-// the department head approves it (through the API, as from their 待办); the office dispatches
-// it on a desktop, picking a free vehicle and driver (a 409 when another trip took them first
-// shows above the lists, which then leave them out); the driver records the departure and the
-// return on a 375 px phone (odometer, fuel litres, tolls and parking in yuan); the requester
-// rates it and the trip shows 已完成, in English too; the 已派车 notification opens the trip.
+// Browser test of 公务用车 (issue #15): a member of staff requests a car on a phone; the
+// department head approves it (through the API, as from their 待办); the office dispatches it
+// from the 用车日历 on a desktop, where it waits above the lanes, picking a free vehicle and
+// driver (a 409 when another trip took them first shows above the lists, which then leave them
+// out), and its block in the car's lane opens it; the driver records the departure and the
+// return on a 375 px phone (odometer, fuel litres, tolls and parking in yuan) and the monthly
+// report shows the trip's km for the car; the requester rates it and the trip shows 已完成, in
+// English too; the 已派车 notification opens the trip.
 //
 // Before it (through the API, fixtures.mjs; the database is a plain `init`): a department with
 // its staff member and head, an office user and a leader elsewhere, a worker with a driver
@@ -194,10 +196,11 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     await page.locator($('trips-export')).click()
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator($('trips-export-xlsx')).click()])
     assert.match(download.suggestedFilename(), /\.xlsx$/)
-    await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).click()
-    await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
-    await status(page, 'approved').filter({ hasText: '待派车' }).waitFor()
-    await page.locator($('trip-dispatch')).click()
+    await page.locator(`${$('trip-item')}[data-id="${tripId}"]`).waitFor()
+    // 用车日历 of that day: the trip waits above the lanes and is dispatched from there
+    await page.goto(`${BASE}/vehicles/calendar?view=day&date=${DAY}`)
+    const waiting = page.locator(`${$('calendar-unassigned-trip')}[data-id="${tripId}"]`)
+    await waiting.locator($('calendar-dispatch')).click()
     const dialog = page.locator($('trip-dispatch-dialog'))
     await dialog.locator(`${$('trip-dispatch-vehicle')}[data-id="${vehicle.id}"]`).click()
     await dialog.locator(`${$('trip-dispatch-driver')}[data-id="${who.driver.id}"]`).click()
@@ -212,11 +215,18 @@ test('the head approves; the office dispatches a free car and driver', { timeout
     await office.post(`/trips/${other.id}/cancel`, { reason: '会议改期' })
     await dialog.getByRole('button', { name: '取消' }).click()
     await dialog.waitFor({ state: 'hidden' })
-    await page.locator($('trip-dispatch')).click()
+    await waiting.locator($('calendar-dispatch')).click()
     await dialog.locator(`${$('trip-dispatch-vehicle')}[data-id="${vehicle.id}"]`).click()
     await dialog.locator(`${$('trip-dispatch-driver')}[data-id="${who.driver.id}"]`).click()
     await shot(page, 'vehicles-dispatch')
     await dialog.locator($('trip-dispatch-save')).click()
+    // the trip leaves 待派车 and shows as a block in the car's lane, which opens it
+    await waiting.waitFor({ state: 'detached' })
+    const block = page.locator(`${$('calendar-lane')}[data-id="${vehicle.id}"] ${$('calendar-block')}[data-trip="${tripId}"]`)
+    await block.waitFor()
+    await shot(page, 'vehicles-calendar')
+    await block.click()
+    await page.waitForURL(new RegExp(`/vehicles/trips/${tripId}$`))
     await status(page, 'dispatched').filter({ hasText: '已派车' }).waitFor()
     await page.locator($('trip-plate')).filter({ hasText: PLATE }).waitFor()
     await page.locator($('trip-driver')).filter({ hasText: '赵师傅' }).waitFor()
@@ -272,6 +282,17 @@ test('the driver records departure and return on a phone', { timeout: 60000 }, a
   assert.equal(trip.fuel_litres_x100, 2050)
   assert.equal(trip.tolls_fen, 3500)
   assert.equal(trip.parking_fen, 1250)
+  // 车辆运行月报 of the month it departed in (this month) counts its 75 km for the car
+  const desk = await openPage(browser(), DESKTOP, { label: 'office' })
+  try {
+    await login(desk.page, who.office.username)
+    await desk.page.goto(`${BASE}/vehicles/report`)
+    await desk.page.locator(`${$('report-vehicle')}[data-id="${vehicle.id}"][data-km="75"]`).waitFor()
+    await shot(desk.page, 'vehicles-report')
+    assert.deepEqual(desk.problems, [])
+  } finally {
+    await desk.context.close()
+  }
 })
 
 test('the requester rates it and the trip shows 已完成', { timeout: 60000 }, async () => {

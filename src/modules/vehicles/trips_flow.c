@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/msg.h"
 #include "core/notify.h"
 #include "db/db.h"
 
@@ -147,32 +148,17 @@ trip_tell(struct db *db, struct arena *a, const struct actor *who, int64_t user,
 	return notify_send(db, who, user, kind, title, body, "vehicle_trip", t->id, e);
 }
 
-static const char sql_office_users[] =
-	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
-	" WHERE u.id = r.user_id AND r.role = 'office' AND u.agency_id = :agency AND u.active = 1"
-	" AND u.deleted_at IS NULL ORDER BY r.user_id";
-
 /* The office learns of an approved trip: it has a car to find. */
 static int
 tell_office(struct db *db, struct arena *a, const struct actor *who, const struct trip *t,
 	    struct err *e)
 {
-	struct stmt st = { 0 };
-	int64_t ids[64];
-	size_t n = 0;
-	int rc = db_prepare(db, &st, sql_office_users, e) ||
-		 db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
+	const char *body = arena_printf(a, "%s %s", t->code, t->destination);
 
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (n < sizeof(ids) / sizeof(ids[0]))
-			ids[n++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
-	db_finalize(&st);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		if (trip_tell(db, a, who, ids[i], "trip.to_dispatch", "有待派车的用车申请", t, e))
-			return e->code;
-	return rc < 0 ? rc : 0;
+	if (!body)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	return notify_role(db, a, who, "office", "trip.to_dispatch", msg_plain("有待派车的用车申请"),
+			   msg_plain(body), "vehicle_trip", t->id, e);
 }
 
 /* ---------- the approval's outcome ---------- */

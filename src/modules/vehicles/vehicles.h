@@ -149,6 +149,29 @@ int veh_settings_get(struct db *db, struct arena *a, int64_t agency, struct veh_
 /* The buffer between two trips of one vehicle or driver, in ms (dispatch, availability). */
 int veh_buffer_ms(struct db *db, struct arena *a, int64_t agency, int64_t *out, struct err *e);
 
+#define VEH_BUFFER_MIN_MAX 240	/* the table's CHECK */
+
+struct veh_settings_in {
+	int64_t buffer_min, pool_department_id;	/* pool 0: none */
+	int64_t updated_at;	/* as read; required once saved */
+};
+
+/*
+** Office: save who's agency's settings in the caller's write transaction,
+** audited ("vehicle_setting" "update", id the agency). ERR_INVALID
+** buffer_min / pool_department_id (not a department of the agency);
+** ERR_CONFLICT "stale" when updated_at is not the one saved. Fills *out.
+*/
+int veh_settings_put(struct db *db, struct arena *a, const struct actor *who,
+		     const struct veh_settings_in *in, struct veh_settings *out, struct err *e);
+int veh_settings_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+			 struct err *e);
+/* {buffer_min, pool_department_id, pool_department_name, updated_at (null: never saved)} */
+json_t *veh_settings_json(const struct veh_settings *s);
+extern const struct field veh_settings_fields[];
+int veh_api_settings_get(struct req *rq, struct resp *rs, struct err *e);
+int veh_api_settings_put(struct req *rq, struct resp *rs, struct err *e);
+
 /* vehicles_remind.c: the module job telling the office 30/7/1 days before a date expires */
 struct cal;
 int veh_remind_job(struct db *db, int64_t agency, const struct cal *cal, int64_t now, int *done,

@@ -10,6 +10,7 @@
 #include "modules/vehicles/flags.h"
 #include "modules/vehicles/seals.h"
 #include "modules/vehicles/costs.h"
+#include "modules/vehicles/report.h"
 
 #include <stddef.h>
 
@@ -19,6 +20,11 @@ const struct route vehicles_routes[] = {
 	{ "GET", "/api/v1/vehicles", veh_api_list, ROLE_BUSINESS_READERS, 0, "车辆（?status=&type=&department_id=&q=）", NULL, veh_cols, 0 },
 	{ "POST", "/api/v1/vehicles", veh_api_create, ROLE_OFFICE, R_WRITE, "登记车辆", veh_fields, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/available", veh_api_available, ROLE_OFFICE | ROLE_LEADER, 0, "时段内可派车辆（?start=&end=&seats=，前后留出设置的间隔）", NULL, NULL, 0 },
+	/* settings, the report, the calendar (vehicles_settings.c, report_api.c): before /:id */
+	{ "GET", "/api/v1/vehicles/settings", veh_api_settings_get, ROLE_OFFICE | ROLE_LEADER, 0, "用车设置（派车间隔、车辆池费用承担部门）", NULL, NULL, 0 },
+	{ "PUT", "/api/v1/vehicles/settings", veh_api_settings_put, ROLE_OFFICE, R_WRITE, "修改用车设置", veh_settings_fields, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/report", vrep_api_report, VEH_OVERSEERS | ROLE_FINANCE, 0, "车辆运行月报（?month=，导出加 part）", NULL, vrep_vehicle_cols, 0 },
+	{ "GET", "/api/v1/vehicles/calendar", vrep_api_calendar, VEH_OVERSEERS, R_RANGE, "车辆预订日历（?from=&to=，最多 31 天；含待派车的申请）", NULL, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id", veh_api_get, ROLE_BUSINESS_READERS, 0, "车辆详情", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/vehicles/:id", veh_api_update, ROLE_OFFICE, R_WRITE, "修改车辆（里程不能减少）", veh_put_fields, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, VEH_OVERSEERS, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },
@@ -28,6 +34,7 @@ const struct route vehicles_routes[] = {
 	/* 用车申请 (trips_api.c) */
 	{ "GET", "/api/v1/trips", trip_api_list, ROLE_BUSINESS_READERS, R_RANGE, "用车申请（职工只见本人，部门负责人只见本部门，驾驶员另见派给自己的）", NULL, trip_cols, 0 },
 	{ "POST", "/api/v1/trips", trip_api_create, ROLE_BUSINESS, R_WRITE, "申请用车", trip_fields, NULL, 0 },
+	{ "GET", "/api/v1/trips/public", vrep_api_public, ROLE_BUSINESS_READERS, 0, "用车公示（?month=YYYY-MM：日期、部门、事由、目的地、里程、费用）", NULL, vrep_public_cols, 0 },
 	{ "GET", "/api/v1/trips/:id", trip_api_get, ROLE_BUSINESS_READERS, 0, "用车申请详情", NULL, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/dispatch", trip_api_dispatch, ROLE_OFFICE, R_WRITE, "派车（车辆与驾驶员，查冲突）", trip_dispatch_fields, NULL, 0 },
 	{ "POST", "/api/v1/trips/:id/depart", trip_api_depart, ROLE_WORKER | ROLE_OFFICE, R_WRITE, "出车登记（里程表读数）", trip_depart_fields, NULL, 0 },

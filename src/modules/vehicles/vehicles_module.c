@@ -34,6 +34,8 @@ static const struct module_history history[] = {
 	{ "vehicle_cost", COST_READERS, cost_visible },
 	{ "vehicle_vendor", COST_READERS, vendor_visible },
 	{ "fuel_import", ROLE_OFFICE | ROLE_SUPERVISOR, fuel_import_visible },
+	/* the fleet's settings, id the agency (vehicles_settings.c) */
+	{ "vehicle_setting", ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR, veh_settings_visible },
 	{ 0 }
 };
 

@@ -87,7 +87,7 @@ const struct msg vehicles_msg[] = {
 	{ "车辆 %s 在 %s 至 %s 封存（%s），须经领导批准才能派车",
 	  "vehicle %s is sealed from %s to %s (%s): dispatching it needs a leader's approval" },
 	{ "车辆 #%lld 不存在", "vehicle #%lld not found" },
-	{ "结束日期不能早于开始日期", "the last day cannot be before the first" },
+	{ "结束日期不能早于开始日期", "the end date cannot be before the start date" },
 	{ "封存的结束日期不能早于今天", "a seal cannot end before today" },
 	{ "一次封存不能超过 %d 天", "one seal cannot last more than %d days" },
 	{ "只有办公室可以封存车辆", "only the office can seal vehicles" },
@@ -109,7 +109,8 @@ const struct msg vehicles_msg[] = {
 	{ "封存车辆派车", "sealed vehicle dispatch" },
 	/* costs, vendors, the fuel-card import (costs*.c; core/budget.c's budget_line_for) */
 	{ "%s %d 年度没有“%s”（%s）的预算指标", "%s has no budget line of %d for %s (%s)" },
-	{ "供应商不存在", "vendor not found" },
+	{ "供应商不存在", "supplier not found" },
+	{ "他人", "someone else" },
 	{ "该供应商已停用", "the vendor is no longer active" },
 	{ "报修单不存在", "work order not found" },
 	{ "该车辆没有这次用车", "this vehicle has no such trip" },
@@ -131,5 +132,13 @@ const struct msg vehicles_msg[] = {
 	{ "第 %d 行：%s", "line %d: %s" },
 	{ "导入文件有错误", "the file has errors" },
 	{ "导入记录不存在", "import not found" },
+	/* settings, report, calendar, 公示 (vehicles_settings.c, report*.c) */
+	{ "只有办公室可以修改用车设置", "only the office can change the fleet settings" },
+	{ "间隔应为 0 到 %d 分钟", "the buffer must be 0 to %d minutes" },
+	{ "部门不存在", "department not found" },
+	{ "用车设置", "the fleet settings" },
+	{ "月份格式应为 YYYY-MM", "months are YYYY-MM" },
+	{ "导出内容应为 vehicles 或 drivers", "the part to export is vehicles or drivers" },
+	{ "日历最多显示 %d 天", "the calendar shows at most %d days" },
 	{ NULL, NULL }
 };

@@ -2,7 +2,20 @@
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
 // driven and returned by the driver on a phone, rated by the requester; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
-import { Document, Lock, Money, Plus, Shop, Upload, User, Van, Warning } from '@element-plus/icons-vue'
+import {
+  Calendar,
+  DataAnalysis,
+  Document,
+  Lock,
+  Money,
+  Notebook,
+  Plus,
+  Shop,
+  Upload,
+  User,
+  Van,
+  Warning,
+} from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -28,6 +41,10 @@ const menu = [
       { key: 'vehicleCosts', path: '/vehicles/costs', icon: Money, roles: COST_READERS },
       { key: 'vehicleFuelImport', path: '/vehicles/fuel-import', icon: Upload, roles: ['office'] },
       { key: 'vehicleVendors', path: '/vehicles/vendors', icon: Shop, roles: COST_READERS },
+      // the calendar of bookings (the office dispatches from it), the monthly report, 公示
+      { key: 'vehicleCalendar', path: '/vehicles/calendar', icon: Calendar, roles: KEEPERS },
+      { key: 'vehicleReport', path: '/vehicles/report', icon: DataAnalysis, roles: [...KEEPERS, 'finance'] },
+      { key: 'vehiclePublic', path: '/vehicles/public', icon: Notebook, roles: [...BUSINESS_ROLES, 'supervisor'] },
     ],
   },
 ]
@@ -100,6 +117,24 @@ const routes = [
     name: 'vehicleVendors',
     component: () => import('./VendorsPage.vue'),
     meta: { roles: rolesOf('vehicleVendors') },
+  },
+  {
+    path: 'vehicles/calendar',
+    name: 'vehicleCalendar',
+    component: () => import('./CalendarPage.vue'),
+    meta: { roles: rolesOf('vehicleCalendar') },
+  },
+  {
+    path: 'vehicles/report',
+    name: 'vehicleReport',
+    component: () => import('./ReportPage.vue'),
+    meta: { roles: rolesOf('vehicleReport') },
+  },
+  {
+    path: 'vehicles/public',
+    name: 'vehiclePublic',
+    component: () => import('./PublicTripsPage.vue'),
+    meta: { roles: rolesOf('vehiclePublic') },
   },
 ]
 
@@ -323,6 +358,18 @@ const history = [
     label: `${CH}.fuel_import`,
     actions: { create: 'audit.actions.create' },
     fields: fuelImportFields,
+  },
+  {
+    // the fleet's settings (vehicles_settings.c), one record per agency
+    entity: 'vehicle_setting',
+    label: `${H}.vehicle_setting`,
+    actions: { update: 'audit.actions.update' },
+    fields: {
+      buffer_min: [`${F}.bufferMin`],
+      pool_department_id: null,
+      pool_department_name: [`${F}.poolDepartment`],
+      updated_at: null,
+    },
   },
 ]
 
