@@ -11,9 +11,7 @@
 // route is shown, and when a record of `entity` changes (live.js).
 import { computed, reactive, ref, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
-import { ElMessage } from 'element-plus'
 import { api } from '../api.js'
-import { downloadExport } from '../download.js'
 import { useLiveEntity } from '../live.js'
 import { useLoading } from './useLoading.js'
 
@@ -27,7 +25,6 @@ export function useUrlList({ path, routeName, entity, keys }) {
   const items = ref([])
   const total = ref(0)
   const { loading, withLoading } = useLoading()
-  const exporting = ref('')
 
   const range = computed({
     get: () => (filters.from && filters.to ? [filters.from, filters.to] : null),
@@ -81,16 +78,6 @@ export function useUrlList({ path, routeName, entity, keys }) {
     apply(1)
   }
 
-  async function exportAs(format) {
-    exporting.value = format
-    try {
-      await downloadExport(path, query(), format)
-    } catch (err) {
-      ElMessage.error(err.message)
-    } finally {
-      exporting.value = ''
-    }
-  }
 
   watch(
     () => route.query,
@@ -104,5 +91,5 @@ export function useUrlList({ path, routeName, entity, keys }) {
   useLiveEntity(entity, null, () => load())
 
   // query: the filters as request parameters (an <ExportMenu :query> exports what is shown)
-  return { filters, paging, items, total, loading, exporting, range, activeFilters, query, load, apply, setScope, reset, exportAs }
+  return { filters, paging, items, total, loading, range, activeFilters, query, load, apply, setScope, reset }
 }
