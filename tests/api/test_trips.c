@@ -5,7 +5,9 @@
 ** return (odometer rules) -> rating, for every role; 409 schedule_conflict
 ** within the 30-minute buffer naming the other trip, a trip just outside it
 ** dispatched; two offices racing for one vehicle (one wins); bad input; a
-** cancel releasing the vehicle and withdrawing the approval.
+** cancel releasing the vehicle and withdrawing the approval. Passengers named
+** in the request read the trip and rate it once it is back (the requester's
+** rating closes it), once each; the driver's monthly figures count them all.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +29,7 @@
 #include <string.h>
 
 static struct hq_server srv;
-static struct hq_client staff, staff2, head, office, office2, leader, sup, worker, drv1;
+static struct hq_client staff, staff2, head, office, office2, leader, sup, worker, drv1, fin;
 static int64_t veh[6], drivers[2], worker_id, expired_driver;
 static int day;			/* a workday (yyyymmdd) a few days ahead: trips go there */
 
@@ -130,6 +132,7 @@ setup(void **state)
 	login(&sup, "supervisor");
 	login(&worker, "worker");
 	login(&drv1, "drv1");
+	login(&fin, "finance");
 	worker_id = hq_user_id(&srv, "worker");
 	drivers[0] = ids[0];
 	drivers[1] = ids[1];
@@ -152,7 +155,7 @@ static int
 teardown(void **state)
 {
 	struct hq_client *all[] = { &staff, &staff2, &head, &office, &office2, &leader, &sup,
-				    &worker, &drv1 };
+				    &worker, &drv1, &fin };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -712,6 +715,138 @@ cancel_releases(void **state)
 	decide(&leader, c, "approve", 409);
 }
 
+/* POST /trips naming passengers (ids) among pax: the status, and the trip's id on 201. */
+static int64_t
+request_with(int pax, const char *ids, long want)
+{
+	char body[512], s[40], t[40];
+	json_t *j;
+	int64_t id;
+
+	snprintf(body, sizeof(body),
+		 "{\"purpose\":\"督查\",\"destination\":\"开发区\",\"passengers\":%d,"
+		 "\"passenger_ids\":%s,\"start_at\":\"%s\",\"end_at\":\"%s\"}", pax, ids,
+		 at(0, 4 * 60, s, sizeof(s)), at(0, 5 * 60, t, sizeof(t)));
+	j = req(&staff, "POST", "/api/v1/trips", body, want, want == 201 ? NULL : "invalid");
+	id = want == 201 ? int_of(j, "id") : 0;
+	json_decref(j);
+	return id;
+}
+
+/* Named passengers: bad lists refused; a passenger reads the trip. */
+static int64_t
+passengers_named(void)
+{
+	struct hq_agency other;
+	int64_t rows = count_rows("SELECT COUNT(*) FROM vehicle_trip"), id;
+	char ids[96];
+	json_t *j;
+
+	hq_fixture_agency(&srv, "乙机关", "b_", &other);
+	snprintf(ids, sizeof(ids), "[%lld]", (long long)hq_user_id(&srv, "b_staff"));
+	request_with(2, ids, 400);	/* another agency's */
+	request_with(2, "[999999]", 400);
+	snprintf(ids, sizeof(ids), "[%lld,%lld]", (long long)hq_user_id(&srv, "staff2"),
+		 (long long)hq_user_id(&srv, "staff2"));
+	request_with(3, ids, 400);	/* twice */
+	snprintf(ids, sizeof(ids), "[%lld,%lld]", (long long)hq_user_id(&srv, "staff2"),
+		 (long long)hq_user_id(&srv, "finance"));
+	request_with(1, ids, 400);	/* more than ride */
+	request_with(2, "[0]", 400);
+	assert_int_equal(count_rows("SELECT COUNT(*) FROM vehicle_trip"), rows);
+	id = request_with(3, ids, 201);
+	j = trip(&staff2, id, 200);	/* another department's, but they ride */
+	assert_int_equal(json_array_size(json_object_get(j, "passenger_list")), 2);
+	assert_int_equal(int_of(j, "ratings"), 0);
+	assert_true(json_is_null(json_object_get(j, "rating_avg")));
+	json_decref(j);
+	assert_int_equal(total_of(&staff2, "/api/v1/trips?mine=1"), 1);
+	json_decref(trip(&drv1, id, 404));
+	return id;
+}
+
+static void
+rate(struct hq_client *c, int64_t id, int score, long want, const char *code)
+{
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"rating\":%d,\"comment\":\"好\"}", score);
+	act0(c, id, "rate", body, want, code);
+}
+
+/* The driver's month in the report against trip_rating (test trips depart now). */
+static void
+report_counts_every_rating(void)
+{
+	int month = cal_local_date(now_ms()) / 100;
+	char path[80];
+	json_t *rep, *d = NULL, *x;
+	int64_t n, sum;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/api/v1/vehicles/report?month=%04d-%02d", month / 100,
+		 month % 100);
+	rep = req(&office, "GET", path, NULL, 200, NULL);
+	json_array_foreach(json_object_get(rep, "drivers"), i, x)
+		if (int_of(x, "driver_id") == worker_id)
+			d = x;
+	assert_non_null(d);
+	n = count_of("SELECT COUNT(*) FROM trip_rating r JOIN vehicle_trip t ON t.id = r.trip_id"
+		     " WHERE t.driver_id = :id", worker_id, NULL);
+	sum = count_of("SELECT COALESCE(SUM(r.rating), 0) FROM trip_rating r JOIN vehicle_trip t"
+		       " ON t.id = r.trip_id WHERE t.driver_id = :id", worker_id, NULL);
+	assert_true(n >= 4);	/* full_flow's and the three here */
+	assert_int_equal(int_of(d, "ratings"), n);
+	assert_true(json_real_value(json_object_get(d, "rating_avg")) ==
+		    (double)((sum * 10 + n / 2) / n) / 10.0);
+	json_decref(rep);
+}
+
+/* Passengers rate once it is back, once each; the requester's rating closes it; all count. */
+static void
+passengers_rate(void **state)
+{
+	int64_t id = passengers_named(), km = odometer(veh[0]);
+	char body[64];
+	json_t *j;
+
+	(void)state;
+	decide(&head, id, "approve", 200);
+	dispatch(id, veh[0], worker_id, 200, NULL);
+	rate(&staff2, id, 4, 409, "illegal_transition");
+	snprintf(body, sizeof(body), "{\"odometer_km\":%lld}", (long long)km);
+	act0(&worker, id, "depart", body, 200, NULL);
+	snprintf(body, sizeof(body), "{\"odometer_km\":%lld}", (long long)km + 30);
+	act0(&worker, id, "return", body, 200, NULL);
+	assert_int_equal(count_of("SELECT COUNT(*) FROM notification WHERE kind ="
+				  " 'trip.rate_invite' AND entity_id = :id", id, NULL), 2);
+	rate(&drv1, id, 4, 404, NULL);	/* a stranger */
+	rate(&office, id, 4, 403, NULL);	/* sees it, did not ride */
+	j = trip(&staff2, id, 200);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "can"), "rate")));
+	json_decref(j);
+	rate(&staff2, id, 4, 200, NULL);
+	rate(&staff2, id, 5, 409, "already_rated");
+	assert_string_equal(status_of(id), "returned");
+	j = act(&staff, id, "rate", "{\"rating\":5}", 200, NULL);
+	assert_string_equal(str_of(j, "status"), "closed");
+	assert_int_equal(int_of(j, "rating"), 5);
+	assert_int_equal(int_of(j, "ratings"), 2);
+	json_decref(j);
+	rate(&staff, id, 5, 409, "already_rated");
+	rate(&fin, id, 2, 200, NULL);	/* after the requester: still theirs to give */
+	j = trip(&staff2, id, 200);
+	assert_int_equal(int_of(j, "rating"), 5);	/* the requester's, as before */
+	assert_int_equal(int_of(j, "ratings"), 3);
+	assert_true(json_real_value(json_object_get(j, "rating_avg")) == 3.7);	/* 11 / 3 */
+	assert_int_equal(json_array_size(json_object_get(j, "rating_list")), 3);
+	assert_false(json_is_true(json_object_get(json_object_get(j, "can"), "rate")));
+	json_decref(j);
+	assert_int_equal(count_of("SELECT COUNT(*) FROM audit_log WHERE entity = 'vehicle_trip'"
+				  " AND action = 'rate' AND entity_id = :id", id, NULL), 3);
+	report_counts_every_rating();
+}
+
 int
 main(void)
 {
@@ -724,6 +859,7 @@ main(void)
 		cmocka_unit_test(holiday_or_overnight_needs_leader),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(cancel_releases),
+		cmocka_unit_test(passengers_rate),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

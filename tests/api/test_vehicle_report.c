@@ -7,7 +7,8 @@
 ** with its arithmetic (booked hours / (workdays × 8)). 公示 shows only returned
 ** and closed trips, without a name or a phone; staff read it but not the report.
 ** The settings: 409 when stale, and a 10-minute buffer lets trips 20 minutes
-** apart share a vehicle that the default 30 minutes refuses.
+** apart share a vehicle that the default 30 minutes refuses. The calendar
+** exports a row per booking.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -362,6 +363,34 @@ booking_in(json_t *cal, int64_t vehicle, int64_t trip)
 	return NULL;
 }
 
+/* The calendar of day d as CSV and XLSX: a row per booking with its plate, trip and status. */
+static void
+calendar_export(const char *d)
+{
+	char path[128], code[32];
+	struct hq_resp r;
+	json_t *j = req(&office, "GET", "/api/v1/trips?status=dispatched", NULL, 200, NULL);
+
+	snprintf(code, sizeof(code), "%s", jstr(json_array_get(json_object_get(j, "items"), 0),
+						 "code"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/vehicles/calendar?from=%s&to=%s&format=csv", d, d);
+	assert_int_equal(hq_req(&srv, &leader, "GET", path, NULL, &r), 200);
+	assert_non_null(strstr(r.body, "车牌号,开始时间,结束时间,用车单号,用车部门,目的地,状态"));
+	assert_non_null(strstr(r.body, "京A·20001"));
+	assert_non_null(strstr(r.body, code));
+	assert_non_null(strstr(r.body, "市政府"));
+	assert_non_null(strstr(r.body, "已派车"));
+	assert_null(strstr(r.body, "\"vehicles\""));
+	hq_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/vehicles/calendar?from=%s&to=%s&format=xlsx", d, d);
+	assert_int_equal(hq_req(&srv, &office, "GET", path, NULL, &r), 200);
+	assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+	hq_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/vehicles/calendar?from=%s&to=%s&format=csv", d, d);
+	json_decref(req(&staff, "GET", path, NULL, 403, NULL));
+}
+
 /* The flow's trips, and the calendar of their day: lanes, blocks, the unassigned list. */
 static void
 calendar(void **state)
@@ -400,6 +429,7 @@ calendar(void **state)
 	json_decref(j);
 	json_decref(req(&leader, "GET", path, NULL, 200, NULL));
 	json_decref(req(&sup, "GET", path, NULL, 200, NULL));
+	calendar_export(d);
 	json_decref(req(&staff, "GET", path, NULL, 403, NULL));
 	json_decref(req(&fin, "GET", path, NULL, 403, NULL));
 	json_decref(req(&office, "GET", "/api/v1/vehicles/calendar?from=2026-01-01&to=2026-03-01",
@@ -576,7 +606,14 @@ report(void **state)
 	assert_non_null(d);
 	assert_int_equal(jint(d, "trips"), 1);
 	assert_int_equal(jint(d, "km"), 120);
+	/* every rating of the driver's trips of the month (trip_rating), the requester's too */
 	assert_int_equal(jint(d, "ratings"), 1);
+	assert_int_equal(jint(d, "ratings"),
+			 sql_range("SELECT COUNT(*) FROM trip_rating r JOIN vehicle_trip t ON"
+				   " t.id = r.trip_id WHERE t.agency_id = :agency AND t.driver_id = :id"
+				   " AND t.status IN ('returned', 'closed') AND t.depart_at >= :lo"
+				   " AND t.depart_at < :hi", drv1_id, midnight(month_first()),
+				   midnight(month_next())));
 	assert_true(json_real_value(json_object_get(d, "rating_avg")) == 4.0);
 	/* the flag of the day before the month is not counted (the rules may raise others) */
 	assert_int_equal(jint(d, "flags"),

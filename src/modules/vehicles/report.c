@@ -3,7 +3,8 @@
 ** the public trip list 公示 (report.h). Reads trips, bookings (core/booking.h),
 ** costs (costs.h, table vehicle_cost) and flags (flags.h, table trip_flag).
 ** A trip counts in the month its departure falls in, once returned or closed;
-** its km are the logged return reading less the departure reading.
+** its km are the logged return reading less the departure reading; its
+** ratings (the requester's and the passengers') count with it.
 */
 #include "modules/vehicles/report.h"
 #include "modules/vehicles/trips.h"
@@ -37,13 +38,21 @@ static const char sql_vehicles[] =
 	"  WHERE agency_id = :agency AND res_kind = 'vehicle' AND status = 'confirmed'"
 	"  AND start_ms < :to AND end_ms > :from GROUP BY res_id) bk ON bk.res_id = v.id"
 	" WHERE v.agency_id = :agency ORDER BY v.plate, v.id";
+/*
+** A driver's ratings: every rating (trip_rating: the requester's and each
+** passenger's) of the trips that count for them in the month, whenever given;
+** rating_avg is their mean.
+*/
 static const char sql_drivers[] =
 	"SELECT p.user_id, u.display_name, COALESCE(tr.n, 0), COALESCE(tr.km, 0),"
-	" COALESCE(tr.ratings, 0), COALESCE(tr.rsum, 0), COALESCE(fl.n, 0)"
+	" COALESCE(ra.n, 0), COALESCE(ra.rsum, 0), COALESCE(fl.n, 0)"
 	" FROM driver_profile p JOIN app_user u ON u.id = p.user_id"
-	" LEFT JOIN (SELECT driver_id, COUNT(*) AS n, SUM(return_km - depart_km) AS km,"
-	"  COUNT(rating) AS ratings, SUM(COALESCE(rating, 0)) AS rsum" TRIPS_DONE
+	" LEFT JOIN (SELECT driver_id, COUNT(*) AS n, SUM(return_km - depart_km) AS km" TRIPS_DONE
 	"  GROUP BY driver_id) tr ON tr.driver_id = p.user_id"
+	" LEFT JOIN (SELECT t.driver_id, COUNT(*) AS n, SUM(r.rating) AS rsum FROM trip_rating r"
+	"  JOIN vehicle_trip t ON t.id = r.trip_id WHERE t.agency_id = :agency"
+	"  AND t.status IN ('returned', 'closed') AND t.depart_at >= :from AND t.depart_at < :to"
+	"  GROUP BY t.driver_id) ra ON ra.driver_id = p.user_id"
 	" LEFT JOIN (SELECT driver_id, COUNT(*) AS n FROM trip_flag WHERE agency_id = :agency"
 	"  AND occurred_at >= :from AND occurred_at < :to GROUP BY driver_id) fl"
 	"  ON fl.driver_id = p.user_id"

@@ -69,7 +69,8 @@ int vrep_public(struct db *db, struct arena *a, const struct actor *who, int mon
 
 /* report_api.c */
 #include "core/export.h"
-extern const struct export_col vrep_vehicle_cols[], vrep_driver_cols[], vrep_public_cols[];
+extern const struct export_col vrep_vehicle_cols[], vrep_driver_cols[], vrep_public_cols[],
+	vrep_calendar_cols[];
 int vrep_api_report(struct req *rq, struct resp *rs, struct err *e);
 int vrep_api_calendar(struct req *rq, struct resp *rs, struct err *e);
 int vrep_api_public(struct req *rq, struct resp *rs, struct err *e);

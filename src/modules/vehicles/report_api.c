@@ -48,6 +48,23 @@ const struct export_col vrep_public_cols[] = {
 	{ 0 }
 };
 
+/* the calendar's export: a booking's status is its trip's, else the booking's own */
+static const char *const booking_codes[] = { "requested", "approved", "rejected", "dispatched",
+					     "on_trip", "returned", "closed", "cancelled", "hold",
+					     "confirmed", NULL };
+static const char *const booking_labels[] = { "待审批", "待派车", "已驳回", "已派车", "出车中",
+					      "已还车", "已完成", "已取消", "暂留", "已预订", NULL };
+const struct export_col vrep_calendar_cols[] = {
+	{ .key = "plate", .header = "车牌号" },
+	{ .key = "start_at", .header = "开始时间", .kind = EXP_TIME },
+	{ .key = "end_at", .header = "结束时间", .kind = EXP_TIME },
+	{ .key = "trip_code", .header = "用车单号" },
+	{ .key = "department_name", .header = "用车部门" },
+	{ .key = "destination", .header = "目的地" },
+	{ .key = "status", .header = "状态", .codes = booking_codes, .labels = booking_labels },
+	{ 0 }
+};
+
 /* ?month=YYYY-MM, this month when absent. */
 static int
 query_month(const struct req *rq, int *month, struct err *e)
@@ -103,6 +120,33 @@ vrep_api_report(struct req *rq, struct resp *rs, struct err *e)
 	return resp_json(rs, 200, json_incref(j));
 }
 
+/* The calendar as the export's {items, total}: one row per booking, lane by lane (cal taken). */
+static int
+calendar_rows(struct resp *rs, json_t *cal, struct err *e)
+{
+	json_t *items = json_array(), *lanes = json_object_get(cal, "vehicles");
+	int rc = items ? 0 : ERR_NOMEM;
+
+	for (size_t i = 0; !rc && i < json_array_size(lanes); i++) {
+		json_t *lane = json_array_get(lanes, i), *bs = json_object_get(lane, "bookings");
+
+		for (size_t k = 0; !rc && k < json_array_size(bs); k++) {
+			json_t *row = json_deep_copy(json_array_get(bs, k));
+
+			if (row && json_object_set(row, "plate", json_object_get(lane, "plate")))
+				json_decref(row), row = NULL;
+			rc = !row || json_array_append_new(items, row) ? ERR_NOMEM : 0;
+		}
+	}
+	json_decref(cal);
+	if (rc) {
+		json_decref(items);
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	return resp_json(rs, 200, json_pack("{so sI}", "items", items, "total",
+					    (json_int_t)json_array_size(items)));
+}
+
 /* GET /vehicles/calendar?from=&to=: at most VEH_CALENDAR_DAYS_MAX days; this week by default. */
 int
 vrep_api_calendar(struct req *rq, struct resp *rs, struct err *e)
@@ -122,6 +166,8 @@ vrep_api_calendar(struct req *rq, struct resp *rs, struct err *e)
 				VEH_CALENDAR_DAYS_MAX);
 	if (vrep_calendar(rq->db, rq->arena, rq->user, from, to, &j, e))
 		return e->code;
+	if (rq->export_format)
+		return calendar_rows(rs, j, e);
 	return resp_json(rs, 200, j);
 }
 

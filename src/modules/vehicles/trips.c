@@ -40,17 +40,26 @@ static const char sql_set_approval[] = "UPDATE vehicle_trip SET approval_id = :a
 	" COALESCE(t.fuel_litres_x100, 0), COALESCE(t.tolls_fen, 0), COALESCE(t.parking_fen, 0)," \
 	" COALESCE(t.rating, 0), t.rating_comment, t.created_at, t.updated_at,"                \
 	" COALESCE(t.vehicle_booking_id, 0), COALESCE(t.driver_booking_id, 0), t.cancel_reason," \
-	" COALESCE(v.seats, 0)"
+	" COALESCE(v.seats, 0),"                                                               \
+	" (SELECT COUNT(*) FROM trip_rating r WHERE r.trip_id = t.id),"                        \
+	" (SELECT COALESCE(SUM(r.rating), 0) FROM trip_rating r WHERE r.trip_id = t.id),"      \
+	" (SELECT COUNT(*) FROM trip_passenger p WHERE p.trip_id = t.id AND p.user_id = :me)," \
+	" (SELECT COUNT(*) FROM trip_rating r WHERE r.trip_id = t.id AND r.user_id = :me)"
 #define TRIP_FROM                                                                 \
 	" FROM vehicle_trip t JOIN app_user u ON u.id = t.requester_id"           \
 	" JOIN department d ON d.id = t.department_id"                            \
 	" LEFT JOIN vehicle v ON v.id = t.vehicle_id"                             \
 	" LEFT JOIN app_user du ON du.id = t.driver_id"
-/* scope: :all, else the requester (:me), the department (:dept, -1 none) or the driver (:me) */
+/* a passenger named by the trip (:me, :mine): sees and rates it like its requester */
+#define TRIP_RIDER(who) " EXISTS (SELECT 1 FROM trip_passenger p WHERE p.trip_id = t.id" \
+	" AND p.user_id = " who ")"
+/* scope, the one rule: :all, else the requester (:me), the department (:dept, -1 none), the
+ * driver or a passenger (:me) */
 #define TRIP_WHERE                                                                            \
 	" WHERE t.agency_id = :agency AND (:status IS NULL OR t.status = :status)"             \
-	" AND (:all = 1 OR t.requester_id = :me OR t.department_id = :dept OR t.driver_id = :me)" \
-	" AND (:mine = 0 OR t.requester_id = :mine OR t.driver_id = :mine)"                     \
+	" AND (:all = 1 OR t.requester_id = :me OR t.department_id = :dept OR t.driver_id = :me" \
+	" OR" TRIP_RIDER(":me") ")"                                                             \
+	" AND (:mine = 0 OR t.requester_id = :mine OR t.driver_id = :mine OR" TRIP_RIDER(":mine") ")" \
 	" AND (:drv = 0 OR (t.driver_id = :drv AND t.status IN ('dispatched', 'on_trip')))"     \
 	" AND (:fdept = 0 OR t.department_id = :fdept)"                                         \
 	" AND (:from = 0 OR t.start_at >= :from) AND (:to = 0 OR t.start_at < :to)"            \
@@ -181,6 +190,17 @@ submit(struct db *db, struct arena *a, const struct actor *who, const struct tri
 	return rc;
 }
 
+/* The record of a request: the trip and the colleagues it names. */
+static json_t *
+created_json(const struct trip *t)
+{
+	json_t *j = trip_json(t);
+
+	if (j && json_object_set_new(j, "passenger_list", trip_riders_json(t)))
+		return json_decref(j), NULL;
+	return j;
+}
+
 int
 trip_create(struct db *db, struct arena *a, const struct actor *who, const struct trip_in *in,
 	    struct trip *out, struct err *e)
@@ -191,11 +211,13 @@ trip_create(struct db *db, struct arena *a, const struct actor *who, const struc
 	assert(db_in_tx(db));
 	if (!who->id || !who->department_id)
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有部门人员可以申请用车");
-	if (check_input(in, e) || make_code(db, a, who, &code, e) ||
-	    insert_trip(db, who, in, code, &id, e) || submit(db, a, who, in, id, code, e) ||
-	    trip_row(db, a, who->agency_id, id, out, e))
+	if (check_input(in, e) || trip_riders_check(db, a, who, in, e) ||
+	    make_code(db, a, who, &code, e) || insert_trip(db, who, in, code, &id, e) ||
+	    trip_riders_save(db, who, id, in, e) || submit(db, a, who, in, id, code, e) ||
+	    trip_row(db, a, who->agency_id, id, out, e) || trip_riders_load(db, a, out, e))
 		return e->code;
-	return aud_record(db, who, "create", "vehicle_trip", id, NULL, jarena(a, trip_json(out)), e);
+	return aud_record(db, who, "create", "vehicle_trip", id, NULL, jarena(a, created_json(out)),
+			  e);
 }
 
 /* ---------- rules ---------- */
@@ -266,6 +288,10 @@ row_fill(struct stmt *st, struct arena *a, struct trip *t)
 	t->driver_booking_id = db_col_i64(st, 32);
 	t->cancel_reason = db_col_text(st, a, 33);
 	t->vehicle_seats = db_col_i64(st, 34);
+	t->ratings = db_col_i64(st, 35);
+	t->rating_sum = db_col_i64(st, 36);
+	t->me_passenger = db_col_i64(st, 37) > 0;
+	t->me_rated = db_col_i64(st, 38) > 0;
 }
 
 static int
@@ -346,20 +372,28 @@ trip_list(struct db *db, struct arena *a, const struct actor *who,
 }
 
 int
-trip_row(struct db *db, struct arena *a, int64_t agency, int64_t id, struct trip *out,
-	 struct err *e)
+trip_row_for(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     struct trip *out, struct err *e)
 {
-	struct actor sys = { .agency_id = agency };
 	struct trip_filter f = { .limit = 1 };
 	struct trip *items;
 	size_t n = 0;
 
-	if (id > 0 && query(db, a, &sys, &f, 0, id, &items, &n, e))
+	if (id > 0 && query(db, a, who, &f, 0, id, &items, &n, e))
 		return e->code;
 	if (n != 1)
 		return err_setx(e, ERR_NOT_FOUND, "not_found", NULL, "用车申请不存在");
 	*out = items[0];
 	return 0;
+}
+
+int
+trip_row(struct db *db, struct arena *a, int64_t agency, int64_t id, struct trip *out,
+	 struct err *e)
+{
+	struct actor sys = { .agency_id = agency };
+
+	return trip_row_for(db, a, &sys, id, out, e);
 }
 
 /* Trip id as who may see it: in who's scope, or as one of its approvers. */
@@ -414,7 +448,8 @@ trip_get(struct db *db, struct arena *a, const struct actor *who, int64_t id, st
 	 struct err *e)
 {
 	if (visible_row(db, a, who, id, out, e) || load_approval(db, a, who, out, e) ||
-	    seal_overrides_of(db, a, who->agency_id, id, &out->seal_ovr, &out->nseal_ovr, e))
+	    seal_overrides_of(db, a, who->agency_id, id, &out->seal_ovr, &out->nseal_ovr, e) ||
+	    trip_riders_load(db, a, out, e))
 		return e->code;
 	trip_set_can(who, out);
 	return 0;
@@ -435,18 +470,28 @@ can_json(const struct trip *t)
 			 "return", t->can.ret, "cancel", t->can.cancel, "rate", t->can.rate);
 }
 
+/* The mean of every rating, one decimal rounded half up (as the monthly report shows it). */
+static json_t *
+rating_avg(const struct trip *t)
+{
+	if (!t->ratings)
+		return json_null();
+	return json_real((double)((t->rating_sum * 10 + t->ratings / 2) / t->ratings) / 10.0);
+}
+
 static json_t *
 log_json(const struct trip *t)
 {
 	int back = t->return_at != 0;
 
-	return json_pack("{so so so so so so so so so}", "depart_at", jtime(t->depart_at),
+	return json_pack("{so so so so so so so so so so sI}", "depart_at", jtime(t->depart_at),
 			 "depart_km", opt_int(t->depart_at != 0, t->depart_km), "return_at",
 			 jtime(t->return_at), "return_km", opt_int(back, t->return_km),
 			 "fuel_litres_x100", opt_int(back, t->fuel_litres_x100), "tolls_fen",
 			 opt_int(back, t->tolls_fen), "parking_fen", opt_int(back, t->parking_fen),
 			 "rating", opt_int(t->rating != 0, t->rating), "rating_comment",
-			 jstr_or_null(t->rating_comment));
+			 jstr_or_null(t->rating_comment), "rating_avg", rating_avg(t), "ratings",
+			 (json_int_t)t->ratings);
 }
 
 json_t *
@@ -479,7 +524,9 @@ trip_detail_json(const struct trip *t)
 
 	if (j && (json_object_set_new(j, "approval", t->appr ? appr_json(t->appr) : json_null()) ||
 		  json_object_set_new(j, "seal_overrides",
-				      seal_overrides_json(t->seal_ovr, t->nseal_ovr))))
+				      seal_overrides_json(t->seal_ovr, t->nseal_ovr)) ||
+		  json_object_set_new(j, "passenger_list", trip_riders_json(t)) ||
+		  json_object_set_new(j, "rating_list", trip_rates_json(t))))
 		return json_decref(j), NULL;
 	return j;
 }

@@ -5,6 +5,7 @@
 #include "modules/vehicles/trips_api.h"
 #include "modules/vehicles/trips.h"
 #include "http/router.h"
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/export.h"
 #include "core/validate.h"
@@ -14,20 +15,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* POST /trips: the request, and the colleagues riding along (checked in trips_riders.c) */
+struct trip_body {
+	struct trip_in in;
+	const json_t *passenger_ids;
+};
+
 const struct field trip_fields[] = {
 	{ .name = "purpose", .type = F_STR, .required = 1, .max = TRIP_TEXT_MAX,
-	  .off = offsetof(struct trip_in, purpose) },
+	  .off = offsetof(struct trip_body, in.purpose) },
 	{ .name = "destination", .type = F_STR, .required = 1, .max = TRIP_TEXT_MAX,
-	  .off = offsetof(struct trip_in, destination) },
-	{ .name = "out_of_city", .type = F_BOOL, .off = offsetof(struct trip_in, out_of_city) },
+	  .off = offsetof(struct trip_body, in.destination) },
+	{ .name = "out_of_city", .type = F_BOOL, .off = offsetof(struct trip_body, in.out_of_city) },
 	{ .name = "passengers", .type = F_INT, .required = 1, .min = 1, .max = TRIP_PASSENGERS_MAX,
-	  .off = offsetof(struct trip_in, passengers) },
+	  .off = offsetof(struct trip_body, in.passengers) },
 	{ .name = "passenger_names", .type = F_STR, .max = TRIP_TEXT_MAX,
-	  .off = offsetof(struct trip_in, passenger_names) },
-	{ .name = "start_at", .type = F_TIME, .required = 1, .off = offsetof(struct trip_in, start_at) },
-	{ .name = "end_at", .type = F_TIME, .required = 1, .off = offsetof(struct trip_in, end_at) },
+	  .off = offsetof(struct trip_body, in.passenger_names) },
+	{ .name = "passenger_ids", .type = F_JSON, .off = offsetof(struct trip_body, passenger_ids) },
+	{ .name = "start_at", .type = F_TIME, .required = 1,
+	  .off = offsetof(struct trip_body, in.start_at) },
+	{ .name = "end_at", .type = F_TIME, .required = 1, .off = offsetof(struct trip_body, in.end_at) },
 	{ .name = "est_km", .type = F_INT, .min = 0, .max = TRIP_KM_MAX,
-	  .off = offsetof(struct trip_in, est_km) },
+	  .off = offsetof(struct trip_body, in.est_km) },
 	{ 0 }
 };
 
@@ -113,15 +122,44 @@ answer(struct req *rq, struct resp *rs, int64_t id, struct err *e)
 	return resp_json(rs, 200, trip_detail_json(&t));
 }
 
+/* passenger_ids: absent, null or up to TRIP_PASSENGERS_MAX user ids (their owner: trips_riders.c) */
+static int
+rider_ids(struct arena *a, const json_t *arr, struct trip_in *in, struct err *e)
+{
+	size_t n = json_array_size(arr);
+	int64_t *ids;
+
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || n > TRIP_PASSENGERS_MAX)
+		return err_setx(e, ERR_INVALID, "invalid", "passenger_ids", "应为最多 %d 个乘车人编号",
+				TRIP_PASSENGERS_MAX);
+	ids = arena_array(a, n ? n : 1, sizeof(*ids));
+	if (!ids)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_array_get(arr, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return err_setx(e, ERR_INVALID, "invalid", "passenger_ids",
+					"第 %zu 个乘车人编号无效", i + 1);
+		ids[i] = json_integer_value(v);
+	}
+	in->passenger_ids = ids;
+	in->npassenger_ids = n;
+	return 0;
+}
+
 /* POST /trips */
 int
 trip_api_create(struct req *rq, struct resp *rs, struct err *e)
 {
-	struct trip_in in = { 0 };
+	struct trip_body b = { 0 };
 	struct trip t;
 
-	if (req_json_fields(rq, trip_fields, &in, NULL, e) ||
-	    trip_create(rq->db, rq->arena, rq->user, &in, &t, e))
+	if (req_json_fields(rq, trip_fields, &b, NULL, e) ||
+	    rider_ids(rq->arena, b.passenger_ids, &b.in, e) ||
+	    trip_create(rq->db, rq->arena, rq->user, &b.in, &t, e))
 		return e->code;
 	return resp_json(rs, 201, json_pack("{sI ss ss sI}", "id", (json_int_t)t.id, "code", t.code,
 					    "status", t.status, "approval_id",

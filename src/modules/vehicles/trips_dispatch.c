@@ -285,5 +285,6 @@ trip_return(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	db_finalize(&st);
 	return rc || exec_vehicle(db, sql_vehicle_back, t.vehicle_id, in->odometer_km, e) ||
 	       trip_record(db, a, who, &t, "return", e) || cost_on_return(db, a, who, &t, in, e) ||
-	       flag_on_return(db, a, who, id, e) ? e->code : 0;
+	       flag_on_return(db, a, who, id, e) || trip_invite_raters(db, a, who, &t, e)
+		       ? e->code : 0;
 }

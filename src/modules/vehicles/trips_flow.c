@@ -41,6 +41,9 @@ static const struct trip_rule rules[] = {
 	{ TRIP_A_DEPART, B(TRIP_DISPATCHED), TRIP_ON_TRIP, TRIP_P_DRIVER | TRIP_P_OFFICE },
 	{ TRIP_A_RETURN, B(TRIP_ON_TRIP), TRIP_RETURNED, TRIP_P_DRIVER | TRIP_P_OFFICE },
 	{ TRIP_A_RATE, B(TRIP_RETURNED), TRIP_CLOSED, TRIP_P_REQUESTER },
+	/* a passenger's rating (once, trip_allowed) moves nothing, before or after the requester's */
+	{ TRIP_A_RATE, B(TRIP_RETURNED), TRIP_RETURNED, TRIP_P_PASSENGER },
+	{ TRIP_A_RATE, B(TRIP_CLOSED), TRIP_CLOSED, TRIP_P_PASSENGER },
 	{ TRIP_A_CANCEL, B(TRIP_REQUESTED) | B(TRIP_APPROVED), TRIP_CANCELLED,
 	  TRIP_P_REQUESTER | TRIP_P_OFFICE },
 	/* once a car is assigned only the office, who dispatched it, calls it off */
@@ -71,6 +74,8 @@ trip_parties(const struct actor *who, const struct trip *t)
 		p |= TRIP_P_OFFICE;
 	if (who->id && who->id == t->driver_id)
 		p |= TRIP_P_DRIVER;
+	if (t->me_passenger)
+		p |= TRIP_P_PASSENGER;
 	return p;
 }
 
@@ -96,6 +101,8 @@ trip_allowed(enum trip_action action, const struct trip *t, unsigned parties, st
 {
 	int any;
 
+	if (action == TRIP_A_RATE && t->me_rated)
+		return err_setx(e, ERR_CONFLICT, "already_rated", NULL, "您已评价过这次用车");
 	if (rule_find(action, status_of(t), parties, &any))
 		return 0;
 	if (!any)
@@ -115,23 +122,37 @@ trip_set_can(const struct actor *who, struct trip *t)
 	t->can.depart = !!rule_find(TRIP_A_DEPART, s, p, &any);
 	t->can.ret = !!rule_find(TRIP_A_RETURN, s, p, &any);
 	t->can.cancel = !!rule_find(TRIP_A_CANCEL, s, p, &any);
-	t->can.rate = !!rule_find(TRIP_A_RATE, s, p, &any);
+	t->can.rate = !t->me_rated && rule_find(TRIP_A_RATE, s, p, &any);
 }
 
 /* ---------- the record of a move ---------- */
 
 /* The audit record of a move (before: the row as it was) and its "changed" event. */
 int
+trip_record_x(struct db *db, struct arena *a, const struct actor *who, const struct trip *before,
+	      const char *action, json_t *extra, struct err *e)
+{
+	json_t *after = NULL;
+	struct trip t;
+	int rc = trip_row(db, a, who->agency_id, before->id, &t, e);
+
+	if (!rc) {
+		after = jarena(a, trip_json(&t));
+		if (!after || (extra && json_object_update(after, extra)))
+			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
+	}
+	json_decref(extra);
+	if (rc || aud_record(db, who, action, "vehicle_trip", before->id,
+			     jarena(a, trip_json(before)), after, e))
+		return e->code;
+	return notify_entity_changed(db, who->agency_id, 0, "vehicle_trip", before->id, e);
+}
+
+int
 trip_record(struct db *db, struct arena *a, const struct actor *who, const struct trip *before,
        const char *action, struct err *e)
 {
-	struct trip after;
-
-	if (trip_row(db, a, who->agency_id, before->id, &after, e) ||
-	    aud_record(db, who, action, "vehicle_trip", before->id, jarena(a, trip_json(before)),
-		       jarena(a, trip_json(&after)), e))
-		return e->code;
-	return notify_entity_changed(db, who->agency_id, 0, "vehicle_trip", before->id, e);
+	return trip_record_x(db, a, who, before, action, NULL, e);
 }
 
 /* A notification about t to user (none to the actor themself). title: a constant (msg table). */
@@ -227,7 +248,7 @@ trip_load(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	 enum trip_action action, struct trip *t, struct err *e)
 {
 	assert(db_in_tx(db));
-	if (trip_row(db, a, who->agency_id, id, t, e))
+	if (trip_row_for(db, a, who, id, t, e))
 		return e->code;
 	if (!trip_parties(who, t) && trip_visible(db, a, who, id, e))
 		return e->code;
@@ -241,32 +262,6 @@ changed(struct db *db, struct err *e)
 	if (db_changes(db) != 1)
 		return err_setx(e, ERR_CONFLICT, "stale", NULL, "用车申请已被他人处理，请刷新");
 	return 0;
-}
-
-/* ---------- rate ---------- */
-
-static const char sql_rate[] =
-	"UPDATE vehicle_trip SET status = 'closed', rating = :rating, rating_comment = :comment,"
-	" updated_at = :now WHERE id = :id AND status = 'returned'";
-
-int
-trip_rate(struct db *db, struct arena *a, const struct actor *who, int64_t id, int64_t rating,
-	  const char *comment, struct err *e)
-{
-	struct stmt st = { 0 };
-	struct trip t;
-	int rc;
-
-	if (rating < 1 || rating > 5)
-		return err_setx(e, ERR_INVALID, "invalid", "rating", "评分应为 1 到 5");
-	if (trip_load(db, a, who, id, TRIP_A_RATE, &t, e))
-		return e->code;
-	rc = db_prepare(db, &st, sql_rate, e) || db_bind_i64(&st, ":rating", rating, e) ||
-	     db_bind_text(&st, ":comment", comment && comment[0] ? comment : NULL, e) ||
-	     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", id, e) ||
-	     db_step_done(&st, e) || changed(db, e) ? e->code : 0;
-	db_finalize(&st);
-	return rc || trip_record(db, a, who, &t, "rate", e) ? e->code : 0;
 }
 
 /* ---------- cancel ---------- */

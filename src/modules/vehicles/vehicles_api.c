@@ -24,7 +24,7 @@ const struct route vehicles_routes[] = {
 	{ "GET", "/api/v1/vehicles/settings", veh_api_settings_get, ROLE_OFFICE | ROLE_LEADER, 0, "用车设置（派车间隔、车辆池费用承担部门）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/vehicles/settings", veh_api_settings_put, ROLE_OFFICE, R_WRITE, "修改用车设置", veh_settings_fields, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/report", vrep_api_report, VEH_OVERSEERS | ROLE_FINANCE, 0, "车辆运行月报（?month=，导出加 part）", NULL, vrep_vehicle_cols, 0 },
-	{ "GET", "/api/v1/vehicles/calendar", vrep_api_calendar, VEH_OVERSEERS, R_RANGE, "车辆预订日历（?from=&to=，最多 31 天；含待派车的申请）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/vehicles/calendar", vrep_api_calendar, VEH_OVERSEERS, R_RANGE, "车辆预订日历（?from=&to=，至多 31 天；含待派车申请）", NULL, vrep_calendar_cols, 0 },
 	{ "GET", "/api/v1/vehicles/:id", veh_api_get, ROLE_BUSINESS_READERS, 0, "车辆详情", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/vehicles/:id", veh_api_update, ROLE_OFFICE, R_WRITE, "修改车辆（里程不能减少）", veh_put_fields, NULL, 0 },
 	{ "GET", "/api/v1/vehicles/:id/bookings", veh_api_bookings, VEH_OVERSEERS, R_RANGE, "车辆的预订（日历，?from=&to=）", NULL, NULL, 0 },

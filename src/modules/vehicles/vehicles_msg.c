@@ -140,5 +140,14 @@ const struct msg vehicles_msg[] = {
 	{ "月份格式应为 YYYY-MM", "months are YYYY-MM" },
 	{ "导出内容应为 vehicles 或 drivers", "the part to export is vehicles or drivers" },
 	{ "日历最多显示 %d 天", "the calendar shows at most %d days" },
+	/* passengers and their ratings (trips_riders.c, trips_api.c) */
+	{ "乘车人须为本单位在职人员（编号 %lld）",
+	  "a passenger must be an active user of the agency (id %lld)" },
+	{ "乘车人不能多于乘车人数（%lld 人）", "more passengers named than riding (%lld)" },
+	{ "乘车人重复", "a passenger is named twice" },
+	{ "应为最多 %d 个乘车人编号", "at most %d passenger ids" },
+	{ "第 %zu 个乘车人编号无效", "passenger id %zu is invalid" },
+	{ "您已评价过这次用车", "you have rated this trip already" },
+	{ "您乘坐的用车已还车，请评价", "a trip you rode in is back: rate it" },
 	{ NULL, NULL }
 };

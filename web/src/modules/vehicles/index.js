@@ -1,6 +1,7 @@
 // 公务用车 (vehicles): trips requested by anyone for their department, approved through the
 // approval engine, dispatched by the office (a vehicle and a driver booked for the window),
-// driven and returned by the driver on a phone, rated by the requester; the vehicle registry
+// driven and returned by the driver on a phone, rated by the requester and the colleagues riding
+// along; the vehicle registry
 // (车辆池) and the drivers. Server: src/modules/vehicles/ (issue #15).
 import {
   Calendar,
@@ -173,6 +174,12 @@ const tripFields = {
   rating: [`${F}.rating`],
   rating_comment: [`${F}.comment`],
   cancel_reason: [`${F}.reason`],
+  // every rating (the requester's and the passengers'), and what one rating gave
+  rating_avg: [`${F}.ratingAvg`],
+  ratings: [`${F}.ratings`],
+  passenger_list: [`${F}.passengerList`, 'refs'],
+  given_rating: [`${F}.givenRating`],
+  given_comment: [`${F}.givenComment`],
   can: null, // what the reader may do: not part of the record
   approval: null,
   created_at: null,
