@@ -2,19 +2,22 @@
 // stocktakes 盘点, requisitions 领用 and purchasing 采购, and the monthly report. Server:
 // src/modules/supplies/ (issue #16). Each part appends its menu entries, routes and history at
 // the END of its list.
-import { Box, Goods } from '@element-plus/icons-vue'
+import { Box, DataAnalysis, Goods } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 
 // GET /supply-items: every business role and the supervisor; the office keeps the catalog
 const READERS = [...BUSINESS_ROLES, 'supervisor']
+// GET /supplies/report: the keepers and the overseers
+const REPORT_ROLES = ['office', 'leader', 'finance', 'supervisor']
 const menu = [
   {
     key: 'supplies',
     icon: Box,
     children: [
       { key: 'supplyItems', path: '/supplies/items', icon: Goods, roles: READERS },
+      { key: 'suppliesReport', path: '/supplies/report', icon: DataAnalysis, roles: REPORT_ROLES },
     ],
   },
 ]
@@ -26,6 +29,12 @@ const routes = [
     name: 'supplyItems',
     component: () => import('./ItemsPage.vue'),
     meta: { roles: rolesOf('supplyItems') },
+  },
+  {
+    path: 'supplies/report',
+    name: 'suppliesReport',
+    component: () => import('./SuppliesReportPage.vue'),
+    meta: { roles: rolesOf('suppliesReport') },
   },
 ]
 
