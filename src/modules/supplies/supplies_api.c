@@ -8,6 +8,7 @@
 #include "core/auth.h"
 #include "core/export.h"
 #include "modules/supplies/supplies.h"
+#include "modules/supplies/requisitions_api.h"
 #include "modules/supplies/report.h"
 
 #include <stddef.h>
@@ -18,6 +19,16 @@ extern const struct export_col sup_report_dept_cols[];	/* report_api.c */
 #define SUP_REPORT_READERS (ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR)
 
 const struct route supplies_routes[] = {
+	/* 领用申请 and 领用限额 (requisitions_api.c) */
+	{ "GET", "/api/v1/requisitions", reqn_api_list, ROLE_BUSINESS_READERS, R_RANGE, "领用申请（职工只见本人，部门负责人只见本部门）", NULL, reqn_cols, 0 },
+	{ "POST", "/api/v1/requisitions", reqn_api_create, ROLE_BUSINESS, R_WRITE, "申请领用办公用品（本部门）", reqn_fields, NULL, 0 },
+	{ "GET", "/api/v1/requisitions/:id", reqn_api_get, ROLE_BUSINESS_READERS, 0, "领用申请详情（明细、审批）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/requisitions/:id/issue", reqn_api_issue, ROLE_OFFICE, R_WRITE, "发放（可分次，出库）", reqn_issue_fields, NULL, 0 },
+	{ "POST", "/api/v1/requisitions/:id/receive", reqn_api_receive, ROLE_BUSINESS, R_WRITE, "确认领取", NULL, NULL, 0 },
+	{ "POST", "/api/v1/requisitions/:id/withdraw", reqn_api_withdraw, ROLE_BUSINESS, R_WRITE, "撤回领用申请（审批前）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/requisitions/:id/cancel", reqn_api_cancel, ROLE_OFFICE, R_WRITE, "取消领用申请（发放前）", reqn_cancel_fields, NULL, 0 },
+	{ "GET", "/api/v1/supply-quotas", quota_api_list, ROLE_OFFICE, 0, "部门月度领用限额及本月已领用", NULL, quota_cols, 0 },
+	{ "PUT", "/api/v1/supply-quotas", quota_api_set, ROLE_OFFICE, R_WRITE, "设置部门月度领用限额", quota_fields, NULL, 0 },
 	/* D: the monthly report (report_api.c) */
 	{ "GET", "/api/v1/supplies/report", sup_api_report, SUP_REPORT_READERS, 0, "办公用品月报（各部门领用与限额、排行、出入库汇总；导出 ?part=）", NULL, sup_report_dept_cols, 0 },
 	{ 0 }

@@ -7,12 +7,40 @@
 #include "http/router.h"
 #include "core/msg.h"
 #include "module.h"
+#include "core/approval.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "modules/supplies/requisitions.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
+extern const struct module_counter reqn_home_counters[];	/* requisitions_home.c */
+extern const struct module_requests reqn_home_requests;
+
+/* entity codes of aud_record; who may open a record's history */
+static const struct module_history history[] = {
+	/* a requisition: its requester, department head, approvers, office and overseers */
+	{ "requisition", 0, reqn_visible },
+	{ "supply_quota", ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, NULL },
+	{ 0 }
+};
+
+static const struct appr_kind *const kinds[] = { &reqn_appr_kind, NULL };
+
+/* A new agency's defaults: each part's approval rules (append). */
+static int
+agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	return reqn_agency_init(db, a, who, e);
+}
 
 const struct module supplies_module = {
 	.name = "supplies",
 	.routes = supplies_routes,
 	.messages = supplies_msg,
+	.history = history,
+	.approval_kinds = kinds,
+	.agency_init = agency_init,
+	.counters = reqn_home_counters,
+	.requests = &reqn_home_requests,
 };
