@@ -115,6 +115,45 @@ move(int64_t id, int64_t qty, int64_t price, int64_t dept, int64_t at)
 		fail_msg("move: %s", e.msg);
 }
 
+/* sql (a literal) with :agency, :d1 and :d2 bound, run in its own write transaction */
+static void
+exec(const char *sql)
+{
+	struct db *db = db_pool_writer(srv.pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int rc = db_begin_write(db, &e) || db_prepare(db, &st, sql, &e) ||
+		 db_bind_i64(&st, ":agency", srv.agency_id, &e) ||
+		 (strstr(sql, ":d1") && db_bind_i64(&st, ":d1", srv.dept1_id, &e)) ||
+		 (strstr(sql, ":d2") && db_bind_i64(&st, ":d2", srv.dept2_id, &e)) ||
+		 (strstr(sql, ":user") && db_bind_i64(&st, ":user", office.id, &e)) ||
+		 (strstr(sql, ":m0") && db_bind_i64(&st, ":m0", m0, &e)) ||
+		 (strstr(sql, ":m1") && db_bind_i64(&st, ":m1", m1, &e)) ||
+		 db_step_done(&st, &e) ? e.code : 0;
+
+	db_finalize(&st);
+	rc = rc || db_commit(db, &e);
+	if (rc && db_in_tx(db))
+		db_rollback(db);
+	db_pool_writer_unlock(srv.pool);
+	if (rc)
+		fail_msg("%s: %s", sql, e.msg);
+}
+
+/* Quotas of 2026-03 (一处) and 2026-02 (二处); requisitions of 一处 in, just after and withdrawn. */
+static void
+quotas_and_requisitions(void)
+{
+	exec("INSERT INTO supply_quota (agency_id, department_id, year, month, quota_fen, updated_at)"
+	     " VALUES (:agency, :d1, 2026, 3, 5000, 0), (:agency, :d2, 2026, 2, 9000, 0)");
+	exec("INSERT INTO requisition (agency_id, code, status, requester_id, department_id,"
+	     " value_fen, created_at, updated_at) VALUES"
+	     " (:agency, 'T-1', 'pending', :user, :d1, 100, :m0, :m0),"
+	     " (:agency, 'T-2', 'withdrawn', :user, :d1, 100, :m0, :m0),"
+	     " (:agency, 'T-3', 'issued', :user, :d1, 100, :m1 - 1, :m1),"
+	     " (:agency, 'T-4', 'approved', :user, :d1, 100, :m1, :m1)");
+}
+
 static int
 setup(void **state)
 {
@@ -139,6 +178,7 @@ setup(void **state)
 	move(toner, -1, 0, 0, m0 + 3 * 86400000);	/* scrapped: out, but no department's */
 	move(pen, -3, 0, srv.dept1_id, m1);		/* just after: not in the month */
 	move(paper, -2, 0, srv.dept1_id, m0 - 1);	/* just before */
+	quotas_and_requisitions();
 	return 0;
 }
 
@@ -191,6 +231,15 @@ departments_against_sql(void **state)
 	assert_int_equal(jint(dept_row(r, srv.dept2_id), "issued_value_fen"),
 			 4 * 250 + 87000);	/* 7 of paper's 70 worth 870000 */
 	assert_true(json_is_null(json_object_get(dept_row(r, srv.office_dept_id), "pct")));
+	assert_int_equal(jint(dept_row(r, srv.dept1_id), "quota_fen"), 5000);
+	assert_true(json_real_value(json_object_get(dept_row(r, srv.dept1_id), "pct")) == 50.0);
+	assert_int_equal(jint(dept_row(r, srv.dept2_id), "quota_fen"), 0);	/* February's */
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(jint(dept_row(r, ids[i]), "requisitions"),
+				 scalar("SELECT COUNT(*) FROM requisition WHERE department_id = :id"
+					" AND status <> 'withdrawn' AND created_at >= :m0"
+					" AND created_at < :m1", ids[i]));
+	assert_int_equal(jint(dept_row(r, srv.dept1_id), "requisitions"), 2);
 	json_decref(r);
 }
 

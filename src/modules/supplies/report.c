@@ -13,12 +13,21 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every department of the agency (the agency itself aside) that is active or had issues. */
+/*
+** Every department of the agency (the agency itself aside) that is active or had
+** issues, with its quota of the month (0: none) and its requisitions made in the
+** month (withdrawn ones aside: they never asked for anything).
+*/
 static const char sql_depts[] =
-	"SELECT d.id, d.name, COALESCE(x.v, 0) FROM department d LEFT JOIN"
+	"SELECT d.id, d.name, COALESCE(x.v, 0), COALESCE(q.quota_fen, 0),"
+	" (SELECT COUNT(*) FROM requisition r WHERE r.department_id = d.id"
+	"  AND r.status <> 'withdrawn' AND r.created_at >= :m0 AND r.created_at < :m1)"
+	" FROM department d LEFT JOIN"
 	" (SELECT m.department_id AS dept, -SUM(m.amount_fen) AS v FROM stock_movement m"
 	"  WHERE m.agency_id = :agency AND m.reason = 'issue' AND m.occurred_at >= :m0"
 	"  AND m.occurred_at < :m1 GROUP BY m.department_id) x ON x.dept = d.id"
+	" LEFT JOIN supply_quota q ON q.department_id = d.id AND q.year = :year"
+	" AND q.month = :month"
 	" WHERE d.agency_id = :agency AND d.id <> :agency AND (d.active = 1 OR x.v IS NOT NULL)"
 	" ORDER BY d.sort_order, d.id";
 
@@ -55,6 +64,8 @@ dept_row(struct stmt *st, struct arena *a, void *item)
 	d->department_id = db_col_i64(st, 0);
 	d->name = db_col_text(st, a, 1);
 	d->issued_value_fen = db_col_i64(st, 2);
+	d->quota_fen = db_col_i64(st, 3);
+	d->requisitions = db_col_i64(st, 4);
 }
 
 static void
@@ -93,7 +104,7 @@ ledger_row(struct stmt *st, struct arena *a, void *item)
 	r->closing_fen = db_col_i64(st, 3);
 }
 
-/* sql with the agency and the month's window bound, its rows through row. */
+/* sql with the agency and the month's window bound (and the month, when it names it), its rows. */
 static int
 rows(struct db *db, struct arena *a, const char *sql, const struct actor *who,
      const struct sup_report *r, size_t size, bud_row_fn row, void **out, size_t *n,
@@ -104,6 +115,8 @@ rows(struct db *db, struct arena *a, const char *sql, const struct actor *who,
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		 db_bind_i64(&st, ":m0", bud_month_start(r->year, r->month), e) ||
 		 db_bind_i64(&st, ":m1", bud_month_start(r->year, r->month + 1), e) ||
+		 (strstr(sql, ":year") && (db_bind_i64(&st, ":year", r->year, e) ||
+					   db_bind_i64(&st, ":month", r->month, e))) ||
 		 bud_read_rows(&st, a, size, row, out, n, e) ? e->code : 0;
 
 	db_finalize(&st);
