@@ -5,12 +5,13 @@
 ** approval kinds, jobs and the demo come with their parts.
 */
 #include "http/router.h"
+#include "core/approval.h"
+#include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
-#include "core/approval.h"
 #include "core/auth.h"
-#include "core/err.h"
 #include "modules/supplies/requisitions.h"
+#include "modules/supplies/purchases.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
@@ -22,16 +23,25 @@ static const struct module_history history[] = {
 	/* a requisition: its requester, department head, approvers, office and overseers */
 	{ "requisition", 0, reqn_visible },
 	{ "supply_quota", ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, NULL },
+	{ "purchase_order", 0, po_visible },
 	{ 0 }
 };
 
-static const struct appr_kind *const kinds[] = { &reqn_appr_kind, NULL };
+static const struct appr_kind *const kinds[] = { &reqn_appr_kind, &po_appr_kind, NULL };
 
-/* A new agency's defaults: each part's approval rules (append). */
+static const struct module_owner owners[] = {
+	{ "purchase_order", po_can_read },
+	{ 0 }
+};
+
+/* A new agency's defaults, one call a part. */
 static int
 agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
 {
-	return reqn_agency_init(db, a, who, e);
+	if (reqn_agency_init(db, a, who, e) ||
+	    po_agency_init(db, a, who, e))	/* purchase_order approval rules */
+		return e->code;
+	return 0;
 }
 
 const struct module supplies_module = {
@@ -43,4 +53,5 @@ const struct module supplies_module = {
 	.agency_init = agency_init,
 	.counters = reqn_home_counters,
 	.requests = &reqn_home_requests,
+	.attachment_owners = owners,
 };
