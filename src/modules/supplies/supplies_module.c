@@ -5,14 +5,39 @@
 ** approval kinds, jobs and the demo come with their parts.
 */
 #include "http/router.h"
+#include "core/approval.h"
+#include "core/auth.h"
+#include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
+#include "modules/supplies/catalog.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
+
+/* entity codes of aud_record; who may open a record's history (each part appends its rows) */
+static const struct module_history history[] = {
+	{ "supply_item", ROLE_BUSINESS_READERS, sup_item_visible },
+	{ "supplier", SUP_OVERSEERS, sup_supplier_visible },
+	{ "stocktake", SUP_OVERSEERS, stocktake_visible },
+	{ 0 }
+};
+
+/* approval kinds (each part appends its own) */
+static const struct appr_kind *const kinds[] = { &stocktake_appr_kind, NULL };
+
+/* A new agency's default approval rules: each part's, in turn (append yours). */
+static int
+agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	return stocktake_agency_init(db, a, who, e);
+}
 
 const struct module supplies_module = {
 	.name = "supplies",
 	.routes = supplies_routes,
 	.messages = supplies_msg,
+	.history = history,
+	.approval_kinds = kinds,
+	.agency_init = agency_init,
 };
