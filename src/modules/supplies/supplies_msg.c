@@ -88,5 +88,18 @@ const struct msg supplies_msg[] = {
 	{ "应为最多 %zu 个编号", "at most %zu ids" },
 	{ "第 %zu 个编号无效", "id %zu is invalid" },
 	{ "应为对象", "must be an object" },
+	/* part K: catalog.c, suppliers.c, stocktake.c, catalog_api.c */
+	{ "最高库存须大于补货点", "the maximum stock must be above the reorder point" },
+	{ "条码 %s 已被其他物品使用", "barcode %s is used by another item" },
+	{ "物品编码 %s 已存在", "item code %s already exists" },
+	{ "只有办公室可以维护物品目录", "only the office keeps the catalog" },
+	{ "统一社会信用代码校验位不正确", "the unified social credit code's check character is wrong" },
+	{ "统一社会信用代码 %s 的供应商已登记", "a supplier with credit code %s is already registered" },
+	{ "只有办公室可以维护供应商", "only the office keeps the suppliers" },
+	{ "盘点物品应为 1 至 %d 项", "a stocktake has 1 to %d items" },
+	{ "只有办公室可以盘点", "only the office takes stock" },
+	{ "盘点单不存在", "stocktake not found" },
+	{ "请填写盘点数量", "enter the counted quantity" },
+	{ "盘点 %s（%zu 项）", "Stocktake %s (%zu items)" },
 	{ NULL, NULL }
 };
