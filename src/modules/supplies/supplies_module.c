@@ -13,6 +13,7 @@
 #include "modules/supplies/catalog.h"
 #include "modules/supplies/requisitions.h"
 #include "modules/supplies/purchases.h"
+#include "modules/supplies/supplies_demo.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
@@ -58,4 +59,5 @@ const struct module supplies_module = {
 	.counters = reqn_home_counters,
 	.requests = &reqn_home_requests,
 	.attachment_owners = owners,
+	.demo = sup_demo_seed,	/* supplies_demo.c */
 };
