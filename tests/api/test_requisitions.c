@@ -264,6 +264,20 @@ flow_for_every_role(void **state)
 	ledger_sums(paper);
 }
 
+/* the updated_at of dept's row in a GET /supply-quotas answer */
+static const char *
+quota_seen(const json_t *j, int64_t dept)
+{
+	const json_t *items = json_object_get(j, "items"), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+		if (int_of(it, "department_id") == dept)
+			return json_string_value(json_object_get(it, "updated_at"));
+	fail_msg("no department %lld", (long long)dept);
+	return NULL;
+}
+
 /* At or above ¥1,000, or over the month's quota: the leader after the department head. */
 static void
 threshold_and_quota_add_the_leader(void **state)
@@ -301,8 +315,16 @@ threshold_and_quota_add_the_leader(void **state)
 	/* another department has no quota: one step */
 	id = ask(&staff2, lines, 201, NULL);
 	assert_int_equal(steps_of(id), 1);
+	/* -1: no quota again (the tests after this one) */
+	j = expect(&office, "GET", "/api/v1/supply-quotas", NULL, 200, NULL);
+	snprintf(body, sizeof(body), "{\"department_id\":%lld,\"year\":%lld,\"month\":%lld,"
+		 "\"quota_fen\":-1,\"updated_at\":\"%s\"}", (long long)srv.dept1_id,
+		 (long long)int_of(j, "year"), (long long)int_of(j, "month"),
+		 quota_seen(j, srv.dept1_id));
+	json_decref(expect(&office, "PUT", "/api/v1/supply-quotas", body, 200, NULL));
+	json_decref(j);
 	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_quota'"
-				" AND entity_id = :id", srv.dept1_id), 1);
+				" AND entity_id = :id", srv.dept1_id), 2);
 }
 
 static void
@@ -442,8 +464,9 @@ thirty_for_the_last_ten(void **state)
 	}
 	for (int i = 0; i < RACERS; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, race, &rs[i]), 0);
-	for (int i = 0; i < RACERS; i++) {
+	for (int i = 0; i < RACERS; i++)
 		pthread_join(th[i], NULL);
+	for (int i = 0; i < RACERS; i++) {
 		if (rs[i].rc == 0)
 			ok++;
 		else if (rs[i].rc == ERR_RULE && rs[i].slug &&
