@@ -2,7 +2,7 @@
 // stocktakes 盘点, requisitions 领用 and purchasing 采购, and the monthly report. Server:
 // src/modules/supplies/ (issue #16). Each part appends its menu entries, routes and history at
 // the END of its list.
-import { Box, Goods } from '@element-plus/icons-vue'
+import { Box, Goods, Plus, Tickets, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
@@ -15,6 +15,10 @@ const menu = [
     icon: Box,
     children: [
       { key: 'supplyItems', path: '/supplies/items', icon: Goods, roles: READERS },
+      // 领用: everyone their own (and a dept head the department's); the office issues
+      { key: 'requisitions', path: '/supplies/requisitions', icon: Tickets, roles: READERS },
+      { key: 'requisitionNew', path: '/supplies/requisitions/new', icon: Plus, roles: BUSINESS_ROLES },
+      { key: 'supplyQuotas', path: '/supplies/quotas', icon: Wallet, roles: ['office'] },
     ],
   },
 ]
@@ -26,6 +30,30 @@ const routes = [
     name: 'supplyItems',
     component: () => import('./ItemsPage.vue'),
     meta: { roles: rolesOf('supplyItems') },
+  },
+  {
+    path: 'supplies/requisitions',
+    name: 'requisitions',
+    component: () => import('./RequisitionsPage.vue'),
+    meta: { roles: rolesOf('requisitions') },
+  },
+  {
+    path: 'supplies/requisitions/new',
+    name: 'requisitionNew',
+    component: () => import('./RequisitionNewPage.vue'),
+    meta: { roles: rolesOf('requisitionNew') },
+  },
+  {
+    // named <entity>Detail: the inbox (live.js entityLocation) opens a requisition's notifications here
+    path: 'supplies/requisitions/:id(\\d+)',
+    name: 'requisitionDetail',
+    component: () => import('./RequisitionDetailPage.vue'),
+  },
+  {
+    path: 'supplies/quotas',
+    name: 'supplyQuotas',
+    component: () => import('./QuotasPage.vue'),
+    meta: { roles: rolesOf('supplyQuotas') },
   },
 ]
 
@@ -51,6 +79,32 @@ const itemFields = {
   updated_at: null,
 }
 
+const requisitionFields = {
+  id: null,
+  code: [`${F}.reqCode`],
+  status: [`${F}.status`, 'enum:supplies.req.status'],
+  requester_id: null,
+  requester_name: [`${F}.requester`],
+  department_id: null,
+  department_name: [`${F}.department`],
+  reason: [`${F}.reason`],
+  value_fen: [`${F}.value`, 'fen'],
+  over_quota: [`${F}.overQuota`, 'bool'],
+  fully_issued: [`${F}.fullyIssued`, 'bool'],
+  issued_value_fen: [`${F}.issuedValue`, 'fen'],
+  approval_id: [`${F}.approval`, 'id'],
+  issued_by: null,
+  issued_by_name: [`${F}.issuedBy`],
+  issued_at: [`${F}.issuedAt`, 'time'],
+  received_at: [`${F}.receivedAt`, 'time'],
+  cancel_reason: [`${F}.cancelReason`],
+  lines: null, // the lines as they stood: shown on the page, not diffed here
+  approval: null,
+  can: null, // what the reader may do: not part of the record
+  created_at: null,
+  updated_at: null,
+}
+
 const history = [
   {
     entity: 'supply_item',
@@ -64,6 +118,49 @@ const history = [
     },
     fields: itemFields,
   },
+  {
+    entity: 'requisition',
+    label: `${H}.requisition`,
+    actions: {
+      create: 'audit.actions.create',
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+      issue: `${H}.issue`,
+      receive: `${H}.receive`,
+      withdraw: `${H}.withdraw`,
+      cancel: `${H}.cancel`,
+    },
+    fields: requisitionFields,
+  },
+  {
+    entity: 'supply_quota',
+    label: `${H}.supply_quota`,
+    actions: { set: `${H}.set` },
+    fields: {
+      department_id: null,
+      department_name: [`${F}.department`],
+      year: [`${F}.year`],
+      month: [`${F}.month`],
+      quota_fen: [`${F}.quota`, 'fen'],
+      issued_value_fen: null, // the month's figures when it was set: not part of the quota
+      open_value_fen: null,
+      updated_at: null,
+    },
+  },
 ]
 
-export default { name: 'supplies', routes, menu, messages, history }
+// The 工作台 (pages/home): 待发放 for the office; my open requisitions among "my requests".
+const home = {
+  counters: {
+    requisitions_to_issue: {
+      label: 'supplies.req.home.toIssue',
+      to: { name: 'requisitions', query: { to_issue: '1' } },
+      menu: 'requisitions',
+    },
+  },
+  kinds: {
+    requisition: { label: 'supplies.req.home.kind', statusTag: () => import('./RequisitionStatusTag.vue') },
+  },
+}
+
+export default { name: 'supplies', routes, menu, messages, history, home }
