@@ -215,6 +215,27 @@ ledger_sums(int64_t id)
 		       id));
 }
 
+/* The item's ledger (GET /supply-items/:id/ledger) names the requisition on its issues. */
+static void
+ledger_names(int64_t item_id, int64_t req_id)
+{
+	char path[80], code[32];
+	json_t *r = get(&sup, req_id, 200), *j, *m;
+	size_t i, named = 0;
+
+	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(r, "code")));
+	json_decref(r);
+	snprintf(path, sizeof(path), "/api/v1/supply-items/%lld/ledger", (long long)item_id);
+	j = expect(&office, "GET", path, NULL, 200, NULL);
+	json_array_foreach(json_object_get(j, "items"), i, m) {
+		const json_t *src = json_object_get(m, "source");
+		const char *c = json_string_value(json_object_get(src, "code"));
+		named += c && !strcmp(c, code) && int_of(m, "department_id") == srv.dept1_id;
+	}
+	json_decref(j);
+	assert_int_equal(named, 2);
+}
+
 static void
 flow_for_every_role(void **state)
 {
@@ -262,6 +283,7 @@ flow_for_every_role(void **state)
 				" AND entity_id = :id", id), 5);	/* create approved issue×2 receive */
 	ledger_sums(pen);
 	ledger_sums(paper);
+	ledger_names(pen, id);
 }
 
 /* the updated_at of dept's row in a GET /supply-quotas answer */
