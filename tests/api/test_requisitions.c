@@ -423,6 +423,10 @@ lists_are_scoped(void **state)
 
 	(void)state;
 	assert_true(all > 0);
+	json_decref(expect(&office, "GET", "/api/v1/requisitions?format=csv&status=received", NULL, 200,
+			   NULL));
+	json_decref(expect(&office, "GET", "/api/v1/supply-quotas?format=xlsx", NULL, 200, NULL));
+	json_decref(expect(&staff, "GET", "/api/v1/supply-quotas", NULL, 403, NULL));
 	assert_int_equal(total_of(&sup, "/api/v1/requisitions"), all);
 	assert_int_equal(total_of(&staff2, "/api/v1/requisitions"),
 			 scalar("SELECT COUNT(*) FROM requisition WHERE requester_id = :id",
