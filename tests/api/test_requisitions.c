@@ -215,6 +215,27 @@ ledger_sums(int64_t id)
 		       id));
 }
 
+/* The item's ledger (GET /supply-items/:id/ledger) names the requisition on its issues. */
+static void
+ledger_names(int64_t item_id, int64_t req_id)
+{
+	char path[80], code[32];
+	json_t *r = get(&sup, req_id, 200), *j, *m;
+	size_t i, named = 0;
+
+	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(r, "code")));
+	json_decref(r);
+	snprintf(path, sizeof(path), "/api/v1/supply-items/%lld/ledger", (long long)item_id);
+	j = expect(&office, "GET", path, NULL, 200, NULL);
+	json_array_foreach(json_object_get(j, "items"), i, m) {
+		const json_t *src = json_object_get(m, "source");
+		const char *c = json_string_value(json_object_get(src, "code"));
+		named += c && !strcmp(c, code) && int_of(m, "department_id") == srv.dept1_id;
+	}
+	json_decref(j);
+	assert_int_equal(named, 2);
+}
+
 static void
 flow_for_every_role(void **state)
 {
@@ -262,6 +283,21 @@ flow_for_every_role(void **state)
 				" AND entity_id = :id", id), 5);	/* create approved issue×2 receive */
 	ledger_sums(pen);
 	ledger_sums(paper);
+	ledger_names(pen, id);
+}
+
+/* the updated_at of dept's row in a GET /supply-quotas answer */
+static const char *
+quota_seen(const json_t *j, int64_t dept)
+{
+	const json_t *items = json_object_get(j, "items"), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+		if (int_of(it, "department_id") == dept)
+			return json_string_value(json_object_get(it, "updated_at"));
+	fail_msg("no department %lld", (long long)dept);
+	return NULL;
 }
 
 /* At or above ¥1,000, or over the month's quota: the leader after the department head. */
@@ -301,8 +337,16 @@ threshold_and_quota_add_the_leader(void **state)
 	/* another department has no quota: one step */
 	id = ask(&staff2, lines, 201, NULL);
 	assert_int_equal(steps_of(id), 1);
+	/* -1: no quota again (the tests after this one) */
+	j = expect(&office, "GET", "/api/v1/supply-quotas", NULL, 200, NULL);
+	snprintf(body, sizeof(body), "{\"department_id\":%lld,\"year\":%lld,\"month\":%lld,"
+		 "\"quota_fen\":-1,\"updated_at\":\"%s\"}", (long long)srv.dept1_id,
+		 (long long)int_of(j, "year"), (long long)int_of(j, "month"),
+		 quota_seen(j, srv.dept1_id));
+	json_decref(expect(&office, "PUT", "/api/v1/supply-quotas", body, 200, NULL));
+	json_decref(j);
 	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_quota'"
-				" AND entity_id = :id", srv.dept1_id), 1);
+				" AND entity_id = :id", srv.dept1_id), 2);
 }
 
 static void
@@ -379,6 +423,10 @@ lists_are_scoped(void **state)
 
 	(void)state;
 	assert_true(all > 0);
+	json_decref(expect(&office, "GET", "/api/v1/requisitions?format=csv&status=received", NULL, 200,
+			   NULL));
+	json_decref(expect(&office, "GET", "/api/v1/supply-quotas?format=xlsx", NULL, 200, NULL));
+	json_decref(expect(&staff, "GET", "/api/v1/supply-quotas", NULL, 403, NULL));
 	assert_int_equal(total_of(&sup, "/api/v1/requisitions"), all);
 	assert_int_equal(total_of(&staff2, "/api/v1/requisitions"),
 			 scalar("SELECT COUNT(*) FROM requisition WHERE requester_id = :id",
@@ -442,8 +490,9 @@ thirty_for_the_last_ten(void **state)
 	}
 	for (int i = 0; i < RACERS; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, race, &rs[i]), 0);
-	for (int i = 0; i < RACERS; i++) {
+	for (int i = 0; i < RACERS; i++)
 		pthread_join(th[i], NULL);
+	for (int i = 0; i < RACERS; i++) {
 		if (rs[i].rc == 0)
 			ok++;
 		else if (rs[i].rc == ERR_RULE && rs[i].slug &&

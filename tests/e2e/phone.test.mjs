@@ -80,6 +80,7 @@ const VISITS = {
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
   vehicleTripDetail: ['biz', (d) => `/vehicles/trips/${d.trip.id}`],
   vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
+  requisitionDetail: ['biz', (d) => `/supplies/requisitions/${d.requisition.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -210,7 +211,10 @@ before(async () => {
     energy: 'petrol',
     insurance_expiry: '2027-06-30',
   })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle }
+  // a 领用申请 of staff for an item of the catalog (biz reads it as the office)
+  const supply = await office.api.post('/supply-items', { code: `PH-${stamp}`, name: '中性笔', unit: '支', category: '书写工具' })
+  const requisition = await staff1.api.post('/requisitions', { reason: '日常办公', lines: [{ item_id: supply.id, qty: 2 }] })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle, requisition }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

@@ -46,6 +46,7 @@ static const struct {
 	const char *module, *sql;
 } sources[] = {
 	{ "stocktake", "SELECT code FROM stocktake WHERE id = :id AND agency_id = :agency" },
+	{ "requisition", "SELECT code FROM requisition WHERE id = :id AND agency_id = :agency" },
 	{ NULL, NULL }
 };
 

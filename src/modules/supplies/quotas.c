@@ -65,7 +65,8 @@ query(struct db *db, struct arena *a, int64_t agency, int64_t year, int64_t mont
 	*n = 0;
 	while (!rc && v && (rc = db_step(&st, e)) == 1) {
 		rc = 0;
-		if (!(v = arena_grow(a, v, *n, &cap, sizeof(*v))))
+		v = arena_grow(a, v, *n, &cap, sizeof(*v));
+		if (!v)
 			break;
 		v[(*n)++] = (struct supply_quota){
 			.department_id = db_col_i64(&st, 0), .department_name = db_col_text(&st, a, 1),

@@ -96,7 +96,8 @@ lines_in(struct arena *a, const json_t *arr, struct reqn_line_in **out, size_t *
 	if (!json_is_array(arr) || !k || k > REQ_LINES_MAX)
 		return err_setx(e, ERR_INVALID, "invalid", "lines", "请选择 1 至 %d 种物品",
 				REQ_LINES_MAX);
-	if (!(*out = arena_array(a, k, sizeof(**out))))
+	*out = arena_array(a, k, sizeof(**out));
+	if (!*out)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < k; i++) {
 		const json_t *o = json_array_get(arr, i), *id = json_object_get(o, "item_id"),

@@ -172,7 +172,8 @@ reqn_lines(struct db *db, struct arena *a, struct requisition *r, struct err *e)
 	r->nlines = 0;
 	while (!rc && v && (rc = db_step(&st, e)) == 1) {
 		rc = 0;
-		if (!(v = arena_grow(a, v, r->nlines, &cap, sizeof(*v))))
+		v = arena_grow(a, v, r->nlines, &cap, sizeof(*v));
+		if (!v)
 			break;
 		v[r->nlines++] = (struct reqn_line){
 			.id = db_col_i64(&st, 0), .item_id = db_col_i64(&st, 1),

@@ -11,7 +11,6 @@
 #include "modules/supplies/catalog.h"
 #include "modules/supplies/requisitions_api.h"
 #include "modules/supplies/report.h"
-#include "modules/supplies/purchases.h"
 
 #include <stddef.h>
 
@@ -33,7 +32,7 @@ const struct route supplies_routes[] = {
 	{ "GET", "/api/v1/stocktakes", sup_api_stocktakes, SUP_OVERSEERS, 0, "库存盘点（?status=）", NULL, sup_stocktake_cols, 0 },
 	{ "POST", "/api/v1/stocktakes", sup_api_stocktake_create, ROLE_OFFICE, R_WRITE, "提交盘点（审批后按盘点数量调整库存）", sup_stocktake_fields, NULL, 0 },
 	{ "GET", "/api/v1/stocktakes/:id", sup_api_stocktake, SUP_OVERSEERS, 0, "盘点单详情", NULL, NULL, 0 },
-	/* 领用申请 and 领用限额 (requisitions_api.c) */
+	/* Q: 领用申请 and 领用限额 (requisitions_api.c) */
 	{ "GET", "/api/v1/requisitions", reqn_api_list, ROLE_BUSINESS_READERS, R_RANGE, "领用申请（职工只见本人，部门负责人只见本部门）", NULL, reqn_cols, 0 },
 	{ "POST", "/api/v1/requisitions", reqn_api_create, ROLE_BUSINESS, R_WRITE, "申请领用办公用品（本部门）", reqn_fields, NULL, 0 },
 	{ "GET", "/api/v1/requisitions/:id", reqn_api_get, ROLE_BUSINESS_READERS, 0, "领用申请详情（明细、审批）", NULL, NULL, 0 },
@@ -45,13 +44,5 @@ const struct route supplies_routes[] = {
 	{ "PUT", "/api/v1/supply-quotas", quota_api_set, ROLE_OFFICE, R_WRITE, "设置部门月度领用限额", quota_fields, NULL, 0 },
 	/* D: the monthly report (report_api.c) */
 	{ "GET", "/api/v1/supplies/report", sup_api_report, SUP_REPORT_READERS, 0, "办公用品月报（各部门领用与限额、排行、出入库汇总；导出 ?part=）", NULL, sup_report_dept_cols, 0 },
-	/* P: purchasing 采购 (purchases*.c) */
-	{ "GET", "/api/v1/purchase-orders", po_api_list, ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, 0, "采购单", NULL, po_cols, 0 },
-	{ "POST", "/api/v1/purchase-orders", po_api_create, ROLE_OFFICE, R_WRITE, "提交采购单（超过 1 万元须三家报价）", po_fields, NULL, 0 },
-	{ "GET", "/api/v1/purchase-orders/suggestions", po_api_suggestions, ROLE_OFFICE, 0, "采购建议（库存到补货点的物品）", NULL, NULL, 0 },
-	{ "GET", "/api/v1/purchase-orders/:id", po_api_get, ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, 0, "采购单详情", NULL, NULL, 0 },
-	{ "POST", "/api/v1/purchase-orders/:id/receive", po_api_receive, ROLE_OFFICE, R_WRITE, "验收入库（两人采购、采购与验收分离）", po_receive_fields, NULL, 0 },
-	{ "POST", "/api/v1/purchase-orders/:id/close", po_api_close, ROLE_OFFICE, R_WRITE, "关闭采购单（释放剩余预算占用）", NULL, NULL, 0 },
-	{ "POST", "/api/v1/purchase-orders/:id/cancel", po_api_cancel, ROLE_OFFICE, R_WRITE, "取消采购单（入库前）", NULL, NULL, 0 },
 	{ 0 }
 };
