@@ -439,6 +439,13 @@ test_refusals_and_roles(void **state)
 	json_decref(hq_expect(&srv, &fin, "GET", "/api/v1/purchase-orders/suggestions", NULL, 403,
 			      NULL));
 	{
+		json_t *j = hq_expect(&srv, &office, "GET", "/api/v1/purchase-orders/people", NULL,
+				      200, NULL);
+
+		assert_true(int_of(j, "total") >= 14);	/* the fixture's users and this test's */
+		json_decref(j);
+	}
+	{
 		json_t *j = hq_expect(&srv, &office, "GET", "/api/v1/purchase-orders/suggestions",
 				      NULL, 200, NULL);
 
