@@ -7,12 +7,25 @@
 #include "http/router.h"
 #include "core/auth.h"
 #include "modules/supplies/supplies.h"
+#include "modules/supplies/catalog.h"
 #include "modules/supplies/purchases.h"
 
 #include <stddef.h>
 
 /* method, path, handler, roles, flags, summary, body spec, export columns, body limit */
 const struct route supplies_routes[] = {
+	/* K: the catalog, an item's ledger and write-offs, suppliers, stocktakes (catalog_api.c) */
+	{ "GET", "/api/v1/supply-items", sup_api_items, ROLE_BUSINESS_READERS, 0, "办公用品目录（?q=&category=&active=&low=1&barcode=）", NULL, sup_item_cols, 0 },
+	{ "POST", "/api/v1/supply-items", sup_api_item_create, ROLE_OFFICE, R_WRITE, "新增物品", sup_item_fields, NULL, 0 },
+	{ "PUT", "/api/v1/supply-items/:id", sup_api_item_update, ROLE_OFFICE, R_WRITE, "修改物品", sup_item_put_fields, NULL, 0 },
+	{ "GET", "/api/v1/supply-items/:id/ledger", sup_api_item_ledger, SUP_LEDGER_READERS, R_RANGE, "物品出入库台账（期初、收、发、期末）", NULL, sup_ledger_cols, 0 },
+	{ "POST", "/api/v1/supply-items/:id/writeoffs", sup_api_writeoff, ROLE_OFFICE, R_WRITE, "报废或丢失出库", sup_writeoff_fields, NULL, 0 },
+	{ "GET", "/api/v1/suppliers", sup_api_suppliers, SUP_OVERSEERS, 0, "供应商（?q=&active=&designated=）", NULL, sup_supplier_cols, 0 },
+	{ "POST", "/api/v1/suppliers", sup_api_supplier_create, ROLE_OFFICE, R_WRITE, "登记供应商（校验统一社会信用代码）", sup_supplier_fields, NULL, 0 },
+	{ "PUT", "/api/v1/suppliers/:id", sup_api_supplier_update, ROLE_OFFICE, R_WRITE, "修改供应商", sup_supplier_put_fields, NULL, 0 },
+	{ "GET", "/api/v1/stocktakes", sup_api_stocktakes, SUP_OVERSEERS, 0, "库存盘点（?status=）", NULL, sup_stocktake_cols, 0 },
+	{ "POST", "/api/v1/stocktakes", sup_api_stocktake_create, ROLE_OFFICE, R_WRITE, "提交盘点（审批后按盘点数量调整库存）", sup_stocktake_fields, NULL, 0 },
+	{ "GET", "/api/v1/stocktakes/:id", sup_api_stocktake, SUP_OVERSEERS, 0, "盘点单详情", NULL, NULL, 0 },
 	/* P: purchasing 采购 (purchases*.c) */
 	{ "GET", "/api/v1/purchase-orders", po_api_list, ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, 0, "采购单", NULL, po_cols, 0 },
 	{ "POST", "/api/v1/purchase-orders", po_api_create, ROLE_OFFICE, R_WRITE, "提交采购单（超过 1 万元须三家报价）", po_fields, NULL, 0 },

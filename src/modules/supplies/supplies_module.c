@@ -6,41 +6,48 @@
 */
 #include "http/router.h"
 #include "core/approval.h"
+#include "core/auth.h"
 #include "core/err.h"
 #include "core/msg.h"
 #include "module.h"
+#include "modules/supplies/catalog.h"
 #include "modules/supplies/purchases.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
 
+/* entity codes of aud_record; who may open a record's history (each part appends its rows) */
 static const struct module_history history[] = {
+	{ "supply_item", ROLE_BUSINESS_READERS, sup_item_visible },
+	{ "supplier", SUP_OVERSEERS, sup_supplier_visible },
+	{ "stocktake", SUP_OVERSEERS, stocktake_visible },
 	{ "purchase_order", 0, po_visible },
 	{ 0 }
 };
 
-static const struct appr_kind *const kinds[] = { &po_appr_kind, NULL };
+/* approval kinds (each part appends its own) */
+static const struct appr_kind *const kinds[] = { &stocktake_appr_kind, &po_appr_kind, NULL };
 
+/* A new agency's default approval rules: each part's, in turn (append yours). */
+static int
+agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+{
+	return stocktake_agency_init(db, a, who, e) ||
+	       po_agency_init(db, a, who, e) ? e->code : 0;	/* purchase_order rules */
+}
+
+/* attachment owners: the quotes 三家比价 of an order */
 static const struct module_owner owners[] = {
 	{ "purchase_order", po_can_read },
 	{ 0 }
 };
-
-/* A new agency's defaults, one call a part. */
-static int
-agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	if (po_agency_init(db, a, who, e))	/* purchase_order approval rules */
-		return e->code;
-	return 0;
-}
 
 const struct module supplies_module = {
 	.name = "supplies",
 	.routes = supplies_routes,
 	.messages = supplies_msg,
 	.history = history,
-	.agency_init = agency_init,
 	.approval_kinds = kinds,
+	.agency_init = agency_init,
 	.attachment_owners = owners,
 };
