@@ -64,8 +64,10 @@ struct po_in {
 	const char *reason;
 	int64_t *quote_ids;
 	size_t nquotes;
-	/* The demo only (the API never sets it): its quotes are on paper, as `init --demo` has no files. */
+	/* The demo only (the API never sets them): its quotes are on paper, as `init --demo` has no
+	** files; created_at dates its history (0 = now). */
 	int paper_quotes;
+	int64_t created_at;
 };
 
 struct po_line {
