@@ -186,9 +186,10 @@ office_manages_rules(void **state)
 	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/approval-rules", NULL, &r), 200);
 	/*
 	** the 4 above and the modules' defaults for a new agency: budget_adjustment, the 2
-	** expense_claim rules and the 2 vehicle_trip rules (before general by kind)
+	** expense_claim rules, the 2 vehicle_trip rules, the stocktake rule and the 3
+	** purchase_order rules (before general by kind)
 	*/
-	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 9);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 13);
 	json_t *first = NULL, *it;
 	size_t k;
 	json_array_foreach(json_object_get(r.json, "items"), k, it)

@@ -407,6 +407,31 @@ test_committee_tier(void **state)
 				item_a));
 }
 
+/* The office cancels: a pending order's approval settles; an approved one's commitment goes back. */
+static void
+test_cancel(void **state)
+{
+	int64_t a = create(&office, "/api/v1/purchase-orders", order_body(1, 1, 1000, "[]", "30201"));
+	int64_t b = create(&office, "/api/v1/purchase-orders", order_body(2, 2, 1000, "[]", "30201"));
+	char path[80];
+
+	(void)state;
+	snprintf(path, sizeof(path), "/api/v1/purchase-orders/%lld/cancel", (long long)a);
+	json_decref(hq_expect(&srv, &staff, "POST", path, "{}", 403, NULL));
+	json_decref(hq_expect(&srv, &office, "POST", path, "{}", 200, NULL));
+	assert_string_equal(status_of(a), "cancelled");
+	assert_int_equal(scalar("SELECT COUNT(*) FROM approval a JOIN purchase_order o"
+				" ON o.approval_id = a.id WHERE o.id = :id AND a.status = 'withdrawn'",
+				a), 1);
+	decide(&office2, b, NULL, 200, NULL);
+	assert_int_equal(entries("commit", b), 4000);
+	snprintf(path, sizeof(path), "/api/v1/purchase-orders/%lld/cancel", (long long)b);
+	json_decref(hq_expect(&srv, &office, "POST", path, "{}", 200, NULL));
+	json_decref(hq_expect(&srv, &office, "POST", path, "{}", 409, "wrong_status"));
+	assert_int_equal(entries("release", b), 4000);
+	assert_string_equal(status_of(b), "cancelled");
+}
+
 /* A stop line without room; bad lines; roles. Nothing written by any refusal. */
 static void
 test_refusals_and_roles(void **state)
@@ -439,6 +464,13 @@ test_refusals_and_roles(void **state)
 	json_decref(hq_expect(&srv, &fin, "GET", "/api/v1/purchase-orders/suggestions", NULL, 403,
 			      NULL));
 	{
+		json_t *j = hq_expect(&srv, &office, "GET", "/api/v1/purchase-orders/people", NULL,
+				      200, NULL);
+
+		assert_true(int_of(j, "total") >= 14);	/* the fixture's users and this test's */
+		json_decref(j);
+	}
+	{
 		json_t *j = hq_expect(&srv, &office, "GET", "/api/v1/purchase-orders/suggestions",
 				      NULL, 200, NULL);
 
@@ -461,6 +493,7 @@ main(void)
 		cmocka_unit_test(test_office_tier),
 		cmocka_unit_test(test_leader_tier),
 		cmocka_unit_test(test_committee_tier),
+		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_refusals_and_roles),
 	};
 

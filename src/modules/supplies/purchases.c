@@ -203,7 +203,8 @@ insert_order(struct db *db, const struct actor *who, const struct po_in *in, con
 		 db_bind_text(&st, ":class", in->class_code, e) || db_bind_i64(&st, ":line", line, e) ||
 		 db_bind_i64(&st, ":total", total, e) ||
 		 db_bind_text(&st, ":reason", in->reason && in->reason[0] ? in->reason : NULL, e) ||
-		 db_bind_i64(&st, ":now", now_ms(), e) || db_step_row(&st, e) ? e->code : 0;
+		 db_bind_i64(&st, ":now", in->created_at ? in->created_at : now_ms(), e) ||
+		 db_step_row(&st, e) ? e->code : 0;
 
 	if (!rc)
 		*id = db_col_i64(&st, 0);

@@ -15,7 +15,9 @@
 ** line. Closing a received order (or cancelling an approved one) releases
 ** what is left of the commitment. Writes need a write transaction and are
 ** audited (entity "purchase_order": create, approved, rejected, withdraw,
-** receive, close, cancel); strings in outputs live in the arena.
+** receive, close, cancel); the requester is told of the outcome (notifications
+** "supplies.purchase_approved", "supplies.purchase_rejected"). Strings in
+** outputs live in the arena.
 */
 #ifndef HOUQIN_PURCHASES_H
 #define HOUQIN_PURCHASES_H
@@ -62,8 +64,10 @@ struct po_in {
 	const char *reason;
 	int64_t *quote_ids;
 	size_t nquotes;
-	/* The demo only (the API never sets it): its quotes are on paper, as `init --demo` has no files. */
+	/* The demo only (the API never sets them): its quotes are on paper, as `init --demo` has no
+	** files; created_at dates its history (0 = now). */
 	int paper_quotes;
+	int64_t created_at;
 };
 
 struct po_line {
@@ -139,6 +143,9 @@ int po_cancel(struct db *db, struct arena *a, const struct actor *who, int64_t i
 int po_suggestions(struct db *db, struct arena *a, const struct actor *who,
 		   struct po_suggestion **items, size_t *n, struct err *e);
 
+/* The agency's active users, for choosing purchasers and the acceptor (role: the department's name). */
+int po_people(struct db *db, struct arena *a, const struct actor *who, struct po_person **items,
+	      size_t *n, struct err *e);
 int po_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id, struct err *e);
 int po_can_read(struct db *db, const struct actor *who, int64_t id);
 /* A new agency's purchase_order approval rules (the module's agency_init). */
@@ -169,6 +176,7 @@ int po_api_get(struct req *rq, struct resp *rs, struct err *e);
 int po_api_receive(struct req *rq, struct resp *rs, struct err *e);
 int po_api_close(struct req *rq, struct resp *rs, struct err *e);
 int po_api_cancel(struct req *rq, struct resp *rs, struct err *e);
+int po_api_people(struct req *rq, struct resp *rs, struct err *e);
 int po_api_suggestions(struct req *rq, struct resp *rs, struct err *e);
 
 #endif

@@ -290,3 +290,21 @@ po_api_suggestions(struct req *rq, struct resp *rs, struct err *e)
 		json_array_append_new(arr, po_suggestion_json(&items[i]));
 	return resp_json(rs, 200, json_pack("{so sI}", "items", arr, "total", (json_int_t)n));
 }
+
+/* GET /purchase-orders/people */
+int
+po_api_people(struct req *rq, struct resp *rs, struct err *e)
+{
+	struct po_person *items;
+	json_t *arr;
+	size_t n;
+
+	if (po_people(rq->db, rq->arena, rq->user, &items, &n, e))
+		return e->code;
+	arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{sI ss ss}", "id", (json_int_t)items[i].user_id,
+						     "name", items[i].name, "department_name",
+						     items[i].role));
+	return resp_json(rs, 200, json_pack("{so sI}", "items", arr, "total", (json_int_t)n));
+}

@@ -72,11 +72,11 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	if (outcome == APPR_APPROVED)
 		return budget_commit(db, who, o.line_id, o.total_fen, &src, &r, e) ||
 		       po_set_status(db, who, id, "pending", "approved", e) ||
-		       po_record(db, a, who, &o, "approved", "purchase.approved",
+		       po_record(db, a, who, &o, "approved", "supplies.purchase_approved",
 				 "采购单已审批通过，可以采购", e) ? e->code : 0;
 	if (outcome == APPR_REJECTED)
 		return po_set_status(db, who, id, "pending", "rejected", e) ||
-		       po_record(db, a, who, &o, "rejected", "purchase.rejected", "采购单已被退回",
+		       po_record(db, a, who, &o, "rejected", "supplies.purchase_rejected", "采购单已被退回",
 				 e) ? e->code : 0;
 	return po_set_status(db, who, id, "pending", "withdrawn", e) ||
 	       po_record(db, a, who, &o, "withdraw", NULL, NULL, e) ? e->code : 0;

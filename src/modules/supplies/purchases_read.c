@@ -51,6 +51,11 @@ static const char sql_suggest[] =
 	" WHERE agency_id = :agency AND active = 1 AND qty_on_hand <= reorder_point"
 	" ORDER BY category, code LIMIT 500";
 
+static const char sql_people_all[] =
+	"SELECT u.id, u.display_name, COALESCE(d.name, '') FROM app_user u"
+	" LEFT JOIN department d ON d.id = u.department_id WHERE u.agency_id = :agency"
+	" AND u.active = 1 AND u.deleted_at IS NULL ORDER BY d.name, u.display_name, u.id LIMIT 1000";
+
 static void
 row_fill(struct stmt *st, struct arena *a, void *item)
 {
@@ -372,4 +377,18 @@ po_suggestion_json(const struct po_suggestion *s)
 			 "max_stock", s->max_stock ? json_integer(s->max_stock) : json_null(),
 			 "suggested_qty", (json_int_t)s->suggested_qty, "last_price_fen",
 			 (json_int_t)s->last_price_fen);
+}
+
+/* The people a receipt may name: the agency's active users (purchasers, the acceptor). */
+int
+po_people(struct db *db, struct arena *a, const struct actor *who, struct po_person **items,
+	  size_t *n, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_people_all, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 bud_read_rows(&st, a, sizeof(**items), person_fill, (void **)items, n, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
 }

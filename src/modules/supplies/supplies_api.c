@@ -11,6 +11,7 @@
 #include "modules/supplies/catalog.h"
 #include "modules/supplies/requisitions_api.h"
 #include "modules/supplies/report.h"
+#include "modules/supplies/purchases.h"
 
 #include <stddef.h>
 
@@ -44,5 +45,14 @@ const struct route supplies_routes[] = {
 	{ "PUT", "/api/v1/supply-quotas", quota_api_set, ROLE_OFFICE, R_WRITE, "设置部门月度领用限额", quota_fields, NULL, 0 },
 	/* D: the monthly report (report_api.c) */
 	{ "GET", "/api/v1/supplies/report", sup_api_report, SUP_REPORT_READERS, 0, "办公用品月报（各部门领用与限额、排行、出入库汇总；导出 ?part=）", NULL, sup_report_dept_cols, 0 },
+	/* P: purchasing 采购 (purchases*.c) */
+	{ "GET", "/api/v1/purchase-orders", po_api_list, ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, 0, "采购单", NULL, po_cols, 0 },
+	{ "POST", "/api/v1/purchase-orders", po_api_create, ROLE_OFFICE, R_WRITE, "提交采购单（超过 1 万元须三家报价）", po_fields, NULL, 0 },
+	{ "GET", "/api/v1/purchase-orders/suggestions", po_api_suggestions, ROLE_OFFICE, 0, "采购建议（库存到补货点的物品）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/purchase-orders/people", po_api_people, ROLE_OFFICE, 0, "可选的采购人、验收人（本单位在职人员）", NULL, NULL, 0 },
+	{ "GET", "/api/v1/purchase-orders/:id", po_api_get, ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, 0, "采购单详情", NULL, NULL, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/receive", po_api_receive, ROLE_OFFICE, R_WRITE, "验收入库（两人采购、采购与验收分离）", po_receive_fields, NULL, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/close", po_api_close, ROLE_OFFICE, R_WRITE, "关闭采购单（释放剩余预算占用）", NULL, NULL, 0 },
+	{ "POST", "/api/v1/purchase-orders/:id/cancel", po_api_cancel, ROLE_OFFICE, R_WRITE, "取消采购单（入库前）", NULL, NULL, 0 },
 	{ 0 }
 };

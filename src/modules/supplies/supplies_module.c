@@ -13,6 +13,7 @@
 #include "modules/supplies/catalog.h"
 #include "modules/supplies/requisitions.h"
 #include "modules/supplies/supplies_demo.h"
+#include "modules/supplies/purchases.h"
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
@@ -27,18 +28,27 @@ static const struct module_history history[] = {
 	/* a requisition: its requester, department head, approvers, office and overseers */
 	{ "requisition", 0, reqn_visible },
 	{ "supply_quota", ROLE_OFFICE | ROLE_LEADER | ROLE_FINANCE | ROLE_SUPERVISOR, NULL },
+	{ "purchase_order", 0, po_visible },
 	{ 0 }
 };
 
 /* approval kinds (each part appends its own) */
-static const struct appr_kind *const kinds[] = { &stocktake_appr_kind, &reqn_appr_kind, NULL };
+static const struct appr_kind *const kinds[] = { &stocktake_appr_kind, &reqn_appr_kind,
+						 &po_appr_kind, NULL };
 
 /* A new agency's default approval rules: each part's, in turn (append yours). */
 static int
 agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
 {
-	return stocktake_agency_init(db, a, who, e) || reqn_agency_init(db, a, who, e) ? e->code : 0;
+	return stocktake_agency_init(db, a, who, e) || reqn_agency_init(db, a, who, e) ||
+	       po_agency_init(db, a, who, e) ? e->code : 0;
 }
+
+/* attachment owners: the quotes 三家比价 of an order */
+static const struct module_owner owners[] = {
+	{ "purchase_order", po_can_read },
+	{ 0 }
+};
 
 const struct module supplies_module = {
 	.name = "supplies",
@@ -50,4 +60,5 @@ const struct module supplies_module = {
 	.counters = reqn_home_counters,
 	.requests = &reqn_home_requests,
 	.demo = sup_demo_seed,	/* supplies_demo.c */
+	.attachment_owners = owners,
 };

@@ -2,11 +2,12 @@
 // stocktakes 盘点, requisitions 领用 and purchasing 采购, and the monthly report. Server:
 // src/modules/supplies/ (issue #16). Each part appends its menu entries, routes and history at
 // the END of its list.
-import { Box, Checked, DataAnalysis, Goods, OfficeBuilding, Plus, Tickets, Wallet } from '@element-plus/icons-vue'
+import { Box, Checked, DataAnalysis, Goods, OfficeBuilding, Plus, ShoppingCart, Tickets, Wallet } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
 import { LEDGER_ROLES, SUPPLIER_ROLES } from './supplies.js'
+import { PO_READERS } from './purchases.js'
 
 // GET /supply-items: every business role and the supervisor; the office keeps the catalog
 const READERS = [...BUSINESS_ROLES, 'supervisor']
@@ -25,6 +26,7 @@ const menu = [
       { key: 'supplyQuotas', path: '/supplies/quotas', icon: Wallet, roles: ['office'] },
       // 月报: the keepers and the overseers (GET /supplies/report)
       { key: 'suppliesReport', path: '/supplies/report', icon: DataAnalysis, roles: ['office', 'leader', 'finance', 'supervisor'] },
+      { key: 'purchaseOrders', path: '/supplies/purchases', icon: ShoppingCart, roles: PO_READERS },
     ],
   },
 ]
@@ -98,6 +100,24 @@ const routes = [
     name: 'suppliesReport',
     component: () => import('./SuppliesReportPage.vue'),
     meta: { roles: rolesOf('suppliesReport') },
+  },
+  {
+    path: 'supplies/purchases',
+    name: 'purchaseOrders',
+    component: () => import('./PurchasesPage.vue'),
+    meta: { roles: rolesOf('purchaseOrders') },
+  },
+  {
+    path: 'supplies/purchases/new',
+    name: 'purchaseOrderNew',
+    component: () => import('./PurchaseNewPage.vue'),
+    meta: { roles: ['office'] },
+  },
+  {
+    // named <entity>Detail: the inbox (live.js entityLocation) opens an order's notifications here
+    path: 'supplies/purchases/:id(\\d+)',
+    name: 'purchaseOrderDetail',
+    component: () => import('./PurchaseDetailPage.vue'),
   },
 ]
 
@@ -177,6 +197,30 @@ const requisitionFields = {
   updated_at: null,
 }
 
+const PH = 'supplies.poHist'
+const poFields = {
+  id: null,
+  code: [`${PH}.f.code`],
+  status: [`${PH}.f.status`, 'enum:supplies.po.status'],
+  requester_id: null,
+  requester_name: null,
+  department_id: null,
+  department_name: null,
+  supplier_id: null,
+  supplier_name: [`${PH}.f.supplier`],
+  class_code: [`${PH}.f.classCode`],
+  budget_line_id: null,
+  total_fen: [`${PH}.f.total`, 'fen'],
+  received_fen: [`${PH}.f.received`, 'fen'],
+  reason: [`${PH}.f.reason`],
+  invoice_no: [`${PH}.f.invoiceNo`],
+  approval_id: null,
+  received_at: [`${PH}.f.receivedAt`, 'time'],
+  acceptor_name: [`${PH}.f.acceptor`],
+  created_at: null,
+  updated_at: null,
+}
+
 const history = [
   {
     entity: 'supply_item',
@@ -235,6 +279,20 @@ const history = [
       open_value_fen: null,
       updated_at: null,
     },
+  },
+  {
+    entity: 'purchase_order',
+    label: `${PH}.purchase_order`,
+    actions: {
+      create: 'audit.actions.create',
+      approved: `${PH}.approved`,
+      rejected: `${PH}.rejected`,
+      withdraw: `${PH}.withdraw`,
+      receive: `${PH}.receive`,
+      close: `${PH}.close`,
+      cancel: `${PH}.cancel`,
+    },
+    fields: poFields,
   },
 ]
 
