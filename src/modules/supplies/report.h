@@ -22,7 +22,8 @@ struct resp;
 #define SUP_REPORT_TOP 10	/* top items shown */
 
 struct sup_report_dept {
-	int64_t department_id, issued_value_fen, quota_fen, requisitions;
+	int64_t department_id, issued_value_fen, requisitions;
+	int64_t quota_fen;	/* the month's; 0 when none is set (pct null) */
 	const char *name;
 };
 
