@@ -101,5 +101,8 @@ const struct msg supplies_msg[] = {
 	{ "应为最多 %zu 个编号", "at most %zu ids" },
 	{ "第 %zu 个编号无效", "id %zu is invalid" },
 	{ "应为对象", "must be an object" },
+	/* report_api.c: the monthly report */
+	{ "月份应为 YYYY-MM，如 2026-11", "the month is YYYY-MM, e.g. 2026-11" },
+	{ "导出内容应为 departments、items 或 ledger", "the part to export is departments, items or ledger" },
 	{ NULL, NULL }
 };
