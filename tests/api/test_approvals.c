@@ -186,10 +186,11 @@ office_manages_rules(void **state)
 	assert_int_equal(hq_req(&srv, &office, "GET", "/api/v1/approval-rules", NULL, &r), 200);
 	/*
 	** the 4 above and the modules' defaults for a new agency: budget_adjustment, the 2
-	** expense_claim rules, the 2 vehicle_trip rules and the vehicle_seal_override one
-	** (before general by kind)
+	** expense_claim rules, the 2 vehicle_trip rules, the vehicle_seal_override one, the
+	** stocktake one, the 2 requisition rules and the 3 purchase_order rules (before
+	** general by kind)
 	*/
-	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 10);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 16);
 	json_t *first = NULL, *it;
 	size_t k;
 	json_array_foreach(json_object_get(r.json, "items"), k, it)

@@ -83,5 +83,16 @@ at_least supervisor "/trip-flags?kind=refuel_no_trip" .total "refuel on a day wi
 at_least finance "/vehicle-costs?kind=toll_parking" .total "trip's tolls and parking"
 at_least leader "/vehicle-costs?kind=maintenance" .total "maintenance cost"
 
+# 办公用品 (issue #16): the catalog, six months of movements, the flows' open ends, a report
+items=$(get office "/supply-items?per_page=1" | jq -r .total)
+[ "${items:-0}" -ge 140 ] 2>/dev/null && ok || bad "the demo catalog holds '$items' items, not ~150"
+at_least office "/supply-items?low=1" .total "item at its reorder point"
+at_least office "/purchase-orders?status=received" .total "received purchase order"
+at_least office "/requisitions?status=approved" .total "requisition to issue (待发放)"
+last=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-15) -1 month" +%Y-%m)
+at_least finance "/supplies/report?month=$last" '[.departments[].issued_value_fen] | add' \
+	"department's issues last month"
+at_least finance "/supplies/report?month=$last" '.ledger.closing_value_fen' "stock at last month's end"
+
 echo "demo: $pass passed, $fail failed"
 [ "$fail" = 0 ]

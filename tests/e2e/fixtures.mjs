@@ -216,3 +216,15 @@ export async function orders(world, specs) {
   }
   return made
 }
+
+// ---------- supplies ----------
+
+// A 统一社会信用代码 of our own: 17 characters from the stamp and seed, and the GB 32100-2015
+// check character (weights 3^i mod 31), so POST /suppliers takes it.
+export function creditCode(seed = 0) {
+  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+  const body = `9111${String(seed % 10000).padStart(4, '0')}${String(parseInt(stamp.slice(-6), 36) % 1e9).padStart(9, '0')}`
+  let sum = 0
+  for (let i = 0, w = 1; i < 17; i++, w = (w * 3) % 31) sum += chars.indexOf(body[i]) * w
+  return body + chars[(31 - (sum % 31)) % 31]
+}

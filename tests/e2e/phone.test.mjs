@@ -26,7 +26,7 @@ import { before, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
-import { approvalRule, apiLogin, department, items, orders, people, person, workorderWorld } from './fixtures.mjs'
+import { approvalRule, apiLogin, creditCode, department, items, orders, people, person, workorderWorld } from './fixtures.mjs'
 import {
   $,
   ADMIN_PASSWORD,
@@ -80,6 +80,8 @@ const VISITS = {
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
   vehicleTripDetail: ['biz', (d) => `/vehicles/trips/${d.trip.id}`],
   vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
+  requisitionDetail: ['biz', (d) => `/supplies/requisitions/${d.requisition.id}`],
+  purchaseOrderDetail: ['biz', (d) => `/supplies/purchases/${d.purchase.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -210,7 +212,15 @@ before(async () => {
     energy: 'petrol',
     insurance_expiry: '2027-06-30',
   })
-  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle }
+  // a 领用申请 of staff for an item of the catalog (biz reads it as the office)
+  const supply = await office.api.post('/supply-items', { code: `PH-${stamp}`, name: '中性笔', unit: '支', category: '书写工具' })
+  const requisition = await staff1.api.post('/requisitions', { reason: '日常办公', lines: [{ item_id: supply.id, qty: 2 }] })
+  // a 采购单 of the office (biz, whose department has the 30201 line above): a supplier and an item
+  const bizApi = await apiLogin(extra.biz.username)
+  const supplier = await bizApi.post('/suppliers', { name: `手机测试供应商${stamp}`, credit_code: creditCode(2) })
+  const supplyP = await bizApi.post('/supply-items', { code: `PH${stamp}`, name: '打印纸', unit: '箱', category: '纸张' })
+  const purchase = await bizApi.post('/purchase-orders', { lines: [{ item_id: supplyP.id, qty: 2, unit_price_fen: 18000 }], supplier_id: supplier.id })
+  data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle, requisition, purchase }
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

@@ -26,5 +26,6 @@ import audit from './audit/index.js'
 import notifications from './notifications/index.js'
 import budget from './budget/index.js'
 import vehicles from './vehicles/index.js'
+import supplies from './supplies/index.js'
 
-export const modules = [approvals, workorders, org, calendar, locations, audit, notifications, budget, vehicles]
+export const modules = [approvals, workorders, org, calendar, locations, audit, notifications, budget, vehicles, supplies]
