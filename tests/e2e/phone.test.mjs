@@ -80,6 +80,8 @@ const VISITS = {
   expenseClaimDetail: ['biz', (d) => `/finance/claims/${d.claim.id}`],
   vehicleTripDetail: ['biz', (d) => `/vehicles/trips/${d.trip.id}`],
   vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
+  supplyItemDetail: ['biz', (d) => `/supplies/items/${d.supplyItem.id}`],
+  stocktakeDetail: ['biz', (d) => `/supplies/stocktakes/${d.stocktake.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -211,6 +213,9 @@ before(async () => {
     insurance_expiry: '2027-06-30',
   })
   data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle }
+  // 办公用品: an item (its 出入库台账) and a stocktake of it (its page), both by the office
+  data.supplyItem = await office.api.post('/supply-items', { code: `PH-${stamp}`, name: '复印纸', unit: '箱', category: '纸张' })
+  data.stocktake = await office.api.post('/stocktakes', { lines: [{ item_id: data.supplyItem.id, counted_qty: 0 }] })
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],
