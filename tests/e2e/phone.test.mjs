@@ -82,6 +82,8 @@ const VISITS = {
   vehicleDetail: ['biz', (d) => `/vehicles/${d.vehicle.id}`],
   requisitionDetail: ['biz', (d) => `/supplies/requisitions/${d.requisition.id}`],
   purchaseOrderDetail: ['biz', (d) => `/supplies/purchases/${d.purchase.id}`],
+  supplyItemDetail: ['biz', (d) => `/supplies/items/${d.supplyItem.id}`],
+  stocktakeDetail: ['biz', (d) => `/supplies/stocktakes/${d.stocktake.id}`],
 }
 
 // Every route of the app: [name, who, url(data)], or who null when no one can be chosen.
@@ -221,6 +223,9 @@ before(async () => {
   const supplyP = await bizApi.post('/supply-items', { code: `PH${stamp}`, name: '打印纸', unit: '箱', category: '纸张' })
   const purchase = await bizApi.post('/purchase-orders', { lines: [{ item_id: supplyP.id, qty: 2, unit_price_fen: 18000 }], supplier_id: supplier.id })
   data = { approval, order: made[0], room: world.rooms[0], building: world.building, open: made[2], working: made[1], line, claim, trip, vehicle, requisition, purchase }
+  // 办公用品: the item's 出入库台账 and a stocktake of it (its page), by the office
+  data.supplyItem = supply
+  data.stocktake = await office.api.post('/stocktakes', { lines: [{ item_id: supply.id, counted_qty: 0 }] })
   logins = {
     biz: [extra.biz.username],
     requester: [staff1.username],

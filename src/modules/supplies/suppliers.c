@@ -142,7 +142,7 @@ sup_supplier_visible(struct db *db, struct arena *a, const struct actor *who, in
 	return sup_supplier_get(db, a, who, id, &s, e);
 }
 
-/* The code upper-cased into buf (an 18-character code fits); the check, then duplicates. */
+/* The check character (400 at the field), then one supplier per code (409). */
 static int
 check_supplier(struct db *db, const struct actor *who, int64_t id, const char *code,
 	       struct err *e)
@@ -166,6 +166,7 @@ check_supplier(struct db *db, const struct actor *who, int64_t id, const char *c
 	return rc;
 }
 
+/* Typed in lower case is the same code: stored and compared upper-cased. */
 static const char *
 upper(struct arena *a, const char *s)
 {
