@@ -385,7 +385,14 @@ bad_input_and_withdraw(void **state)
 					"lines[0].qty"));
 	json_decref(j);
 	ask(&staff, lines, 400, "invalid");
-	ask(&staff, "[{\"item_id\":999999,\"qty\":1}]", 400, "invalid");
+	j = expect(&staff, "POST", "/api/v1/requisitions",
+		   "{\"lines\":[{\"item_id\":999998,\"qty\":1},{\"item_id\":999999,\"qty\":1}]}",
+		   400, "invalid");	/* each unknown item at its line */
+	assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"),
+					"lines[1].item_id"));
+	assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"),
+					"lines[0].item_id"));
+	json_decref(j);
 	ask(&staff, "[]", 400, "invalid");
 	snprintf(lines, sizeof(lines), "[{\"item_id\":%lld,\"qty\":1}]", (long long)off);
 	ask(&staff, lines, 422, "item_inactive");

@@ -12,7 +12,7 @@
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, department, people } from './fixtures.mjs'
-import { $, BASE, login, openPage, shot, stamp, useBrowser } from './lib.mjs'
+import { $, BASE, login, openPage, stamp, useBrowser } from './lib.mjs'
 
 const browser = useBrowser()
 const PHONE = { width: 375, height: 740 }
@@ -56,7 +56,6 @@ test('staff ask on a phone, the head approves, the office issues, staff confirm 
     await page.locator($('req-item-option')).first().click()
     await box(page, 'req-line-qty').fill('3')
     await box(page, 'req-reason').fill('处室日常办公')
-    await shot(page, 'requisition-new-phone')
     await page.locator($('req-submit')).click()
     await page.waitForURL(/\/supplies\/requisitions\/\d+$/)
     const id = Number(new URL(page.url()).pathname.split('/').pop())

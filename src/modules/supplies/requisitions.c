@@ -87,6 +87,7 @@ static int
 load_items(struct db *db, struct arena *a, const struct actor *who, const struct reqn_in *in,
 	   int64_t *costs, int64_t *value, struct err *e)
 {
+	unsigned char missing[REQ_LINES_MAX] = { 0 };
 	struct supply_item it;
 
 	*value = 0;
@@ -94,8 +95,8 @@ load_items(struct db *db, struct arena *a, const struct actor *who, const struct
 		if (sup_item_get(db, a, who, in->lines[i].item_id, &it, e)) {
 			if (e->code != ERR_NOT_FOUND)
 				return e->code;
-			err_clear(e);
-			err_field(e, reqn_line_field(i, 0), "物品不存在");
+			err_clear(e);	/* a 400 on its line, once all are looked at */
+			missing[i] = 1;
 			continue;
 		}
 		if (!it.active)
@@ -104,6 +105,9 @@ load_items(struct db *db, struct arena *a, const struct actor *who, const struct
 		costs[i] = it.qty_on_hand > 0 ? it.avg_cost_fen : it.last_cost_fen;
 		*value += costs[i] * in->lines[i].qty;
 	}
+	for (size_t i = 0; i < in->nlines; i++)
+		if (missing[i])
+			err_field(e, reqn_line_field(i, 0), "物品不存在");
 	return err_fields_done(e);
 }
 
