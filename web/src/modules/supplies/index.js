@@ -2,10 +2,11 @@
 // stocktakes 盘点, requisitions 领用 and purchasing 采购, and the monthly report. Server:
 // src/modules/supplies/ (issue #16). Each part appends its menu entries, routes and history at
 // the END of its list.
-import { Box, Goods, ShoppingCart } from '@element-plus/icons-vue'
+import { Box, Checked, Goods, OfficeBuilding, ShoppingCart } from '@element-plus/icons-vue'
 import { rolesIn } from '../menuRoles.js'
 import { BUSINESS_ROLES } from '../../roles.js'
 import messages from './messages.js'
+import { LEDGER_ROLES, SUPPLIER_ROLES } from './supplies.js'
 import { PO_READERS } from './purchases.js'
 
 // GET /supply-items: every business role and the supervisor; the office keeps the catalog
@@ -16,6 +17,9 @@ const menu = [
     icon: Box,
     children: [
       { key: 'supplyItems', path: '/supplies/items', icon: Goods, roles: READERS },
+      // GET /suppliers and /stocktakes: the office keeps them; leaders, finance, 纪检 read
+      { key: 'supplySuppliers', path: '/supplies/suppliers', icon: OfficeBuilding, roles: SUPPLIER_ROLES },
+      { key: 'supplyStocktakes', path: '/supplies/stocktakes', icon: Checked, roles: SUPPLIER_ROLES },
       { key: 'purchaseOrders', path: '/supplies/purchases', icon: ShoppingCart, roles: PO_READERS },
     ],
   },
@@ -28,6 +32,38 @@ const routes = [
     name: 'supplyItems',
     component: () => import('./ItemsPage.vue'),
     meta: { roles: rolesOf('supplyItems') },
+  },
+  {
+    // an item's 出入库台账; named <entity>Detail: the inbox opens a low-stock notice here
+    path: 'supplies/items/:id(\\d+)',
+    name: 'supplyItemDetail',
+    component: () => import('./ItemLedgerPage.vue'),
+    meta: { roles: LEDGER_ROLES },
+  },
+  {
+    path: 'supplies/suppliers',
+    name: 'supplySuppliers',
+    component: () => import('./SuppliersPage.vue'),
+    meta: { roles: rolesOf('supplySuppliers') },
+  },
+  {
+    path: 'supplies/stocktakes',
+    name: 'supplyStocktakes',
+    component: () => import('./StocktakesPage.vue'),
+    meta: { roles: rolesOf('supplyStocktakes') },
+  },
+  {
+    // the count, on a phone first (the office)
+    path: 'supplies/stocktakes/new',
+    name: 'supplyStocktakeNew',
+    component: () => import('./StocktakePage.vue'),
+    meta: { roles: ['office'] },
+  },
+  {
+    path: 'supplies/stocktakes/:id(\\d+)',
+    name: 'stocktakeDetail',
+    component: () => import('./StocktakeDetailPage.vue'),
+    meta: { roles: rolesOf('supplyStocktakes') },
   },
   {
     path: 'supplies/purchases',
@@ -71,6 +107,34 @@ const itemFields = {
   updated_at: null,
 }
 
+const supplierFields = {
+  id: null,
+  name: [`${F}.name`],
+  contact: [`${F}.contact`],
+  phone: [`${F}.phone`],
+  credit_code: [`${F}.creditCode`],
+  designated: [`${F}.designated`, 'bool'],
+  active: [`${F}.active`, 'bool'],
+  created_at: null,
+  updated_at: null,
+}
+const stocktakeFields = {
+  id: null,
+  code: [`${F}.code`],
+  status: [`${F}.status`, 'enum:supplies.stocktake.status'],
+  note: [`${F}.note`],
+  approval_id: [`${F}.approval`, 'id'],
+  created_by: null,
+  created_by_name: [`${F}.createdBy`],
+  decided_at: [`${F}.decidedAt`, 'time'],
+  line_count: [`${F}.lineCount`],
+  diff_count: [`${F}.diffCount`],
+  lines: null, // the lines are shown on the page
+  approval: null,
+  created_at: null,
+  updated_at: null,
+}
+
 const PH = 'supplies.poHist'
 const poFields = {
   id: null,
@@ -107,6 +171,23 @@ const history = [
       stock_adjust: `${H}.stock_adjust`,
     },
     fields: itemFields,
+  },
+  {
+    entity: 'supplier',
+    label: `${H}.supplier`,
+    actions: { create: 'audit.actions.create', update: 'audit.actions.update' },
+    fields: supplierFields,
+  },
+  {
+    entity: 'stocktake',
+    label: `${H}.stocktake`,
+    actions: {
+      create: 'audit.actions.create',
+      approved: `${H}.approved`,
+      rejected: `${H}.rejected`,
+      withdrawn: `${H}.withdrawn`,
+    },
+    fields: stocktakeFields,
   },
   {
     entity: 'purchase_order',
