@@ -23,10 +23,6 @@
 
 const char *const po_class_codes[] = { "30201", "30218", NULL };
 
-static const char sql_line[] =
-	"SELECT l.id FROM budget_line l JOIN budget_class c ON c.id = l.class_id"
-	" WHERE l.agency_id = :agency AND l.year = :year AND l.department_id = :dept"
-	" AND c.code = :code";
 static const char sql_seq[] =
 	"INSERT INTO purchase_order_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
 	" ON CONFLICT (agency_id, year) DO UPDATE SET last = purchase_order_seq.last + 1"
@@ -134,27 +130,13 @@ check_supplier(struct db *db, struct arena *a, const struct actor *who, int64_t 
 	return 0;
 }
 
-/*
-** The creator's department's line of the class this year (core/budget.h's
-** budget_line_for on main does the same; this branch predates it).
-*/
+/* The creator's department's line of the class this year (422 no_budget_line). */
 static int
 find_line(struct db *db, const struct actor *who, const char *class_code, int64_t *line,
 	  struct err *e)
 {
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_line, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year_now(), e) ||
-		 db_bind_i64(&st, ":dept", who->department_id, e) ||
-		 db_bind_text(&st, ":code", class_code, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*line = db_col_i64(&st, 0);
-	db_finalize(&st);
-	if (rc == ERR_NOT_FOUND)
-		return err_setx(e, ERR_RULE, "no_budget_line", "class_code",
-				"本部门本年度没有支出分类 %s 的预算指标", class_code);
-	return rc;
+	return budget_line_for(db, who->agency_id, (int)year_now(), who->department_id, class_code,
+			       "class_code", line, e);
 }
 
 /* 三家比价: above ¥10,000 at least three quotes, else the order cannot be submitted. */

@@ -126,7 +126,7 @@ const struct msg vehicles_msg[] = {
 	{ "%d 年 %d 月已结账，不能再登记该月的费用", "%d-%d is closed: no more costs can be dated in it" },
 	{ "用车路桥停车费未能入账", "a trip's tolls and parking could not be posted" },
 	{ "费用记录不存在", "cost not found" },
-	{ "只有办公室可以维护供应商", "only the office can edit vendors" },
+	{ "只有办公室可以维护供应商", "only the office keeps the suppliers" },
 	{ "供应商“%s”已登记", "vendor %s is registered already" },
 	{ "供应商", "the vendor" },
 	{ "第 %d 行：%s", "line %d: %s" },
