@@ -143,6 +143,12 @@ struct module {
 	*/
 	int (*demo)(struct db *db, struct arena *a, const char *prefix, struct err *e);
 	/*
+	** After every module's demo (same transaction, module-list order): what
+	** must see the others' data first — the budget closes its past months
+	** (结账) here, once the modules that spend have dated their rows in them.
+	*/
+	int (*demo_finish)(struct db *db, struct arena *a, const char *prefix, struct err *e);
+	/*
 	** A new agency's defaults (budget classes, approval rules, ...), seeded in the
 	** transaction that creates the agency (org_agency_create, for `init`, the demo
 	** and `gen --agencies` alike), in module-list order. who is the creating actor

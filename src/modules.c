@@ -120,6 +120,10 @@ demo_all(struct db *db, void *arg, struct err *e)
 	for (size_t m = 0; houqin_modules[m]; m++)
 		if (houqin_modules[m]->demo && houqin_modules[m]->demo(db, d->a, d->prefix, e))
 			return e->code;
+	for (size_t m = 0; houqin_modules[m]; m++)
+		if (houqin_modules[m]->demo_finish &&
+		    houqin_modules[m]->demo_finish(db, d->a, d->prefix, e))
+			return e->code;
 	return 0;
 }
 

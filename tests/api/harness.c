@@ -108,12 +108,16 @@ pg_admin_uri(void)
 	return uri;
 }
 
-/* Run one statement on a short maintenance connection; CREATE/DROP DATABASE refuse a tx. */
-static void
-pg_admin_exec(const char *sql)
+/*
+** Run one statement on a short maintenance connection (CREATE/DROP DATABASE refuse a tx):
+** 0 when it worked, else its error printed and -1 (a lost connection fails the run).
+*/
+static int
+pg_admin_try(const char *sql)
 {
 	PGconn *c = PQconnectdb(pg_admin_uri());
 	PGresult *r;
+	int rc = 0;
 
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(stderr, "harness: PostgreSQL: %s", PQerrorMessage(c));
@@ -122,10 +126,18 @@ pg_admin_exec(const char *sql)
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
-		harness_fail("PostgreSQL maintenance statement failed", NULL);
+		rc = -1;
 	}
 	PQclear(r);
 	PQfinish(c);
+	return rc;
+}
+
+static void
+pg_admin_exec(const char *sql)
+{
+	if (pg_admin_try(sql))
+		harness_fail("PostgreSQL maintenance statement failed", NULL);
 }
 
 /*
@@ -167,7 +179,15 @@ pg_drop_db(struct hq_server *s)
 	if (!s->pg_db[0])
 		return;
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->pg_db);
-	pg_admin_exec(sql);
+	/*
+	** FORCE may not end an autovacuum worker of the superuser that is busy in the
+	** database ("must be a member of the role…"): it is gone a moment later.
+	*/
+	for (int i = 0; pg_admin_try(sql); i++) {
+		if (i == 20)
+			harness_fail("PostgreSQL maintenance statement failed", NULL);
+		usleep(250 * 1000);
+	}
 	s->pg_db[0] = '\0';
 }
 

@@ -69,6 +69,7 @@ const struct module budget_module = {
 	.messages = budget_msg,
 	.history = history,
 	.demo = demo,
+	.demo_finish = claim_demo_close,	/* 结账 once the spending modules dated their rows */
 	.agency_init = agency_init,
 	.jobs = jobs,
 	.approval_kinds = kinds,

@@ -187,5 +187,7 @@ json_t *claim_detail_json(const struct claim *c);
 json_t *claim_preview_json(const struct claim_preview *p);
 
 int claim_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
+/* the demo's 结账, after every module's demo (the module's demo_finish) */
+int claim_demo_close(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
 #endif
