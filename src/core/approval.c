@@ -543,8 +543,14 @@ settle(struct db *db, const struct actor *who, const struct approval *ap,
 		     db_step_done(&sk, e) ? e->code : 0;
 		db_finalize(&sk);
 	}
-	if (!rc && k && k->on_decided)
-		rc = k->on_decided(db, who, ap->id, ap->entity_id, outcome, e);
+	if (!rc && k && k->on_decided) {
+		struct arena *a = arena_new(8192);
+
+		if (!a)
+			return err_set(e, ERR_NOMEM, NULL, "out of memory");
+		rc = k->on_decided(db, a, who, ap, outcome, e);
+		arena_free(a);
+	}
 	return rc;
 }
 

@@ -46,12 +46,15 @@ extern const char *const appr_status_codes[];	/* "pending", "approved", ... */
 extern const char *const appr_scope_codes[];	/* "dept_head", "role", "committee" */
 extern const char *const appr_step_codes[];	/* "waiting", "pending", ... */
 
+struct approval;
+
 /*
 ** Called in the transaction that settles a request (final approval, rejection
-** or withdrawal). Returning an error rolls the whole decision back.
+** or withdrawal), with the settled approval (its entity_id is the module's record) and an
+** arena that lives for the call. Returning an error rolls the whole decision back.
 */
-typedef int (*appr_decided_fn)(struct db *db, const struct actor *who, int64_t approval_id,
-			       int64_t entity_id, enum appr_status outcome, struct err *e);
+typedef int (*appr_decided_fn)(struct db *db, struct arena *a, const struct actor *who,
+			       const struct approval *ap, enum appr_status outcome, struct err *e);
 
 struct appr_kind {
 	const char *kind;	/* "general", "vehicle_trip", ... */

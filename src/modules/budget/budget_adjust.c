@@ -262,26 +262,20 @@ adj_apply(struct db *db, const struct actor *who, const struct bud_adj *j, struc
 
 /* on_decided: record the outcome; only an approval writes the ledger. */
 static int
-adj_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t entity_id,
+adj_decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	    enum appr_status outcome, struct err *e)
 {
-	struct arena *a = arena_new(4096);
+	const int64_t entity_id = ap->entity_id;
 	struct stmt st = { 0 };
 	struct bud_adj j;
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = adj_get(db, a, who->agency_id, entity_id, &j, e) ||
-	     db_prepare(db, &st, sql_adj_settle, e) ||
-	     db_bind_text(&st, ":status", appr_status_codes[outcome], e) ||
-	     db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", entity_id, e) ||
-	     db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_done(&st, e) ? e->code : 0;
+	int rc = adj_get(db, a, who->agency_id, entity_id, &j, e) ||
+		 db_prepare(db, &st, sql_adj_settle, e) ||
+		 db_bind_text(&st, ":status", appr_status_codes[outcome], e) ||
+		 db_bind_i64(&st, ":now", now_ms(), e) || db_bind_i64(&st, ":id", entity_id, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);
 	if (!rc && outcome == APPR_APPROVED)
 		rc = adj_apply(db, who, &j, e);
-	arena_free(a);
 	return rc;
 }
 

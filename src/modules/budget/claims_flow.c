@@ -103,9 +103,10 @@ record(struct db *db, struct arena *a, const struct actor *who, const struct cla
 }
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t id = ap->entity_id;
 	struct budget_src src = { .module = "expense_claim", .id = id };
 	struct claim c;
 
@@ -123,23 +124,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	       record(db, a, who, &c, id, "withdraw", NULL, NULL, e) ? e->code : 0;
 }
 
-/* on_decided of kind expense_claim: the hook has no arena, so it makes one for the call. */
-static int
-claim_on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t id,
-		 enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind claim_appr_kind = { "expense_claim", "报销", claim_on_decided };
+const struct appr_kind claim_appr_kind = { "expense_claim", "报销", decided };
 
 int
 claim_withdraw(struct db *db, struct arena *a, const struct actor *who, int64_t id,

@@ -60,9 +60,10 @@ po_record(struct db *db, struct arena *a, const struct actor *who,
 }
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t id = ap->entity_id;
 	struct budget_src src = { .module = "purchase_order", .id = id };
 	struct budget_result r;
 	struct purchase_order o;
@@ -82,23 +83,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	       po_record(db, a, who, &o, "withdraw", NULL, NULL, e) ? e->code : 0;
 }
 
-/* on_decided of kind purchase_order: the hook has no arena, so it makes one for the call. */
-static int
-po_on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t id,
-	      enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind po_appr_kind = { "purchase_order", "采购", po_on_decided };
+const struct appr_kind po_appr_kind = { "purchase_order", "采购", decided };
 
 static int
 office_only(const struct actor *who, struct err *e)

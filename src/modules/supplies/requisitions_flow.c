@@ -175,9 +175,10 @@ set_status(struct db *db, int64_t id, const char *from, const char *to, struct e
 /* ---------- the approval's outcome ---------- */
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t id = ap->entity_id;
 	struct requisition r;
 
 	if (reqn_row(db, a, who->agency_id, id, &r, e) || reqn_lines(db, a, &r, e))
@@ -199,23 +200,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		       ? e->code : 0;
 }
 
-/* on_decided of kind requisition: the hook has no arena, so it makes one for the call. */
-static int
-req_on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t id,
-	       enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind reqn_appr_kind = { "requisition", "办公用品领用", req_on_decided };
+const struct appr_kind reqn_appr_kind = { "requisition", "办公用品领用", decided };
 
 /* ---------- issue ---------- */
 

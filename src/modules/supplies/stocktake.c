@@ -417,9 +417,10 @@ set_status(struct db *db, const struct actor *who, int64_t id, const char *statu
 }
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t id = ap->entity_id;
 	static const char *const action[] = { "pending", "approved", "rejected", "withdrawn" };
 	struct stocktake before, after;
 
@@ -434,23 +435,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 			  jarena(a, stocktake_json(&before)), jarena(a, stocktake_json(&after)), e);
 }
 
-/* on_decided of kind stocktake: the hook has no arena, so it makes one for the call. */
-static int
-stocktake_on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t id,
-		     enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind stocktake_appr_kind = { "stocktake", "库存盘点", stocktake_on_decided };
+const struct appr_kind stocktake_appr_kind = { "stocktake", "库存盘点", decided };
 
 /* 分管领导 in one step: a count changes the books, so someone above the office signs it. */
 int

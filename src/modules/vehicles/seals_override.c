@@ -282,9 +282,10 @@ tell(struct db *db, struct arena *a, const struct actor *who, const struct seal_
 }
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t approval_id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t approval_id = ap->id;
 	const char *status = outcome == APPR_APPROVED ? "approved"
 			     : outcome == APPR_WITHDRAWN ? "withdrawn" : "rejected";
 	struct seal_override before, after;
@@ -304,23 +305,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t approva
 	       tell(db, a, who, &after, outcome, e) ? e->code : 0;
 }
 
-/* on_decided of kind vehicle_seal_override: the hook has no arena, so it makes one. */
-static int
-on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t entity_id,
-	   enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)entity_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, approval_id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind seal_appr_kind = { "vehicle_seal_override", "封存车辆派车", on_decided };
+const struct appr_kind seal_appr_kind = { "vehicle_seal_override", "封存车辆派车", decided };
 
 /* A new agency's rule: 分管领导, one step (the office edits it like any rule). */
 int

@@ -202,9 +202,10 @@ set_decided(struct db *db, const struct actor *who, int64_t id, const char *stat
 }
 
 static int
-decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
 {
+	const int64_t id = ap->entity_id;
 	struct trip t;
 
 	if (trip_row(db, a, who->agency_id, id, &t, e))
@@ -222,23 +223,7 @@ decided(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		       ? e->code : 0;
 }
 
-/* on_decided of kind vehicle_trip: the hook has no arena, so it makes one for the call. */
-static int
-trip_on_decided(struct db *db, const struct actor *who, int64_t approval_id, int64_t id,
-		enum appr_status outcome, struct err *e)
-{
-	struct arena *a = arena_new(8192);
-	int rc;
-
-	(void)approval_id;
-	if (!a)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = decided(db, a, who, id, outcome, e);
-	arena_free(a);
-	return rc;
-}
-
-const struct appr_kind trip_appr_kind = { "vehicle_trip", "公务用车", trip_on_decided };
+const struct appr_kind trip_appr_kind = { "vehicle_trip", "公务用车", decided };
 
 /* ---------- loading a trip for a move ---------- */
 
