@@ -1,7 +1,7 @@
 // Browser test of 领用申请 (issue #16 item 3): a member of staff asks for supplies on a 375 px
-// phone (searching the catalog, a quantity, a reason); the department head approves (through
-// the API, as from their 待办); the office issues on a desktop (the 发放 dialog offers what is
-// left); the requester confirms receipt on the phone; the item's 台账 shows the issue under
+// phone (searching the catalog, a quantity, a reason); the department head approves from their
+// 待办 (the requester's page then says 已批准); the office issues on a desktop (the 发放 dialog
+// offers what is left); the requester confirms receipt on the phone; the item's 台账 shows the issue under
 // the requisition's code.
 //
 // Before it (through the API, fixtures.mjs; a plain `init`): a department with its staff member
@@ -43,9 +43,10 @@ before(async () => {
 const box = (scope, name) => scope.locator(`input${$(name)}, textarea${$(name)}, ${$(name)} input`).first()
 const status = (page, code) => page.locator(`${$('req-detail')} ${$('req-status')}[data-status="${code}"]`)
 
-test('staff ask on a phone, the head approves, the office issues, staff confirm receipt', { timeout: 40000 }, async () => {
+test('staff ask on a phone, the head approves, the office issues, staff confirm receipt', { timeout: 90000 }, async () => {
   const phone = await openPage(browser(), PHONE, { label: 'staff' })
   const desk = await openPage(browser(), DESKTOP, { label: 'office' })
+  const head = await openPage(browser(), DESKTOP, { label: 'head' })
   try {
     const { page } = phone
     await login(page, who.staff.username)
@@ -61,9 +62,18 @@ test('staff ask on a phone, the head approves, the office issues, staff confirm 
     const id = Number(new URL(page.url()).pathname.split('/').pop())
     await status(page, 'pending').waitFor()
 
-    const head = await apiLogin(who.head.username)
-    const req = await head.get(`/requisitions/${id}`)
-    await head.post(`/approvals/${req.approval.id}/decision`, { decision: 'approve', comment: '同意' })
+    // the head: 我的待办 → the requisition's approval → 同意
+    const req = await (await apiLogin(who.staff.username)).get(`/requisitions/${id}`)
+    const hp = head.page
+    await login(hp, who.head.username)
+    await hp.goto(`${BASE}/approvals/todo`)
+    await hp.locator(`${$('approval-item')}[data-id="${req.approval.id}"]`).filter({ hasText: req.code }).click()
+    await hp.waitForURL(new RegExp(`/approvals/${req.approval.id}$`))
+    await hp.locator($('approval-comment')).fill('同意，按需领用')
+    await hp.locator($('approval-approve')).click()
+    await hp.locator(`${$('trail-step')}[data-seq="1"][data-status="approved"]`).waitFor()
+    await page.reload()
+    await status(page, 'approved').waitFor()
 
     const office = desk.page
     await login(office, who.office.username)
@@ -85,9 +95,11 @@ test('staff ask on a phone, the head approves, the office issues, staff confirm 
     await office.locator($('supply-ledger-list')).getByText(req.code).waitFor()
     assert.deepEqual(phone.problems, [])
     assert.deepEqual(desk.problems, [])
+    assert.deepEqual(head.problems, [])
   } finally {
     await phone.context.close()
     await desk.context.close()
+    await head.context.close()
   }
   const api = await apiLogin(who.office.username)
   assert.equal((await api.get(`/supply-items/${item.id}/ledger`)).closing.qty, 47)

@@ -146,7 +146,7 @@ check_quotes(const struct po_in *in, int64_t total, struct err *e)
 	if (in->nquotes > PO_QUOTES_MAX)
 		return err_setx(e, ERR_INVALID, "invalid", "quote_attachment_ids",
 				"最多上传 %d 份报价", PO_QUOTES_MAX);
-	if (total > PO_QUOTES_ABOVE_FEN && in->nquotes < PO_QUOTES_NEEDED && !in->paper_quotes)
+	if (po_quotes_required(total) && in->nquotes < PO_QUOTES_NEEDED && !in->paper_quotes)
 		return err_setx(e, ERR_RULE, "quotes_required", "quote_attachment_ids",
 				"采购金额超过 1 万元，须附三家供应商报价（已附 %zu 份）",
 				in->nquotes);

@@ -47,6 +47,10 @@ struct files_meta;
 #define PO_QUOTES_ABOVE_FEN 1000000	/* ¥10,000: above, three quotes */
 #define PO_TWO_PERSON_ABOVE_FEN 5000000	/* ¥50,000: above, two purchasers at receipt */
 
+/* routing.c: does an order of total_fen need three quotes / two purchasers? */
+int po_quotes_required(int64_t total_fen);
+int po_two_persons_required(int64_t total_fen);
+
 /* pending approved rejected withdrawn received closed cancelled */
 extern const char *const po_status_codes[];
 extern const char *const po_class_codes[];	/* "30201", "30218" */

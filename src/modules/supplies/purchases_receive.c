@@ -120,7 +120,7 @@ is_purchaser(const struct po_receive_in *in, int64_t id)
 static int
 check_rules(const struct purchase_order *o, const struct po_receive_in *in, struct err *e)
 {
-	if (o->total_fen > PO_TWO_PERSON_ABOVE_FEN &&
+	if (po_two_persons_required(o->total_fen) &&
 	    (in->npurchasers < 2 || is_purchaser(in, o->requester_id)))
 		return err_setx(e, ERR_RULE, "two_person_rule", "purchaser_ids",
 				"5 万元以上的采购须由两名采购人共同采购，且不能是申请人");

@@ -113,8 +113,8 @@ quota_over(struct db *db, int64_t agency, int64_t dept, int64_t at, int64_t valu
 	if (!a)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = query(db, a, agency, date / 10000, date / 100 % 100, dept, &q, &n, e);
-	if (!rc && n == 1 && q->quota_fen >= 0)
-		*over = q->issued_value_fen + q->open_value_fen + value_fen > q->quota_fen;
+	if (!rc && n == 1)
+		*over = reqn_quota_exceeded(q, value_fen);
 	arena_free(a);
 	return rc;
 }

@@ -169,31 +169,16 @@ insert_lines(struct db *db, int64_t id, const struct reqn_in *in, const int64_t 
 	return 0;
 }
 
-/*
-** The engine routes by an amount range only: the value itself, or, when the
-** department's month would go over its quota, at least the lowest bound above
-** zero of the kind's rules (the leader's tier), as the office has set it.
-*/
+/* The office's leader tier of requisitions (-1: it has none), for reqn_route_amount. */
 static int
-route_amount(struct db *db, int64_t agency, int64_t value, int over, int64_t *amount,
-	     struct err *e)
+leader_bound(struct db *db, int64_t agency, int64_t *bound, struct err *e)
 {
 	struct stmt st = { 0 };
-	int64_t bound = -1;
-	int rc;
+	int rc = db_prepare(db, &st, sql_threshold, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_step_row(&st, e) ? e->code : 0;
 
-	*amount = value;
-	if (!over)
-		return 0;
-	rc = db_prepare(db, &st, sql_threshold, e) || db_bind_i64(&st, ":agency", agency, e) ||
-	     db_step_row(&st, e) ? e->code : 0;
-	if (!rc)
-		bound = db_col_i64(&st, 0);
+	*bound = rc ? -1 : db_col_i64(&st, 0);
 	db_finalize(&st);
-	if (bound < 0)
-		bound = REQ_THRESHOLD_FEN;
-	if (*amount < bound)
-		*amount = bound;
 	return rc;
 }
 
@@ -206,13 +191,15 @@ submit(struct db *db, struct arena *a, const struct actor *who, int64_t id, cons
 						       (long long)in->nlines),
 				 .reason = in->reason };
 	struct stmt st = { 0 };
-	int64_t ap = 0;
+	int64_t ap = 0, bound = -1;
 	int rc;
 
 	if (!s.title)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = route_amount(db, who->agency_id, value, over, &s.amount_fen, e) ||
-	     appr_submit(db, who, &s, &ap, e) || db_prepare(db, &st, sql_set_approval, e) ||
+	if (over && leader_bound(db, who->agency_id, &bound, e))
+		return e->code;
+	s.amount_fen = reqn_route_amount(value, over, bound);
+	rc = appr_submit(db, who, &s, &ap, e) || db_prepare(db, &st, sql_set_approval, e) ||
 	     db_bind_i64(&st, ":ap", ap, e) || db_bind_i64(&st, ":id", id, e) ||
 	     db_step_done(&st, e) ? e->code : 0;
 	db_finalize(&st);

@@ -138,6 +138,10 @@ int quota_set(struct db *db, struct arena *a, const struct actor *who, int64_t d
 /* Would adding value_fen at `at` take dept's month over its quota? (0 when none is set) */
 int quota_over(struct db *db, int64_t agency, int64_t dept, int64_t at, int64_t value_fen,
 	       int *over, struct err *e);
+/* routing.c: the leader's tier over quota (leader_bound_fen <= 0: the default split) */
+int64_t reqn_route_amount(int64_t value_fen, int over_quota, int64_t leader_bound_fen);
+/* q NULL or without a quota: never */
+int reqn_quota_exceeded(const struct supply_quota *q, int64_t value_fen);
 json_t *quota_items_json(const struct supply_quota *items, size_t n, int64_t year, int64_t month);
 
 #endif
