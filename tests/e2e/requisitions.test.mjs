@@ -1,5 +1,5 @@
 // Browser test of 领用申请 (issue #16 item 3): a member of staff asks for supplies on a 375 px
-// phone (searching the catalog, a quantity, a reason); the department head approves from their
+// phone (searching the catalog, a quantity, a reason); the department head approves on a phone from their
 // 待办 (the requester's page then says 已批准); the office issues on a desktop (the 发放 dialog
 // offers what is left); the requester confirms receipt on the phone; the item's 台账 shows the issue under
 // the requisition's code.
@@ -46,7 +46,7 @@ const status = (page, code) => page.locator(`${$('req-detail')} ${$('req-status'
 test('staff ask on a phone, the head approves, the office issues, staff confirm receipt', { timeout: 90000 }, async () => {
   const phone = await openPage(browser(), PHONE, { label: 'staff' })
   const desk = await openPage(browser(), DESKTOP, { label: 'office' })
-  const head = await openPage(browser(), DESKTOP, { label: 'head' })
+  const head = await openPage(browser(), PHONE, { label: 'head' })
   try {
     const { page } = phone
     await login(page, who.staff.username)
@@ -62,7 +62,7 @@ test('staff ask on a phone, the head approves, the office issues, staff confirm 
     const id = Number(new URL(page.url()).pathname.split('/').pop())
     await status(page, 'pending').waitFor()
 
-    // the head: 我的待办 → the requisition's approval → 同意
+    // the head, on a phone too: 我的待办 → the requisition's approval → 同意
     const req = await (await apiLogin(who.staff.username)).get(`/requisitions/${id}`)
     const hp = head.page
     await login(hp, who.head.username)
