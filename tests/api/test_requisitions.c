@@ -6,7 +6,8 @@
 ** above the value threshold, or over the department's monthly quota, a
 ** leader decides too; an issue short of stock is 422 with nothing written;
 ** bad input; scope; 30 approved requisitions issued in parallel for the last
-** 10 units: exactly 10 leave and the ledger still sums.
+** 10 units: exactly 10 leave and the ledger still sums; 10 requisitions racing
+** with room for 4 in the quota: exactly 4 stay within it.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -520,6 +521,103 @@ thirty_for_the_last_ten(void **state)
 	ledger_sums(clip);
 }
 
+struct asker {
+	pthread_barrier_t *go;
+	int64_t item;
+	int rc, over;
+};
+
+/* One requisition of one unit, as staff, straight through the module. */
+static void *
+ask_racing(void *arg)
+{
+	struct asker *r = arg;
+	struct reqn_line_in line = { .item_id = r->item, .qty = 1 };
+	struct reqn_in in = { .lines = &line, .nlines = 1, .reason = "并发" };
+	struct actor who = { .id = hq_user_id(&srv, "staff"), .agency_id = srv.agency_id,
+			     .department_id = srv.dept1_id, .roles = ROLE_STAFF, .ip = "test",
+			     .username = "staff" };
+	struct arena *a = arena_new(8192);
+	struct requisition out;
+	struct err e = { 0 };
+	struct db *db = NULL;
+
+	r->rc = db_open(srv.db_path, 0, &db, &e);
+	pthread_barrier_wait(r->go);
+	if (!r->rc)
+		r->rc = db_begin_write(db, &e) || reqn_create(db, a, &who, &in, &out, &e) ||
+				db_commit(db, &e) ? e.code : 0;
+	if (r->rc && db && db_in_tx(db))
+		db_rollback(db);
+	r->over = !r->rc && out.over_quota;
+	db_close(db);
+	arena_free(a);
+	return NULL;
+}
+
+/* the month's quota of dept1 set to q fen (-1: none) */
+static void
+set_quota(int64_t q)
+{
+	json_t *j = expect(&office, "GET", "/api/v1/supply-quotas", NULL, 200, NULL);
+	const char *seen = quota_seen(j, srv.dept1_id);	/* NULL: no row, the answer's as_of */
+	char body[192];
+
+	snprintf(body, sizeof(body), "{\"department_id\":%lld,\"year\":%lld,\"month\":%lld,"
+		 "\"quota_fen\":%lld,\"updated_at\":\"%s\"}", (long long)srv.dept1_id,
+		 (long long)int_of(j, "year"), (long long)int_of(j, "month"), (long long)q,
+		 seen ? seen : json_string_value(json_object_get(j, "as_of")));
+	json_decref(expect(&office, "PUT", "/api/v1/supply-quotas", body, 200, NULL));
+	json_decref(j);
+}
+
+/* the month's issued + open value of dept1 */
+static int64_t
+quota_used(void)
+{
+	json_t *j = expect(&office, "GET", "/api/v1/supply-quotas", NULL, 200, NULL), *it;
+	int64_t used = -1;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (int_of(it, "department_id") == srv.dept1_id)
+			used = int_of(it, "issued_value_fen") + int_of(it, "open_value_fen");
+	json_decref(j);
+	assert_true(used >= 0);
+	return used;
+}
+
+/* Room for 4 of ¥100 each: of 10 racing requisitions exactly 4 stay within the quota. */
+static void
+racing_requisitions_count_the_quota_once(void **state)
+{
+	int64_t pens = item("LY-009", 20, 10000, 1);
+	struct asker rs[10];
+	pthread_t th[10];
+	pthread_barrier_t go;
+	int within = 0;
+
+	(void)state;
+	set_quota(quota_used() + 4 * 10000);
+	pthread_barrier_init(&go, NULL, 10);
+	for (int i = 0; i < 10; i++) {
+		rs[i] = (struct asker){ &go, pens, -1, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, ask_racing, &rs[i]), 0);
+	}
+	for (int i = 0; i < 10; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(rs[i].rc, 0);
+		within += !rs[i].over;
+	}
+	assert_int_equal(within, 4);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM requisition r JOIN requisition_line l"
+				" ON l.requisition_id = r.id WHERE l.item_id = :id"
+				" AND r.over_quota = 0", pens), 4);
+	set_quota(-1);
+}
+
 int
 main(void)
 {
@@ -530,6 +628,7 @@ main(void)
 		cmocka_unit_test(bad_input_and_withdraw),
 		cmocka_unit_test(lists_are_scoped),
 		cmocka_unit_test(thirty_for_the_last_ten),
+		cmocka_unit_test(racing_requisitions_count_the_quota_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -99,6 +99,9 @@ quota_list(struct db *db, struct arena *a, const struct actor *who, int64_t year
 	return query(db, a, who->agency_id, year, month, 0, items, n, e);
 }
 
+/* "hqrq" above the department id: one requisition at a time per department counts its month */
+#define QUOTA_LOCK(dept) ((int64_t)0x68717271 << 32 | (int64_t)((uint64_t)(dept) & 0xffffffffu))
+
 int
 quota_over(struct db *db, int64_t agency, int64_t dept, int64_t at, int64_t value_fen, int *over,
 	   struct err *e)
@@ -112,7 +115,12 @@ quota_over(struct db *db, int64_t agency, int64_t dept, int64_t at, int64_t valu
 	*over = 0;
 	if (!a)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = query(db, a, agency, date / 10000, date / 100 % 100, dept, &q, &n, e);
+	/*
+	 * Held to the commit, so two requisitions racing in one department cannot both
+	 * count the month without the other (PostgreSQL reads committed rows per statement).
+	 */
+	rc = db_lock_tx(db, QUOTA_LOCK(dept), e) ||
+	     query(db, a, agency, date / 10000, date / 100 % 100, dept, &q, &n, e) ? e->code : 0;
 	if (!rc && n == 1)
 		*over = reqn_quota_exceeded(q, value_fen);
 	arena_free(a);

@@ -135,7 +135,10 @@ int quota_list(struct db *db, struct arena *a, const struct actor *who, int64_t 
 /* quota_fen -1 removes it; seen: the row's updated_at as read (checked when it exists) */
 int quota_set(struct db *db, struct arena *a, const struct actor *who, int64_t dept,
 	      int64_t year, int64_t month, int64_t quota_fen, int64_t seen, struct err *e);
-/* Would adding value_fen at `at` take dept's month over its quota? (0 when none is set) */
+/*
+** Would adding value_fen at `at` take dept's month over its quota? (0 when none is set.)
+** Locks the department's count until the transaction ends: racing requisitions take turns.
+*/
 int quota_over(struct db *db, int64_t agency, int64_t dept, int64_t at, int64_t value_fen,
 	       int *over, struct err *e);
 /* routing.c: the leader's tier over quota (leader_bound_fen <= 0: the default split) */
