@@ -393,11 +393,16 @@ stocktakes(void **state)
 				" AND reason = 'stocktake'", b), -1500);
 	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'stocktake'"
 				" AND entity_id = :id", id), 2);
+	/* the office user who counted hears it */
+	assert_int_equal(scalar("SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
+				" AND entity_id = :id AND kind = 'stocktake.approved'", id), 1);
 	/* a rejected one moves nothing */
 	j = stocktake(a, 0, b, 0);
 	id = int_of(j, "id");
 	json_decref(j);
 	decide(&leader, id, "reject");
+	assert_int_equal(scalar("SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
+				" AND entity_id = :id AND kind = 'stocktake.rejected'", id), 1);
 	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", a), 12);
 	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_module = 'stocktake'"
 				" AND source_id = :id", id), 0);

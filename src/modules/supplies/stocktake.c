@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/notify.h"
 #include "db/db.h"
 
 #include <assert.h>
@@ -416,6 +417,19 @@ set_status(struct db *db, const struct actor *who, int64_t id, const char *statu
 	return rc;
 }
 
+/* The one who counted hears the leader's decision (withdrawing was their own doing). */
+static int
+tell_counter(struct db *db, const struct actor *who, const struct stocktake *s,
+	     enum appr_status outcome, struct err *e)
+{
+	if (s->created_by == who->id || (outcome != APPR_APPROVED && outcome != APPR_REJECTED))
+		return 0;
+	return notify_send(db, who, s->created_by,
+			   outcome == APPR_APPROVED ? "stocktake.approved" : "stocktake.rejected",
+			   outcome == APPR_APPROVED ? "盘点已批准，库存已按实盘调整" : "盘点未获批准",
+			   s->code, "stocktake", s->id, e);
+}
+
 static int
 decided(struct db *db, struct arena *a, const struct actor *who, const struct approval *ap,
 	enum appr_status outcome, struct err *e)
@@ -429,10 +443,11 @@ decided(struct db *db, struct arena *a, const struct actor *who, const struct ap
 	if (strcmp(before.status, "pending") != 0 || outcome == APPR_PENDING)
 		return 0;
 	if ((outcome == APPR_APPROVED && adjust_all(db, who, &before, e)) ||
-	    set_status(db, who, id, action[outcome], e) || load(db, a, who, id, &after, e))
+	    set_status(db, who, id, action[outcome], e) || load(db, a, who, id, &after, e) ||
+	    aud_record(db, who, action[outcome], "stocktake", id,
+		       jarena(a, stocktake_json(&before)), jarena(a, stocktake_json(&after)), e))
 		return e->code;
-	return aud_record(db, who, action[outcome], "stocktake", id,
-			  jarena(a, stocktake_json(&before)), jarena(a, stocktake_json(&after)), e);
+	return tell_counter(db, who, &after, outcome, e);
 }
 
 const struct appr_kind stocktake_appr_kind = { "stocktake", "库存盘点", decided };

@@ -44,6 +44,8 @@ const struct msg supplies_msg[] = {
 	{ "您不能%s这个领用申请", "you cannot %s this requisition" },
 	{ "领用申请已被他人处理，请刷新", "someone else has acted on the requisition; refresh" },
 	{ "领用申请未获批准", "Requisition rejected" },
+	{ "盘点已批准，库存已按实盘调整", "Stocktake approved: the stock now matches the count" },
+	{ "盘点未获批准", "Stocktake rejected" },
 	{ "领用申请已批准，等待发放", "Requisition approved, waiting to be issued" },
 	{ "有待发放的领用申请", "A requisition is waiting to be issued" },
 	{ "领用物品已发放，请确认领取", "Supplies issued: please confirm receipt" },
