@@ -48,6 +48,7 @@ static const struct {
 	{ "trips_to_dispatch", "/api/v1/trips?status=approved", NULL },
 	{ "trips_my_tasks", "/api/v1/trips?tasks=1", NULL },
 	{ "requisitions_to_issue", "/api/v1/requisitions?to_issue=1", NULL },
+	{ "purchases_to_receive", "/api/v1/purchase-orders?status=approved", NULL },
 };
 #define NLINKS (sizeof(links) / sizeof(links[0]))
 
@@ -56,7 +57,7 @@ static const char *const expected_keys[NUSERS] = {
 	"appr_pending notif_unread wo_to_rate",				/* staff */
 	"appr_pending notif_unread wo_to_rate",				/* dept_head */
 	"appr_pending notif_unread wo_to_accept wo_overdue wo_to_rate trips_to_dispatch"
-	" requisitions_to_issue",					/* office */
+	" requisitions_to_issue purchases_to_receive",			/* office */
 	"appr_pending notif_unread wo_my_tasks wo_to_rate trips_my_tasks",	/* worker */
 	"appr_pending notif_unread wo_overdue wo_to_rate",		/* leader */
 	"appr_pending notif_unread wo_to_rate claims_to_pay",		/* finance */

@@ -17,7 +17,7 @@
 
 extern const struct route supplies_routes[];	/* supplies_api.c */
 extern const struct msg supplies_msg[];	/* supplies_msg.c */
-extern const struct module_counter reqn_home_counters[];	/* requisitions_home.c */
+extern const struct module_counter supplies_home_counters[];	/* supplies_home.c */
 extern const struct module_requests reqn_home_requests;
 
 /* entity codes of aud_record; who may open a record's history (each part appends its rows) */
@@ -57,7 +57,7 @@ const struct module supplies_module = {
 	.history = history,
 	.approval_kinds = kinds,
 	.agency_init = agency_init,
-	.counters = reqn_home_counters,
+	.counters = supplies_home_counters,
 	.requests = &reqn_home_requests,
 	.demo = sup_demo_seed,	/* supplies_demo.c */
 	.attachment_owners = owners,

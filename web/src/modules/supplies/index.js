@@ -296,13 +296,18 @@ const history = [
   },
 ]
 
-// The 工作台 (pages/home): 待发放 for the office; my open requisitions among "my requests".
+// The 工作台 (pages/home): 待发放 and 待验收入库 for the office; my open requisitions among "my requests".
 const home = {
   counters: {
     requisitions_to_issue: {
       label: 'supplies.req.home.toIssue',
       to: { name: 'requisitions', query: { to_issue: '1' } },
       menu: 'requisitions',
+    },
+    purchases_to_receive: {
+      label: 'supplies.po.home.toReceive',
+      to: { name: 'purchaseOrders', query: { status: 'approved' } },
+      menu: 'purchaseOrders',
     },
   },
   kinds: {

@@ -294,6 +294,7 @@ export default {
         empty: '本月暂无数据',
       },
       po: {
+        home: { toReceive: '待验收入库' },
         title: '采购单',
         new: '新建采购',
         code: '采购单号',
@@ -685,6 +686,7 @@ export default {
         empty: 'Nothing this month',
       },
       po: {
+        home: { toReceive: 'Orders to receive' },
         title: 'Purchase orders',
         new: 'New purchase',
         code: 'Order no.',

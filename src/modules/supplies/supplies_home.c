@@ -1,8 +1,10 @@
 /*
-** modules/supplies/requisitions_home.c: what 领用 puts on the 工作台: the
-** office's requisitions waiting for an issue (the total of reqn_list itself,
-** so it equals the list the web links to) and the requester's open ones.
+** modules/supplies/supplies_home.c: what 办公用品 puts on the 工作台: the
+** office's requisitions waiting for an issue and approved purchase orders
+** waiting for their goods (each the total of its list itself, so it equals the
+** list the web links to), and the requester's open requisitions.
 */
+#include "modules/supplies/purchases.h"
 #include "modules/supplies/requisitions.h"
 #include "core/auth.h"
 #include "core/err.h"
@@ -22,8 +24,22 @@ count_to_issue(struct db *db, struct arena *a, const struct actor *who, int64_t 
 	return reqn_list(db, a, who, &f, &items, &k, n, e);
 }
 
-const struct module_counter reqn_home_counters[] = {
+/* 待验收入库: /supplies/purchases?status=approved */
+static int
+count_to_receive(struct db *db, struct arena *a, const struct actor *who, int64_t now,
+		 int64_t *n, struct err *e)
+{
+	struct po_filter f = { .status = "approved" };
+	struct purchase_order *items;
+	size_t k;
+
+	(void)now;
+	return po_list(db, a, who, &f, &items, &k, n, e);
+}
+
+const struct module_counter supplies_home_counters[] = {
 	{ "requisitions_to_issue", ROLE_OFFICE, count_to_issue },
+	{ "purchases_to_receive", ROLE_OFFICE, count_to_receive },
 	{ 0 }
 };
 
