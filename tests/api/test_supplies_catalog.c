@@ -168,6 +168,17 @@ items_crud_and_roles(void **state)
 		      NULL);
 	assert_true(int_of(j, "total") >= 1);
 	json_decref(j);
+	/* the categories: every one of the catalog with its counts, as SQL has them */
+	j = hq_expect(&srv, &staff, "GET", "/api/v1/supply-categories", NULL, 200, NULL);
+	items = json_object_get(j, "items");
+	assert_int_equal(json_array_size(items),
+			 scalar("SELECT COUNT(DISTINCT category) FROM supply_item", 0));
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!strcmp(str_of(json_array_get(items, i), "category"), "书写工具"))
+			assert_int_equal(int_of(json_array_get(items, i), "items"),
+					 scalar("SELECT COUNT(*) FROM supply_item"
+						" WHERE category = '书写工具'", 0));
+	json_decref(j);
 	/* an edit with the updated_at it read; a stale one is 409; staff may not */
 	j = hq_expect(&srv, &office, "GET", "/api/v1/supply-items?q=BJ-100", NULL, 200, NULL);
 	snprintf(body, sizeof(body),

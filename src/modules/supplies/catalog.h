@@ -36,6 +36,13 @@ struct item_in {
 int sup_item_list(struct db *db, struct arena *a, const struct actor *who,
 		  const struct item_filter *f, struct supply_item **items, size_t *n,
 		  int64_t *total, struct err *e);
+/* categories.c: every category of who's catalog, by name, with its item counts */
+struct sup_category {
+	const char *name;
+	int64_t items, active;
+};
+int sup_item_categories(struct db *db, struct arena *a, const struct actor *who,
+			struct sup_category **items, size_t *n, struct err *e);
 /* 400 at the fields, 409 "duplicate" on code or barcode; audited create / update. */
 int sup_item_create(struct db *db, struct arena *a, const struct actor *who,
 		    const struct item_in *in, struct supply_item *out, struct err *e);
@@ -135,6 +142,7 @@ extern const struct appr_kind stocktake_appr_kind;
 /* ---------- HTTP (catalog_api.c) ---------- */
 
 int sup_api_items(struct req *rq, struct resp *rs, struct err *e);
+int sup_api_categories(struct req *rq, struct resp *rs, struct err *e);
 int sup_api_item_create(struct req *rq, struct resp *rs, struct err *e);
 int sup_api_item_update(struct req *rq, struct resp *rs, struct err *e);
 int sup_api_item_ledger(struct req *rq, struct resp *rs, struct err *e);

@@ -24,6 +24,7 @@ const struct route supplies_routes[] = {
 	/* K: the catalog, an item's ledger and write-offs, suppliers, stocktakes (catalog_api.c) */
 	{ "GET", "/api/v1/supply-items", sup_api_items, ROLE_BUSINESS_READERS, 0, "办公用品目录（?q=&category=&active=&low=1&barcode=）", NULL, sup_item_cols, 0 },
 	{ "POST", "/api/v1/supply-items", sup_api_item_create, ROLE_OFFICE, R_WRITE, "新增物品", sup_item_fields, NULL, 0 },
+	{ "GET", "/api/v1/supply-categories", sup_api_categories, ROLE_BUSINESS_READERS, 0, "物品类别（及物品数）", NULL, NULL, 0 },
 	{ "PUT", "/api/v1/supply-items/:id", sup_api_item_update, ROLE_OFFICE, R_WRITE, "修改物品", sup_item_put_fields, NULL, 0 },
 	{ "GET", "/api/v1/supply-items/:id/ledger", sup_api_item_ledger, SUP_LEDGER_READERS, R_RANGE, "物品出入库台账（期初、收、发、期末）", NULL, sup_ledger_cols, 0 },
 	{ "POST", "/api/v1/supply-items/:id/writeoffs", sup_api_writeoff, ROLE_OFFICE, R_WRITE, "报废或丢失出库", sup_writeoff_fields, NULL, 0 },
