@@ -82,6 +82,11 @@ test('the office orders under ¥5,000, another office user approves, two people 
     await page.locator($('po-status')).filter({ hasText: '已入库' }).waitFor()
     await page.locator($('po-received')).filter({ hasText: '1,855.00' }).waitFor()
     await page.locator($('po-acceptor-shown')).filter({ hasText: '梁验收' }).waitFor()
+    // the 入库单: the order's code, its line at the received price, four signatures
+    await page.locator($('po-print')).click()
+    await page.locator($('print-number')).filter({ hasText: order.code }).waitFor()
+    await page.locator($('print-po-lines')).filter({ hasText: ITEM }).filter({ hasText: '185.50' }).waitFor()
+    assert.equal(await page.locator(`${$('print-signatures')} .sign-box`).count(), 4)
     assert.deepEqual(problems, [])
   } finally {
     await context.close()

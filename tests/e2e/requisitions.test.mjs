@@ -1,8 +1,8 @@
 // Browser test of 领用申请 (issue #16 item 3): a member of staff asks for supplies on a 375 px
 // phone (searching the catalog, a quantity, a reason); the department head approves on a phone from their
 // 待办 (the requester's page then says 已批准); the office issues on a desktop (the 发放 dialog
-// offers what is left); the requester confirms receipt on the phone; the item's 台账 shows the issue under
-// the requisition's code.
+// offers what is left); the requester confirms receipt on the phone; the office prints the 领用单;
+// the item's 台账 shows the issue under the requisition's code.
 //
 // Before it (through the API, fixtures.mjs; a plain `init`): a department with its staff member
 // and head, an office user and a leader elsewhere, an item of the catalog stocked by an
@@ -88,6 +88,14 @@ test('staff ask on a phone, the head approves, the office issues, staff confirm 
     await page.reload()
     await page.locator($('req-receive')).click()
     await status(page, 'received').waitFor()
+
+    // the 领用单: its code, the line asked and issued, three signatures
+    await office.reload()
+    await office.locator($('req-print')).click()
+    await office.locator($('print-number')).filter({ hasText: req.code }).waitFor()
+    await office.locator(`${$('req-print-lines')} tbody tr`).filter({ hasText: CODE }).waitFor()
+    assert.deepEqual(await office.locator(`${$('req-print-lines')} tbody tr`).first().locator('td').allInnerTexts().then((c) => c.slice(4, 6)), ['3', '3'])
+    assert.equal(await office.locator(`${$('print-signatures')} .sign-box`).count(), 3)
 
     // the item's 台账: the issue, under the requisition's code
     await office.goto(`${BASE}/supplies/items?q=${encodeURIComponent(CODE)}`)
