@@ -178,7 +178,7 @@ static void
 old_agencies_get_what_they_lack_once(void **state)
 {
 	struct hq_client office, finance, b_office;
-	size_t n, active;
+	size_t active;
 	int64_t audit;
 
 	(void)state;
