@@ -242,12 +242,32 @@ standards_of_finance_are_kept_whole(void **state)
 	hq_client_free(&finance);
 }
 
+/* What the upgrade is for: a request of a kind without rules is refused until it runs. */
+static void
+requests_of_a_lacking_kind_go_through_after_it(void **state)
+{
+	static const char trip[] =
+		"{\"purpose\":\"调研\",\"destination\":\"市档案馆\",\"out_of_city\":true,"
+		"\"passengers\":1,\"passenger_names\":\"张三\",\"start_at\":\"2030-03-05T09:00:00+08:00\","
+		"\"end_at\":\"2030-03-05T11:00:00+08:00\",\"est_km\":40}";
+	struct hq_client staff;
+
+	(void)state;
+	hq_sign_in(&srv, &staff, "staff");
+	drop_kind(srv.agency_id, "vehicle_trip");
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/trips", trip, 422, "no_rule"));
+	assert_int_equal(upgrade(), 2);
+	json_decref(hq_expect(&srv, &staff, "POST", "/api/v1/trips", trip, 201, NULL));
+	hq_client_free(&staff);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(old_agencies_get_what_they_lack_once),
 		cmocka_unit_test(standards_of_finance_are_kept_whole),
+		cmocka_unit_test(requests_of_a_lacking_kind_go_through_after_it),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
