@@ -74,7 +74,8 @@ static const char usage_main[] =
 	"  init [--demo] [--agency NAME]   create the database (demo data with --demo)\n"
 	"  serve [--listen ADDR:PORT] [--db FILE] [--data DIR] [--threads N] [--web DIR]\n"
 	"        [--secure-cookies]        (served over HTTPS: the session cookie is Secure)\n"
-	"  migrate                         apply pending schema migrations\n"
+	"  migrate                         apply pending schema migrations, then give every\n"
+	"                                  agency the module defaults it lacks (serve too)\n"
 	"  user add|passwd|roles|lock|unlock USERNAME ...   manage accounts\n"
 	"  audit verify|checkpoint         check the audit chain / anchor its head now\n"
 	"  backup FILE                     online copy of the database (safe while serving)\n"
@@ -440,6 +441,26 @@ audit_setup(const struct opts *o, struct db *db, int may_create)
 	return 0;
 }
 
+/*
+** After the migrations and the audit key: the defaults each existing agency
+** lacks (approval rules of a newer module's kinds, ...), module.h.
+*/
+static int
+upgrade_agencies(const struct opts *o, struct db *db)
+{
+	struct err e = { 0 };
+	int added = 0;
+
+	if (modules_agency_upgrade(db, &added, &e)) {
+		die_err("cannot add the agencies' missing defaults", &e);
+		return 1;
+	}
+	if (added)
+		fprintf(stderr, "houqin: added %d missing default(s) to the agencies of %s\n", added,
+			o->shown);
+	return 0;
+}
+
 static int
 init_plain(struct db *db, struct arena *a, const struct opts *o, struct err *e)
 {
@@ -511,7 +532,7 @@ cmd_migrate(struct opts *o)
 
 	if (open_migrated(o, 0, &db))
 		return 1;
-	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
+	if (audit_setup(o, db, AUDIT_MAY_CREATE) || upgrade_agencies(o, db)) {
 		db_close(db);
 		return 1;
 	}
@@ -572,7 +593,7 @@ cmd_serve(struct opts *o)
 	session_set_secure(o->secure_cookies || (secure_env && strcmp(secure_env, "1") == 0));
 	if (open_migrated(o, 0, &db))
 		return 1;
-	if (audit_setup(o, db, AUDIT_MAY_CREATE)) {
+	if (audit_setup(o, db, AUDIT_MAY_CREATE) || upgrade_agencies(o, db)) {
 		db_close(db);
 		return 1;
 	}

@@ -14,6 +14,7 @@
 
 struct actor;
 struct appr_kind;
+struct appr_rule;
 struct arena;
 struct cal;
 struct db;
@@ -149,12 +150,23 @@ struct module {
 	*/
 	int (*demo_finish)(struct db *db, struct arena *a, const char *prefix, struct err *e);
 	/*
-	** A new agency's defaults (budget classes, approval rules, ...), seeded in the
+	** An agency's defaults, in two parts, both seeded only where missing: in the
 	** transaction that creates the agency (org_agency_create, for `init`, the demo
-	** and `gen --agencies` alike), in module-list order. who is the creating actor
-	** with agency_id set to the new agency; it may be the CLI (id 0).
+	** and `gen --agencies` alike), and for every existing agency after migrations
+	** (modules_agency_upgrade: `migrate`, `serve`), so an agency made before the
+	** module, or before one of its kinds, gets them too. Module-list order; who
+	** acts in the agency (agency_id set) and may be the CLI (id 0).
+	**
+	** approval_rules: the default rules of its kinds, rows of a kind together,
+	** ended by a zeroed row; a kind of which the agency has any rule, active or
+	** not, is left alone (core/approval.h appr_rule_seed).
+	** agency_init: the rest (budget classes, ...). It must add only what the
+	** agency lacks, never change what is there, each row audited, and grow
+	** *added by the rows it made: a second run adds nothing.
 	*/
-	int (*agency_init)(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+	const struct appr_rule *approval_rules;
+	int (*agency_init)(struct db *db, struct arena *a, const struct actor *who, int *added,
+			   struct err *e);
 	const struct module_gen *gen;
 	const struct msg *messages;	/* English of its texts (<d>_msg.c, core/msg.h) */
 	/* the 工作台 (see above) */

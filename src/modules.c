@@ -7,11 +7,13 @@
 #include "modules.h"
 #include "core/approval.h"
 #include "core/arena.h"
+#include "core/auth.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/msg.h"
 #include "db/db.h"
 #include "http/router.h"
+#include "modules/org/org.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -97,14 +99,72 @@ modules_history_find(const char *entity)
 	return NULL;
 }
 
+/* What who's agency lacks of every module's defaults (module.h), in list order. */
+static int
+agency_defaults(struct db *db, struct arena *a, const struct actor *who, int *added,
+		struct err *e)
+{
+	modules_init();	/* defaults may be approval rules of a kind: registered first */
+	for (size_t m = 0; houqin_modules[m]; m++) {
+		const struct module *mod = houqin_modules[m];
+		if ((mod->agency_init && mod->agency_init(db, a, who, added, e)) ||
+		    appr_rule_seed(db, a, who, mod->approval_rules, added, e))
+			return e->code;
+	}
+	return 0;
+}
+
 int
 modules_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
 {
-	modules_init();	/* defaults may be approval rules of a kind: registered first */
-	for (size_t m = 0; houqin_modules[m]; m++)
-		if (houqin_modules[m]->agency_init && houqin_modules[m]->agency_init(db, a, who, e))
-			return e->code;
-	return 0;
+	int added = 0;
+
+	return agency_defaults(db, a, who, &added, e);
+}
+
+#define DEFAULTS_LOCK 0x687164656673LL	/* "hqdefs": processes upgrading one PostgreSQL database */
+
+struct upgrade_run {
+	int64_t agency;
+	int added;
+};
+
+static int
+upgrade_tx(struct db *db, void *arg, struct err *e)
+{
+	struct upgrade_run *u = arg;
+	struct actor sys = { .agency_id = u->agency, .ip = "cli", .username = "upgrade" };
+	struct arena *a = arena_new(64 * 1024);
+	int rc;
+
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	/* two servers starting at once: the second sees the first's rows, never adds them again */
+	rc = db_lock_tx(db, DEFAULTS_LOCK, e) || agency_defaults(db, a, &sys, &u->added, e)
+		     ? e->code : 0;
+	arena_free(a);
+	return rc;
+}
+
+int
+modules_agency_upgrade(struct db *db, int *added, struct err *e)
+{
+	struct arena *a = arena_new(4096);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	*added = 0;
+	if (!a)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	rc = org_agency_ids(db, a, &ids, &n, e);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct upgrade_run u = { ids[i], 0 };
+		rc = db_write_tx(db, upgrade_tx, &u, e);
+		*added += rc ? 0 : u.added;
+	}
+	arena_free(a);
+	return rc;
 }
 
 struct demo_run {

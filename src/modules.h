@@ -28,8 +28,21 @@ const struct route_table *modules_routes(void);
 /* The history entity row for entity (audit_log.entity), or NULL. */
 const struct module_history *modules_history_find(const char *entity);
 
-/* Every module's agency_init for who->agency_id, in list order (org_agency_create calls it). */
+/*
+** A new agency's defaults: every module's approval_rules and agency_init for
+** who->agency_id, in list order (module.h), in the caller's write transaction
+** (org_agency_create calls it).
+*/
 int modules_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+/*
+** The same for every existing agency, each in a write transaction of its own
+** (after migrations: `houqin migrate` and `serve`), so an agency made before a
+** module or one of its kinds gets the defaults it lacks; what it has stays as
+** it is, so a second run adds nothing. *added: the rules and rows made, each
+** audited as made by the CLI (actor id 0). Stops at the first agency that fails
+** (those before it keep theirs); the audit key must be loaded (core/audit.h).
+*/
+int modules_agency_upgrade(struct db *db, int *added, struct err *e);
 
 /*
 ** `init --demo`: run every module's demo hook, in list order, in one write

@@ -1054,6 +1054,47 @@ appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 	return rc;
 }
 
+static const char sql_rule_any[] =
+	"SELECT 1 FROM approval_rule WHERE agency_id = :agency AND kind = :kind LIMIT 1";
+
+/* Has who's agency any rule of kind, active or not? */
+static int
+kind_has_rule(struct db *db, const struct actor *who, const char *kind, int *has, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_rule_any, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_bind_text(&st, ":kind", kind, e) ? e->code : db_step(&st, e);
+
+	db_finalize(&st);
+	*has = rc == 1;
+	return rc < 0 ? rc : 0;
+}
+
+int
+appr_rule_seed(struct db *db, struct arena *a, const struct actor *who,
+	       const struct appr_rule *defaults, int *added, struct err *e)
+{
+	int has = 1;
+
+	assert(db_in_tx(db));
+	for (const struct appr_rule *r = defaults; r && r->kind; r++) {
+		struct appr_rule in = *r, out;
+		/* asked at a kind's first row only: its rows saved here must not stop the next */
+		if ((r == defaults || strcmp(r[-1].kind, r->kind) != 0) &&
+		    kind_has_rule(db, who, r->kind, &has, e))
+			return e->code;
+		if (has)
+			continue;
+		in.id = 0;
+		in.active = 1;
+		if (appr_rule_save(db, a, who, &in, &out, e))
+			return e->code;
+		(*added)++;
+	}
+	return 0;
+}
+
 /* ---------- deputies ---------- */
 
 static const char sql_deputy_user[] =

@@ -203,6 +203,21 @@ int appr_rule_list(struct db *db, struct arena *a, const struct actor *who,
 int appr_rule_save(struct db *db, struct arena *a, const struct actor *who,
 		   const struct appr_rule *in, struct appr_rule *out, struct err *e);
 
+/*
+** A module's default rules (struct module's approval_rules): rows of one kind
+** next to each other, ended by a row whose kind is NULL. For each kind of
+** which who's agency has no rule at all, active or not, save its rows active
+** (appr_rule_save: each audited); a kind with any rule is left as the office
+** made it, so running this again adds nothing. *added grows by the rules
+** saved. Must run inside a write transaction.
+*/
+int appr_rule_seed(struct db *db, struct arena *a, const struct actor *who,
+		   const struct appr_rule *defaults, int *added, struct err *e);
+
+/* The steps default rules are made of (the office renames or replaces them). */
+#define APPR_STEP_DEPT_HEAD { "部门负责人审批", "dept_head", APPR_SCOPE_DEPT_HEAD }
+#define APPR_STEP_LEADER { "分管领导审批", "leader", APPR_SCOPE_ROLE }
+
 /* --- deputies --- */
 struct appr_deputy {
 	int64_t id, principal_id, deputy_id, from_ms, to_ms, created_at;

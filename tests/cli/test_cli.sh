@@ -104,6 +104,14 @@ admin_pw=$(grep -o 'shown once): [^ ]*' "$tmp/out" | head -1 | sed 's/.*: //')
 check "init twice refuses" 1 "$bin" init --db "$db"
 check "migrate is idempotent" 0 "$bin" migrate --db "$db"
 expect_out "migrate reports version" "schema version"
+grep -q "missing default" "$tmp/out" && { fail=$((fail + 1)); echo "FAIL migrate added defaults to a new database"; } || pass=$((pass + 1))
+# an agency from before the requisition rules (an older database): migrate adds them, once
+sqlite3 "$db" "DELETE FROM approval_rule_step WHERE rule_id IN (SELECT id FROM approval_rule WHERE kind = 'requisition'); DELETE FROM approval_rule WHERE kind = 'requisition'"
+check "migrate adds what an agency lacks" 0 "$bin" migrate --db "$db"
+expect_out "migrate counts what it added" "added 2 missing default(s)"
+check "migrate adds nothing twice" 0 "$bin" migrate --db "$db"
+grep -q "missing default" "$tmp/out" && { fail=$((fail + 1)); echo "FAIL migrate added defaults twice"; } || pass=$((pass + 1))
+check "both rules there" 0 test "$(sqlite3 "$db" "SELECT COUNT(*) FROM approval_rule WHERE kind = 'requisition' AND active = 1")" = 2
 
 check "user add" 0 "$bin" user add clerk --name 张三 --dept 2 --roles office,staff --password 'Ledger#2026' --db "$db"
 check "user add duplicate" 1 "$bin" user add clerk --name 张三 --dept 2 --db "$db"

@@ -130,8 +130,13 @@ json_t *bud_period_json(const struct bud_period *p);
 json_t *bud_line_json(const struct bud_line *l);
 json_t *bud_entry_json(const struct bud_entry *en);
 
-/* A new agency's standard classes (the module's agency_init), in the caller's transaction. */
-int bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+/*
+** The standard classes who's agency lacks, by code (the module's agency_init;
+** finance adds classes, never deletes one). *added grows by the classes made
+** (each audited). In the caller's write transaction.
+*/
+int bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, int *added,
+		     struct err *e);
 int bud_demo_seed(struct db *db, struct arena *a, const char *prefix, struct err *e);
 
 /* ---------- adjustments 追加/调减/调剂 (budget_adjust.c) ---------- */
@@ -170,9 +175,8 @@ int bud_adj_visible(struct db *db, struct arena *a, const struct actor *who, int
 		    struct err *e);
 json_t *bud_adj_json(const struct bud_adj *j);
 struct appr_kind;
-/* The approval kind and, for a new agency, its default rule (分管领导审批). */
+/* The approval kind (its default rule, 分管领导审批: budget_module.c). */
 extern const struct appr_kind bud_adj_kind;
-int bud_seed_adj_rule(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 
 /* ---------- the mid-year reminder 温馨提醒 (budget_remind.c) ---------- */
 

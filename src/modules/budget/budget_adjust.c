@@ -281,19 +281,6 @@ adj_decided(struct db *db, struct arena *a, const struct actor *who, const struc
 
 const struct appr_kind bud_adj_kind = { "budget_adjustment", "预算调整", adj_decided };
 
-/* A new agency's rule for the kind: one step, a leader (the office edits it like any rule). */
-int
-bud_seed_adj_rule(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	struct appr_rule in = { .kind = "budget_adjustment", .name = "预算调整（追加/调减/调剂）",
-				.min_amount_fen = -1, .max_amount_fen = -1, .active = 1,
-				.nsteps = 1 };
-	struct appr_rule out;
-
-	in.steps[0] = (struct appr_rule_step){ "分管领导审批", "leader", APPR_SCOPE_ROLE };
-	return appr_rule_save(db, a, who, &in, &out, e);
-}
-
 json_t *
 bud_adj_json(const struct bud_adj *j)
 {

@@ -1,8 +1,9 @@
 /*
 ** modules/budget/budget_demo.c: the standard expenditure classes (支出经济分类,
 ** the 三公 classes marked) and, for the demo, this year's lines of the business
-** departments, created by the finance user. Every new agency gets the classes
-** (agency_init, called when org creates it); finance edits them from there.
+** departments, created by the finance user. Every agency gets the classes
+** (agency_init: when org creates it, and those it lacks after an upgrade);
+** finance edits them from there.
 */
 #include "core/arena.h"
 #include "core/auth.h"
@@ -26,14 +27,31 @@ static const struct bud_class_in std_classes[] = {
 };
 #define NCLASSES (sizeof(std_classes) / sizeof(std_classes[0]))
 
-int
-bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+static int
+has_code(const struct bud_class *have, size_t n, const char *code)
 {
-	struct bud_class c;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(have[i].code, code) == 0)
+			return 1;
+	return 0;
+}
 
-	for (size_t i = 0; i < NCLASSES; i++)
+int
+bud_seed_classes(struct db *db, struct arena *a, const struct actor *who, int *added,
+		 struct err *e)
+{
+	struct bud_class c, *have;
+	size_t n;
+
+	if (bud_class_list(db, a, who, &have, &n, e))
+		return e->code;
+	for (size_t i = 0; i < NCLASSES; i++) {
+		if (has_code(have, n, std_classes[i].code))
+			continue;
 		if (bud_class_create(db, a, who, &std_classes[i], &c, e))
 			return e->code;
+		(*added)++;
+	}
 	return 0;
 }
 

@@ -43,17 +43,29 @@ static const struct module_owner owners[] = {
 	{ 0 }
 };
 
-/* A new agency's defaults, one call a line. */
+#define STEP_FINANCE { "财务审核", "finance", APPR_SCOPE_ROLE }
+
+/* Every agency's default approval rules, per kind (core/approval.h appr_rule_seed). */
+static const struct appr_rule rules[] = {
+	/* 追加/调减/调剂: one step, a leader */
+	{ .kind = "budget_adjustment", .name = "预算调整（追加/调减/调剂）", .min_amount_fen = -1,
+	  .max_amount_fen = -1, .nsteps = 1, .steps = { APPR_STEP_LEADER } },
+	/* 部门负责人 → 财务 below ¥5,000; from there also 分管领导 */
+	{ .kind = "expense_claim", .name = "报销（5000元以下）", .min_amount_fen = -1,
+	  .max_amount_fen = CLAIM_LEADER_MIN_FEN, .nsteps = 2,
+	  .steps = { APPR_STEP_DEPT_HEAD, STEP_FINANCE } },
+	{ .kind = "expense_claim", .name = "报销（5000元及以上）",
+	  .min_amount_fen = CLAIM_LEADER_MIN_FEN, .max_amount_fen = -1, .nsteps = 3,
+	  .steps = { APPR_STEP_DEPT_HEAD, STEP_FINANCE, APPR_STEP_LEADER } },
+	{ 0 }
+};
+
+/* An agency's other defaults, those it lacks: the classes, the travel standards. */
 static int
-agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+agency_init(struct db *db, struct arena *a, const struct actor *who, int *added, struct err *e)
 {
-	if (bud_seed_classes(db, a, who, e))
-		return e->code;
-	if (bud_seed_adj_rule(db, a, who, e))
-		return e->code;
-	if (claim_agency_init(db, a, who, e))	/* travel standards, expense_claim rules */
-		return e->code;
-	return 0;
+	return bud_seed_classes(db, a, who, added, e) ||
+	       claim_seed_standards(db, a, who, added, e) ? e->code : 0;
 }
 
 /* The demo: this year's lines (budget_demo.c), then a year of claims on them (claims_demo.c). */
@@ -71,6 +83,7 @@ const struct module budget_module = {
 	.demo = demo,
 	.demo_finish = claim_demo_close,	/* 结账 once the spending modules dated their rows */
 	.agency_init = agency_init,
+	.approval_rules = rules,
 	.jobs = jobs,
 	.approval_kinds = kinds,
 	.attachment_owners = owners,

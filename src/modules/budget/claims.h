@@ -84,8 +84,13 @@ int claim_std_list(struct db *db, struct arena *a, int64_t agency, struct claim_
 int claim_std_create(struct db *db, struct arena *a, const struct actor *who,
 		     const struct claim_std_in *in, struct claim_std *out, struct err *e);
 json_t *claim_std_json(const struct claim_std *s);
-/* A new agency's standards and its expense_claim approval rules (agency_init). */
-int claim_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
+/*
+** The default standards for who's agency when it has none at all (the module's
+** agency_init): standards finance ended or replaced stay as they are. *added
+** grows by the rows made (each audited). In the caller's write transaction.
+*/
+int claim_seed_standards(struct db *db, struct arena *a, const struct actor *who, int *added,
+			 struct err *e);
 
 /* ---- claims (claims.c) ---- */
 struct claim_item_in {

@@ -1,7 +1,7 @@
 /*
 ** modules/budget/claims_standards.c: 差旅标准 as data per agency (claims.h):
-** the list, finance's new rows, and a new agency's defaults (plausible
-** national figures; finance edits them) with its expense_claim approval rules.
+** the list, finance's new rows, and an agency's defaults (plausible national
+** figures; finance edits them).
 */
 #include "modules/budget/claims.h"
 #include "modules/budget/budget.h"
@@ -143,11 +143,17 @@ static const struct { const char *city; int64_t minister, bureau, other; } std_c
 	{ "深圳", 950, 700, 450 },  { "*", 800, 450, 380 },
 };
 
-static int
-seed_standards(struct db *db, struct arena *a, const struct actor *who, struct err *e)
+int
+claim_seed_standards(struct db *db, struct arena *a, const struct actor *who, int *added,
+		     struct err *e)
 {
-	struct claim_std out;
+	struct claim_std out, *have;
+	size_t n;
 
+	if (claim_std_list(db, a, who->agency_id, &have, &n, e))
+		return e->code;
+	if (n > 0)
+		return 0;	/* one set per agency: its cities fall back on "*", so never half of ours */
 	for (size_t i = 0; i < sizeof(std_cities) / sizeof(std_cities[0]); i++)
 		for (int r = 0; claim_ranks[r]; r++) {
 			int64_t cap = r == 0 ? std_cities[i].minister : r == 1 ? std_cities[i].bureau
@@ -156,38 +162,7 @@ seed_standards(struct db *db, struct arena *a, const struct actor *who, struct e
 						   10000, 8000, "2024-01-01", NULL };
 			if (claim_std_create(db, a, who, &in, &out, e))
 				return e->code;
+			(*added)++;
 		}
 	return 0;
-}
-
-/* 部门负责人 → 财务 below ¥5,000; from there also 分管领导 (editable at /approvals/rules). */
-static int
-seed_rules(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	static const struct appr_rule_step steps[] = {
-		{ "部门负责人审批", "dept_head", APPR_SCOPE_DEPT_HEAD },
-		{ "财务审核", "finance", APPR_SCOPE_ROLE },
-		{ "分管领导审批", "leader", APPR_SCOPE_ROLE },
-	};
-	struct appr_rule in, out;
-
-	for (int big = 0; big < 2; big++) {
-		memset(&in, 0, sizeof(in));
-		in.kind = "expense_claim";
-		in.name = big ? "报销（5000元及以上）" : "报销（5000元以下）";
-		in.min_amount_fen = big ? CLAIM_LEADER_MIN_FEN : -1;
-		in.max_amount_fen = big ? -1 : CLAIM_LEADER_MIN_FEN;
-		in.active = 1;
-		in.nsteps = big ? 3 : 2;
-		memcpy(in.steps, steps, sizeof(steps));
-		if (appr_rule_save(db, a, who, &in, &out, e))
-			return e->code;
-	}
-	return 0;
-}
-
-int
-claim_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	return seed_standards(db, a, who, e) || seed_rules(db, a, who, e) ? e->code : 0;
 }

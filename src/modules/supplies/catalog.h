@@ -135,8 +135,6 @@ int stocktake_list(struct db *db, struct arena *a, const struct actor *who, cons
 int stocktake_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		      struct err *e);
 json_t *stocktake_json(const struct stocktake *s);
-int stocktake_agency_init(struct db *db, struct arena *a, const struct actor *who,
-			  struct err *e);
 extern const struct appr_kind stocktake_appr_kind;
 
 /* ---------- HTTP (catalog_api.c) ---------- */

@@ -152,8 +152,6 @@ int po_people(struct db *db, struct arena *a, const struct actor *who, struct po
 	      size_t *n, struct err *e);
 int po_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id, struct err *e);
 int po_can_read(struct db *db, const struct actor *who, int64_t id);
-/* A new agency's purchase_order approval rules (the module's agency_init). */
-int po_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 
 json_t *po_json(const struct purchase_order *o);	/* a list row */
 json_t *po_detail_json(const struct purchase_order *o);

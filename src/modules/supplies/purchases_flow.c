@@ -141,37 +141,3 @@ po_close(struct db *db, struct arena *a, const struct actor *who, int64_t id, st
 	       po_set_status(db, who, id, "received", "closed", e) ||
 	       po_record(db, a, who, &o, "close", NULL, NULL, e) ? e->code : 0;
 }
-
-/*
-** 办公室审核 below ¥5,000; + 分管领导 up to ¥50,000; above, + 党组会 (a leader
-** records the committee's decision with its minutes). Editable at /approvals/rules.
-*/
-int
-po_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	static const struct appr_rule_step steps[] = {
-		{ "办公室审核", "office", APPR_SCOPE_ROLE },
-		{ "分管领导审批", "leader", APPR_SCOPE_ROLE },
-		{ "党组会决定", "leader", APPR_SCOPE_COMMITTEE },
-	};
-	static const struct { const char *name; int64_t min, max; int nsteps; } tiers[] = {
-		{ "采购（5000元以下）", -1, PO_OFFICE_MAX_FEN, 1 },
-		{ "采购（5000至50000元）", PO_OFFICE_MAX_FEN, PO_COMMITTEE_ABOVE_FEN + 1, 2 },
-		{ "采购（50000元以上，党组会）", PO_COMMITTEE_ABOVE_FEN + 1, -1, 3 },
-	};
-	struct appr_rule in, out;
-
-	for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++) {
-		memset(&in, 0, sizeof(in));
-		in.kind = "purchase_order";
-		in.name = tiers[t].name;
-		in.min_amount_fen = tiers[t].min;
-		in.max_amount_fen = tiers[t].max;
-		in.active = 1;
-		in.nsteps = tiers[t].nsteps;
-		memcpy(in.steps, steps, sizeof(steps));
-		if (appr_rule_save(db, a, who, &in, &out, e))
-			return e->code;
-	}
-	return 0;
-}

@@ -234,29 +234,3 @@ reqn_create(struct db *db, struct arena *a, const struct actor *who, const struc
 			  jarena(a, reqn_detail_json(out)), e);
 }
 
-/* ---------- rules ---------- */
-
-/* 部门负责人 below ¥1,000; also 分管领导 at or above it (and over quota: route_amount). */
-int
-reqn_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	static const struct appr_rule_step steps[] = {
-		{ "部门负责人审批", "dept_head", APPR_SCOPE_DEPT_HEAD },
-		{ "分管领导审批", "leader", APPR_SCOPE_ROLE },
-	};
-	struct appr_rule in, out;
-
-	for (int big = 0; big < 2; big++) {
-		memset(&in, 0, sizeof(in));
-		in.kind = "requisition";
-		in.name = big ? "办公用品领用（¥1,000 及以上或超限额）" : "办公用品领用";
-		in.min_amount_fen = big ? REQ_THRESHOLD_FEN : -1;
-		in.max_amount_fen = big ? -1 : REQ_THRESHOLD_FEN;
-		in.active = 1;
-		in.nsteps = big ? 2 : 1;
-		memcpy(in.steps, steps, sizeof(steps));
-		if (appr_rule_save(db, a, who, &in, &out, e))
-			return e->code;
-	}
-	return 0;
-}

@@ -95,7 +95,6 @@ int reqn_row(struct db *db, struct arena *a, int64_t agency, int64_t id, struct 
 int reqn_lines(struct db *db, struct arena *a, struct requisition *r, struct err *e);
 int reqn_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 		struct err *e);
-int reqn_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 json_t *reqn_json(const struct requisition *r);
 /* "lines[i].item_id" (which 0), ".qty" (1), ".reason" (2): static names for err_field */
 const char *reqn_line_field(size_t i, int which);

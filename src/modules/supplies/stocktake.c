@@ -451,21 +451,3 @@ decided(struct db *db, struct arena *a, const struct actor *who, const struct ap
 }
 
 const struct appr_kind stocktake_appr_kind = { "stocktake", "库存盘点", decided };
-
-/* 分管领导 in one step: a count changes the books, so someone above the office signs it. */
-int
-stocktake_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	static const struct appr_rule_step step = { "分管领导审批", "leader", APPR_SCOPE_ROLE };
-	struct appr_rule in, out;
-
-	memset(&in, 0, sizeof(in));
-	in.kind = "stocktake";
-	in.name = "库存盘点";
-	in.min_amount_fen = -1;
-	in.max_amount_fen = -1;
-	in.active = 1;
-	in.nsteps = 1;
-	in.steps[0] = step;
-	return appr_rule_save(db, a, who, &in, &out, e);
-}

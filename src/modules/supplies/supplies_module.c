@@ -36,13 +36,34 @@ static const struct module_history history[] = {
 static const struct appr_kind *const kinds[] = { &stocktake_appr_kind, &reqn_appr_kind,
 						 &po_appr_kind, NULL };
 
-/* A new agency's default approval rules: each part's, in turn (append yours). */
-static int
-agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	return stocktake_agency_init(db, a, who, e) || reqn_agency_init(db, a, who, e) ||
-	       po_agency_init(db, a, who, e) ? e->code : 0;
-}
+#define STEP_OFFICE { "办公室审核", "office", APPR_SCOPE_ROLE }
+#define STEP_COMMITTEE { "党组会决定", "leader", APPR_SCOPE_COMMITTEE }
+
+/* Every agency's default approval rules, per kind (core/approval.h appr_rule_seed; append yours). */
+static const struct appr_rule rules[] = {
+	/* 分管领导 in one step: a count changes the books, so someone above the office signs it */
+	{ .kind = "stocktake", .name = "库存盘点", .min_amount_fen = -1, .max_amount_fen = -1,
+	  .nsteps = 1, .steps = { APPR_STEP_LEADER } },
+	/* 部门负责人 below ¥1,000; also 分管领导 at or above it (and over quota: route_amount) */
+	{ .kind = "requisition", .name = "办公用品领用", .min_amount_fen = -1,
+	  .max_amount_fen = REQ_THRESHOLD_FEN, .nsteps = 1, .steps = { APPR_STEP_DEPT_HEAD } },
+	{ .kind = "requisition", .name = "办公用品领用（¥1,000 及以上或超限额）",
+	  .min_amount_fen = REQ_THRESHOLD_FEN, .max_amount_fen = -1, .nsteps = 2,
+	  .steps = { APPR_STEP_DEPT_HEAD, APPR_STEP_LEADER } },
+	/*
+	** 办公室审核 below ¥5,000; + 分管领导 up to ¥50,000; above, + 党组会 (a leader
+	** records the committee's decision with its minutes).
+	*/
+	{ .kind = "purchase_order", .name = "采购（5000元以下）", .min_amount_fen = -1,
+	  .max_amount_fen = PO_OFFICE_MAX_FEN, .nsteps = 1, .steps = { STEP_OFFICE } },
+	{ .kind = "purchase_order", .name = "采购（5000至50000元）",
+	  .min_amount_fen = PO_OFFICE_MAX_FEN, .max_amount_fen = PO_COMMITTEE_ABOVE_FEN + 1,
+	  .nsteps = 2, .steps = { STEP_OFFICE, APPR_STEP_LEADER } },
+	{ .kind = "purchase_order", .name = "采购（50000元以上，党组会）",
+	  .min_amount_fen = PO_COMMITTEE_ABOVE_FEN + 1, .max_amount_fen = -1, .nsteps = 3,
+	  .steps = { STEP_OFFICE, APPR_STEP_LEADER, STEP_COMMITTEE } },
+	{ 0 }
+};
 
 /* attachment owners: the quotes 三家比价 of an order */
 static const struct module_owner owners[] = {
@@ -56,7 +77,7 @@ const struct module supplies_module = {
 	.messages = supplies_msg,
 	.history = history,
 	.approval_kinds = kinds,
-	.agency_init = agency_init,
+	.approval_rules = rules,
 	.counters = supplies_home_counters,
 	.requests = &reqn_home_requests,
 	.demo = sup_demo_seed,	/* supplies_demo.c */

@@ -115,8 +115,6 @@ int seal_override_visible(struct db *db, struct arena *a, const struct actor *wh
 /* [{vehicle_id, plate, status, approval_id, reason, created_at}] */
 json_t *seal_overrides_json(const struct seal_override *items, size_t n);
 extern const struct appr_kind seal_appr_kind;
-/* The default rule of vehicle_seal_override: 分管领导 (leader), one step. */
-int seal_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 
 /* seals_demo.c: the 2026 国庆 seal on every pool vehicle, and one urgent trip's override. */
 int seal_demo(struct db *db, struct arena *a, const char *prefix, struct err *e);

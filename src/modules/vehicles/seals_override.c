@@ -306,16 +306,3 @@ decided(struct db *db, struct arena *a, const struct actor *who, const struct ap
 }
 
 const struct appr_kind seal_appr_kind = { "vehicle_seal_override", "封存车辆派车", decided };
-
-/* A new agency's rule: 分管领导, one step (the office edits it like any rule). */
-int
-seal_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	struct appr_rule in = { .kind = "vehicle_seal_override", .name = "封存车辆派车",
-				.min_amount_fen = -1, .max_amount_fen = -1, .active = 1,
-				.nsteps = 1 };
-	struct appr_rule out;
-
-	in.steps[0] = (struct appr_rule_step){ "分管领导审批", "leader", APPR_SCOPE_ROLE };
-	return appr_rule_save(db, a, who, &in, &out, e);
-}

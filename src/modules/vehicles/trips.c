@@ -220,33 +220,6 @@ trip_create(struct db *db, struct arena *a, const struct actor *who, const struc
 			  e);
 }
 
-/* ---------- rules ---------- */
-
-/* 部门负责人 for an in-city workday trip; also 分管领导 for the rest (see trip_route_amount). */
-int
-trip_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	static const struct appr_rule_step steps[] = {
-		{ "部门负责人审批", "dept_head", APPR_SCOPE_DEPT_HEAD },
-		{ "分管领导审批", "leader", APPR_SCOPE_ROLE },
-	};
-	struct appr_rule in, out;
-
-	for (int big = 0; big < 2; big++) {
-		memset(&in, 0, sizeof(in));
-		in.kind = "vehicle_trip";
-		in.name = big ? "用车（市外、跨夜或节假日）" : "用车（市内、工作日当天）";
-		in.min_amount_fen = big ? 1 : -1;
-		in.max_amount_fen = big ? -1 : 1;
-		in.active = 1;
-		in.nsteps = big ? 2 : 1;
-		memcpy(in.steps, steps, sizeof(steps));
-		if (appr_rule_save(db, a, who, &in, &out, e))
-			return e->code;
-	}
-	return 0;
-}
-
 /* ---------- reading ---------- */
 
 static void

@@ -123,7 +123,6 @@ int trip_visible(struct db *db, struct arena *a, const struct actor *who, int64_
 /* Approval amount: 0 an in-city day trip on workdays, 1 one needing a leader too. */
 int trip_route_amount(struct db *db, struct arena *a, int64_t agency, const struct trip_in *in,
 		      int64_t *amount, struct err *e);
-int trip_agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e);
 json_t *trip_json(const struct trip *t);
 json_t *trip_detail_json(const struct trip *t);
 

@@ -61,12 +61,18 @@ demo(struct db *db, struct arena *a, const char *prefix, struct err *e)
 	       cost_demo_seed(db, a, prefix, e) ? e->code : 0;
 }
 
-/* A new agency's approval rules: vehicle_trip's two, vehicle_seal_override's one. */
-static int
-agency_init(struct db *db, struct arena *a, const struct actor *who, struct err *e)
-{
-	return trip_agency_init(db, a, who, e) || seal_agency_init(db, a, who, e) ? e->code : 0;
-}
+/* Every agency's default approval rules, per kind (core/approval.h appr_rule_seed). */
+static const struct appr_rule rules[] = {
+	/* 部门负责人 for an in-city workday trip; also 分管领导 for the rest (trip_route_amount) */
+	{ .kind = "vehicle_trip", .name = "用车（市内、工作日当天）", .min_amount_fen = -1,
+	  .max_amount_fen = 1, .nsteps = 1, .steps = { APPR_STEP_DEPT_HEAD } },
+	{ .kind = "vehicle_trip", .name = "用车（市外、跨夜或节假日）", .min_amount_fen = 1,
+	  .max_amount_fen = -1, .nsteps = 2, .steps = { APPR_STEP_DEPT_HEAD, APPR_STEP_LEADER } },
+	/* a sealed vehicle sent out all the same: 分管领导, one step */
+	{ .kind = "vehicle_seal_override", .name = "封存车辆派车", .min_amount_fen = -1,
+	  .max_amount_fen = -1, .nsteps = 1, .steps = { APPR_STEP_LEADER } },
+	{ 0 }
+};
 
 const struct module vehicles_module = {
 	.name = "vehicles",
@@ -76,7 +82,7 @@ const struct module vehicles_module = {
 	.demo = demo,
 	.jobs = jobs,
 	.approval_kinds = kinds,
-	.agency_init = agency_init,
+	.approval_rules = rules,
 	.counters = trip_home_counters,
 	.requests = &trip_home_requests,
 };
