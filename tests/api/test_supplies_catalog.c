@@ -172,12 +172,14 @@ items_crud_and_roles(void **state)
 	j = hq_expect(&srv, &staff, "GET", "/api/v1/supply-categories", NULL, 200, NULL);
 	items = json_object_get(j, "items");
 	assert_int_equal(json_array_size(items),
-			 scalar("SELECT COUNT(DISTINCT category) FROM supply_item", 0));
+			 scalar("SELECT COUNT(DISTINCT category) FROM supply_item"
+				" WHERE agency_id = :id", srv.agency_id));
 	for (size_t i = 0; i < json_array_size(items); i++)
 		if (!strcmp(str_of(json_array_get(items, i), "category"), "书写工具"))
 			assert_int_equal(int_of(json_array_get(items, i), "items"),
-					 scalar("SELECT COUNT(*) FROM supply_item"
-						" WHERE category = '书写工具'", 0));
+					 scalar("SELECT COUNT(*) FROM supply_item WHERE"
+						" category = '书写工具' AND agency_id = :id",
+						srv.agency_id));
 	json_decref(j);
 	/* an edit with the updated_at it read; a stale one is 409; staff may not */
 	j = hq_expect(&srv, &office, "GET", "/api/v1/supply-items?q=BJ-100", NULL, 200, NULL);
