@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
@@ -25,10 +26,6 @@ static const char sql_class_line[] =
 	" LEFT JOIN budget_line l ON l.class_id = c.id AND l.agency_id = :agency"
 	" AND l.year = :year AND l.department_id = :dept"
 	" WHERE c.agency_id = :agency AND c.code = :code AND c.active = 1";
-static const char sql_seq[] =
-	"INSERT INTO expense_claim_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = expense_claim_seq.last + 1"
-	" RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO expense_claim (agency_id, code, title, status, requester_id, department_id,"
 	" year, total_fen, over_standard_fen, over_reason, trip_city, trip_rank, trip_start,"
@@ -258,24 +255,6 @@ check_rules(const struct claim_in *in, const struct claim_preview *p, struct err
 	return 0;
 }
 
-/* BX<year>-NNNN: each agency numbers its claims per year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, int64_t year,
-	  const char **code, struct err *e)
-{
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "BX%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
-}
-
 static int
 bind_trip(struct stmt *st, const struct claim_in *in, struct err *e)
 {
@@ -386,7 +365,7 @@ claim_create(struct db *db, struct arena *a, const struct actor *who,
 	if (claim_preview(db, a, who, in, &p, e) || check_rules(in, &p, e))
 		return e->code;
 	title = in->title && in->title[0] ? in->title : in->items[0].description;
-	if (make_code(db, a, who, claim_year_now(), &code, e) ||
+	if (code_yearly(db, a, who->agency_id, "BX", claim_year_now(), &code, e) ||
 	    insert_claim(db, who, in, &p, code, title, &id, e) || insert_items(db, id, &p, e) ||
 	    attach_invoices(db, who, in, id, e) || submit(db, who, in, id, title, p.total_fen, e) ||
 	    claim_row(db, a, who->agency_id, id, out, e))
