@@ -269,12 +269,6 @@ static const char sql_event_insert[] =
 	"INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status, actor_id,"
 	" note, data, created_at) SELECT agency_id, :wo, :action, :from, :to, :actor, :note, :data,"
 	" :now FROM workorder WHERE id = :wo";
-/* from the few office roles to their users (SQLite's CROSS JOIN keeps that order), not from
- * every user; the join's condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON */
-static const char sql_office_users[] =
-	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
-	" WHERE u.id = r.user_id AND r.role = 'office' AND u.agency_id = :key AND u.active = 1"
-	" AND u.deleted_at IS NULL ORDER BY r.user_id";
 static const char sql_team_users[] =
 	"SELECT u.id FROM wo_team_member m JOIN app_user u ON u.id = m.user_id"
 	" WHERE m.team_id = :key AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
@@ -692,16 +686,11 @@ static int
 notify_office(struct db *db, struct arena *a, const struct actor *who,
 	      const struct workorder *o, struct err *e)
 {
-	struct rcpt office = { 0 };
-
-	if (ids_of(db, a, sql_office_users, who->agency_id, who, &office, e))
-		return e->code;
-	return send_all(db, who, &office, "wo.submitted",
-			msg_text(a, "新报修：%s", o->title),
-			msg_text(a, "%s %s，地点：%s", o->code,
-				     wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
-				     o->location_path),
-			o->id, e);
+	return notify_role(db, a, who, "office", "wo.submitted", msg_text(a, "新报修：%s", o->title),
+			   msg_text(a, "%s %s，地点：%s", o->code,
+				    wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
+				    o->location_path),
+			   "workorder", o->id, e);
 }
 
 static int apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
