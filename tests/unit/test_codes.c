@@ -16,14 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/codes.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "pgdb.h"
 
 /* Two agencies (1, 3) and the counters their flows kept before migration 42. */
 static const char seed_v41[] =
@@ -166,64 +165,26 @@ rollback_takes_the_number_back(void **state)
 }
 
 /* The database this test made on the cluster, dropped by the teardown even after a failure. */
-static struct pg_case {
-	struct arena *a;
-	struct db *admin, *db;
-	const char *name;
-} pg;
-
-/* uri with its database replaced by name (libpq URI: scheme://authority/dbname?params). */
-static char *
-with_dbname(struct arena *a, const char *uri, const char *name)
-{
-	const char *auth = strstr(uri, "://"), *query, *path;
-
-	auth = auth ? auth + 3 : uri;
-	query = auth + strcspn(auth, "?");
-	path = memchr(auth, '/', (size_t)(query - auth));
-	if (!path)
-		path = query;
-	return arena_printf(a, "%.*s/%s%s", (int)(path - uri), uri, name, query);
-}
+static struct pgdb pg;
 
 static int
 pg_teardown(void **state)
 {
-	struct err e = { 0 };
-
 	(void)state;
-	db_close(pg.db);
-	if (pg.admin && pg.name &&
-	    db_exec(pg.admin, arena_printf(pg.a, "DROP DATABASE IF EXISTS %s", pg.name), &e))
-		fprintf(stderr, "drop database %s: %s\n", pg.name, e.msg);
-	db_close(pg.admin);
-	arena_free(pg.a);
-	pg = (struct pg_case){ 0 };
+	pgdb_drop(&pg);
 	return 0;
 }
 
 static void
 postgresql_counters_carry_on(void **state)
 {
-	const char *uri = getenv("HOUQIN_TEST_PG");
 	struct err e = { 0 };
 	int applied = 0;
 
 	(void)state;
-	if (!uri || !*uri) {
-		print_message("HOUQIN_TEST_PG not set: PostgreSQL not tried\n");
-		skip();
-	}
-	pg.a = arena_new(1 << 12);
-	if (db_open(uri, DB_CREATE, &pg.admin, &e))
-		fail_msg("HOUQIN_TEST_PG: %s", e.msg);
-	/* our own digits, not input: safe in the statement text */
-	pg.name = arena_printf(pg.a, "houqin_codes_%ld_%lld", (long)getpid(),
-			       (long long)time(NULL));
-	run(pg.admin, arena_printf(pg.a, "CREATE DATABASE %s", pg.name));
-	if (db_open(with_dbname(pg.a, uri, pg.name), DB_CREATE, &pg.db, &e) ||
-	    db_migrate_to(pg.db, 41, &applied, &e))
-		fail_msg("open %s: %s", pg.name, e.msg);
+	pgdb_create(&pg, "codes", 1 << 12, "PostgreSQL not tried");
+	if (db_migrate_to(pg.db, 41, &applied, &e))
+		fail_msg("migrate to 41: %s", e.msg);
 	upgraded_counters_carry_on(pg.db);
 }
 
