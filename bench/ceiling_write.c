@@ -33,8 +33,8 @@
 */
 enum { S_SEQ, S_ORDER, S_EVENT, S_HEAD, S_AUDIT, S_OFFICE, S_AGENCY, S_NOTE, S_EV, S_N };
 static const char *const sql[S_N] = {
-	[S_SEQ] = "UPDATE wo_code_seq SET last = last + 1 WHERE agency_id = $1 AND day = $2"
-		" RETURNING last",
+	[S_SEQ] = "UPDATE code_seq SET last = last + 1 WHERE agency_id = $1 AND series = 'WO'"
+		" AND period = $2 RETURNING last",
 	[S_ORDER] = "INSERT INTO workorder (agency_id, code, category_id, location_id, title,"
 		" description, priority, contact_phone, status, source, requester_id,"
 		" requester_dept_id, clock_24h, accept_target_min, resolve_target_min, accept_due_at,"
@@ -395,10 +395,10 @@ main(int argc, char **argv)
 		return 1;
 	char seed[400];
 	/* the counter goes on from an earlier run's CEIL- codes (a run on the same copy) */
-	snprintf(seed, sizeof(seed), "INSERT INTO wo_code_seq (agency_id, day, last) SELECT %s,"
-		 " 29991231, COUNT(*) FROM workorder WHERE code LIKE 'CEIL-%%'"
-		 " ON CONFLICT (agency_id, day) DO UPDATE SET last = CASE WHEN"
-		 " excluded.last > wo_code_seq.last THEN excluded.last ELSE wo_code_seq.last END",
+	snprintf(seed, sizeof(seed), "INSERT INTO code_seq (agency_id, series, period, last) SELECT %s,"
+		 " 'WO', 29991231, COUNT(*) FROM workorder WHERE code LIKE 'CEIL-%%'"
+		 " ON CONFLICT (agency_id, series, period) DO UPDATE SET last = CASE WHEN"
+		 " excluded.last > code_seq.last THEN excluded.last ELSE code_seq.last END",
 		 f.agency);
 	if (b.exec(&b, seed))
 		return 1;

@@ -266,7 +266,7 @@ static const char sql_line_for[] =
 	" LEFT JOIN budget_line l ON l.class_id = c.id AND l.agency_id = :agency"
 	" AND l.year = :year AND l.department_id = d.id"
 	" WHERE d.id = :dept";
-/* from the few role holders to their users, as workorders_flow.c's sql_office_users */
+/* from the few role holders to their users, as notify.c's sql_role_users */
 static const char sql_finance_users[] =
 	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
 	" WHERE u.id = r.user_id AND r.role = 'finance' AND r.agency_id = :agency"
@@ -312,7 +312,11 @@ line_names(struct db *db, struct arena *a, int64_t line_id, struct line_names *o
 	return rc;
 }
 
-/* Send title/body to every user sql finds (read first: no statement is open while sending). */
+/*
+** Send title/body to every user sql finds (read first: no statement is open while sending).
+** Not notify_role: the actor is told too (finance approving a claim hears of the overdraft
+** it caused), and a line's heads are those of its department only.
+*/
 static int
 send_to(struct db *db, struct arena *a, const struct actor *who, const char *sql, int64_t dept,
 	const char *kind, struct msg_text title, struct msg_text body, int64_t line_id,

@@ -273,6 +273,8 @@ notify_send_text(struct db *db, const struct actor *actor, int64_t recipient_use
 	return rc;
 }
 
+/* from the few role holders to their users (SQLite's CROSS JOIN keeps that order), not from
+ * every user; the join's condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON */
 static const char sql_role_users[] =
 	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
 	" WHERE u.id = r.user_id AND r.role = :role AND u.agency_id = :agency AND u.active = 1"

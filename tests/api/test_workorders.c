@@ -1519,7 +1519,7 @@ list_totals_match_the_orders(void **state)
 	hq_client_free(&office);
 }
 
-static const char sql_forget_code_seq[] = "DELETE FROM wo_code_seq";
+static const char sql_forget_code_seq[] = "DELETE FROM code_seq WHERE series = 'WO'";
 
 /* The number of a code WO-yyyymmdd-NNNN. */
 static int64_t
@@ -1640,7 +1640,7 @@ concurrent_writes_stand_alone_in_shared_commits(void **state)
 }
 
 /*
-** Codes number each day's orders 1, 2, ... from wo_code_seq; a day whose
+** Codes number each day's orders 1, 2, ... from code_seq (series WO); a day whose
 ** codes were written without it (before migration 0010) carries on from
 ** their highest number.
 */

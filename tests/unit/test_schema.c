@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "db/schema.h"
+#include "pgdb.h"
 
 /* Two agencies (1 and 3) as a v12 database holds them: no agency_id on the calendar. */
 static const char seed_v12[] =
@@ -514,46 +515,19 @@ sqlite_description_names_tables_columns_and_keys(void **state)
 }
 
 /* The database this test made on the cluster, dropped by the teardown even after a failure. */
-static struct pg_case {
-	struct arena *a;
-	struct db *admin, *db;
-	const char *name;
-} pg;
-
-/* uri with its database replaced by name (libpq URI: scheme://authority/dbname?params). */
-static char *
-with_dbname(struct arena *a, const char *uri, const char *name)
-{
-	const char *auth = strstr(uri, "://"), *query, *path;
-
-	auth = auth ? auth + 3 : uri;
-	query = auth + strcspn(auth, "?");
-	path = memchr(auth, '/', (size_t)(query - auth));
-	if (!path)
-		path = query;
-	return arena_printf(a, "%.*s/%s%s", (int)(path - uri), uri, name, query);
-}
+static struct pgdb pg;
 
 static int
 pg_teardown(void **state)
 {
-	struct err e = { 0 };
-
 	(void)state;
-	db_close(pg.db);
-	if (pg.admin && pg.name &&
-	    db_exec(pg.admin, arena_printf(pg.a, "DROP DATABASE IF EXISTS %s", pg.name), &e))
-		fprintf(stderr, "drop database %s: %s\n", pg.name, e.msg);
-	db_close(pg.admin);
-	arena_free(pg.a);
-	pg = (struct pg_case){ 0 };
+	pgdb_drop(&pg);
 	return 0;
 }
 
 static void
 postgresql_ends_with_the_same_schema(void **state)
 {
-	const char *uri = getenv("HOUQIN_TEST_PG");
 	struct err e = { 0 };
 	struct db *lite;
 	char *want, *got;
@@ -561,21 +535,7 @@ postgresql_ends_with_the_same_schema(void **state)
 	int applied = 0;
 
 	(void)state;
-	if (!uri || !*uri) {
-		print_message("HOUQIN_TEST_PG not set: PostgreSQL schema not compared\n");
-		skip();
-	}
-	pg.a = arena_new(1 << 16);
-	if (db_open(uri, DB_CREATE, &pg.admin, &e))
-		fail_msg("HOUQIN_TEST_PG: %s", e.msg);
-	if (db_backend(pg.admin) != DB_PG)
-		fail_msg("HOUQIN_TEST_PG did not open as PostgreSQL");
-	/* our own digits, not input: safe in the statement text */
-	pg.name = arena_printf(pg.a, "houqin_schema_%ld_%lld", (long)getpid(),
-			       (long long)time(NULL));
-	run(pg.admin, arena_printf(pg.a, "CREATE DATABASE %s", pg.name));
-	if (db_open(with_dbname(pg.a, uri, pg.name), DB_CREATE, &pg.db, &e))
-		fail_msg("open %s: %s", pg.name, e.msg);
+	pgdb_create(&pg, "schema", 1 << 16, "PostgreSQL schema not compared");
 
 	/* the versions before the baseline exist on PostgreSQL only with it */
 	log_set_level((enum log_level)(LOG_ERROR + 1));

@@ -54,7 +54,6 @@ const struct msg budget_msg[] = {
 	{ "金额应为整数（分）", "the amount must be an integer (fen)" },
 	{ "应为最多 %d 个附件编号", "must be a list of at most %d attachment ids" },
 	{ "应为 1 到 %d 项明细", "must be 1 to %d items" },
-	{ "本部门本年度没有“%s”的预算指标", "your department has no budget line for \"%s\" this year" },
 	{ "超出预算指标“%s”（#%lld）的可用余额，缺口 %lld.%02lld 元",
 	  "exceeds the available balance of budget line \"%s\" (#%lld) by ¥%lld.%02lld" },
 	{ "报销金额达到 200 元须上传发票", "claims of ¥200 or more need invoices" },

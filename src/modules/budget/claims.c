@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
@@ -20,15 +21,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char sql_class_line[] =
-	"SELECT c.name, COALESCE(l.id, 0), COALESCE(l.control, '') FROM budget_class c"
-	" LEFT JOIN budget_line l ON l.class_id = c.id AND l.agency_id = :agency"
-	" AND l.year = :year AND l.department_id = :dept"
-	" WHERE c.agency_id = :agency AND c.code = :code AND c.active = 1";
-static const char sql_seq[] =
-	"INSERT INTO expense_claim_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = expense_claim_seq.last + 1"
-	" RETURNING last";
+static const char sql_class[] =
+	"SELECT name FROM budget_class WHERE agency_id = :agency AND code = :code AND active = 1";
+static const char sql_control[] =
+	"SELECT control FROM budget_line WHERE id = :id AND agency_id = :agency";
 static const char sql_insert[] =
 	"INSERT INTO expense_claim (agency_id, code, title, status, requester_id, department_id,"
 	" year, total_fen, over_standard_fen, over_reason, trip_city, trip_rank, trip_start,"
@@ -131,35 +127,58 @@ check_input(const struct claim_in *in, struct err *e)
 	return err_fields_done(e);
 }
 
-/* Item i's class (active, of the agency: else 400) and who's department's line of it (else 422). */
+/* Item i's class: active, of the agency (else 400 on the item's class_code). */
+static int
+item_class(struct db *db, struct arena *a, const struct actor *who, size_t i,
+	   const char *code, const char **name, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_class, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_bind_text(&st, ":code", code, e) || db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		*name = db_col_text(&st, a, 0);
+	db_finalize(&st);
+	if (rc == ERR_NOT_FOUND)
+		return err_setx(e, ERR_INVALID, "invalid", claim_item_field(i, 0), "支出分类不存在");
+	return rc;
+}
+
+/* The control (stop, warn) of line id: whether a shortfall refuses the claim. */
+static int
+line_control(struct db *db, struct arena *a, const struct actor *who, int64_t id,
+	     const char **control, struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_control, e) || db_bind_i64(&st, ":id", id, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) || db_step_row(&st, e) ? e->code : 0;
+
+	if (!rc)
+		*control = db_col_text(&st, a, 0);
+	db_finalize(&st);
+	return rc;
+}
+
+/*
+** Item i's class (item_class) and who's department's line of it this year, as the
+** engine finds it (budget_line_for: else 422 no_budget_line on the item's class_code).
+*/
 static int
 resolve_item(struct db *db, struct arena *a, const struct actor *who, size_t i,
 	     const struct claim_item_in *in, struct claim_item *out, const char **control,
 	     struct err *e)
 {
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_class_line, e) ||
-		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", claim_year_now(), e) ||
-		 db_bind_i64(&st, ":dept", who->department_id, e) ||
-		 db_bind_text(&st, ":code", in->class_code, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc) {
-		out->class_name = db_col_text(&st, a, 0);
-		out->line_id = db_col_i64(&st, 1);
-		*control = db_col_text(&st, a, 2);
-	}
-	db_finalize(&st);
-	if (rc == ERR_NOT_FOUND)
-		return err_setx(e, ERR_INVALID, "invalid", claim_item_field(i, 0), "支出分类不存在");
-	if (!rc && !out->line_id)
-		return err_setx(e, ERR_RULE, "no_budget_line", claim_item_field(i, 0),
-				"本部门本年度没有“%s”的预算指标", out->class_name);
+	if (item_class(db, a, who, i, in->class_code, &out->class_name, e) ||
+	    budget_line_for(db, who->agency_id, (int)claim_year_now(), who->department_id,
+			    in->class_code, claim_item_field(i, 0), &out->line_id, e) ||
+	    line_control(db, a, who, out->line_id, control, e))
+		return e->code;
 	out->class_code = in->class_code;
 	out->description = in->description;
 	out->amount_fen = in->amount_fen;
 	out->kind = is_travel(in->class_code) ? (in->kind ? in->kind : "other") : NULL;
-	return rc;
+	return 0;
 }
 
 /* The standard of the trip (NULL: none, or no travel item) and each item's cap and excess. */
@@ -256,24 +275,6 @@ check_rules(const struct claim_in *in, const struct claim_preview *p, struct err
 				"超标准 ¥%lld.%02lld，须说明原因", (long long)(p->over_fen / 100),
 				(long long)(p->over_fen % 100));
 	return 0;
-}
-
-/* BX<year>-NNNN: each agency numbers its claims per year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, int64_t year,
-	  const char **code, struct err *e)
-{
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "BX%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
 }
 
 static int
@@ -386,7 +387,7 @@ claim_create(struct db *db, struct arena *a, const struct actor *who,
 	if (claim_preview(db, a, who, in, &p, e) || check_rules(in, &p, e))
 		return e->code;
 	title = in->title && in->title[0] ? in->title : in->items[0].description;
-	if (make_code(db, a, who, claim_year_now(), &code, e) ||
+	if (code_yearly(db, a, who->agency_id, "BX", claim_year_now(), &code, e) ||
 	    insert_claim(db, who, in, &p, code, title, &id, e) || insert_items(db, id, &p, e) ||
 	    attach_invoices(db, who, in, id, e) || submit(db, who, in, id, title, p.total_fen, e) ||
 	    claim_row(db, a, who->agency_id, id, out, e))

@@ -12,6 +12,7 @@
 #include "core/auth.h"
 #include "core/budget.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
@@ -23,10 +24,6 @@
 
 const char *const po_class_codes[] = { "30201", "30218", NULL };
 
-static const char sql_seq[] =
-	"INSERT INTO purchase_order_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = purchase_order_seq.last + 1"
-	" RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO purchase_order (agency_id, code, status, requester_id, department_id,"
 	" supplier_id, class_code, line_id, total_fen, reason, created_at, updated_at)"
@@ -153,25 +150,6 @@ check_quotes(const struct po_in *in, int64_t total, struct err *e)
 	return 0;
 }
 
-/* CG<year>-NNNN: each agency numbers its orders per year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, const char **code,
-	  struct err *e)
-{
-	struct stmt st = { 0 };
-	int64_t year = year_now();
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "CG%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
-}
-
 static int
 insert_order(struct db *db, const struct actor *who, const struct po_in *in, const char *code,
 	     int64_t line, int64_t total, int64_t *id, struct err *e)
@@ -270,7 +248,8 @@ po_create(struct db *db, struct arena *a, const struct actor *who, const struct 
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有办公室可以采购");
 	if (!in.class_code || !in.class_code[0])
 		in.class_code = "30201";
-	if (check_all(db, a, who, &in, &line, &total, e) || make_code(db, a, who, &code, e) ||
+	if (check_all(db, a, who, &in, &line, &total, e) ||
+	    code_yearly(db, a, who->agency_id, "CG", year_now(), &code, e) ||
 	    insert_order(db, who, &in, code, line, total, &id, e) || insert_lines(db, id, &in, e) ||
 	    attach_quotes(db, who, &in, id, e) || submit(db, who, &in, id, code, total, e) ||
 	    po_row(db, a, who->agency_id, id, out, e))

@@ -12,6 +12,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
@@ -22,10 +23,6 @@
 const char *const reqn_status_codes[] = { "pending", "approved", "rejected", "withdrawn",
 					 "issued", "received", "cancelled", NULL };
 
-static const char sql_seq[] =
-	"INSERT INTO requisition_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = requisition_seq.last + 1"
-	" RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO requisition (agency_id, code, status, requester_id, department_id, reason,"
 	" value_fen, over_quota, created_at, updated_at) VALUES (:agency, :code, 'pending', :who,"
@@ -109,25 +106,6 @@ load_items(struct db *db, struct arena *a, const struct actor *who, const struct
 		if (missing[i])
 			err_field(e, reqn_line_field(i, 0), "物品不存在");
 	return err_fields_done(e);
-}
-
-/* LY<year>-NNNN: each agency numbers its requisitions per (Shanghai) year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, int64_t at, const char **code,
-	  struct err *e)
-{
-	int64_t year = cal_local_date(at) / 10000;
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "LY%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
 }
 
 static int
@@ -225,7 +203,7 @@ reqn_create(struct db *db, struct arena *a, const struct actor *who, const struc
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (load_items(db, a, who, in, costs, &value, e) ||
 	    quota_over(db, who->agency_id, who->department_id, at, value, &over, e) ||
-	    make_code(db, a, who, at, &code, e) ||
+	    code_yearly(db, a, who->agency_id, "LY", cal_local_date(at) / 10000, &code, e) ||
 	    insert_req(db, who, in, code, value, over, at, &id, e) ||
 	    insert_lines(db, id, in, costs, e) || submit(db, a, who, id, code, in, value, over, e) ||
 	    reqn_row(db, a, who->agency_id, id, out, e) || reqn_lines(db, a, out, e))

@@ -17,6 +17,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/notify.h"
@@ -25,10 +26,6 @@
 #include <assert.h>
 #include <string.h>
 
-static const char sql_seq[] =
-	"INSERT INTO stocktake_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = stocktake_seq.last + 1"
-	" RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO stocktake (agency_id, code, status, note, created_by, created_at, updated_at)"
 	" VALUES (:agency, :code, 'pending', :note, :by, :now, :now) RETURNING id";
@@ -61,25 +58,6 @@ static const char sql_adjusted[] =
 	"UPDATE stocktake_line SET adjusted_qty = :qty, movement_id = :mv WHERE id = :id";
 
 /* ---------- submitting ---------- */
-
-/* PD<year>-NNNN: each agency numbers its stocktakes per (Shanghai) year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, const char **code,
-	  struct err *e)
-{
-	int64_t year = cal_local_date(now_ms()) / 10000;
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "PD%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
-}
 
 /* Each line: a known item of the agency, once, a count in range; the book quantities into book. */
 static int
@@ -180,7 +158,8 @@ stocktake_create(struct db *db, struct arena *a, const struct actor *who, const 
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (!who->id || !actor_has(who, ROLE_OFFICE))
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有办公室可以盘点");
-	if (check_lines(db, a, who, lines, n, book, e) || make_code(db, a, who, &code, e) ||
+	if (check_lines(db, a, who, lines, n, book, e) ||
+	    code_yearly(db, a, who->agency_id, "PD", cal_local_date(now_ms()) / 10000, &code, e) ||
 	    insert_head(db, who, code, note, &id, e) || insert_lines(db, id, lines, n, book, e) ||
 	    submit(db, a, who, id, code, note, n, e) || stocktake_get(db, a, who, id, out, e))
 		return e->code;

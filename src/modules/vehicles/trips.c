@@ -10,6 +10,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
@@ -20,10 +21,6 @@
 const char *const trip_status_codes[] = { "requested", "approved", "rejected", "dispatched",
 					  "on_trip", "returned", "closed", "cancelled", NULL };
 
-static const char sql_seq[] =
-	"INSERT INTO vehicle_trip_seq (agency_id, year, last) VALUES (:agency, :year, 1)"
-	" ON CONFLICT (agency_id, year) DO UPDATE SET last = vehicle_trip_seq.last + 1"
-	" RETURNING last";
 static const char sql_insert[] =
 	"INSERT INTO vehicle_trip (agency_id, code, status, requester_id, department_id, purpose,"
 	" destination, out_of_city, passengers, passenger_names, start_at, end_at, est_km,"
@@ -125,25 +122,6 @@ trip_route_amount(struct db *db, struct arena *a, int64_t agency, const struct t
 	return 0;
 }
 
-/* YC<year>-NNNN: each agency numbers its trips per (Shanghai) year. */
-static int
-make_code(struct db *db, struct arena *a, const struct actor *who, const char **code,
-	  struct err *e)
-{
-	int64_t year = cal_local_date(now_ms()) / 10000;
-	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_seq, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 db_bind_i64(&st, ":year", year, e) || db_step_row(&st, e) ? e->code : 0;
-
-	if (!rc)
-		*code = arena_printf(a, "YC%04lld-%04lld", (long long)year,
-				     (long long)db_col_i64(&st, 0));
-	db_finalize(&st);
-	if (!rc && !*code)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc;
-}
-
 static int
 insert_trip(struct db *db, const struct actor *who, const struct trip_in *in, const char *code,
 	    int64_t *id, struct err *e)
@@ -212,7 +190,8 @@ trip_create(struct db *db, struct arena *a, const struct actor *who, const struc
 	if (!who->id || !who->department_id)
 		return err_setx(e, ERR_FORBIDDEN, "forbidden", NULL, "只有部门人员可以申请用车");
 	if (check_input(in, e) || trip_riders_check(db, a, who, in, e) ||
-	    make_code(db, a, who, &code, e) || insert_trip(db, who, in, code, &id, e) ||
+	    code_yearly(db, a, who->agency_id, "YC", cal_local_date(now_ms()) / 10000, &code, e) ||
+	    insert_trip(db, who, in, code, &id, e) ||
 	    trip_riders_save(db, who, id, in, e) || submit(db, a, who, in, id, code, e) ||
 	    trip_row(db, a, who->agency_id, id, out, e) || trip_riders_load(db, a, out, e))
 		return e->code;

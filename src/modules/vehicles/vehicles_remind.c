@@ -35,10 +35,6 @@ static const char sql_mark[] =
 	"INSERT INTO vehicle_reminder (agency_id, subject, subject_id, due_date, lead_days, sent_at)"
 	" VALUES (:agency, :subject, :id, :due, :lead, :now)"
 	" ON CONFLICT (agency_id, subject, subject_id, due_date, lead_days) DO NOTHING";
-static const char sql_office[] =
-	"SELECT u.id FROM user_role r CROSS JOIN app_user u WHERE u.id = r.user_id"
-	" AND r.role = 'office' AND r.agency_id = :agency AND u.active = 1"
-	" AND u.deleted_at IS NULL ORDER BY u.id";
 
 struct due {
 	const char *subject, *name;
@@ -79,30 +75,6 @@ read_due(struct db *db, struct arena *a, int64_t agency, int today, int last, st
 	return rc < 0 ? rc : 0;
 }
 
-static int
-read_office(struct db *db, struct arena *a, int64_t agency, int64_t **ids, size_t *n,
-	    struct err *e)
-{
-	struct stmt st = { 0 };
-	size_t cap = 0;
-	int64_t *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = db_prepare(db, &st, sql_office, e) || db_bind_i64(&st, ":agency", agency, e)
-			 ? e->code : 0;
-
-	*n = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			v[(*n)++] = db_col_i64(&st, 0);
-	}
-	db_finalize(&st);
-	*ids = v;
-	if (!rc && !v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc < 0 ? rc : 0;
-}
-
 /* Record the lead; *fresh = 1 when it was not sent before. */
 static int
 mark(struct db *db, int64_t agency, const struct due *d, int lead, int64_t now, int *fresh,
@@ -135,8 +107,7 @@ title_of(struct arena *a, const struct due *d, const char *date, int64_t left)
 /* Tell the office of one due date, once per lead. */
 static int
 remind(struct db *db, struct arena *a, const struct actor *sys, const struct due *d,
-       int64_t today_days, const int64_t *office, size_t no, int64_t now, int *sent,
-       struct err *e)
+       int64_t today_days, int64_t now, int *sent, struct err *e)
 {
 	int64_t left = date_to_days(d->date) - today_days;
 	int vehicle = strcmp(d->subject, "licence") != 0, fresh = 0;
@@ -150,11 +121,9 @@ remind(struct db *db, struct arena *a, const struct actor *sys, const struct due
 	title = title_of(a, d, date, left);
 	if (!title.zh)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < no; i++)
-		if (notify_send_text(db, sys, office[i], vehicle ? "vehicle.renewal_due" :
-				     "driver.licence_due", title, body,
-				     vehicle ? "vehicle" : NULL, vehicle ? d->id : 0, e))
-			return e->code;
+	if (notify_role(db, a, sys, "office", vehicle ? "vehicle.renewal_due" : "driver.licence_due",
+			title, body, vehicle ? "vehicle" : NULL, vehicle ? d->id : 0, e))
+		return e->code;
 	*sent += 1;
 	return 0;
 }
@@ -165,10 +134,10 @@ veh_remind_job(struct db *db, int64_t agency, const struct cal *cal, int64_t now
 {
 	struct actor sys = { .agency_id = agency, .roles = ROLE_OFFICE, .ip = "system",
 			     .username = "system" };
-	int64_t days = (now + SHANGHAI_OFFSET_MS) / DAY_MS, *office;
+	int64_t days = (now + SHANGHAI_OFFSET_MS) / DAY_MS;
 	struct arena *a = arena_new(8192);
 	struct due *due;
-	size_t n = 0, no = 0;
+	size_t n = 0;
 	int rc;
 
 	(void)cal;
@@ -176,9 +145,9 @@ veh_remind_job(struct db *db, int64_t agency, const struct cal *cal, int64_t now
 	if (!a)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = read_due(db, a, agency, days_to_date(days), days_to_date(days + REMIND_MAX_DAYS), &due,
-		      &n, e) || (n && read_office(db, a, agency, &office, &no, e)) ? e->code : 0;
+		      &n, e) ? e->code : 0;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = remind(db, a, &sys, &due[i], days, office, no, now, done, e);
+		rc = remind(db, a, &sys, &due[i], days, now, done, e);
 	arena_free(a);
 	return rc;
 }

@@ -3,7 +3,7 @@
 ** transition table, wo_apply() (the one function that changes an order's
 ** status), creation (code, SLA due times, urgent auto-dispatch) and the
 ** notifications of each move. Owns tables workorder (writes), wo_event,
-** wo_code_seq.
+** and series "WO" of core/codes.h's code_seq.
 **
 ** The SLA clock of an order (see workorders.h): accept_due_at is set at
 ** creation and cleared at acceptance; the resolve clock runs over
@@ -17,6 +17,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/codes.h"
 #include "core/err.h"
 #include "core/files.h"
 #include "core/json.h"
@@ -268,12 +269,6 @@ static const char sql_event_insert[] =
 	"INSERT INTO wo_event (agency_id, workorder_id, action, from_status, to_status, actor_id,"
 	" note, data, created_at) SELECT agency_id, :wo, :action, :from, :to, :actor, :note, :data,"
 	" :now FROM workorder WHERE id = :wo";
-/* from the few office roles to their users (SQLite's CROSS JOIN keeps that order), not from
- * every user; the join's condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON */
-static const char sql_office_users[] =
-	"SELECT u.id FROM user_role r CROSS JOIN app_user u"
-	" WHERE u.id = r.user_id AND r.role = 'office' AND u.agency_id = :key AND u.active = 1"
-	" AND u.deleted_at IS NULL ORDER BY r.user_id";
 static const char sql_team_users[] =
 	"SELECT u.id FROM wo_team_member m JOIN app_user u ON u.id = m.user_id"
 	" WHERE m.team_id = :key AND u.active = 1 AND u.deleted_at IS NULL ORDER BY u.id";
@@ -465,14 +460,10 @@ static const char sql_location_ok[] =
 static const char sql_target[] =
 	"SELECT accept_min, resolve_min FROM wo_sla_target"
 	" WHERE category_id = :id AND priority = :prio";
-static const char sql_code_bump[] =
-	"UPDATE wo_code_seq SET last = last + :n WHERE agency_id = :agency AND day = :day"
-	" RETURNING last";
-static const char sql_code_first[] =
-	"INSERT INTO wo_code_seq (agency_id, day, last) SELECT :agency, :day,"
-	" COALESCE(MAX(CAST(SUBSTR(code, 13) AS INTEGER)), 0) + :n FROM workorder"
-	" WHERE agency_id = :agency AND code >= :lo AND code < :hi"
-	" ON CONFLICT (agency_id, day) DO UPDATE SET last = wo_code_seq.last + :n RETURNING last";
+/* a day's highest number among the codes WO-<date>-NNNN in [lo, hi) */
+static const char sql_code_floor[] =
+	"SELECT COALESCE(MAX(CAST(SUBSTR(code, 13) AS INTEGER)), 0) FROM workorder"
+	" WHERE agency_id = :agency AND code >= :lo AND code < :hi";
 static const char sql_insert[] =
 	"INSERT INTO workorder (agency_id, code, category_id, location_id, title, description,"
 	" priority, contact_phone, status, source, requester_id, requester_dept_id, clock_24h,"
@@ -483,45 +474,41 @@ static const char sql_insert[] =
 	" RETURNING id";
 
 /*
-** Numbers for n new codes WO-<date>-NNNN of an agency (each agency numbers
-** its own, so agencies never wait on one counter row): *first is the first.
-** wo_code_seq keeps each agency's day's last number (a scan of the day's codes only for the
-** day's first order, which also carries on from codes written before the
-** table existed; two first orders at once on PostgreSQL meet in the upsert,
-** and the later one bumps). Must run in the write transaction.
+** A day's numbers carry on from its codes written before its counter row
+** existed (before migration 0010; or a counter row lost).
+*/
+static int
+code_floor(struct db *db, int64_t agency, int64_t date, int64_t *last, struct err *e)
+{
+	struct stmt st = { 0 };
+	char lo[24], hi[24];
+	int rc;
+
+	snprintf(lo, sizeof(lo), "WO-%08lld-", (long long)date);
+	snprintf(hi, sizeof(hi), "WO-%08lld.", (long long)date);
+	rc = db_prepare(db, &st, sql_code_floor, e) || db_bind_i64(&st, ":agency", agency, e) ||
+	     db_bind_text(&st, ":lo", lo, e) || db_bind_text(&st, ":hi", hi, e) ||
+	     db_step_row(&st, e) ? e->code : 0;
+	if (!rc)
+		*last = db_col_i64(&st, 0);
+	db_finalize(&st);
+	return rc;
+}
+
+/*
+** Numbers for n new codes WO-<date>-NNNN of an agency: series "WO" of
+** core/codes.h per day (each agency numbers its own, so agencies never wait on
+** one counter row); the day's first order scans the day's codes (code_floor).
 */
 int
 wo_code_reserve(struct db *db, int64_t agency, int date, int64_t n, int64_t *first,
 		struct err *e)
 {
-	struct stmt st = { 0 };
-	char lo[24], hi[24];
-	int64_t last = 0;
-	int rc;
-
 	assert(db_in_tx(db) && n > 0);
-	snprintf(lo, sizeof(lo), "WO-%08d-", date);
-	snprintf(hi, sizeof(hi), "WO-%08d.", date);
-	rc = db_prepare(db, &st, sql_code_bump, e) || db_bind_i64(&st, ":n", n, e) ||
-	     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e)
-		     ? e->code : db_step(&st, e);
-	if (rc == 1)
-		last = db_col_i64(&st, 0);
-	db_finalize(&st);
-	if (rc == 0) {
-		rc = db_prepare(db, &st, sql_code_first, e) || db_bind_i64(&st, ":n", n, e) ||
-		     db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":day", date, e) ||
-		     db_bind_text(&st, ":lo", lo, e) || db_bind_text(&st, ":hi", hi, e) ||
-		     db_step_row(&st, e) ? e->code : 1;
-		if (rc == 1)
-			last = db_col_i64(&st, 0);
-		db_finalize(&st);
-	}
-	if (rc < 0)
-		return rc;
-	if (last > 999999)
+	if (code_reserve(db, agency, "WO", date, n, code_floor, first, e))
+		return e->code;
+	if (*first + n - 1 > 999999)
 		return err_setx(e, ERR_RULE, "code_exhausted", NULL, "今日工单号已用尽");
-	*first = last - n + 1;
 	return 0;
 }
 
@@ -699,16 +686,11 @@ static int
 notify_office(struct db *db, struct arena *a, const struct actor *who,
 	      const struct workorder *o, struct err *e)
 {
-	struct rcpt office = { 0 };
-
-	if (ids_of(db, a, sql_office_users, who->agency_id, who, &office, e))
-		return e->code;
-	return send_all(db, who, &office, "wo.submitted",
-			msg_text(a, "新报修：%s", o->title),
-			msg_text(a, "%s %s，地点：%s", o->code,
-				     wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
-				     o->location_path),
-			o->id, e);
+	return notify_role(db, a, who, "office", "wo.submitted", msg_text(a, "新报修：%s", o->title),
+			   msg_text(a, "%s %s，地点：%s", o->code,
+				    wo_label_of(wo_priority_codes, wo_priority_labels, o->priority),
+				    o->location_path),
+			   "workorder", o->id, e);
 }
 
 static int apply(struct db *db, struct arena *a, const struct actor *who, int64_t id,
