@@ -136,27 +136,13 @@ appr_current_approvers(struct db *db, struct arena *a, int64_t approval_id, int6
 		       size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	int rc;
+	int rc = db_prepare(db, &st, sql_approvers, e) || db_bind_i64(&st, ":id", approval_id, e) ||
+		 db_bind_i64(&st, ":now", now_ms(), e) ||
+		 db_read_rows(&st, a, sizeof(**user_ids), db_row_i64, (void **)user_ids, n, e)
+			 ? e->code : 0;
 
-	*n = 0;
-	*user_ids = arena_grow(a, NULL, 0, &cap, sizeof(**user_ids));
-	if (!*user_ids)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_approvers, e) || db_bind_i64(&st, ":id", approval_id, e) ||
-	     db_bind_i64(&st, ":now", now_ms(), e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		int64_t *more = arena_grow(a, *user_ids, *n, &cap, sizeof(*more));
-		if (!more) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		*user_ids = more;
-		(*user_ids)[(*n)++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* ---------- loading ---------- */

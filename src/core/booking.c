@@ -72,8 +72,10 @@ status_of(const char *s)
 
 /* One row of BOOKING_COLS; strings in the arena (a may be NULL: no strings). */
 static void
-booking_row(struct stmt *st, struct arena *a, struct booking *b)
+booking_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct booking *b = item;
+
 	b->id = db_col_i64(st, 0);
 	b->res_id = db_col_i64(st, 1);
 	b->start_ms = db_col_i64(st, 2);
@@ -295,26 +297,14 @@ booking_busy(struct db *db, struct arena *a, int64_t agency, const char *res_kin
 	     struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	int64_t *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
 	int rc = db_prepare(db, &st, sql_busy, e) || db_bind_i64(&st, ":agency", agency, e) ||
 		 db_bind_text(&st, ":kind", res_kind, e) ||
 		 db_bind_i64(&st, ":start", start_ms, e) || db_bind_i64(&st, ":end", end_ms, e) ||
-		 db_bind_i64(&st, ":buf", buffer_ms, e) ||
-		 db_bind_i64(&st, ":now", now_ms(), e) ? e->code : 0;
+		 db_bind_i64(&st, ":buf", buffer_ms, e) || db_bind_i64(&st, ":now", now_ms(), e) ||
+		 db_read_rows(&st, a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
 
-	*n = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			v[(*n)++] = db_col_i64(&st, 0);
-	}
 	db_finalize(&st);
-	*ids = v;
-	if (!rc && !v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int
@@ -323,23 +313,12 @@ booking_list(struct db *db, struct arena *a, int64_t agency, const char *res_kin
 	     struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct booking *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
 	int rc = db_prepare(db, &st, sql_list, e) || db_bind_i64(&st, ":agency", agency, e) ||
 		 db_bind_text(&st, ":kind", res_kind, e) || db_bind_i64(&st, ":res", res_id, e) ||
 		 db_bind_i64(&st, ":from", from_ms, e) || db_bind_i64(&st, ":to", to_ms, e) ||
-		 db_bind_i64(&st, ":now", now_ms(), e) ? e->code : 0;
+		 db_bind_i64(&st, ":now", now_ms(), e) ||
+		 db_read_rows(&st, a, sizeof(**items), booking_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			booking_row(&st, a, &v[(*n)++]);
-	}
 	db_finalize(&st);
-	*items = v;
-	if (!rc && !v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc < 0 ? rc : 0;
+	return rc;
 }

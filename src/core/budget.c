@@ -323,19 +323,12 @@ send_to(struct db *db, struct arena *a, const struct actor *who, const char *sql
 	struct err *e)
 {
 	struct stmt st = { 0 };
-	int64_t *ids = NULL, *v;
-	size_t n = 0, cap = 0;
+	int64_t *ids = NULL;
+	size_t n = 0;
 	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 (dept && db_bind_i64(&st, ":dept", dept, e)) ? e->code : 0;
+		 (dept && db_bind_i64(&st, ":dept", dept, e)) ||
+		 db_read_rows(&st, a, sizeof(*ids), db_row_i64, (void **)&ids, &n, e) ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, ids, n, &cap, sizeof(*v));
-		if (!v)
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-		else
-			(ids = v)[n++] = db_col_i64(&st, 0);
-	}
 	db_finalize(&st);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = notify_send_text(db, who, ids[i], kind, title, body, "budget_line", line_id, e);

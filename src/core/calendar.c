@@ -496,8 +496,9 @@ load_periods(struct db *db, int64_t agency, struct cal *c, struct err *e)
 }
 
 static void
-day_row(struct stmt *st, struct arena *a, struct cal_day *d)
+day_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct cal_day *d = item;
 	size_t len;
 	const char *kind = db_col_peek(st, 1, &len);
 
@@ -512,33 +513,13 @@ load_days(struct db *db, struct arena *a, int64_t agency, int lo, int hi, struct
 	  struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 64;
-	int rc;
+	int rc = db_prepare(db, &st, sql_days, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_bind_i64(&st, ":lo", lo, e) || db_bind_i64(&st, ":hi", hi, e) ||
+		 db_read_rows(&st, a, sizeof(*c->days), day_row, (void **)&c->days, &c->ndays, e)
+			 ? e->code : 0;
 
-	c->ndays = 0;
-	c->days = arena_array(a, cap, sizeof(*c->days));
-	if (!c->days)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_days, e);
-	if (!rc)
-		rc = db_bind_i64(&st, ":agency", agency, e) || db_bind_i64(&st, ":lo", lo, e) ||
-		     db_bind_i64(&st, ":hi", hi, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		if (c->ndays == cap) {
-			struct cal_day *bigger = arena_array(a, cap * 2, sizeof(*bigger));
-			if (!bigger) {
-				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-				break;
-			}
-			memcpy(bigger, c->days, cap * sizeof(*bigger));
-			c->days = bigger;
-			cap *= 2;
-		}
-		day_row(&st, a, &c->days[c->ndays++]);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int

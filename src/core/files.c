@@ -546,8 +546,10 @@ static const char sql_list_owner[] =
 	" AND agency_id = :agency ORDER BY id";
 
 static void
-meta_row(struct stmt *st, struct arena *a, struct files_meta *m)
+meta_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct files_meta *m = item;
+
 	m->id = db_col_i64(st, 0);
 	m->agency_id = db_col_i64(st, 1);
 	m->hash = db_col_text(st, a, 2);
@@ -808,30 +810,13 @@ files_list_owner(struct db *db, struct arena *a, const struct actor *who, const 
 		 int64_t owner_id, struct files_meta **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 8;
-	int rc;
+	int rc = db_prepare(db, &st, sql_list_owner, e) ||
+		 db_bind_text(&st, ":entity", entity, e) || db_bind_i64(&st, ":owner", owner_id, e) ||
+		 db_bind_i64(&st, ":agency", who ? who->agency_id : 0, e) ||
+		 db_read_rows(&st, a, sizeof(**items), meta_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_list_owner, e);
-	if (!rc)
-		rc = db_bind_text(&st, ":entity", entity, e) ||
-		     db_bind_i64(&st, ":owner", owner_id, e) ||
-		     db_bind_i64(&st, ":agency", who ? who->agency_id : 0, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct files_meta *v = arena_grow(a, *items, *n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		*items = v;
-		meta_row(&st, a, &(*items)[(*n)++]);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* ---------- expiry ---------- */

@@ -285,23 +285,12 @@ role_users(struct db *db, struct arena *a, int64_t agency, const char *role, int
 	   size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	int64_t *v;
 	int rc = db_prepare(db, &st, sql_role_users, e) || db_bind_i64(&st, ":agency", agency, e) ||
-		 db_bind_text(&st, ":role", role, e) ? e->code : 0;
+		 db_bind_text(&st, ":role", role, e) ||
+		 db_read_rows(&st, a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
 
-	*ids = NULL;
-	*n = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, *ids, *n, &cap, sizeof(*v));
-		if (!v)
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-		else
-			(*ids = v)[(*n)++] = db_col_i64(&st, 0);
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int

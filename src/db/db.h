@@ -94,6 +94,20 @@ char *db_col_text(struct stmt *st, struct arena *a, int col);
 /* Borrowed column text, valid until the next step/finalize. NULL for SQL NULL. */
 const char *db_col_peek(struct stmt *st, int col, size_t *len);
 
+/*
+** Every row of st (prepared and bound; st stays the caller's to finalize), in
+** SQL order, into a growing arena array of size-byte items: row fills one from
+** the current row, copying any text into a. *out is an array even when no row
+** comes (never NULL then) and *n counts the rows. 0; a db_step error (the rows
+** read so far stay in *out); or ERR_NOMEM (*out untouched). A loop that does
+** more per row (skips some, sums, fills two arrays) keeps its own db_step.
+*/
+typedef void (*db_row_fn)(struct stmt *st, struct arena *a, void *item);
+int db_read_rows(struct stmt *st, struct arena *a, size_t size, db_row_fn row, void **out,
+		 size_t *n, struct err *e);
+/* A db_row_fn for int64_t items, column 0: lists of ids. */
+void db_row_i64(struct stmt *st, struct arena *a, void *item);
+
 int64_t db_last_id(struct db *db);
 int64_t db_changes(struct db *db);
 

@@ -30,6 +30,35 @@ db_like_pattern(struct arena *a, const char *q)
 	return p;
 }
 
+/* ---- rows into an arena array ---- */
+
+int
+db_read_rows(struct stmt *st, struct arena *a, size_t size, db_row_fn row, void **out,
+	     size_t *n, struct err *e)
+{
+	size_t cap = 0;
+	char *v = arena_grow(a, NULL, 0, &cap, size);	/* so that no rows is an empty array */
+	int rc = 0;
+
+	*n = 0;
+	while (v && (rc = db_step(st, e)) == 1) {
+		v = arena_grow(a, v, *n, &cap, size);
+		if (v)
+			row(st, a, v + size * (*n)++);
+	}
+	if (!v)
+		return err_set(e, ERR_NOMEM, NULL, "out of memory");
+	*out = v;
+	return rc < 0 ? rc : 0;
+}
+
+void
+db_row_i64(struct stmt *st, struct arena *a, void *item)
+{
+	(void)a;
+	*(int64_t *)item = db_col_i64(st, 0);
+}
+
 /* ---- optimistic concurrency ---- */
 
 static int

@@ -536,6 +536,93 @@ test_like_pattern_in_sql(void **state)
 	arena_free(a);
 }
 
+/* ---- db_read_rows ---- */
+
+struct t_row {
+	int64_t n;
+	char *name;
+};
+
+static void
+t_row(struct stmt *st, struct arena *a, void *item)
+{
+	struct t_row *r = item;
+
+	r->name = db_col_text(st, a, 0);
+	r->n = db_col_i64(st, 1);
+}
+
+static const char sql_t_rows[] = "SELECT name, n FROM t WHERE n >= :min ORDER BY n";
+static const char sql_t_ids[] = "SELECT n FROM t WHERE n < 3 ORDER BY n DESC";
+/* rows 1 and 2, then abs() of the smallest integer fails while stepping to row 3 */
+static const char sql_t_step_error[] =
+	"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5)"
+	" SELECT CASE WHEN x < 3 THEN x ELSE abs(-9223372036854775807 - 1) END FROM c";
+
+/* sql_t_rows with :min into items: db_read_rows's result. */
+static int
+read_t(struct db *db, struct arena *a, int64_t min, struct t_row **items, size_t *n,
+       struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql_t_rows, e) || db_bind_i64(&st, ":min", min, e) ||
+		 db_read_rows(&st, a, sizeof(**items), t_row, (void **)items, n, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}
+
+static void
+test_read_rows(void **state)
+{
+	struct tmpdb *f = *state;
+	struct arena *a = arena_new(0);
+	struct err e = { 0 };
+	struct t_row *items = NULL;
+	int64_t *ids = NULL;
+	size_t n = 99;
+	char name[32];
+	struct stmt st = { 0 };
+
+	for (int i = 0; i < 40; i++) {	/* past the first growth (16, then 32) */
+		snprintf(name, sizeof(name), "r%02d", i);
+		assert_int_equal(insert_t(f->db, name, i, &e), 0);
+	}
+	assert_int_equal(read_t(f->db, a, 0, &items, &n, &e), 0);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++) {	/* SQL order, text copied before the next step */
+		snprintf(name, sizeof(name), "r%02zu", i);
+		assert_int_equal(items[i].n, (int64_t)i);
+		assert_string_equal(items[i].name, name);
+	}
+
+	/* no rows: an empty array, not NULL */
+	n = 99;
+	assert_int_equal(read_t(f->db, a, 1000, &items, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(items);
+
+	/* db_row_i64: a list of ids */
+	assert_int_equal(db_prepare(f->db, &st, sql_t_ids, &e), 0);
+	assert_int_equal(db_read_rows(&st, a, sizeof(*ids), db_row_i64, (void **)&ids, &n, &e), 0);
+	db_finalize(&st);
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[2], 0);
+
+	/* a step error: its code, with the rows before it kept */
+	ids = NULL;
+	assert_int_equal(db_prepare(f->db, &st, sql_t_step_error, &e), 0);
+	assert_int_equal(db_read_rows(&st, a, sizeof(*ids), db_row_i64, (void **)&ids, &n, &e),
+			 ERR_DB);
+	db_finalize(&st);
+	assert_int_equal(e.code, ERR_DB);
+	assert_int_equal(n, 2);
+	assert_non_null(ids);
+	assert_int_equal(ids[1], 2);
+	arena_free(a);
+}
+
 /* ---- backup ---- */
 
 static const char sql_sum_t[] = "SELECT COALESCE(SUM(n), 0) FROM t";
@@ -1048,6 +1135,7 @@ main(void)
 						tmpdb_teardown),
 		cmocka_unit_test(test_like_pattern),
 		cmocka_unit_test_setup_teardown(test_like_pattern_in_sql, setup_migrated, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_read_rows, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_sql_set, setup_migrated, tmpdb_teardown),
 		cmocka_unit_test(test_memo),

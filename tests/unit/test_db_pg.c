@@ -353,6 +353,58 @@ test_for_update(void **state)
 	assert_int_equal(db_commit(p->db, &e), 0);
 }
 
+/* ---- db_read_rows ---- */
+
+static const char sql_t_ids[] = "SELECT n FROM t WHERE n >= :min ORDER BY n";
+/* rows 1 and 2, then abs() of the smallest bigint is out of range */
+static const char sql_t_step_error[] =
+	"SELECT CASE WHEN x < 3 THEN x ELSE abs(-9223372036854775807 - 1) END"
+	" FROM generate_series(1, 5) AS g(x) ORDER BY x";
+
+static int
+read_ids(struct db *db, struct arena *a, const char *sql, int64_t min, int64_t **ids, size_t *n,
+	 struct err *e)
+{
+	struct stmt st = { 0 };
+	int rc = db_prepare(db, &st, sql, e) ||
+		 (min >= 0 && db_bind_i64(&st, ":min", min, e)) ||
+		 db_read_rows(&st, a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
+
+	db_finalize(&st);
+	return rc;
+}
+
+static void
+test_read_rows(void **state)
+{
+	struct pgdb *p = *state;
+	struct arena *a = arena_new(0);
+	struct err e = { 0 };
+	int64_t *ids = NULL;
+	size_t n = 99;
+	char name[32];
+
+	NEED_PG(state);
+	for (int i = 0; i < 40; i++) {	/* past the first growth (16, then 32) */
+		snprintf(name, sizeof(name), "r%02d", i);
+		assert_int_equal(insert_t(p->db, name, i, &e), 0);
+	}
+	assert_int_equal(read_ids(p->db, a, sql_t_ids, 0, &ids, &n, &e), 0);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++)
+		assert_true(ids[i] == (int64_t)i);
+	ids = NULL;
+	assert_int_equal(read_ids(p->db, a, sql_t_ids, 1000, &ids, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(ids);	/* an empty array */
+	/* a step error: its code; whatever rows came before it are in order */
+	assert_int_equal(read_ids(p->db, a, sql_t_step_error, -1, &ids, &n, &e), ERR_DB);
+	assert_true(n <= 2);
+	for (size_t i = 0; i < n; i++)
+		assert_true(ids[i] == (int64_t)i + 1);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -365,6 +417,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lost_connection_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_writers_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_for_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_rows, setup, teardown),
 	};
 
 	if (!getenv("HOUQIN_TEST_PG"))

@@ -20,27 +20,6 @@
 const char *const bud_control_codes[] = { "stop", "warn", NULL };
 const char *const bud_entry_kinds[] = { "adjust", "commit", "spend", "release", NULL };
 
-/* Rows in SQL order into a growing arena array of items of size bytes. */
-int
-bud_read_rows(struct stmt *st, struct arena *a, size_t size, bud_row_fn row, void **out,
-	      size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	char *v = arena_grow(a, NULL, 0, &cap, size);
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, size);
-		if (v)
-			row(st, a, v + size * (*n)++);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*out = v;
-	return rc < 0 ? rc : 0;
-}
-
 /* ---------- classes ---------- */
 
 #define CLASS_COLS "id, code, name, sangong, active, created_at, updated_at"
@@ -75,7 +54,7 @@ bud_class_list(struct db *db, struct arena *a, const struct actor *who,
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_class_list, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), class_row, (void **)items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), class_row, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;
@@ -211,7 +190,7 @@ bud_entry_list(struct db *db, struct arena *a, const struct actor *who, int64_t 
 		return e->code;
 	rc = db_prepare(db, &st, sql_entry_list, e) || db_bind_i64(&st, ":line", id, e) ||
 	     db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e) ||
-	     bud_read_rows(&st, a, sizeof(**items), entry_row, (void **)items, n, e) ? e->code : 0;
+	     db_read_rows(&st, a, sizeof(**items), entry_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc;
 }

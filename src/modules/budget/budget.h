@@ -104,12 +104,6 @@ int bud_entry_list(struct db *db, struct arena *a, const struct actor *who, int6
 		   int64_t limit, int64_t offset, struct bud_entry **items, size_t *n,
 		   int64_t *total, struct err *e);
 
-/* Rows of st in SQL order into a growing arena array of size-byte items (row fills one). */
-struct stmt;
-typedef void (*bud_row_fn)(struct stmt *st, struct arena *a, void *item);
-int bud_read_rows(struct stmt *st, struct arena *a, size_t size, bud_row_fn row, void **out,
-		  size_t *n, struct err *e);
-
 /* One month of a year: closed (结账) or not. */
 struct bud_period {
 	int period;	/* yyyymm */

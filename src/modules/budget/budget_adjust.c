@@ -86,7 +86,7 @@ adj_query(struct db *db, struct arena *a, int64_t agency, int64_t line, int64_t 
 	int rc = db_prepare(db, &st, sql_adj_list, e) || db_bind_i64(&st, ":agency", agency, e) ||
 		 db_bind_i64(&st, ":line", line, e) || db_bind_i64(&st, ":id", id, e) ||
 		 db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), adj_row, (void **)items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), adj_row, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

@@ -119,8 +119,7 @@ line_query(struct db *db, struct arena *a, const struct actor *who,
 	int rc = db_prepare(db, &st, sql_line_list, e) || bind_filter(&st, who, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
 		 db_bind_i64(&st, ":offset", f->offset, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), line_row, (void **)items, n, e) ? e->code
-											: 0;
+		 db_read_rows(&st, a, sizeof(**items), line_row, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

@@ -108,8 +108,7 @@ bulletin_query(struct db *db, struct arena *a, const struct actor *who, int64_t 
 		 db_bind_i64(&st, ":lm0", bud_month_start(year - 1, month), e) ||
 		 db_bind_i64(&st, ":lm1", bud_month_start(year - 1, month + 1), e) ||
 		 db_bind_i64(&st, ":ly0", bud_month_start(year - 1, 1), e) ||
-		 bud_read_rows(&st, a, sizeof(**rows), bulletin_row, (void **)rows, n, e) ? e->code
-											 : 0;
+		 db_read_rows(&st, a, sizeof(**rows), bulletin_row, (void **)rows, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;
@@ -236,8 +235,8 @@ sangong_classes(struct db *db, struct arena *a, int64_t agency, int64_t year,
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_sangong, e) || db_bind_i64(&st, ":agency", agency, e) ||
 		 db_bind_i64(&st, ":year", year, e) ||
-		 bud_read_rows(&st, a, sizeof(*out->classes), sangong_row, (void **)&out->classes,
-			       &out->n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(*out->classes), sangong_row, (void **)&out->classes,
+			      &out->n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

@@ -119,7 +119,7 @@ query(struct db *db, struct arena *a, const struct actor *who, const struct clai
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, scoped, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
 		 db_bind_i64(&st, ":offset", f->offset, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), claim_row_fill, (void **)items, n, e)
+		 db_read_rows(&st, a, sizeof(**items), claim_row_fill, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);
@@ -231,8 +231,8 @@ load_items(struct db *db, struct arena *a, struct claim *c, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_items, e) || db_bind_i64(&st, ":id", c->id, e) ||
-		 bud_read_rows(&st, a, sizeof(*c->items), item_row, (void **)&c->items,
-			       &c->nitems, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(*c->items), item_row, (void **)&c->items,
+			      &c->nitems, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

@@ -52,7 +52,7 @@ claim_std_list(struct db *db, struct arena *a, int64_t agency, struct claim_std 
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_std_list, e) || db_bind_i64(&st, ":agency", agency, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), std_row, (void **)items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), std_row, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

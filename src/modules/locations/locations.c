@@ -115,8 +115,10 @@ join_path(struct arena *a, const char *g, const char *p, const char *name)
 }
 
 static void
-loc_row(struct stmt *st, struct arena *a, struct location *l)
+loc_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct location *l = item;
+
 	l->id = db_col_i64(st, 0);
 	l->agency_id = db_col_i64(st, 1);
 	l->parent_id = db_col_i64(st, 2);
@@ -155,27 +157,6 @@ loc_visible(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	struct location l;
 
 	return loc_get(db, a, who, id, &l, e);
-}
-
-/* Rows in SQL order (by parent, then sort order) into a growing arena array. */
-static int
-read_rows(struct stmt *st, struct arena *a, struct location **out, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct location *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (!v)
-			break;
-		loc_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*out = v;
-	return rc < 0 ? rc : 0;
 }
 
 /* First index whose parent_id is parent (v sorted by parent_id), or n. */
@@ -217,7 +198,7 @@ loc_list(struct db *db, struct arena *a, const struct actor *who, int active_onl
 	int rc = db_prepare(db, &st, sql_list, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
 		 db_bind_i64(&st, ":active", active_only ? 1 : 0, e) ||
-		 read_rows(&st, a, &rows, &nrows, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(*rows), loc_row, (void **)&rows, &nrows, e) ? e->code : 0;
 
 	db_finalize(&st);
 	*n = 0;

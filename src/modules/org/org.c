@@ -97,8 +97,10 @@ static const char sql_dept_update[] =
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 
 static void
-dept_row(struct stmt *st, struct arena *a, struct dept *d)
+dept_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct dept *d = item;
+
 	d->id = db_col_i64(st, 0);
 	d->agency_id = db_col_i64(st, 1);
 	d->parent_id = db_col_i64(st, 2);
@@ -115,28 +117,12 @@ org_dept_list(struct db *db, struct arena *a, const struct actor *who, struct de
 	      size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	int rc;
+	int rc = db_prepare(db, &st, sql_dept_list, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_read_rows(&st, a, sizeof(**items), dept_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	*items = arena_grow(a, NULL, 0, &cap, sizeof(**items));
-	if (!*items)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_dept_list, e);
-	if (!rc)
-		rc = db_bind_i64(&st, ":agency", who->agency_id, e);
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct dept *v = arena_grow(a, *items, *n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		*items = v;
-		dept_row(&st, a, &(*items)[(*n)++]);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int
@@ -209,23 +195,11 @@ int
 org_agency_ids(struct db *db, struct arena *a, int64_t **ids, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	int rc = db_prepare(db, &st, sql_agency_ids, e);
+	int rc = db_prepare(db, &st, sql_agency_ids, e) ||
+		 db_read_rows(&st, a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
 
-	*ids = NULL;
-	*n = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		int64_t *v = arena_grow(a, *ids, *n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		*ids = v;
-		v[(*n)++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int
@@ -1013,24 +987,15 @@ notify_reset(struct db *db, struct arena *a, const struct actor *who, const stru
 					u->username, u->display_name);
 	struct stmt st = { 0 };
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc;
 
 	if (!title.zh || !body.zh)
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	rc = db_prepare(db, &st, sql_admins_of, e) ||
 	     db_bind_i64(&st, ":agency", u->agency_id, e) ||
-	     db_bind_i64(&st, ":actor", who->id, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		int64_t *v = arena_grow(a, ids, n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		ids = v;
-		ids[n++] = db_col_i64(&st, 0);
-		rc = 0;
-	}
+	     db_bind_i64(&st, ":actor", who->id, e) ||
+	     db_read_rows(&st, a, sizeof(*ids), db_row_i64, (void **)&ids, &n, e) ? e->code : 0;
 	db_finalize(&st);
 	for (size_t i = 0; rc >= 0 && i < n; i++)	/* sent after the read: one statement at a time */
 		rc = notify_send_text(db, who, ids[i], "org.password_reset", title, body, "user",

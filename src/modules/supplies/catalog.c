@@ -51,8 +51,10 @@ static const char sql_update[] =
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 
 static void
-item_row(struct stmt *st, struct arena *a, struct supply_item *it)
+item_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct supply_item *it = item;
+
 	it->id = db_col_i64(st, 0);
 	it->code = db_col_text(st, a, 1);
 	it->name = db_col_text(st, a, 2);
@@ -118,26 +120,6 @@ bind_filter(struct stmt *st, struct arena *a, const struct actor *who,
 	       db_bind_text(st, ":q", q, e) ? e->code : 0;
 }
 
-static int
-read_items(struct stmt *st, struct arena *a, struct supply_item **items, size_t *n,
-	   struct err *e)
-{
-	size_t cap = 0;
-	struct supply_item *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			item_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
-}
-
 int
 sup_item_list(struct db *db, struct arena *a, const struct actor *who,
 	      const struct item_filter *f, struct supply_item **items, size_t *n,
@@ -154,7 +136,7 @@ sup_item_list(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, e) ||
 	     db_bind_i64(&st, ":limit", f->limit, e) || db_bind_i64(&st, ":offset", f->offset, e) ||
-	     read_items(&st, a, items, n, e) ? e->code : 0;
+	     db_read_rows(&st, a, sizeof(**items), item_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc;
 }

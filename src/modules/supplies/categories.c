@@ -12,7 +12,6 @@
 #include "db/db.h"
 #include "http/req.h"
 #include "http/resp.h"
-#include "modules/budget/budget.h"
 
 #include <jansson.h>
 
@@ -37,7 +36,7 @@ sup_item_categories(struct db *db, struct arena *a, const struct actor *who,
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_categories, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), category_row, (void **)items, n, e)
+		 db_read_rows(&st, a, sizeof(**items), category_row, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);

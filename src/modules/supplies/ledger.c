@@ -97,8 +97,10 @@ sums(struct db *db, const struct actor *who, int64_t item, struct ledger *l, str
 }
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct ledger_row *r)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct ledger_row *r = item;
+
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_i64(st, 0);
 	r->kind = db_col_text(st, a, 1);
@@ -116,25 +118,6 @@ row_fill(struct stmt *st, struct arena *a, struct ledger_row *r)
 	r->occurred_at = db_col_i64(st, 13);
 	r->created_by = db_col_i64(st, 14);
 	r->created_by_name = db_col_text(st, a, 15);
-}
-
-static int
-read_rows(struct stmt *st, struct arena *a, struct ledger *l, struct err *e)
-{
-	size_t cap = 0;
-	struct ledger_row *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	l->n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, l->n, &cap, sizeof(*v));
-		if (v)
-			row_fill(st, a, &v[l->n++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	l->rows = v;
-	return rc < 0 ? rc : 0;
 }
 
 /* The source record's code of r, when its module is known and it still exists. */
@@ -178,7 +161,8 @@ sup_ledger(struct db *db, struct arena *a, const struct actor *who, int64_t item
 		memset(&out->opening, 0, sizeof(out->opening));
 	rc = db_prepare(db, &st, sql_rows, e) || bind_period(&st, who, item_id, out, e) ||
 	     db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e) ||
-	     read_rows(&st, a, out, e) ? e->code : 0;
+	     db_read_rows(&st, a, sizeof(*out->rows), row_fill, (void **)&out->rows, &out->n, e)
+		     ? e->code : 0;
 	db_finalize(&st);
 	for (size_t i = 0; !rc && i < out->n; i++)
 		rc = source_code(db, a, who, &out->rows[i], e);

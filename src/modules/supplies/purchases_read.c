@@ -5,7 +5,6 @@
 ** say so); an approver of an order reads it too (history, quotes).
 */
 #include "modules/supplies/purchases.h"
-#include "modules/budget/budget.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/err.h"
@@ -104,7 +103,7 @@ query(struct db *db, struct arena *a, int64_t agency, const struct po_filter *f,
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, agency, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
 		 db_bind_i64(&st, ":offset", f->offset, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;
@@ -208,11 +207,11 @@ person_fill(struct stmt *st, struct arena *a, void *item)
 
 static int
 load_rows(struct db *db, struct arena *a, const char *sql, int64_t id, size_t size,
-	  bud_row_fn fill, void **out, size_t *n, struct err *e)
+	  db_row_fn fill, void **out, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":id", id, e) ||
-		 bud_read_rows(&st, a, size, fill, out, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, size, fill, out, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;
@@ -280,7 +279,7 @@ po_suggestions(struct db *db, struct arena *a, const struct actor *who,
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_suggest, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), suggest_fill, (void **)items, n, e)
+		 db_read_rows(&st, a, sizeof(**items), suggest_fill, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);
@@ -387,7 +386,7 @@ po_people(struct db *db, struct arena *a, const struct actor *who, struct po_per
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_people_all, e) ||
 		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
-		 bud_read_rows(&st, a, sizeof(**items), person_fill, (void **)items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), person_fill, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

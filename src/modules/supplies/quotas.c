@@ -52,32 +52,25 @@ bind_month(struct stmt *st, int64_t agency, int64_t year, int64_t month, int64_t
 	       db_bind_i64(st, ":end", end, e) || db_bind_i64(st, ":dept", dept, e) ? e->code : 0;
 }
 
+static void
+quota_row(struct stmt *st, struct arena *a, void *item)
+{
+	*(struct supply_quota *)item = (struct supply_quota){
+		.department_id = db_col_i64(st, 0), .department_name = db_col_text(st, a, 1),
+		.quota_fen = db_col_i64(st, 2), .updated_at = db_col_i64(st, 3),
+		.issued_value_fen = db_col_i64(st, 4), .open_value_fen = db_col_i64(st, 5) };
+}
+
 static int
 query(struct db *db, struct arena *a, int64_t agency, int64_t year, int64_t month, int64_t dept,
       struct supply_quota **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct supply_quota *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = db_prepare(db, &st, sql_list, e) || bind_month(&st, agency, year, month, dept, e)
-			 ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_list, e) || bind_month(&st, agency, year, month, dept, e) ||
+		 db_read_rows(&st, a, sizeof(**items), quota_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (!v)
-			break;
-		v[(*n)++] = (struct supply_quota){
-			.department_id = db_col_i64(&st, 0), .department_name = db_col_text(&st, a, 1),
-			.quota_fen = db_col_i64(&st, 2), .updated_at = db_col_i64(&st, 3),
-			.issued_value_fen = db_col_i64(&st, 4), .open_value_fen = db_col_i64(&st, 5) };
-	}
 	db_finalize(&st);
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int

@@ -107,7 +107,7 @@ ledger_row(struct stmt *st, struct arena *a, void *item)
 /* sql with the agency and the month's window bound (and the month, when it names it), its rows. */
 static int
 rows(struct db *db, struct arena *a, const char *sql, const struct actor *who,
-     const struct sup_report *r, size_t size, bud_row_fn row, void **out, size_t *n,
+     const struct sup_report *r, size_t size, db_row_fn row, void **out, size_t *n,
      struct err *e)
 {
 	struct stmt st = { 0 };
@@ -117,7 +117,7 @@ rows(struct db *db, struct arena *a, const char *sql, const struct actor *who,
 		 db_bind_i64(&st, ":m1", bud_month_start(r->year, r->month + 1), e) ||
 		 (strstr(sql, ":year") && (db_bind_i64(&st, ":year", r->year, e) ||
 					   db_bind_i64(&st, ":month", r->month, e))) ||
-		 bud_read_rows(&st, a, size, row, out, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, size, row, out, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;

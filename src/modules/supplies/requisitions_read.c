@@ -44,8 +44,10 @@ static const char sql_lines[] =
 	" JOIN supply_item i ON i.id = l.item_id WHERE l.requisition_id = :id ORDER BY l.seq";
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct requisition *r)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct requisition *r = item;
+
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_i64(st, 0);
 	r->code = db_col_text(st, a, 1);
@@ -67,25 +69,6 @@ row_fill(struct stmt *st, struct arena *a, struct requisition *r)
 	r->updated_at = db_col_i64(st, 17);
 	r->issued_value_fen = db_col_i64(st, 18);
 	r->fully_issued = (int)db_col_i64(st, 19);
-}
-
-static int
-read_rows(struct stmt *st, struct arena *a, struct requisition **out, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct requisition *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			row_fill(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*out = v;
-	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -118,7 +101,8 @@ query(struct db *db, struct arena *a, const struct actor *who, const struct reqn
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, who, f, scoped, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);
@@ -161,33 +145,28 @@ reqn_row(struct db *db, struct arena *a, int64_t agency, int64_t id, struct requ
 	return 0;
 }
 
+static void
+line_row(struct stmt *st, struct arena *a, void *item)
+{
+	*(struct reqn_line *)item = (struct reqn_line){
+		.id = db_col_i64(st, 0), .item_id = db_col_i64(st, 1),
+		.item_code = db_col_text(st, a, 2), .item_name = db_col_text(st, a, 3),
+		.spec = db_col_text(st, a, 4), .unit = db_col_text(st, a, 5),
+		.qty = db_col_i64(st, 6), .qty_issued = db_col_i64(st, 7),
+		.unit_cost_fen = db_col_i64(st, 8), .reason = db_col_text(st, a, 9),
+		.on_hand = db_col_i64(st, 10) };
+}
+
 int
 reqn_lines(struct db *db, struct arena *a, struct requisition *r, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct reqn_line *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = db_prepare(db, &st, sql_lines, e) || db_bind_i64(&st, ":id", r->id, e) ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_lines, e) || db_bind_i64(&st, ":id", r->id, e) ||
+		 db_read_rows(&st, a, sizeof(*r->lines), line_row, (void **)&r->lines, &r->nlines, e)
+			 ? e->code : 0;
 
-	r->nlines = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, r->nlines, &cap, sizeof(*v));
-		if (!v)
-			break;
-		v[r->nlines++] = (struct reqn_line){
-			.id = db_col_i64(&st, 0), .item_id = db_col_i64(&st, 1),
-			.item_code = db_col_text(&st, a, 2), .item_name = db_col_text(&st, a, 3),
-			.spec = db_col_text(&st, a, 4), .unit = db_col_text(&st, a, 5),
-			.qty = db_col_i64(&st, 6), .qty_issued = db_col_i64(&st, 7),
-			.unit_cost_fen = db_col_i64(&st, 8), .reason = db_col_text(&st, a, 9),
-			.on_hand = db_col_i64(&st, 10) };
-	}
 	db_finalize(&st);
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	r->lines = v;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Requisition id as who may see it: in who's scope, or as one of its approvers. */

@@ -170,8 +170,10 @@ stocktake_create(struct db *db, struct arena *a, const struct actor *who, const 
 /* ---------- reading ---------- */
 
 static void
-head_row(struct stmt *st, struct arena *a, struct stocktake *s)
+head_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct stocktake *s = item;
+
 	memset(s, 0, sizeof(*s));
 	s->id = db_col_i64(st, 0);
 	s->code = db_col_text(st, a, 1);
@@ -185,26 +187,6 @@ head_row(struct stmt *st, struct arena *a, struct stocktake *s)
 	s->updated_at = db_col_i64(st, 9);
 	s->nlines_total = db_col_i64(st, 10);
 	s->ndiff = db_col_i64(st, 11);
-}
-
-static int
-read_heads(struct stmt *st, struct arena *a, struct stocktake **items, size_t *n,
-	   struct err *e)
-{
-	size_t cap = 0;
-	struct stocktake *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			head_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -222,7 +204,7 @@ query(struct db *db, struct arena *a, const struct actor *who, int64_t id, const
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_where(&st, who, id, status, e) ||
 		 db_bind_i64(&st, ":limit", limit, e) || db_bind_i64(&st, ":offset", offset, e) ||
-		 read_heads(&st, a, items, n, e) ? e->code : 0;
+		 db_read_rows(&st, a, sizeof(**items), head_row, (void **)items, n, e) ? e->code : 0;
 
 	db_finalize(&st);
 	return rc;
@@ -244,8 +226,10 @@ stocktake_list(struct db *db, struct arena *a, const struct actor *who, const ch
 }
 
 static void
-line_row(struct stmt *st, struct arena *a, struct stocktake_line *l)
+line_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct stocktake_line *l = item;
+
 	l->id = db_col_i64(st, 0);
 	l->item_id = db_col_i64(st, 1);
 	l->book_qty = db_col_i64(st, 2);
@@ -262,25 +246,12 @@ static int
 load_lines(struct db *db, struct arena *a, struct stocktake *s, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct stocktake_line *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = db_prepare(db, &st, sql_lines, e) || db_bind_i64(&st, ":id", s->id, e) ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_lines, e) || db_bind_i64(&st, ":id", s->id, e) ||
+		 db_read_rows(&st, a, sizeof(*s->lines), line_row, (void **)&s->lines, &s->nlines, e)
+			 ? e->code : 0;
 
-	s->nlines = 0;
-	if (rc) {
-		db_finalize(&st);
-		return rc;
-	}
-	while (v && (rc = db_step(&st, e)) == 1) {
-		v = arena_grow(a, v, s->nlines, &cap, sizeof(*v));
-		if (v)
-			line_row(&st, a, &v[s->nlines++]);
-	}
 	db_finalize(&st);
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	s->lines = v;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Stocktake id of who's agency with its lines (the approval: stocktake_get). */

@@ -43,8 +43,10 @@ static const char sql_supplier[] =
 	" FROM supplier WHERE id = :id AND agency_id = :agency";
 
 static void
-supplier_row(struct stmt *st, struct arena *a, struct supplier *out)
+supplier_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct supplier *out = item;
+
 	out->id = db_col_i64(st, 0);
 	out->name = db_col_text(st, a, 1);
 	out->contact = db_col_text(st, a, 2);
@@ -93,25 +95,6 @@ bind_filter(struct stmt *st, struct arena *a, const struct actor *who,
 		       ? e->code : 0;
 }
 
-static int
-read_rows(struct stmt *st, struct arena *a, struct supplier **items, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct supplier *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			supplier_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
-}
-
 int
 sup_supplier_list(struct db *db, struct arena *a, const struct actor *who,
 		  const struct supplier_filter *f, struct supplier **items, size_t *n,
@@ -128,7 +111,7 @@ sup_supplier_list(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, e) ||
 	     db_bind_i64(&st, ":limit", f->limit, e) || db_bind_i64(&st, ":offset", f->offset, e) ||
-	     read_rows(&st, a, items, n, e) ? e->code : 0;
+	     db_read_rows(&st, a, sizeof(**items), supplier_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc;
 }

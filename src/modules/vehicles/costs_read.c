@@ -33,8 +33,10 @@ static const char sql_list[] = "SELECT " COST_COLS COST_FROM COST_WHERE
 static const char sql_count[] = "SELECT COUNT(*) FROM vehicle_cost c" COST_WHERE;
 
 static void
-cost_row(struct stmt *st, struct arena *a, struct cost *c)
+cost_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct cost *c = item;
+
 	c->id = db_col_i64(st, 0);
 	c->vehicle_id = db_col_i64(st, 1);
 	c->plate = db_col_text(st, a, 2);
@@ -73,32 +75,14 @@ bind_filter(struct stmt *st, const struct actor *who, const struct cost_filter *
 }
 
 static int
-read_rows(struct stmt *st, struct arena *a, struct cost **items, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct cost *c = arena_grow(a, NULL, 0, &cap, sizeof(*c));
-	int rc = 0;
-
-	*n = 0;
-	while (c && (rc = db_step(st, e)) == 1) {
-		c = arena_grow(a, c, *n, &cap, sizeof(*c));
-		if (c)
-			cost_row(st, a, &c[(*n)++]);
-	}
-	if (!c)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = c;
-	return rc < 0 ? rc : 0;
-}
-
-static int
 query(struct db *db, struct arena *a, const struct actor *who, const struct cost_filter *f,
       int64_t id, struct cost **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, who, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), cost_row, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);

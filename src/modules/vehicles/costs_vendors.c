@@ -34,30 +34,13 @@ static const char sql_update[] =
 	" active = :active, updated_at = :now"
 	" WHERE id = :id AND agency_id = :agency AND updated_at = :seen";
 
-static int
-read_rows(struct stmt *st, struct arena *a, struct vendor **items, size_t *n, struct err *e)
+static void
+vendor_row(struct stmt *st, struct arena *a, void *item)
 {
-	size_t cap = 0;
-	struct vendor *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (!v)
-			break;
-		v[*n] = (struct vendor){ .id = db_col_i64(st, 0), .name = db_col_text(st, a, 1),
-					 .kind = db_col_text(st, a, 2),
-					 .designated = (int)db_col_i64(st, 3),
-					 .active = (int)db_col_i64(st, 4),
-					 .created_at = db_col_i64(st, 5),
-					 .updated_at = db_col_i64(st, 6) };
-		(*n)++;
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
+	*(struct vendor *)item = (struct vendor){
+		.id = db_col_i64(st, 0), .name = db_col_text(st, a, 1), .kind = db_col_text(st, a, 2),
+		.designated = (int)db_col_i64(st, 3), .active = (int)db_col_i64(st, 4),
+		.created_at = db_col_i64(st, 5), .updated_at = db_col_i64(st, 6) };
 }
 
 static int
@@ -67,7 +50,8 @@ query(struct db *db, struct arena *a, int64_t agency, int64_t id, const char *ki
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || db_bind_i64(&st, ":agency", agency, e) ||
 		 db_bind_i64(&st, ":id", id, e) || db_bind_text(&st, ":kind", kind, e) ||
-		 db_bind_i64(&st, ":active", active, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":active", active, e) ||
+		 db_read_rows(&st, a, sizeof(**items), vendor_row, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);

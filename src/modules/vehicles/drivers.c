@@ -44,8 +44,10 @@ static const char sql_upsert[] =
 	" WHERE driver_profile.updated_at = :seen";
 
 static void
-drv_row(struct stmt *st, struct arena *a, struct driver *d)
+drv_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct driver *d = item;
+
 	d->user_id = db_col_i64(st, 0);
 	d->name = db_col_text(st, a, 1);
 	d->phone = db_col_text(st, a, 2);
@@ -55,25 +57,6 @@ drv_row(struct stmt *st, struct arena *a, struct driver *d)
 	d->active = db_col_i64(st, 6) != 0;
 	d->updated_at = db_col_i64(st, 7);
 	d->busy = 0;
-}
-
-static int
-read_rows(struct stmt *st, struct arena *a, struct driver **items, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct driver *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			drv_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -119,7 +102,7 @@ drv_list(struct db *db, struct arena *a, const struct actor *who, int64_t start_
 	if (end_ms && end_ms <= start_ms)
 		return err_setx(e, ERR_INVALID, "invalid", "end", "结束时间应晚于开始时间");
 	rc = db_prepare(db, &st, sql_list, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     read_rows(&st, a, items, n, e) ? e->code : 0;
+	     db_read_rows(&st, a, sizeof(**items), drv_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
 	return rc ? rc : mark_busy(db, a, who->agency_id, start_ms, end_ms, *items, n, e);
 }

@@ -41,8 +41,10 @@ static const char sql_review[] =
 	" WHERE id = :id AND agency_id = :agency AND reviewed_at IS NULL";
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct trip_flag *f)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct trip_flag *f = item;
+
 	f->id = db_col_i64(st, 0);
 	f->kind = db_col_text(st, a, 1);
 	f->vehicle_id = db_col_i64(st, 2);
@@ -89,24 +91,13 @@ query(struct db *db, struct arena *a, const struct actor *who, const struct flag
       int64_t id, struct trip_flag **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, who, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) ? e->code : 0;
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e) ? e->code : 0;
 
-	*items = NULL;
-	*n = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		*items = arena_grow(a, *items, *n + 1, &cap, sizeof(**items));
-		if (!*items) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		row_fill(&st, a, &(*items)[(*n)++]);
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int

@@ -146,35 +146,30 @@ read_vehicles(struct db *db, struct arena *a, int64_t agency, struct vrep *r, st
 	return rc < 0 ? rc : 0;
 }
 
+static void
+driver_row(struct stmt *st, struct arena *a, void *item)
+{
+	struct vrep_driver *x = item;
+
+	x->driver_id = db_col_i64(st, 0);
+	x->name = db_col_text(st, a, 1);
+	x->trips = db_col_i64(st, 2);
+	x->km = db_col_i64(st, 3);
+	x->ratings = db_col_i64(st, 4);
+	x->rating_sum = db_col_i64(st, 5);
+	x->flags = db_col_i64(st, 6);
+}
+
 static int
 read_drivers(struct db *db, struct arena *a, int64_t agency, struct vrep *r, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct vrep_driver *d = NULL, *x;
-	int rc = db_prepare(db, &st, sql_drivers, e) || bind_month(&st, agency, r->month, e)
-			 ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_drivers, e) || bind_month(&st, agency, r->month, e) ||
+		 db_read_rows(&st, a, sizeof(*r->drivers), driver_row, (void **)&r->drivers,
+			      &r->ndrivers, e) ? e->code : 0;
 
-	r->ndrivers = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		d = arena_grow(a, d, r->ndrivers, &cap, sizeof(*d));
-		if (!d) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		rc = 0;
-		x = &d[r->ndrivers++];
-		x->driver_id = db_col_i64(&st, 0);
-		x->name = db_col_text(&st, a, 1);
-		x->trips = db_col_i64(&st, 2);
-		x->km = db_col_i64(&st, 3);
-		x->ratings = db_col_i64(&st, 4);
-		x->rating_sum = db_col_i64(&st, 5);
-		x->flags = db_col_i64(&st, 6);
-	}
 	db_finalize(&st);
-	r->drivers = d;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Workdays of the month by the agency's calendar (holidays and 调休 included). */

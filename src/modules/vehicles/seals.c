@@ -55,8 +55,10 @@ static const char sql_lift[] =
 /* ---------- reading ---------- */
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct veh_seal *s)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct veh_seal *s = item;
+
 	memset(s, 0, sizeof(*s));
 	s->id = db_col_i64(st, 0);
 	s->vehicle_id = db_col_i64(st, 1);
@@ -70,25 +72,6 @@ row_fill(struct stmt *st, struct arena *a, struct veh_seal *s)
 	s->lifted_at = db_col_i64(st, 9);
 	s->lifted_by = db_col_i64(st, 10);
 	s->lift_reason = db_col_text(st, a, 11);
-}
-
-static int
-read_rows(struct stmt *st, struct arena *a, struct veh_seal **out, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct veh_seal *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			row_fill(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*out = v;
-	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -110,7 +93,8 @@ query(struct db *db, struct arena *a, int64_t agency, const struct seal_filter *
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, agency, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);
@@ -282,16 +266,14 @@ push(struct arena *a, int64_t **ids, size_t *n, size_t *cap, int64_t id, struct 
 
 static int
 all_vehicles(struct db *db, struct arena *a, int64_t agency, int64_t **ids, size_t *n,
-	     size_t *cap, struct err *e)
+	     struct err *e)
 {
 	struct stmt st = { 0 };
-	int rc = db_prepare(db, &st, sql_all_vehicles, e) || db_bind_i64(&st, ":agency", agency, e)
-			 ? e->code : 0;
+	int rc = db_prepare(db, &st, sql_all_vehicles, e) || db_bind_i64(&st, ":agency", agency, e) ||
+		 db_read_rows(&st, a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
 
-	while (!rc && (rc = db_step(&st, e)) == 1)
-		rc = push(a, ids, n, cap, db_col_i64(&st, 0), e);
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* The vehicles to seal: those named (each of the agency, once), or all but the retired. */
@@ -305,7 +287,7 @@ targets(struct db *db, struct arena *a, int64_t agency, const struct seal_in *in
 	*n = 0;
 	*ids = NULL;
 	if (!in->nvehicles)
-		return all_vehicles(db, a, agency, ids, n, &cap, e);
+		return all_vehicles(db, a, agency, ids, n, e);
 	for (size_t i = 0; i < in->nvehicles; i++) {
 		size_t j = 0;
 

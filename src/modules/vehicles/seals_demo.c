@@ -73,22 +73,12 @@ static int
 pool_ids(struct sdemo *d, int64_t **ids, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
 	int rc = db_prepare(d->db, &st, sql_pool, e) ||
-		 db_bind_i64(&st, ":agency", d->office.agency_id, e) ? e->code : 0;
+		 db_bind_i64(&st, ":agency", d->office.agency_id, e) ||
+		 db_read_rows(&st, d->a, sizeof(**ids), db_row_i64, (void **)ids, n, e) ? e->code : 0;
 
-	*n = 0;
-	*ids = arena_grow(d->a, NULL, 0, &cap, sizeof(**ids));
-	while (*ids && !rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		*ids = arena_grow(d->a, *ids, *n, &cap, sizeof(**ids));
-		if (*ids)
-			(*ids)[(*n)++] = db_col_i64(&st, 0);
-	}
 	db_finalize(&st);
-	if (!*ids)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int

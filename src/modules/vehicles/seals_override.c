@@ -45,8 +45,10 @@ static const char sql_settle[] =
 	" WHERE id = :id AND status = 'pending'";
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct seal_override *o)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct seal_override *o = item;
+
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_i64(st, 0);
 	o->trip_id = db_col_i64(st, 1);
@@ -65,23 +67,12 @@ rows(struct db *db, struct arena *a, const char *sql, const char *name, int64_t 
      int64_t key, struct seal_override **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct seal_override *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
 	int rc = db_prepare(db, &st, sql, e) || db_bind_i64(&st, ":agency", agency, e) ||
-		 db_bind_i64(&st, name, key, e) ? e->code : 0;
+		 db_bind_i64(&st, name, key, e) ||
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	while (v && !rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			row_fill(&st, a, &v[(*n)++]);
-	}
 	db_finalize(&st);
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int

@@ -202,8 +202,10 @@ trip_create(struct db *db, struct arena *a, const struct actor *who, const struc
 /* ---------- reading ---------- */
 
 static void
-row_fill(struct stmt *st, struct arena *a, struct trip *t)
+row_fill(struct stmt *st, struct arena *a, void *item)
 {
+	struct trip *t = item;
+
 	memset(t, 0, sizeof(*t));
 	t->id = db_col_i64(st, 0);
 	t->code = db_col_text(st, a, 1);
@@ -247,25 +249,6 @@ row_fill(struct stmt *st, struct arena *a, struct trip *t)
 }
 
 static int
-read_rows(struct stmt *st, struct arena *a, struct trip **out, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct trip *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			row_fill(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*out = v;
-	return rc < 0 ? rc : 0;
-}
-
-static int
 reads_all(const struct actor *who)
 {
 	return actor_has(who, ROLE_OFFICE | ROLE_LEADER | ROLE_SUPERVISOR);
@@ -296,7 +279,8 @@ query(struct db *db, struct arena *a, const struct actor *who, const struct trip
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, scoped, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), row_fill, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);

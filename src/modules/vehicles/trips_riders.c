@@ -98,58 +98,42 @@ trip_riders_save(struct db *db, const struct actor *who, int64_t trip_id,
 
 /* ---------- reading ---------- */
 
+static void
+rider_row(struct stmt *st, struct arena *a, void *item)
+{
+	*(struct trip_rider *)item = (struct trip_rider){ db_col_i64(st, 0), db_col_text(st, a, 1) };
+}
+
 static int
 load_riders(struct db *db, struct arena *a, struct trip *t, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct trip_rider *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc;
+	int rc = db_prepare(db, &st, sql_riders, e) || db_bind_i64(&st, ":trip", t->id, e) ||
+		 db_read_rows(&st, a, sizeof(*t->riders), rider_row, (void **)&t->riders, &t->nriders,
+			      e) ? e->code : 0;
 
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_riders, e) || db_bind_i64(&st, ":trip", t->id, e) ? e->code : 0;
-	t->nriders = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		v = arena_grow(a, v, t->nriders, &cap, sizeof(*v));
-		if (!v)
-			break;
-		v[t->nriders++] = (struct trip_rider){ db_col_i64(&st, 0), db_col_text(&st, a, 1) };
-		rc = 0;
-	}
-	if (!v)
-		rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
 	db_finalize(&st);
-	t->riders = v;
-	return rc < 0 ? rc : 0;
+	return rc;
+}
+
+static void
+rate_row(struct stmt *st, struct arena *a, void *item)
+{
+	*(struct trip_rating *)item = (struct trip_rating){ .user_id = db_col_i64(st, 0),
+		.name = db_col_text(st, a, 1), .rating = db_col_i64(st, 2),
+		.comment = db_col_text(st, a, 3), .created_at = db_col_i64(st, 4) };
 }
 
 static int
 load_rates(struct db *db, struct arena *a, struct trip *t, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct trip_rating *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc;
+	int rc = db_prepare(db, &st, sql_rates, e) || db_bind_i64(&st, ":trip", t->id, e) ||
+		 db_read_rows(&st, a, sizeof(*t->rates), rate_row, (void **)&t->rates, &t->nrates, e)
+			 ? e->code : 0;
 
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_rates, e) || db_bind_i64(&st, ":trip", t->id, e) ? e->code : 0;
-	t->nrates = 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		v = arena_grow(a, v, t->nrates, &cap, sizeof(*v));
-		if (!v)
-			break;
-		v[t->nrates++] = (struct trip_rating){ .user_id = db_col_i64(&st, 0),
-			.name = db_col_text(&st, a, 1), .rating = db_col_i64(&st, 2),
-			.comment = db_col_text(&st, a, 3), .created_at = db_col_i64(&st, 4) };
-		rc = 0;
-	}
-	if (!v)
-		rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
 	db_finalize(&st);
-	t->rates = v;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int

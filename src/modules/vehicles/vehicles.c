@@ -139,8 +139,10 @@ veh_plate_norm(const char *in, char *out, size_t size, struct err *e)
 }
 
 static void
-veh_row(struct stmt *st, struct arena *a, struct vehicle *v)
+veh_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct vehicle *v = item;
+
 	v->id = db_col_i64(st, 0);
 	v->plate = db_col_text(st, a, 1);
 	v->brand = db_col_text(st, a, 2);
@@ -162,26 +164,6 @@ veh_row(struct stmt *st, struct arena *a, struct vehicle *v)
 	v->updated_at = db_col_i64(st, 18);
 }
 
-/* Rows of a VEH_COLS statement into an arena array. */
-static int
-read_rows(struct stmt *st, struct arena *a, struct vehicle **items, size_t *n, struct err *e)
-{
-	size_t cap = 0;
-	struct vehicle *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
-	int rc = 0;
-
-	*n = 0;
-	while (v && (rc = db_step(st, e)) == 1) {
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			veh_row(st, a, &v[(*n)++]);
-	}
-	if (!v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	*items = v;
-	return rc < 0 ? rc : 0;
-}
-
 static int
 bind_filter(struct stmt *st, struct arena *a, const struct actor *who,
 	    const struct veh_filter *f, int64_t id, struct err *e)
@@ -201,7 +183,8 @@ query(struct db *db, struct arena *a, const struct actor *who, const struct veh_
 	struct stmt st = { 0 };
 	int rc = db_prepare(db, &st, sql_list, e) || bind_filter(&st, a, who, f, id, e) ||
 		 db_bind_i64(&st, ":limit", f->limit, e) ||
-		 db_bind_i64(&st, ":offset", f->offset, e) || read_rows(&st, a, items, n, e)
+		 db_bind_i64(&st, ":offset", f->offset, e) ||
+		 db_read_rows(&st, a, sizeof(**items), veh_row, (void **)items, n, e)
 			 ? e->code : 0;
 
 	db_finalize(&st);
@@ -445,7 +428,8 @@ veh_available(struct db *db, struct arena *a, const struct actor *who, int64_t s
 	rc = db_prepare(db, &st, sql_free, e) || db_bind_i64(&st, ":agency", who->agency_id, e) ||
 	     db_bind_i64(&st, ":seats", seats, e) ||
 	     db_bind_i64(&st, ":from", cal_local_date(start_ms), e) ||
-	     db_bind_i64(&st, ":to", cal_local_date(end_ms - 1), e) || read_rows(&st, a, items, n, e)
+	     db_bind_i64(&st, ":to", cal_local_date(end_ms - 1), e) ||
+	     db_read_rows(&st, a, sizeof(**items), veh_row, (void **)items, n, e)
 		     ? e->code : 0;
 	db_finalize(&st);
 	for (size_t i = 0; !rc && i < *n; i++)

@@ -49,30 +49,24 @@ lead_of(int64_t days_left)
 	return days_left <= 1 ? 1 : days_left <= 7 ? 7 : 30;
 }
 
+static void
+due_row(struct stmt *st, struct arena *a, void *item)
+{
+	*(struct due *)item = (struct due){ db_col_text(st, a, 0), db_col_text(st, a, 3),
+					    db_col_i64(st, 1), (int)db_col_i64(st, 2) };
+}
+
 static int
 read_due(struct db *db, struct arena *a, int64_t agency, int today, int last, struct due **out,
 	 size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 0;
-	struct due *v = arena_grow(a, NULL, 0, &cap, sizeof(*v));
 	int rc = db_prepare(db, &st, sql_due, e) || db_bind_i64(&st, ":agency", agency, e) ||
-		 db_bind_i64(&st, ":today", today, e) || db_bind_i64(&st, ":last", last, e)
-			 ? e->code : 0;
+		 db_bind_i64(&st, ":today", today, e) || db_bind_i64(&st, ":last", last, e) ||
+		 db_read_rows(&st, a, sizeof(**out), due_row, (void **)out, n, e) ? e->code : 0;
 
-	*n = 0;
-	while (!rc && v && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		v = arena_grow(a, v, *n, &cap, sizeof(*v));
-		if (v)
-			v[(*n)++] = (struct due){ db_col_text(&st, a, 0), db_col_text(&st, a, 3),
-						  db_col_i64(&st, 1), (int)db_col_i64(&st, 2) };
-	}
 	db_finalize(&st);
-	*out = v;
-	if (!rc && !v)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Record the lead; *fresh = 1 when it was not sent before. */

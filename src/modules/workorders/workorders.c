@@ -151,20 +151,6 @@ wo_need_text(const char *s, size_t max, const char *field, const char *what, str
 	return wo_check_text(s, max, field, e);
 }
 
-void *
-wo_grow(struct arena *a, void *items, size_t *cap, size_t n, size_t size)
-{
-	void *bigger;
-
-	if (n < *cap)
-		return items;
-	bigger = arena_array(a, *cap * 2, size);
-	if (bigger && n)
-		memcpy(bigger, items, n * size);
-	*cap *= 2;
-	return bigger;
-}
-
 int
 wo_nomem(struct err *e)
 {

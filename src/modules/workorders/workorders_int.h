@@ -32,8 +32,6 @@ int wo_check_text(const char *s, size_t max, const char *field, struct err *e);
 /* Required text ("请填写<what>" when blank) of at most max characters. */
 int wo_need_text(const char *s, size_t max, const char *field, const char *what,
 		 struct err *e);
-/* items with room for n + 1: the same block, or a copy twice as large (NULL on OOM). */
-void *wo_grow(struct arena *a, void *items, size_t *cap, size_t n, size_t size);
 int wo_nomem(struct err *e);			/* ERR_NOMEM */
 /*
 ** "<agency>|<department or 0>|v<wo_version>": what who's 报修统计 depend on, for texts kept

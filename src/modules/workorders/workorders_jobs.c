@@ -130,7 +130,7 @@ notify_all(struct db *db, const struct overdue *o, enum alert_kind k, int64_t du
 	char when[40];
 	int64_t *users = NULL;	/* every recipient: arena-grown, no cap */
 	struct stmt st = { 0 };
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc;
 
 	if (!a)
@@ -141,16 +141,8 @@ notify_all(struct db *db, const struct overdue *o, enum alert_kind k, int64_t du
 		rc = db_bind_id_or_null(&st, ":owner", k == ACCEPT_OVERDUE ? 0 : o->owner_id, e) ||
 		     db_bind_id_or_null(&st, ":worker", o->worker_id, e) ||
 		     db_bind_id_or_null(&st, ":team", o->team_id, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		int64_t *v = arena_grow(a, users, n, &cap, sizeof(*v));
-		if (!v) {
-			rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-			break;
-		}
-		users = v;
-		users[n++] = db_col_i64(&st, 0);	/* one row per user: no duplicates */
-		rc = 0;
-	}
+	if (!rc)	/* one row per user: no duplicates */
+		rc = db_read_rows(&st, a, sizeof(*users), db_row_i64, (void **)&users, &n, e);
 	db_finalize(&st);
 	if (rc < 0) {
 		arena_free(a);

@@ -61,8 +61,10 @@ wo_ref_row(struct stmt *st, struct arena *a, int col, struct wo_ref *r)
 }
 
 static void
-order_row(struct stmt *st, struct arena *a, struct workorder *o)
+order_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct workorder *o = item;
+
 	const char *room, *floor, *bldg;
 
 	memset(o, 0, sizeof(*o));
@@ -236,39 +238,31 @@ wo_parties_of(struct db *db, const struct actor *who, const struct workorder *o,
 	return 0;
 }
 
+static void
+event_row(struct stmt *st, struct arena *a, void *item)
+{
+	struct wo_event *ev = item;
+
+	ev->id = db_col_i64(st, 0);
+	ev->action = db_col_text(st, a, 1);
+	ev->from_status = db_col_text(st, a, 2);
+	ev->to_status = db_col_text(st, a, 3);
+	wo_ref_row(st, a, 4, &ev->actor);
+	ev->note = db_col_text(st, a, 6);
+	ev->data = db_col_text(st, a, 7);
+	ev->created_at = db_col_i64(st, 8);
+}
+
 static int
 load_timeline(struct db *db, struct arena *a, struct workorder *o, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 16;
-	int rc;
+	int rc = db_prepare(db, &st, sql_events, e) || db_bind_i64(&st, ":id", o->id, e) ||
+		 db_read_rows(&st, a, sizeof(*o->timeline), event_row, (void **)&o->timeline,
+			      &o->ntimeline, e) ? e->code : 0;
 
-	o->ntimeline = 0;
-	o->timeline = arena_array(a, cap, sizeof(*o->timeline));
-	if (!o->timeline)
-		return wo_nomem(e);
-	rc = db_prepare(db, &st, sql_events, e) || db_bind_i64(&st, ":id", o->id, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct wo_event *ev;
-
-		o->timeline = wo_grow(a, o->timeline, &cap, o->ntimeline, sizeof(*ev));
-		if (!o->timeline) {
-			rc = wo_nomem(e);
-			break;
-		}
-		ev = &o->timeline[o->ntimeline++];
-		ev->id = db_col_i64(&st, 0);
-		ev->action = db_col_text(&st, a, 1);
-		ev->from_status = db_col_text(&st, a, 2);
-		ev->to_status = db_col_text(&st, a, 3);
-		wo_ref_row(&st, a, 4, &ev->actor);
-		ev->note = db_col_text(&st, a, 6);
-		ev->data = db_col_text(&st, a, 7);
-		ev->created_at = db_col_i64(&st, 8);
-		rc = 0;
-	}
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int
@@ -587,7 +581,6 @@ wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo
 	struct workorder **items, size_t *n, int64_t *total, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 32;
 	int64_t now = now_ms();
 	uint32_t m;
 	int rc;
@@ -596,29 +589,17 @@ wo_list(struct db *db, struct arena *a, const struct actor *who, const struct wo
 	*total = 0;
 	if (check_filter(who, f, e))
 		return e->code;
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return wo_nomem(e);
 	m = filter_mask(f);
 	if (count_orders(db, m, a, who, f, now, total, e))
 		return e->code;
 	rc = db_prepare_set(db, &st, &list_set, m, sort_index(f), e) ||
 	     bind_filter(&st, m, a, who, f, now, e) ||
-	     db_bind_i64(&st, ":limit", f->limit, e) ||
-	     db_bind_i64(&st, ":offset", f->offset, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		*items = wo_grow(a, *items, &cap, *n, sizeof(**items));
-		if (!*items) {
-			rc = wo_nomem(e);
-			break;
-		}
-		order_row(&st, a, &(*items)[*n]);
-		set_overdue(&(*items)[*n], now);
-		(*n)++;
-		rc = 0;
-	}
+	     db_bind_i64(&st, ":limit", f->limit, e) || db_bind_i64(&st, ":offset", f->offset, e) ||
+	     db_read_rows(&st, a, sizeof(**items), order_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; !rc && i < *n; i++)
+		set_overdue(&(*items)[i], now);
+	return rc;
 }
 
 #undef HAS

@@ -212,8 +212,10 @@ unit_parse(const char *s)
 }
 
 static void
-read_plan(struct stmt *st, struct arena *a, struct wo_pm_plan *p)
+read_plan(struct stmt *st, struct arena *a, void *item)
 {
+	struct wo_pm_plan *p = item;
+
 	memset(p, 0, sizeof(*p));
 	p->id = db_col_i64(st, 0);
 	p->agency_id = db_col_i64(st, 1);
@@ -302,29 +304,10 @@ wo_pm_list(struct db *db, struct arena *a, const struct actor *who, struct wo_pm
 	   size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 16;
-	int rc;
+	int rc = db_prepare(db, &st, sql_plan_list, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_read_rows(&st, a, sizeof(**items), read_plan, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return err_set(e, ERR_NOMEM, NULL, "out of memory");
-	rc = db_prepare(db, &st, sql_plan_list, e) ||
-	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		rc = 0;
-		if (*n == cap) {
-			struct wo_pm_plan *more = arena_array(a, cap * 2, sizeof(*more));
-			if (!more) {
-				rc = err_set(e, ERR_NOMEM, NULL, "out of memory");
-				break;
-			}
-			memcpy(more, *items, cap * sizeof(*more));
-			*items = more;
-			cap *= 2;
-		}
-		read_plan(&st, a, &(*items)[(*n)++]);
-	}
 	db_finalize(&st);
 	for (size_t i = 0; rc >= 0 && i < *n; i++)
 		rc = fill_next(db, &(*items)[i], e);

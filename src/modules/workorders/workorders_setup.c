@@ -48,8 +48,10 @@ static const char sql_team_in_agency[] =
 	"SELECT active, 0 FROM wo_team WHERE id = :id AND agency_id = :agency";
 
 static void
-cat_row(struct stmt *st, struct arena *a, struct wo_category *c)
+cat_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct wo_category *c = item;
+
 	memset(c, 0, sizeof(*c));
 	c->id = db_col_i64(st, 0);
 	c->agency_id = db_col_i64(st, 1);
@@ -90,29 +92,13 @@ wo_category_list(struct db *db, struct arena *a, const struct actor *who, int ac
 		 struct wo_category **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 16;
-	int rc;
+	int rc = db_prepare(db, &st, sql_cat_list, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_bind_i64(&st, ":active", active_only ? 1 : 0, e) ||
+		 db_read_rows(&st, a, sizeof(**items), cat_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return wo_nomem(e);
-	rc = db_prepare(db, &st, sql_cat_list, e) ||
-	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_i64(&st, ":active", active_only ? 1 : 0, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		*items = wo_grow(a, *items, &cap, *n, sizeof(**items));
-		if (!*items) {
-			rc = wo_nomem(e);
-			break;
-		}
-		cat_row(&st, a, &(*items)[(*n)++]);
-		rc = 0;
-	}
 	db_finalize(&st);
-	if (rc < 0)
-		return rc;
-	return cat_targets(db, who, *items, *n, e);
+	return rc ? rc : cat_targets(db, who, *items, *n, e);
 }
 
 int
@@ -272,40 +258,33 @@ static const char sql_member_add[] =
 	"INSERT INTO wo_team_member (agency_id, team_id, user_id)"
 	" SELECT agency_id, :id, :user FROM wo_team WHERE id = :id";
 
+/* A team without its members (items start zeroed). */
+static void
+team_row(struct stmt *st, struct arena *a, void *item)
+{
+	struct wo_team *t = item;
+
+	t->id = db_col_i64(st, 0);
+	t->agency_id = db_col_i64(st, 1);
+	t->name = db_col_text(st, a, 2);
+	t->active = (int)db_col_i64(st, 3);
+	t->created_at = db_col_i64(st, 4);
+	t->updated_at = db_col_i64(st, 5);
+}
+
 int
 wo_team_list(struct db *db, struct arena *a, const struct actor *who, struct wo_team **items,
 	     size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
 	struct wo_team *cur = NULL;
-	size_t cap = 8, mcap = 0;
-	int rc;
+	size_t mcap = 0;
+	int rc = db_prepare(db, &st, sql_team_list, e) ||
+		 db_bind_i64(&st, ":agency", who->agency_id, e) ||
+		 db_read_rows(&st, a, sizeof(**items), team_row, (void **)items, n, e) ? e->code : 0;
 
-	*n = 0;
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return wo_nomem(e);
-	rc = db_prepare(db, &st, sql_team_list, e) ||
-	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct wo_team *t;
-		*items = wo_grow(a, *items, &cap, *n, sizeof(**items));
-		if (!*items) {
-			rc = wo_nomem(e);
-			break;
-		}
-		t = &(*items)[(*n)++];
-		memset(t, 0, sizeof(*t));
-		t->id = db_col_i64(&st, 0);
-		t->agency_id = db_col_i64(&st, 1);
-		t->name = db_col_text(&st, a, 2);
-		t->active = (int)db_col_i64(&st, 3);
-		t->created_at = db_col_i64(&st, 4);
-		t->updated_at = db_col_i64(&st, 5);
-		rc = 0;
-	}
 	db_finalize(&st);
-	if (rc < 0)
+	if (rc)
 		return rc;
 	rc = db_prepare(db, &st, sql_team_members, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ? e->code : 0;
@@ -467,12 +446,23 @@ valid_day(int day)
 	return day >= 20000101 && day <= 21001231 && days_to_date(date_to_days(day)) == day;
 }
 
+static void
+duty_row(struct stmt *st, struct arena *a, void *item)
+{
+	struct wo_duty *d = item;
+
+	d->id = db_col_i64(st, 0);
+	d->team_id = db_col_i64(st, 1);
+	d->day = (int)db_col_i64(st, 2);
+	d->user.id = db_col_i64(st, 3);
+	d->user.name = db_col_text(st, a, 4);
+}
+
 int
 wo_duty_list(struct db *db, struct arena *a, const struct actor *who, int from_day,
 	     int to_day, struct wo_duty **items, size_t *n, struct err *e)
 {
 	struct stmt st = { 0 };
-	size_t cap = 32;
 	int rc;
 
 	*n = 0;
@@ -480,30 +470,12 @@ wo_duty_list(struct db *db, struct arena *a, const struct actor *who, int from_d
 		return err_set(e, ERR_INVALID, "from", "日期范围无效");
 	if (date_to_days(to_day) - date_to_days(from_day) > 366)
 		return err_set(e, ERR_INVALID, "to", "一次最多查询一年");
-	*items = arena_array(a, cap, sizeof(**items));
-	if (!*items)
-		return wo_nomem(e);
 	rc = db_prepare(db, &st, sql_duty_list, e) ||
 	     db_bind_i64(&st, ":agency", who->agency_id, e) ||
-	     db_bind_i64(&st, ":from", from_day, e) || db_bind_i64(&st, ":to", to_day, e)
-		     ? e->code : 0;
-	while (!rc && (rc = db_step(&st, e)) == 1) {
-		struct wo_duty *d;
-		*items = wo_grow(a, *items, &cap, *n, sizeof(**items));
-		if (!*items) {
-			rc = wo_nomem(e);
-			break;
-		}
-		d = &(*items)[(*n)++];
-		d->id = db_col_i64(&st, 0);
-		d->team_id = db_col_i64(&st, 1);
-		d->day = (int)db_col_i64(&st, 2);
-		d->user.id = db_col_i64(&st, 3);
-		d->user.name = db_col_text(&st, a, 4);
-		rc = 0;
-	}
+	     db_bind_i64(&st, ":from", from_day, e) || db_bind_i64(&st, ":to", to_day, e) ||
+	     db_read_rows(&st, a, sizeof(**items), duty_row, (void **)items, n, e) ? e->code : 0;
 	db_finalize(&st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int
