@@ -176,8 +176,9 @@ quota_set(struct db *db, struct arena *a, const struct actor *who, int64_t dept,
 	if (q->updated_at && db_check_seen(seen, q->updated_at, "领用限额", e))
 		return e->code;
 	before = jarena(a, quota_json(q, year, month));
+	/* a new row's token passes what the caller read (as_of), even within its millisecond */
 	if (write_quota(db, who, dept, year, month, quota_fen,
-			db_next_updated_at(q->updated_at, now_ms()), e) ||
+			db_next_updated_at(q->updated_at ? q->updated_at : seen, now_ms()), e) ||
 	    query(db, a, who->agency_id, year, month, dept, &q, &n, e))
 		return e->code;
 	return aud_record(db, who, "set", "supply_quota", dept, before,
