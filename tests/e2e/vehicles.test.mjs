@@ -283,12 +283,19 @@ test('the driver records departure and return on a phone', { timeout: 60000 }, a
   assert.equal(trip.tolls_fen, 3500)
   assert.equal(trip.parking_fen, 1250)
   // 车辆运行月报 of the month it departed in (this month) counts its 75 km for the car
-  const desk = await openPage(browser(), DESKTOP, { label: 'office' })
+  const desk = await openPage(browser(), DESKTOP, { label: 'office', acceptDownloads: true })
   try {
     await login(desk.page, who.office.username)
     await desk.page.goto(`${BASE}/vehicles/report`)
     await desk.page.locator(`${$('report-vehicle')}[data-id="${vehicle.id}"][data-km="75"]`).waitFor()
     await shot(desk.page, 'vehicles-report')
+    // each part exports on its own: 驾驶员 · 导出 CSV is the drivers' file
+    await desk.page.locator($('report-export')).click()
+    const [file] = await Promise.all([
+      desk.page.waitForEvent('download'),
+      desk.page.locator($('report-export-drivers-csv')).click(),
+    ])
+    assert.match(file.suggestedFilename(), /^驾驶员月报.*\.csv$/)
     assert.deepEqual(desk.problems, [])
   } finally {
     await desk.context.close()

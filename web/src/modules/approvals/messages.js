@@ -41,6 +41,9 @@ export default {
       },
       trail: {
         title: '审批记录',
+        // the 审批 card of a record's page (components/ApprovalTrailCard.vue)
+        heading: '审批',
+        open: '查看审批',
         submitted: '提交申请',
         step: '第 {seq} 步 · {name}',
         decider: '审批人',
@@ -181,6 +184,8 @@ export default {
       },
       trail: {
         title: 'Approval trail',
+        heading: 'Approval',
+        open: 'Open the approval',
         submitted: 'Submitted',
         step: 'Step {seq} · {name}',
         decider: 'Approver',

@@ -174,7 +174,6 @@ export default {
       // 报销单 (ClaimsPage, ClaimNewPage, ClaimDetailPage)
       claim: {
         mine: '我的报销',
-        reset: '重置',
         all: '全部报销',
         dept: '本部门报销',
         new: '新建报销',
@@ -192,8 +191,6 @@ export default {
         voucherNo: '凭证号',
         paidBy: '支付人',
         searchHint: '单号、事由、报销人',
-        from: '开始日期',
-        to: '结束日期',
         empty: '暂无报销单',
         items: '报销明细',
         item: '明细 {n}',
@@ -225,7 +222,6 @@ export default {
         submitted: '报销单已提交',
         back: '返回',
         approval: '审批进度',
-        openApproval: '查看审批',
         withdraw: '撤回',
         withdrawConfirm: '撤回后本报销单不再审批，确定撤回？',
         withdrawn: '已撤回',
@@ -463,7 +459,6 @@ export default {
       // Expense claims (ClaimsPage, ClaimNewPage, ClaimDetailPage)
       claim: {
         mine: 'My claims',
-        reset: 'Reset',
         all: 'All claims',
         dept: 'My department',
         new: 'New claim',
@@ -481,8 +476,6 @@ export default {
         voucherNo: 'Voucher no.',
         paidBy: 'Paid by',
         searchHint: 'No., purpose, claimant',
-        from: 'From',
-        to: 'To',
         empty: 'No claims',
         items: 'Items',
         item: 'Item {n}',
@@ -514,7 +507,6 @@ export default {
         submitted: 'Claim submitted',
         back: 'Back',
         approval: 'Approval',
-        openApproval: 'Open the approval',
         withdraw: 'Withdraw',
         withdrawConfirm: 'A withdrawn claim is no longer approved. Withdraw it?',
         withdrawn: 'Withdrawn',

@@ -211,8 +211,6 @@ export default {
     // 报修统计 (StatsPage.vue)
     wo_stats: {
       title: '报修统计',
-      from: '开始日期',
-      to: '结束日期',
       allCategories: '全部类别',
       allTeams: '全部班组',
       empty: '所选范围内没有报修',
@@ -554,8 +552,6 @@ export default {
     // 报修统计 (StatsPage.vue)
     wo_stats: {
       title: 'Repair statistics',
-      from: 'From',
-      to: 'To',
       allCategories: 'All categories',
       allTeams: 'All teams',
       empty: 'No repair requests in this range',
