@@ -40,17 +40,7 @@ pg_stop() {
 	[ -n "$pg_dir" ] && tools/pg-cluster.sh stop "$pg_dir"
 	pg_dir=""
 }
-# a browser suite still running in the background (ctrl-C) ends with the script
-e2e_stop() {
-	if [ -n "${e2e_pid:-}" ]; then
-		pkill -TERM -P "$e2e_pid" 2>/dev/null	# node, so run.sh can stop its server
-		kill -TERM "$e2e_pid" 2>/dev/null
-		wait "$e2e_pid" 2>/dev/null
-	fi
-	[ -n "${e2e_log:-}" ] && rm -f "$e2e_log"
-	return 0
-}
-trap 'e2e_stop; pg_stop' EXIT
+trap pg_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -64,27 +54,6 @@ pg_need() {
 	export HOUQIN_TEST_PG_DIR=$pg_dir	# multi stops and restarts it (its outage check)
 	echo "== PostgreSQL test cluster in $pg_dir (${HOUQIN_TEST_PG##*@})"
 }
-
-# The browser suite waits on pages far more than it computes (the run used 14 of 40 core
-# minutes on 2 cores when it ran last): it starts first, beside the others, and its output
-# follows theirs. HOUQIN_TEST_SERIAL=1 runs it in its turn instead.
-e2e_log=""
-e2e_pid=""
-e2e_head() { echo "== e2e (node:test + playwright-core + chromium)"; }
-e2e_result() {
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		failures="$failures e2e"
-	fi
-}
-if [ "${HOUQIN_TEST_SERIAL:-}" != 1 ] && [ "$suites" != e2e ] && [[ " $suites " == *" e2e "* ]]; then
-	e2e_log=$(mktemp /tmp/houqin-e2e-log-XXXXXX)
-	tests/e2e/run.sh >"$e2e_log" 2>&1 &
-	e2e_pid=$!
-	suites=$(sed 's/\<e2e\>//' <<<"$suites")
-fi
 
 for suite in $suites; do
 	case $suite in
@@ -133,22 +102,16 @@ for suite in $suites; do
 		run_bin tests/multi/multi.sh
 		;;
 	e2e)
-		e2e_head
-		rc=0
-		tests/e2e/run.sh || rc=$?
-		e2e_result $rc
+		echo "== e2e (node:test + playwright-core + chromium)"
+		if tests/e2e/run.sh; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			failures="$failures e2e"
+		fi
 		;;
 	esac
 done
-if [ -n "$e2e_pid" ]; then
-	rc=0
-	wait "$e2e_pid" || rc=$?
-	e2e_pid=""
-	e2e_head
-	cat "$e2e_log"
-	rm -f "$e2e_log"
-	e2e_result $rc
-fi
 [ -n "$failures" ] && echo "failed:$failures"
 echo "suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
