@@ -11,7 +11,8 @@
 // the file) and of the modules (web/src/modules/index.js, loaded as web_modules.test.mjs
 // loads it). A module's route is opened at its path by a persona holding its roles; VISITS
 // lists the rest (the shell's, and URLs with an id or a query). A route the test cannot open
-// fails it, so a new page is measured from the day it is added.
+// fails it, so a new page is measured from the day it is added. A persona's walk loads the
+// app once and then moves through its router, as a reader tapping links does.
 //
 // Tap targets are the elements of TARGETS; a part of a composite control (the <input> of an
 // el-select, the hidden <input> of a checkbox) is measured as the whole control (WRAPPERS).
@@ -343,12 +344,27 @@ function visitPlan() {
   return byWho
 }
 
+// Opens url in the app already loaded, through its own router (Vue keeps the app on its mount
+// element; push resolves once the route's guards and component are done): a walk of a hundred
+// pages need not load the app a hundred times. The first page of a walk is loaded for real.
+async function navigate(page, url) {
+  const routed =
+    new URL(page.url()).origin === BASE &&
+    (await page.evaluate(async (u) => {
+      const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router
+      if (!router) return false
+      await router.push(u)
+      return true
+    }, url))
+  if (!routed) await page.goto(`${BASE}${url}`)
+}
+
 // One person's pages in one language: the failures found, page by page.
 async function visitAs(page, who, visits, lang) {
   const failures = []
   const name = (label) => `phone-${label.replace(/\W+/g, '_')}${lang === 'en' ? '-en' : ''}`
   for (const [label, url] of visits) {
-    await page.goto(`${BASE}${url}`)
+    await navigate(page, url)
     await settled(page)
     const path = new URL(page.url()).pathname
     assert.equal(path, url.split('?')[0], `${label} (${who}) opens ${url}, not ${path}`)
