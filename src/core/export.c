@@ -7,8 +7,10 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/limits.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,20 @@
 #define WIDTH_MIN 8		/* fitted XLSX column width, in characters */
 #define WIDTH_MAX 60
 #define BOM "\xEF\xBB\xBF"
+
+static _Atomic int max_rows = EXPORT_MAX;
+
+int
+export_max_rows(void)
+{
+	return atomic_load(&max_rows);
+}
+
+void
+export_set_max_rows(int n)
+{
+	atomic_store(&max_rows, n > 0 ? n : EXPORT_MAX);
+}
 
 const char *
 export_ext(int format)

@@ -66,6 +66,13 @@ enum export_format {
 };
 
 /* File extension ("csv"/"xlsx") and MIME type of a format; NULL for EXPORT_NONE. */
+/*
+** The row ceiling of one export: EXPORT_MAX (core/limits.h) unless a test lowered it to
+** prove the rule on a small list (n <= 0 restores it); a full-size export is bench's matter.
+*/
+int export_max_rows(void);
+void export_set_max_rows(int n);
+
 const char *export_ext(int format);
 const char *export_mime(int format);
 

@@ -2,6 +2,7 @@
 ** http/req.c: request accessors.
 */
 #include "http/req.h"
+#include "core/export.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -148,7 +149,7 @@ req_page(const struct req *rq, struct page *pg, struct err *e)
 
 	pg->page = 1;
 	if (rq->export_format) {
-		pg->per_page = EXPORT_MAX;
+		pg->per_page = export_max_rows();
 		pg->offset = 0;
 		return 0;
 	}

@@ -263,10 +263,10 @@ resp_export(struct resp *rs, int format, const struct export_col *cols, const ch
 		return err_set(e, ERR_NOMEM, NULL, "out of memory");
 	if (!json_is_array(items) || !ext || !cols)
 		return err_set(e, ERR_DB, NULL, "export: the handler kept no list");
-	if (total > EXPORT_MAX)
+	if (total > export_max_rows())
 		return err_setx(e, ERR_RULE, "export_too_large", "format",
 				"一次最多导出 %d 行，当前条件共 %lld 行，请缩小筛选范围",
-				EXPORT_MAX, (long long)total);
+				export_max_rows(), (long long)total);
 	rc = format == EXPORT_XLSX ? export_xlsx(items, cols, name, &out, e)
 				   : export_csv(items, cols, &out);
 	if (rc) {
