@@ -426,6 +426,25 @@ hq_user_id(struct hq_server *s, const char *username)
 	return u.id;
 }
 
+int64_t
+hq_scalar(struct hq_server *s, const char *sql, int64_t id)
+{
+	struct db *db = db_pool_writer(s->pool);
+	struct stmt st = { 0 };
+	struct err e = { 0 };
+	int64_t v = 0;
+	int rc = db_prepare(db, &st, sql, &e) || (strstr(sql, ":id") && db_bind_i64(&st, ":id", id, &e)) ||
+		 db_step_row(&st, &e);
+
+	if (!rc)
+		v = db_col_i64(&st, 0);
+	db_finalize(&st);
+	db_pool_writer_unlock(s->pool);
+	if (rc)
+		harness_fail(sql, &e);
+	return v;
+}
+
 void
 hq_client_init(struct hq_client *c)
 {

@@ -99,6 +99,11 @@ void hq_fixture_users(struct hq_server *s, int64_t agency_id, int64_t dept_id,
 		      const char *prefix, const char *roles, int n, int64_t *ids);
 /* id of a fixture user by username. */
 int64_t hq_user_id(struct hq_server *s, const char *username);
+/*
+** The one integer of sql (a literal; :id bound to id when it names :id) read on the
+** writer, so it sees every committed write; the test fails on an error or no row.
+*/
+int64_t hq_scalar(struct hq_server *s, const char *sql, int64_t id);
 
 void hq_client_init(struct hq_client *c);
 void hq_client_free(struct hq_client *c);

@@ -39,23 +39,6 @@ str_of(const json_t *j, const char *key)
 	return json_string_value(json_object_get(j, key));
 }
 
-/* sql (a literal) with :id bound, one integer back (-1 on no row), on the writer */
-static int64_t
-scalar(const char *sql, int64_t id)
-{
-	struct db *db = db_pool_writer(srv.pool);
-	struct stmt st = { 0 };
-	struct err e = { 0 };
-	int64_t v = -1;
-
-	if (db_prepare(db, &st, sql, &e) == 0 && db_bind_i64(&st, ":id", id, &e) == 0 &&
-	    db_step_row(&st, &e) == 0)
-		v = db_col_i64(&st, 0);
-	db_finalize(&st);
-	db_pool_writer_unlock(srv.pool);
-	return v;
-}
-
 /* One row written by SQL in its own transaction (the catalog is part K's API). */
 static int64_t
 insert(const char *sql, const char *text, int64_t n)
@@ -239,19 +222,20 @@ entries(const char *kind, int64_t id)
 
 	snprintf(sql, sizeof(sql), "SELECT COALESCE(SUM(amount_fen), 0) FROM budget_entry"
 		 " WHERE source_module = 'purchase_order' AND source_id = :id AND kind = '%s'", kind);
-	return scalar(sql, id);
+	return hq_scalar(&srv, sql, id);
 }
 
 static int64_t
 rows_now(void)
 {
-	return scalar("SELECT COUNT(*) FROM purchase_order WHERE :id = :id", 0) * 1000000 +
-	       scalar("SELECT COUNT(*) FROM purchase_order_line WHERE :id = :id", 0) * 10000 +
-	       scalar("SELECT COUNT(*) FROM approval WHERE :id = :id", 0) * 100 +
-	       scalar("SELECT COUNT(*) FROM budget_entry WHERE :id = :id", 0) +
-	       scalar("SELECT COUNT(*) FROM attachment WHERE owner_entity IS NOT NULL AND :id = :id",
-		      0) * 7 +
-	       scalar("SELECT COUNT(*) FROM stock_movement WHERE :id = :id", 0) * 13;
+	return hq_scalar(&srv, "SELECT COUNT(*) FROM purchase_order WHERE :id = :id", 0) * 1000000 +
+	       hq_scalar(&srv, "SELECT COUNT(*) FROM purchase_order_line WHERE :id = :id", 0) * 10000 +
+	       hq_scalar(&srv, "SELECT COUNT(*) FROM approval WHERE :id = :id", 0) * 100 +
+	       hq_scalar(&srv, "SELECT COUNT(*) FROM budget_entry WHERE :id = :id", 0) +
+	       hq_scalar(&srv, "SELECT COUNT(*) FROM attachment WHERE owner_entity IS NOT NULL AND :id = :id",
+			 0) *
+		       7 +
+	       hq_scalar(&srv, "SELECT COUNT(*) FROM stock_movement WHERE :id = :id", 0) * 13;
 }
 
 static long
@@ -313,15 +297,19 @@ test_office_tier(void **state)
 	assert_string_equal(status_of(id), "received");
 	assert_int_equal(entries("spend", id), 348000);
 	assert_int_equal(entries("release", id), 348000);	/* the spend settles its part */
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", item_a), 60);
-	assert_int_equal(scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", item_a),
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", item_a), 60);
+	assert_int_equal(hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", item_a),
 			 300000);
-	assert_int_equal(scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", item_b),
+	assert_int_equal(hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", item_b),
 			 48000);
-	assert_int_equal(scalar("SELECT SUM(amount_fen) FROM stock_movement WHERE item_id = :id",
-				item_b), 48000);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_module ="
-				" 'purchase_order' AND source_id = :id", id), 2);
+	assert_int_equal(
+		hq_scalar(&srv, "SELECT SUM(amount_fen) FROM stock_movement WHERE item_id = :id", item_b),
+		48000);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE source_module ="
+				   " 'purchase_order' AND source_id = :id",
+				   id),
+			 2);
 	/* close: the 52,000 fen never spent go back to the line */
 	{
 		char path[80];
@@ -402,9 +390,9 @@ test_committee_tier(void **state)
 	assert_string_equal(str_of(j, "invoice_no"), "FP20260001");
 	json_decref(j);
 	/* the item's value is the sum of its movements */
-	assert_int_equal(scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", item_a),
-			 scalar("SELECT SUM(amount_fen) FROM stock_movement WHERE item_id = :id",
-				item_a));
+	assert_int_equal(
+		hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", item_a),
+		hq_scalar(&srv, "SELECT SUM(amount_fen) FROM stock_movement WHERE item_id = :id", item_a));
 }
 
 /* The office cancels: a pending order's approval settles; an approved one's commitment goes back. */
@@ -420,9 +408,11 @@ test_cancel(void **state)
 	json_decref(hq_expect(&srv, &staff, "POST", path, "{}", 403, NULL));
 	json_decref(hq_expect(&srv, &office, "POST", path, "{}", 200, NULL));
 	assert_string_equal(status_of(a), "cancelled");
-	assert_int_equal(scalar("SELECT COUNT(*) FROM approval a JOIN purchase_order o"
-				" ON o.approval_id = a.id WHERE o.id = :id AND a.status = 'withdrawn'",
-				a), 1);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM approval a JOIN purchase_order o"
+				   " ON o.approval_id = a.id WHERE o.id = :id AND a.status = 'withdrawn'",
+				   a),
+			 1);
 	decide(&office2, b, NULL, 200, NULL);
 	assert_int_equal(entries("commit", b), 4000);
 	snprintf(path, sizeof(path), "/api/v1/purchase-orders/%lld/cancel", (long long)b);

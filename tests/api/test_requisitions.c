@@ -62,25 +62,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* sql (a literal) with :id bound, one integer back */
-static int64_t
-scalar(const char *sql, int64_t id)
-{
-	struct db *db = db_pool_writer(srv.pool);
-	struct stmt st = { 0 };
-	struct err e = { 0 };
-	int64_t v = -1;
-
-	if (db_prepare(db, &st, sql, &e) == 0 && db_bind_i64(&st, ":id", id, &e) == 0 &&
-	    db_step_row(&st, &e) == 0)
-		v = db_col_i64(&st, 0);
-	db_finalize(&st);
-	db_pool_writer_unlock(srv.pool);
-	if (v < 0)
-		fail_msg("%s: %s", sql, e.msg);
-	return v;
-}
-
 static const char sql_item[] =
 	"INSERT INTO supply_item (agency_id, code, name, unit, category, active, created_at,"
 	" updated_at) VALUES (:agency, :code, 'A4 复印纸', '包', '纸品', :active, 0, 0) RETURNING id";
@@ -207,13 +188,13 @@ issue(int64_t id, int64_t item_id, int64_t qty, long want, const char *code)
 static void
 ledger_sums(int64_t id)
 {
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", id),
-			 scalar("SELECT COALESCE(SUM(qty), 0) FROM stock_movement WHERE item_id = :id",
-				id));
 	assert_int_equal(
-		scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", id),
-		scalar("SELECT COALESCE(SUM(amount_fen), 0) FROM stock_movement WHERE item_id = :id",
-		       id));
+		hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", id),
+		hq_scalar(&srv, "SELECT COALESCE(SUM(qty), 0) FROM stock_movement WHERE item_id = :id", id));
+	assert_int_equal(
+		hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", id),
+		hq_scalar(&srv, "SELECT COALESCE(SUM(amount_fen), 0) FROM stock_movement WHERE item_id = :id",
+			  id));
 }
 
 /* The item's ledger (GET /supply-items/:id/ledger) names the requisition on its issues. */
@@ -273,15 +254,27 @@ flow_for_every_role(void **state)
 	act(&staff, id, "receive", NULL, 200, NULL);
 	check_status(id, "received");
 	issue(id, pen, 1, 409, "illegal_transition");
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", pen), 90);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_module ="
-				" 'requisition' AND source_id = :id AND reason = 'issue'", id), 3);
-	assert_int_equal(scalar("SELECT -SUM(amount_fen) FROM stock_movement WHERE source_id = :id"
-				" AND source_module = 'requisition'", id), 3000);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_id = :id AND"
-				" source_module = 'requisition' AND department_id IS NULL", id), 0);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'requisition'"
-				" AND entity_id = :id", id), 5);	/* create approved issue×2 receive */
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", pen), 90);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE source_module ="
+				   " 'requisition' AND source_id = :id AND reason = 'issue'",
+				   id),
+			 3);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT -SUM(amount_fen) FROM stock_movement WHERE source_id = :id"
+				   " AND source_module = 'requisition'",
+				   id),
+			 3000);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE source_id = :id AND"
+				   " source_module = 'requisition' AND department_id IS NULL",
+				   id),
+			 0);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM audit_log WHERE entity = 'requisition'"
+				   " AND entity_id = :id",
+				   id),
+			 5); /* create approved issue×2 receive */
 	ledger_sums(pen);
 	ledger_sums(paper);
 	ledger_names(pen, id);
@@ -346,8 +339,11 @@ threshold_and_quota_add_the_leader(void **state)
 		 quota_seen(j, srv.dept1_id));
 	json_decref(expect(&office, "PUT", "/api/v1/supply-quotas", body, 200, NULL));
 	json_decref(j);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_quota'"
-				" AND entity_id = :id", srv.dept1_id), 2);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_quota'"
+				   " AND entity_id = :id",
+				   srv.dept1_id),
+			 2);
 }
 
 static void
@@ -362,9 +358,9 @@ short_stock_writes_nothing(void **state)
 	decide(&head, id, "approve", 200);
 	issue(id, ink, 5, 422, "insufficient_stock");
 	check_status(id, "approved");
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", ink), 1);
-	assert_int_equal(scalar("SELECT qty_issued FROM requisition_line WHERE requisition_id = :id",
-				id), 0);
+	assert_int_equal(hq_scalar(&srv, "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", ink), 1);
+	assert_int_equal(
+		hq_scalar(&srv, "SELECT qty_issued FROM requisition_line WHERE requisition_id = :id", id), 0);
 	issue(id, ink, 3, 200, NULL);	/* what there is */
 	act(&office, id, "cancel", "{}", 409, "illegal_transition");	/* issued: kept */
 	ledger_sums(ink);
@@ -374,7 +370,7 @@ static void
 bad_input_and_withdraw(void **state)
 {
 	int64_t ok = item("LY-006", 10, 100, 1), off = item("LY-007", 0, 0, 0), id;
-	int64_t before = scalar("SELECT COUNT(*) FROM requisition WHERE id > :id", 0);
+	int64_t before = hq_scalar(&srv, "SELECT COUNT(*) FROM requisition WHERE id > :id", 0);
 	char lines[128];
 	json_t *j;
 
@@ -400,7 +396,7 @@ bad_input_and_withdraw(void **state)
 	snprintf(lines, sizeof(lines), "[{\"item_id\":%lld,\"qty\":1},{\"item_id\":%lld,\"qty\":2}]",
 		 (long long)ok, (long long)ok);
 	ask(&staff, lines, 400, "invalid");	/* the same item twice */
-	assert_int_equal(scalar("SELECT COUNT(*) FROM requisition WHERE id > :id", 0), before);
+	assert_int_equal(hq_scalar(&srv, "SELECT COUNT(*) FROM requisition WHERE id > :id", 0), before);
 
 	snprintf(lines, sizeof(lines), "[{\"item_id\":%lld,\"qty\":1}]", (long long)ok);
 	id = ask(&staff, lines, 201, NULL);
@@ -437,16 +433,18 @@ lists_are_scoped(void **state)
 	json_decref(expect(&staff, "GET", "/api/v1/supply-quotas", NULL, 403, NULL));
 	assert_int_equal(total_of(&sup, "/api/v1/requisitions"), all);
 	assert_int_equal(total_of(&staff2, "/api/v1/requisitions"),
-			 scalar("SELECT COUNT(*) FROM requisition WHERE requester_id = :id",
-				hq_user_id(&srv, "staff2")));
-	assert_int_equal(total_of(&head, "/api/v1/requisitions"),
-			 scalar("SELECT COUNT(*) FROM requisition WHERE department_id = :id",
-				srv.dept1_id));
+			 hq_scalar(&srv, "SELECT COUNT(*) FROM requisition WHERE requester_id = :id",
+				   hq_user_id(&srv, "staff2")));
+	assert_int_equal(
+		total_of(&head, "/api/v1/requisitions"),
+		hq_scalar(&srv, "SELECT COUNT(*) FROM requisition WHERE department_id = :id", srv.dept1_id));
 	assert_int_equal(total_of(&office, "/api/v1/requisitions?to_issue=1"),
-			 scalar("SELECT COUNT(*) FROM requisition r WHERE r.status = 'approved'"
-				" OR (r.status = 'issued' AND EXISTS (SELECT 1 FROM requisition_line"
-				" l WHERE l.requisition_id = r.id AND l.qty_issued < l.qty))"
-				" OR r.id = :id", 0));
+			 hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM requisition r WHERE r.status = 'approved'"
+				   " OR (r.status = 'issued' AND EXISTS (SELECT 1 FROM requisition_line"
+				   " l WHERE l.requisition_id = r.id AND l.qty_issued < l.qty))"
+				   " OR r.id = :id",
+				   0));
 }
 
 struct racer {
@@ -512,12 +510,18 @@ thirty_for_the_last_ten(void **state)
 	pthread_barrier_destroy(&go);
 	assert_int_equal(ok, 10);
 	assert_int_equal(short_, RACERS - 10);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", clip), 0);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM requisition r JOIN requisition_line l"
-				" ON l.requisition_id = r.id WHERE l.item_id = :id"
-				" AND r.status = 'issued' AND l.qty_issued = 1", clip), 10);
-	assert_int_equal(scalar("SELECT -SUM(qty) FROM stock_movement WHERE item_id = :id"
-				" AND reason = 'issue'", clip), 10);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", clip), 0);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM requisition r JOIN requisition_line l"
+				   " ON l.requisition_id = r.id WHERE l.item_id = :id"
+				   " AND r.status = 'issued' AND l.qty_issued = 1",
+				   clip),
+			 10);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT -SUM(qty) FROM stock_movement WHERE item_id = :id"
+				   " AND reason = 'issue'",
+				   clip),
+			 10);
 	ledger_sums(clip);
 }
 
@@ -612,9 +616,12 @@ racing_requisitions_count_the_quota_once(void **state)
 		within += !rs[i].over;
 	}
 	assert_int_equal(within, 4);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM requisition r JOIN requisition_line l"
-				" ON l.requisition_id = r.id WHERE l.item_id = :id"
-				" AND r.over_quota = 0", pens), 4);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM requisition r JOIN requisition_line l"
+				   " ON l.requisition_id = r.id WHERE l.item_id = :id"
+				   " AND r.over_quota = 0",
+				   pens),
+			 4);
 	set_quota(-1);
 }
 

@@ -47,24 +47,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* sql (a literal) with :id bound, one integer back, on the server's writer */
-static int64_t
-scalar(const char *sql, int64_t id)
-{
-	struct db *db = db_pool_writer(srv.pool);
-	struct stmt st = { 0 };
-	struct err e = { 0 };
-	int64_t v = -1;
-
-	if (db_prepare(db, &st, sql, &e) == 0 && db_bind_i64(&st, ":id", id, &e) == 0 &&
-	    db_step_row(&st, &e) == 0)
-		v = db_col_i64(&st, 0);
-	db_finalize(&st);
-	db_pool_writer_unlock(srv.pool);
-	assert_true(v >= 0);
-	return v;
-}
-
 static const char sql_item[] =
 	"INSERT INTO supply_item (agency_id, code, name, unit, category, reorder_point, active,"
 	" created_at, updated_at) VALUES (:agency, :code, '签字笔', '支', '书写用品', :reorder,"
@@ -133,13 +115,13 @@ ok_move(enum op op, int64_t id, const char *reason, int64_t qty, int64_t price,
 static void
 ledger_sums(int64_t id)
 {
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", id),
-			 scalar("SELECT COALESCE(SUM(qty), 0) FROM stock_movement WHERE item_id = :id",
-				id));
 	assert_int_equal(
-		scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", id),
-		scalar("SELECT COALESCE(SUM(amount_fen), 0) FROM stock_movement WHERE item_id = :id",
-		       id));
+		hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", id),
+		hq_scalar(&srv, "SELECT COALESCE(SUM(qty), 0) FROM stock_movement WHERE item_id = :id", id));
+	assert_int_equal(
+		hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", id),
+		hq_scalar(&srv, "SELECT COALESCE(SUM(amount_fen), 0) FROM stock_movement WHERE item_id = :id",
+			  id));
 }
 
 static void
@@ -175,11 +157,17 @@ weighted_average_through_the_ledger(void **state)
 	ok_move(ADJUST, id, NULL, 3, 0, &m);	/* found on an empty shelf: the last price */
 	assert_int_equal(m.amount_fen, 3 * 350);
 	ledger_sums(id);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id), 8);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_item'"
-				" AND entity_id = :id", id), 8);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id"
-				" AND department_id IS NOT NULL AND reason = 'issue'", id), 2);
+	assert_int_equal(hq_scalar(&srv, "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id), 8);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_item'"
+				   " AND entity_id = :id",
+				   id),
+			 8);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id"
+				   " AND department_id IS NOT NULL AND reason = 'issue'",
+				   id),
+			 2);
 }
 
 /* A refusal: its code and slug/field, and nothing written. */
@@ -187,7 +175,7 @@ static void
 refused(enum op op, int64_t id, const char *reason, int64_t qty, int64_t price, const char *note,
 	int code, const char *what)
 {
-	int64_t before = scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id);
+	int64_t before = hq_scalar(&srv, "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id);
 	struct stock_move m;
 	struct err e = { 0 };
 
@@ -196,7 +184,7 @@ refused(enum op op, int64_t id, const char *reason, int64_t qty, int64_t price, 
 		assert_non_null(strstr(e.nfields ? e.fields[0].name : "", what));
 	else
 		assert_string_equal(e.slug, what);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id),
+	assert_int_equal(hq_scalar(&srv, "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id", id),
 			 before);
 }
 
@@ -223,17 +211,23 @@ refusals_write_nothing(void **state)
 static int64_t
 alerts(int64_t id)
 {
-	return scalar("SELECT COUNT(*) FROM notification WHERE kind = 'supplies.low_stock'"
-		      " AND entity_id = :id", id);
+	return hq_scalar(&srv,
+			 "SELECT COUNT(*) FROM notification WHERE kind = 'supplies.low_stock'"
+			 " AND entity_id = :id",
+			 id);
 }
 
 static void
 low_stock_once_per_crossing(void **state)
 {
-	int64_t id = item("BJ-004", 5, 1), per = scalar("SELECT COUNT(*) FROM user_role r"
-		" JOIN app_user u ON u.id = r.user_id WHERE r.role = 'office' AND u.active = 1"
-		" AND u.agency_id = :id AND u.id <> (SELECT id FROM app_user WHERE username ="
-		" 'office')", srv.agency_id);
+	int64_t id = item("BJ-004", 5, 1),
+		per = hq_scalar(
+			&srv,
+			"SELECT COUNT(*) FROM user_role r"
+			" JOIN app_user u ON u.id = r.user_id WHERE r.role = 'office' AND u.active = 1"
+			" AND u.agency_id = :id AND u.id <> (SELECT id FROM app_user WHERE username ="
+			" 'office')",
+			srv.agency_id);
 	struct stock_move m;
 
 	(void)state;
@@ -308,10 +302,13 @@ thirty_issues_for_the_last_ten(void **state)
 	pthread_barrier_destroy(&go);
 	assert_int_equal(ok, 10);
 	assert_int_equal(short_, RACERS - 10);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", id), 0);
-	assert_int_equal(scalar("SELECT stock_value_fen FROM supply_item WHERE id = :id", id), 0);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE item_id = :id"
-				" AND balance_qty < 0", id), 0);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", id), 0);
+	assert_int_equal(hq_scalar(&srv, "SELECT stock_value_fen FROM supply_item WHERE id = :id", id), 0);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE item_id = :id"
+				   " AND balance_qty < 0",
+				   id),
+			 0);
 	ledger_sums(id);
 }
 

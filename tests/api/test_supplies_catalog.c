@@ -70,26 +70,6 @@ str_of(const json_t *j, const char *key)
 	return json_string_value(json_object_get(j, key));
 }
 
-/* sql (a literal) with :id bound, one integer back */
-static int64_t
-scalar(const char *sql, int64_t id)
-{
-	struct db *db = db_pool_writer(srv.pool);
-	struct stmt st = { 0 };
-	struct err e = { 0 };
-	int64_t v = -1;
-	int rc = db_prepare(db, &st, sql, &e) || db_bind_i64(&st, ":id", id, &e) ||
-		 db_step_row(&st, &e);
-
-	if (!rc)
-		v = db_col_i64(&st, 0);
-	db_finalize(&st);
-	db_pool_writer_unlock(srv.pool);
-	if (rc)
-		fail_msg("%s: %s", sql, e.msg);
-	return v;
-}
-
 /* A 400's message at field (the request must fail with 400). */
 static void
 bad_field(struct hq_client *c, const char *method, const char *path, const char *body,
@@ -171,15 +151,17 @@ items_crud_and_roles(void **state)
 	/* the categories: every one of the catalog with its counts, as SQL has them */
 	j = hq_expect(&srv, &staff, "GET", "/api/v1/supply-categories", NULL, 200, NULL);
 	items = json_object_get(j, "items");
-	assert_int_equal(json_array_size(items),
-			 scalar("SELECT COUNT(DISTINCT category) FROM supply_item"
-				" WHERE agency_id = :id", srv.agency_id));
+	assert_int_equal(json_array_size(items), hq_scalar(&srv,
+							   "SELECT COUNT(DISTINCT category) FROM supply_item"
+							   " WHERE agency_id = :id",
+							   srv.agency_id));
 	for (size_t i = 0; i < json_array_size(items); i++)
 		if (!strcmp(str_of(json_array_get(items, i), "category"), "书写工具"))
 			assert_int_equal(int_of(json_array_get(items, i), "items"),
-					 scalar("SELECT COUNT(*) FROM supply_item WHERE"
-						" category = '书写工具' AND agency_id = :id",
-						srv.agency_id));
+					 hq_scalar(&srv,
+						   "SELECT COUNT(*) FROM supply_item WHERE"
+						   " category = '书写工具' AND agency_id = :id",
+						   srv.agency_id));
 	json_decref(j);
 	/* an edit with the updated_at it read; a stale one is 409; staff may not */
 	j = hq_expect(&srv, &office, "GET", "/api/v1/supply-items?q=BJ-100", NULL, 200, NULL);
@@ -194,8 +176,11 @@ items_crud_and_roles(void **state)
 	assert_null(json_object_get(j, "barcode"));
 	json_decref(j);
 	json_decref(hq_expect(&srv, &office, "PUT", path, body, 409, NULL));
-	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_item'"
-				" AND entity_id = :id", id), 2);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM audit_log WHERE entity = 'supply_item'"
+				   " AND entity_id = :id",
+				   id),
+			 2);
 }
 
 static void
@@ -260,8 +245,8 @@ sum_is(const json_t *j, const char *key, const char *sql_qty, const char *sql_va
 {
 	const json_t *s = json_object_get(j, key);
 
-	assert_int_equal(int_of(s, "qty"), scalar(sql_qty, id));
-	assert_int_equal(int_of(s, "value_fen"), scalar(sql_value, id));
+	assert_int_equal(int_of(s, "qty"), hq_scalar(&srv, sql_qty, id));
+	assert_int_equal(int_of(s, "value_fen"), hq_scalar(&srv, sql_value, id));
 }
 
 /* 3 月 5 日 through 3 月 31 日 (Shanghai): [MAR5, APR1) */
@@ -333,7 +318,7 @@ writeoffs(void **state)
 	assert_int_equal(int_of(j, "amount_fen"), -3000);
 	assert_int_equal(int_of(j, "balance_qty"), 1);
 	json_decref(j);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", id), 1);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", id), 1);
 }
 
 /* POST /stocktakes with two lines; the created stocktake. */
@@ -390,35 +375,56 @@ stocktakes(void **state)
 	lines = json_object_get(j, "lines");
 	assert_int_equal(int_of(json_array_get(lines, 0), "book_qty"), 10);
 	json_decref(j);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_module = 'stocktake'"
-				" AND source_id = :id", id), 0);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE source_module = 'stocktake'"
+				   " AND source_id = :id",
+				   id),
+			 0);
 	move(1, a, 1, 0, 0);	/* a moves meanwhile: the count still sets the balance */
 	decide(&leader, id, "approve");
 	snprintf(path, sizeof(path), "/api/v1/stocktakes/%lld", (long long)id);
 	j = hq_expect(&srv, &sup, "GET", path, NULL, 200, NULL);
 	assert_string_equal(str_of(j, "status"), "approved");
 	json_decref(j);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", a), 12);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", b), 7);
-	assert_int_equal(scalar("SELECT qty FROM stock_movement WHERE item_id = :id"
-				" AND reason = 'stocktake'", a), 3);
-	assert_int_equal(scalar("SELECT amount_fen FROM stock_movement WHERE item_id = :id"
-				" AND reason = 'stocktake'", b), -1500);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'stocktake'"
-				" AND entity_id = :id", id), 2);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", a), 12);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", b), 7);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT qty FROM stock_movement WHERE item_id = :id"
+				   " AND reason = 'stocktake'",
+				   a),
+			 3);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT amount_fen FROM stock_movement WHERE item_id = :id"
+				   " AND reason = 'stocktake'",
+				   b),
+			 -1500);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM audit_log WHERE entity = 'stocktake'"
+				   " AND entity_id = :id",
+				   id),
+			 2);
 	/* the office user who counted hears it */
-	assert_int_equal(scalar("SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
-				" AND entity_id = :id AND kind = 'stocktake.approved'", id), 1);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
+				   " AND entity_id = :id AND kind = 'stocktake.approved'",
+				   id),
+			 1);
 	/* a rejected one moves nothing */
 	j = stocktake(a, 0, b, 0);
 	id = int_of(j, "id");
 	json_decref(j);
 	decide(&leader, id, "reject");
-	assert_int_equal(scalar("SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
-				" AND entity_id = :id AND kind = 'stocktake.rejected'", id), 1);
-	assert_int_equal(scalar("SELECT qty_on_hand FROM supply_item WHERE id = :id", a), 12);
-	assert_int_equal(scalar("SELECT COUNT(*) FROM stock_movement WHERE source_module = 'stocktake'"
-				" AND source_id = :id", id), 0);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM notification WHERE entity = 'stocktake'"
+				   " AND entity_id = :id AND kind = 'stocktake.rejected'",
+				   id),
+			 1);
+	assert_int_equal(hq_scalar(&srv, "SELECT qty_on_hand FROM supply_item WHERE id = :id", a), 12);
+	assert_int_equal(hq_scalar(&srv,
+				   "SELECT COUNT(*) FROM stock_movement WHERE source_module = 'stocktake'"
+				   " AND source_id = :id",
+				   id),
+			 0);
 	j = hq_expect(&srv, &finance, "GET", "/api/v1/stocktakes?status=rejected", NULL, 200, NULL);
 	assert_int_equal(int_of(j, "total"), 1);
 	json_decref(j);
