@@ -19,6 +19,12 @@ export function formatTime(iso, pattern = 'YYYY-MM-DD HH:mm') {
     .replace('ss', pad(d.getUTCSeconds()))
 }
 
+// Today's date in Asia/Shanghai (YYYY-MM-DD) whatever the browser's zone: a page's default
+// period or date must be the agency's day, also for a reader abroad (or a test in UTC after
+// 16:00). shanghaiDay(): the same day as a dayjs for calendar arithmetic (month start, -6 days).
+export const todayShanghai = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date())
+export const shanghaiDay = () => dayjs(todayShanghai())
+
 // Money is integer fen end to end; these helpers never go through floating point.
 const YUAN = /^(\d{1,13})(?:\.(\d{0,2}))?$/
 

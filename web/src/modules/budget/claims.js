@@ -1,5 +1,7 @@
 // 报销单 (expense claims): what the pages share. Server side and contract: /api/v1/expense-claims
 // (src/modules/budget/, issue #14).
+import { todayShanghai } from '../../format.js'
+
 // pending 审批中, approved 待支付 (approved, waiting for finance), rejected 已退回, withdrawn, paid
 export const CLAIM_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'paid']
 export const CLAIM_TAGS = { pending: 'warning', approved: 'primary', rejected: 'danger', withdrawn: 'info', paid: 'success' }
@@ -12,6 +14,6 @@ export const RANKS = ['minister', 'bureau', 'other']
 // Who sees every department's claims (the server applies the same scope).
 export const ALL_CLAIMS_ROLES = ['finance', 'leader', 'supervisor', 'office']
 
-// Today in Asia/Shanghai as YYYY-MM-DD, whatever the browser's zone.
-export const todayShanghai = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date())
+// Today in Asia/Shanghai as YYYY-MM-DD (format.js; the claim pages import it from here).
+export { todayShanghai }
 export const thisYear = () => Number(todayShanghai().slice(0, 4))
