@@ -209,7 +209,7 @@ build/tools/checksrc: tools/checksrc.c
 lint: build/tools/checksrc
 	@tools/deps.sh lint
 	@build/tools/checksrc $(C_FILES) && echo "checksrc: $(words $(C_FILES)) files pass"
-	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
+	cppcheck -j2 --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
 
 clean:
 	rm -rf build houqin web/dist
