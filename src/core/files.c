@@ -806,6 +806,20 @@ files_attach(struct db *db, const struct actor *who, int64_t id, const char *ent
 }
 
 int
+files_attach_all(struct db *db, const struct actor *who, const int64_t *ids, size_t n,
+		 const char *entity, int64_t owner_id, const char *field, struct err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (files_attach(db, who, ids[i], entity, owner_id, e)) {
+			if (e->code == ERR_DB || e->code == ERR_NOMEM || e->code == ERR_UNAVAILABLE)
+				return e->code;
+			return err_setx(e, ERR_INVALID, "invalid", field, "附件 #%lld 不存在或不是您上传的",
+					(long long)ids[i]);
+		}
+	return 0;
+}
+
+int
 files_list_owner(struct db *db, struct arena *a, const struct actor *who, const char *entity,
 		 int64_t owner_id, struct files_meta **items, size_t *n, struct err *e)
 {

@@ -167,6 +167,13 @@ int files_attach(struct db *db, const struct actor *who, int64_t id, const char 
 */
 int files_attach_kind(struct db *db, const struct actor *who, int64_t id, const char *kind,
 		      const char *entity, int64_t owner_id, struct err *e);
+/*
+** files_attach of each of ids[0..n) to the record: an id that cannot be attached (missing,
+** another's, attached elsewhere, expired) is 400 at field naming it; ERR_DB, ERR_NOMEM and
+** ERR_UNAVAILABLE pass through as they are.
+*/
+int files_attach_all(struct db *db, const struct actor *who, const int64_t *ids, size_t n,
+		     const char *entity, int64_t owner_id, const char *field, struct err *e);
 
 /*
 ** Attachments of one record, oldest first, in who's agency. No visibility

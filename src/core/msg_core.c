@@ -164,6 +164,7 @@ const struct msg core_msg[] = {
 	{ "%s不能超过 %zu MB", "%s must be at most %zu MB" },
 	{ "%s只接受%s（收到的是%s）", "%s accepts only %s (got %s)" },
 	{ "附件不存在", "attachment not found" },
+	{ "附件 #%lld 不存在或不是您上传的", "attachment #%lld does not exist or was not uploaded by you" },
 	{ "附件 %" PRId64 " 不存在", "attachment %" PRId64 " not found" },
 	{ "只能关联自己上传的附件", "you can only attach files you uploaded" },
 	{ "附件「%s」不是%s", "attachment \"%s\" is not a %s" },

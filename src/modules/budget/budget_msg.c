@@ -59,7 +59,6 @@ const struct msg budget_msg[] = {
 	{ "报销金额达到 200 元须上传发票", "claims of ¥200 or more need invoices" },
 	{ "超标准 ¥%lld.%02lld，须说明原因", "¥%lld.%02lld over the standards: give a reason" },
 	{ "最多上传 %d 个附件", "at most %d attachments" },
-	{ "附件 #%lld 不存在或不是您上传的", "attachment #%lld does not exist or was not uploaded by you" },
 	{ "只有部门人员可以报销", "only members of a department can claim expenses" },
 	{ "请至少填写一项报销明细", "enter at least one item" },
 	{ "报销明细最多 %d 项", "at most %d items" },

@@ -345,15 +345,8 @@ attach_invoices(struct db *db, const struct actor *who, const struct claim_in *i
 	if (in->nattach > CLAIM_ATTACH_MAX)
 		return err_setx(e, ERR_INVALID, "invalid", "attachment_ids", "最多上传 %d 个附件",
 				CLAIM_ATTACH_MAX);
-	for (size_t i = 0; i < in->nattach; i++)
-		if (files_attach(db, who, in->attachment_ids[i], "expense_claim", id, e)) {
-			if (e->code == ERR_DB || e->code == ERR_NOMEM || e->code == ERR_UNAVAILABLE)
-				return e->code;
-			return err_setx(e, ERR_INVALID, "invalid", "attachment_ids",
-					"附件 #%lld 不存在或不是您上传的",
-					(long long)in->attachment_ids[i]);
-		}
-	return 0;
+	return files_attach_all(db, who, in->attachment_ids, in->nattach, "expense_claim", id,
+				"attachment_ids", e);
 }
 
 static int

@@ -196,15 +196,8 @@ static int
 attach_quotes(struct db *db, const struct actor *who, const struct po_in *in, int64_t id,
 	      struct err *e)
 {
-	for (size_t i = 0; i < in->nquotes; i++)
-		if (files_attach(db, who, in->quote_ids[i], "purchase_order", id, e)) {
-			if (e->code == ERR_DB || e->code == ERR_NOMEM || e->code == ERR_UNAVAILABLE)
-				return e->code;
-			return err_setx(e, ERR_INVALID, "invalid", "quote_attachment_ids",
-					"附件 #%lld 不存在或不是您上传的",
-					(long long)in->quote_ids[i]);
-		}
-	return 0;
+	return files_attach_all(db, who, in->quote_ids, in->nquotes, "purchase_order", id,
+				"quote_attachment_ids", e);
 }
 
 static int
